@@ -1,0 +1,118 @@
+/**
+ * Rdata in the form a cache keeps: a copy, with every name inside expanded so
+ * that two records with the same data compare equal byte for byte whatever
+ * packet they came from.
+ *
+ * @module
+ */
+
+import { copyNameExpanded, parseName, skipName } from "./name.ts";
+import { hasNameInRdata, rdataCodec, type RdataSink } from "./rdata/mod.ts";
+import type { ResourceRecord } from "./types.ts";
+import { Limits } from "./constants.ts";
+import { DnsParseError } from "./errors.ts";
+import { RecordType } from "./constants.ts";
+
+const scratch = new Uint8Array(0xffff + 512);
+
+/**
+ * Copies the rdata at `offset`/`length` of `packet`, expanding compressed
+ * names inside PTR, SRV, NSEC (and NS, CNAME) rdata.
+ *
+ * @throws {DnsParseError} When a name inside the rdata is malformed or does not
+ * fit the rdata.
+ *
+ * @example
+ * ```ts
+ * import { copyRdata } from "./canonical.ts";
+ * const a = copyRdata(new Uint8Array([198, 18, 0, 1]), 1, 0, 4);
+ * console.log(a); // Uint8Array(4) [198, 18, 0, 1]
+ * ```
+ */
+export function copyRdata(
+  packet: Uint8Array,
+  type: number,
+  offset: number,
+  length: number,
+): Uint8Array {
+  if (!hasNameInRdata(type)) return packet.slice(offset, offset + length);
+  const end = offset + length;
+  const fixed = type === RecordType.SRV ? 6 : 0;
+  if (length < fixed + 1) throw new DnsParseError(`rdata of ${length} bytes is too short`, offset);
+  const nameEnd = skipName(packet, offset + fixed);
+  if (nameEnd > end) throw new DnsParseError("name runs past its rdata", offset + fixed);
+  scratch.set(packet.subarray(offset, offset + fixed), 0);
+  let w = copyNameExpanded(packet, offset + fixed, scratch, fixed);
+  // NSEC: the type bitmap follows the name unchanged.
+  scratch.set(packet.subarray(nameEnd, end), w);
+  w += end - nameEnd;
+  return scratch.slice(0, w);
+}
+
+/** An rdata sink over a fixed scratch buffer; names are never compressed. */
+class ScratchSink implements RdataSink {
+  pos = 0;
+  #ensure(n: number): void {
+    if (this.pos + n > Limits.RDATA_BYTES) {
+      throw new RangeError(`Cannot encode rdata: more than 65535 bytes`);
+    }
+  }
+  u8(value: number): void {
+    this.#ensure(1);
+    scratch[this.pos++] = value;
+  }
+  u16(value: number): void {
+    this.#ensure(2);
+    scratch[this.pos++] = value >> 8;
+    scratch[this.pos++] = value;
+  }
+  u32(value: number): void {
+    this.#ensure(4);
+    scratch[this.pos++] = value >>> 24;
+    scratch[this.pos++] = value >>> 16;
+    scratch[this.pos++] = value >>> 8;
+    scratch[this.pos++] = value;
+  }
+  bytes(value: Uint8Array): void {
+    this.#ensure(value.length);
+    scratch.set(value, this.pos);
+    this.pos += value.length;
+  }
+  name(value: string): void {
+    this.bytes(parseName(value).wire);
+  }
+}
+
+/**
+ * Encodes a record's data as canonical rdata bytes (names uncompressed), the
+ * same form {@linkcode copyRdata} produces from a packet.
+ *
+ * @throws {RangeError | TypeError} When the data is out of range or malformed.
+ *
+ * @example
+ * ```ts
+ * import { encodeRdata } from "./canonical.ts";
+ * console.log(encodeRdata(1, "198.18.0.1")); // Uint8Array(4) [198, 18, 0, 1]
+ * ```
+ */
+export function encodeRdata(type: number, data: ResourceRecord["data"]): Uint8Array {
+  const sink = new ScratchSink();
+  rdataCodec(type).encode(sink, data, false);
+  return scratch.slice(0, sink.pos);
+}
+
+/**
+ * Decodes canonical rdata bytes (as {@linkcode copyRdata} or
+ * {@linkcode encodeRdata} make them) into the record's data shape.
+ *
+ * @throws {DnsParseError} When the bytes are malformed for the type.
+ *
+ * @example
+ * ```ts
+ * import { decodeRdata, encodeRdata } from "./canonical.ts";
+ * console.log(decodeRdata(12, encodeRdata(12, "a._http._tcp.local"))); // a._http._tcp.local
+ * ```
+ */
+export function decodeRdata(type: number, rdata: Uint8Array): ResourceRecord["data"] {
+  return rdataCodec(type).decode(rdata, 0, rdata.length, 0);
+}

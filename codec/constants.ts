@@ -1,0 +1,90 @@
+/**
+ * Numbers the wire format uses, named.
+ *
+ * @module
+ */
+
+/**
+ * Resource record types the codec knows (RFC 1035 §3.2.2, RFC 3596, RFC 2782,
+ * RFC 4034), plus `ANY` for questions. Any other number is carried as raw bytes.
+ *
+ * @example Checking a record's type
+ * ```ts
+ * import { RecordType } from "./constants.ts";
+ * console.log(RecordType.SRV); // 33
+ * ```
+ */
+export const RecordType = {
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  PTR: 12,
+  HINFO: 13,
+  TXT: 16,
+  AAAA: 28,
+  SRV: 33,
+  OPT: 41,
+  NSEC: 47,
+  ANY: 255,
+} as const;
+
+/**
+ * The Internet class. In mDNS the class field's top bit is the QU bit in
+ * questions and the cache-flush bit in records (RFC 6762 §5.4, §10.2); the codec
+ * exposes those as booleans and the class without the bit.
+ *
+ * @example The class every mDNS record uses
+ * ```ts
+ * import { RecordClass } from "./constants.ts";
+ * console.log(RecordClass.IN); // 1
+ * ```
+ */
+export const RecordClass = {
+  IN: 1,
+  ANY: 255,
+} as const;
+
+/**
+ * Bits of the 16-bit header flags word (RFC 1035 §4.1.1).
+ *
+ * @example Marking a message as an authoritative response
+ * ```ts
+ * import { MessageFlags } from "./constants.ts";
+ * const flags = MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE;
+ * console.log(flags.toString(16)); // 8400
+ * ```
+ */
+export const MessageFlags = {
+  RESPONSE: 0x8000,
+  AUTHORITATIVE: 0x0400,
+  TRUNCATED: 0x0200,
+  RECURSION_DESIRED: 0x0100,
+  RECURSION_AVAILABLE: 0x0080,
+} as const;
+
+/**
+ * Size limits of the wire format.
+ *
+ * @example Checking a label
+ * ```ts
+ * import { Limits } from "./constants.ts";
+ * console.log("printer".length <= Limits.LABEL_BYTES);
+ * ```
+ */
+export const Limits = {
+  /** RFC 1035 §2.3.4: labels are 63 octets or less. */
+  LABEL_BYTES: 63,
+  /** RFC 1035 §2.3.4: names are 255 octets or less on the wire. */
+  NAME_BYTES: 255,
+  /** Largest rdata (the rdlength field is 16 bits). */
+  RDATA_BYTES: 0xffff,
+  /** RFC 1035 §3.3: a character-string is at most 255 octets. */
+  STRING_BYTES: 255,
+  /** RFC 6762 §17: a Multicast DNS packet is at most 9000 bytes, IP and UDP headers included. */
+  MDNS_PACKET_BYTES: 9000,
+  /** The DNS header is 12 bytes (RFC 1035 §4.1.1). */
+  HEADER_BYTES: 12,
+} as const;
+
+/** Top bit of the class field: QU in questions, cache-flush in records (RFC 6762 §5.4, §10.2). */
+export const CLASS_TOP_BIT = 0x8000;

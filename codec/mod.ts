@@ -1,0 +1,69 @@
+/**
+ * A zero-dependency, zero-copy DNS message codec for Multicast DNS.
+ *
+ * - {@linkcode MessageReader} walks a packet lazily: headers through getters,
+ *   names compared in place, strings and rdata decoded only when asked.
+ * - {@linkcode MessageWriter} appends into a reusable buffer, compresses names
+ *   (inside PTR, SRV and NSEC rdata too, RFC 6762 §18.14), back-patches counts
+ *   and rdlength, and rolls back a record that does not fit.
+ * - {@linkcode decodeMessage} / {@linkcode encodeMessage} work on plain objects.
+ * - A bad packet raises {@linkcode DnsParseError} with the byte offset.
+ *
+ * @example Round trip
+ * ```ts
+ * import { decodeMessage, encodeMessage, RecordType } from "./mod.ts";
+ * const packet = encodeMessage({
+ *   id: 0, flags: 0,
+ *   questions: [{ name: "_http._tcp.local", type: RecordType.PTR, class: 1, unicastResponse: true }],
+ *   answers: [], authorities: [], additionals: [],
+ * });
+ * console.log(decodeMessage(packet).questions[0].unicastResponse); // true
+ * ```
+ *
+ * @module
+ */
+
+export { CLASS_TOP_BIT, Limits, MessageFlags, RecordClass, RecordType } from "./constants.ts";
+export { DnsParseError } from "./errors.ts";
+export {
+  copyNameExpanded,
+  encodeName,
+  escapeLabel,
+  joinLabels,
+  labelToString,
+  nameKey,
+  namesEqual,
+  newNameScope,
+  type ParsedName,
+  parseName,
+  readName,
+  skipName,
+  splitName,
+} from "./name.ts";
+export { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
+export { MessageReader, Section, type SectionValue } from "./reader.ts";
+export { MessageWriter, type WriterMark, type WriterOptions } from "./writer.ts";
+export { decodeMessage, encodeMessage } from "./message.ts";
+export { copyRdata, decodeRdata, encodeRdata } from "./canonical.ts";
+export {
+  hasNameInRdata,
+  type HinfoData,
+  type NsecData,
+  type RdataCodec,
+  rdataCodec,
+  type RdataSink,
+  type SrvData,
+} from "./rdata/mod.ts";
+export type {
+  AaaaRecord,
+  ARecord,
+  DnsMessage,
+  HinfoRecord,
+  NsecRecord,
+  PtrRecord,
+  Question,
+  ResourceRecord,
+  SrvRecord,
+  TxtRecord,
+  UnknownRecord,
+} from "./types.ts";

@@ -1,0 +1,540 @@
+/**
+ * Domain names on the wire and in presentation form.
+ *
+ * On the wire a name is a run of length-prefixed labels ending in a zero byte or
+ * a compression pointer (RFC 1035 §4.1.4). Reading never allocates unless a
+ * string is asked for; comparing is case-insensitive for ASCII letters only, as
+ * RFC 6762 §16 says, and happens in place.
+ *
+ * In presentation form labels are joined by dots; a dot or backslash inside a
+ * label is escaped (`\.`, `\\`), and bytes that are not printable are written
+ * `\DDD` (decimal), so an instance name such as `Printer 2.0` survives a round
+ * trip as `Printer 2\.0`. The root name is the empty string.
+ *
+ * @module
+ */
+
+import { DnsParseError } from "./errors.ts";
+import { Limits } from "./constants.ts";
+
+/** RFC 1035 §4.1.4: the two top bits of a length byte mark a pointer. */
+const POINTER_MASK = 0xc0;
+/**
+ * Each pointer hop must add a label to stay under 255 bytes, so more hops than
+ * half the name limit mean a crafted chain, not a name.
+ */
+const MAX_POINTER_HOPS = 127;
+
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
+// Memo of decoded suffixes by packet offset, shared by every reader and stamped
+// with the reader's generation so it never needs clearing. Compression points
+// every name at suffixes decoded before, so a packet's names cost about one
+// label conversion each.
+let memoGeneration = 0;
+let memoStamp = new Int32Array(0);
+let memoText: string[] = [];
+let memoWireLength = new Uint16Array(0);
+let memoHops = new Uint8Array(0);
+
+/**
+ * Starts a new memo scope for {@linkcode readName}. A reader takes one per
+ * packet; strings decoded under one scope are reused for later names in it.
+ *
+ * @returns A scope number to pass to {@linkcode readName}.
+ *
+ * @example Reading two names of one packet under one scope
+ * ```ts
+ * import { encodeName, newNameScope, readName } from "./name.ts";
+ * const wire = encodeName("printer.local");
+ * const scope = newNameScope(wire.length);
+ * console.log(readName(wire, 0, scope)); // printer.local
+ * ```
+ */
+export function newNameScope(packetLength: number): number {
+  if (memoStamp.length < packetLength) {
+    const size = Math.max(packetLength, 512);
+    memoStamp = new Int32Array(size);
+    memoText = new Array(size);
+    memoWireLength = new Uint16Array(size);
+    memoHops = new Uint8Array(size);
+  }
+  memoGeneration = (memoGeneration + 1) | 0;
+  if (memoGeneration === 0) {
+    memoStamp.fill(0);
+    memoGeneration = 1;
+  }
+  return memoGeneration;
+}
+
+/**
+ * Skips the name that starts at `offset` without following pointers, checking
+ * only what lies in its way.
+ *
+ * @returns The offset just past the name.
+ * @throws {DnsParseError} When a label runs past the end, a label type is
+ * reserved, or a pointer does not point strictly backwards.
+ *
+ * @example Skipping a question name
+ * ```ts
+ * import { encodeName, skipName } from "./name.ts";
+ * console.log(skipName(encodeName("a.local"), 0)); // 9
+ * ```
+ */
+export function skipName(packet: Uint8Array, offset: number): number {
+  let pos = offset;
+  for (;;) {
+    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+    const len = packet[pos];
+    if (len === 0) return pos + 1;
+    if ((len & POINTER_MASK) === POINTER_MASK) {
+      if (pos + 1 >= packet.length) {
+        throw new DnsParseError("compression pointer runs past the end", pos);
+      }
+      checkPointer(packet, pos);
+      return pos + 2;
+    }
+    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
+    pos += 1 + len;
+    if (pos - offset > Limits.NAME_BYTES) {
+      throw new DnsParseError("name longer than 255 bytes", offset);
+    }
+  }
+}
+
+function checkPointer(packet: Uint8Array, pos: number): number {
+  const target = ((packet[pos] & 0x3f) << 8) | packet[pos + 1];
+  if (target === pos) throw new DnsParseError("compression pointer points to itself", pos);
+  if (target > pos) {
+    throw new DnsParseError(
+      target >= packet.length
+        ? "compression pointer past the end"
+        : "compression pointer points forward",
+      pos,
+    );
+  }
+  return target;
+}
+
+/**
+ * Reads the name at `offset` as a presentation string (no trailing dot),
+ * following compression pointers.
+ *
+ * @param scope A scope from {@linkcode newNameScope} to reuse suffixes already
+ * decoded from the same packet; omit it for a one-off read.
+ * @throws {DnsParseError} On any malformed name: pointer loops or forward
+ * pointers, labels over 63 bytes, names over 255 bytes, running past the end.
+ *
+ * @example Reading a compressed name
+ * ```ts
+ * import { readName } from "./name.ts";
+ * // "local" at 0, then "a" + pointer to 0 at 7
+ * const p = new Uint8Array([5, 108, 111, 99, 97, 108, 0, 1, 97, 0xc0, 0]);
+ * console.log(readName(p, 7)); // a.local
+ * ```
+ */
+export function readName(packet: Uint8Array, offset: number, scope?: number): string {
+  const generation = scope ?? newNameScope(packet.length);
+  return suffixAt(packet, offset, generation, offset);
+}
+
+// Decodes the suffix at `pos`, memoised per offset. `nameStart` is where the
+// whole name began, so errors about the name as a whole point at its start.
+function suffixAt(packet: Uint8Array, pos: number, generation: number, nameStart: number): string {
+  if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+  if (memoStamp[pos] === generation) return memoText[pos];
+  const len = packet[pos];
+  let text: string;
+  let wireLength: number;
+  let hops: number;
+  if (len === 0) {
+    text = "";
+    wireLength = 1;
+    hops = 0;
+  } else if ((len & POINTER_MASK) === POINTER_MASK) {
+    if (pos + 1 >= packet.length) {
+      throw new DnsParseError("compression pointer runs past the end", pos);
+    }
+    const target = checkPointer(packet, pos);
+    text = suffixAt(packet, target, generation, nameStart);
+    wireLength = memoWireLength[target];
+    hops = memoHops[target] + 1;
+    if (hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
+  } else {
+    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
+    const next = pos + 1 + len;
+    if (next > packet.length) throw new DnsParseError("label runs past the end", pos);
+    const rest = suffixAt(packet, next, generation, nameStart);
+    wireLength = 1 + len + memoWireLength[next];
+    if (wireLength > Limits.NAME_BYTES) {
+      throw new DnsParseError("name longer than 255 bytes", nameStart);
+    }
+    hops = memoHops[next];
+    const label = labelToString(packet, pos + 1, len);
+    text = rest === "" ? label : label + "." + rest;
+  }
+  memoStamp[pos] = generation;
+  memoText[pos] = text;
+  memoWireLength[pos] = wireLength;
+  memoHops[pos] = hops;
+  return text;
+}
+
+/**
+ * Converts one label's bytes to presentation form: UTF-8 text with `.` and `\`
+ * escaped, and control characters (or bytes that are not UTF-8) as `\DDD`.
+ *
+ * @example A label with a dot
+ * ```ts
+ * import { labelToString } from "./name.ts";
+ * console.log(labelToString(new TextEncoder().encode("v2.0"), 0, 4)); // v2\.0
+ * ```
+ */
+export function labelToString(bytes: Uint8Array, start: number, length: number): string {
+  const end = start + length;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b < 0x20 || b >= 0x7f || b === 0x2e || b === 0x5c) return escapedLabel(bytes, start, end);
+  }
+  if (length <= 24) {
+    // Short ASCII labels: concatenation beats creating a view for apply().
+    let s = "";
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
+  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+}
+
+function escapedLabel(bytes: Uint8Array, start: number, end: number): string {
+  let text: string | undefined;
+  try {
+    text = utf8Decoder.decode(bytes.subarray(start, end));
+  } catch {
+    text = undefined;
+  }
+  let out = "";
+  if (text !== undefined) {
+    for (const ch of text) {
+      const c = ch.codePointAt(0)!;
+      if (c === 0x2e || c === 0x5c) out += "\\" + ch;
+      else if (c < 0x20 || c === 0x7f) out += "\\" + String(c).padStart(3, "0");
+      else out += ch;
+    }
+    return out;
+  }
+  // Not UTF-8: keep printable ASCII, write every other byte as \DDD so the
+  // label still round-trips exactly.
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b === 0x2e || b === 0x5c) out += "\\" + String.fromCharCode(b);
+    else if (b < 0x20 || b >= 0x7f) out += "\\" + String(b).padStart(3, "0");
+    else out += String.fromCharCode(b);
+  }
+  return out;
+}
+
+/**
+ * Compares two names on the wire, each possibly compressed within its own
+ * packet, case-insensitively for ASCII letters (RFC 6762 §16). Builds no strings.
+ *
+ * @throws {DnsParseError} When either name is malformed.
+ *
+ * @example Case does not matter
+ * ```ts
+ * import { encodeName, namesEqual } from "./name.ts";
+ * console.log(namesEqual(encodeName("Printer.local"), 0, encodeName("printer.LOCAL"), 0)); // true
+ * ```
+ */
+export function namesEqual(
+  a: Uint8Array,
+  aOffset: number,
+  b: Uint8Array,
+  bOffset: number,
+): boolean {
+  let pa = resolvePointers(a, aOffset);
+  let pb = resolvePointers(b, bOffset);
+  let total = 0;
+  for (;;) {
+    const la = a[pa];
+    const lb = b[pb];
+    if (la !== lb) return false;
+    if (la === 0) return true;
+    if (la > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pa);
+    if (pa + 1 + la > a.length) throw new DnsParseError("label runs past the end", pa);
+    if (pb + 1 + lb > b.length) throw new DnsParseError("label runs past the end", pb);
+    for (let i = 1; i <= la; i++) {
+      if (lowerAscii(a[pa + i]) !== lowerAscii(b[pb + i])) return false;
+    }
+    total += 1 + la;
+    if (total >= Limits.NAME_BYTES) throw new DnsParseError("name longer than 255 bytes", aOffset);
+    pa = resolvePointers(a, pa + 1 + la);
+    pb = resolvePointers(b, pb + 1 + lb);
+  }
+}
+
+/** Follows pointers from `pos` until it reaches a label or the terminator. */
+function resolvePointers(packet: Uint8Array, pos: number): number {
+  let hops = 0;
+  for (;;) {
+    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+    const len = packet[pos];
+    if ((len & POINTER_MASK) !== POINTER_MASK) return pos;
+    if (pos + 1 >= packet.length) {
+      throw new DnsParseError("compression pointer runs past the end", pos);
+    }
+    if (++hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
+    pos = checkPointer(packet, pos);
+  }
+}
+
+function lowerAscii(b: number): number {
+  return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+}
+
+/**
+ * Copies the name at `offset` into `out` at `outOffset` with every pointer
+ * expanded, which is the form caches keep (RFC 4034 §6.2 canonical form, case
+ * preserved).
+ *
+ * @returns The offset in `out` just past the copied name.
+ * @throws {DnsParseError} When the name is malformed.
+ * @throws {RangeError} When `out` is too small (it never is at 255 bytes free).
+ *
+ * @example Expanding a compressed name
+ * ```ts
+ * import { copyNameExpanded } from "./name.ts";
+ * const p = new Uint8Array([5, 108, 111, 99, 97, 108, 0, 1, 97, 0xc0, 0]);
+ * const out = new Uint8Array(255);
+ * console.log(copyNameExpanded(p, 7, out, 0)); // 9
+ * ```
+ */
+export function copyNameExpanded(
+  packet: Uint8Array,
+  offset: number,
+  out: Uint8Array,
+  outOffset: number,
+): number {
+  let pos = resolvePointers(packet, offset);
+  let w = outOffset;
+  for (;;) {
+    const len = packet[pos];
+    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
+    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
+    if (w - outOffset + 1 + len > Limits.NAME_BYTES) {
+      throw new DnsParseError("name longer than 255 bytes", offset);
+    }
+    if (w + 1 + len > out.length) throw new RangeError("Cannot copy name: output buffer too small");
+    for (let i = 0; i <= len; i++) out[w + i] = packet[pos + i];
+    w += 1 + len;
+    if (len === 0) return w;
+    pos = resolvePointers(packet, pos + 1 + len);
+  }
+}
+
+/**
+ * A presentation name parsed once into wire form, with what the writer needs
+ * to compress it: where each label starts and the text of each suffix.
+ */
+export interface ParsedName {
+  /** Uncompressed wire form, ending with the zero byte. */
+  readonly wire: Uint8Array;
+  /** Offset in `wire` of each label's length byte, outermost first. */
+  readonly labelStarts: readonly number[];
+  /** Presentation text of the suffix that starts at each label (the compression keys). */
+  readonly suffixes: readonly string[];
+}
+
+const PARSED_CACHE_LIMIT = 4096;
+const parsedCache = new Map<string, ParsedName>();
+const scratch = new Uint8Array(Limits.NAME_BYTES + 64);
+
+/**
+ * Parses a presentation name (escapes `\.`, `\\`, `\DDD`; an optional trailing
+ * dot) into wire form. Results are cached, so names a responder sends again and
+ * again are parsed once.
+ *
+ * @throws {RangeError} When a label is over 63 bytes or the name over 255.
+ * @throws {TypeError} When the name has an empty label or a bad escape.
+ *
+ * @example Labels and suffixes
+ * ```ts
+ * import { parseName } from "./name.ts";
+ * const n = parseName("My\\.Printer._ipp._tcp.local");
+ * console.log(n.suffixes[1]); // _ipp._tcp.local
+ * ```
+ */
+export function parseName(name: string): ParsedName {
+  const cached = parsedCache.get(name);
+  if (cached !== undefined) return cached;
+  const parsed = parseUncached(name);
+  if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
+  parsedCache.set(name, parsed);
+  return parsed;
+}
+
+function parseUncached(input: string): ParsedName {
+  let name = input;
+  if (name === "." || name === "") {
+    return { wire: new Uint8Array(1), labelStarts: [], suffixes: [] };
+  }
+  if (name.endsWith(".") && !endsWithEscapedDot(name)) name = name.slice(0, -1);
+  const labelStarts: number[] = [];
+  const suffixes: string[] = [];
+  let w = 0; // write position in scratch
+  let labelStart = 0; // position of the current label's length byte
+  let textStart = 0; // index in `name` where the current label begins
+  const closeLabel = (at: number) => {
+    const len = w - labelStart - 1;
+    if (len === 0) throw new TypeError(`Cannot encode name "${input}": empty label at index ${at}`);
+    if (len > Limits.LABEL_BYTES) {
+      throw new RangeError(`Cannot encode name "${input}": label longer than 63 bytes (${len})`);
+    }
+    scratch[labelStart] = len;
+    labelStarts.push(labelStart);
+    suffixes.push(name.slice(textStart));
+  };
+  const put = (b: number) => {
+    if (w >= Limits.NAME_BYTES) {
+      throw new RangeError(`Cannot encode name "${input}": longer than 255 bytes`);
+    }
+    scratch[w++] = b;
+  };
+  put(0); // length byte of the first label, patched by closeLabel
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c === 0x2e) {
+      closeLabel(i);
+      labelStart = w;
+      textStart = i + 1;
+      put(0);
+      continue;
+    }
+    if (c === 0x5c) {
+      const d = name.slice(i + 1, i + 4);
+      if (/^[0-9]{3}$/.test(d)) {
+        const v = Number(d);
+        if (v > 255) throw new TypeError(`Cannot encode name "${input}": escape \\${d} over 255`);
+        put(v);
+        i += 3;
+        continue;
+      }
+      if (i + 1 >= name.length) {
+        throw new TypeError(`Cannot encode name "${input}": dangling backslash`);
+      }
+      c = name.charCodeAt(++i);
+      if (c >= 0x30 && c <= 0x39) {
+        throw new TypeError(`Cannot encode name "${input}": \\DDD escape needs three digits`);
+      }
+    }
+    if (c < 0x80) {
+      put(c);
+    } else if (c < 0x800) {
+      put(0xc0 | (c >> 6));
+      put(0x80 | (c & 0x3f));
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < name.length) {
+      const cp = ((c - 0xd800) << 10) + (name.charCodeAt(++i) - 0xdc00) + 0x10000;
+      put(0xf0 | (cp >> 18));
+      put(0x80 | ((cp >> 12) & 0x3f));
+      put(0x80 | ((cp >> 6) & 0x3f));
+      put(0x80 | (cp & 0x3f));
+    } else {
+      put(0xe0 | (c >> 12));
+      put(0x80 | ((c >> 6) & 0x3f));
+      put(0x80 | (c & 0x3f));
+    }
+  }
+  closeLabel(name.length);
+  put(0);
+  return { wire: scratch.slice(0, w), labelStarts, suffixes };
+}
+
+function endsWithEscapedDot(name: string): boolean {
+  let backslashes = 0;
+  for (let i = name.length - 2; i >= 0 && name.charCodeAt(i) === 0x5c; i--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/**
+ * Encodes a presentation name as uncompressed wire bytes.
+ *
+ * @throws {RangeError} When a label is over 63 bytes or the name over 255.
+ * @throws {TypeError} When the name has an empty label or a bad escape.
+ *
+ * @example
+ * ```ts
+ * import { encodeName } from "./name.ts";
+ * console.log(encodeName("a.local")); // Uint8Array(9) [1, 97, 5, 108, 111, 99, 97, 108, 0]
+ * ```
+ */
+export function encodeName(name: string): Uint8Array {
+  return parseName(name).wire.slice();
+}
+
+/**
+ * Splits a presentation name into its labels, unescaped (so `My\.Printer.local`
+ * gives `["My.Printer", "local"]`).
+ *
+ * @throws {RangeError | TypeError} As {@linkcode parseName}.
+ *
+ * @example
+ * ```ts
+ * import { splitName } from "./name.ts";
+ * console.log(splitName("My\\.Printer._ipp._tcp.local")); // ["My.Printer", "_ipp", "_tcp", "local"]
+ * ```
+ */
+export function splitName(name: string): string[] {
+  const { wire, labelStarts } = parseName(name);
+  const decoder = new TextDecoder();
+  return labelStarts.map((at) => decoder.decode(wire.subarray(at + 1, at + 1 + wire[at])));
+}
+
+/**
+ * Joins unescaped labels into a presentation name, escaping dots, backslashes
+ * and control characters in each.
+ *
+ * @example
+ * ```ts
+ * import { joinLabels } from "./name.ts";
+ * console.log(joinLabels(["Printer 2.0", "_ipp", "_tcp", "local"])); // Printer 2\.0._ipp._tcp.local
+ * ```
+ */
+export function joinLabels(labels: readonly string[]): string {
+  return labels.map(escapeLabel).join(".");
+}
+
+/**
+ * Escapes one label's text for presentation form.
+ *
+ * @example
+ * ```ts
+ * import { escapeLabel } from "./name.ts";
+ * console.log(escapeLabel("a.b\\c")); // a\.b\\c
+ * ```
+ */
+export function escapeLabel(label: string): string {
+  let out = "";
+  for (const ch of label) {
+    const c = ch.codePointAt(0)!;
+    if (c === 0x2e || c === 0x5c) out += "\\" + ch;
+    else if (c < 0x20 || c === 0x7f) out += "\\" + String(c).padStart(3, "0");
+    else out += ch;
+  }
+  return out;
+}
+
+/**
+ * The key under which a name is filed: ASCII letters lowered and nothing else
+ * touched (RFC 6762 §16: "other characters are compared bytewise"), and no
+ * trailing dot.
+ *
+ * @example
+ * ```ts
+ * import { nameKey } from "./name.ts";
+ * console.log(nameKey("Küchen._HTTP._tcp.local.")); // küchen._http._tcp.local
+ * ```
+ */
+export function nameKey(name: string): string {
+  let n = name;
+  if (n.endsWith(".") && !endsWithEscapedDot(n)) n = n.slice(0, -1);
+  return /[A-Z]/.test(n) ? n.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : n;
+}

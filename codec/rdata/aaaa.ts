@@ -1,0 +1,34 @@
+/**
+ * AAAA rdata: one IPv6 address (RFC 3596 §2.2), as RFC 5952 text.
+ *
+ * @module
+ */
+import { DnsParseError } from "../errors.ts";
+import { formatIPv6, parseIPv6 } from "../ip.ts";
+import type { RdataCodec } from "./rdata_codec.ts";
+
+const buf = new Uint8Array(16);
+
+/**
+ * Codec for AAAA rdata.
+ *
+ * @example
+ * ```ts
+ * import { aaaaCodec } from "./aaaa.ts";
+ * const bytes = new Uint8Array(16);
+ * bytes[0] = 0xfd;
+ * bytes[15] = 1;
+ * console.log(aaaaCodec.decode(bytes, 0, 16, 0)); // fd00::1
+ * ```
+ */
+export const aaaaCodec: RdataCodec<string> = {
+  decode(packet, offset, length) {
+    if (length !== 16) {
+      throw new DnsParseError(`AAAA rdata of ${length} bytes, expected 16`, offset);
+    }
+    return formatIPv6(packet, offset);
+  },
+  encode(sink, data) {
+    sink.bytes(parseIPv6(data, buf));
+  },
+};

@@ -1,0 +1,93 @@
+/**
+ * NSEC rdata (RFC 4034 §4): the next name and a type bitmap. mDNS uses it to
+ * say "this name has no other types" (RFC 6762 §6.1) and compresses the name
+ * (RFC 6762 §18.14).
+ *
+ * @module
+ */
+import { DnsParseError } from "../errors.ts";
+import { readName, skipName } from "../name.ts";
+import type { RdataCodec } from "./rdata_codec.ts";
+
+/**
+ * NSEC rdata.
+ *
+ * @example
+ * ```ts
+ * import type { NsecData } from "./nsec.ts";
+ * const nsec: NsecData = { nextName: "host.local", types: [1, 28] };
+ * console.log(nsec.types);
+ * ```
+ */
+export interface NsecData {
+  /** Next owner name; in mDNS the record's own name. */
+  nextName: string;
+  /** Record types that exist at the name, ascending. */
+  types: number[];
+}
+
+/**
+ * Codec for NSEC rdata. The bitmap is checked as RFC 4034 §4.1.2 requires:
+ * windows ascending, each 1 to 32 bytes long.
+ *
+ * @example
+ * ```ts
+ * import { nsecCodec } from "./nsec.ts";
+ * import { encodeName } from "../name.ts";
+ * const rdata = new Uint8Array([...encodeName("h.local"), 0, 1, 0x40]);
+ * console.log(nsecCodec.decode(rdata, 0, rdata.length, 0).types); // [1]
+ * ```
+ */
+export const nsecCodec: RdataCodec<NsecData> = {
+  decode(packet, offset, length, scope) {
+    const end = offset + length;
+    const nameEnd = skipName(packet, offset);
+    if (nameEnd > end) throw new DnsParseError("next name runs past NSEC rdata", offset);
+    const nextName = readName(packet, offset, scope || undefined);
+    const types: number[] = [];
+    let pos = nameEnd;
+    let lastWindow = -1;
+    while (pos < end) {
+      if (pos + 2 > end) throw new DnsParseError("NSEC bitmap window header truncated", pos);
+      const window = packet[pos];
+      const len = packet[pos + 1];
+      if (window <= lastWindow) throw new DnsParseError("NSEC bitmap windows out of order", pos);
+      if (len === 0 || len > 32) {
+        throw new DnsParseError(`NSEC bitmap length ${len}, expected 1 to 32`, pos + 1);
+      }
+      if (pos + 2 + len > end) throw new DnsParseError("NSEC bitmap runs past its rdata", pos);
+      for (let i = 0; i < len; i++) {
+        const bits = packet[pos + 2 + i];
+        for (let bit = 0; bit < 8; bit++) {
+          if (bits & (0x80 >> bit)) types.push(window * 256 + i * 8 + bit);
+        }
+      }
+      lastWindow = window;
+      pos += 2 + len;
+    }
+    return { nextName, types };
+  },
+  encode(sink, data, compressNames) {
+    sink.name(data.nextName, compressNames);
+    const sorted = [...new Set(data.types)].sort((a, b) => a - b);
+    let i = 0;
+    while (i < sorted.length) {
+      const t = sorted[i];
+      if (!Number.isInteger(t) || t < 0 || t > 0xffff) {
+        throw new RangeError(`Cannot encode NSEC type ${t}: not a 16-bit type`);
+      }
+      const window = t >> 8;
+      const bitmap = new Uint8Array(32);
+      let used = 0;
+      while (i < sorted.length && sorted[i] >> 8 === window) {
+        const low = sorted[i] & 0xff;
+        bitmap[low >> 3] |= 0x80 >> (low & 7);
+        used = (low >> 3) + 1;
+        i++;
+      }
+      sink.u8(window);
+      sink.u8(used);
+      sink.bytes(bitmap.subarray(0, used));
+    }
+  },
+};

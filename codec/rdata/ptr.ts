@@ -1,0 +1,31 @@
+/**
+ * PTR rdata: one domain name (RFC 1035 §3.3.12), compressed in mDNS
+ * (RFC 6762 §18.14).
+ *
+ * @module
+ */
+import { DnsParseError } from "../errors.ts";
+import { readName, skipName } from "../name.ts";
+import type { RdataCodec } from "./rdata_codec.ts";
+
+/**
+ * Codec for PTR (and, with the same shape, CNAME and NS) rdata.
+ *
+ * @example
+ * ```ts
+ * import { ptrCodec } from "./ptr.ts";
+ * import { encodeName } from "../name.ts";
+ * const wire = encodeName("a._http._tcp.local");
+ * console.log(ptrCodec.decode(wire, 0, wire.length, 0)); // a._http._tcp.local
+ * ```
+ */
+export const ptrCodec: RdataCodec<string> = {
+  decode(packet, offset, length, scope) {
+    const end = skipName(packet, offset);
+    if (end !== offset + length) throw new DnsParseError("name does not fill PTR rdata", offset);
+    return readName(packet, offset, scope || undefined);
+  },
+  encode(sink, data, compressNames) {
+    sink.name(data, compressNames);
+  },
+};

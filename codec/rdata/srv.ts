@@ -1,0 +1,63 @@
+/**
+ * SRV rdata (RFC 2782): priority, weight, port and target host. mDNS compresses
+ * the target (RFC 6762 §18.14), unlike unicast DNS.
+ *
+ * @module
+ */
+import { DnsParseError } from "../errors.ts";
+import { readName, skipName } from "../name.ts";
+import type { RdataCodec } from "./rdata_codec.ts";
+
+/**
+ * SRV rdata.
+ *
+ * @example
+ * ```ts
+ * import type { SrvData } from "./srv.ts";
+ * const srv: SrvData = { priority: 0, weight: 0, port: 8080, target: "host.local" };
+ * console.log(srv.port);
+ * ```
+ */
+export interface SrvData {
+  /** Lower is preferred. */
+  priority: number;
+  /** Relative weight among targets of equal priority. */
+  weight: number;
+  /** TCP or UDP port of the service. */
+  port: number;
+  /** Host name that carries the A/AAAA records. */
+  target: string;
+}
+
+/**
+ * Codec for SRV rdata.
+ *
+ * @example
+ * ```ts
+ * import { srvCodec } from "./srv.ts";
+ * import { encodeName } from "../name.ts";
+ * const rdata = new Uint8Array([0, 0, 0, 0, 0x1f, 0x90, ...encodeName("h.local")]);
+ * console.log(srvCodec.decode(rdata, 0, rdata.length, 0).port); // 8080
+ * ```
+ */
+export const srvCodec: RdataCodec<SrvData> = {
+  decode(packet, offset, length, scope) {
+    if (length < 7) throw new DnsParseError(`SRV rdata of ${length} bytes is too short`, offset);
+    const end = skipName(packet, offset + 6);
+    if (end !== offset + length) {
+      throw new DnsParseError("target does not fill SRV rdata", offset + 6);
+    }
+    return {
+      priority: (packet[offset] << 8) | packet[offset + 1],
+      weight: (packet[offset + 2] << 8) | packet[offset + 3],
+      port: (packet[offset + 4] << 8) | packet[offset + 5],
+      target: readName(packet, offset + 6, scope || undefined),
+    };
+  },
+  encode(sink, data, compressNames) {
+    sink.u16(data.priority);
+    sink.u16(data.weight);
+    sink.u16(data.port);
+    sink.name(data.target, compressNames);
+  },
+};

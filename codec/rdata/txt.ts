@@ -1,0 +1,44 @@
+/**
+ * TXT rdata (RFC 1035 §3.3.14): a sequence of character-strings, each at most
+ * 255 bytes, kept as bytes (RFC 6763 §6 values are binary-safe). The key=value
+ * model lives in `dnssd/`.
+ *
+ * @module
+ */
+import { DnsParseError } from "../errors.ts";
+import { Limits } from "../constants.ts";
+import type { RdataCodec } from "./rdata_codec.ts";
+
+/**
+ * Codec for TXT rdata. Decoded strings are views into the packet.
+ *
+ * @example
+ * ```ts
+ * import { txtCodec } from "./txt.ts";
+ * const strings = txtCodec.decode(new Uint8Array([3, 97, 61, 49]), 0, 4, 0);
+ * console.log(new TextDecoder().decode(strings[0])); // a=1
+ * ```
+ */
+export const txtCodec: RdataCodec<Uint8Array[]> = {
+  decode(packet, offset, length) {
+    const strings: Uint8Array[] = [];
+    const end = offset + length;
+    let pos = offset;
+    while (pos < end) {
+      const len = packet[pos];
+      if (pos + 1 + len > end) throw new DnsParseError("TXT string runs past its rdata", pos);
+      strings.push(packet.subarray(pos + 1, pos + 1 + len));
+      pos += 1 + len;
+    }
+    return strings;
+  },
+  encode(sink, data) {
+    for (const s of data) {
+      if (s.length > Limits.STRING_BYTES) {
+        throw new RangeError(`Cannot encode TXT string: ${s.length} bytes, at most 255`);
+      }
+      sink.u8(s.length);
+      sink.bytes(s);
+    }
+  },
+};

@@ -1,0 +1,25 @@
+/**
+ * Rdata of any type the codec does not model: raw bytes that round-trip
+ * unchanged (RFC 3597 §5).
+ *
+ * @module
+ */
+import type { RdataCodec } from "./rdata_codec.ts";
+
+/**
+ * Codec for opaque rdata. Decoding returns a view into the packet.
+ *
+ * @example
+ * ```ts
+ * import { unknownCodec } from "./unknown.ts";
+ * console.log(unknownCodec.decode(new Uint8Array([1, 2, 3]), 1, 2, 0)); // Uint8Array(2) [2, 3]
+ * ```
+ */
+export const unknownCodec: RdataCodec<Uint8Array> = {
+  decode(packet, offset, length) {
+    return packet.subarray(offset, offset + length);
+  },
+  encode(sink, data) {
+    sink.bytes(data);
+  },
+};

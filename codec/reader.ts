@@ -1,0 +1,311 @@
+/**
+ * A lazy, zero-copy reader of DNS messages, shaped like Go's `dnsmessage.Parser`:
+ * it walks questions and then records in order, exposes each item's header
+ * through getters without allocating, and decodes a body or a name only when
+ * asked. Rdata comes out as views (`subarray`) into the packet, valid while the
+ * packet is; whatever a caller keeps, it copies.
+ *
+ * @module
+ */
+
+import { CLASS_TOP_BIT, Limits } from "./constants.ts";
+import { DnsParseError } from "./errors.ts";
+import { namesEqual, newNameScope, readName, skipName } from "./name.ts";
+import { rdataCodec } from "./rdata/mod.ts";
+import type { Question, ResourceRecord } from "./types.ts";
+
+/**
+ * Which section the reader is in.
+ *
+ * @example
+ * ```ts
+ * import { Section } from "./reader.ts";
+ * console.log(Section.Authority); // 2
+ * ```
+ */
+export const Section = {
+  Question: 0,
+  Answer: 1,
+  Authority: 2,
+  Additional: 3,
+  Done: 4,
+} as const;
+
+/** A value of {@linkcode Section}. */
+export type SectionValue = typeof Section[keyof typeof Section];
+
+/**
+ * Reads one DNS message in place.
+ *
+ * @example Scanning a packet without building a string
+ * ```ts
+ * import { encodeMessage, MessageReader, RecordType } from "./mod.ts";
+ * const packet = encodeMessage({
+ *   id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+ *   answers: [{ name: "host.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" }],
+ * });
+ * const reader = new MessageReader(packet);
+ * while (reader.nextRecord()) {
+ *   if (reader.type === RecordType.A) console.log(reader.name(), reader.data());
+ * }
+ * ```
+ */
+export class MessageReader {
+  /** The packet being read. */
+  readonly packet: Uint8Array;
+  /** Header id. */
+  readonly id: number;
+  /** Header flags word (QR, opcode, AA, TC, RD, RA, Z, rcode). */
+  readonly flags: number;
+  /** Header QDCOUNT. */
+  readonly questionCount: number;
+  /** Header ANCOUNT. */
+  readonly answerCount: number;
+  /** Header NSCOUNT. */
+  readonly authorityCount: number;
+  /** Header ARCOUNT. */
+  readonly additionalCount: number;
+
+  #scope = 0;
+  #next: number = Limits.HEADER_BYTES; // offset of the next item
+  #section: SectionValue = Section.Question;
+  #left: number; // items left in #section, including none read yet
+  #nameOffset = -1;
+  #type = 0;
+  #class = 0;
+  #topBit = false;
+  #ttl = 0;
+  #rdataOffset = 0;
+  #rdataLength = 0;
+
+  /**
+   * Starts reading `packet`; reads the 12-byte header only.
+   *
+   * @throws {DnsParseError} When the packet is shorter than a header.
+   */
+  constructor(packet: Uint8Array) {
+    if (packet.length < Limits.HEADER_BYTES) {
+      throw new DnsParseError(`header truncated (${packet.length} of 12 bytes)`, packet.length);
+    }
+    this.packet = packet;
+    this.id = (packet[0] << 8) | packet[1];
+    this.flags = (packet[2] << 8) | packet[3];
+    this.questionCount = (packet[4] << 8) | packet[5];
+    this.answerCount = (packet[6] << 8) | packet[7];
+    this.authorityCount = (packet[8] << 8) | packet[9];
+    this.additionalCount = (packet[10] << 8) | packet[11];
+    this.#left = this.questionCount;
+  }
+
+  /** True for a response (QR bit). */
+  get isResponse(): boolean {
+    return (this.flags & 0x8000) !== 0;
+  }
+  /** Opcode (0 is a standard query; RFC 6762 §18.3 says to ignore the rest). */
+  get opcode(): number {
+    return (this.flags >> 11) & 0xf;
+  }
+  /** True when the AA bit is set. */
+  get authoritative(): boolean {
+    return (this.flags & 0x0400) !== 0;
+  }
+  /** True when the TC bit is set (more known answers follow, RFC 6762 §7.2). */
+  get truncated(): boolean {
+    return (this.flags & 0x0200) !== 0;
+  }
+  /** Response code (RFC 6762 §18.11 says to ignore messages where it is not 0). */
+  get rcode(): number {
+    return this.flags & 0xf;
+  }
+
+  /** Section of the current item. */
+  get section(): SectionValue {
+    return this.#section;
+  }
+  /** Offset of the current item's owner name (for {@linkcode namesEqual}). */
+  get nameOffset(): number {
+    return this.#nameOffset;
+  }
+  /** Type of the current item. */
+  get type(): number {
+    return this.#type;
+  }
+  /** Class of the current item, without the top bit. */
+  get class(): number {
+    return this.#class;
+  }
+  /** QU bit of the current question (RFC 6762 §5.4). */
+  get unicastResponse(): boolean {
+    return this.#topBit && this.#section === Section.Question;
+  }
+  /** Cache-flush bit of the current record (RFC 6762 §10.2). */
+  get cacheFlush(): boolean {
+    return this.#topBit && this.#section !== Section.Question;
+  }
+  /** TTL of the current record, in seconds. */
+  get ttl(): number {
+    return this.#ttl;
+  }
+  /** Offset of the current record's rdata. */
+  get rdataOffset(): number {
+    return this.#rdataOffset;
+  }
+  /** Length of the current record's rdata. */
+  get rdataLength(): number {
+    return this.#rdataLength;
+  }
+  /** Offset just past the last item read. */
+  get offset(): number {
+    return this.#next;
+  }
+
+  /**
+   * Moves to the next question. Returns false when the questions are done.
+   *
+   * @throws {DnsParseError} When the question is malformed or missing.
+   */
+  nextQuestion(): boolean {
+    if (this.#section !== Section.Question || this.#left === 0) return false;
+    const start = this.#next;
+    if (start >= this.packet.length) {
+      throw new DnsParseError(
+        `question count ${this.questionCount} larger than questions present`,
+        start,
+      );
+    }
+    const end = skipName(this.packet, start);
+    if (end + 4 > this.packet.length) throw new DnsParseError("question truncated", end);
+    const p = this.packet;
+    this.#nameOffset = start;
+    this.#type = (p[end] << 8) | p[end + 1];
+    const cls = (p[end + 2] << 8) | p[end + 3];
+    this.#class = cls & ~CLASS_TOP_BIT;
+    this.#topBit = (cls & CLASS_TOP_BIT) !== 0;
+    this.#ttl = 0;
+    this.#rdataOffset = 0;
+    this.#rdataLength = 0;
+    this.#next = end + 4;
+    this.#left--;
+    return true;
+  }
+
+  /**
+   * Moves to the next record, skipping any questions not yet read and crossing
+   * from answers to authorities to additionals. Returns false at the end.
+   *
+   * @throws {DnsParseError} When a record is malformed or missing.
+   */
+  nextRecord(): boolean {
+    while (this.#left === 0 || this.#section === Section.Question) {
+      if (this.#section === Section.Question) {
+        while (this.nextQuestion());
+      }
+      if (this.#section === Section.Done) return false;
+      this.#section = (this.#section + 1) as SectionValue;
+      this.#left = this.#countOf(this.#section);
+      if (this.#section === Section.Done) return false;
+    }
+    const p = this.packet;
+    const start = this.#next;
+    if (start >= p.length) {
+      throw new DnsParseError(
+        `${sectionName(this.#section)} count ${this.#countOf(this.#section)} ` +
+          "larger than records present",
+        start,
+      );
+    }
+    const end = skipName(p, start);
+    if (end + 10 > p.length) throw new DnsParseError("record header truncated", end);
+    this.#nameOffset = start;
+    this.#type = (p[end] << 8) | p[end + 1];
+    const cls = (p[end + 2] << 8) | p[end + 3];
+    this.#class = cls & ~CLASS_TOP_BIT;
+    this.#topBit = (cls & CLASS_TOP_BIT) !== 0;
+    this.#ttl = ((p[end + 4] << 24) | (p[end + 5] << 16) | (p[end + 6] << 8) | p[end + 7]) >>> 0;
+    const rdlength = (p[end + 8] << 8) | p[end + 9];
+    const rdata = end + 10;
+    if (rdata + rdlength > p.length) {
+      throw new DnsParseError(`rdlength ${rdlength} runs past the end`, end + 8);
+    }
+    this.#rdataOffset = rdata;
+    this.#rdataLength = rdlength;
+    this.#next = rdata + rdlength;
+    this.#left--;
+    return true;
+  }
+
+  #countOf(section: SectionValue): number {
+    switch (section) {
+      case Section.Question:
+        return this.questionCount;
+      case Section.Answer:
+        return this.answerCount;
+      case Section.Authority:
+        return this.authorityCount;
+      case Section.Additional:
+        return this.additionalCount;
+      default:
+        return 0;
+    }
+  }
+
+  /** The current item's owner name as a presentation string. */
+  name(): string {
+    if (this.#scope === 0) this.#scope = newNameScope(this.packet.length);
+    return readName(this.packet, this.#nameOffset, this.#scope);
+  }
+
+  /**
+   * Compares the current item's name with a name in another (or the same)
+   * buffer, case-insensitively, without building strings.
+   */
+  nameEquals(other: Uint8Array, otherOffset = 0): boolean {
+    return namesEqual(this.packet, this.#nameOffset, other, otherOffset);
+  }
+
+  /** The current record's rdata, as a view into the packet. */
+  rdata(): Uint8Array {
+    return this.packet.subarray(this.#rdataOffset, this.#rdataOffset + this.#rdataLength);
+  }
+
+  /**
+   * The current record's rdata decoded for its type (see `ResourceRecord`).
+   *
+   * @throws {DnsParseError} When the rdata is malformed for its type.
+   */
+  data(): ResourceRecord["data"] {
+    if (this.#scope === 0) this.#scope = newNameScope(this.packet.length);
+    return rdataCodec(this.#type).decode(
+      this.packet,
+      this.#rdataOffset,
+      this.#rdataLength,
+      this.#scope,
+    );
+  }
+
+  /** The current question as a plain object. */
+  question(): Question {
+    return {
+      name: this.name(),
+      type: this.#type,
+      class: this.#class,
+      unicastResponse: this.unicastResponse,
+    };
+  }
+
+  /** The current record as a plain object. */
+  record(): ResourceRecord {
+    return {
+      name: this.name(),
+      type: this.#type,
+      class: this.#class,
+      cacheFlush: this.cacheFlush,
+      ttl: this.#ttl,
+      data: this.data(),
+    } as ResourceRecord;
+  }
+}
+
+function sectionName(section: SectionValue): string {
+  return ["question", "answer", "authority", "additional", "done"][section];
+}

@@ -1,0 +1,149 @@
+/**
+ * Plain-object shapes of messages, questions and records, as
+ * `decodeMessage()` returns them and `encodeMessage()` and the writer take them.
+ *
+ * @module
+ */
+import type { HinfoData, NsecData, SrvData } from "./rdata/mod.ts";
+
+/**
+ * A question. `unicastResponse` is the QU bit (RFC 6762 §5.4).
+ *
+ * @example
+ * ```ts
+ * import type { Question } from "./types.ts";
+ * const q: Question = { name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false };
+ * console.log(q.name);
+ * ```
+ */
+export interface Question {
+  /** Name asked about, in presentation form. */
+  name: string;
+  /** Record type asked for (255 for ANY). */
+  type: number;
+  /** Class without the QU bit (1 for IN). */
+  class: number;
+  /** True when the querier asks for a unicast reply (the class's top bit). */
+  unicastResponse: boolean;
+}
+
+/** Fields every record has. */
+interface RecordFields {
+  /** Owner name in presentation form. */
+  name: string;
+  /** Class without the cache-flush bit (1 for IN). */
+  class: number;
+  /** True when the class's top bit (cache-flush, RFC 6762 §10.2) is set. */
+  cacheFlush: boolean;
+  /** Time to live in seconds. */
+  ttl: number;
+}
+
+/** An A record: `data` is dotted-quad text. */
+export interface ARecord extends RecordFields {
+  /** Type 1. */
+  type: 1;
+  /** IPv4 address. */
+  data: string;
+}
+/** An AAAA record: `data` is RFC 5952 text. */
+export interface AaaaRecord extends RecordFields {
+  /** Type 28. */
+  type: 28;
+  /** IPv6 address. */
+  data: string;
+}
+/** A PTR (or NS, CNAME) record: `data` is the name pointed to. */
+export interface PtrRecord extends RecordFields {
+  /** Type 12 (or 2 for NS, 5 for CNAME). */
+  type: 12 | 2 | 5;
+  /** Target name. */
+  data: string;
+}
+/** An SRV record. */
+export interface SrvRecord extends RecordFields {
+  /** Type 33. */
+  type: 33;
+  /** Priority, weight, port, target. */
+  data: SrvData;
+}
+/** A TXT record: `data` is its character-strings as bytes. */
+export interface TxtRecord extends RecordFields {
+  /** Type 16. */
+  type: 16;
+  /** Character-strings, each at most 255 bytes. */
+  data: Uint8Array[];
+}
+/** An NSEC record. */
+export interface NsecRecord extends RecordFields {
+  /** Type 47. */
+  type: 47;
+  /** Next name and type bitmap. */
+  data: NsecData;
+}
+/** An HINFO record. */
+export interface HinfoRecord extends RecordFields {
+  /** Type 13. */
+  type: 13;
+  /** CPU and OS. */
+  data: HinfoData;
+}
+/** A record of any other type, kept as raw rdata. */
+export interface UnknownRecord extends RecordFields {
+  /** Any type number the codec does not model. */
+  type: number;
+  /** Raw rdata. */
+  data: Uint8Array;
+}
+
+/**
+ * Any resource record. Narrow on `type` (`RecordType.SRV` and so on); types the
+ * codec does not model carry raw bytes.
+ *
+ * @example
+ * ```ts
+ * import type { ResourceRecord } from "./types.ts";
+ * const r: ResourceRecord = {
+ *   name: "host.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
+ * };
+ * console.log(r.data);
+ * ```
+ */
+export type ResourceRecord =
+  | ARecord
+  | AaaaRecord
+  | PtrRecord
+  | SrvRecord
+  | TxtRecord
+  | NsecRecord
+  | HinfoRecord
+  | UnknownRecord;
+
+/**
+ * A whole DNS message as plain objects.
+ *
+ * @example
+ * ```ts
+ * import type { DnsMessage } from "./types.ts";
+ * const query: DnsMessage = {
+ *   id: 0, flags: 0,
+ *   questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false }],
+ *   answers: [], authorities: [], additionals: [],
+ * };
+ * console.log(query.questions.length);
+ * ```
+ */
+export interface DnsMessage {
+  /** Message id; 0 in mDNS multicast (RFC 6762 §18.1). */
+  id: number;
+  /** The 16-bit flags word (see `MessageFlags`), opcode and rcode included. */
+  flags: number;
+  /** Question section. */
+  questions: Question[];
+  /** Answer section. */
+  answers: ResourceRecord[];
+  /** Authority section (probes put their proposed records here, RFC 6762 §8.2). */
+  authorities: ResourceRecord[];
+  /** Additional section. */
+  additionals: ResourceRecord[];
+}
