@@ -7,6 +7,8 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
+
 /**
  * A handle to a pending timer. Disposing it cancels the timer.
  *
@@ -228,19 +230,14 @@ export class VirtualClock implements Clock {
    */
   async advanceAsync(ms: number): Promise<void> {
     const end = this.#end(ms);
-    const drain = new MicrotaskDrain();
-    try {
-      for (;;) {
-        await drain.run();
-        const next = this.#takeDue(end);
-        if (next === undefined) break;
-        next.callback();
-      }
-      this.#now = Math.max(this.#now, end);
-      await drain.run();
-    } finally {
-      drain.close();
+    for (;;) {
+      await drainMicrotasks();
+      const next = this.#takeDue(end);
+      if (next === undefined) break;
+      next.callback();
     }
+    this.#now = Math.max(this.#now, end);
+    await drainMicrotasks();
   }
 
   /** Advances to the next timer's deadline and fires it; false when none is armed. */
@@ -305,24 +302,13 @@ export class VirtualClock implements Clock {
 
 /**
  * Lets every queued promise reaction run: a macrotask comes only after the
- * microtask queue is empty, however long the chain of `await`s. A message
- * port, not `setTimeout(0)`, because nested timeouts are clamped to
- * milliseconds of real time each and a test may fire thousands of timers.
+ * microtask queue is empty, however long the chain of `await`s. `setImmediate`,
+ * because nested `setTimeout(0)` is clamped to milliseconds of real time each
+ * (a test may fire thousands of timers) and Deno delivers `MessagePort`
+ * messages between promise reactions.
  */
-class MicrotaskDrain {
-  #channel = new MessageChannel();
-
-  run(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#channel.port1.onmessage = () => resolve();
-      this.#channel.port2.postMessage(null);
-    });
-  }
-
-  close(): void {
-    this.#channel.port1.close();
-    this.#channel.port2.close();
-  }
+function drainMicrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

@@ -17,16 +17,28 @@
  * ```
  */
 export function parseIPv4(text: string, out: Uint8Array = new Uint8Array(4), at = 0): Uint8Array {
-  const parts = text.split(".");
-  if (parts.length !== 4) throw new TypeError(`Cannot parse IPv4 address: "${text}"`);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) {
-      throw new TypeError(`Cannot parse IPv4 address: "${text}"`);
+  // Hand-rolled: a responder formats its own addresses into every
+  // announcement, and split() plus a RegExp cost more than the rest of a record.
+  let part = 0, value = 0, digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e;
+    if (c >= 0x30 && c <= 0x39) {
+      value = value * 10 + (c - 0x30);
+      if (++digits > 3 || value > 255) break;
+    } else if (c === 0x2e && digits > 0 && part < 4) {
+      out[at + part++] = value;
+      value = 0;
+      digits = 0;
+    } else {
+      break;
     }
-    out[at + i] = Number(p);
+    if (i === text.length) return part === 4 ? out : fail4(text);
   }
-  return out;
+  return fail4(text);
+}
+
+function fail4(text: string): never {
+  throw new TypeError(`Cannot parse IPv4 address: "${text}"`);
 }
 
 /**
@@ -39,8 +51,8 @@ export function parseIPv4(text: string, out: Uint8Array = new Uint8Array(4), at 
  * ```
  */
 export function formatIPv4(bytes: Uint8Array, offset: number): string {
-  return bytes[offset] + "." + bytes[offset + 1] + "." + bytes[offset + 2] + "." +
-    bytes[offset + 3];
+  return DEC[bytes[offset]] + "." + DEC[bytes[offset + 1]] + "." + DEC[bytes[offset + 2]] + "." +
+    DEC[bytes[offset + 3]];
 }
 
 /**
@@ -56,45 +68,75 @@ export function formatIPv4(bytes: Uint8Array, offset: number): string {
  * ```
  */
 export function parseIPv6(text: string, out: Uint8Array = new Uint8Array(16), at = 0): Uint8Array {
-  const bad = () => new TypeError(`Cannot parse IPv6 address: "${text}"`);
-  let s = text;
-  const zone = s.indexOf("%");
-  if (zone >= 0) s = s.slice(0, zone);
-  const groups: number[] = [];
-  let gap = -1;
-  const halves = s.split("::");
-  if (halves.length > 2) throw bad();
-  const parseHalf = (half: string, allowV4: boolean): number[] => {
-    if (half === "") return [];
-    const result: number[] = [];
-    const parts = half.split(":");
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i];
-      if (allowV4 && i === parts.length - 1 && p.includes(".")) {
-        const v4 = parseIPv4(p);
-        result.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
-      } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(p)) throw bad();
-        result.push(parseInt(p, 16));
-      }
-    }
-    return result;
-  };
-  if (halves.length === 2) {
-    const head = parseHalf(halves[0], false);
-    const tail = parseHalf(halves[1], true);
-    if (head.length + tail.length > 7) throw bad();
-    gap = head.length;
-    groups.push(...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail);
-  } else {
-    groups.push(...parseHalf(s, true));
+  const groups = scratchGroups;
+  let count = 0; // groups parsed
+  let gap = -1; // index in `groups` where "::" stood
+  let value = 0, digits = 0;
+  let end = text.indexOf("%");
+  if (end < 0) end = text.length;
+  let i = 0;
+  if (text.charCodeAt(0) === 0x3a) {
+    if (text.charCodeAt(1) !== 0x3a) return fail6(text);
+    gap = 0;
+    i = 2;
   }
-  if (groups.length !== 8 || (gap < 0 && s.includes("::"))) throw bad();
-  for (let i = 0; i < 8; i++) {
-    out[at + 2 * i] = groups[i] >> 8;
-    out[at + 2 * i + 1] = groups[i] & 0xff;
+  for (; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : -1;
+    const hex = c >= 0x30 && c <= 0x39
+      ? c - 0x30
+      : c >= 0x61 && c <= 0x66
+      ? c - 0x57
+      : c >= 0x41 && c <= 0x46
+      ? c - 0x37
+      : -1;
+    if (hex >= 0) {
+      value = (value << 4) | hex;
+      if (++digits > 4) return fail6(text);
+      continue;
+    }
+    if (c === 0x2e) {
+      // Trailing dotted quad: re-read this group as IPv4.
+      const start = text.lastIndexOf(":", i) + 1;
+      if (count > 6) return fail6(text);
+      parseIPv4(text.slice(start, end), v4Scratch);
+      groups[count++] = (v4Scratch[0] << 8) | v4Scratch[1];
+      groups[count++] = (v4Scratch[2] << 8) | v4Scratch[3];
+      digits = 0;
+      break;
+    }
+    if (digits === 0) {
+      if (c === -1 && gap === count && count > 0) break; // "…::" at the end
+      if (c === -1 && gap === 0 && count === 0) break; // "::"
+      return fail6(text);
+    }
+    if (count >= 8) return fail6(text);
+    groups[count++] = value;
+    value = 0;
+    digits = 0;
+    if (c === 0x3a && text.charCodeAt(i + 1) === 0x3a) {
+      if (gap >= 0) return fail6(text);
+      gap = count;
+      i++;
+      if (i + 1 === end) break;
+    } else if (c !== 0x3a && c !== -1) {
+      return fail6(text);
+    }
+  }
+  if (gap < 0 ? count !== 8 : count > 7) return fail6(text);
+  const zeros = 8 - count;
+  for (let g = 0, src = 0; g < 8; g++) {
+    const v = gap >= 0 && g >= gap && g < gap + zeros ? 0 : groups[src++];
+    out[at + 2 * g] = v >> 8;
+    out[at + 2 * g + 1] = v & 0xff;
   }
   return out;
+}
+
+const scratchGroups = new Uint16Array(8);
+const v4Scratch = new Uint8Array(4);
+
+function fail6(text: string): never {
+  throw new TypeError(`Cannot parse IPv6 address: "${text}"`);
 }
 
 /**
@@ -128,8 +170,14 @@ export function formatIPv6(bytes: Uint8Array, offset: number): string {
       i += bestLen - 1;
       continue;
     }
-    out += ((bytes[offset + 2 * i] << 8) | bytes[offset + 2 * i + 1]).toString(16);
+    const hi = bytes[offset + 2 * i], lo = bytes[offset + 2 * i + 1];
+    out += hi === 0 ? HEX[lo] : HEX[hi] + HEX_PADDED[lo];
     if (i < 7) out += ":";
   }
   return out;
 }
+
+const DEC: string[] = Array.from({ length: 256 }, (_, b) => String(b));
+// Byte → hex text tables: toString(16) per group cost more than the rest of AAAA decoding.
+const HEX: string[] = Array.from({ length: 256 }, (_, b) => b.toString(16));
+const HEX_PADDED: string[] = HEX.map((h) => h.padStart(2, "0"));

@@ -62,6 +62,7 @@ export type {
   NsecRecord,
   PtrRecord,
   Question,
+  RecordFields,
   ResourceRecord,
   SrvRecord,
   TxtRecord,

@@ -25,8 +25,6 @@ const POINTER_MASK = 0xc0;
  */
 const MAX_POINTER_HOPS = 127;
 
-const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
-
 // Memo of decoded suffixes by packet offset, shared by every reader and stamped
 // with the reader's generation so it never needs clearing. Compression points
 // every name at suffixes decoded before, so a packet's names cost about one
@@ -91,10 +89,11 @@ export function skipName(packet: Uint8Array, offset: number): number {
       if (pos + 1 >= packet.length) {
         throw new DnsParseError("compression pointer runs past the end", pos);
       }
-      checkPointer(packet, pos);
+      checkPointer(packet, pos, offset);
       return pos + 2;
     }
     if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
+    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
     pos += 1 + len;
     if (pos - offset > Limits.NAME_BYTES) {
       throw new DnsParseError("name longer than 255 bytes", offset);
@@ -102,7 +101,10 @@ export function skipName(packet: Uint8Array, offset: number): number {
   }
 }
 
-function checkPointer(packet: Uint8Array, pos: number): number {
+// RFC 1035 §4.1.4 only says a pointer replaces the rest of a name. To make
+// every name finite, a pointer must land strictly before the start of the run
+// of labels it ends (`segmentStart`): targets then fall with every hop.
+function checkPointer(packet: Uint8Array, pos: number, segmentStart: number): number {
   const target = ((packet[pos] & 0x3f) << 8) | packet[pos + 1];
   if (target === pos) throw new DnsParseError("compression pointer points to itself", pos);
   if (target > pos) {
@@ -112,6 +114,9 @@ function checkPointer(packet: Uint8Array, pos: number): number {
         : "compression pointer points forward",
       pos,
     );
+  }
+  if (target >= segmentStart) {
+    throw new DnsParseError("compression pointer loops into its own name", pos);
   }
   return target;
 }
@@ -135,12 +140,18 @@ function checkPointer(packet: Uint8Array, pos: number): number {
  */
 export function readName(packet: Uint8Array, offset: number, scope?: number): string {
   const generation = scope ?? newNameScope(packet.length);
-  return suffixAt(packet, offset, generation, offset);
+  return suffixAt(packet, offset, generation, offset, offset);
 }
 
 // Decodes the suffix at `pos`, memoised per offset. `nameStart` is where the
 // whole name began, so errors about the name as a whole point at its start.
-function suffixAt(packet: Uint8Array, pos: number, generation: number, nameStart: number): string {
+function suffixAt(
+  packet: Uint8Array,
+  pos: number,
+  generation: number,
+  nameStart: number,
+  segmentStart: number,
+): string {
   if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
   if (memoStamp[pos] === generation) return memoText[pos];
   const len = packet[pos];
@@ -155,8 +166,8 @@ function suffixAt(packet: Uint8Array, pos: number, generation: number, nameStart
     if (pos + 1 >= packet.length) {
       throw new DnsParseError("compression pointer runs past the end", pos);
     }
-    const target = checkPointer(packet, pos);
-    text = suffixAt(packet, target, generation, nameStart);
+    const target = checkPointer(packet, pos, segmentStart);
+    text = suffixAt(packet, target, generation, nameStart, target);
     wireLength = memoWireLength[target];
     hops = memoHops[target] + 1;
     if (hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
@@ -164,7 +175,7 @@ function suffixAt(packet: Uint8Array, pos: number, generation: number, nameStart
     if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
     const next = pos + 1 + len;
     if (next > packet.length) throw new DnsParseError("label runs past the end", pos);
-    const rest = suffixAt(packet, next, generation, nameStart);
+    const rest = suffixAt(packet, next, generation, nameStart, segmentStart);
     wireLength = 1 + len + memoWireLength[next];
     if (wireLength > Limits.NAME_BYTES) {
       throw new DnsParseError("name longer than 255 bytes", nameStart);
@@ -191,39 +202,59 @@ function suffixAt(packet: Uint8Array, pos: number, generation: number, nameStart
  * ```
  */
 export function labelToString(bytes: Uint8Array, start: number, length: number): string {
-  const end = start + length;
-  for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    if (b < 0x20 || b >= 0x7f || b === 0x2e || b === 0x5c) return escapedLabel(bytes, start, end);
+  const units = CODE_UNITS[length];
+  for (let i = 0; i < length; i++) {
+    const b = bytes[start + i];
+    if (b < 0x20 || b >= 0x7f || b === 0x2e || b === 0x5c) {
+      return escapedLabel(bytes, start, length);
+    }
+    units[i] = b;
   }
-  if (length <= 24) {
-    // Short ASCII labels: concatenation beats creating a view for apply().
-    let s = "";
-    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-    return s;
-  }
-  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  // One pre-sized array per length: apply() on it beats concatenation and
+  // TextDecoder several times over for labels this short.
+  return String.fromCharCode.apply(null, units);
 }
 
-function escapedLabel(bytes: Uint8Array, start: number, end: number): string {
-  let text: string | undefined;
-  try {
-    text = utf8Decoder.decode(bytes.subarray(start, end));
-  } catch {
-    text = undefined;
-  }
+const CODE_UNITS: number[][] = Array.from(
+  { length: Limits.LABEL_BYTES + 1 },
+  (_, n) => new Array<number>(n).fill(0),
+);
+
+function escapedLabel(bytes: Uint8Array, start: number, length: number): string {
+  const end = start + length;
   let out = "";
-  if (text !== undefined) {
-    for (const ch of text) {
-      const c = ch.codePointAt(0)!;
-      if (c === 0x2e || c === 0x5c) out += "\\" + ch;
-      else if (c < 0x20 || c === 0x7f) out += "\\" + String(c).padStart(3, "0");
-      else out += ch;
+  // Decode UTF-8 by hand (TextDecoder costs ~300 ns a call); on the first
+  // invalid sequence fall back to escaping bytes so the label still round-trips.
+  for (let i = start; i < end;) {
+    const b = bytes[i];
+    let cp = -1, size = 1;
+    if (b < 0x80) cp = b;
+    else if (b >= 0xc2 && b <= 0xdf) [cp, size] = [b & 0x1f, 2];
+    else if (b >= 0xe0 && b <= 0xef) [cp, size] = [b & 0x0f, 3];
+    else if (b >= 0xf0 && b <= 0xf4) [cp, size] = [b & 0x07, 4];
+    if (cp < 0 || i + size > end) return escapedBytes(bytes, start, end);
+    for (let k = 1; k < size; k++) {
+      const c = bytes[i + k];
+      if ((c & 0xc0) !== 0x80) return escapedBytes(bytes, start, end);
+      cp = (cp << 6) | (c & 0x3f);
     }
-    return out;
+    if (
+      (size === 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+      (size === 4 && (cp < 0x10000 || cp > 0x10ffff))
+    ) {
+      return escapedBytes(bytes, start, end);
+    }
+    if (cp === 0x2e || cp === 0x5c) out += "\\" + String.fromCharCode(cp);
+    else if (cp < 0x20 || cp === 0x7f) out += "\\" + String(cp).padStart(3, "0");
+    else out += String.fromCodePoint(cp);
+    i += size;
   }
-  // Not UTF-8: keep printable ASCII, write every other byte as \DDD so the
-  // label still round-trips exactly.
+  return out;
+}
+
+/** Escapes a label that is not UTF-8: printable ASCII kept, other bytes as \DDD. */
+function escapedBytes(bytes: Uint8Array, start: number, end: number): string {
+  let out = "";
   for (let i = start; i < end; i++) {
     const b = bytes[i];
     if (b === 0x2e || b === 0x5c) out += "\\" + String.fromCharCode(b);
@@ -251,39 +282,72 @@ export function namesEqual(
   b: Uint8Array,
   bOffset: number,
 ): boolean {
-  let pa = resolvePointers(a, aOffset);
-  let pb = resolvePointers(b, bOffset);
-  let total = 0;
+  const ca = new NameCursor(a, aOffset);
+  const cb = new NameCursor(b, bOffset);
   for (;;) {
+    const pa = ca.label(), pb = cb.label();
     const la = a[pa];
-    const lb = b[pb];
-    if (la !== lb) return false;
+    if (la !== b[pb]) return false;
     if (la === 0) return true;
-    if (la > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pa);
-    if (pa + 1 + la > a.length) throw new DnsParseError("label runs past the end", pa);
-    if (pb + 1 + lb > b.length) throw new DnsParseError("label runs past the end", pb);
     for (let i = 1; i <= la; i++) {
       if (lowerAscii(a[pa + i]) !== lowerAscii(b[pb + i])) return false;
     }
-    total += 1 + la;
-    if (total >= Limits.NAME_BYTES) throw new DnsParseError("name longer than 255 bytes", aOffset);
-    pa = resolvePointers(a, pa + 1 + la);
-    pb = resolvePointers(b, pb + 1 + lb);
+    ca.advance();
+    cb.advance();
   }
 }
 
-/** Follows pointers from `pos` until it reaches a label or the terminator. */
-function resolvePointers(packet: Uint8Array, pos: number): number {
-  let hops = 0;
-  for (;;) {
-    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
-    const len = packet[pos];
-    if ((len & POINTER_MASK) !== POINTER_MASK) return pos;
-    if (pos + 1 >= packet.length) {
-      throw new DnsParseError("compression pointer runs past the end", pos);
+/**
+ * Walks a name label by label, following pointers under the same rules as
+ * {@linkcode readName}: bounded hops, targets before the current run, labels
+ * within the packet, at most 255 bytes in all.
+ */
+class NameCursor {
+  #packet: Uint8Array;
+  #start: number;
+  #pos: number;
+  #segment: number;
+  #hops = 0;
+  #length = 0;
+
+  constructor(packet: Uint8Array, offset: number) {
+    this.#packet = packet;
+    this.#start = offset;
+    this.#pos = offset;
+    this.#segment = offset;
+  }
+
+  /** Offset of the current label's length byte (0 byte at the end), pointers followed. */
+  label(): number {
+    const p = this.#packet;
+    for (;;) {
+      const pos = this.#pos;
+      if (pos >= p.length) throw new DnsParseError("name runs past the end", pos);
+      const len = p[pos];
+      if ((len & POINTER_MASK) === POINTER_MASK) {
+        if (pos + 1 >= p.length) {
+          throw new DnsParseError("compression pointer runs past the end", pos);
+        }
+        if (++this.#hops > MAX_POINTER_HOPS) {
+          throw new DnsParseError("too many compression pointers", pos);
+        }
+        this.#pos = this.#segment = checkPointer(p, pos, this.#segment);
+        continue;
+      }
+      if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
+      if (pos + 1 + len > p.length) throw new DnsParseError("label runs past the end", pos);
+      if (this.#length + 1 + len > Limits.NAME_BYTES) {
+        throw new DnsParseError("name longer than 255 bytes", this.#start);
+      }
+      return pos;
     }
-    if (++hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
-    pos = checkPointer(packet, pos);
+  }
+
+  /** Moves past the current label (call after {@linkcode label}). */
+  advance(): void {
+    const len = this.#packet[this.#pos];
+    this.#length += 1 + len;
+    this.#pos += 1 + len;
   }
 }
 
@@ -314,20 +378,16 @@ export function copyNameExpanded(
   out: Uint8Array,
   outOffset: number,
 ): number {
-  let pos = resolvePointers(packet, offset);
+  const cursor = new NameCursor(packet, offset);
   let w = outOffset;
   for (;;) {
+    const pos = cursor.label();
     const len = packet[pos];
-    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
-    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
-    if (w - outOffset + 1 + len > Limits.NAME_BYTES) {
-      throw new DnsParseError("name longer than 255 bytes", offset);
-    }
     if (w + 1 + len > out.length) throw new RangeError("Cannot copy name: output buffer too small");
     for (let i = 0; i <= len; i++) out[w + i] = packet[pos + i];
     w += 1 + len;
     if (len === 0) return w;
-    pos = resolvePointers(packet, pos + 1 + len);
+    cursor.advance();
   }
 }
 

@@ -27,8 +27,17 @@ export interface Question {
   unicastResponse: boolean;
 }
 
-/** Fields every record has. */
-interface RecordFields {
+/**
+ * Fields every record has.
+ *
+ * @example
+ * ```ts
+ * import type { RecordFields } from "./types.ts";
+ * const f: RecordFields = { name: "host.local", class: 1, cacheFlush: true, ttl: 120 };
+ * console.log(f.ttl);
+ * ```
+ */
+export interface RecordFields {
   /** Owner name in presentation form. */
   name: string;
   /** Class without the cache-flush bit (1 for IN). */

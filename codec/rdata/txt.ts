@@ -27,7 +27,8 @@ export const txtCodec: RdataCodec<Uint8Array[]> = {
     while (pos < end) {
       const len = packet[pos];
       if (pos + 1 + len > end) throw new DnsParseError("TXT string runs past its rdata", pos);
-      strings.push(packet.subarray(pos + 1, pos + 1 + len));
+      // The constructor skips subarray()'s species lookup, which dominated TXT decoding.
+      strings.push(new Uint8Array(packet.buffer, packet.byteOffset + pos + 1, len));
       pos += 1 + len;
     }
     return strings;

@@ -1,0 +1,34 @@
+/**
+ * Multicast DNS (RFC 6762) and DNS-based service discovery (RFC 6763) for Deno.
+ *
+ * This entry point re-exports the public API: the DNS codec, the clock
+ * abstraction and the transport seam. The responder and querier build on them.
+ *
+ * @example Decoding an mDNS packet
+ * ```ts
+ * import { decodeMessage, encodeMessage, RecordType } from "./mod.ts";
+ * const query = encodeMessage({
+ *   id: 0, flags: 0,
+ *   questions: [{ name: "_http._tcp.local", type: RecordType.PTR, class: 1, unicastResponse: false }],
+ *   answers: [], authorities: [], additionals: [],
+ * });
+ * console.log(decodeMessage(query).questions[0].name); // _http._tcp.local
+ * ```
+ *
+ * @module
+ */
+
+export * from "./codec/mod.ts";
+export { type Clock, type Random, systemClock, systemRandom, type Timer } from "./clock.ts";
+export {
+  type AddressFamily,
+  type Datagram,
+  type Destination,
+  MDNS_IPV4_GROUP,
+  MDNS_IPV6_GROUP,
+  MDNS_PORT,
+  type NetworkLink,
+  type Transport,
+  type TransportEvent,
+  type TransportHandler,
+} from "./transport/transport.ts";

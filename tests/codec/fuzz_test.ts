@@ -1,0 +1,91 @@
+// deno-lint-ignore-file no-console -- this file prints for a person, as only cli/, bench/ and tests may
+/**
+ * A seeded mutation fuzzer over the corpus: every mutated packet must either
+ * decode or raise DnsParseError (never another error, never a hang), and what
+ * decodes must survive decode(encode(decode(x))) unchanged.
+ *
+ * MDNS_FUZZ_CASES and MDNS_FUZZ_SEED override the case count and seed.
+ */
+import assert from "node:assert/strict";
+import { decodeMessage, DnsParseError, encodeMessage, MessageReader } from "../../codec/mod.ts";
+import { seededRandom } from "../../clock.ts";
+import { loadCorpus, plain } from "./corpus.ts";
+
+const CASES = Number(Deno.env.get("MDNS_FUZZ_CASES") ?? 200_000);
+const SEED = Number(Deno.env.get("MDNS_FUZZ_SEED") ?? 0x5eed);
+/** Far above any sane decode of a ≤ 9000-byte packet; only a hang trips it. */
+const HANG_MS = 1000;
+
+function mutate(packet: Uint8Array, random: () => number): Uint8Array {
+  const pick = (n: number) => Math.floor(random() * n);
+  let bytes = Array.from(packet);
+  const rounds = 1 + pick(4);
+  for (let r = 0; r < rounds; r++) {
+    const at = pick(Math.max(1, bytes.length));
+    switch (pick(7)) {
+      case 0: // bit flip
+        bytes[at] ^= 1 << pick(8);
+        break;
+      case 1: // byte insertion
+        bytes.splice(at, 0, pick(256));
+        break;
+      case 2: // byte deletion
+        bytes.splice(at, 1);
+        break;
+      case 3: { // section count edit
+        const field = 4 + 2 * pick(4);
+        bytes[field] = pick(3) === 0 ? 0xff : pick(4);
+        bytes[field + 1] = pick(256);
+        break;
+      }
+      case 4: { // pointer rewrite: aim a pointer anywhere, forwards and self included
+        const target = pick(bytes.length + 8);
+        bytes[at] = 0xc0 | ((target >> 8) & 0x3f);
+        bytes[at + 1] = target & 0xff;
+        break;
+      }
+      case 5: // truncation
+        bytes = bytes.slice(0, at);
+        break;
+      default: // random byte
+        bytes[at] = pick(256);
+    }
+  }
+  return new Uint8Array(bytes.map((b) => b & 0xff));
+}
+
+Deno.test(`decoder survives ${CASES} mutated corpus packets (seed ${SEED})`, () => {
+  const corpus = loadCorpus().map((e) => e.bytes);
+  const random = seededRandom(SEED);
+  let decoded = 0, rejected = 0, slowest = 0;
+  for (let i = 0; i < CASES; i++) {
+    const packet = mutate(corpus[i % corpus.length], random);
+    const started = performance.now();
+    let message;
+    try {
+      // The lazy walk first, then the full decode: both must behave.
+      const reader = new MessageReader(packet);
+      while (reader.nextRecord());
+      message = decodeMessage(packet);
+      decoded++;
+    } catch (e) {
+      if (!(e instanceof DnsParseError)) {
+        throw new Error(`case ${i} (seed ${SEED}) threw ${e} for [${packet}]`);
+      }
+      rejected++;
+    }
+    slowest = Math.max(slowest, performance.now() - started);
+    if (message !== undefined) {
+      const again = decodeMessage(encodeMessage(message));
+      assert.deepEqual(plain(again), plain(message), `case ${i} (seed ${SEED}) round trip`);
+    }
+  }
+  console.log(
+    `fuzz: seed ${SEED}, ${CASES} cases, ${decoded} decoded, ${rejected} rejected, ` +
+      `slowest ${slowest.toFixed(2)} ms`,
+  );
+  assert.equal(decoded + rejected, CASES);
+  assert.ok(decoded > CASES / 20, "mutations should leave some packets decodable");
+  assert.ok(rejected > CASES / 20, "mutations should break some packets");
+  assert.ok(slowest < HANG_MS, `a case took ${slowest} ms`);
+});

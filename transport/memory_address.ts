@@ -1,0 +1,102 @@
+/**
+ * Address parsing for the in-memory network: enough to validate what a test
+ * writes and to compare IPv6 spellings (`fd00::2` and `FD00:0::2` are one address).
+ *
+ * @module
+ */
+
+import type { AddressFamily } from "./transport.ts";
+
+/**
+ * An interface address as the in-memory network keeps it.
+ *
+ * @example
+ * ```ts
+ * import { parseAddress } from "./memory_address.ts";
+ * const info = parseAddress("fe80::2", "IPv6");
+ * console.log(info.address, info.cidr); // fe80::2 fe80::2/64
+ * ```
+ */
+export interface AddressInfo {
+  /** The address as written, without prefix length or `%zone`. */
+  readonly address: string;
+  /** The address with its prefix length (`/24` or `/64` when none was written). */
+  readonly cidr: string;
+  /** Canonical form, for equality. */
+  readonly key: string;
+}
+
+const DEFAULT_PREFIX: Record<AddressFamily, number> = { IPv4: 24, IPv6: 64 };
+
+/**
+ * Parses `198.18.0.2/24` or `fe80::2%eth0/64`. Throws `TypeError` when it is not
+ * an address of `family`.
+ *
+ * @example Two spellings, one key
+ * ```ts
+ * import { parseAddress } from "./memory_address.ts";
+ * const a = parseAddress("fd00::2/64", "IPv6"), b = parseAddress("FD00:0:0::2", "IPv6");
+ * console.log(a.key === b.key); // true
+ * ```
+ */
+export function parseAddress(text: string, family: AddressFamily): AddressInfo {
+  if (typeof text !== "string") throw new TypeError(`Invalid ${family} address: ${String(text)}`);
+  const slash = text.indexOf("/");
+  const withZone = slash < 0 ? text : text.slice(0, slash);
+  const prefixText = slash < 0 ? undefined : text.slice(slash + 1);
+  const percent = withZone.indexOf("%");
+  const address = percent < 0 ? withZone : withZone.slice(0, percent);
+  const max = family === "IPv4" ? 32 : 128;
+  const prefix = prefixText === undefined ? DEFAULT_PREFIX[family] : Number(prefixText);
+  const key = family === "IPv4" ? ipv4Key(address) : ipv6Key(address);
+  if (
+    key === undefined || (family === "IPv4" && percent >= 0) ||
+    (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) || prefix > max
+  ) {
+    throw new TypeError(`Invalid ${family} address: ${text}`);
+  }
+  return { address, cidr: `${address}/${prefix}`, key };
+}
+
+/**
+ * True for an IPv6 link-local address (fe80::/10).
+ *
+ * @example
+ * ```ts
+ * import { isLinkLocal } from "./memory_address.ts";
+ * console.log(isLinkLocal("fe80::1"), isLinkLocal("fd00::1")); // true false
+ * ```
+ */
+export function isLinkLocal(address: string): boolean {
+  return /^fe[89ab][0-9a-f]:/i.test(address);
+}
+
+function ipv4Key(address: string): string | undefined {
+  const parts = address.split(".");
+  if (parts.length !== 4) return undefined;
+  for (const p of parts) if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined;
+  return parts.map(Number).join(".");
+}
+
+function ipv6Key(address: string): string | undefined {
+  let text = address.toLowerCase();
+  // An embedded IPv4 tail (::ffff:198.18.0.2) becomes two hextets.
+  const lastColon = text.lastIndexOf(":");
+  if (text.includes(".", lastColon)) {
+    const v4 = ipv4Key(text.slice(lastColon + 1));
+    if (v4 === undefined) return undefined;
+    const [a, b, c, d] = v4.split(".").map(Number);
+    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${
+      ((c << 8) | d).toString(16)
+    }`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const head = halves[0] === "" ? [] : halves[0].split(":");
+  const tail = halves.length === 1 || halves[1] === "" ? [] : halves[1].split(":");
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...Array<string>(halves.length === 1 ? 0 : missing).fill("0"), ...tail];
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  return groups.map((g) => parseInt(g, 16).toString(16)).join(":");
+}
