@@ -1,0 +1,342 @@
+/**
+ * The stack: owns the transport, the clock and the scheduler, and routes every
+ * datagram one way. It drops what RFC 6762 says to ignore, counts it, and
+ * hands queries to the responder and responses to the peer cache and the
+ * querier. Nothing the network sends can make it throw.
+ *
+ * @module
+ */
+
+import { type Clock, type Random, systemClock, systemRandom } from "./clock.ts";
+import { DnsParseError, MessageReader } from "./codec/mod.ts";
+import { type ScheduledPart, Scheduler } from "./scheduler.ts";
+import type {
+  Datagram,
+  Destination,
+  NetworkLink,
+  Transport,
+  TransportEvent,
+} from "./transport/transport.ts";
+import { MDNS_PORT } from "./transport/transport.ts";
+import { type Cidr, cidrContains, isIPv6LinkLocal, parseCidr } from "./transport/subnet.ts";
+
+/** RFC 6762 §18.3: "Multicast DNS messages received with an OPCODE other than zero MUST be silently ignored." */
+const STANDARD_QUERY_OPCODE = 0;
+/** RFC 6762 §18.11: "Multicast DNS messages received with non-zero Response Codes MUST be silently ignored." */
+const NO_ERROR_RCODE = 0;
+
+/**
+ * Why the stack dropped a datagram.
+ *
+ * @example
+ * ```ts
+ * import type { DropReason } from "./mdns.ts";
+ * const reason: DropReason = "opcode";
+ * console.log(reason);
+ * ```
+ */
+export type DropReason =
+  | "malformed" // DnsParseError anywhere in the packet
+  | "opcode" // RFC 6762 §18.3
+  | "rcode" // RFC 6762 §18.11
+  | "source-port" // RFC 6762 §6: responses must come from port 5353
+  | "off-link"; // RFC 6762 §11: source not on the arrival interface's link
+
+/**
+ * Counters of what the stack received and dropped.
+ *
+ * @example
+ * ```ts
+ * import type { MdnsStats } from "./mdns.ts";
+ * function dropped(s: MdnsStats): number {
+ *   return s.malformed + s.opcode + s.rcode + s.sourcePort + s.offLink;
+ * }
+ * console.log(dropped({ received: 0, queries: 0, responses: 0, malformed: 0, opcode: 0, rcode: 0, sourcePort: 0, offLink: 0 }));
+ * ```
+ */
+export interface MdnsStats {
+  /** Datagrams handed up by the transport. */
+  received: number;
+  /** Queries routed to the responder. */
+  queries: number;
+  /** Responses routed to the peer cache and querier. */
+  responses: number;
+  /** Dropped: malformed. */
+  malformed: number;
+  /** Dropped: opcode not 0. */
+  opcode: number;
+  /** Dropped: rcode not 0. */
+  rcode: number;
+  /** Dropped: response from a port other than 5353. */
+  sourcePort: number;
+  /** Dropped: source not on the link it arrived on. */
+  offLink: number;
+}
+
+/**
+ * What the stack reports to `onEvent`: drops, transport events, and errors a
+ * handler threw (the library never logs; this is the one place to look).
+ *
+ * @example
+ * ```ts
+ * import type { MdnsEvent } from "./mdns.ts";
+ * const e: MdnsEvent = { type: "dropped", reason: "rcode", interfaceName: "eth0", source: "198.18.0.9" };
+ * console.log(e.type);
+ * ```
+ */
+export type MdnsEvent =
+  | {
+    readonly type: "dropped";
+    readonly reason: DropReason;
+    readonly interfaceName: string;
+    readonly source: string;
+    readonly error?: DnsParseError;
+  }
+  | { readonly type: "transport"; readonly event: TransportEvent }
+  | { readonly type: "error"; readonly error: unknown };
+
+/**
+ * Receives a routed message. `reader` is positioned at the start (no
+ * question read yet) and is valid only during the call, as is `datagram.data`.
+ */
+export type MessageHandler = (reader: MessageReader, datagram: Datagram) => void;
+
+/**
+ * Options for {@linkcode Mdns}.
+ *
+ * @example On the in-memory network
+ * ```ts
+ * import type { MdnsOptions } from "./mdns.ts";
+ * import { VirtualClock } from "./clock.ts";
+ * const options: Partial<MdnsOptions> = { clock: new VirtualClock(), random: () => 0.5 };
+ * console.log(Object.keys(options));
+ * ```
+ */
+export interface MdnsOptions {
+  /** Moves the datagrams: `UdpTransport` for real sockets, a `MemoryHost` in tests. */
+  transport: Transport;
+  /** Time source for every timer in the stack. Default: the system clock. */
+  clock?: Clock;
+  /** Randomness for delays and jitter. Default: `Math.random`. */
+  random?: Random;
+  /** Hears drops, transport events and handler errors. */
+  onEvent?: (event: MdnsEvent) => void;
+}
+
+/**
+ * The mDNS stack over one transport.
+ *
+ * @example Routing on the in-memory network
+ * ```ts
+ * import { Mdns } from "./mdns.ts";
+ * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+ * const clock = new VirtualClock();
+ * const network = new MemoryNetwork({ clock });
+ * const host = network.host("a", { interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }] });
+ * await using mdns = await Mdns.start({ transport: host, clock });
+ * console.log(mdns.stats.received); // 0
+ * ```
+ */
+export class Mdns implements AsyncDisposable {
+  #transport: Transport;
+  #clock: Clock;
+  #random: Random;
+  #onEvent: (event: MdnsEvent) => void;
+  #scheduler: Scheduler;
+  #queryHandlers: MessageHandler[] = [];
+  #responseHandlers: MessageHandler[] = [];
+  #prefixes = new Map<string, Cidr[]>();
+  #closed = false;
+  #stats: MdnsStats = {
+    received: 0,
+    queries: 0,
+    responses: 0,
+    malformed: 0,
+    opcode: 0,
+    rcode: 0,
+    sourcePort: 0,
+    offLink: 0,
+  };
+
+  private constructor(options: MdnsOptions) {
+    this.#transport = options.transport;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? systemRandom;
+    this.#onEvent = options.onEvent ?? (() => {});
+    this.#scheduler = new Scheduler(this.#clock, (error) => this.#report({ type: "error", error }));
+  }
+
+  /**
+   * Starts a stack on `options.transport`: opens its sockets and begins
+   * routing. Rejects with the transport's error when mDNS cannot run.
+   */
+  static async start(options: MdnsOptions): Promise<Mdns> {
+    if (options?.transport === undefined) {
+      throw new TypeError("Cannot start mDNS: options.transport is required");
+    }
+    const mdns = new Mdns(options);
+    await mdns.#transport.start({
+      onDatagram: (d) => mdns.#receive(d),
+      onEvent: (e) => mdns.#transportEvent(e),
+    });
+    return mdns;
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): MdnsStats {
+    return { ...this.#stats };
+  }
+  /** The clock every part of the stack uses. */
+  get clock(): Clock {
+    return this.#clock;
+  }
+  /** The randomness every part of the stack uses. */
+  get random(): Random {
+    return this.#random;
+  }
+  /** The links the transport currently uses. */
+  get links(): readonly NetworkLink[] {
+    return this.#transport.links;
+  }
+
+  /** Registers a handler for queries (the responder). */
+  onQuery(handler: MessageHandler): void {
+    this.#queryHandlers.push(handler);
+  }
+  /** Registers a handler for responses (peer cache, querier). */
+  onResponse(handler: MessageHandler): void {
+    this.#responseHandlers.push(handler);
+  }
+  /** Adds a part to the scheduler (responder, querier, cache expiry). */
+  schedule(part: ScheduledPart): void {
+    this.#scheduler.add(part);
+  }
+  /** Removes a part from the scheduler. */
+  unschedule(part: ScheduledPart): void {
+    this.#scheduler.remove(part);
+  }
+  /** Tells the scheduler a deadline moved earlier. */
+  wake(): void {
+    this.#scheduler.wake();
+  }
+
+  /** Sends a packet; never rejects (failures arrive as transport events). */
+  send(data: Uint8Array, to: Destination): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    return this.#transport.send(data, to);
+  }
+
+  #receive(datagram: Datagram): void {
+    this.#stats.received++;
+    try {
+      this.#route(datagram);
+    } catch (error) {
+      if (error instanceof DnsParseError) this.#drop("malformed", datagram, error);
+      else this.#report({ type: "error", error });
+    }
+  }
+
+  #route(datagram: Datagram): void {
+    const reader = new MessageReader(datagram.data);
+    if (reader.opcode !== STANDARD_QUERY_OPCODE) return this.#drop("opcode", datagram);
+    if (reader.rcode !== NO_ERROR_RCODE) return this.#drop("rcode", datagram);
+    // RFC 6762 §6: "Multicast DNS implementations MUST silently ignore any
+    // Multicast DNS responses they receive where the source UDP port is not 5353."
+    if (reader.isResponse && datagram.source.port !== MDNS_PORT) {
+      return this.#drop("source-port", datagram);
+    }
+    if (!this.#onLink(datagram)) return this.#drop("off-link", datagram);
+    // Walk the whole packet once before any handler sees it, so a packet that
+    // is malformed near its end is dropped whole, never half applied.
+    const check = new MessageReader(datagram.data);
+    while (check.nextRecord());
+    const handlers = reader.isResponse ? this.#responseHandlers : this.#queryHandlers;
+    if (reader.isResponse) this.#stats.responses++;
+    else this.#stats.queries++;
+    for (const handler of handlers) {
+      try {
+        handler(new MessageReader(datagram.data), datagram);
+      } catch (error) {
+        if (error instanceof DnsParseError) this.#drop("malformed", datagram, error);
+        else this.#report({ type: "error", error });
+      }
+    }
+  }
+
+  /**
+   * RFC 6762 §11: a response or query must come from the local link. IPv6
+   * link-local sources are on-link by definition; other sources must fall in
+   * one of the arrival interface's prefixes.
+   */
+  #onLink(datagram: Datagram): boolean {
+    const source = datagram.source.address;
+    if (datagram.family === "IPv6" && isIPv6LinkLocal(source)) return true;
+    const prefixes = this.#prefixes.get(datagram.interfaceName) ?? this.#learnPrefixes(datagram);
+    return prefixes.some((cidr) => cidrContains(cidr, source));
+  }
+
+  #learnPrefixes(datagram: Datagram): Cidr[] {
+    const link = this.#transport.links.find((l) => l.name === datagram.interfaceName);
+    const cidrs = link ? parseLinkPrefixes(link) : [];
+    if (link) this.#prefixes.set(link.name, cidrs);
+    return cidrs;
+  }
+
+  #transportEvent(event: TransportEvent): void {
+    if (event.type === "link-up" || event.type === "link-down") {
+      this.#prefixes.delete(event.link.name);
+    }
+    this.#report({ type: "transport", event });
+  }
+
+  #drop(reason: DropReason, datagram: Datagram, error?: DnsParseError): void {
+    const counter = ({
+      "malformed": "malformed",
+      "opcode": "opcode",
+      "rcode": "rcode",
+      "source-port": "sourcePort",
+      "off-link": "offLink",
+    } as const)[reason];
+    this.#stats[counter]++;
+    this.#report({
+      type: "dropped",
+      reason,
+      interfaceName: datagram.interfaceName,
+      source: datagram.source.address,
+      ...(error ? { error } : {}),
+    });
+  }
+
+  #report(event: MdnsEvent): void {
+    try {
+      this.#onEvent(event);
+    } catch {
+      // A throwing listener must not take the receive path down with it.
+    }
+  }
+
+  /** Stops the scheduler and closes the transport. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#scheduler.close();
+    await this.#transport.close();
+  }
+
+  /** Same as {@linkcode Mdns.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function parseLinkPrefixes(link: NetworkLink): Cidr[] {
+  const out: Cidr[] = [];
+  for (const text of [...link.ipv4, ...link.ipv6]) {
+    try {
+      out.push(parseCidr(text));
+    } catch {
+      // An address the transport could not express as a prefix admits nothing.
+    }
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { VirtualClock } from "../clock.ts";
+import { encodeMessage, MessageFlags, RecordType } from "../codec/mod.ts";
+import { Mdns, type MdnsEvent } from "../mdns.ts";
+import { MemoryNetwork } from "../testing/mod.ts";
+
+const query = encodeMessage({
+  id: 0,
+  flags: 0,
+  questions: [{ name: "_http._tcp.local", type: RecordType.PTR, class: 1, unicastResponse: false }],
+  answers: [],
+  authorities: [],
+  additionals: [],
+});
+const response = encodeMessage({
+  id: 0,
+  flags: MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE,
+  questions: [],
+  answers: [{
+    name: "h.local",
+    type: RecordType.A,
+    class: 1,
+    cacheFlush: true,
+    ttl: 120,
+    data: "198.18.0.3",
+  }],
+  authorities: [],
+  additionals: [],
+});
+const withFlags = (packet: Uint8Array, flags: number) => {
+  const copy = packet.slice();
+  copy[2] = flags >> 8;
+  copy[3] = flags & 0xff;
+  return copy;
+};
+
+async function setup() {
+  const clock = new VirtualClock();
+  const network = new MemoryNetwork({ clock });
+  const host = network.host("a", {
+    interfaces: [{
+      name: "eth0",
+      link: "lan",
+      ipv4: "198.18.0.2/24",
+      ipv6: ["fe80::2/64", "fd00:53::2/64"],
+    }],
+  });
+  const events: MdnsEvent[] = [];
+  const mdns = await Mdns.start({ transport: host, clock, onEvent: (e) => events.push(e) });
+  const queries: string[] = [];
+  const responses: string[] = [];
+  mdns.onQuery((r, d) => {
+    r.nextQuestion();
+    queries.push(`${r.name()} from ${d.source.address}`);
+  });
+  mdns.onResponse((r, d) => {
+    r.nextRecord();
+    responses.push(`${r.name()} from ${d.source.address}`);
+  });
+  return { clock, network, host, mdns, events, queries, responses };
+}
+
+Deno.test("Mdns routes queries to the responder and responses to the cache side", async () => {
+  const { network, mdns, queries, responses, clock } = await setup();
+  network.inject("a", { data: query, source: { address: "198.18.0.9", port: 5353 } });
+  network.inject("a", { data: query, source: { address: "198.18.0.9", port: 40000 } }); // legacy querier
+  network.inject("a", { data: response, source: { address: "fe80::9", port: 5353 } });
+  network.inject("a", { data: response, source: { address: "fd00:53::9", port: 5353 } });
+  clock.advance(10);
+  assert.deepEqual(queries, [
+    "_http._tcp.local from 198.18.0.9",
+    "_http._tcp.local from 198.18.0.9",
+  ]);
+  assert.deepEqual(responses, ["h.local from fe80::9", "h.local from fd00:53::9"]);
+  assert.equal(mdns.stats.queries, 2);
+  assert.equal(mdns.stats.responses, 2);
+  await mdns.close();
+});
+
+Deno.test("Mdns drops what RFC 6762 says to ignore, counts it, and never throws", async () => {
+  const { network, mdns, queries, responses, events } = await setup();
+  const inject = (data: Uint8Array, address = "198.18.0.9", port = 5353) =>
+    network.inject("a", { data, source: { address, port } });
+  inject(withFlags(query, 2 << 11)); // opcode 2 (STATUS), §18.3
+  inject(withFlags(response, MessageFlags.RESPONSE | 3)); // rcode NXDOMAIN, §18.11
+  inject(response, "198.18.0.9", 1234); // response not from 5353, §6
+  inject(response, "203.0.113.7"); // off-link IPv4 source, §11
+  inject(response, "fd99::7"); // off-link IPv6 source, §11
+  inject(new Uint8Array([1, 2, 3])); // shorter than a header
+  inject(query.subarray(0, query.length - 2)); // truncated question
+  const bad = response.slice();
+  bad[bad.length - 5] = 0x40; // rdlength past the end
+  inject(bad);
+  assert.deepEqual(queries, []);
+  assert.deepEqual(responses, []);
+  const s = mdns.stats;
+  assert.deepEqual(
+    [s.opcode, s.rcode, s.sourcePort, s.offLink, s.malformed, s.received],
+    [1, 1, 1, 2, 3, 8],
+  );
+  const reasons = events.filter((e) => e.type === "dropped").map((e) =>
+    e.type === "dropped" && e.reason
+  );
+  assert.deepEqual(reasons, [
+    "opcode",
+    "rcode",
+    "source-port",
+    "off-link",
+    "off-link",
+    "malformed",
+    "malformed",
+    "malformed",
+  ]);
+  await mdns.close();
+});
+
+Deno.test("Mdns isolates a throwing handler and reports it as an event", async () => {
+  const { network, mdns, events, queries } = await setup();
+  mdns.onQuery(() => {
+    throw new Error("boom");
+  });
+  network.inject("a", { data: query, source: { address: "198.18.0.9" } });
+  network.inject("a", { data: query, source: { address: "198.18.0.9" } });
+  assert.equal(queries.length, 2);
+  const errors = events.filter((e) => e.type === "error");
+  assert.equal(errors.length, 2);
+  await mdns.close();
+});
+
+Deno.test("Mdns sends through the transport and another host hears it", async () => {
+  const { network, mdns, clock } = await setup();
+  const b = network.host("b", {
+    interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.3/24" }],
+  });
+  const heard: string[] = [];
+  const other = await Mdns.start({ transport: b, clock });
+  other.onQuery((r, d) => {
+    r.nextQuestion();
+    heard.push(`${r.name()} on ${d.interfaceName} from ${d.source.address}`);
+  });
+  assert.equal(await mdns.send(query, { interfaceName: "eth0", family: "IPv4" }), true);
+  clock.advance(5);
+  assert.deepEqual(heard, ["_http._tcp.local on eth0 from 198.18.0.2"]);
+  await other.close();
+  await mdns.close();
+  assert.equal(await mdns.send(query, { interfaceName: "eth0", family: "IPv4" }), false);
+});
+
+Deno.test("Mdns.start() requires a transport", async () => {
+  // deno-lint-ignore no-explicit-any
+  await assert.rejects(() => Mdns.start({} as any), TypeError);
+});
