@@ -181,8 +181,10 @@ function suffixAt(
       throw new DnsParseError("name longer than 255 bytes", nameStart);
     }
     hops = memoHops[next];
-    const label = labelToString(packet, pos + 1, len);
-    text = rest === "" ? label : label + "." + rest;
+    // The dot comes from the same fromCharCode call: one string fewer per label.
+    text = rest === ""
+      ? labelToString(packet, pos + 1, len)
+      : labelToString(packet, pos + 1, len, true) + rest;
   }
   memoStamp[pos] = generation;
   memoText[pos] = text;
@@ -201,12 +203,18 @@ function suffixAt(
  * console.log(labelToString(new TextEncoder().encode("v2.0"), 0, 4)); // v2\.0
  * ```
  */
-export function labelToString(bytes: Uint8Array, start: number, length: number): string {
-  const units = CODE_UNITS[length];
+export function labelToString(
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+  withDot = false,
+): string {
+  const units = withDot ? CODE_UNITS_DOT[length] : CODE_UNITS[length];
   for (let i = 0; i < length; i++) {
     const b = bytes[start + i];
     if (b < 0x20 || b >= 0x7f || b === 0x2e || b === 0x5c) {
-      return escapedLabel(bytes, start, length);
+      const text = escapedLabel(bytes, start, length);
+      return withDot ? text + "." : text;
     }
     units[i] = b;
   }
@@ -218,6 +226,10 @@ export function labelToString(bytes: Uint8Array, start: number, length: number):
 const CODE_UNITS: number[][] = Array.from(
   { length: Limits.LABEL_BYTES + 1 },
   (_, n) => new Array<number>(n).fill(0),
+);
+const CODE_UNITS_DOT: number[][] = Array.from(
+  { length: Limits.LABEL_BYTES + 1 },
+  (_, n) => [...new Array<number>(n).fill(0), 0x2e],
 );
 
 function escapedLabel(bytes: Uint8Array, start: number, length: number): string {
