@@ -32,3 +32,15 @@ export {
   type TransportEvent,
   type TransportHandler,
 } from "./transport/transport.ts";
+export { TransportError, type TransportErrorCode } from "./transport/transport_error.ts";
+export { UdpTransport } from "./transport/udp_transport.ts";
+export type { UdpTransportOptions, UdpTransportStats } from "./transport/udp_transport_options.ts";
+export {
+  type DropReason,
+  Mdns,
+  type MdnsEvent,
+  type MdnsOptions,
+  type MdnsStats,
+  type MessageHandler,
+} from "./mdns.ts";
+export { type ScheduledPart, Scheduler } from "./scheduler.ts";

@@ -1,0 +1,133 @@
+/**
+ * The interface watcher: link down/up, interface delete and re-create (new
+ * index and MAC), and an interface that appears after start. The transport
+ * must recover in the same process, in both directions and both families.
+ */
+
+import assert from "node:assert/strict";
+import { Agent, type AgentMessage, carries } from "./agent.ts";
+import { type Host, Lab, netnsTest } from "./harness.ts";
+import { buildQuery, TYPE } from "./packets.ts";
+
+/** Multicast both ways over both families on `ifname` (ours) ↔ peer's eth0. */
+async function exchange(ours: Agent, ifname: string, peer: Agent, tag: string): Promise<void> {
+  for (const family of ["IPv4", "IPv6"] as const) {
+    const out = `${tag}o${family.slice(-1)}`;
+    const back = `${tag}b${family.slice(-1)}`;
+    await ours.sendUntil(
+      buildQuery(`${out}.local`, TYPE.A),
+      { interfaceName: ifname, family },
+      peer,
+      (d) => carries(d, out),
+      { tries: 40, what: out },
+    );
+    const got = await peer.sendUntil(
+      buildQuery(`${back}.local`, TYPE.A),
+      { interfaceName: "eth0", family },
+      ours,
+      (d) => carries(d, back),
+      { tries: 40, what: back },
+    );
+    assert.equal(got.interfaceName, ifname);
+  }
+}
+
+function linkEvent(type: string, name: string, check: (m: AgentMessage) => boolean = () => true) {
+  return (m: AgentMessage) => m.event === type && m.link.name === name && check(m);
+}
+
+async function twoHosts(lab: Lab): Promise<[Host, Host]> {
+  const br = await lab.addBridge();
+  const a = await lab.addHost("a");
+  const b = await lab.addHost("b");
+  await lab.connect(a, br);
+  await lab.connect(b, br);
+  return [a, b];
+}
+
+netnsTest("transport: recovers from link down and up", async () => {
+  await using lab = await Lab.create();
+  const [a, b] = await twoHosts(lab);
+  const [ta, tb] = await Promise.all([Agent.start(a), Agent.start(b)]);
+  await exchange(ta, "eth0", tb, "pre");
+  let since = ta.child.mark();
+  await a.setLink("eth0", "down");
+  // The kernel drops every IPv6 address on link down (IPv4 stays listed):
+  // the link is re-announced without IPv6.
+  await ta.waitEvent(linkEvent("link-up", "eth0", (m) => m.link.ipv6.length === 0), { since });
+  since = ta.child.mark();
+  await a.setLink("eth0", "up");
+  // fe80 comes back (the ULA does not: keep_addr_on_down=0); IPv6 sockets reopen.
+  const up = await ta.waitEvent(linkEvent("link-up", "eth0", (m) => m.link.ipv6.length > 0), {
+    since,
+  });
+  assert.ok(up.link.ipv6.some((c: string) => c.startsWith("fe80:")));
+  await exchange(ta, "eth0", tb, "post");
+  await Promise.all([ta.close(), tb.close()]);
+});
+
+netnsTest("transport: recovers when its interface is deleted and re-created", async () => {
+  await using lab = await Lab.create();
+  const [a, b] = await twoHosts(lab);
+  const [ta, tb] = await Promise.all([Agent.start(a), Agent.start(b)]);
+  const oldIndex = ta.links[0].index;
+  let since = ta.child.mark();
+  await lab.unplug(a, "eth0");
+  await ta.waitEvent(linkEvent("link-down", "eth0"), { since });
+  const { links } = await ta.stats();
+  assert.deepEqual(links, []);
+  // A send to a vanished link fails cleanly (false + send-error), never throws.
+  assert.equal(await ta.send(new Uint8Array(12), { interfaceName: "eth0", family: "IPv4" }), false);
+  since = ta.child.mark();
+  await lab.replug(a, "eth0");
+  const up = await ta.waitEvent(linkEvent("link-up", "eth0", (m) => m.link.ipv6.length > 0), {
+    since,
+  });
+  assert.notEqual(up.link.index, oldIndex, "a re-created veth gets a new ifindex");
+  // rx4 must have re-joined and the IPv6 socket been recreated on the new index.
+  await exchange(ta, "eth0", tb, "re");
+
+  // Again, faster than a poll: the IPv4 address never disappears from the
+  // list, so only the identity change (index, MAC) and re-joining every poll
+  // can heal the memberships the kernel dropped with the old device.
+  since = ta.child.mark();
+  await lab.unplug(a, "eth0");
+  await lab.replug(a, "eth0");
+  const again = await ta.waitEvent(linkEvent("link-up", "eth0", (m) => m.link.ipv6.length > 0), {
+    since,
+  });
+  assert.notEqual(again.link.index, up.link.index);
+  await exchange(ta, "eth0", tb, "fast");
+  await Promise.all([ta.close(), tb.close()]);
+});
+
+netnsTest("transport: picks up an interface that appears after start", async () => {
+  await using lab = await Lab.create();
+  const [a, b] = await twoHosts(lab);
+  const br2 = await lab.addBridge();
+  const c = await lab.addHost("c");
+  await lab.connect(c, br2);
+  const [ta, tb, tc] = await Promise.all([Agent.start(a), Agent.start(b), Agent.start(c)]);
+  assert.deepEqual(ta.links.map((l) => l.name), ["eth0"]);
+  const since = ta.child.mark();
+  await lab.connect(a, br2, { ifname: "eth1" });
+  await ta.waitEvent(linkEvent("link-up", "eth1", (m) => m.link.ipv6.length > 0), { since });
+  await exchange(ta, "eth1", tc, "late");
+  await exchange(ta, "eth0", tb, "old");
+  await Promise.all([ta.close(), tb.close(), tc.close()]);
+});
+
+netnsTest("transport: waitForInterfaces starts with no interface and picks one up", async () => {
+  await using lab = await Lab.create();
+  const br = await lab.addBridge();
+  const a = await lab.addHost("a");
+  const b = await lab.addHost("b");
+  await lab.connect(b, br);
+  const [ta, tb] = await Promise.all([Agent.start(a, { waitForInterfaces: true }), Agent.start(b)]);
+  assert.deepEqual(ta.links, []);
+  const since = ta.child.mark();
+  await lab.connect(a, br);
+  await ta.waitEvent(linkEvent("link-up", "eth0", (m) => m.link.ipv6.length > 0), { since });
+  await exchange(ta, "eth0", tb, "wait");
+  await Promise.all([ta.close(), tb.close()]);
+});

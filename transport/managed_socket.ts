@@ -1,0 +1,154 @@
+/**
+ * One UDP socket and its receive loop. The loop reads into a buffer it reuses
+ * for every datagram (`for await` would allocate 64 KiB per packet and costs
+ * twice the CPU) and hands each datagram on synchronously, so the view stays
+ * valid exactly as long as the callback runs.
+ *
+ * @module
+ */
+
+/**
+ * Receive buffer size. RFC 6762 §17: a packet, IP and UDP headers included,
+ * MUST NOT exceed 9000 bytes, so a payload that fills this buffer is oversized
+ * (and may have been truncated: Deno cuts silently).
+ *
+ * @example
+ * ```ts
+ * import { RECEIVE_BUFFER_BYTES } from "./managed_socket.ts";
+ * console.log(RECEIVE_BUFFER_BYTES); // 9000
+ * ```
+ */
+export const RECEIVE_BUFFER_BYTES = 9000;
+
+/**
+ * Options for opening a mDNS socket.
+ *
+ * @example
+ * ```ts
+ * import type { OpenSocketOptions } from "./managed_socket.ts";
+ * const o: OpenSocketOptions = { hostname: "ff02::fb%2", port: 5353 };
+ * console.log(o.hostname);
+ * ```
+ */
+export interface OpenSocketOptions {
+  /** Address to bind, with `%index` for IPv6 link-scoped addresses. */
+  readonly hostname: string;
+  /** Port to bind. */
+  readonly port: number;
+}
+
+/**
+ * Opens a UDP socket the way every mDNS socket must be opened: sharing the
+ * port with other stacks (`reuseAddress`, RFC 6762 §15) and looping multicast
+ * back so same-host stacks hear us.
+ *
+ * @example
+ * ```ts ignore
+ * import { openMdnsSocket } from "./managed_socket.ts";
+ * const conn = openMdnsSocket({ hostname: "198.18.1.2", port: 5353 });
+ * conn.close();
+ * ```
+ */
+export function openMdnsSocket(options: OpenSocketOptions): Deno.DatagramConn {
+  return Deno.listenDatagram({
+    transport: "udp",
+    hostname: options.hostname,
+    port: options.port,
+    reuseAddress: true,
+    loopback: true,
+  });
+}
+
+/**
+ * Called for each datagram; `data` is valid only during the call.
+ *
+ * @example
+ * ```ts
+ * import type { PacketCallback } from "./managed_socket.ts";
+ * const onPacket: PacketCallback = (data, address) => console.log(address, data.length);
+ * onPacket(new Uint8Array(12), "198.18.1.2", 5353);
+ * ```
+ */
+export type PacketCallback = (data: Uint8Array, address: string, port: number) => void;
+
+/**
+ * A socket whose receive loop runs until {@linkcode ManagedSocket.close}.
+ * The loop never rejects: an unexpected receive error is passed to `onFailure`
+ * once and the socket closes itself (a socket that keeps failing must not spin).
+ *
+ * @example
+ * ```ts ignore
+ * import { ManagedSocket, openMdnsSocket } from "./managed_socket.ts";
+ * const socket = new ManagedSocket(
+ *   openMdnsSocket({ hostname: "198.18.1.2", port: 5353 }),
+ *   (data, address) => console.log(address, data.length),
+ *   (error) => console.error(error),
+ * );
+ * socket.close();
+ * await socket.done;
+ * ```
+ */
+export class ManagedSocket {
+  /** The socket. */
+  readonly conn: Deno.DatagramConn;
+  /** Settles when the receive loop has ended. Never rejects. */
+  readonly done: Promise<void>;
+  /** Datagrams dropped because they filled the receive buffer (RFC 6762 §17). */
+  oversized = 0;
+  #closed = false;
+
+  /** Starts the receive loop on `conn`. */
+  constructor(
+    conn: Deno.DatagramConn,
+    onPacket: PacketCallback,
+    onFailure: (error: Error) => void,
+  ) {
+    this.conn = conn;
+    this.done = this.#run(onPacket, onFailure);
+  }
+
+  /** Whether the socket has been closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Closes the socket; the pending receive ends. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.conn.close();
+    } catch {
+      // Already closed by the runtime: nothing left to release.
+    }
+  }
+
+  async #run(onPacket: PacketCallback, onFailure: (error: Error) => void): Promise<void> {
+    const buffer = new Uint8Array(RECEIVE_BUFFER_BYTES);
+    while (!this.#closed) {
+      let data: Uint8Array;
+      let addr: Deno.Addr;
+      try {
+        [data, addr] = await this.conn.receive(buffer);
+      } catch (error) {
+        // close() makes the pending receive reject (Interrupted/BadResource): a clean end.
+        if (this.#closed) return;
+        this.close();
+        onFailure(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      if (this.#closed) return;
+      if (data.length >= RECEIVE_BUFFER_BYTES) {
+        this.oversized++;
+        continue;
+      }
+      const net = addr as Deno.NetAddr;
+      try {
+        onPacket(data, net.hostname, net.port);
+      } catch {
+        // The transport's callback reports handler errors itself; this only keeps
+        // a bug there from ending the loop or rejecting `done`.
+      }
+    }
+  }
+}

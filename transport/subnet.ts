@@ -1,0 +1,246 @@
+/**
+ * CIDR parsing and matching for IPv4 and IPv6, used to attribute IPv4
+ * multicast to an interface by its source address and for RFC 6762 §11's
+ * on-link source check. Pure: no sockets, no `Deno.*`.
+ *
+ * @module
+ */
+
+import type { AddressFamily } from "./transport.ts";
+
+/**
+ * A parsed `address/prefix` pair as `Deno.networkInterfaces()` reports it
+ * (`cidr` is the host address, not the network address).
+ *
+ * @example Parsing and matching
+ * ```ts
+ * import { cidrContains, parseCidr } from "./subnet.ts";
+ * const net = parseCidr("198.18.1.1/24");
+ * console.log(net.family, cidrContains(net, "198.18.1.7")); // IPv4 true
+ * ```
+ */
+export interface Cidr {
+  /** Address family. */
+  readonly family: AddressFamily;
+  /** The host address, lower case, without any `%zone`. */
+  readonly address: string;
+  /** Prefix length in bits (0-32 for IPv4, 0-128 for IPv6). */
+  readonly prefixLength: number;
+  /** Network bits of an IPv4 address as an unsigned 32-bit number (0 for IPv6). */
+  readonly ipv4Network: number;
+  /** IPv4 netmask as an unsigned 32-bit number (0 for IPv6). */
+  readonly ipv4Mask: number;
+  /** The 4 or 16 bytes of the host address. */
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Parses dotted-quad IPv4 text into an unsigned 32-bit number; -1 when the
+ * text is not an IPv4 address. Never throws: it runs once per received packet.
+ *
+ * @example
+ * ```ts
+ * import { ipv4ToNumber } from "./subnet.ts";
+ * console.log(ipv4ToNumber("198.18.0.1") === 0xc6120001); // true
+ * console.log(ipv4ToNumber("fe80::1")); // -1
+ * ```
+ */
+export function ipv4ToNumber(text: string): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + part;
+}
+
+/**
+ * Parses IPv6 text (with `::`, an optional trailing dotted quad and an
+ * optional `%zone`, which is ignored) into 16 bytes; `undefined` when invalid.
+ *
+ * @example
+ * ```ts
+ * import { ipv6ToBytes } from "./subnet.ts";
+ * console.log(ipv6ToBytes("fe80::1%eth0")?.[15]); // 1
+ * console.log(ipv6ToBytes("198.18.0.1")); // undefined
+ * ```
+ */
+export function ipv6ToBytes(text: string): Uint8Array | undefined {
+  const zone = text.indexOf("%");
+  let s = zone >= 0 ? text.slice(0, zone) : text;
+  const out = new Uint8Array(16);
+  let tail: number[] = [];
+  const v4 = s.lastIndexOf(".") >= 0 ? s.lastIndexOf(":") : -1;
+  if (v4 >= 0) {
+    const n = ipv4ToNumber(s.slice(v4 + 1));
+    if (n < 0) return undefined;
+    tail = [(n >>> 16) & 0xffff, n & 0xffff];
+    s = s.slice(0, v4 + 1);
+    // Keep a trailing "::" (as in "::1.2.3.4"); drop a lone trailing ":".
+    if (!s.endsWith("::")) s = s.slice(0, -1);
+  }
+  const halves = s.split("::");
+  if (halves.length > 2) return undefined;
+  const parse = (h: string): number[] | undefined => {
+    if (h === "") return [];
+    const groups: number[] = [];
+    for (const g of h.split(":")) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+      groups.push(parseInt(g, 16));
+    }
+    return groups;
+  };
+  const head = parse(halves[0]);
+  const rest = halves.length === 2 ? parse(halves[1]) : [];
+  if (head === undefined || rest === undefined) return undefined;
+  const total = head.length + rest.length + tail.length;
+  if (halves.length === 1 ? total !== 8 : total > 7) return undefined;
+  const groups = [...head, ...new Array(8 - total).fill(0), ...rest, ...tail];
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = groups[i] >> 8;
+    out[2 * i + 1] = groups[i] & 0xff;
+  }
+  return out;
+}
+
+/**
+ * Parses `address/prefix` (IPv4 or IPv6).
+ *
+ * @throws {TypeError} When the text is not a CIDR or the prefix is out of range.
+ *
+ * @example
+ * ```ts
+ * import { parseCidr } from "./subnet.ts";
+ * console.log(parseCidr("fd00:5353:1::2/64").prefixLength); // 64
+ * ```
+ */
+export function parseCidr(text: string): Cidr {
+  const slash = text.lastIndexOf("/");
+  const address = (slash >= 0 ? text.slice(0, slash) : text).toLowerCase();
+  const prefixText = slash >= 0 ? text.slice(slash + 1) : "";
+  const prefixLength = /^[0-9]{1,3}$/.test(prefixText) ? Number(prefixText) : -1;
+  const n = ipv4ToNumber(address);
+  if (n >= 0) {
+    if (prefixLength < 0 || prefixLength > 32) {
+      throw new TypeError(`Cannot parse CIDR: "${text}"`);
+    }
+    const mask = prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
+    const bytes = new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
+    return {
+      family: "IPv4",
+      address,
+      prefixLength,
+      ipv4Network: (n & mask) >>> 0,
+      ipv4Mask: mask,
+      bytes,
+    };
+  }
+  const bytes = ipv6ToBytes(address);
+  if (bytes === undefined || prefixLength < 0 || prefixLength > 128) {
+    throw new TypeError(`Cannot parse CIDR: "${text}"`);
+  }
+  const zone = address.indexOf("%");
+  return {
+    family: "IPv6",
+    address: zone >= 0 ? address.slice(0, zone) : address,
+    prefixLength,
+    ipv4Network: 0,
+    ipv4Mask: 0,
+    bytes,
+  };
+}
+
+/**
+ * Whether an IPv4 address, given as a number from {@linkcode ipv4ToNumber},
+ * lies in `cidr`. The fast path for every IPv4 multicast arrival.
+ *
+ * @example
+ * ```ts
+ * import { cidrContainsIPv4, ipv4ToNumber, parseCidr } from "./subnet.ts";
+ * console.log(cidrContainsIPv4(parseCidr("10.0.0.1/8"), ipv4ToNumber("10.9.9.9"))); // true
+ * ```
+ */
+export function cidrContainsIPv4(cidr: Cidr, address: number): boolean {
+  return cidr.family === "IPv4" && address >= 0 &&
+    ((address & cidr.ipv4Mask) >>> 0) === cidr.ipv4Network;
+}
+
+/**
+ * Whether 16 IPv6 address bytes lie in `cidr`.
+ *
+ * @example
+ * ```ts
+ * import { cidrContainsIPv6, ipv6ToBytes, parseCidr } from "./subnet.ts";
+ * const net = parseCidr("fd00:5353:1::1/64");
+ * console.log(cidrContainsIPv6(net, ipv6ToBytes("fd00:5353:1::9")!)); // true
+ * ```
+ */
+export function cidrContainsIPv6(cidr: Cidr, address: Uint8Array): boolean {
+  if (cidr.family !== "IPv6" || address.length !== 16) return false;
+  const whole = cidr.prefixLength >> 3;
+  for (let i = 0; i < whole; i++) if (address[i] !== cidr.bytes[i]) return false;
+  const bits = cidr.prefixLength & 7;
+  if (bits === 0) return true;
+  const mask = (0xff << (8 - bits)) & 0xff;
+  return (address[whole] & mask) === (cidr.bytes[whole] & mask);
+}
+
+/**
+ * Whether the address text lies in `cidr` (either family; false across families).
+ *
+ * @example
+ * ```ts
+ * import { cidrContains, parseCidr } from "./subnet.ts";
+ * console.log(cidrContains(parseCidr("198.18.1.1/24"), "198.18.2.1")); // false
+ * ```
+ */
+export function cidrContains(cidr: Cidr, address: string): boolean {
+  if (cidr.family === "IPv4") return cidrContainsIPv4(cidr, ipv4ToNumber(address));
+  const bytes = ipv6ToBytes(address);
+  return bytes !== undefined && cidrContainsIPv6(cidr, bytes);
+}
+
+/**
+ * Whether an IPv6 address is link-local unicast (fe80::/10), which is always
+ * on-link (RFC 4291 §2.5.6).
+ *
+ * @example
+ * ```ts
+ * import { isIPv6LinkLocal } from "./subnet.ts";
+ * console.log(isIPv6LinkLocal("fe80::1"), isIPv6LinkLocal("fd00::1")); // true false
+ * ```
+ */
+export function isIPv6LinkLocal(address: string): boolean {
+  const bytes = ipv6ToBytes(address);
+  return bytes !== undefined && bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80;
+}
+
+/**
+ * Whether an address is a loopback address (127.0.0.0/8 or ::1).
+ *
+ * @example
+ * ```ts
+ * import { isLoopbackAddress } from "./subnet.ts";
+ * console.log(isLoopbackAddress("127.0.0.1"), isLoopbackAddress("::1")); // true true
+ * ```
+ */
+export function isLoopbackAddress(address: string): boolean {
+  const n = ipv4ToNumber(address);
+  if (n >= 0) return n >>> 24 === 127;
+  const bytes = ipv6ToBytes(address);
+  return bytes !== undefined && bytes[15] === 1 && bytes.subarray(0, 15).every((b) => b === 0);
+}

@@ -1,0 +1,392 @@
+/**
+ * The real transport: UDP sockets on port 5353, IPv4 and IPv6, one set per
+ * interface, with an interface watcher. This is the only code in the library
+ * that opens sockets. Linux layout and its reasons: see `link_sockets.ts` and
+ * `research/deno-multicast.md`.
+ *
+ * @module
+ */
+
+import { type Clock, systemClock, type Timer } from "../clock.ts";
+import { EchoFilter } from "./echo_filter.ts";
+import { type InterfaceSelection, selectInterfaces } from "./interface_selection.ts";
+import { Ipv4MulticastReceiver } from "./ipv4_multicast_receiver.ts";
+import { linkEvents, type PublishedLink } from "./link_events.ts";
+import { LinkSockets, type SocketFailure } from "./link_sockets.ts";
+import {
+  type AddressFamily,
+  type Datagram,
+  type Destination,
+  MDNS_IPV4_GROUP,
+  MDNS_IPV6_GROUP,
+  MDNS_PORT,
+  type NetworkLink,
+  type Transport,
+  type TransportEvent,
+  type TransportHandler,
+} from "./transport.ts";
+import { explainSocketError, isPermissionError, TransportError } from "./transport_error.ts";
+import { preflight } from "./start_checks.ts";
+import {
+  DEFAULT_POLL_INTERVAL_MS,
+  ERROR_POLL_MIN_GAP_MS,
+  type UdpTransportOptions,
+  type UdpTransportStats,
+} from "./udp_transport_options.ts";
+
+export {
+  DEFAULT_POLL_INTERVAL_MS,
+  ERROR_POLL_MIN_GAP_MS,
+  type UdpTransportOptions,
+  type UdpTransportStats,
+} from "./udp_transport_options.ts";
+
+/**
+ * mDNS over real UDP sockets (Linux layout; needs `--unstable-net`,
+ * `--allow-net` and `--allow-sys=networkInterfaces`).
+ *
+ * Links: `link-up` is emitted when an interface becomes usable, and again with
+ * the new address lists when its addresses change; `link-down` when it goes
+ * away. A re-created interface (new MAC or index) gives `link-down` then
+ * `link-up`. Sends on an administratively down IPv4 link succeed silently
+ * (the kernel keeps its address); there is no way to see this from Deno.
+ *
+ * @example Printing what arrives on eth0
+ * ```ts ignore
+ * import { UdpTransport } from "./udp_transport.ts";
+ * await using transport = new UdpTransport({ interfaces: { include: ["eth0"] } });
+ * await transport.start({
+ *   onDatagram: (d) => console.log(d.interfaceName, d.source.address, d.data.length),
+ *   onEvent: (e) => console.log(e.type),
+ * });
+ * await transport.send(new Uint8Array(12), { interfaceName: "eth0", family: "IPv4" });
+ * ```
+ */
+export class UdpTransport implements Transport {
+  #selection: InterfaceSelection;
+  #pollIntervalMs: number;
+  #clock: Clock;
+  #listInterfaces: () => Deno.NetworkInterfaceInfo[];
+  #waitForInterfaces: boolean;
+  #echo: EchoFilter;
+  #handler: TransportHandler | undefined;
+  #links = new Map<string, LinkSockets>();
+  #published: NetworkLink[] = [];
+  #rx4: Ipv4MulticastReceiver | undefined;
+  #timer: Timer | undefined;
+  #reconciling: Promise<void> | undefined;
+  #again = false;
+  #lastErrorPoll = -Infinity;
+  #state: "new" | "starting" | "running" | "closed" = "new";
+  #stats = { delivered: 0, echoes: 0, offLink: 0, oversized: 0, sent: 0, sendErrors: 0 };
+
+  /** Creates a transport; nothing is opened until {@linkcode UdpTransport.start}. */
+  constructor(options: UdpTransportOptions = {}) {
+    const poll = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+    if (!(poll > 0)) throw new TypeError(`Invalid poll interval: ${poll}`);
+    if (options.ipv4 === false && options.ipv6 === false) {
+      throw new TypeError("Invalid options: IPv4 and IPv6 are both disabled");
+    }
+    this.#selection = {
+      include: options.interfaces?.include,
+      exclude: options.interfaces?.exclude,
+      ipv4: options.ipv4 ?? true,
+      ipv6: options.ipv6 ?? true,
+      loopback: options.loopback ?? false,
+    };
+    this.#pollIntervalMs = poll;
+    this.#clock = options.clock ?? systemClock;
+    this.#listInterfaces = options.networkInterfaces ?? (() => Deno.networkInterfaces());
+    this.#waitForInterfaces = options.waitForInterfaces ?? false;
+    this.#echo = new EchoFilter({ clock: this.#clock });
+  }
+
+  /** The links currently usable, sorted by name. */
+  get links(): readonly NetworkLink[] {
+    return this.#published;
+  }
+
+  /** Counters since start. */
+  get stats(): UdpTransportStats {
+    let oversized = this.#stats.oversized + (this.#rx4?.oversized ?? 0);
+    for (const link of this.#links.values()) oversized += link.oversized;
+    return { ...this.#stats, oversized };
+  }
+
+  /**
+   * Opens the sockets and starts the interface watcher.
+   *
+   * @throws {TransportError} When mDNS cannot run: `--unstable-net` or a
+   * permission is missing, no interface is selected, or port 5353 is held by a
+   * program that does not share it.
+   */
+  async start(handler: TransportHandler): Promise<void> {
+    if (this.#state !== "new") {
+      throw new TypeError(
+        `Cannot start transport: it is ${this.#state === "closed" ? "closed" : "already started"}`,
+      );
+    }
+    this.#state = "starting";
+    this.#handler = handler;
+    try {
+      await this.#startSockets();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+    if (this.#state !== "starting") return; // closed while starting
+    this.#state = "running";
+    this.#schedulePoll(this.#pollIntervalMs);
+  }
+
+  /**
+   * Sends `data` to the mDNS group of one link, or to a unicast address through
+   * it. Never rejects: resolves false and emits `send-error` on failure.
+   */
+  async send(data: Uint8Array, to: Destination): Promise<boolean> {
+    if (this.#state !== "running") return false;
+    const link = this.#links.get(to?.interfaceName);
+    const family: AddressFamily = to?.family;
+    const conn = link?.published !== undefined ? link.sender(family) : undefined;
+    if (!(data instanceof Uint8Array) || conn === undefined || link === undefined) {
+      const reason = !(data instanceof Uint8Array)
+        ? new TypeError("Cannot send: data is not a Uint8Array")
+        : new Error(`Cannot send: no ${family} socket on interface: ${to?.interfaceName}`);
+      return this.#sendFailed(to, reason);
+    }
+    const multicast = to.address === undefined;
+    // A "%zone" in the destination would override the socket's device and go
+    // through getaddrinfo; the interface already says which link.
+    const hostname = multicast
+      ? (family === "IPv4" ? MDNS_IPV4_GROUP : MDNS_IPV6_GROUP)
+      : to.address!.replace(/%.*$/, "");
+    if (multicast) this.#echo.remember(`${link.name}/${family}`, data);
+    try {
+      await conn.send(data, { transport: "udp", hostname, port: to.port ?? MDNS_PORT });
+      this.#stats.sent++;
+      return true;
+    } catch (error) {
+      return this.#sendFailed(to, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Closes every socket and stops the watcher; pending receives end. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#state === "closed") {
+      await this.#reconciling;
+      return;
+    }
+    this.#state = "closed";
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    await this.#reconciling;
+    const rx4 = this.#rx4;
+    this.#rx4 = undefined;
+    const links = [...this.#links.values()];
+    this.#links.clear();
+    this.#published = [];
+    this.#echo.clear();
+    await Promise.all([rx4?.close(), ...links.map((l) => l.close())]);
+  }
+
+  /** Same as {@linkcode UdpTransport.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #startSockets(): Promise<void> {
+    const infos = preflight(this.#listInterfaces, this.#selection, this.#waitForInterfaces);
+    if (this.#selection.ipv4) {
+      this.#rx4 = new Ipv4MulticastReceiver({
+        onPacket: (link, data, address, port) =>
+          this.#deliver(link, "IPv4", false, data, address, port),
+        onOffLink: () => this.#stats.offLink++,
+        onFailure: (error) => this.#emitError(`${MDNS_IPV4_GROUP}:${MDNS_PORT}`, error),
+        onJoinFailure: (link, where, error) => this.#emitError(link.name, withWhere(where, error)),
+      });
+      try {
+        this.#rx4.open();
+      } catch (error) {
+        throw explainSocketError(error, `${MDNS_IPV4_GROUP}:${MDNS_PORT}`);
+      }
+    }
+    const reconcile = this.#reconcile(infos);
+    this.#reconciling = reconcile.then(() => {}, () => {});
+    let failures: SocketFailure[];
+    try {
+      failures = await reconcile;
+    } finally {
+      this.#reconciling = undefined;
+    }
+    if (this.#state === "closed") return; // close() was called while starting
+    const fatal = failures.find((f) => isPermissionError(f.error));
+    if (fatal !== undefined) throw explainSocketError(fatal.error, fatal.where);
+    if (this.#published.length === 0 && !this.#waitForInterfaces) {
+      const first = failures[0];
+      if (first !== undefined) throw explainSocketError(first.error, first.where);
+      throw new TransportError("no-interface", "Cannot start mDNS: no interface could be opened");
+    }
+  }
+
+  #schedulePoll(delayMs: number): void {
+    this.#timer?.cancel();
+    this.#timer = this.#clock.setTimer(delayMs, () => {
+      this.#timer = undefined;
+      this.#poll();
+    });
+  }
+
+  /** Runs one reconcile (or queues one behind the running one), then re-arms the timer. */
+  #poll(): void {
+    if (this.#state !== "running") return;
+    if (this.#reconciling !== undefined) {
+      this.#again = true;
+      return;
+    }
+    this.#reconciling = (async () => {
+      let infos: Deno.NetworkInterfaceInfo[] | undefined;
+      try {
+        infos = this.#listInterfaces();
+      } catch (error) {
+        this.#emitError("*", asError(error));
+      }
+      if (infos !== undefined) await this.#reconcile(infos);
+    })().catch((error) => {
+      // Reconcile reports per-socket failures itself; this guards against a bug
+      // there becoming an unhandled rejection, which would end the process.
+      this.#emitError("*", asError(error));
+    }).finally(() => {
+      this.#reconciling = undefined;
+      if (this.#state !== "running") return;
+      if (this.#again) {
+        this.#again = false;
+        this.#poll();
+      } else {
+        this.#schedulePoll(this.#pollIntervalMs);
+      }
+    });
+  }
+
+  /** Makes the sockets match the interface list; returns this round's failures. */
+  async #reconcile(infos: Deno.NetworkInterfaceInfo[]): Promise<SocketFailure[]> {
+    const specs = selectInterfaces(infos, this.#selection);
+    const wanted = new Set(specs.map((s) => s.name));
+    const all: SocketFailure[] = [];
+    for (const [name, link] of [...this.#links]) {
+      if (wanted.has(name)) continue;
+      this.#links.delete(name);
+      await link.close();
+      this.#publish(link, undefined);
+    }
+    for (const spec of specs) {
+      if (this.#state === "closed") break;
+      let link = this.#links.get(spec.name);
+      if (link === undefined) {
+        link = new LinkSockets(spec.name, {
+          onPacket: (l, family, unicast, data, address, port) =>
+            this.#deliver(l, family, unicast, data, address, port),
+          onOffLink: () => this.#stats.offLink++,
+          onSocketFailure: (l, where, error) => this.#emitError(l.name, withWhere(where, error)),
+        });
+        this.#links.set(spec.name, link);
+      }
+      const failures = await link.apply(spec);
+      all.push(...failures);
+      this.#report(link, failures);
+      const view = link.view();
+      this.#publish(link, view === undefined ? undefined : { link: view, mac: spec.mac });
+    }
+    if (this.#state !== "closed") await this.#rx4?.sync();
+    return all;
+  }
+
+  /** Records what a link now offers and emits the link events for the change. */
+  #publish(link: LinkSockets, now: PublishedLink | undefined): void {
+    const events = linkEvents(link.published, now);
+    link.published = now;
+    const published = [...this.#links.values()].filter((l) => l.published !== undefined);
+    this.#published = published.map((l) => l.published!.link);
+    this.#rx4?.setLinks(published);
+    for (const event of events) this.#emit(event);
+  }
+
+  /** Reports failures not reported before; forgets healed ones. */
+  #report(link: LinkSockets, failures: SocketFailure[]): void {
+    const now = new Set<string>();
+    for (const f of failures) {
+      const key = `${f.where}|${f.error.message}`;
+      now.add(key);
+      if (!link.reported.has(key)) this.#emitError(link.name, withWhere(f.where, f.error));
+    }
+    link.reported = now;
+  }
+
+  #deliver(
+    link: LinkSockets,
+    family: AddressFamily,
+    unicast: boolean,
+    data: Uint8Array,
+    address: string,
+    port: number,
+  ): void {
+    // Our own multicast, looped back (loopback must stay on for same-host
+    // stacks to hear us): it comes from one of our addresses and port 5353,
+    // as another same-host stack's does, so the echo filter decides.
+    if (
+      !unicast && port === MDNS_PORT && link.ownAddresses.has(address) &&
+      this.#echo.consume(`${link.name}/${family}`, data)
+    ) {
+      this.#stats.echoes++;
+      return;
+    }
+    const datagram: Datagram = {
+      data,
+      interfaceName: link.name,
+      family,
+      source: { address, port },
+      unicast,
+    };
+    this.#stats.delivered++;
+    try {
+      this.#handler?.onDatagram(datagram);
+    } catch (error) {
+      this.#emitError(link.name, asError(error));
+    }
+  }
+
+  #sendFailed(to: Destination, error: Error): boolean {
+    this.#stats.sendErrors++;
+    this.#emit({ type: "send-error", destination: to, error });
+    // A failing send is often the first sign of an interface change: look now,
+    // but not more than once a second however many sends fail.
+    if (
+      this.#state === "running" && this.#reconciling === undefined &&
+      this.#clock.now() - this.#lastErrorPoll >= ERROR_POLL_MIN_GAP_MS
+    ) {
+      this.#lastErrorPoll = this.#clock.now();
+      this.#schedulePoll(0);
+    }
+    return false;
+  }
+
+  #emitError(interfaceName: string, error: Error): void {
+    this.#emit({ type: "receive-error", interfaceName, error });
+  }
+
+  #emit(event: TransportEvent): void {
+    if (this.#state === "closed") return;
+    try {
+      this.#handler?.onEvent(event);
+    } catch {
+      // The handler contract forbids throwing; nothing sensible is left to tell.
+    }
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function withWhere(where: string, error: Error): Error {
+  return new Error(`Socket failed: ${where}: ${error.message}`, { cause: error });
+}

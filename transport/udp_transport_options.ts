@@ -1,0 +1,89 @@
+/**
+ * Options and counters of `UdpTransport`, in their own file so the
+ * transport file stays about the sockets.
+ *
+ * @module
+ */
+
+import type { Clock } from "../clock.ts";
+
+/**
+ * Default interval between interface polls (Deno has no change notification).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_POLL_INTERVAL_MS } from "./udp_transport_options.ts";
+ * console.log(DEFAULT_POLL_INTERVAL_MS); // 2000
+ * ```
+ */
+export const DEFAULT_POLL_INTERVAL_MS = 2000;
+/**
+ * Least time between two extra polls triggered by send errors.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_POLL_MIN_GAP_MS } from "./udp_transport_options.ts";
+ * console.log(ERROR_POLL_MIN_GAP_MS); // 1000
+ * ```
+ */
+export const ERROR_POLL_MIN_GAP_MS = 1000;
+
+/**
+ * Options for `UdpTransport`.
+ *
+ * @example
+ * ```ts
+ * import type { UdpTransportOptions } from "./udp_transport_options.ts";
+ * const options: UdpTransportOptions = { interfaces: { include: ["eth0"] }, ipv6: false };
+ * console.log(options.interfaces?.include);
+ * ```
+ */
+export interface UdpTransportOptions {
+  /** Interface names to use (`include`) or avoid (`exclude`). Default: every non-loopback one. */
+  readonly interfaces?: {
+    readonly include?: readonly string[];
+    readonly exclude?: readonly string[];
+  };
+  /** Use IPv4. @default {true} */
+  readonly ipv4?: boolean;
+  /** Use IPv6. @default {true} */
+  readonly ipv6?: boolean;
+  /** Use loopback interfaces (always used when named in `interfaces.include`). @default {false} */
+  readonly loopback?: boolean;
+  /** Interval between interface polls, in milliseconds. @default {2000} */
+  readonly pollIntervalMs?: number;
+  /** Time source for the poll timer and the echo filter. @default {systemClock} */
+  readonly clock?: Clock;
+  /** Interface lister, injectable for tests. @default {Deno.networkInterfaces} */
+  readonly networkInterfaces?: () => Deno.NetworkInterfaceInfo[];
+  /**
+   * Start even when no interface is selected yet, and pick interfaces up as
+   * they appear (for daemons started before the network). @default {false}
+   */
+  readonly waitForInterfaces?: boolean;
+}
+
+/**
+ * Counters for what the transport dropped or moved.
+ *
+ * @example
+ * ```ts ignore
+ * import { UdpTransport } from "./udp_transport.ts";
+ * declare const transport: UdpTransport;
+ * console.log(transport.stats.echoes);
+ * ```
+ */
+export interface UdpTransportStats {
+  /** Datagrams handed to the handler. */
+  readonly delivered: number;
+  /** Our own multicast, looped back and dropped. */
+  readonly echoes: number;
+  /** Dropped because the source is not on the receiving link (RFC 6762 §11). */
+  readonly offLink: number;
+  /** Dropped for exceeding 9000 bytes (RFC 6762 §17). */
+  readonly oversized: number;
+  /** Datagrams sent. */
+  readonly sent: number;
+  /** Sends that failed. */
+  readonly sendErrors: number;
+}
