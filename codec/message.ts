@@ -5,7 +5,7 @@
  * @module
  */
 
-import { MessageReader, Section } from "./reader.ts";
+import { MessageReader, Section, type SectionValue } from "./reader.ts";
 import { MessageWriter, type WriterOptions } from "./writer.ts";
 import type { DnsMessage, ResourceRecord } from "./types.ts";
 
@@ -52,8 +52,9 @@ const sharedWriter = new MessageWriter({ maxSize: 0xffff });
 
 /**
  * Encodes a message from plain objects, compressing names (pass
- * `{ compressRdataNames: false }` for legacy unicast replies). Returns a new
- * array the caller owns.
+ * `{ compressRdataNames: false }` for legacy unicast replies). Returns an
+ * array the caller owns; a small one is a view into a shared slab (as Node's
+ * `Buffer` pool does), so use `.slice()` if you need a standalone `ArrayBuffer`.
  *
  * @throws {RangeError} When the message passes `maxSize` (default 65535) or a
  * value is out of range (label over 63 bytes, TXT string over 255).
@@ -76,18 +77,26 @@ export function encodeMessage(message: DnsMessage, options?: WriterOptions): Uin
     ...options,
   });
   writer.reset(message.id, message.flags);
-  const tooBig = () =>
-    new RangeError(`Cannot encode message: larger than ${options?.maxSize ?? 65535} bytes`);
-  for (const q of message.questions) if (!writer.question(q)) throw tooBig();
-  const sections: [number, ResourceRecord[]][] = [
-    [Section.Answer, message.answers],
-    [Section.Authority, message.authorities],
-    [Section.Additional, message.additionals],
-  ];
-  for (const [section, records] of sections) {
-    for (const r of records) {
-      if (!writer.record(section as 1 | 2 | 3, r)) throw tooBig();
-    }
+  let fits = true;
+  for (let i = 0; fits && i < message.questions.length; i++) {
+    fits = writer.question(message.questions[i]);
   }
-  return writer.finish().slice();
+  fits &&= writeAll(writer, Section.Answer, message.answers);
+  fits &&= writeAll(writer, Section.Authority, message.authorities);
+  fits &&= writeAll(writer, Section.Additional, message.additionals);
+  if (!fits) {
+    throw new RangeError(`Cannot encode message: larger than ${options?.maxSize ?? 65535} bytes`);
+  }
+  return writer.finishCopy();
+}
+
+function writeAll(
+  writer: MessageWriter,
+  section: SectionValue,
+  records: ResourceRecord[],
+): boolean {
+  for (let i = 0; i < records.length; i++) {
+    if (!writer.record(section, records[i])) return false;
+  }
+  return true;
 }

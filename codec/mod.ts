@@ -39,6 +39,7 @@ export {
   readName,
   skipName,
   splitName,
+  type SuffixNode,
 } from "./name.ts";
 export { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
 export { MessageReader, Section, type SectionValue } from "./reader.ts";

@@ -140,58 +140,85 @@ function checkPointer(packet: Uint8Array, pos: number, segmentStart: number): nu
  */
 export function readName(packet: Uint8Array, offset: number, scope?: number): string {
   const generation = scope ?? newNameScope(packet.length);
-  return suffixAt(packet, offset, generation, offset, offset);
-}
-
-// Decodes the suffix at `pos`, memoised per offset. `nameStart` is where the
-// whole name began, so errors about the name as a whole point at its start.
-function suffixAt(
-  packet: Uint8Array,
-  pos: number,
-  generation: number,
-  nameStart: number,
-  segmentStart: number,
-): string {
-  if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
-  if (memoStamp[pos] === generation) return memoText[pos];
-  const len = packet[pos];
+  if (offset < packet.length && memoStamp[offset] === generation) return memoText[offset];
+  // Walk forward to the first suffix already decoded (or the end), pushing
+  // each label and pointer; then build the strings back to front, memoising
+  // every suffix on the way. Iterative, so a crafted name cannot exhaust the
+  // call stack.
+  const trail = walkTrail;
+  let depth = 0;
+  let pos = offset;
+  let segment = offset;
+  let hops = 0;
+  let length = 0;
   let text: string;
   let wireLength: number;
-  let hops: number;
-  if (len === 0) {
-    text = "";
-    wireLength = 1;
-    hops = 0;
-  } else if ((len & POINTER_MASK) === POINTER_MASK) {
-    if (pos + 1 >= packet.length) {
-      throw new DnsParseError("compression pointer runs past the end", pos);
+  let tailHops: number;
+  for (;;) {
+    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+    if (memoStamp[pos] === generation) {
+      text = memoText[pos];
+      wireLength = memoWireLength[pos];
+      tailHops = memoHops[pos];
+      break;
     }
-    const target = checkPointer(packet, pos, segmentStart);
-    text = suffixAt(packet, target, generation, nameStart, target);
-    wireLength = memoWireLength[target];
-    hops = memoHops[target] + 1;
-    if (hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
-  } else {
+    const len = packet[pos];
+    if (len === 0) {
+      text = "";
+      wireLength = 1;
+      tailHops = 0;
+      memoStamp[pos] = generation;
+      memoText[pos] = text;
+      memoWireLength[pos] = 1;
+      memoHops[pos] = 0;
+      break;
+    }
+    if ((len & POINTER_MASK) === POINTER_MASK) {
+      if (pos + 1 >= packet.length) {
+        throw new DnsParseError("compression pointer runs past the end", pos);
+      }
+      if (++hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
+      trail[depth++] = -1 - pos; // negative: a pointer
+      pos = segment = checkPointer(packet, pos, segment);
+      continue;
+    }
     if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
-    const next = pos + 1 + len;
-    if (next > packet.length) throw new DnsParseError("label runs past the end", pos);
-    const rest = suffixAt(packet, next, generation, nameStart, segmentStart);
-    wireLength = 1 + len + memoWireLength[next];
-    if (wireLength > Limits.NAME_BYTES) {
-      throw new DnsParseError("name longer than 255 bytes", nameStart);
-    }
-    hops = memoHops[next];
-    // The dot comes from the same fromCharCode call: one string fewer per label.
-    text = rest === ""
-      ? labelToString(packet, pos + 1, len)
-      : labelToString(packet, pos + 1, len, true) + rest;
+    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
+    length += 1 + len;
+    if (length >= Limits.NAME_BYTES) throw new DnsParseError("name longer than 255 bytes", offset);
+    trail[depth++] = pos;
+    pos += 1 + len;
   }
-  memoStamp[pos] = generation;
-  memoText[pos] = text;
-  memoWireLength[pos] = wireLength;
-  memoHops[pos] = hops;
+  while (depth > 0) {
+    const entry = trail[--depth];
+    let at: number;
+    if (entry < 0) {
+      at = -1 - entry;
+      if (++tailHops > MAX_POINTER_HOPS) {
+        throw new DnsParseError("too many compression pointers", at);
+      }
+    } else {
+      at = entry;
+      const len = packet[at];
+      wireLength += 1 + len;
+      if (wireLength > Limits.NAME_BYTES) {
+        throw new DnsParseError("name longer than 255 bytes", offset);
+      }
+      // The dot comes from the same fromCharCode call: one string fewer per label.
+      text = text === ""
+        ? labelToString(packet, at + 1, len)
+        : labelToString(packet, at + 1, len, true) + text;
+    }
+    memoStamp[at] = generation;
+    memoText[at] = text;
+    memoWireLength[at] = wireLength;
+    memoHops[at] = tailHops;
+  }
   return text;
 }
+
+/** Labels and pointers of the name being read: at most 127 of each. */
+const walkTrail = new Int32Array(2 * MAX_POINTER_HOPS + 2);
 
 /**
  * Converts one label's bytes to presentation form: UTF-8 text with `.` and `\`
@@ -404,20 +431,38 @@ export function copyNameExpanded(
 }
 
 /**
+ * One suffix of a parsed name, shared by every parsed name that ends in it, so
+ * a writer can remember where it wrote a suffix by marking the node itself:
+ * a compression lookup is a field read, not a hash-table probe.
+ */
+export interface SuffixNode {
+  /** Presentation text of the suffix. */
+  readonly text: string;
+  /** Message stamp of the writer that last wrote this suffix (see `MessageWriter`). */
+  stamp: number;
+  /** Offset at which that writer wrote it. */
+  offset: number;
+}
+
+/**
  * A presentation name parsed once into wire form, with what the writer needs
- * to compress it: where each label starts and the text of each suffix.
+ * to compress it: where each label starts and the shared node of each suffix.
  */
 export interface ParsedName {
   /** Uncompressed wire form, ending with the zero byte. */
   readonly wire: Uint8Array;
   /** Offset in `wire` of each label's length byte, outermost first. */
   readonly labelStarts: readonly number[];
-  /** Presentation text of the suffix that starts at each label (the compression keys). */
+  /** Presentation text of the suffix that starts at each label. */
   readonly suffixes: readonly string[];
+  /** The shared node of the suffix that starts at each label. */
+  readonly nodes: readonly SuffixNode[];
 }
 
+/** Bound on cached names and suffix nodes; both tables start over when full. */
 const PARSED_CACHE_LIMIT = 4096;
 const parsedCache = new Map<string, ParsedName>();
+const suffixNodes = new Map<string, SuffixNode>();
 const scratch = new Uint8Array(Limits.NAME_BYTES + 64);
 
 /**
@@ -438,16 +483,44 @@ const scratch = new Uint8Array(Limits.NAME_BYTES + 64);
 export function parseName(name: string): ParsedName {
   const cached = parsedCache.get(name);
   if (cached !== undefined) return cached;
+  // A hard cap for callers that parse without ever writing a message.
+  if (parsedCache.size >= 4 * PARSED_CACHE_LIMIT) trimNameCaches();
   const parsed = parseUncached(name);
-  if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
   parsedCache.set(name, parsed);
   return parsed;
+}
+
+/**
+ * Starts the name caches over when they have grown past their bound. The
+ * writer calls it between messages, never during one, so every name of a
+ * message shares the same suffix nodes and the same message always compresses
+ * the same way.
+ *
+ * @example
+ * ```ts
+ * import { trimNameCaches } from "./name.ts";
+ * trimNameCaches();
+ * ```
+ */
+export function trimNameCaches(): void {
+  if (parsedCache.size < PARSED_CACHE_LIMIT && suffixNodes.size < PARSED_CACHE_LIMIT) return;
+  parsedCache.clear();
+  suffixNodes.clear();
+}
+
+function suffixNode(text: string): SuffixNode {
+  let node = suffixNodes.get(text);
+  if (node === undefined) {
+    node = { text, stamp: 0, offset: 0 };
+    suffixNodes.set(text, node);
+  }
+  return node;
 }
 
 function parseUncached(input: string): ParsedName {
   let name = input;
   if (name === "." || name === "") {
-    return { wire: new Uint8Array(1), labelStarts: [], suffixes: [] };
+    return { wire: new Uint8Array(1), labelStarts: [], suffixes: [], nodes: [] };
   }
   if (name.endsWith(".") && !endsWithEscapedDot(name)) name = name.slice(0, -1);
   const labelStarts: number[] = [];
@@ -517,7 +590,7 @@ function parseUncached(input: string): ParsedName {
   }
   closeLabel(name.length);
   put(0);
-  return { wire: scratch.slice(0, w), labelStarts, suffixes };
+  return { wire: scratch.slice(0, w), labelStarts, suffixes, nodes: suffixes.map(suffixNode) };
 }
 
 function endsWithEscapedDot(name: string): boolean {

@@ -9,7 +9,8 @@
  */
 
 import { CLASS_TOP_BIT, Limits, RecordClass } from "./constants.ts";
-import { parseName } from "./name.ts";
+import { allocPooled } from "./byte_pool.ts";
+import { parseName, type SuffixNode, trimNameCaches } from "./name.ts";
 import { hasNameInRdata, rdataCodec, type RdataSink } from "./rdata/mod.ts";
 import { Section, type SectionValue } from "./reader.ts";
 import type { Question, ResourceRecord } from "./types.ts";
@@ -82,8 +83,8 @@ export class MessageWriter implements RdataSink {
   #pos = 0;
   #maxSize: number;
   #compressRdata: boolean;
-  #table = new Map<string, number>();
-  #tableLog: string[] = [];
+  #stamp = 0; // marks the suffix nodes this message wrote
+  #written: SuffixNode[] = []; // those nodes, in order, for rollback
   #section: SectionValue = Section.Question;
   #counts = [0, 0, 0, 0];
 
@@ -111,10 +112,16 @@ export class MessageWriter implements RdataSink {
   /** Starts a new message with this id and flags word; forgets the last one. */
   reset(id = 0, flags = 0): this {
     this.#pos = 12;
-    this.#table.clear();
-    this.#tableLog.length = 0;
+    this.#stamp = nextStamp();
+    this.#written.length = 0;
+    trimNameCaches();
     this.#section = Section.Question;
-    this.#counts.fill(0);
+    const c = this.#counts;
+    c[0] =
+      c[1] =
+      c[2] =
+      c[3] =
+        0;
     const b = this.#buf;
     b[0] = id >> 8;
     b[1] = id;
@@ -208,7 +215,7 @@ export class MessageWriter implements RdataSink {
   mark(): WriterMark {
     return {
       size: this.#pos,
-      entries: this.#tableLog.length,
+      entries: this.#written.length,
       section: this.#section,
       count: this.#counts[this.#section],
     };
@@ -217,7 +224,10 @@ export class MessageWriter implements RdataSink {
   /** Undoes everything written since `mark`, compression entries included. */
   rollback(mark: WriterMark): void {
     this.#pos = mark.size;
-    while (this.#tableLog.length > mark.entries) this.#table.delete(this.#tableLog.pop()!);
+    while (this.#written.length > mark.entries) {
+      const node = this.#written.pop()!;
+      if (node.stamp === this.#stamp) node.stamp = 0;
+    }
     for (let s = mark.section + 1; s < 4; s++) this.#counts[s] = 0;
     this.#section = mark.section;
     this.#counts[mark.section] = mark.count;
@@ -228,12 +238,29 @@ export class MessageWriter implements RdataSink {
    * writer's buffer, valid until the next {@linkcode MessageWriter.reset}.
    */
   finish(): Uint8Array {
+    this.#writeCounts();
+    return this.#buf.subarray(0, this.#pos);
+  }
+
+  /**
+   * Like {@linkcode MessageWriter.finish}, but returns a copy the caller owns.
+   * A small copy is a view into a shared slab (see `byte_pool.ts`).
+   */
+  finishCopy(): Uint8Array {
+    this.#writeCounts();
+    const n = this.#pos, b = this.#buf;
+    const out = allocPooled(n);
+    if (n > 512) out.set(b.subarray(0, n));
+    else for (let i = 0; i < n; i++) out[i] = b[i];
+    return out;
+  }
+
+  #writeCounts(): void {
     const b = this.#buf;
     for (let i = 0; i < 4; i++) {
       b[4 + 2 * i] = this.#counts[i] >> 8;
       b[5 + 2 * i] = this.#counts[i];
     }
-    return b.subarray(0, this.#pos);
   }
 
   #ensure(n: number): void {
@@ -280,42 +307,45 @@ export class MessageWriter implements RdataSink {
    * always reads back as it was written.
    */
   name(value: string, compress: boolean): void {
-    const parsed = parseName(value);
-    const { wire, labelStarts, suffixes } = parsed;
-    const table = this.#table;
-    let copyEnd = wire.length; // write wire[0..copyEnd) then a pointer or nothing
-    let pointer = -1;
-    let firstNew = labelStarts.length;
+    const { wire, labelStarts, nodes } = parseName(value);
+    const stamp = this.#stamp;
+    let hit = nodes.length; // index of the longest suffix already written
     if (compress) {
-      for (let i = 0; i < labelStarts.length; i++) {
-        const hit = table.get(suffixes[i]);
-        if (hit !== undefined) {
-          copyEnd = labelStarts[i];
-          pointer = hit;
-          firstNew = i;
+      for (let i = 0; i < nodes.length; i++) {
+        if (nodes[i].stamp === stamp) {
+          hit = i;
           break;
         }
       }
-      if (pointer < 0) firstNew = labelStarts.length;
     }
-    const total = copyEnd + (pointer >= 0 ? 2 : 0);
-    this.#ensure(total);
+    const copyEnd = hit < nodes.length ? labelStarts[hit] : wire.length;
+    this.#ensure(copyEnd + (hit < nodes.length ? 2 : 0));
     const start = this.#pos;
     const b = this.#buf;
     for (let i = 0; i < copyEnd; i++) b[start + i] = wire[i];
     this.#pos += copyEnd;
-    if (pointer >= 0) {
-      b[this.#pos++] = 0xc0 | (pointer >> 8);
-      b[this.#pos++] = pointer;
+    if (hit < nodes.length) {
+      const target = nodes[hit].offset;
+      b[this.#pos++] = 0xc0 | (target >> 8);
+      b[this.#pos++] = target;
     }
-    if (compress) {
-      const limit = pointer >= 0 ? firstNew : labelStarts.length;
-      for (let i = 0; i < limit; i++) {
-        const at = start + labelStarts[i];
-        if (at > MAX_POINTER_TARGET || table.size >= COMPRESSION_TABLE_LIMIT) break;
-        table.set(suffixes[i], at);
-        this.#tableLog.push(suffixes[i]);
-      }
+    if (!compress) return;
+    for (let i = 0; i < hit; i++) {
+      const at = start + labelStarts[i];
+      if (at > MAX_POINTER_TARGET || this.#written.length >= COMPRESSION_TABLE_LIMIT) break;
+      nodes[i].stamp = stamp;
+      nodes[i].offset = at;
+      this.#written.push(nodes[i]);
     }
   }
+}
+
+// Stamps are unique across writers, so two writers building messages at the
+// same time never take each other's offsets: a node stamped by another
+// message is simply not a hit.
+let stampCounter = 0;
+function nextStamp(): number {
+  stampCounter = (stampCounter + 1) | 0;
+  if (stampCounter === 0) stampCounter = 1;
+  return stampCounter;
 }

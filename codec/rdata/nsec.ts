@@ -69,7 +69,16 @@ export const nsecCodec: RdataCodec<NsecData> = {
   },
   encode(sink, data, compressNames) {
     sink.name(data.nextName, compressNames);
-    const sorted = [...new Set(data.types)].sort((a, b) => a - b);
+    const types = data.types;
+    // Types are usually few and already ascending (mDNS NSEC lists one
+    // name's types); sort a copy only when they are not.
+    let sorted = types;
+    for (let i = 1; i < types.length; i++) {
+      if (types[i] <= types[i - 1]) {
+        sorted = [...types].sort((a, b) => a - b);
+        break;
+      }
+    }
     let i = 0;
     while (i < sorted.length) {
       const t = sorted[i];
@@ -77,7 +86,7 @@ export const nsecCodec: RdataCodec<NsecData> = {
         throw new RangeError(`Cannot encode NSEC type ${t}: not a 16-bit type`);
       }
       const window = t >> 8;
-      const bitmap = new Uint8Array(32);
+      bitmap.fill(0);
       let used = 0;
       while (i < sorted.length && sorted[i] >> 8 === window) {
         const low = sorted[i] & 0xff;
@@ -87,7 +96,10 @@ export const nsecCodec: RdataCodec<NsecData> = {
       }
       sink.u8(window);
       sink.u8(used);
-      sink.bytes(bitmap.subarray(0, used));
+      for (let k = 0; k < used; k++) sink.u8(bitmap[k]);
     }
   },
 };
+
+/** Scratch for one window's bitmap (RFC 4034 §4.1.2: at most 32 bytes). */
+const bitmap = new Uint8Array(32);
