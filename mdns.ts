@@ -98,6 +98,17 @@ export type MdnsEvent =
 /**
  * Receives a routed message. `reader` is positioned at the start (no
  * question read yet) and is valid only during the call, as is `datagram.data`.
+ *
+ * @example
+ * ```ts
+ * import type { MessageHandler } from "./mdns.ts";
+ * const countQuestions: MessageHandler = (reader) => {
+ *   let n = 0;
+ *   while (reader.nextQuestion()) n++;
+ *   console.log(n);
+ * };
+ * console.log(typeof countQuestions);
+ * ```
  */
 export type MessageHandler = (reader: MessageReader, datagram: Datagram) => void;
 

@@ -86,5 +86,13 @@ export const Limits = {
   HEADER_BYTES: 12,
 } as const;
 
-/** Top bit of the class field: QU in questions, cache-flush in records (RFC 6762 §5.4, §10.2). */
+/**
+ * Top bit of the class field: QU in questions, cache-flush in records (RFC 6762 §5.4, §10.2).
+ *
+ * @example
+ * ```ts
+ * import { CLASS_TOP_BIT } from "./constants.ts";
+ * console.log((0x8001 & CLASS_TOP_BIT) !== 0); // true: cache-flush set
+ * ```
+ */
 export const CLASS_TOP_BIT = 0x8000;

@@ -434,6 +434,13 @@ export function copyNameExpanded(
  * One suffix of a parsed name, shared by every parsed name that ends in it, so
  * a writer can remember where it wrote a suffix by marking the node itself:
  * a compression lookup is a field read, not a hash-table probe.
+ *
+ * @example
+ * ```ts
+ * import { parseName } from "./name.ts";
+ * const a = parseName("a._http._tcp.local"), b = parseName("b._http._tcp.local");
+ * console.log(a.nodes[1] === b.nodes[1]); // true: one node for "_http._tcp.local"
+ * ```
  */
 export interface SuffixNode {
   /** Presentation text of the suffix. */
@@ -447,6 +454,13 @@ export interface SuffixNode {
 /**
  * A presentation name parsed once into wire form, with what the writer needs
  * to compress it: where each label starts and the shared node of each suffix.
+ *
+ * @example
+ * ```ts
+ * import { parseName, type ParsedName } from "./name.ts";
+ * const n: ParsedName = parseName("a.local");
+ * console.log(n.wire.length); // 9
+ * ```
  */
 export interface ParsedName {
   /** Uncompressed wire form, ending with the zero byte. */

@@ -36,7 +36,16 @@ export const Section = {
   Done: 4,
 } as const;
 
-/** A value of {@linkcode Section}. */
+/**
+ * A value of {@linkcode Section}.
+ *
+ * @example
+ * ```ts
+ * import { Section, type SectionValue } from "./reader.ts";
+ * const s: SectionValue = Section.Additional;
+ * console.log(s); // 3
+ * ```
+ */
 export type SectionValue = typeof Section[keyof typeof Section];
 
 /**

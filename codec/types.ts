@@ -48,56 +48,132 @@ export interface RecordFields {
   ttl: number;
 }
 
-/** An A record: `data` is dotted-quad text. */
+/**
+ * An A record: `data` is dotted-quad text.
+ *
+ * @example
+ * ```ts
+ * import type { ARecord } from "./types.ts";
+ * const a: ARecord = { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" };
+ * console.log(a.data);
+ * ```
+ */
 export interface ARecord extends RecordFields {
   /** Type 1. */
   type: 1;
   /** IPv4 address. */
   data: string;
 }
-/** An AAAA record: `data` is RFC 5952 text. */
+/**
+ * An AAAA record: `data` is RFC 5952 text.
+ *
+ * @example
+ * ```ts
+ * import type { AaaaRecord } from "./types.ts";
+ * const r: AaaaRecord = { name: "h.local", type: 28, class: 1, cacheFlush: true, ttl: 120, data: "fd00::2" };
+ * console.log(r.data);
+ * ```
+ */
 export interface AaaaRecord extends RecordFields {
   /** Type 28. */
   type: 28;
   /** IPv6 address. */
   data: string;
 }
-/** A PTR (or NS, CNAME) record: `data` is the name pointed to. */
+/**
+ * A PTR (or NS, CNAME) record: `data` is the name pointed to.
+ *
+ * @example
+ * ```ts
+ * import type { PtrRecord } from "./types.ts";
+ * const r: PtrRecord = { name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500, data: "A._http._tcp.local" };
+ * console.log(r.data);
+ * ```
+ */
 export interface PtrRecord extends RecordFields {
   /** Type 12 (or 2 for NS, 5 for CNAME). */
   type: 12 | 2 | 5;
   /** Target name. */
   data: string;
 }
-/** An SRV record. */
+/**
+ * An SRV record.
+ *
+ * @example
+ * ```ts
+ * import type { SrvRecord } from "./types.ts";
+ * const r: SrvRecord = { name: "A._http._tcp.local", type: 33, class: 1, cacheFlush: true, ttl: 120,
+ *   data: { priority: 0, weight: 0, port: 80, target: "h.local" } };
+ * console.log(r.data.port);
+ * ```
+ */
 export interface SrvRecord extends RecordFields {
   /** Type 33. */
   type: 33;
   /** Priority, weight, port, target. */
   data: SrvData;
 }
-/** A TXT record: `data` is its character-strings as bytes. */
+/**
+ * A TXT record: `data` is its character-strings as bytes.
+ *
+ * @example
+ * ```ts
+ * import type { TxtRecord } from "./types.ts";
+ * const r: TxtRecord = { name: "A._http._tcp.local", type: 16, class: 1, cacheFlush: true, ttl: 4500,
+ *   data: [new TextEncoder().encode("path=/")] };
+ * console.log(r.data.length);
+ * ```
+ */
 export interface TxtRecord extends RecordFields {
   /** Type 16. */
   type: 16;
   /** Character-strings, each at most 255 bytes. */
   data: Uint8Array[];
 }
-/** An NSEC record. */
+/**
+ * An NSEC record.
+ *
+ * @example
+ * ```ts
+ * import type { NsecRecord } from "./types.ts";
+ * const r: NsecRecord = { name: "h.local", type: 47, class: 1, cacheFlush: true, ttl: 120,
+ *   data: { nextName: "h.local", types: [1, 28] } };
+ * console.log(r.data.types);
+ * ```
+ */
 export interface NsecRecord extends RecordFields {
   /** Type 47. */
   type: 47;
   /** Next name and type bitmap. */
   data: NsecData;
 }
-/** An HINFO record. */
+/**
+ * An HINFO record.
+ *
+ * @example
+ * ```ts
+ * import type { HinfoRecord } from "./types.ts";
+ * const r: HinfoRecord = { name: "h.local", type: 13, class: 1, cacheFlush: true, ttl: 120,
+ *   data: { cpu: "X86_64", os: "LINUX" } };
+ * console.log(r.data.os);
+ * ```
+ */
 export interface HinfoRecord extends RecordFields {
   /** Type 13. */
   type: 13;
   /** CPU and OS. */
   data: HinfoData;
 }
-/** A record of any other type, kept as raw rdata. */
+/**
+ * A record of any other type, kept as raw rdata.
+ *
+ * @example
+ * ```ts
+ * import type { UnknownRecord } from "./types.ts";
+ * const r: UnknownRecord = { name: "h.local", type: 99, class: 1, cacheFlush: false, ttl: 10, data: new Uint8Array([1]) };
+ * console.log(r.data.length);
+ * ```
+ */
 export interface UnknownRecord extends RecordFields {
   /** Any type number the codec does not model. */
   type: number;

@@ -47,7 +47,19 @@ export interface WriterOptions {
   compressRdataNames?: boolean;
 }
 
-/** A position to roll back to, from {@linkcode MessageWriter.mark}. */
+/**
+ * A position to roll back to, from {@linkcode MessageWriter.mark}.
+ *
+ * @example
+ * ```ts
+ * import { MessageWriter } from "./writer.ts";
+ * const w = new MessageWriter();
+ * w.reset();
+ * const mark = w.mark();
+ * w.rollback(mark);
+ * console.log(w.size); // 12
+ * ```
+ */
 export interface WriterMark {
   /** Bytes written. */
   readonly size: number;

@@ -6,14 +6,47 @@
  * @module
  */
 
-/** IP address family of a datagram or an interface address. */
+/**
+ * IP address family of a datagram or an interface address.
+ *
+ * @example
+ * ```ts
+ * import type { AddressFamily } from "./transport.ts";
+ * const family: AddressFamily = "IPv6";
+ * console.log(family);
+ * ```
+ */
 export type AddressFamily = "IPv4" | "IPv6";
 
-/** The mDNS port and multicast groups (RFC 6762 §3). */
+/**
+ * The mDNS port (RFC 6762 §3).
+ *
+ * @example
+ * ```ts
+ * import { MDNS_PORT } from "./transport.ts";
+ * console.log(MDNS_PORT); // 5353
+ * ```
+ */
 export const MDNS_PORT = 5353;
-/** IPv4 mDNS multicast group (RFC 6762 §3). */
+/**
+ * IPv4 mDNS multicast group (RFC 6762 §3).
+ *
+ * @example
+ * ```ts
+ * import { MDNS_IPV4_GROUP } from "./transport.ts";
+ * console.log(MDNS_IPV4_GROUP); // 224.0.0.251
+ * ```
+ */
 export const MDNS_IPV4_GROUP = "224.0.0.251";
-/** IPv6 mDNS multicast group (RFC 6762 §3). */
+/**
+ * IPv6 mDNS multicast group (RFC 6762 §3).
+ *
+ * @example
+ * ```ts
+ * import { MDNS_IPV6_GROUP } from "./transport.ts";
+ * console.log(MDNS_IPV6_GROUP); // ff02::fb
+ * ```
+ */
 export const MDNS_IPV6_GROUP = "ff02::fb";
 
 /**

@@ -9,6 +9,19 @@
 /**
  * Where rdata is written: the message writer, or a plain buffer for canonical
  * bytes. `name()` compresses only when asked and the sink allows it.
+ *
+ * @example
+ * ```ts
+ * import type { RdataSink } from "./rdata_codec.ts";
+ * const bytes: number[] = [];
+ * const sink: RdataSink = {
+ *   u8: (v) => bytes.push(v), u16: (v) => bytes.push(v >> 8, v & 255),
+ *   u32: (v) => bytes.push(v >>> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255),
+ *   bytes: (b) => bytes.push(...b), name: () => {},
+ * };
+ * sink.u16(8080);
+ * console.log(bytes); // [31, 144]
+ * ```
  */
 export interface RdataSink {
   /** Appends one byte. */
@@ -27,6 +40,16 @@ export interface RdataSink {
  * Encode and decode for one record type's rdata.
  *
  * @typeParam T The decoded shape.
+ *
+ * @example
+ * ```ts
+ * import type { RdataCodec } from "./rdata_codec.ts";
+ * const opaque: RdataCodec<Uint8Array> = {
+ *   decode: (p, at, len) => p.slice(at, at + len),
+ *   encode: (sink, data) => sink.bytes(data),
+ * };
+ * console.log(opaque.decode(new Uint8Array([1, 2]), 0, 2, 0));
+ * ```
  */
 export interface RdataCodec<T> {
   /**
