@@ -1,6 +1,6 @@
 /**
- * The stack: owns the transport, the clock and the scheduler, and routes every
- * datagram one way. It drops what RFC 6762 says to ignore, counts it, and
+ * The stack: owns the transport, the clock, the scheduler and both caches, and
+ * routes every datagram one way. It drops what RFC 6762 says to ignore, counts it, and
  * hands queries to the responder and responses to the peer cache and the
  * querier. Nothing the network sends can make it throw.
  *
@@ -10,6 +10,9 @@
 import { type Clock, type Random, systemClock, systemRandom } from "./clock.ts";
 import { DnsParseError, MessageReader } from "./codec/mod.ts";
 import { type ScheduledPart, Scheduler } from "./scheduler.ts";
+import { LocalServiceCache } from "./cache/local_cache.ts";
+import { PeerServiceCache } from "./cache/peer_cache.ts";
+import type { PeerRecord } from "./cache/peer_record.ts";
 import type {
   Datagram,
   Destination,
@@ -132,7 +135,17 @@ export interface MdnsOptions {
   random?: Random;
   /** Hears drops, transport events and handler errors. */
   onEvent?: (event: MdnsEvent) => void;
+  /** Cache of what the network says; default a new one with the default byte budget. */
+  peerCache?: PeerServiceCache;
+  /** Cache of what this node publishes; default a new, empty one. */
+  localCache?: LocalServiceCache;
 }
+
+/**
+ * Receives the peer records that reached a refresh point (RFC 6762 §5.2: 80,
+ * 85, 90 and 95 % of their TTL); the querier re-asks for those it still wants.
+ */
+export type RefreshHandler = (records: readonly PeerRecord[], now: number) => void;
 
 /**
  * The mDNS stack over one transport.
@@ -154,6 +167,9 @@ export class Mdns implements AsyncDisposable {
   #random: Random;
   #onEvent: (event: MdnsEvent) => void;
   #scheduler: Scheduler;
+  #peerCache: PeerServiceCache;
+  #localCache: LocalServiceCache;
+  #refreshHandlers: RefreshHandler[] = [];
   #queryHandlers: MessageHandler[] = [];
   #responseHandlers: MessageHandler[] = [];
   #prefixes = new Map<string, Cidr[]>();
@@ -175,6 +191,29 @@ export class Mdns implements AsyncDisposable {
     this.#random = options.random ?? systemRandom;
     this.#onEvent = options.onEvent ?? (() => {});
     this.#scheduler = new Scheduler(this.#clock, (error) => this.#report({ type: "error", error }));
+    this.#peerCache = options.peerCache ?? new PeerServiceCache({ random: this.#random });
+    this.#localCache = options.localCache ?? new LocalServiceCache();
+    // Every response, asked for or not, lands in the peer cache: the seed's Go
+    // client lost replies that came after its receive window closed.
+    this.#responseHandlers.push((reader, datagram) => {
+      this.#peerCache.insertMessage(reader, {
+        interfaceName: datagram.interfaceName,
+        now: this.#clock.now(),
+      });
+      this.#scheduler.wake();
+    });
+    this.#scheduler.add({
+      nextDeadline: () => {
+        const at = this.#peerCache.nextDeadline();
+        return at === Infinity ? undefined : at;
+      },
+      run: (now) => {
+        this.#peerCache.expire(now);
+        const due = this.#peerCache.takeDueRefreshes(now);
+        if (due.length === 0) return;
+        for (const handler of this.#refreshHandlers) handler(due, now);
+      },
+    });
   }
 
   /**
@@ -205,6 +244,14 @@ export class Mdns implements AsyncDisposable {
   get random(): Random {
     return this.#random;
   }
+  /** What this stack heard from the network (every response, asked for or not). */
+  get peerCache(): PeerServiceCache {
+    return this.#peerCache;
+  }
+  /** What this stack publishes. */
+  get localCache(): LocalServiceCache {
+    return this.#localCache;
+  }
   /** The links the transport currently uses. */
   get links(): readonly NetworkLink[] {
     return this.#transport.links;
@@ -217,6 +264,10 @@ export class Mdns implements AsyncDisposable {
   /** Registers a handler for responses (peer cache, querier). */
   onResponse(handler: MessageHandler): void {
     this.#responseHandlers.push(handler);
+  }
+  /** Registers a handler for peer records due for a refresh query (the querier). */
+  onRefresh(handler: RefreshHandler): void {
+    this.#refreshHandlers.push(handler);
   }
   /** Adds a part to the scheduler (responder, querier, cache expiry). */
   schedule(part: ScheduledPart): void {

@@ -643,9 +643,10 @@ export function encodeName(name: string): Uint8Array {
  */
 export function splitName(name: string): string[] {
   const { wire, labelStarts } = parseName(name);
-  const decoder = new TextDecoder();
-  return labelStarts.map((at) => decoder.decode(wire.subarray(at + 1, at + 1 + wire[at])));
+  return labelStarts.map((at) => labelDecoder.decode(wire.subarray(at + 1, at + 1 + wire[at])));
 }
+
+const labelDecoder = new TextDecoder();
 
 /**
  * Joins unescaped labels into a presentation name, escaping dots, backslashes
@@ -695,5 +696,10 @@ export function escapeLabel(label: string): string {
 export function nameKey(name: string): string {
   let n = name;
   if (n.endsWith(".") && !endsWithEscapedDot(n)) n = n.slice(0, -1);
-  return /[A-Z]/.test(n) ? n.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : n;
+  // toLowerCase() is exact for ASCII-only names and far faster than a
+  // replace() callback; names with other characters lower ASCII letters only.
+  for (let i = 0; i < n.length; i++) {
+    if (n.charCodeAt(i) >= 0x80) return n.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  }
+  return n.toLowerCase();
 }

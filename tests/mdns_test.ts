@@ -150,3 +150,40 @@ Deno.test("Mdns.start() requires a transport", async () => {
   // deno-lint-ignore no-explicit-any
   await assert.rejects(() => Mdns.start({} as any), TypeError);
 });
+
+Deno.test("Mdns puts every response in the peer cache and expires it on the clock", async () => {
+  const { network, mdns, clock } = await setup();
+  const removed: string[] = [];
+  mdns.peerCache.subscribe((e) => {
+    if (e.kind === "removed") removed.push(`${e.record.name} ${e.reason} at ${clock.now()}`);
+  });
+  const refreshed: number[] = [];
+  mdns.onRefresh((records, now) => refreshed.push(...records.map(() => now)));
+  network.inject("a", { data: response, source: { address: "198.18.0.9" } }); // unsolicited
+  assert.equal(mdns.peerCache.lookup("H.LOCAL", RecordType.A).length, 1);
+  clock.advance(95_999);
+  assert.deepEqual(refreshed, [], "no refresh before 80 % of the TTL");
+  clock.advance(2_401); // 80 % of 120 s, plus up to 2 % jitter (RFC 6762 §5.2)
+  assert.equal(refreshed.length, 1, "one refresh point by 82 %");
+  assert.ok(refreshed[0] >= 96_000 && refreshed[0] <= 98_400, `refresh at ${refreshed[0]}`);
+  clock.advance(30_000);
+  assert.deepEqual(removed, ["h.local expired at 120000"]);
+  assert.equal(mdns.peerCache.size, 0);
+  await mdns.close();
+  assert.equal(clock.pending, 0, "closing cancels the scheduler's timer");
+});
+
+Deno.test("Mdns applies a goodbye one second later (RFC 6762 §10.1)", async () => {
+  const { network, mdns, clock } = await setup();
+  network.inject("a", { data: response, source: { address: "198.18.0.9" } });
+  const goodbye = response.slice();
+  // TTL is the 4 bytes before rdlength (2) and rdata (4) at the end.
+  goodbye.fill(0, goodbye.length - 10, goodbye.length - 6);
+  clock.advance(5_000);
+  network.inject("a", { data: goodbye, source: { address: "198.18.0.9" } });
+  clock.advance(999);
+  assert.equal(mdns.peerCache.size, 1);
+  clock.advance(2);
+  assert.equal(mdns.peerCache.size, 0);
+  await mdns.close();
+});

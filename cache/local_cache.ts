@@ -1,0 +1,403 @@
+/**
+ * The local service cache: the records of the services (and hosts) this node
+ * publishes, NetX Duo's local cache. The responder answers from it, probes and
+ * announces what it holds, and sends the goodbyes it hands out.
+ *
+ * Our own records are never evicted: adding past the byte budget fails with a
+ * `RangeError` and changes nothing. Bytes are the records' (see
+ * `LocalRecord.bytes`) plus the owner names' (see `interner.ts`). Records
+ * removed after they were announced stay counted until their goodbyes are
+ * sent ({@linkcode LocalServiceCache.completeGoodbyes}).
+ *
+ * @module
+ */
+
+import {
+  encodeRdata,
+  nameKey,
+  type PtrRecord,
+  RecordType,
+  type ResourceRecord,
+  type TxtRecord,
+} from "../codec/mod.ts";
+import { parseServiceInstanceName } from "../dnssd/service_name.ts";
+import { hostRecords, type ServiceDefinition, serviceRecords } from "../dnssd/service_records.ts";
+import { encodeTxt, TxtAttributes, type TxtInput } from "../dnssd/txt.ts";
+import { NameEntry, NameInterner } from "./interner.ts";
+import { LocalRecord, type LocalRecordState } from "./local_record.ts";
+
+/** Default byte budget: 256 KiB, a few hundred services. */
+export const DEFAULT_LOCAL_CACHE_BYTES = 256 * 1024;
+
+/** Options for {@linkcode LocalServiceCache}. */
+export interface LocalServiceCacheOptions {
+  /** Byte budget. @default {262144} */
+  maxBytes?: number;
+}
+
+/** Options for {@linkcode LocalServiceCache.setHost}. */
+export interface HostOptions {
+  /** Interface the addresses belong to (RFC 6762 §14); all interfaces when absent. */
+  interfaceName?: string;
+  /** TTL of the address records and NSEC. @default {120} */
+  ttl?: number;
+}
+
+/** A published service. */
+export interface LocalService {
+  /** Full instance name (`Living Room._http._tcp.local`). */
+  readonly instanceName: string;
+  /** Instance label (`Living Room`). */
+  readonly instance: string;
+  /** Type without domain (`_http._tcp`). */
+  readonly type: string;
+  /** Domain (`local`). */
+  readonly domain: string;
+  /** SRV target. */
+  readonly host: string;
+  /** SRV port. */
+  readonly port: number;
+  /** Subtype labels. */
+  readonly subtypes: readonly string[];
+  /** Current TXT attributes. */
+  readonly txt: TxtAttributes;
+  /** Its records: PTR, subtype PTRs, SRV, TXT, NSEC, and the shared `_services` PTR. */
+  readonly records: readonly LocalRecord[];
+}
+
+class LocalOwner extends NameEntry {
+  records: LocalRecord[] = [];
+}
+
+interface ServiceState {
+  info: LocalService;
+  records: LocalRecord[];
+}
+
+/**
+ * What this node publishes.
+ *
+ * @example
+ * ```ts
+ * import { LocalServiceCache } from "./local_cache.ts";
+ * const local = new LocalServiceCache();
+ * local.setHost("myhost.local", ["198.18.0.2"]);
+ * const svc = local.addService({ instance: "Den", type: "_http._tcp", host: "myhost.local", port: 80 });
+ * console.log(svc.records.map((r) => r.state)); // ["probing", "probing", "probing", "probing", "probing"]
+ * console.log(local.lookup("DEN._http._tcp.local", 33).length); // 1
+ * const goodbyes = local.removeService(svc.instanceName);
+ * console.log(goodbyes.length, local.lookup("den._http._tcp.local", 255).length); // 0 0
+ * ```
+ */
+export class LocalServiceCache {
+  #names = new NameInterner<LocalOwner>({ create: (n, k, b) => new LocalOwner(n, k, b) });
+  #services = new Map<string, ServiceState>();
+  #hosts = new Map<string, LocalRecord[]>();
+  #shared = new Map<LocalRecord, number>();
+  #goodbyes = new Set<LocalRecord>();
+  #maxBytes: number;
+  #recordBytes = 0;
+  #size = 0;
+
+  /**
+   * Creates an empty cache.
+   *
+   * @throws {RangeError} When `maxBytes` is not a positive number.
+   */
+  constructor(options?: LocalServiceCacheOptions) {
+    const maxBytes = options?.maxBytes ?? DEFAULT_LOCAL_CACHE_BYTES;
+    if (!(maxBytes > 0)) {
+      throw new RangeError(`Invalid maxBytes: ${maxBytes}, must be a positive number`);
+    }
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Records held (those awaiting a goodbye included). */
+  get size(): number {
+    return this.#size;
+  }
+  /** Bytes counted: records plus names. */
+  get bytes(): number {
+    return this.#recordBytes + this.#names.bytes;
+  }
+  /** The byte budget. */
+  get capacity(): number {
+    return this.#maxBytes;
+  }
+
+  /**
+   * Adds a service: its PTR, subtype PTRs, SRV, TXT and NSEC, plus the shared
+   * `_services._dns-sd._udp` PTR, all `probing`. Address records come from
+   * {@linkcode setHost}.
+   *
+   * @throws {TypeError} When the definition is invalid, carries `addresses`, or
+   * a service of that name exists.
+   * @throws {RangeError} When a value is out of range or the records do not fit
+   * the byte budget (nothing is added then).
+   */
+  addService(definition: ServiceDefinition): LocalService {
+    if (definition.addresses !== undefined) {
+      throw new TypeError(
+        `Cannot add service "${definition.instance}": set addresses with setHost`,
+      );
+    }
+    const set = serviceRecords(definition);
+    const id = nameKey(set.instanceName);
+    if (this.#services.has(id)) {
+      throw new TypeError(`Cannot add service "${set.instanceName}": a service has that name`);
+    }
+    const shared = this.#find(set.enumerationPtr);
+    const own = set.records.filter((r) => r !== set.enumerationPtr || shared === undefined);
+    const service = set.instanceName;
+    const records = own.map((r) =>
+      new LocalRecord(r, { service: r === set.enumerationPtr ? undefined : service })
+    );
+    this.#reserve(records, `Cannot add service "${service}"`);
+    for (const r of records) this.#insert(r);
+    if (shared !== undefined) {
+      this.#shared.set(shared, (this.#shared.get(shared) ?? 1) + 1);
+      records.splice(set.records.indexOf(set.enumerationPtr), 0, shared);
+    }
+    const parsed = parseServiceInstanceName(service);
+    const state: ServiceState = {
+      records,
+      info: {
+        instanceName: service,
+        instance: parsed.instance,
+        type: `${parsed.type.name}.${parsed.type.protocol}`,
+        domain: parsed.type.domain,
+        host: set.srv.data.target,
+        port: set.srv.data.port,
+        subtypes: [...new Set(definition.subtypes ?? [])],
+        txt: TxtAttributes.decode(set.txt.data),
+        get records(): readonly LocalRecord[] {
+          return state.records;
+        },
+      },
+    };
+    this.#services.set(id, state);
+    return state.info;
+  }
+
+  /**
+   * Replaces a service's TXT. The new record is `announcing` (RFC 6762 §8.4:
+   * announce again, do not probe) unless the service is still probing; the
+   * old one gets no goodbye, as the cache-flush bit replaces it (§8.4).
+   *
+   * @throws {TypeError} When no such service exists or the TXT is invalid.
+   * @throws {RangeError} When a TXT string is over 255 bytes or the budget is exceeded.
+   */
+  updateTxt(instanceName: string, txt: TxtInput): LocalRecord {
+    const state = this.#services.get(nameKey(instanceName));
+    if (state === undefined) {
+      throw new TypeError(`Cannot update TXT of "${instanceName}": no such service`);
+    }
+    const i = state.records.findIndex((r) => r.type === RecordType.TXT);
+    const old = state.records[i];
+    const record: TxtRecord = { ...(old.record as TxtRecord), data: encodeTxt(txt) };
+    if (sameBytes(old, record)) return old;
+    const probing = state.records.some((r) => r.type === RecordType.SRV && r.state === "probing");
+    const next = new LocalRecord(record, {
+      service: old.service,
+      state: probing ? "probing" : "announcing",
+    });
+    const delta = next.bytes - old.bytes;
+    if (this.bytes + delta > this.#maxBytes) {
+      throw new RangeError(
+        `Cannot update TXT of "${instanceName}": ${delta} more bytes do not fit the budget of ` +
+          `${this.#maxBytes}`,
+      );
+    }
+    this.#drop(old);
+    this.#insert(next);
+    state.records[i] = next;
+    (state.info as { txt: TxtAttributes }).txt = TxtAttributes.decode(record.data);
+    return next;
+  }
+
+  /**
+   * Removes a service. Records that were announced move to `goodbye` and are
+   * returned for the responder to send with TTL 0 (RFC 6762 §10.1); records
+   * never announced (still probing) go at once. The shared `_services` PTR
+   * goes only with the last service of its type.
+   *
+   * @throws {TypeError} When no such service exists.
+   */
+  removeService(instanceName: string): LocalRecord[] {
+    const id = nameKey(instanceName);
+    const state = this.#services.get(id);
+    if (state === undefined) {
+      throw new TypeError(`Cannot remove service "${instanceName}": no such service`);
+    }
+    this.#services.delete(id);
+    return this.#retire(state.records);
+  }
+
+  /**
+   * Sets the addresses of a host (on one interface, or on all): A and AAAA
+   * records plus an NSEC. Unchanged records keep their state; new ones are
+   * `probing` for a new host and `announcing` otherwise (RFC 6762 §8.4); ones
+   * no longer listed are retired as by {@linkcode removeService}.
+   *
+   * @returns The host's records on that interface now.
+   * @throws {TypeError} When an address or the name is malformed.
+   * @throws {RangeError} When the TTL is out of range or the budget is exceeded.
+   */
+  setHost(hostName: string, addresses: readonly string[], options?: HostOptions): LocalRecord[] {
+    const id = `${nameKey(hostName)}\u0000${options?.interfaceName ?? ""}`;
+    const before = this.#hosts.get(id) ?? [];
+    const wanted = hostRecords(hostName, addresses, { ttl: options?.ttl }).records;
+    const kept: LocalRecord[] = [];
+    const added: LocalRecord[] = [];
+    const state: LocalRecordState = before.length === 0 ? "probing" : "announcing";
+    for (const r of wanted) {
+      const same = before.find((b) => b.type === r.type && sameBytes(b, r));
+      if (same !== undefined && same.record.ttl === r.ttl) kept.push(same);
+      else added.push(new LocalRecord(r, { state, interfaceName: options?.interfaceName }));
+    }
+    const gone = before.filter((b) => !kept.includes(b));
+    const freed = gone.reduce((n, r) => n + r.bytes, 0);
+    this.#reserve(added, `Cannot set addresses of "${hostName}"`, freed);
+    this.#retire(gone);
+    for (const r of added) this.#insert(r);
+    const now = [...kept, ...added];
+    if (now.length === 0) this.#hosts.delete(id);
+    else this.#hosts.set(id, now);
+    return now;
+  }
+
+  /** Removes a host's records (as `setHost(hostName, [])`); returns those needing a goodbye. */
+  removeHost(hostName: string, options?: HostOptions): LocalRecord[] {
+    const id = `${nameKey(hostName)}\u0000${options?.interfaceName ?? ""}`;
+    const before = this.#hosts.get(id) ?? [];
+    this.#hosts.delete(id);
+    return this.#retire(before);
+  }
+
+  /** The service of that instance name (any case). */
+  getService(instanceName: string): LocalService | undefined {
+    return this.#services.get(nameKey(instanceName))?.info;
+  }
+
+  /** Every published service. */
+  services(): LocalService[] {
+    return [...this.#services.values()].map((s) => s.info);
+  }
+
+  /**
+   * Records at `name` (any case) of `type` (every type for `RecordType.ANY`),
+   * goodbyes excluded. With `interfaceName`, records scoped to another
+   * interface are left out.
+   */
+  lookup(name: string, type: number, options?: { interfaceName?: string }): LocalRecord[] {
+    const owner = this.#names.get(name);
+    if (owner === undefined) return [];
+    const iface = options?.interfaceName;
+    return owner.records.filter((r) =>
+      (type === RecordType.ANY || r.type === type) &&
+      (iface === undefined || r.interfaceName === undefined || r.interfaceName === iface)
+    );
+  }
+
+  /** True when we publish any record at `name` (RFC 6762 §9: names to defend). */
+  owns(name: string): boolean {
+    return (this.#names.get(name)?.records.length ?? 0) > 0;
+  }
+
+  /** Every record held, goodbyes excluded. */
+  records(): LocalRecord[] {
+    const out: LocalRecord[] = [];
+    for (const owner of this.#names) out.push(...owner.records);
+    return out;
+  }
+
+  /** Records removed after being announced whose goodbyes are still to be sent. */
+  pendingGoodbyes(): LocalRecord[] {
+    return [...this.#goodbyes];
+  }
+
+  /** Forgets records whose goodbyes have been sent, releasing their bytes. */
+  completeGoodbyes(records: Iterable<LocalRecord>): void {
+    for (const r of records) {
+      if (!this.#goodbyes.delete(r)) continue;
+      this.#recordBytes -= r.bytes;
+      this.#size--;
+      this.#names.release(this.#names.get(r.name)!);
+    }
+  }
+
+  /** The PTR already published with the same name and target (any case), if any. */
+  #find(ptr: PtrRecord): LocalRecord | undefined {
+    const target = nameKey(ptr.data);
+    return this.lookup(ptr.name, RecordType.PTR).find((r) =>
+      nameKey(r.record.data as string) === target
+    );
+  }
+
+  #reserve(records: LocalRecord[], what: string, freed = 0): void {
+    let need = -freed;
+    const newNames = new Set<string>();
+    for (const r of records) {
+      need += r.bytes;
+      const key = nameKey(r.name);
+      if (this.#names.getByKey(key) === undefined && !newNames.has(key)) {
+        newNames.add(key);
+        need += this.#names.costOf(r.name, key);
+      }
+    }
+    if (this.bytes + need > this.#maxBytes) {
+      throw new RangeError(
+        `${what}: needs ${need} bytes, ${this.#maxBytes - this.bytes} of the budget of ` +
+          `${this.#maxBytes} left`,
+      );
+    }
+  }
+
+  #insert(record: LocalRecord): void {
+    this.#names.acquire(record.name).records.push(record);
+    this.#recordBytes += record.bytes;
+    this.#size++;
+  }
+
+  /** Takes a record out of the index; its name reference stays while a goodbye is pending. */
+  #unindex(record: LocalRecord): void {
+    const owner = this.#names.get(record.name)!;
+    owner.records.splice(owner.records.indexOf(record), 1);
+  }
+
+  #drop(record: LocalRecord): void {
+    this.#unindex(record);
+    this.#recordBytes -= record.bytes;
+    this.#size--;
+    this.#names.release(this.#names.get(record.name)!);
+  }
+
+  #retire(records: readonly LocalRecord[]): LocalRecord[] {
+    const goodbyes: LocalRecord[] = [];
+    for (const r of records) {
+      const users = this.#shared.get(r);
+      if (users !== undefined) {
+        if (users > 2) this.#shared.set(r, users - 1);
+        else this.#shared.delete(r);
+        continue;
+      }
+      if (r.state === "probing") {
+        this.#drop(r); // never announced: nobody has it cached
+        continue;
+      }
+      this.#unindex(r);
+      r.setState("goodbye");
+      this.#goodbyes.add(r);
+      goodbyes.push(r);
+    }
+    return goodbyes;
+  }
+}
+
+function sameBytes(a: LocalRecord, b: ResourceRecord): boolean {
+  const x = a.rdata;
+  const y = encodeRdata(b.type, b.data);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}

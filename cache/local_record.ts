@@ -1,0 +1,135 @@
+/**
+ * One record this node publishes, with the state the responder keeps for it:
+ * where it is in probing and announcing (RFC 6762 §8), how many
+ * announcements went out, when it was last multicast on each interface (the
+ * once-a-second rate limit of §6 and the quarter-TTL rule of §5.4), and
+ * whether a goodbye (§10.1) is still to be sent.
+ *
+ * @module
+ */
+
+import { encodeRdata, type ResourceRecord } from "../codec/mod.ts";
+
+/**
+ * Where a record is in its life: `probing` (RFC 6762 §8.1, not yet ours to
+ * answer with), `announcing` (§8.3, the burst in progress), `announced`, or
+ * `goodbye` (removed; its TTL-0 copy is still to be sent).
+ */
+export type LocalRecordState = "probing" | "announcing" | "announced" | "goodbye";
+
+/** Bytes of a local record besides its rdata: the record objects and the multicast-time map. */
+export const LOCAL_RECORD_OVERHEAD_BYTES = 320;
+
+/** Options for {@linkcode LocalRecord}. */
+export interface LocalRecordOptions {
+  /** Initial state. @default {"probing"} */
+  state?: LocalRecordState;
+  /** Full instance name of the service it belongs to, if any. */
+  service?: string;
+  /** Interface it is valid on (address records, RFC 6762 §14); every interface when absent. */
+  interfaceName?: string;
+}
+
+/**
+ * A published record and its responder state.
+ *
+ * @example
+ * ```ts
+ * import { LocalRecord } from "./local_record.ts";
+ * const r = new LocalRecord({
+ *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
+ * });
+ * r.setState("announcing");
+ * r.countAnnouncement();
+ * r.markMulticast("eth0", 1000);
+ * console.log(r.state, r.announceCount, r.lastMulticastAt("eth0"), r.unique); // announcing 1 1000 true
+ * ```
+ */
+export class LocalRecord {
+  #record: ResourceRecord;
+  #state: LocalRecordState;
+  #announceCount = 0;
+  #lastMulticast = new Map<string, number>();
+  #service: string | undefined;
+  #interfaceName: string | undefined;
+  #rdata: Uint8Array | undefined;
+
+  /**
+   * Wraps a record. The record object is kept as given; treat it as frozen.
+   *
+   * @throws {TypeError | RangeError} When its data cannot be encoded.
+   */
+  constructor(record: ResourceRecord, options?: LocalRecordOptions) {
+    this.#record = record;
+    this.#state = options?.state ?? "probing";
+    this.#service = options?.service;
+    this.#interfaceName = options?.interfaceName;
+    this.#rdata = encodeRdata(record.type, record.data);
+  }
+
+  /** The record as it goes on the wire (use a TTL-0 copy for the goodbye). */
+  get record(): ResourceRecord {
+    return this.#record;
+  }
+  /** Owner name. */
+  get name(): string {
+    return this.#record.name;
+  }
+  /** Record type. */
+  get type(): number {
+    return this.#record.type;
+  }
+  /** True for a unique record (sent with the cache-flush bit, RFC 6762 §10.2). */
+  get unique(): boolean {
+    return this.#record.cacheFlush;
+  }
+  /** Canonical rdata (names uncompressed), for identity and the §8.2 tie-break. */
+  get rdata(): Uint8Array {
+    return this.#rdata!;
+  }
+  /** Full instance name of its service, if it belongs to one. */
+  get service(): string | undefined {
+    return this.#service;
+  }
+  /** Interface it is valid on, or undefined for every interface. */
+  get interfaceName(): string | undefined {
+    return this.#interfaceName;
+  }
+  /** Current state. */
+  get state(): LocalRecordState {
+    return this.#state;
+  }
+  /** True once removed and until its goodbye has been sent. */
+  get goodbyePending(): boolean {
+    return this.#state === "goodbye";
+  }
+  /** Announcements sent since it last entered `announcing`. */
+  get announceCount(): number {
+    return this.#announceCount;
+  }
+  /** Bytes the local cache counts for it (its name is counted by the name table). */
+  get bytes(): number {
+    return LOCAL_RECORD_OVERHEAD_BYTES + this.#rdata!.length;
+  }
+
+  /** Moves to `state`; entering `announcing` restarts the announcement count. */
+  setState(state: LocalRecordState): void {
+    if (state === "announcing" && this.#state !== "announcing") this.#announceCount = 0;
+    this.#state = state;
+  }
+
+  /** Counts one announcement sent; returns the new count. */
+  countAnnouncement(): number {
+    return ++this.#announceCount;
+  }
+
+  /** When it was last multicast on `interfaceName` (ms), `-Infinity` if never. */
+  lastMulticastAt(interfaceName: string): number {
+    return this.#lastMulticast.get(interfaceName) ?? -Infinity;
+  }
+
+  /** Notes that it was multicast on `interfaceName` at `now` (ms). */
+  markMulticast(interfaceName: string, now: number): void {
+    this.#lastMulticast.set(interfaceName, now);
+  }
+}

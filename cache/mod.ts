@@ -1,0 +1,76 @@
+/**
+ * The two caches of the stack (NetX Duo's design, with a byte budget in place
+ * of a fixed arena): {@linkcode LocalServiceCache} holds what this node
+ * publishes, {@linkcode PeerServiceCache} what it heard from the network.
+ * Both share owner names through a refcounted {@linkcode NameInterner}.
+ *
+ * @example Browsing the peer cache
+ * ```ts
+ * import { LocalServiceCache, PeerServiceCache } from "./mod.ts";
+ * import { serviceRecords } from "../dnssd/mod.ts";
+ *
+ * const peers = new PeerServiceCache({ maxBytes: 1 << 20 });
+ * peers.subscribe((e) => console.log(e.kind, e.record.name, e.record.type));
+ * const heard = serviceRecords({
+ *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ * });
+ * for (const r of heard.records) peers.insertRecord(r, { interfaceName: "eth0", now: 0 });
+ * console.log(peers.lookupServices("_http._tcp")[0].complete); // true
+ *
+ * const local = new LocalServiceCache();
+ * local.addService({ instance: "Mine", type: "_http._tcp", host: "me.local", port: 8080 });
+ * console.log(local.owns("mine._http._tcp.local")); // true
+ * ```
+ *
+ * @module
+ */
+
+export {
+  type InternedName,
+  NAME_ENTRY_OVERHEAD_BYTES,
+  NameEntry,
+  NameInterner,
+  type NameInternerOptions,
+} from "./interner.ts";
+export { PeerServiceCache } from "./peer_cache.ts";
+export {
+  CACHE_FLUSH_DELAY_MS,
+  CACHE_FLUSH_GRACE_MS,
+  DEFAULT_PEER_CACHE_BYTES,
+  GOODBYE_DELAY_MS,
+  type InsertContext,
+  type InsertResult,
+  type PeerCacheEvent,
+  type PeerLookupOptions,
+  type PeerRecordInput,
+  type PeerServiceCacheOptions,
+  REFRESH_JITTER,
+  REFRESH_POINTS,
+} from "./peer_cache_options.ts";
+export {
+  PEER_NAME_OVERHEAD_BYTES,
+  PEER_RECORD_OVERHEAD_BYTES,
+  PEER_SET_INDEX_BYTES,
+  type PeerRecord,
+  type PendingRemoval,
+  type RemovalReason,
+} from "./peer_record.ts";
+export {
+  type DiscoveredService,
+  lookupServices,
+  resolveService,
+  type ServiceLookupOptions,
+} from "./service_lookup.ts";
+export {
+  DEFAULT_LOCAL_CACHE_BYTES,
+  type HostOptions,
+  type LocalService,
+  LocalServiceCache,
+  type LocalServiceCacheOptions,
+} from "./local_cache.ts";
+export {
+  LOCAL_RECORD_OVERHEAD_BYTES,
+  LocalRecord,
+  type LocalRecordOptions,
+  type LocalRecordState,
+} from "./local_record.ts";

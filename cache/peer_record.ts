@@ -1,0 +1,217 @@
+/**
+ * A record in the peer cache, as the querier sees it ({@linkcode PeerRecord}),
+ * and the internal entry that implements it.
+ *
+ * Memory is the point of this file: a cache of 100,000 records must fit in a
+ * few tens of MiB, so an entry is one object of small-integer fields, its rdata
+ * a binary string (see `rdata_key.ts`), its owner name shared through the
+ * interner, and its times whole milliseconds from the cache's epoch so V8 keeps
+ * them unboxed.
+ *
+ * @module
+ */
+
+import { decodeRdata, type ResourceRecord } from "../codec/mod.ts";
+import { NameEntry } from "./interner.ts";
+import { binaryToBytes } from "./rdata_key.ts";
+
+/** Why a record left the peer cache. */
+export type RemovalReason = "expired" | "goodbye" | "flushed" | "evicted" | "cleared";
+
+/** Why a record is due to leave in a second (RFC 6762 §10.1, §10.2). */
+export type PendingRemoval = "goodbye" | "flushed";
+
+/**
+ * A record heard from the network, read-only. Obtained from the cache's
+ * lookups and events; it stays readable after it leaves (then `live` is false).
+ *
+ * @example
+ * ```ts
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * cache.insertRecord(
+ *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * const [a] = cache.lookup("H.local", 1);
+ * console.log(a.data, a.remainingTtl(60_000), a.interfaceName); // 198.18.0.2 60 eth0
+ * ```
+ */
+export interface PeerRecord {
+  /** Owner name, in the case first seen. */
+  readonly name: string;
+  /** Interface the record was heard on. */
+  readonly interfaceName: string;
+  /** Record type. */
+  readonly type: number;
+  /** Class without the cache-flush bit. */
+  readonly class: number;
+  /** Whether the last copy heard had the cache-flush bit. */
+  readonly cacheFlush: boolean;
+  /** TTL in seconds as last received. */
+  readonly ttl: number;
+  /** When the last copy was heard (ms on the cache's clock). */
+  readonly receivedAt: number;
+  /** When it leaves the cache unless heard again (ms). */
+  readonly expiresAt: number;
+  /** Set while a goodbye or a cache-flush has it leaving in a second. */
+  readonly pending: PendingRemoval | undefined;
+  /** False once it has left the cache. */
+  readonly live: boolean;
+  /** Canonical rdata (names uncompressed), a new copy on each read. */
+  readonly rdata: Uint8Array;
+  /** The rdata decoded for its type (see the codec's `ResourceRecord`), decoded on each read. */
+  readonly data: ResourceRecord["data"];
+  /** Bytes the cache counts for it (its owner name is counted by the name table). */
+  readonly bytes: number;
+  /** Whole seconds left before it expires at `now` (0 when past). */
+  remainingTtl(now: number): number;
+  /** As a codec record, with the TTL left at `now` when given. */
+  toResourceRecord(now?: number): ResourceRecord;
+}
+
+/**
+ * Bytes of one record besides its rdata strings: the entry object (13 fields,
+ * 128), its pair in each of the two deadline heaps (2 x 16) and the heaps'
+ * growth slack (16). Measured against V8 by `bench/cache_memory.ts`.
+ */
+export const PEER_RECORD_OVERHEAD_BYTES = 176;
+/** Bytes of the per-set `Map` an owner with many records (a service type's PTRs) uses. */
+export const PEER_SET_INDEX_BYTES = 160;
+/** Bytes a peer owner name costs besides its strings: the owner object (88) and its `Map` slot (40). */
+export const PEER_NAME_OVERHEAD_BYTES = 128;
+
+/** Bytes V8 uses for a one-byte string of `length` characters: a 16-byte header, 8-byte aligned. */
+export function binaryStringBytes(length: number): number {
+  return 16 + ((length + 7) & ~7);
+}
+
+// Layout of PeerEntry.bits (kept under 2^30 so it stays a small integer).
+export const CLASS_MASK = 0x7fff;
+export const CACHE_FLUSH_BIT = 1 << 15;
+export const PENDING_SHIFT = 16;
+export const PENDING_MASK = 3 << PENDING_SHIFT;
+export const PENDING_GOODBYE = 1;
+export const PENDING_FLUSHED = 2;
+export const REFRESH_SHIFT = 18;
+export const REFRESH_MASK = 7 << REFRESH_SHIFT;
+export const LIVE_BIT = 1 << 21;
+
+/** The cache's time base, shared by every entry: times are stored as ms since `epoch`. */
+export interface TimeBase {
+  /** Absolute ms of relative time 0. */
+  epoch: number;
+}
+
+/** A name in the peer cache and the records it owns (internal). */
+export class PeerOwner extends NameEntry {
+  /** First record of the owner's list while it has few records. */
+  head: PeerEntry | null = null;
+  /** Records owned. */
+  count = 0;
+  /** Once the owner has many records: set key (interface, type, class) to rdata key to entry. */
+  sets: Map<string, Map<string, PeerEntry>> | null = null;
+  /** The cache's time base. */
+  time: TimeBase;
+
+  constructor(name: string, key: string, bytes: number, time: TimeBase) {
+    super(name, key, bytes);
+    this.time = time;
+  }
+}
+
+/**
+ * A cache entry (internal; callers see it as {@linkcode PeerRecord}). Fields
+ * are public so the cache can update them in place; times are relative ms.
+ */
+export class PeerEntry implements PeerRecord {
+  owner: PeerOwner;
+  next: PeerEntry | null = null;
+  iface: string;
+  type: number;
+  bits: number;
+  rdataBinary: string;
+  key: string;
+  ttl: number;
+  heard: number;
+  expires: number;
+  expiryQueued: number;
+  refreshAt: number;
+  refreshQueued: number;
+
+  constructor(
+    owner: PeerOwner,
+    iface: string,
+    type: number,
+    bits: number,
+    rdata: string,
+    key: string,
+    ttl: number,
+    heard: number,
+  ) {
+    this.owner = owner;
+    this.iface = iface;
+    this.type = type;
+    this.bits = bits;
+    this.rdataBinary = rdata;
+    this.key = key;
+    this.ttl = ttl;
+    this.heard = heard;
+    this.expires = heard;
+    this.expiryQueued = -1;
+    this.refreshAt = -1;
+    this.refreshQueued = -1;
+  }
+
+  get name(): string {
+    return this.owner.name;
+  }
+  get interfaceName(): string {
+    return this.iface;
+  }
+  get class(): number {
+    return this.bits & CLASS_MASK;
+  }
+  get cacheFlush(): boolean {
+    return (this.bits & CACHE_FLUSH_BIT) !== 0;
+  }
+  get receivedAt(): number {
+    return this.owner.time.epoch + this.heard;
+  }
+  get expiresAt(): number {
+    return this.owner.time.epoch + this.expires;
+  }
+  get pending(): PendingRemoval | undefined {
+    const p = (this.bits & PENDING_MASK) >> PENDING_SHIFT;
+    return p === PENDING_GOODBYE ? "goodbye" : p === PENDING_FLUSHED ? "flushed" : undefined;
+  }
+  get live(): boolean {
+    return (this.bits & LIVE_BIT) !== 0;
+  }
+  get rdata(): Uint8Array {
+    return binaryToBytes(this.rdataBinary);
+  }
+  get data(): ResourceRecord["data"] {
+    return decodeRdata(this.type, this.rdata);
+  }
+  get bytes(): number {
+    return PEER_RECORD_OVERHEAD_BYTES + binaryStringBytes(this.rdataBinary.length) +
+      (this.key === this.rdataBinary ? 0 : binaryStringBytes(this.key.length));
+  }
+
+  remainingTtl(now: number): number {
+    const left = this.owner.time.epoch + this.expires - now;
+    return left <= 0 ? 0 : Math.floor(left / 1000);
+  }
+
+  toResourceRecord(now?: number): ResourceRecord {
+    return {
+      name: this.name,
+      type: this.type,
+      class: this.class,
+      cacheFlush: this.cacheFlush,
+      ttl: now === undefined ? this.ttl : this.remainingTtl(now),
+      data: this.data,
+    } as ResourceRecord;
+  }
+}

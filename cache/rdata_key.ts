@@ -1,0 +1,165 @@
+/**
+ * Rdata as the peer cache keeps it: a "binary string" of one character per
+ * byte (0-255). V8 stores such a string in one byte per character behind a
+ * 16-byte header, where a `Uint8Array` costs over 200 bytes of objects for a
+ * 4-byte A record; and the string doubles as a `Map` key.
+ *
+ * Identity compares names inside rdata without regard to case (RFC 6762 §16),
+ * so a record whose SRV target differs only in case is the same record: the
+ * identity key is the rdata with ASCII letters lowered in its name part only.
+ *
+ * @module
+ */
+
+import { RecordType } from "../codec/mod.ts";
+
+const CHUNK = 8192;
+// V8 keeps a concatenation shorter than 13 characters flat; longer ones become
+// "cons" trees, so those go through fromCharCode.apply over a plain array,
+// which is faster than over a typed-array view.
+const FLAT_CONCAT_MAX = 12;
+const codes: number[] = [];
+
+/**
+ * Converts `bytes[start, end)` to a flat binary string.
+ *
+ * @example
+ * ```ts
+ * import { bytesToBinary } from "./rdata_key.ts";
+ * console.log(bytesToBinary(new Uint8Array([104, 105]))); // hi
+ * ```
+ */
+export function bytesToBinary(bytes: Uint8Array, start = 0, end: number = bytes.length): string {
+  const length = end - start;
+  if (length <= FLAT_CONCAT_MAX) {
+    let out = "";
+    for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]);
+    return out;
+  }
+  if (length <= CHUNK) {
+    codes.length = length;
+    for (let i = 0; i < length; i++) codes[i] = bytes[start + i];
+    return String.fromCharCode.apply(null, codes);
+  }
+  let out = "";
+  for (let at = start; at < end; at += CHUNK) {
+    out += bytesToBinary(bytes, at, Math.min(end, at + CHUNK));
+  }
+  // A long concatenation is a cons tree; one flat copy is what the cache keeps.
+  return flatString(out);
+}
+
+/**
+ * A flat copy of `text` (see `bytesToBinary`): what a cache should keep of a
+ * string built by concatenation, such as a name read from a packet.
+ *
+ * @example
+ * ```ts
+ * import { flatString } from "./rdata_key.ts";
+ * console.log(flatString("Living Room" + "._http._tcp.local")); // Living Room._http._tcp.local
+ * ```
+ */
+export function flatString(text: string): string {
+  if (text.length <= FLAT_CONCAT_MAX) return text;
+  if (text.length > CHUNK) return JSON.parse(JSON.stringify(text));
+  codes.length = text.length;
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  return String.fromCharCode.apply(null, codes);
+}
+
+/**
+ * Converts a binary string back to bytes.
+ *
+ * @example
+ * ```ts
+ * import { binaryToBytes } from "./rdata_key.ts";
+ * console.log(binaryToBytes("\x01\xff")); // Uint8Array(2) [1, 255]
+ * ```
+ */
+export function binaryToBytes(binary: string): Uint8Array {
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/**
+ * The identity key of canonical rdata: the same string unless a name inside
+ * PTR, SRV, NSEC, CNAME or NS rdata has capitals, which are lowered (RFC 6762
+ * §16). Length bytes (at most 63) are never letters, so lowering the name part
+ * as text is safe; fixed fields and the NSEC bitmap are left alone.
+ *
+ * @example
+ * ```ts
+ * import { rdataKey } from "./rdata_key.ts";
+ * console.log(rdataKey(12, "\x01A\x05local\x00") === "\x01a\x05local\x00"); // true
+ * ```
+ */
+export function rdataKey(type: number, binary: string): string {
+  let start: number;
+  switch (type) {
+    case RecordType.PTR:
+    case RecordType.CNAME:
+    case RecordType.NS:
+    case RecordType.NSEC:
+      start = 0;
+      break;
+    case RecordType.SRV:
+      start = 6; // priority, weight, port
+      break;
+    default:
+      return binary;
+  }
+  const end = nameEnd(binary, start);
+  let upper = false;
+  for (let i = start; i < end; i++) {
+    const c = binary.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) {
+      upper = true;
+      break;
+    }
+  }
+  if (!upper) return binary;
+  const lowered = binary.slice(start, end).replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  return binary.slice(0, start) + lowered + binary.slice(end);
+}
+
+/**
+ * True when canonical NSEC rdata (a binary string) lists `type` in its bitmap
+ * (RFC 4034 §4.1.2).
+ *
+ * @example
+ * ```ts
+ * import { bytesToBinary, nsecListsType } from "./rdata_key.ts";
+ * import { encodeRdata } from "../codec/mod.ts";
+ * const nsec = bytesToBinary(encodeRdata(47, { nextName: "h.local", types: [1] }));
+ * console.log(nsecListsType(nsec, 1), nsecListsType(nsec, 28)); // true false
+ * ```
+ */
+export function nsecListsType(binary: string, type: number): boolean {
+  const window = type >> 8;
+  const byte = (type & 0xff) >> 3;
+  const bit = 0x80 >> (type & 7);
+  let pos = nameEnd(binary, 0);
+  while (pos + 2 <= binary.length) {
+    const w = binary.charCodeAt(pos);
+    const len = binary.charCodeAt(pos + 1);
+    if (w === window) {
+      return byte < len && pos + 2 + byte < binary.length &&
+        (binary.charCodeAt(pos + 2 + byte) & bit) !== 0;
+    }
+    if (w > window) return false;
+    pos += 2 + len;
+  }
+  return false;
+}
+
+/** Offset just past the uncompressed name at `start` (or the end, if it runs past). */
+function nameEnd(binary: string, start: number): number {
+  let pos = start;
+  while (pos < binary.length) {
+    const len = binary.charCodeAt(pos);
+    if (len === 0) return pos + 1;
+    pos += 1 + len;
+  }
+  return binary.length;
+}

@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import { RecordType, type ResourceRecord } from "../../codec/mod.ts";
+import { seededRandom } from "../../clock.ts";
+import { stringBytes } from "../../cache/interner.ts";
+import { PeerServiceCache } from "../../cache/peer_cache.ts";
+import {
+  binaryStringBytes,
+  PEER_NAME_OVERHEAD_BYTES,
+  PEER_RECORD_OVERHEAD_BYTES,
+  PEER_SET_INDEX_BYTES,
+} from "../../cache/peer_record.ts";
+import { a, aaaa, at, ptr, srv, txt } from "./_records.ts";
+
+/** Bytes recomputed from the records and names visible from outside. */
+function recount(cache: PeerServiceCache): number {
+  const names = new Map<string, string>();
+  let records = 0;
+  for (const r of cache.records()) {
+    records += r.bytes;
+    names.set(r.name.toLowerCase(), r.name);
+  }
+  let nameBytes = 0;
+  for (const [key, name] of names) {
+    nameBytes += PEER_NAME_OVERHEAD_BYTES + stringBytes(name) +
+      (key === name ? 0 : stringBytes(key));
+  }
+  return records + nameBytes;
+}
+
+/**
+ * Bytes of the per-set maps an owner with more than 8 records switches to: one
+ * per (interface, type, class) under such an owner.
+ */
+function setMaps(cache: PeerServiceCache): number {
+  const byOwner = new Map<string, Set<string>>();
+  const counts = new Map<string, number>();
+  for (const r of cache.records()) {
+    const key = r.name.toLowerCase();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (!byOwner.has(key)) byOwner.set(key, new Set());
+    byOwner.get(key)!.add(`${r.interfaceName} ${r.type} ${r.class}`);
+  }
+  let bytes = 0;
+  for (const [key, sets] of byOwner) {
+    if (counts.get(key)! > 8) bytes += sets.size * PEER_SET_INDEX_BYTES;
+  }
+  return bytes;
+}
+
+Deno.test("a record's bytes follow the documented rule", () => {
+  const cache = new PeerServiceCache();
+  cache.insertRecord(a("h.local", "198.18.0.5"), at(0));
+  const [r] = cache.lookup("h.local", 1);
+  assert.equal(r.bytes, PEER_RECORD_OVERHEAD_BYTES + binaryStringBytes(4));
+  assert.equal(binaryStringBytes(4), 24);
+  assert.equal(cache.bytes, r.bytes + PEER_NAME_OVERHEAD_BYTES + 24);
+  // A PTR whose target has capitals keeps a second, lowered key string.
+  cache.insertRecord(ptr("_http._tcp.local", "Den._http._tcp.local"), at(0));
+  const [p] = cache.lookup("_http._tcp.local", 12);
+  const rdataLength = 22; // 3 Den 5 _http 4 _tcp 5 local 0
+  assert.equal(p.bytes, PEER_RECORD_OVERHEAD_BYTES + 2 * binaryStringBytes(rdataLength));
+});
+
+Deno.test("when full, the records nearest expiry are evicted first, with events", () => {
+  const probe = new PeerServiceCache();
+  probe.insertRecord(a("h1.local", "198.18.0.1"), at(0));
+  const one = probe.bytes; // one A record under its own 8-character name
+  const cache = new PeerServiceCache({ maxBytes: one * 3 });
+  const removed: string[] = [];
+  cache.subscribe((e) => {
+    if (e.kind === "removed") removed.push(`${e.reason} ${e.record.name}`);
+  });
+  cache.insertRecord(a("h1.local", "198.18.0.1", 50), at(0));
+  cache.insertRecord(a("h2.local", "198.18.0.2", 10), at(0));
+  cache.insertRecord(a("h3.local", "198.18.0.3", 30), at(0));
+  assert.equal(cache.size, 3);
+  assert.equal(cache.bytes, cache.capacity);
+  cache.insertRecord(a("h4.local", "198.18.0.4", 40), at(1000));
+  assert.deepEqual(removed, ["evicted h2.local"]);
+  cache.insertRecord(a("h5.local", "198.18.0.5", 90), at(1000));
+  assert.deepEqual(removed, ["evicted h2.local", "evicted h3.local"]);
+  assert.deepEqual(cache.lookup("h1.local", 1).length, 1);
+  assert.ok(cache.bytes <= cache.capacity);
+});
+
+Deno.test("a record pending a goodbye goes before healthy ones", () => {
+  const probe = new PeerServiceCache();
+  probe.insertRecord(a("h1.local", "198.18.0.1"), at(0));
+  const cache = new PeerServiceCache({ maxBytes: probe.bytes * 2 });
+  cache.insertRecord(a("h1.local", "198.18.0.1", 10), at(0));
+  cache.insertRecord(a("h2.local", "198.18.0.2", 4500), at(0));
+  cache.insertRecord(a("h2.local", "198.18.0.2", 0), at(0));
+  cache.insertRecord(a("h3.local", "198.18.0.3"), at(0));
+  assert.deepEqual([...cache.records()].map((r) => r.name).sort(), ["h1.local", "h3.local"]);
+});
+
+Deno.test("a record larger than the whole budget is rejected and changes nothing", () => {
+  const cache = new PeerServiceCache({ maxBytes: 600 });
+  cache.insertRecord(a("h.local", "198.18.0.5"), at(0));
+  const before = cache.bytes;
+  const big = txt("x._http._tcp.local", ["k=" + "v".repeat(250), "j=" + "w".repeat(250)]);
+  assert.equal(cache.insertRecord(big, at(0)), "rejected");
+  assert.equal(cache.size, 0, "the eviction loop emptied the cache before giving up");
+  assert.ok(cache.bytes <= before);
+});
+
+Deno.test("randomized: the budget is never exceeded and the accounting stays exact", () => {
+  const random = seededRandom(2024);
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const cache = new PeerServiceCache({ maxBytes: 64 * 1024, random });
+  let evicted = 0;
+  cache.subscribe((e) => {
+    if (e.kind === "removed" && e.reason === "evicted") evicted++;
+  });
+  const services = Array.from({ length: 300 }, (_, i) => `Svc ${i}._http._tcp.local`);
+  const hosts = Array.from({ length: 100 }, (_, i) => `Host-${i}.local`);
+  let now = 0;
+  for (let step = 0; step < 6000; step++) {
+    now += Math.floor(random() * 400);
+    const roll = random();
+    const ttl = roll < 0.1 ? 0 : pick([1, 2, 10, 120, 4500]);
+    const iface = pick(["eth0", "eth1"]);
+    const service = pick(services);
+    const host = pick(hosts);
+    const record: ResourceRecord = pick([
+      () => ptr("_http._tcp.local", service, ttl),
+      () => srv(service, host, 80 + Math.floor(random() * 3), ttl),
+      () => txt(service, [`v=${Math.floor(random() * 5)}`], ttl),
+      () =>
+        a(random() < 0.5 ? host : host.toUpperCase(), `198.18.0.${Math.floor(random() * 4)}`, ttl),
+      () => aaaa(host, `fd00::${Math.floor(random() * 4)}`, ttl),
+    ])();
+    cache.insertRecord(record, at(now, iface));
+    assert.ok(cache.bytes <= cache.capacity, `step ${step}: ${cache.bytes} > ${cache.capacity}`);
+    if (step % 7 === 0) cache.expire(now);
+    if (step % 11 === 0) cache.takeDueRefreshes(now);
+    if (step % 500 === 0) {
+      assert.equal(cache.bytes - recount(cache), setMaps(cache), `step ${step}`);
+    }
+  }
+  assert.equal(cache.bytes - recount(cache), setMaps(cache));
+  assert.equal(cache.size, [...cache.records()].length);
+  assert.ok(evicted > 0, "the sequence should have filled the cache");
+  cache.expire(now + 5_000_000);
+  assert.equal(cache.size, 0);
+  assert.equal(cache.bytes, 0);
+  assert.equal(cache.names, 0);
+});
+
+Deno.test("a name with many records counts its index maps and frees them", () => {
+  const cache = new PeerServiceCache();
+  for (let i = 0; i < 30; i++) {
+    cache.insertRecord(ptr("_http._tcp.local", `s${i}._http._tcp.local`, 10), at(0, "eth0"));
+    cache.insertRecord(ptr("_http._tcp.local", `s${i}._http._tcp.local`, 10), at(0, "eth1"));
+  }
+  assert.equal(cache.bytes, recount(cache) + 2 * 160, "two set maps (one per interface)");
+  cache.expire(10_000);
+  assert.equal(cache.bytes, 0);
+});
+
+Deno.test("eviction keeps working when the type name holds thousands of PTRs", () => {
+  const cache = new PeerServiceCache({ maxBytes: 256 * 1024 });
+  for (let i = 0; i < 5000; i++) {
+    cache.insertRecord(
+      ptr("_http._tcp.local", `service-${i}._http._tcp.local`, 100 + (i % 50)),
+      at(i),
+    );
+    assert.ok(cache.bytes <= cache.capacity);
+  }
+  assert.ok(cache.size < 5000);
+  const kept = cache.lookup("_http._tcp.local", RecordType.PTR);
+  assert.equal(kept.length, cache.size);
+  // The survivors are the ones expiring latest.
+  const minKept = Math.min(...kept.map((r) => r.expiresAt));
+  assert.ok(minKept >= 100_000 + 4000);
+});
