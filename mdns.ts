@@ -173,6 +173,8 @@ export class Mdns implements AsyncDisposable {
   #queryHandlers: MessageHandler[] = [];
   #responseHandlers: MessageHandler[] = [];
   #prefixes = new Map<string, Cidr[]>();
+  #reader = new MessageReader(new Uint8Array(12));
+  #routing = false;
   #closed = false;
   #stats: MdnsStats = {
     received: 0,
@@ -299,29 +301,39 @@ export class Mdns implements AsyncDisposable {
   }
 
   #route(datagram: Datagram): void {
-    const reader = new MessageReader(datagram.data);
+    // One reader per stack, reset per packet: the receive path allocates no
+    // reader. A handler that re-enters (a synchronous transport) gets its own.
+    const reader = this.#routing
+      ? new MessageReader(datagram.data)
+      : this.#reader.reset(datagram.data);
     if (reader.opcode !== STANDARD_QUERY_OPCODE) return this.#drop("opcode", datagram);
     if (reader.rcode !== NO_ERROR_RCODE) return this.#drop("rcode", datagram);
     // RFC 6762 §6: "Multicast DNS implementations MUST silently ignore any
     // Multicast DNS responses they receive where the source UDP port is not 5353."
-    if (reader.isResponse && datagram.source.port !== MDNS_PORT) {
+    const isResponse = reader.isResponse;
+    if (isResponse && datagram.source.port !== MDNS_PORT) {
       return this.#drop("source-port", datagram);
     }
     if (!this.#onLink(datagram)) return this.#drop("off-link", datagram);
     // Walk the whole packet once before any handler sees it, so a packet that
     // is malformed near its end is dropped whole, never half applied.
-    const check = new MessageReader(datagram.data);
-    while (check.nextRecord());
-    const handlers = reader.isResponse ? this.#responseHandlers : this.#queryHandlers;
-    if (reader.isResponse) this.#stats.responses++;
+    while (reader.nextRecord());
+    const handlers = isResponse ? this.#responseHandlers : this.#queryHandlers;
+    if (isResponse) this.#stats.responses++;
     else this.#stats.queries++;
-    for (const handler of handlers) {
-      try {
-        handler(new MessageReader(datagram.data), datagram);
-      } catch (error) {
-        if (error instanceof DnsParseError) this.#drop("malformed", datagram, error);
-        else this.#report({ type: "error", error });
+    const outer = this.#routing;
+    this.#routing = true;
+    try {
+      for (const handler of handlers) {
+        try {
+          handler(reader.reset(datagram.data), datagram);
+        } catch (error) {
+          if (error instanceof DnsParseError) this.#drop("malformed", datagram, error);
+          else this.#report({ type: "error", error });
+        }
       }
+    } finally {
+      this.#routing = outer;
     }
   }
 

@@ -48,8 +48,10 @@ function touch(value: any): void {
   }
 }
 
+// One reader for every scan, as the stack's receive loop uses it.
+const reader = new MessageReader(new Uint8Array(12));
 function scan(packet: Uint8Array): number {
-  const r = new MessageReader(packet);
+  const r = reader.reset(packet);
   let n = r.id + r.flags;
   while (r.nextQuestion()) n += r.type + r.class;
   while (r.nextRecord()) n += r.type + r.ttl + r.rdataLength;

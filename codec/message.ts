@@ -9,6 +9,9 @@ import { MessageReader, Section, type SectionValue } from "./reader.ts";
 import { MessageWriter, type WriterOptions } from "./writer.ts";
 import type { DnsMessage, ResourceRecord } from "./types.ts";
 
+// decodeMessage() runs to completion synchronously, so one reader serves every call.
+const sharedReader = new MessageReader(new Uint8Array(12));
+
 /**
  * Decodes a whole message into plain objects: every name a string, every
  * rdata decoded for its type (unknown types as raw bytes). TXT strings and
@@ -28,7 +31,7 @@ import type { DnsMessage, ResourceRecord } from "./types.ts";
  * ```
  */
 export function decodeMessage(packet: Uint8Array): DnsMessage {
-  const reader = new MessageReader(packet);
+  const reader = sharedReader.reset(packet);
   const message: DnsMessage = {
     id: reader.id,
     flags: reader.flags,

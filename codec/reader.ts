@@ -65,25 +65,18 @@ export type SectionValue = typeof Section[keyof typeof Section];
  * ```
  */
 export class MessageReader {
-  /** The packet being read. */
-  readonly packet: Uint8Array;
-  /** Header id. */
-  readonly id: number;
-  /** Header flags word (QR, opcode, AA, TC, RD, RA, Z, rcode). */
-  readonly flags: number;
-  /** Header QDCOUNT. */
-  readonly questionCount: number;
-  /** Header ANCOUNT. */
-  readonly answerCount: number;
-  /** Header NSCOUNT. */
-  readonly authorityCount: number;
-  /** Header ARCOUNT. */
-  readonly additionalCount: number;
+  #packet: Uint8Array;
+  #id = 0;
+  #flags = 0;
+  #questionCount = 0;
+  #answerCount = 0;
+  #authorityCount = 0;
+  #additionalCount = 0;
 
   #scope = 0;
   #next: number = Limits.HEADER_BYTES; // offset of the next item
   #section: SectionValue = Section.Question;
-  #left: number; // items left in #section, including none read yet
+  #left = 0; // items left in #section, including none read yet
   #nameOffset = -1;
   #type = 0;
   #class = 0;
@@ -98,38 +91,90 @@ export class MessageReader {
    * @throws {DnsParseError} When the packet is shorter than a header.
    */
   constructor(packet: Uint8Array) {
+    this.#packet = packet;
+    this.reset(packet);
+  }
+
+  /**
+   * Starts over on another packet, so a hot loop can read every datagram with
+   * one reader and allocate nothing.
+   *
+   * @throws {DnsParseError} When the packet is shorter than a header.
+   */
+  reset(packet: Uint8Array): this {
     if (packet.length < Limits.HEADER_BYTES) {
       throw new DnsParseError(`header truncated (${packet.length} of 12 bytes)`, packet.length);
     }
-    this.packet = packet;
-    this.id = (packet[0] << 8) | packet[1];
-    this.flags = (packet[2] << 8) | packet[3];
-    this.questionCount = (packet[4] << 8) | packet[5];
-    this.answerCount = (packet[6] << 8) | packet[7];
-    this.authorityCount = (packet[8] << 8) | packet[9];
-    this.additionalCount = (packet[10] << 8) | packet[11];
-    this.#left = this.questionCount;
+    this.#packet = packet;
+    this.#id = (packet[0] << 8) | packet[1];
+    this.#flags = (packet[2] << 8) | packet[3];
+    this.#questionCount = (packet[4] << 8) | packet[5];
+    this.#answerCount = (packet[6] << 8) | packet[7];
+    this.#authorityCount = (packet[8] << 8) | packet[9];
+    this.#additionalCount = (packet[10] << 8) | packet[11];
+    this.#scope = 0;
+    this.#next = Limits.HEADER_BYTES;
+    this.#section = Section.Question;
+    this.#left = this.#questionCount;
+    this.#nameOffset = -1;
+    this.#type =
+      this.#class =
+      this.#ttl =
+      this.#rdataOffset =
+      this.#rdataLength =
+        0;
+    this.#topBit = false;
+    return this;
+  }
+
+  /** The packet being read. */
+  get packet(): Uint8Array {
+    return this.#packet;
+  }
+  /** Header id. */
+  get id(): number {
+    return this.#id;
+  }
+  /** Header flags word (QR, opcode, AA, TC, RD, RA, Z, rcode). */
+  get flags(): number {
+    return this.#flags;
+  }
+  /** Header QDCOUNT. */
+  get questionCount(): number {
+    return this.#questionCount;
+  }
+  /** Header ANCOUNT. */
+  get answerCount(): number {
+    return this.#answerCount;
+  }
+  /** Header NSCOUNT. */
+  get authorityCount(): number {
+    return this.#authorityCount;
+  }
+  /** Header ARCOUNT. */
+  get additionalCount(): number {
+    return this.#additionalCount;
   }
 
   /** True for a response (QR bit). */
   get isResponse(): boolean {
-    return (this.flags & 0x8000) !== 0;
+    return (this.#flags & 0x8000) !== 0;
   }
   /** Opcode (0 is a standard query; RFC 6762 §18.3 says to ignore the rest). */
   get opcode(): number {
-    return (this.flags >> 11) & 0xf;
+    return (this.#flags >> 11) & 0xf;
   }
   /** True when the AA bit is set. */
   get authoritative(): boolean {
-    return (this.flags & 0x0400) !== 0;
+    return (this.#flags & 0x0400) !== 0;
   }
   /** True when the TC bit is set (more known answers follow, RFC 6762 §7.2). */
   get truncated(): boolean {
-    return (this.flags & 0x0200) !== 0;
+    return (this.#flags & 0x0200) !== 0;
   }
   /** Response code (RFC 6762 §18.11 says to ignore messages where it is not 0). */
   get rcode(): number {
-    return this.flags & 0xf;
+    return this.#flags & 0xf;
   }
 
   /** Section of the current item. */
@@ -181,15 +226,15 @@ export class MessageReader {
   nextQuestion(): boolean {
     if (this.#section !== Section.Question || this.#left === 0) return false;
     const start = this.#next;
-    if (start >= this.packet.length) {
+    if (start >= this.#packet.length) {
       throw new DnsParseError(
-        `question count ${this.questionCount} larger than questions present`,
+        `question count ${this.#questionCount} larger than questions present`,
         start,
       );
     }
-    const end = skipName(this.packet, start);
-    if (end + 4 > this.packet.length) throw new DnsParseError("question truncated", end);
-    const p = this.packet;
+    const end = skipName(this.#packet, start);
+    if (end + 4 > this.#packet.length) throw new DnsParseError("question truncated", end);
+    const p = this.#packet;
     this.#nameOffset = start;
     this.#type = (p[end] << 8) | p[end + 1];
     const cls = (p[end + 2] << 8) | p[end + 3];
@@ -219,7 +264,7 @@ export class MessageReader {
       this.#left = this.#countOf(this.#section);
       if (this.#section === Section.Done) return false;
     }
-    const p = this.packet;
+    const p = this.#packet;
     const start = this.#next;
     if (start >= p.length) {
       throw new DnsParseError(
@@ -251,13 +296,13 @@ export class MessageReader {
   #countOf(section: SectionValue): number {
     switch (section) {
       case Section.Question:
-        return this.questionCount;
+        return this.#questionCount;
       case Section.Answer:
-        return this.answerCount;
+        return this.#answerCount;
       case Section.Authority:
-        return this.authorityCount;
+        return this.#authorityCount;
       case Section.Additional:
-        return this.additionalCount;
+        return this.#additionalCount;
       default:
         return 0;
     }
@@ -265,8 +310,8 @@ export class MessageReader {
 
   /** The current item's owner name as a presentation string. */
   name(): string {
-    if (this.#scope === 0) this.#scope = newNameScope(this.packet.length);
-    return readName(this.packet, this.#nameOffset, this.#scope);
+    if (this.#scope === 0) this.#scope = newNameScope(this.#packet.length);
+    return readName(this.#packet, this.#nameOffset, this.#scope);
   }
 
   /**
@@ -274,12 +319,12 @@ export class MessageReader {
    * buffer, case-insensitively, without building strings.
    */
   nameEquals(other: Uint8Array, otherOffset = 0): boolean {
-    return namesEqual(this.packet, this.#nameOffset, other, otherOffset);
+    return namesEqual(this.#packet, this.#nameOffset, other, otherOffset);
   }
 
   /** The current record's rdata, as a view into the packet. */
   rdata(): Uint8Array {
-    return this.packet.subarray(this.#rdataOffset, this.#rdataOffset + this.#rdataLength);
+    return this.#packet.subarray(this.#rdataOffset, this.#rdataOffset + this.#rdataLength);
   }
 
   /**
@@ -288,8 +333,8 @@ export class MessageReader {
    * @throws {DnsParseError} When the rdata is malformed for its type.
    */
   data(): ResourceRecord["data"] {
-    if (this.#scope === 0) this.#scope = newNameScope(this.packet.length);
-    const p = this.packet, at = this.#rdataOffset, len = this.#rdataLength, scope = this.#scope;
+    if (this.#scope === 0) this.#scope = newNameScope(this.#packet.length);
+    const p = this.#packet, at = this.#rdataOffset, len = this.#rdataLength, scope = this.#scope;
     // A switch keeps each call site monomorphic; the table lookup made one
     // megamorphic call for every record.
     switch (this.#type) {
