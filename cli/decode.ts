@@ -13,48 +13,9 @@ import {
   DnsParseError,
   MessageFlags,
   type Question,
-  RecordType,
   type ResourceRecord,
 } from "../codec/mod.ts";
-
-const TYPE_NAMES = new Map(Object.entries(RecordType).map(([k, v]) => [v as number, k]));
-const typeName = (t: number) => TYPE_NAMES.get(t) ?? `TYPE${t}`;
-const className = (c: number) => (c === 1 ? "IN" : `CLASS${c}`);
-const decoder = new TextDecoder();
-
-function quote(bytes: Uint8Array): string {
-  return JSON.stringify(decoder.decode(bytes));
-}
-
-function rdataText(r: ResourceRecord): string {
-  switch (r.type) {
-    case RecordType.A:
-    case RecordType.AAAA:
-      return r.data as string;
-    case RecordType.PTR:
-    case RecordType.NS:
-    case RecordType.CNAME:
-      return `${r.data}.`;
-    case RecordType.SRV: {
-      const d = r.data as { priority: number; weight: number; port: number; target: string };
-      return `${d.priority} ${d.weight} ${d.port} ${d.target}.`;
-    }
-    case RecordType.TXT:
-      return (r.data as Uint8Array[]).map(quote).join(" ");
-    case RecordType.NSEC: {
-      const d = r.data as { nextName: string; types: number[] };
-      return `${d.nextName}. ${d.types.map(typeName).join(" ")}`;
-    }
-    case RecordType.HINFO: {
-      const d = r.data as { cpu: string; os: string };
-      return `${JSON.stringify(d.cpu)} ${JSON.stringify(d.os)}`;
-    }
-    default: {
-      const raw = r.data as Uint8Array;
-      return `\\# ${raw.length} ${[...raw].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-    }
-  }
-}
+import { className, rdataText, typeName } from "./format.ts";
 
 function questionLine(q: Question): string {
   return `;${q.name}.\t\t${className(q.class)}${q.unicastResponse ? " (QU)" : ""}\t${
@@ -91,14 +52,15 @@ export function formatMessage(m: DnsMessage): string {
   return lines.join("\n");
 }
 
-if (import.meta.main) {
-  if (Deno.args.length === 0) {
-    console.error("usage: deno run --allow-read cli/decode.ts FILE...");
-    Deno.exit(2);
+/** Prints each file's packet; returns the exit code (1 if any was malformed or missing). */
+export function decodeFiles(files: string[]): number {
+  if (files.length === 0) {
+    console.error("usage: decode FILE...");
+    return 2;
   }
   let status = 0;
-  for (const file of Deno.args) {
-    if (Deno.args.length > 1) console.log(`\n;; ${file}`);
+  for (const file of files) {
+    if (files.length > 1) console.log(`\n;; ${file}`);
     try {
       console.log(formatMessage(decodeMessage(Deno.readFileSync(file))));
     } catch (e) {
@@ -107,5 +69,7 @@ if (import.meta.main) {
       status = 1;
     }
   }
-  Deno.exit(status);
+  return status;
 }
+
+if (import.meta.main) Deno.exit(decodeFiles(Deno.args));
