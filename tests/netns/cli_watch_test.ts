@@ -84,7 +84,7 @@ netnsTest(
       { timeoutMs: 10_000, what: "avahi's goodbye" },
     );
     assert.equal(gone.ttl, 0);
-  assert.equal((gone as WatchLine & { reason: string }).reason, "goodbye");
+    assert.equal((gone as WatchLine & { reason: string }).reason, "goodbye");
 
     await zc.stop();
     await avahi.stop();
