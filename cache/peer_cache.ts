@@ -17,7 +17,13 @@
  * @module
  */
 
-import { copyRdata, encodeRdata, type MessageReader, RecordType } from "../codec/mod.ts";
+import {
+  copyRdata,
+  encodeRdata,
+  hasNameInRdata,
+  type MessageReader,
+  RecordType,
+} from "../codec/mod.ts";
 import type { ResourceRecord } from "../codec/mod.ts";
 import { systemRandom } from "../clock.ts";
 import { MAX_TTL } from "../dnssd/service_records.ts";
@@ -178,8 +184,8 @@ export class PeerServiceCache {
     if (isPseudo(type)) return "ignored";
     const off = reader.rdataOffset;
     const len = reader.rdataLength;
-    const binary = type === RecordType.PTR || type === RecordType.SRV || type === RecordType.NSEC ||
-        type === RecordType.CNAME || type === RecordType.NS
+    // Names inside rdata may be compressed: expand them so equal data compares equal.
+    const binary = hasNameInRdata(type)
       ? bytesToBinary(copyRdata(reader.packet, type, off, len))
       : bytesToBinary(reader.packet, off, off + len);
     return this.#insert(context.interfaceName, reader.name(), type, reader, binary, context.now);

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { copyNameExpanded, parseName, skipName } from "./name.ts";
+import { copyNameExpanded, skipName } from "./name_reader.ts";
+import { parseName } from "./name_parser.ts";
 import { hasNameInRdata, rdataCodec, type RdataSink } from "./rdata/mod.ts";
 import type { ResourceRecord } from "./types.ts";
 import { Limits } from "./constants.ts";

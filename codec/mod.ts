@@ -25,22 +25,17 @@
 
 export { CLASS_TOP_BIT, Limits, MessageFlags, RecordClass, RecordType } from "./constants.ts";
 export { DnsParseError } from "./errors.ts";
+export { copyNameExpanded, namesEqual, newNameScope, readName, skipName } from "./name_reader.ts";
+export { escapeLabel, joinLabels, labelToString } from "./label_text.ts";
 export {
-  copyNameExpanded,
   encodeName,
-  escapeLabel,
-  joinLabels,
-  labelToString,
   nameKey,
-  namesEqual,
-  newNameScope,
   type ParsedName,
   parseName,
-  readName,
-  skipName,
   splitName,
   type SuffixNode,
-} from "./name.ts";
+  trimNameCaches,
+} from "./name_parser.ts";
 export { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
 export { MessageReader, Section, type SectionValue } from "./reader.ts";
 export { MessageWriter, type WriterMark, type WriterOptions } from "./writer.ts";

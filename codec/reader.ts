@@ -10,7 +10,7 @@
 
 import { CLASS_TOP_BIT, Limits, RecordType } from "./constants.ts";
 import { DnsParseError } from "./errors.ts";
-import { namesEqual, newNameScope, readName, skipName } from "./name.ts";
+import { namesEqual, newNameScope, readName, skipName } from "./name_reader.ts";
 import { rdataCodec } from "./rdata/mod.ts";
 import { aCodec } from "./rdata/a.ts";
 import { aaaaCodec } from "./rdata/aaaa.ts";

@@ -10,7 +10,7 @@
 
 import { CLASS_TOP_BIT, Limits, RecordClass } from "./constants.ts";
 import { allocPooled } from "./byte_pool.ts";
-import { parseName, type SuffixNode, trimNameCaches } from "./name.ts";
+import { parseName, type SuffixNode, trimNameCaches } from "./name_parser.ts";
 import { hasNameInRdata, rdataCodec, type RdataSink } from "./rdata/mod.ts";
 import { Section, type SectionValue } from "./reader.ts";
 import type { Question, ResourceRecord } from "./types.ts";

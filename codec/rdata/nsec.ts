@@ -6,7 +6,7 @@
  * @module
  */
 import { DnsParseError } from "../errors.ts";
-import { readName, skipName } from "../name.ts";
+import { readName, skipName } from "../name_reader.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
 /**
@@ -33,7 +33,7 @@ export interface NsecData {
  * @example
  * ```ts
  * import { nsecCodec } from "./nsec.ts";
- * import { encodeName } from "../name.ts";
+ * import { encodeName } from "../name_parser.ts";
  * const rdata = new Uint8Array([...encodeName("h.local"), 0, 1, 0x40]);
  * console.log(nsecCodec.decode(rdata, 0, rdata.length, 0).types); // [1]
  * ```

@@ -5,7 +5,7 @@
  * @module
  */
 import { DnsParseError } from "../errors.ts";
-import { readName, skipName } from "../name.ts";
+import { readName, skipName } from "../name_reader.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
 /**
@@ -14,7 +14,7 @@ import type { RdataCodec } from "./rdata_codec.ts";
  * @example
  * ```ts
  * import { ptrCodec } from "./ptr.ts";
- * import { encodeName } from "../name.ts";
+ * import { encodeName } from "../name_parser.ts";
  * const wire = encodeName("a._http._tcp.local");
  * console.log(ptrCodec.decode(wire, 0, wire.length, 0)); // a._http._tcp.local
  * ```

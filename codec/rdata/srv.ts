@@ -5,7 +5,7 @@
  * @module
  */
 import { DnsParseError } from "../errors.ts";
-import { readName, skipName } from "../name.ts";
+import { readName, skipName } from "../name_reader.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
 /**
@@ -35,7 +35,7 @@ export interface SrvData {
  * @example
  * ```ts
  * import { srvCodec } from "./srv.ts";
- * import { encodeName } from "../name.ts";
+ * import { encodeName } from "../name_parser.ts";
  * const rdata = new Uint8Array([0, 0, 0, 0, 0x1f, 0x90, ...encodeName("h.local")]);
  * console.log(srvCodec.decode(rdata, 0, rdata.length, 0).port); // 8080
  * ```

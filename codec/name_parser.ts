@@ -1,0 +1,249 @@
+/**
+ * Presentation names (`My\.Printer._ipp._tcp.local`; the root is the empty
+ * string) parsed into wire form, cached, with the shared suffix nodes the
+ * writer compresses through; and the keys names are filed under.
+ *
+ * @module
+ */
+
+import { Limits } from "./constants.ts";
+
+/**
+ * One suffix of a parsed name, shared by every parsed name that ends in it, so
+ * a writer can remember where it wrote a suffix by marking the node itself:
+ * a compression lookup is a field read, not a hash-table probe.
+ *
+ * @example
+ * ```ts
+ * import { parseName } from "./name_parser.ts";
+ * const a = parseName("a._http._tcp.local"), b = parseName("b._http._tcp.local");
+ * console.log(a.nodes[1] === b.nodes[1]); // true: one node for "_http._tcp.local"
+ * ```
+ */
+export interface SuffixNode {
+  /** Presentation text of the suffix. */
+  readonly text: string;
+  /** Message stamp of the writer that last wrote this suffix (see `MessageWriter`). */
+  stamp: number;
+  /** Offset at which that writer wrote it. */
+  offset: number;
+}
+
+/**
+ * A presentation name parsed once into wire form, with what the writer needs
+ * to compress it: where each label starts and the shared node of each suffix.
+ *
+ * @example
+ * ```ts
+ * import { parseName, type ParsedName } from "./name_parser.ts";
+ * const n: ParsedName = parseName("a.local");
+ * console.log(n.wire.length); // 9
+ * ```
+ */
+export interface ParsedName {
+  /** Uncompressed wire form, ending with the zero byte. */
+  readonly wire: Uint8Array;
+  /** Offset in `wire` of each label's length byte, outermost first. */
+  readonly labelStarts: readonly number[];
+  /** Presentation text of the suffix that starts at each label. */
+  readonly suffixes: readonly string[];
+  /** The shared node of the suffix that starts at each label. */
+  readonly nodes: readonly SuffixNode[];
+}
+
+/** Bound on cached names and suffix nodes; both tables start over when full. */
+const PARSED_CACHE_LIMIT = 4096;
+const parsedCache = new Map<string, ParsedName>();
+const suffixNodes = new Map<string, SuffixNode>();
+const scratch = new Uint8Array(Limits.NAME_BYTES + 64);
+
+/**
+ * Parses a presentation name (escapes `\.`, `\\`, `\DDD`; an optional trailing
+ * dot) into wire form. Results are cached, so names a responder sends again and
+ * again are parsed once.
+ *
+ * @throws {RangeError} When a label is over 63 bytes or the name over 255.
+ * @throws {TypeError} When the name has an empty label or a bad escape.
+ *
+ * @example Labels and suffixes
+ * ```ts
+ * import { parseName } from "./name_parser.ts";
+ * const n = parseName("My\\.Printer._ipp._tcp.local");
+ * console.log(n.suffixes[1]); // _ipp._tcp.local
+ * ```
+ */
+export function parseName(name: string): ParsedName {
+  const cached = parsedCache.get(name);
+  if (cached !== undefined) return cached;
+  // A hard cap for callers that parse without ever writing a message.
+  if (parsedCache.size >= 4 * PARSED_CACHE_LIMIT) trimNameCaches();
+  const parsed = parseUncached(name);
+  parsedCache.set(name, parsed);
+  return parsed;
+}
+
+/**
+ * Starts the name caches over when they have grown past their bound. The
+ * writer calls it between messages, never during one, so every name of a
+ * message shares the same suffix nodes and the same message always compresses
+ * the same way.
+ *
+ * @example
+ * ```ts
+ * import { trimNameCaches } from "./name_parser.ts";
+ * trimNameCaches();
+ * ```
+ */
+export function trimNameCaches(): void {
+  if (parsedCache.size < PARSED_CACHE_LIMIT && suffixNodes.size < PARSED_CACHE_LIMIT) return;
+  parsedCache.clear();
+  suffixNodes.clear();
+}
+
+function suffixNode(text: string): SuffixNode {
+  let node = suffixNodes.get(text);
+  if (node === undefined) {
+    node = { text, stamp: 0, offset: 0 };
+    suffixNodes.set(text, node);
+  }
+  return node;
+}
+
+function parseUncached(input: string): ParsedName {
+  let name = input;
+  if (name === "." || name === "") {
+    return { wire: new Uint8Array(1), labelStarts: [], suffixes: [], nodes: [] };
+  }
+  if (name.endsWith(".") && !endsWithEscapedDot(name)) name = name.slice(0, -1);
+  const labelStarts: number[] = [];
+  const suffixes: string[] = [];
+  let w = 0; // write position in scratch
+  let labelStart = 0; // position of the current label's length byte
+  let textStart = 0; // index in `name` where the current label begins
+  const closeLabel = (at: number) => {
+    const len = w - labelStart - 1;
+    if (len === 0) throw new TypeError(`Cannot encode name "${input}": empty label at index ${at}`);
+    if (len > Limits.LABEL_BYTES) {
+      throw new RangeError(`Cannot encode name "${input}": label longer than 63 bytes (${len})`);
+    }
+    scratch[labelStart] = len;
+    labelStarts.push(labelStart);
+    suffixes.push(name.slice(textStart));
+  };
+  const put = (b: number) => {
+    if (w >= Limits.NAME_BYTES) {
+      throw new RangeError(`Cannot encode name "${input}": longer than 255 bytes`);
+    }
+    scratch[w++] = b;
+  };
+  put(0); // length byte of the first label, patched by closeLabel
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c === 0x2e) {
+      closeLabel(i);
+      labelStart = w;
+      textStart = i + 1;
+      put(0);
+      continue;
+    }
+    if (c === 0x5c) {
+      const d = name.slice(i + 1, i + 4);
+      if (/^[0-9]{3}$/.test(d)) {
+        const v = Number(d);
+        if (v > 255) throw new TypeError(`Cannot encode name "${input}": escape \\${d} over 255`);
+        put(v);
+        i += 3;
+        continue;
+      }
+      if (i + 1 >= name.length) {
+        throw new TypeError(`Cannot encode name "${input}": dangling backslash`);
+      }
+      c = name.charCodeAt(++i);
+      if (c >= 0x30 && c <= 0x39) {
+        throw new TypeError(`Cannot encode name "${input}": \\DDD escape needs three digits`);
+      }
+    }
+    if (c < 0x80) {
+      put(c);
+    } else if (c < 0x800) {
+      put(0xc0 | (c >> 6));
+      put(0x80 | (c & 0x3f));
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < name.length) {
+      const cp = ((c - 0xd800) << 10) + (name.charCodeAt(++i) - 0xdc00) + 0x10000;
+      put(0xf0 | (cp >> 18));
+      put(0x80 | ((cp >> 12) & 0x3f));
+      put(0x80 | ((cp >> 6) & 0x3f));
+      put(0x80 | (cp & 0x3f));
+    } else {
+      put(0xe0 | (c >> 12));
+      put(0x80 | ((c >> 6) & 0x3f));
+      put(0x80 | (c & 0x3f));
+    }
+  }
+  closeLabel(name.length);
+  put(0);
+  return { wire: scratch.slice(0, w), labelStarts, suffixes, nodes: suffixes.map(suffixNode) };
+}
+
+function endsWithEscapedDot(name: string): boolean {
+  let backslashes = 0;
+  for (let i = name.length - 2; i >= 0 && name.charCodeAt(i) === 0x5c; i--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/**
+ * Encodes a presentation name as uncompressed wire bytes.
+ *
+ * @throws {RangeError} When a label is over 63 bytes or the name over 255.
+ * @throws {TypeError} When the name has an empty label or a bad escape.
+ *
+ * @example
+ * ```ts
+ * import { encodeName } from "./name_parser.ts";
+ * console.log(encodeName("a.local")); // Uint8Array(9) [1, 97, 5, 108, 111, 99, 97, 108, 0]
+ * ```
+ */
+export function encodeName(name: string): Uint8Array {
+  return parseName(name).wire.slice();
+}
+
+/**
+ * Splits a presentation name into its labels, unescaped (so `My\.Printer.local`
+ * gives `["My.Printer", "local"]`).
+ *
+ * @throws {RangeError | TypeError} As {@linkcode parseName}.
+ *
+ * @example
+ * ```ts
+ * import { splitName } from "./name_parser.ts";
+ * console.log(splitName("My\\.Printer._ipp._tcp.local")); // ["My.Printer", "_ipp", "_tcp", "local"]
+ * ```
+ */
+export function splitName(name: string): string[] {
+  const { wire, labelStarts } = parseName(name);
+  return labelStarts.map((at) => labelDecoder.decode(wire.subarray(at + 1, at + 1 + wire[at])));
+}
+
+const labelDecoder = new TextDecoder();
+
+/**
+ * The key under which a name is filed: ASCII letters lowered and nothing else
+ * touched (RFC 6762 §16: "other characters are compared bytewise"), and no
+ * trailing dot.
+ *
+ * @example
+ * ```ts
+ * import { nameKey } from "./name_parser.ts";
+ * console.log(nameKey("Küchen._HTTP._tcp.local.")); // küchen._http._tcp.local
+ * ```
+ */
+export function nameKey(name: string): string {
+  let n = name;
+  if (n.endsWith(".") && !endsWithEscapedDot(n)) n = n.slice(0, -1);
+  // toLowerCase() is exact for ASCII-only names and far faster than a
+  // replace() callback; names with other characters lower ASCII letters only.
+  for (let i = 0; i < n.length; i++) {
+    if (n.charCodeAt(i) >= 0x80) return n.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  }
+  return n.toLowerCase();
+}

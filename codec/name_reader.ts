@@ -1,0 +1,345 @@
+/**
+ * Domain names on the wire (RFC 1035 §4.1.4): a run of length-prefixed labels
+ * ending in a zero byte or a compression pointer. Reading never allocates
+ * unless a string is asked for; comparing is case-insensitive for ASCII
+ * letters only, as RFC 6762 §16 says, and happens in place.
+ *
+ * @module
+ */
+
+import { DnsParseError } from "./errors.ts";
+import { Limits } from "./constants.ts";
+import { labelToString } from "./label_text.ts";
+
+/** RFC 1035 §4.1.4: the two top bits of a length byte mark a pointer. */
+const POINTER_MASK = 0xc0;
+/**
+ * Each pointer hop must add a label to stay under 255 bytes, so more hops than
+ * half the name limit mean a crafted chain, not a name.
+ */
+const MAX_POINTER_HOPS = 127;
+
+// Memo of decoded suffixes by packet offset, shared by every reader and stamped
+// with the reader's generation so it never needs clearing. Compression points
+// every name at suffixes decoded before, so a packet's names cost about one
+// label conversion each.
+let memoGeneration = 0;
+let memoStamp = new Int32Array(0);
+let memoText: string[] = [];
+let memoWireLength = new Uint16Array(0);
+let memoHops = new Uint8Array(0);
+
+/**
+ * Starts a new memo scope for {@linkcode readName}. A reader takes one per
+ * packet; strings decoded under one scope are reused for later names in it.
+ *
+ * @returns A scope number to pass to {@linkcode readName}.
+ *
+ * @example Reading two names of one packet under one scope
+ * ```ts
+ * import { newNameScope, readName } from "./name_reader.ts";
+ * import { encodeName } from "./name_parser.ts";
+ * const wire = encodeName("printer.local");
+ * const scope = newNameScope(wire.length);
+ * console.log(readName(wire, 0, scope)); // printer.local
+ * ```
+ */
+export function newNameScope(packetLength: number): number {
+  if (memoStamp.length < packetLength) {
+    const size = Math.max(packetLength, 512);
+    memoStamp = new Int32Array(size);
+    memoText = new Array(size);
+    memoWireLength = new Uint16Array(size);
+    memoHops = new Uint8Array(size);
+  }
+  memoGeneration = (memoGeneration + 1) | 0;
+  if (memoGeneration === 0) {
+    memoStamp.fill(0);
+    memoGeneration = 1;
+  }
+  return memoGeneration;
+}
+
+/**
+ * Skips the name that starts at `offset` without following pointers, checking
+ * only what lies in its way.
+ *
+ * @returns The offset just past the name.
+ * @throws {DnsParseError} When a label runs past the end, a label type is
+ * reserved, or a pointer does not point strictly backwards.
+ *
+ * @example Skipping a question name
+ * ```ts
+ * import { skipName } from "./name_reader.ts";
+ * import { encodeName } from "./name_parser.ts";
+ * console.log(skipName(encodeName("a.local"), 0)); // 9
+ * ```
+ */
+export function skipName(packet: Uint8Array, offset: number): number {
+  let pos = offset;
+  for (;;) {
+    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+    const len = packet[pos];
+    if (len === 0) return pos + 1;
+    if ((len & POINTER_MASK) === POINTER_MASK) {
+      if (pos + 1 >= packet.length) {
+        throw new DnsParseError("compression pointer runs past the end", pos);
+      }
+      checkPointer(packet, pos, offset);
+      return pos + 2;
+    }
+    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
+    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
+    pos += 1 + len;
+    if (pos - offset > Limits.NAME_BYTES) {
+      throw new DnsParseError("name longer than 255 bytes", offset);
+    }
+  }
+}
+
+// RFC 1035 §4.1.4 only says a pointer replaces the rest of a name. To make
+// every name finite, a pointer must land strictly before the start of the run
+// of labels it ends (`segmentStart`): targets then fall with every hop.
+function checkPointer(packet: Uint8Array, pos: number, segmentStart: number): number {
+  const target = ((packet[pos] & 0x3f) << 8) | packet[pos + 1];
+  if (target === pos) throw new DnsParseError("compression pointer points to itself", pos);
+  if (target > pos) {
+    throw new DnsParseError(
+      target >= packet.length
+        ? "compression pointer past the end"
+        : "compression pointer points forward",
+      pos,
+    );
+  }
+  if (target >= segmentStart) {
+    throw new DnsParseError("compression pointer loops into its own name", pos);
+  }
+  return target;
+}
+
+/**
+ * Reads the name at `offset` as a presentation string (no trailing dot),
+ * following compression pointers.
+ *
+ * @param scope A scope from {@linkcode newNameScope} to reuse suffixes already
+ * decoded from the same packet; omit it for a one-off read.
+ * @throws {DnsParseError} On any malformed name: pointer loops or forward
+ * pointers, labels over 63 bytes, names over 255 bytes, running past the end.
+ *
+ * @example Reading a compressed name
+ * ```ts
+ * import { readName } from "./name_reader.ts";
+ * // "local" at 0, then "a" + pointer to 0 at 7
+ * const p = new Uint8Array([5, 108, 111, 99, 97, 108, 0, 1, 97, 0xc0, 0]);
+ * console.log(readName(p, 7)); // a.local
+ * ```
+ */
+export function readName(packet: Uint8Array, offset: number, scope?: number): string {
+  const generation = scope ?? newNameScope(packet.length);
+  if (offset < packet.length && memoStamp[offset] === generation) return memoText[offset];
+  // Walk forward to the first suffix already decoded (or the end), pushing
+  // each label and pointer; then build the strings back to front, memoising
+  // every suffix on the way. Iterative, so a crafted name cannot exhaust the
+  // call stack.
+  const trail = walkTrail;
+  let depth = 0;
+  let pos = offset;
+  let segment = offset;
+  let hops = 0;
+  let length = 0;
+  let text: string;
+  let wireLength: number;
+  let tailHops: number;
+  for (;;) {
+    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+    if (memoStamp[pos] === generation) {
+      text = memoText[pos];
+      wireLength = memoWireLength[pos];
+      tailHops = memoHops[pos];
+      break;
+    }
+    const len = packet[pos];
+    if (len === 0) {
+      text = "";
+      wireLength = 1;
+      tailHops = 0;
+      memoStamp[pos] = generation;
+      memoText[pos] = text;
+      memoWireLength[pos] = 1;
+      memoHops[pos] = 0;
+      break;
+    }
+    if ((len & POINTER_MASK) === POINTER_MASK) {
+      if (pos + 1 >= packet.length) {
+        throw new DnsParseError("compression pointer runs past the end", pos);
+      }
+      if (++hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
+      trail[depth++] = -1 - pos; // negative: a pointer
+      pos = segment = checkPointer(packet, pos, segment);
+      continue;
+    }
+    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
+    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
+    length += 1 + len;
+    if (length >= Limits.NAME_BYTES) throw new DnsParseError("name longer than 255 bytes", offset);
+    trail[depth++] = pos;
+    pos += 1 + len;
+  }
+  while (depth > 0) {
+    const entry = trail[--depth];
+    let at: number;
+    if (entry < 0) {
+      at = -1 - entry;
+      if (++tailHops > MAX_POINTER_HOPS) {
+        throw new DnsParseError("too many compression pointers", at);
+      }
+    } else {
+      at = entry;
+      const len = packet[at];
+      wireLength += 1 + len;
+      if (wireLength > Limits.NAME_BYTES) {
+        throw new DnsParseError("name longer than 255 bytes", offset);
+      }
+      // The dot comes from the same fromCharCode call: one string fewer per label.
+      text = text === ""
+        ? labelToString(packet, at + 1, len)
+        : labelToString(packet, at + 1, len, true) + text;
+    }
+    memoStamp[at] = generation;
+    memoText[at] = text;
+    memoWireLength[at] = wireLength;
+    memoHops[at] = tailHops;
+  }
+  return text;
+}
+
+/** Labels and pointers of the name being read: at most 127 of each. */
+const walkTrail = new Int32Array(2 * MAX_POINTER_HOPS + 2);
+
+/**
+ * Compares two names on the wire, each possibly compressed within its own
+ * packet, case-insensitively for ASCII letters (RFC 6762 §16). Builds no strings.
+ *
+ * @throws {DnsParseError} When either name is malformed.
+ *
+ * @example Case does not matter
+ * ```ts
+ * import { namesEqual } from "./name_reader.ts";
+ * import { encodeName } from "./name_parser.ts";
+ * console.log(namesEqual(encodeName("Printer.local"), 0, encodeName("printer.LOCAL"), 0)); // true
+ * ```
+ */
+export function namesEqual(
+  a: Uint8Array,
+  aOffset: number,
+  b: Uint8Array,
+  bOffset: number,
+): boolean {
+  const ca = new NameCursor(a, aOffset);
+  const cb = new NameCursor(b, bOffset);
+  for (;;) {
+    const pa = ca.label(), pb = cb.label();
+    const la = a[pa];
+    if (la !== b[pb]) return false;
+    if (la === 0) return true;
+    for (let i = 1; i <= la; i++) {
+      if (lowerAscii(a[pa + i]) !== lowerAscii(b[pb + i])) return false;
+    }
+    ca.advance();
+    cb.advance();
+  }
+}
+
+/**
+ * Walks a name label by label, following pointers under the same rules as
+ * {@linkcode readName}: bounded hops, targets before the current run, labels
+ * within the packet, at most 255 bytes in all.
+ */
+class NameCursor {
+  #packet: Uint8Array;
+  #start: number;
+  #pos: number;
+  #segment: number;
+  #hops = 0;
+  #length = 0;
+
+  constructor(packet: Uint8Array, offset: number) {
+    this.#packet = packet;
+    this.#start = offset;
+    this.#pos = offset;
+    this.#segment = offset;
+  }
+
+  /** Offset of the current label's length byte (0 byte at the end), pointers followed. */
+  label(): number {
+    const p = this.#packet;
+    for (;;) {
+      const pos = this.#pos;
+      if (pos >= p.length) throw new DnsParseError("name runs past the end", pos);
+      const len = p[pos];
+      if ((len & POINTER_MASK) === POINTER_MASK) {
+        if (pos + 1 >= p.length) {
+          throw new DnsParseError("compression pointer runs past the end", pos);
+        }
+        if (++this.#hops > MAX_POINTER_HOPS) {
+          throw new DnsParseError("too many compression pointers", pos);
+        }
+        this.#pos = this.#segment = checkPointer(p, pos, this.#segment);
+        continue;
+      }
+      if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
+      if (pos + 1 + len > p.length) throw new DnsParseError("label runs past the end", pos);
+      if (this.#length + 1 + len > Limits.NAME_BYTES) {
+        throw new DnsParseError("name longer than 255 bytes", this.#start);
+      }
+      return pos;
+    }
+  }
+
+  /** Moves past the current label (call after {@linkcode label}). */
+  advance(): void {
+    const len = this.#packet[this.#pos];
+    this.#length += 1 + len;
+    this.#pos += 1 + len;
+  }
+}
+
+function lowerAscii(b: number): number {
+  return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+}
+
+/**
+ * Copies the name at `offset` into `out` at `outOffset` with every pointer
+ * expanded, which is the form caches keep (RFC 4034 §6.2 canonical form, case
+ * preserved).
+ *
+ * @returns The offset in `out` just past the copied name.
+ * @throws {DnsParseError} When the name is malformed.
+ * @throws {RangeError} When `out` is too small (it never is at 255 bytes free).
+ *
+ * @example Expanding a compressed name
+ * ```ts
+ * import { copyNameExpanded } from "./name_reader.ts";
+ * const p = new Uint8Array([5, 108, 111, 99, 97, 108, 0, 1, 97, 0xc0, 0]);
+ * const out = new Uint8Array(255);
+ * console.log(copyNameExpanded(p, 7, out, 0)); // 9
+ * ```
+ */
+export function copyNameExpanded(
+  packet: Uint8Array,
+  offset: number,
+  out: Uint8Array,
+  outOffset: number,
+): number {
+  const cursor = new NameCursor(packet, offset);
+  let w = outOffset;
+  for (;;) {
+    const pos = cursor.label();
+    const len = packet[pos];
+    if (w + 1 + len > out.length) throw new RangeError("Cannot copy name: output buffer too small");
+    for (let i = 0; i <= len; i++) out[w + i] = packet[pos + i];
+    w += 1 + len;
+    if (len === 0) return w;
+    cursor.advance();
+  }
+}
