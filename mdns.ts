@@ -27,7 +27,7 @@ import type {
   Transport,
   TransportEvent,
 } from "./transport/transport.ts";
-import { MDNS_PORT } from "./transport/transport.ts";
+import { MDNS_PORT, scopedSource } from "./transport/transport.ts";
 import { type Cidr, cidrContains, isIPv6LinkLocal, parseCidr } from "./transport/subnet.ts";
 
 export type {
@@ -273,7 +273,7 @@ export class Mdns implements AsyncDisposable {
       type: "dropped",
       reason,
       interfaceName: datagram.interfaceName,
-      source: datagram.source.address,
+      source: scopedSource(datagram),
       ...(error ? { error } : {}),
     });
   }

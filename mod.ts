@@ -28,6 +28,7 @@ export {
   MDNS_IPV6_GROUP,
   MDNS_PORT,
   type NetworkLink,
+  scopedSource,
   type Transport,
   type TransportEvent,
   type TransportHandler,

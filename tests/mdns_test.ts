@@ -187,3 +187,16 @@ Deno.test("Mdns applies a goodbye one second later (RFC 6762 §10.1)", async () 
   assert.equal(mdns.peerCache.size, 0);
   await mdns.close();
 });
+
+Deno.test("Mdns names a link-local source with its interface in drop events", async () => {
+  const { network, mdns, events } = await setup();
+  network.inject("a", {
+    data: withFlags(response, MessageFlags.RESPONSE | 2),
+    source: { address: "fe80::9", port: 5353 },
+  });
+  const dropped = events.find((e) => e.type === "dropped");
+  assert.ok(dropped?.type === "dropped");
+  assert.equal(dropped.source, "fe80::9%eth0");
+  assert.equal(dropped.reason, "rcode");
+  await mdns.close();
+});

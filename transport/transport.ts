@@ -200,3 +200,25 @@ export interface Transport extends AsyncDisposable {
   /** Closes every socket; pending receives end. Safe to call twice. */
   close(): Promise<void>;
 }
+
+/**
+ * The source of a datagram as one string: an IPv6 link-local address gets its
+ * interface as a zone (`fe80::1%eth0`), since without it the address names no
+ * link; other addresses come back as they are.
+ *
+ * @example
+ * ```ts
+ * import { scopedSource } from "./transport.ts";
+ * const d = {
+ *   data: new Uint8Array(0), interfaceName: "eth0", family: "IPv6" as const,
+ *   source: { address: "fe80::1", port: 5353 }, unicast: false,
+ * };
+ * console.log(scopedSource(d)); // fe80::1%eth0
+ * ```
+ */
+export function scopedSource(datagram: Datagram): string {
+  const address = datagram.source.address;
+  const linkLocal = datagram.family === "IPv6" && /^fe[89ab]/i.test(address) &&
+    !address.includes("%");
+  return linkLocal ? `${address}%${datagram.interfaceName}` : address;
+}
