@@ -127,5 +127,14 @@ export interface MdnsOptions {
 /**
  * Receives the peer records that reached a refresh point (RFC 6762 §5.2: 80,
  * 85, 90 and 95 % of their TTL); the querier re-asks for those it still wants.
+ *
+ * @example
+ * ```ts
+ * import type { RefreshHandler } from "./mdns_options.ts";
+ * const log: RefreshHandler = (records, now) => {
+ *   for (const r of records) console.log(now, "refresh", r.name, r.type);
+ * };
+ * log([], 0);
+ * ```
  */
 export type RefreshHandler = (records: readonly PeerRecord[], now: number) => void;
