@@ -20,7 +20,17 @@
 import { nameKey } from "../codec/mod.ts";
 import { flatString } from "./rdata_key.ts";
 
-/** Bytes an entry costs besides its strings: the entry object (56) and its `Map` slot (about 40). */
+/**
+ * Bytes an entry costs besides its strings: the entry object (56) and its `Map` slot (about
+ * 40).
+ *
+ * @example
+ * ```ts
+ * import { NAME_ENTRY_OVERHEAD_BYTES, NameInterner } from "./interner.ts";
+ * const names = new NameInterner();
+ * console.log(NAME_ENTRY_OVERHEAD_BYTES, names.costOf("h.local")); // 96 120
+ * ```
+ */
 export const NAME_ENTRY_OVERHEAD_BYTES = 96;
 
 /**
@@ -133,7 +143,17 @@ export class NameEntry implements InternedName {
   }
 }
 
-/** Options for {@linkcode NameInterner}. */
+/**
+ * Options for {@linkcode NameInterner}.
+ *
+ * @example
+ * ```ts
+ * import { NameEntry, NameInterner, type NameInternerOptions } from "./interner.ts";
+ * const options: NameInternerOptions<NameEntry> = { entryOverheadBytes: 64 };
+ * const names = new NameInterner(options);
+ * console.log(names.acquire("h.local").bytes); // 88
+ * ```
+ */
 export interface NameInternerOptions<T extends NameEntry> {
   /** Builds an entry; defaults to a plain {@linkcode NameEntry}. */
   create?: (name: string, key: string, bytes: number) => T;

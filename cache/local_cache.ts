@@ -26,16 +26,44 @@ import { encodeTxt, TxtAttributes, type TxtInput } from "../dnssd/txt.ts";
 import { NameEntry, NameInterner } from "./interner.ts";
 import { LocalRecord, type LocalRecordState } from "./local_record.ts";
 
-/** Default byte budget: 256 KiB, a few hundred services. */
+/**
+ * Default byte budget: 256 KiB, a few hundred services.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LOCAL_CACHE_BYTES, LocalServiceCache } from "./local_cache.ts";
+ * console.log(DEFAULT_LOCAL_CACHE_BYTES, new LocalServiceCache().capacity); // 262144 262144
+ * ```
+ */
 export const DEFAULT_LOCAL_CACHE_BYTES = 256 * 1024;
 
-/** Options for {@linkcode LocalServiceCache}. */
+/**
+ * Options for {@linkcode LocalServiceCache}.
+ *
+ * @example
+ * ```ts
+ * import { LocalServiceCache, type LocalServiceCacheOptions } from "./local_cache.ts";
+ * const options: LocalServiceCacheOptions = { maxBytes: 16 * 1024 };
+ * console.log(new LocalServiceCache(options).capacity); // 16384
+ * ```
+ */
 export interface LocalServiceCacheOptions {
   /** Byte budget. @default {262144} */
   maxBytes?: number;
 }
 
-/** Options for {@linkcode LocalServiceCache.setHost}. */
+/**
+ * Options for {@linkcode LocalServiceCache.setHost}.
+ *
+ * @example
+ * ```ts
+ * import { type HostOptions, LocalServiceCache } from "./local_cache.ts";
+ * const local = new LocalServiceCache();
+ * const options: HostOptions = { interfaceName: "eth0", ttl: 60 };
+ * const [a] = local.setHost("myhost.local", ["198.18.0.2"], options);
+ * console.log(a.interfaceName, a.record.ttl); // eth0 60
+ * ```
+ */
 export interface HostOptions {
   /** Interface the addresses belong to (RFC 6762 §14); all interfaces when absent. */
   interfaceName?: string;
@@ -43,7 +71,19 @@ export interface HostOptions {
   ttl?: number;
 }
 
-/** A published service. */
+/**
+ * A published service.
+ *
+ * @example
+ * ```ts
+ * import { type LocalService, LocalServiceCache } from "./local_cache.ts";
+ * const local = new LocalServiceCache();
+ * const svc: LocalService = local.addService({
+ *   instance: "Den", type: "_http._tcp", host: "myhost.local", port: 80, txt: { path: "/" },
+ * });
+ * console.log(svc.instanceName, svc.port, svc.txt.getString("path")); // Den._http._tcp.local 80 /
+ * ```
+ */
 export interface LocalService {
   /** Full instance name (`Living Room._http._tcp.local`). */
   readonly instanceName: string;

@@ -14,13 +14,47 @@ import { encodeRdata, type ResourceRecord } from "../codec/mod.ts";
  * Where a record is in its life: `probing` (RFC 6762 §8.1, not yet ours to
  * answer with), `announcing` (§8.3, the burst in progress), `announced`, or
  * `goodbye` (removed; its TTL-0 copy is still to be sent).
+ *
+ * @example
+ * ```ts
+ * import { LocalRecord, type LocalRecordState } from "./local_record.ts";
+ * const r = new LocalRecord({
+ *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
+ * });
+ * const next: LocalRecordState = "goodbye";
+ * r.setState(next);
+ * console.log(r.state, r.goodbyePending); // goodbye true
+ * ```
  */
 export type LocalRecordState = "probing" | "announcing" | "announced" | "goodbye";
 
-/** Bytes of a local record besides its rdata: the record objects and the multicast-time map. */
+/**
+ * Bytes of a local record besides its rdata: the record objects and the multicast-time map.
+ *
+ * @example
+ * ```ts
+ * import { LOCAL_RECORD_OVERHEAD_BYTES, LocalRecord } from "./local_record.ts";
+ * const r = new LocalRecord({
+ *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
+ * });
+ * console.log(LOCAL_RECORD_OVERHEAD_BYTES, r.bytes); // 320 324
+ * ```
+ */
 export const LOCAL_RECORD_OVERHEAD_BYTES = 320;
 
-/** Options for {@linkcode LocalRecord}. */
+/**
+ * Options for {@linkcode LocalRecord}.
+ *
+ * @example
+ * ```ts
+ * import { LocalRecord, type LocalRecordOptions } from "./local_record.ts";
+ * const options: LocalRecordOptions = { state: "announced", interfaceName: "eth0" };
+ * const r = new LocalRecord({
+ *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
+ * }, options);
+ * console.log(r.state, r.interfaceName, r.service); // announced eth0 undefined
+ * ```
+ */
 export interface LocalRecordOptions {
   /** Initial state. @default {"probing"} */
   state?: LocalRecordState;

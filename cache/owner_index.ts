@@ -10,15 +10,50 @@
 
 import { CLASS_MASK, PEER_SET_INDEX_BYTES, type PeerEntry, type PeerOwner } from "./peer_record.ts";
 
-/** Owners switch from a list to per-set maps above this many records. */
+/**
+ * Owners switch from a list to per-set maps above this many records.
+ *
+ * @example
+ * ```ts
+ * import { link, LIST_LIMIT } from "./owner_index.ts";
+ * import { PeerEntry, PeerOwner } from "./peer_record.ts";
+ * const owner = new PeerOwner("_http._tcp.local", "_http._tcp.local", 160, { epoch: 0 });
+ * for (let i = 0; i <= LIST_LIMIT; i++) {
+ *   link(owner, new PeerEntry(owner, "eth0", 12, 1, `p${i}`, `p${i}`, 4500, 0));
+ * }
+ * console.log(LIST_LIMIT, owner.count, owner.sets?.size, owner.head); // 8 9 1 null
+ * ```
+ */
 export const LIST_LIMIT = 8;
 
-/** The key of an RRset within an owner: interface, type, class. */
+/**
+ * The key of an RRset within an owner: interface, type, class.
+ *
+ * @example
+ * ```ts
+ * import { setKey } from "./owner_index.ts";
+ * console.log(setKey("eth0", 12, 1).split("\u0000")); // ["eth0", "12", "1"]
+ * console.log(setKey("eth0", 12, 1) === setKey("eth1", 12, 1)); // false
+ * ```
+ */
 export function setKey(iface: string, type: number, cls: number): string {
   return `${iface}\u0000${type}\u0000${cls}`;
 }
 
-/** The entry of `owner` with this identity, if any. */
+/**
+ * The entry of `owner` with this identity, if any.
+ *
+ * @example
+ * ```ts
+ * import { find, link } from "./owner_index.ts";
+ * import { PeerEntry, PeerOwner } from "./peer_record.ts";
+ * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
+ * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
+ * link(owner, entry);
+ * console.log(find(owner, "eth0", 1, 1, "a") === entry); // true
+ * console.log(find(owner, "eth1", 1, 1, "a")); // undefined
+ * ```
+ */
 export function find(
   owner: PeerOwner,
   iface: string,
@@ -35,7 +70,20 @@ export function find(
   return undefined;
 }
 
-/** Calls `fn` for every entry of `owner`. */
+/**
+ * Calls `fn` for every entry of `owner`.
+ *
+ * @example
+ * ```ts
+ * import { forEachEntry, link } from "./owner_index.ts";
+ * import { PeerEntry, PeerOwner } from "./peer_record.ts";
+ * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
+ * for (const rd of ["a", "b"]) link(owner, new PeerEntry(owner, "eth0", 1, 1, rd, rd, 120, 0));
+ * const keys: string[] = [];
+ * forEachEntry(owner, (e) => keys.push(e.key));
+ * console.log(keys); // ["b", "a"]
+ * ```
+ */
 export function forEachEntry(owner: PeerOwner, fn: (e: PeerEntry) => void): void {
   if (owner.sets !== null) {
     for (const set of owner.sets.values()) for (const e of set.values()) fn(e);
@@ -44,7 +92,21 @@ export function forEachEntry(owner: PeerOwner, fn: (e: PeerEntry) => void): void
   for (let e = owner.head; e !== null; e = e.next) fn(e);
 }
 
-/** Calls `fn` for every entry of `owner` in the RRset (interface, type, class). */
+/**
+ * Calls `fn` for every entry of `owner` in the RRset (interface, type, class).
+ *
+ * @example
+ * ```ts
+ * import { forEachInSet, link } from "./owner_index.ts";
+ * import { PeerEntry, PeerOwner } from "./peer_record.ts";
+ * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
+ * link(owner, new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0));
+ * link(owner, new PeerEntry(owner, "eth0", 28, 1, "b", "b", 120, 0));
+ * const found: string[] = [];
+ * forEachInSet(owner, "eth0", 28, 1, (e) => found.push(e.key));
+ * console.log(found); // ["b"]
+ * ```
+ */
 export function forEachInSet(
   owner: PeerOwner,
   iface: string,
@@ -62,7 +124,20 @@ export function forEachInSet(
   }
 }
 
-/** Index bytes that adding `entry` to `owner` would add. */
+/**
+ * Index bytes that adding `entry` to `owner` would add.
+ *
+ * @example
+ * ```ts
+ * import { indexGrowth, link, LIST_LIMIT } from "./owner_index.ts";
+ * import { PeerEntry, PeerOwner } from "./peer_record.ts";
+ * const owner = new PeerOwner("_http._tcp.local", "_http._tcp.local", 160, { epoch: 0 });
+ * const ptr = (i: number) => new PeerEntry(owner, "eth0", 12, 1, `p${i}`, `p${i}`, 4500, 0);
+ * console.log(indexGrowth(owner, ptr(0))); // 0
+ * for (let i = 0; i < LIST_LIMIT; i++) link(owner, ptr(i));
+ * console.log(indexGrowth(owner, ptr(LIST_LIMIT))); // 160
+ * ```
+ */
 export function indexGrowth(owner: PeerOwner, entry: PeerEntry): number {
   const k = setKey(entry.iface, entry.type, entry.bits & CLASS_MASK);
   if (owner.sets !== null) return owner.sets.has(k) ? 0 : PEER_SET_INDEX_BYTES;
@@ -74,7 +149,18 @@ export function indexGrowth(owner: PeerOwner, entry: PeerEntry): number {
   return keys.size * PEER_SET_INDEX_BYTES;
 }
 
-/** Adds `entry` to its owner's index; returns the index bytes added. */
+/**
+ * Adds `entry` to its owner's index; returns the index bytes added.
+ *
+ * @example
+ * ```ts
+ * import { link } from "./owner_index.ts";
+ * import { PeerEntry, PeerOwner } from "./peer_record.ts";
+ * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
+ * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
+ * console.log(link(owner, entry), owner.head === entry, owner.count); // 0 true 1
+ * ```
+ */
 export function link(owner: PeerOwner, entry: PeerEntry): number {
   owner.count++;
   if (owner.sets === null && owner.count <= LIST_LIMIT) {
@@ -110,7 +196,19 @@ function addToSet(sets: Map<string, Map<string, PeerEntry>>, entry: PeerEntry): 
   return added;
 }
 
-/** Removes `entry` from its owner's index; returns the index bytes freed. */
+/**
+ * Removes `entry` from its owner's index; returns the index bytes freed.
+ *
+ * @example
+ * ```ts
+ * import { link, unlink } from "./owner_index.ts";
+ * import { PeerEntry, PeerOwner } from "./peer_record.ts";
+ * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
+ * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
+ * link(owner, entry);
+ * console.log(unlink(owner, entry), owner.head, owner.count); // 0 null 0
+ * ```
+ */
 export function unlink(owner: PeerOwner, entry: PeerEntry): number {
   owner.count--;
   if (owner.sets !== null) {

@@ -8,20 +8,120 @@
 import type { Random } from "../clock.ts";
 import type { PeerRecord, RemovalReason } from "./peer_record.ts";
 
-/** RFC 6762 §10.2: records heard more than this long ago are flushed by a cache-flush record. */
+/**
+ * RFC 6762 §10.2: records heard more than this long ago are flushed by a cache-flush record.
+ *
+ * @example
+ * ```ts
+ * import { CACHE_FLUSH_GRACE_MS } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * import type { ARecord } from "../codec/mod.ts";
+ * const cache = new PeerServiceCache();
+ * const a = (data: string): ARecord => ({
+ *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data,
+ * });
+ * cache.insertRecord(a("198.18.0.5"), { interfaceName: "eth0", now: 0 });
+ * cache.insertRecord(a("198.18.0.6"), { interfaceName: "eth0", now: CACHE_FLUSH_GRACE_MS });
+ * console.log(cache.lookup("h.local", 1).map((r) => r.pending)); // [undefined, undefined]
+ * ```
+ */
 export const CACHE_FLUSH_GRACE_MS = 1000;
-/** RFC 6762 §10.2: flushed records expire this long after the cache-flush record arrives. */
+/**
+ * RFC 6762 §10.2: flushed records expire this long after the cache-flush record arrives.
+ *
+ * @example
+ * ```ts
+ * import { CACHE_FLUSH_DELAY_MS } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * import type { ARecord } from "../codec/mod.ts";
+ * const cache = new PeerServiceCache();
+ * const a = (data: string): ARecord => ({
+ *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data,
+ * });
+ * cache.insertRecord(a("198.18.0.5"), { interfaceName: "eth0", now: 0 });
+ * cache.insertRecord(a("198.18.0.6"), { interfaceName: "eth0", now: 5000 });
+ * const old = cache.lookup("h.local", 1).find((r) => r.pending === "flushed")!;
+ * console.log(old.expiresAt, CACHE_FLUSH_DELAY_MS); // 6000 1000
+ * ```
+ */
 export const CACHE_FLUSH_DELAY_MS = 1000;
-/** RFC 6762 §10.1: a goodbye (TTL 0) leaves the record for one more second. */
+/**
+ * RFC 6762 §10.1: a goodbye (TTL 0) leaves the record for one more second.
+ *
+ * @example
+ * ```ts
+ * import { GOODBYE_DELAY_MS } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * import type { ARecord } from "../codec/mod.ts";
+ * const cache = new PeerServiceCache();
+ * const a = (ttl: number): ARecord => ({
+ *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl, data: "198.18.0.2",
+ * });
+ * cache.insertRecord(a(120), { interfaceName: "eth0", now: 0 });
+ * cache.insertRecord(a(0), { interfaceName: "eth0", now: 3000 });
+ * console.log(cache.lookup("h.local", 1)[0].expiresAt, GOODBYE_DELAY_MS); // 4000 1000
+ * ```
+ */
 export const GOODBYE_DELAY_MS = 1000;
-/** RFC 6762 §5.2: refresh queries at 80, 85, 90 and 95 % of the TTL. */
+/**
+ * RFC 6762 §5.2: refresh queries at 80, 85, 90 and 95 % of the TTL.
+ *
+ * @example
+ * ```ts
+ * import { REFRESH_POINTS } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const cache = new PeerServiceCache({ random: () => 0 }); // no jitter
+ * cache.insertRecord(
+ *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 100, data: "198.18.0.2" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * console.log(REFRESH_POINTS, cache.nextDeadline()); // [0.8, 0.85, 0.9, 0.95] 80000
+ * ```
+ */
 export const REFRESH_POINTS: readonly number[] = [0.8, 0.85, 0.9, 0.95];
-/** RFC 6762 §5.2: each refresh point gets 0-2 % of the TTL of random jitter. */
+/**
+ * RFC 6762 §5.2: each refresh point gets 0-2 % of the TTL of random jitter.
+ *
+ * @example
+ * ```ts
+ * import { REFRESH_JITTER } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const cache = new PeerServiceCache({ random: () => 1 }); // the most jitter
+ * cache.insertRecord(
+ *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 100, data: "198.18.0.2" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * console.log(REFRESH_JITTER, cache.nextDeadline()); // 0.02 82000
+ * ```
+ */
 export const REFRESH_JITTER = 0.02;
-/** Default byte budget: 4 MiB, about 15,000 typical records. */
+/**
+ * Default byte budget: 4 MiB, about 15,000 typical records.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PEER_CACHE_BYTES } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * console.log(DEFAULT_PEER_CACHE_BYTES, new PeerServiceCache().capacity); // 4194304 4194304
+ * ```
+ */
 export const DEFAULT_PEER_CACHE_BYTES = 4 * 1024 * 1024;
 
-/** A record to insert: rdata in canonical form (as `copyRdata` or `encodeRdata` make it). */
+/**
+ * A record to insert: rdata in canonical form (as `copyRdata` or `encodeRdata` make it).
+ *
+ * @example
+ * ```ts
+ * import type { PeerRecordInput } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const input: PeerRecordInput = {
+ *   interfaceName: "eth0", name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120,
+ *   rdata: new Uint8Array([198, 18, 0, 2]),
+ * };
+ * const cache = new PeerServiceCache();
+ * console.log(cache.insert(input, 0), cache.lookup("h.local", 1)[0].data); // added 198.18.0.2
+ * ```
+ */
 export interface PeerRecordInput {
   /** Interface it was heard on. */
   interfaceName: string;
@@ -39,7 +139,22 @@ export interface PeerRecordInput {
   rdata: Uint8Array;
 }
 
-/** Where and when a record was heard. */
+/**
+ * Where and when a record was heard.
+ *
+ * @example
+ * ```ts
+ * import type { InsertContext } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * const context: InsertContext = { interfaceName: "eth0", now: 0 };
+ * cache.insertRecord(
+ *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+ *   context,
+ * );
+ * console.log(cache.lookup("h.local", 1)[0].interfaceName); // eth0
+ * ```
+ */
 export interface InsertContext {
   /** Interface it was heard on. */
   interfaceName: string;
@@ -52,10 +167,39 @@ export interface InsertContext {
  * (`refreshed`), a goodbye scheduled (`goodbye`), nothing (`ignored`: a goodbye
  * for an unknown record, or an OPT/ANY pseudo-record), or `rejected` (larger
  * than the whole budget).
+ *
+ * @example
+ * ```ts
+ * import type { InsertResult } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * import type { ARecord } from "../codec/mod.ts";
+ * const cache = new PeerServiceCache();
+ * const a = (ttl: number): ARecord => ({
+ *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl, data: "198.18.0.2",
+ * });
+ * const ctx = { interfaceName: "eth0", now: 0 };
+ * const results: InsertResult[] = [120, 120, 0].map((ttl) => cache.insertRecord(a(ttl), ctx));
+ * console.log(results); // ["added", "refreshed", "goodbye"]
+ * ```
  */
 export type InsertResult = "added" | "refreshed" | "goodbye" | "ignored" | "rejected";
 
-/** Filters for lookups. */
+/**
+ * Filters for lookups.
+ *
+ * @example
+ * ```ts
+ * import type { PeerLookupOptions } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * cache.insertRecord(
+ *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * const options: PeerLookupOptions = { interfaceName: "eth1", now: 0 };
+ * console.log(cache.lookup("h.local", 1).length, cache.lookup("h.local", 1, options).length); // 1 0
+ * ```
+ */
 export interface PeerLookupOptions {
   /** Only records heard on this interface. */
   interfaceName?: string;
@@ -65,7 +209,24 @@ export interface PeerLookupOptions {
   now?: number;
 }
 
-/** A change to the cache, delivered synchronously to subscribers. */
+/**
+ * A change to the cache, delivered synchronously to subscribers.
+ *
+ * @example
+ * ```ts
+ * import type { PeerCacheEvent } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * const events: PeerCacheEvent[] = [];
+ * cache.subscribe((e) => events.push(e));
+ * cache.insertRecord(
+ *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * cache.clear();
+ * console.log(events.map((e) => e.kind === "removed" ? e.reason : e.kind)); // ["added", "cleared"]
+ * ```
+ */
 export type PeerCacheEvent =
   | { readonly kind: "added"; readonly record: PeerRecord }
   | {
@@ -77,7 +238,17 @@ export type PeerCacheEvent =
   }
   | { readonly kind: "removed"; readonly record: PeerRecord; readonly reason: RemovalReason };
 
-/** Options for `PeerServiceCache`. */
+/**
+ * Options for `PeerServiceCache`.
+ *
+ * @example
+ * ```ts
+ * import type { PeerServiceCacheOptions } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const options: PeerServiceCacheOptions = { maxBytes: 64 * 1024, random: () => 0.5 };
+ * console.log(new PeerServiceCache(options).capacity); // 65536
+ * ```
+ */
 export interface PeerServiceCacheOptions {
   /** Byte budget. @default {4194304} */
   maxBytes?: number;

@@ -15,10 +15,44 @@ import { decodeRdata, type ResourceRecord } from "../codec/mod.ts";
 import { NameEntry } from "./interner.ts";
 import { binaryToBytes } from "./rdata_key.ts";
 
-/** Why a record left the peer cache. */
+/**
+ * Why a record left the peer cache.
+ *
+ * @example
+ * ```ts
+ * import type { RemovalReason } from "./peer_record.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * const reasons: RemovalReason[] = [];
+ * cache.subscribe((e) => e.kind === "removed" && reasons.push(e.reason));
+ * cache.insertRecord(
+ *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 1, data: "198.18.0.2" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * cache.expire(1000);
+ * console.log(reasons); // ["expired"]
+ * ```
+ */
 export type RemovalReason = "expired" | "goodbye" | "flushed" | "evicted" | "cleared";
 
-/** Why a record is due to leave in a second (RFC 6762 §10.1, §10.2). */
+/**
+ * Why a record is due to leave in a second (RFC 6762 §10.1, §10.2).
+ *
+ * @example
+ * ```ts
+ * import type { PendingRemoval } from "./peer_record.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * import type { ARecord } from "../codec/mod.ts";
+ * const cache = new PeerServiceCache();
+ * const a = (ttl: number): ARecord => ({
+ *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl, data: "198.18.0.2",
+ * });
+ * cache.insertRecord(a(120), { interfaceName: "eth0", now: 0 });
+ * cache.insertRecord(a(0), { interfaceName: "eth0", now: 500 }); // a goodbye
+ * const pending: PendingRemoval | undefined = cache.lookup("h.local", 1)[0].pending;
+ * console.log(pending); // goodbye
+ * ```
+ */
 export type PendingRemoval = "goodbye" | "flushed";
 
 /**
@@ -74,36 +108,199 @@ export interface PeerRecord {
  * Bytes of one record besides its rdata strings: the entry object (13 fields,
  * 128), its pair in each of the two deadline heaps (2 x 16) and the heaps'
  * growth slack (16). Measured against V8 by `bench/cache_memory.ts`.
+ *
+ * @example
+ * ```ts
+ * import { PEER_RECORD_OVERHEAD_BYTES } from "./peer_record.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * cache.insertRecord(
+ *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * const [a] = cache.lookup("h.local", 1);
+ * console.log(PEER_RECORD_OVERHEAD_BYTES, a.bytes); // 176 200: the overhead, then 24 more for the rdata
+ * ```
  */
 export const PEER_RECORD_OVERHEAD_BYTES = 176;
-/** Bytes of the per-set `Map` an owner with many records (a service type's PTRs) uses. */
+/**
+ * Bytes of the per-set `Map` an owner with many records (a service type's PTRs) uses.
+ *
+ * @example
+ * ```ts
+ * import { PEER_SET_INDEX_BYTES } from "./peer_record.ts";
+ * import { LIST_LIMIT } from "./owner_index.ts";
+ * // Paid once per (interface, type, class) by an owner of more than LIST_LIMIT records.
+ * console.log(PEER_SET_INDEX_BYTES, LIST_LIMIT); // 160 8
+ * ```
+ */
 export const PEER_SET_INDEX_BYTES = 160;
-/** Bytes a peer owner name costs besides its strings: the owner object (88) and its `Map` slot (40). */
+/**
+ * Bytes a peer owner name costs besides its strings: the owner object (88) and its `Map`
+ * slot (40).
+ *
+ * @example
+ * ```ts
+ * import { PEER_NAME_OVERHEAD_BYTES } from "./peer_record.ts";
+ * import { NameInterner } from "./interner.ts";
+ * const names = new NameInterner({ entryOverheadBytes: PEER_NAME_OVERHEAD_BYTES });
+ * console.log(names.costOf("h.local")); // 152: 128, then 24 for the string
+ * ```
+ */
 export const PEER_NAME_OVERHEAD_BYTES = 128;
 
-/** Bytes V8 uses for a one-byte string of `length` characters: a 16-byte header, 8-byte aligned. */
+/**
+ * Bytes V8 uses for a one-byte string of `length` characters: a 16-byte header, 8-byte
+ * aligned.
+ *
+ * @example
+ * ```ts
+ * import { binaryStringBytes } from "./peer_record.ts";
+ * console.log(binaryStringBytes(4), binaryStringBytes(16), binaryStringBytes(17)); // 24 32 40
+ * ```
+ */
 export function binaryStringBytes(length: number): number {
   return 16 + ((length + 7) & ~7);
 }
 
 // Layout of PeerEntry.bits (kept under 2^30 so it stays a small integer).
+/**
+ * Bits 0-14 of `PeerEntry.bits`: the record class, without the cache-flush bit.
+ *
+ * @example
+ * ```ts
+ * import { CACHE_FLUSH_BIT, CLASS_MASK } from "./peer_record.ts";
+ * const bits = 1 | CACHE_FLUSH_BIT; // class IN, heard with the cache-flush bit
+ * console.log(bits & CLASS_MASK); // 1
+ * ```
+ */
 export const CLASS_MASK = 0x7fff;
+/**
+ * Bit 15 of `PeerEntry.bits`: the last copy heard had the cache-flush bit.
+ *
+ * @example
+ * ```ts
+ * import { CACHE_FLUSH_BIT } from "./peer_record.ts";
+ * const bits = 1 | CACHE_FLUSH_BIT;
+ * console.log((bits & CACHE_FLUSH_BIT) !== 0, (1 & CACHE_FLUSH_BIT) !== 0); // true false
+ * ```
+ */
 export const CACHE_FLUSH_BIT = 1 << 15;
+/**
+ * Position of the pending-removal field (bits 16-17) in `PeerEntry.bits`.
+ *
+ * @example
+ * ```ts
+ * import { PENDING_FLUSHED, PENDING_MASK, PENDING_SHIFT } from "./peer_record.ts";
+ * const bits = 1 | (PENDING_FLUSHED << PENDING_SHIFT);
+ * console.log((bits & PENDING_MASK) >> PENDING_SHIFT === PENDING_FLUSHED); // true
+ * ```
+ */
 export const PENDING_SHIFT = 16;
+/**
+ * The pending-removal field of `PeerEntry.bits`: 0, {@linkcode PENDING_GOODBYE} or
+ * {@linkcode PENDING_FLUSHED}.
+ *
+ * @example
+ * ```ts
+ * import { PENDING_GOODBYE, PENDING_MASK, PENDING_SHIFT } from "./peer_record.ts";
+ * const bits = 1 | (PENDING_GOODBYE << PENDING_SHIFT);
+ * console.log((bits & PENDING_MASK) !== 0, (bits & ~PENDING_MASK) === 1); // true true
+ * ```
+ */
 export const PENDING_MASK = 3 << PENDING_SHIFT;
+/**
+ * Pending-removal value: a goodbye arrived (RFC 6762 §10.1).
+ *
+ * @example
+ * ```ts
+ * import { PeerEntry, PeerOwner, PENDING_GOODBYE, PENDING_SHIFT } from "./peer_record.ts";
+ * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
+ * const bits = 1 | (PENDING_GOODBYE << PENDING_SHIFT);
+ * console.log(new PeerEntry(owner, "eth0", 1, bits, "a", "a", 120, 0).pending); // goodbye
+ * ```
+ */
 export const PENDING_GOODBYE = 1;
+/**
+ * Pending-removal value: a cache-flush record replaced it (RFC 6762 §10.2).
+ *
+ * @example
+ * ```ts
+ * import { PeerEntry, PeerOwner, PENDING_FLUSHED, PENDING_SHIFT } from "./peer_record.ts";
+ * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
+ * const bits = 1 | (PENDING_FLUSHED << PENDING_SHIFT);
+ * console.log(new PeerEntry(owner, "eth0", 1, bits, "a", "a", 120, 0).pending); // flushed
+ * ```
+ */
 export const PENDING_FLUSHED = 2;
+/**
+ * Position of the next-refresh-point field (bits 18-20) in `PeerEntry.bits`.
+ *
+ * @example
+ * ```ts
+ * import { REFRESH_MASK, REFRESH_SHIFT } from "./peer_record.ts";
+ * const bits = 1 | (2 << REFRESH_SHIFT); // next refresh at the third point (90 %)
+ * console.log((bits & REFRESH_MASK) >> REFRESH_SHIFT); // 2
+ * ```
+ */
 export const REFRESH_SHIFT = 18;
+/**
+ * The next-refresh-point field of `PeerEntry.bits`: an index into `REFRESH_POINTS`, its length
+ * once none is left.
+ *
+ * @example
+ * ```ts
+ * import { REFRESH_MASK, REFRESH_SHIFT } from "./peer_record.ts";
+ * const bits = 1 | (4 << REFRESH_SHIFT); // no refresh point left
+ * console.log((bits & REFRESH_MASK) >> REFRESH_SHIFT, (bits & ~REFRESH_MASK) === 1); // 4 true
+ * ```
+ */
 export const REFRESH_MASK = 7 << REFRESH_SHIFT;
+/**
+ * Bit 21 of `PeerEntry.bits`: set while the record is in the cache.
+ *
+ * @example
+ * ```ts
+ * import { LIVE_BIT, PeerEntry, PeerOwner } from "./peer_record.ts";
+ * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
+ * const e = new PeerEntry(owner, "eth0", 1, 1 | LIVE_BIT, "a", "a", 120, 0);
+ * console.log(e.live); // true
+ * e.bits &= ~LIVE_BIT; // what the cache does on removal
+ * console.log(e.live); // false
+ * ```
+ */
 export const LIVE_BIT = 1 << 21;
 
-/** The cache's time base, shared by every entry: times are stored as ms since `epoch`. */
+/**
+ * The cache's time base, shared by every entry: times are stored as ms since `epoch`.
+ *
+ * @example
+ * ```ts
+ * import { PeerEntry, PeerOwner, type TimeBase } from "./peer_record.ts";
+ * const time: TimeBase = { epoch: 1_000_000 };
+ * const owner = new PeerOwner("h.local", "h.local", 152, time);
+ * const e = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 2500);
+ * console.log(e.heard, e.receivedAt); // 2500 1002500
+ * ```
+ */
 export interface TimeBase {
   /** Absolute ms of relative time 0. */
   epoch: number;
 }
 
-/** A name in the peer cache and the records it owns (internal). */
+/**
+ * A name in the peer cache and the records it owns (internal).
+ *
+ * @example
+ * ```ts
+ * import { PeerOwner } from "./peer_record.ts";
+ * import { NameInterner } from "./interner.ts";
+ * const time = { epoch: 0 };
+ * const names = new NameInterner<PeerOwner>({ create: (n, k, b) => new PeerOwner(n, k, b, time) });
+ * const owner = names.acquire("Printer.local");
+ * console.log(owner.name, owner.key, owner.count, owner.head); // Printer.local printer.local 0 null
+ * ```
+ */
 export class PeerOwner extends NameEntry {
   /** First record of the owner's list while it has few records. */
   head: PeerEntry | null = null;
@@ -123,6 +320,16 @@ export class PeerOwner extends NameEntry {
 /**
  * A cache entry (internal; callers see it as {@linkcode PeerRecord}). Fields
  * are public so the cache can update them in place; times are relative ms.
+ *
+ * @example
+ * ```ts
+ * import { LIVE_BIT, PeerEntry, PeerOwner } from "./peer_record.ts";
+ * import { bytesToBinary } from "./rdata_key.ts";
+ * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 1000 });
+ * const rdata = bytesToBinary(new Uint8Array([198, 18, 0, 2]));
+ * const e = new PeerEntry(owner, "eth0", 1, 1 | LIVE_BIT, rdata, rdata, 120, 0);
+ * console.log(e.name, e.data, e.live, e.receivedAt); // h.local 198.18.0.2 true 1000
+ * ```
  */
 export class PeerEntry implements PeerRecord {
   owner: PeerOwner;

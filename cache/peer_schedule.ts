@@ -28,6 +28,18 @@ import {
 /**
  * The expiry and refresh deadlines of a peer cache's entries (internal; times
  * are the cache's relative milliseconds).
+ *
+ * @example
+ * ```ts
+ * import { PeerSchedule } from "./peer_schedule.ts";
+ * import { LIVE_BIT, PeerEntry, PeerOwner } from "./peer_record.ts";
+ * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
+ * const entry = new PeerEntry(owner, "eth0", 1, 1 | LIVE_BIT, "a", "a", 100, 0);
+ * const schedule = new PeerSchedule(() => 0); // no jitter
+ * schedule.schedule(entry, 0);
+ * console.log(schedule.nextExpiry(), schedule.nextRefresh()); // 100000 80000
+ * console.log(schedule.popDueRefresh(80_000) === entry, entry.refreshAt); // true 85000
+ * ```
  */
 export class PeerSchedule {
   #expiry = new DeadlineHeap<PeerEntry>();

@@ -24,7 +24,23 @@ import { TxtAttributes } from "../dnssd/txt.ts";
 import type { PeerServiceCache } from "./peer_cache.ts";
 import type { PeerRecord } from "./peer_record.ts";
 
-/** A service instance as assembled from the cache. */
+/**
+ * A service instance as assembled from the cache.
+ *
+ * @example
+ * ```ts
+ * import type { DiscoveredService } from "./service_lookup.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * import { serviceRecords } from "../dnssd/service_records.ts";
+ * const cache = new PeerServiceCache();
+ * const set = serviceRecords({
+ *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ * });
+ * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
+ * const [den]: DiscoveredService[] = cache.resolveService("Den._http._tcp.local");
+ * console.log(den.host, den.interfaceName, den.txt?.size, den.complete); // den.local eth0 0 true
+ * ```
+ */
 export interface DiscoveredService {
   /** Full instance name in presentation form (`Living Room._http._tcp.local`). */
   readonly name: string;
@@ -50,7 +66,22 @@ export interface DiscoveredService {
   readonly complete: boolean;
 }
 
-/** Options for service lookups. */
+/**
+ * Options for service lookups.
+ *
+ * @example
+ * ```ts
+ * import type { ServiceLookupOptions } from "./service_lookup.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * import { serviceRecords } from "../dnssd/service_records.ts";
+ * const cache = new PeerServiceCache();
+ * const set = serviceRecords({ instance: "Den", type: "_http._tcp", host: "den.local", port: 80 });
+ * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
+ * const options: ServiceLookupOptions = { interfaceName: "eth0", completeOnly: true };
+ * const all = cache.lookupServices("_http._tcp");
+ * console.log(all.length, cache.lookupServices("_http._tcp", options).length); // 1 0: no address
+ * ```
+ */
 export interface ServiceLookupOptions {
   /** Only records heard on this interface. */
   interfaceName?: string;

@@ -20,13 +20,51 @@
 
 import { joinLabels, Limits, parseName, splitName } from "../codec/mod.ts";
 
-/** RFC 6335 §5.1 (restated by RFC 6763 §7.2): a service name has at most 15 characters. */
+/**
+ * RFC 6335 §5.1 (restated by RFC 6763 §7.2): a service name has at most 15 characters.
+ *
+ * @example
+ * ```ts
+ * import { SERVICE_NAME_MAX_CHARS, validateServiceName } from "./service_name.ts";
+ * validateServiceName("_" + "a".repeat(SERVICE_NAME_MAX_CHARS));
+ * try {
+ *   validateServiceName("_" + "a".repeat(SERVICE_NAME_MAX_CHARS + 1));
+ * } catch (e) {
+ *   console.log(e instanceof RangeError); // true
+ * }
+ * ```
+ */
 export const SERVICE_NAME_MAX_CHARS = 15;
-/** RFC 6763 §4.1.1: the instance label is at most 63 bytes of UTF-8. */
+/**
+ * RFC 6763 §4.1.1: the instance label is at most 63 bytes of UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { INSTANCE_MAX_BYTES, validateInstanceName } from "./service_name.ts";
+ * validateInstanceName("x".repeat(INSTANCE_MAX_BYTES));
+ * console.log(INSTANCE_MAX_BYTES); // 63
+ * ```
+ */
 export const INSTANCE_MAX_BYTES: number = Limits.LABEL_BYTES;
-/** RFC 6762 §3: the link-local domain. */
+/**
+ * RFC 6762 §3: the link-local domain.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_DOMAIN, parseServiceType } from "./service_name.ts";
+ * console.log(DEFAULT_DOMAIN, parseServiceType("_http._tcp").domain); // local local
+ * ```
+ */
 export const DEFAULT_DOMAIN = "local";
-/** RFC 6763 §7.1: the label that separates a subtype from its base type. */
+/**
+ * RFC 6763 §7.1: the label that separates a subtype from its base type.
+ *
+ * @example
+ * ```ts
+ * import { SUBTYPE_LABEL, subtypeName } from "./service_name.ts";
+ * console.log(SUBTYPE_LABEL, subtypeName("_printer", "_http._tcp")); // _sub _printer._sub._http._tcp.local
+ * ```
+ */
 export const SUBTYPE_LABEL = "_sub";
 
 const encoder = new TextEncoder();
@@ -53,7 +91,16 @@ export interface ServiceType {
   readonly subtype?: string;
 }
 
-/** Options for checking service names. */
+/**
+ * Options for checking service names.
+ *
+ * @example
+ * ```ts
+ * import { parseServiceType, type ServiceNameOptions } from "./service_name.ts";
+ * const lenient: ServiceNameOptions = { strict: false };
+ * console.log(parseServiceType("_ibisip_http._tcp", lenient).name); // _ibisip_http
+ * ```
+ */
 export interface ServiceNameOptions {
   /**
    * True to apply RFC 6335 §5.1 in full (what a publisher must send); false to
@@ -65,7 +112,16 @@ export interface ServiceNameOptions {
   strict?: boolean;
 }
 
-/** A parsed service instance name. */
+/**
+ * A parsed service instance name.
+ *
+ * @example
+ * ```ts
+ * import { parseServiceInstanceName, type ServiceInstance } from "./service_name.ts";
+ * const s: ServiceInstance = parseServiceInstanceName("Living Room\\.2._http._tcp.local");
+ * console.log(s.instance, s.type.protocol, s.name); // Living Room.2 _tcp Living Room\.2._http._tcp.local
+ * ```
+ */
 export interface ServiceInstance {
   /** The instance label, unescaped (`Living Room.2`). */
   readonly instance: string;

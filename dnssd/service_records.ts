@@ -39,14 +39,56 @@ import {
 } from "./service_name.ts";
 import { encodeTxt, type TxtInput } from "./txt.ts";
 
-/** RFC 6762 §10: TTL of records that hold a host name (SRV, A, AAAA, their NSECs). */
+/**
+ * RFC 6762 §10: TTL of records that hold a host name (SRV, A, AAAA, their NSECs).
+ *
+ * @example
+ * ```ts
+ * import { HOST_RECORD_TTL, hostRecords } from "./service_records.ts";
+ * console.log(HOST_RECORD_TTL, hostRecords("h.local", ["198.18.0.2"]).a[0].ttl); // 120 120
+ * ```
+ */
 export const HOST_RECORD_TTL = 120;
-/** RFC 6762 §10: TTL of the other records (PTR, TXT). */
+/**
+ * RFC 6762 §10: TTL of the other records (PTR, TXT).
+ *
+ * @example
+ * ```ts
+ * import { SERVICE_RECORD_TTL, serviceRecords } from "./service_records.ts";
+ * const set = serviceRecords({ instance: "Den", type: "_http._tcp", host: "den.local", port: 80 });
+ * console.log(SERVICE_RECORD_TTL, set.ptr.ttl, set.txt.ttl); // 4500 4500 4500
+ * ```
+ */
 export const SERVICE_RECORD_TTL = 4500;
-/** RFC 2181 §8: a TTL is at most 2^31 - 1 seconds. */
+/**
+ * RFC 2181 §8: a TTL is at most 2^31 - 1 seconds.
+ *
+ * @example
+ * ```ts
+ * import { hostRecords, MAX_TTL } from "./service_records.ts";
+ * console.log(hostRecords("h.local", ["198.18.0.2"], { ttl: MAX_TTL }).a[0].ttl); // 2147483647
+ * try {
+ *   hostRecords("h.local", ["198.18.0.2"], { ttl: MAX_TTL + 1 });
+ * } catch (e) {
+ *   console.log((e as Error).message); // Invalid host TTL: 2147483648, must be 1 to 2147483647
+ * }
+ * ```
+ */
 export const MAX_TTL = 0x7fffffff;
 
-/** What a service to publish consists of. */
+/**
+ * What a service to publish consists of.
+ *
+ * @example
+ * ```ts
+ * import { type ServiceDefinition, serviceRecords } from "./service_records.ts";
+ * const printer: ServiceDefinition = {
+ *   instance: "Office", type: "_ipp._tcp", host: "office.local", port: 631,
+ *   txt: { txtvers: "1", rp: "ipp/print" }, subtypes: ["_universal"],
+ * };
+ * console.log(serviceRecords(printer).subtypePtrs[0].name); // _universal._sub._ipp._tcp.local
+ * ```
+ */
 export interface ServiceDefinition {
   /** Instance label, one label of UTF-8 (`Living Room`). */
   instance: string;
@@ -74,7 +116,19 @@ export interface ServiceDefinition {
   addresses?: readonly string[];
 }
 
-/** The records of one service, by role, and all of them in announcement order. */
+/**
+ * The records of one service, by role, and all of them in announcement order.
+ *
+ * @example
+ * ```ts
+ * import { serviceRecords, type ServiceRecordSet } from "./service_records.ts";
+ * const set: ServiceRecordSet = serviceRecords({
+ *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80,
+ * });
+ * console.log(set.typeName, set.srv.data.port, set.host); // _http._tcp.local 80 undefined
+ * console.log(set.records.map((r) => r.type)); // [12, 33, 16, 12, 47]
+ * ```
+ */
 export interface ServiceRecordSet {
   /** Full instance name (`Living Room._http._tcp.local`). */
   readonly instanceName: string;
@@ -98,7 +152,16 @@ export interface ServiceRecordSet {
   readonly records: readonly ResourceRecord[];
 }
 
-/** A host's address records and its NSEC. */
+/**
+ * A host's address records and its NSEC.
+ *
+ * @example
+ * ```ts
+ * import { hostRecords, type HostRecordSet } from "./service_records.ts";
+ * const host: HostRecordSet = hostRecords("h.local", ["198.18.0.2", "198.18.0.2", "fd00::2"]);
+ * console.log(host.a.length, host.aaaa.length, host.records.length); // 1 1 3
+ * ```
+ */
 export interface HostRecordSet {
   /** Host name (`myhost.local`). */
   readonly hostName: string;
@@ -112,7 +175,16 @@ export interface HostRecordSet {
   readonly records: readonly ResourceRecord[];
 }
 
-/** Options for {@linkcode hostRecords}. */
+/**
+ * Options for {@linkcode hostRecords}.
+ *
+ * @example
+ * ```ts
+ * import { type HostRecordOptions, hostRecords } from "./service_records.ts";
+ * const options: HostRecordOptions = { ttl: 60 };
+ * console.log(hostRecords("h.local", ["198.18.0.2"], options).nsec?.ttl); // 60
+ * ```
+ */
 export interface HostRecordOptions {
   /** TTL in seconds. @default {120} */
   ttl?: number;

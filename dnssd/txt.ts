@@ -18,19 +18,46 @@
 
 import { Limits } from "../codec/mod.ts";
 
-/** A decoded value: the bytes after the first `=`, or `true` for a boolean key. */
+/**
+ * A decoded value: the bytes after the first `=`, or `true` for a boolean key.
+ *
+ * @example
+ * ```ts
+ * import { TxtAttributes, type TxtValue } from "./txt.ts";
+ * const txt = TxtAttributes.from({ paper: "A4", passreq: true });
+ * const paper: TxtValue | undefined = txt.get("paper");
+ * console.log(paper, txt.get("passreq")); // Uint8Array(2) [ 65, 52 ] true
+ * ```
+ */
 export type TxtValue = Uint8Array | true;
 
 /**
  * A value when building TXT attributes: a string (UTF-8) or bytes give
  * `key=value` (`""` gives `key=`); `true` or `null` give a boolean `key`;
  * `false` or `undefined` leave the key out.
+ *
+ * @example
+ * ```ts
+ * import { encodeTxt, type TxtInputValue } from "./txt.ts";
+ * const values: [string, TxtInputValue][] = [
+ *   ["a", "1"], ["b", ""], ["c", true], ["d", null], ["e", false], ["f", undefined],
+ * ];
+ * console.log(encodeTxt(values).map((s) => new TextDecoder().decode(s))); // ["a=1", "b=", "c", "d"]
+ * ```
  */
 export type TxtInputValue = string | Uint8Array | boolean | null | undefined;
 
 /**
  * Attributes as a plain object, a `Map`, pairs in order, or an existing
  * {@linkcode TxtAttributes}.
+ *
+ * @example
+ * ```ts
+ * import { TxtAttributes, type TxtInput } from "./txt.ts";
+ * const inputs: TxtInput[] = [{ paper: "A4" }, new Map([["paper", "A4"]]), [["paper", "A4"]]];
+ * const [a, b, c] = inputs.map((input) => TxtAttributes.from(input));
+ * console.log(a.equals(b), a.equals(c)); // true true
+ * ```
  */
 export type TxtInput =
   | Readonly<Record<string, TxtInputValue>>
@@ -38,17 +65,62 @@ export type TxtInput =
   | Iterable<readonly [string, TxtInputValue]>
   | TxtAttributes;
 
-/** RFC 1035 §3.3 / RFC 6763 §6.1: each TXT string is at most 255 bytes. */
+/**
+ * RFC 1035 §3.3 / RFC 6763 §6.1: each TXT string is at most 255 bytes.
+ *
+ * @example
+ * ```ts
+ * import { encodeTxt, TXT_STRING_MAX_BYTES } from "./txt.ts";
+ * const value = "x".repeat(TXT_STRING_MAX_BYTES - 2); // "k=" and the value fill one string
+ * console.log(encodeTxt({ k: value })[0].length); // 255
+ * try {
+ *   encodeTxt({ k: value + "x" });
+ * } catch (e) {
+ *   console.log(e instanceof RangeError); // true
+ * }
+ * ```
+ */
 export const TXT_STRING_MAX_BYTES: number = Limits.STRING_BYTES;
-/** RFC 6763 §6.4: keys SHOULD be no more than nine characters (advice; not enforced). */
+/**
+ * RFC 6763 §6.4: keys SHOULD be no more than nine characters (advice; not enforced).
+ *
+ * @example
+ * ```ts
+ * import { encodeTxt, TXT_KEY_RECOMMENDED_MAX_CHARS } from "./txt.ts";
+ * const key = "printer-location";
+ * const strings = encodeTxt({ [key]: "Office" }); // accepted all the same
+ * console.log(key.length > TXT_KEY_RECOMMENDED_MAX_CHARS, strings.length); // true 1
+ * ```
+ */
 export const TXT_KEY_RECOMMENDED_MAX_CHARS = 9;
-/** RFC 6763 §6.2: over 1300 bytes a TXT record is NOT RECOMMENDED (advice; not enforced). */
+/**
+ * RFC 6763 §6.2: over 1300 bytes a TXT record is NOT RECOMMENDED (advice; not enforced).
+ *
+ * @example
+ * ```ts
+ * import { encodeTxt, TXT_RECOMMENDED_MAX_BYTES } from "./txt.ts";
+ * const strings = encodeTxt({ txtvers: "1", note: "x".repeat(200) });
+ * const rdataBytes = strings.reduce((n, s) => n + 1 + s.length, 0);
+ * console.log(rdataBytes, rdataBytes <= TXT_RECOMMENDED_MAX_BYTES); // 216 true
+ * ```
+ */
 export const TXT_RECOMMENDED_MAX_BYTES = 1300;
 
 const EQUALS = 0x3d;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * One stored attribute: the key in the case given, and its value (internal).
+ *
+ * @example
+ * ```ts
+ * import { TxtAttributes } from "./txt.ts";
+ * // Entries are internal; iterating the attributes yields each one as a pair.
+ * const pairs = [...TxtAttributes.from({ paper: "A4", passreq: true })];
+ * console.log(pairs.map(([key, value]) => [key, value === true ? true : value.length])); // [["paper", 2], ["passreq", true]]
+ * ```
+ */
 interface Entry {
   readonly key: string;
   readonly value: TxtValue;
