@@ -17,6 +17,26 @@
  * ```
  */
 export function parseIPv4(text: string, out: Uint8Array = new Uint8Array(4), at = 0): Uint8Array {
+  const bytes = tryParseIPv4(text, out, at);
+  if (bytes === undefined) throw new TypeError(`Cannot parse IPv4 address: "${text}"`);
+  return bytes;
+}
+
+/**
+ * Like {@linkcode parseIPv4}, but returns `undefined` for text that is not an
+ * IPv4 address, for paths that meet untrusted text once per packet.
+ *
+ * @example
+ * ```ts
+ * import { tryParseIPv4 } from "./ip.ts";
+ * console.log(tryParseIPv4("fe80::1")); // undefined
+ * ```
+ */
+export function tryParseIPv4(
+  text: string,
+  out: Uint8Array = new Uint8Array(4),
+  at = 0,
+): Uint8Array | undefined {
   // Hand-rolled: a responder formats its own addresses into every
   // announcement, and split() plus a RegExp cost more than the rest of a record.
   let part = 0, value = 0, digits = 0;
@@ -24,21 +44,16 @@ export function parseIPv4(text: string, out: Uint8Array = new Uint8Array(4), at 
     const c = i < text.length ? text.charCodeAt(i) : 0x2e;
     if (c >= 0x30 && c <= 0x39) {
       value = value * 10 + (c - 0x30);
-      if (++digits > 3 || value > 255) break;
+      if (++digits > 3 || value > 255) return undefined;
     } else if (c === 0x2e && digits > 0 && part < 4) {
       out[at + part++] = value;
       value = 0;
       digits = 0;
     } else {
-      break;
+      return undefined;
     }
-    if (i === text.length) return part === 4 ? out : fail4(text);
   }
-  return fail4(text);
-}
-
-function fail4(text: string): never {
-  throw new TypeError(`Cannot parse IPv4 address: "${text}"`);
+  return part === 4 ? out : undefined;
 }
 
 /**
@@ -68,6 +83,26 @@ export function formatIPv4(bytes: Uint8Array, offset: number): string {
  * ```
  */
 export function parseIPv6(text: string, out: Uint8Array = new Uint8Array(16), at = 0): Uint8Array {
+  const bytes = tryParseIPv6(text, out, at);
+  if (bytes === undefined) throw new TypeError(`Cannot parse IPv6 address: "${text}"`);
+  return bytes;
+}
+
+/**
+ * Like {@linkcode parseIPv6}, but returns `undefined` for text that is not an
+ * IPv6 address.
+ *
+ * @example
+ * ```ts
+ * import { tryParseIPv6 } from "./ip.ts";
+ * console.log(tryParseIPv6("198.18.0.1")); // undefined
+ * ```
+ */
+export function tryParseIPv6(
+  text: string,
+  out: Uint8Array = new Uint8Array(16),
+  at = 0,
+): Uint8Array | undefined {
   const groups = scratchGroups;
   let count = 0; // groups parsed
   let gap = -1; // index in `groups` where "::" stood
@@ -76,7 +111,7 @@ export function parseIPv6(text: string, out: Uint8Array = new Uint8Array(16), at
   if (end < 0) end = text.length;
   let i = 0;
   if (text.charCodeAt(0) === 0x3a) {
-    if (text.charCodeAt(1) !== 0x3a) return fail6(text);
+    if (text.charCodeAt(1) !== 0x3a) return undefined;
     gap = 0;
     i = 2;
   }
@@ -91,14 +126,14 @@ export function parseIPv6(text: string, out: Uint8Array = new Uint8Array(16), at
       : -1;
     if (hex >= 0) {
       value = (value << 4) | hex;
-      if (++digits > 4) return fail6(text);
+      if (++digits > 4) return undefined;
       continue;
     }
     if (c === 0x2e) {
       // Trailing dotted quad: re-read this group as IPv4.
       const start = text.lastIndexOf(":", i) + 1;
-      if (count > 6) return fail6(text);
-      parseIPv4(text.slice(start, end), v4Scratch);
+      if (count > 6) return undefined;
+      if (tryParseIPv4(text.slice(start, end), v4Scratch) === undefined) return undefined;
       groups[count++] = (v4Scratch[0] << 8) | v4Scratch[1];
       groups[count++] = (v4Scratch[2] << 8) | v4Scratch[3];
       digits = 0;
@@ -107,22 +142,22 @@ export function parseIPv6(text: string, out: Uint8Array = new Uint8Array(16), at
     if (digits === 0) {
       if (c === -1 && gap === count && count > 0) break; // "…::" at the end
       if (c === -1 && gap === 0 && count === 0) break; // "::"
-      return fail6(text);
+      return undefined;
     }
-    if (count >= 8) return fail6(text);
+    if (count >= 8) return undefined;
     groups[count++] = value;
     value = 0;
     digits = 0;
     if (c === 0x3a && text.charCodeAt(i + 1) === 0x3a) {
-      if (gap >= 0) return fail6(text);
+      if (gap >= 0) return undefined;
       gap = count;
       i++;
       if (i + 1 === end) break;
     } else if (c !== 0x3a && c !== -1) {
-      return fail6(text);
+      return undefined;
     }
   }
-  if (gap < 0 ? count !== 8 : count > 7) return fail6(text);
+  if (gap < 0 ? count !== 8 : count > 7) return undefined;
   const zeros = 8 - count;
   for (let g = 0, src = 0; g < 8; g++) {
     const v = gap >= 0 && g >= gap && g < gap + zeros ? 0 : groups[src++];
@@ -134,10 +169,6 @@ export function parseIPv6(text: string, out: Uint8Array = new Uint8Array(16), at
 
 const scratchGroups = new Uint16Array(8);
 const v4Scratch = new Uint8Array(4);
-
-function fail6(text: string): never {
-  throw new TypeError(`Cannot parse IPv6 address: "${text}"`);
-}
 
 /**
  * Formats 16 bytes at `offset` as RFC 5952 IPv6 text.

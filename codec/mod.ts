@@ -36,7 +36,7 @@ export {
   type SuffixNode,
   trimNameCaches,
 } from "./name_parser.ts";
-export { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from "./ip.ts";
+export { formatIPv4, formatIPv6, parseIPv4, parseIPv6, tryParseIPv4, tryParseIPv6 } from "./ip.ts";
 export { MessageReader, Section, type SectionValue } from "./reader.ts";
 export { MessageWriter, type WriterMark, type WriterOptions } from "./writer.ts";
 export { decodeMessage, encodeMessage } from "./message.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { formatIPv4, formatIPv6, tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
 import type { AddressFamily } from "./transport.ts";
 
 /**
@@ -71,32 +72,14 @@ export function isLinkLocal(address: string): boolean {
   return /^fe[89ab][0-9a-f]:/i.test(address);
 }
 
+// Canonical text as the codec writes it (RFC 5952 for IPv6), so any two
+// spellings of one address compare equal.
 function ipv4Key(address: string): string | undefined {
-  const parts = address.split(".");
-  if (parts.length !== 4) return undefined;
-  for (const p of parts) if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return undefined;
-  return parts.map(Number).join(".");
+  const bytes = tryParseIPv4(address);
+  return bytes === undefined ? undefined : formatIPv4(bytes, 0);
 }
 
 function ipv6Key(address: string): string | undefined {
-  let text = address.toLowerCase();
-  // An embedded IPv4 tail (::ffff:198.18.0.2) becomes two hextets.
-  const lastColon = text.lastIndexOf(":");
-  if (text.includes(".", lastColon)) {
-    const v4 = ipv4Key(text.slice(lastColon + 1));
-    if (v4 === undefined) return undefined;
-    const [a, b, c, d] = v4.split(".").map(Number);
-    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${
-      ((c << 8) | d).toString(16)
-    }`;
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) return undefined;
-  const head = halves[0] === "" ? [] : halves[0].split(":");
-  const tail = halves.length === 1 || halves[1] === "" ? [] : halves[1].split(":");
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const groups = [...head, ...Array<string>(halves.length === 1 ? 0 : missing).fill("0"), ...tail];
-  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
-  return groups.map((g) => parseInt(g, 16).toString(16)).join(":");
+  const bytes = tryParseIPv6(address);
+  return bytes === undefined ? undefined : formatIPv6(bytes, 0);
 }

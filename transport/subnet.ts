@@ -6,6 +6,7 @@
  * @module
  */
 
+import { tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
 import type { AddressFamily } from "./transport.ts";
 
 /**
@@ -46,27 +47,11 @@ export interface Cidr {
  * ```
  */
 export function ipv4ToNumber(text: string): number {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      part = part * 10 + (c - 48);
-      if (++digits > 3 || part > 255) return -1;
-    } else if (c === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-    } else {
-      return -1;
-    }
-  }
-  if (dots !== 3 || digits === 0) return -1;
-  return value * 256 + part;
+  const b = tryParseIPv4(text, v4Scratch);
+  return b === undefined ? -1 : ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
 }
+
+const v4Scratch = new Uint8Array(4);
 
 /**
  * Parses IPv6 text (with `::`, an optional trailing dotted quad and an
@@ -80,41 +65,7 @@ export function ipv4ToNumber(text: string): number {
  * ```
  */
 export function ipv6ToBytes(text: string): Uint8Array | undefined {
-  const zone = text.indexOf("%");
-  let s = zone >= 0 ? text.slice(0, zone) : text;
-  const out = new Uint8Array(16);
-  let tail: number[] = [];
-  const v4 = s.lastIndexOf(".") >= 0 ? s.lastIndexOf(":") : -1;
-  if (v4 >= 0) {
-    const n = ipv4ToNumber(s.slice(v4 + 1));
-    if (n < 0) return undefined;
-    tail = [(n >>> 16) & 0xffff, n & 0xffff];
-    s = s.slice(0, v4 + 1);
-    // Keep a trailing "::" (as in "::1.2.3.4"); drop a lone trailing ":".
-    if (!s.endsWith("::")) s = s.slice(0, -1);
-  }
-  const halves = s.split("::");
-  if (halves.length > 2) return undefined;
-  const parse = (h: string): number[] | undefined => {
-    if (h === "") return [];
-    const groups: number[] = [];
-    for (const g of h.split(":")) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      groups.push(parseInt(g, 16));
-    }
-    return groups;
-  };
-  const head = parse(halves[0]);
-  const rest = halves.length === 2 ? parse(halves[1]) : [];
-  if (head === undefined || rest === undefined) return undefined;
-  const total = head.length + rest.length + tail.length;
-  if (halves.length === 1 ? total !== 8 : total > 7) return undefined;
-  const groups = [...head, ...new Array(8 - total).fill(0), ...rest, ...tail];
-  for (let i = 0; i < 8; i++) {
-    out[2 * i] = groups[i] >> 8;
-    out[2 * i + 1] = groups[i] & 0xff;
-  }
-  return out;
+  return tryParseIPv6(text);
 }
 
 /**
