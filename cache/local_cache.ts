@@ -12,6 +12,7 @@
  * @module
  */
 
+import { byteBudget } from "./budget.ts";
 import {
   encodeRdata,
   nameKey,
@@ -145,11 +146,7 @@ export class LocalServiceCache {
    * @throws {RangeError} When `maxBytes` is not a positive number.
    */
   constructor(options?: LocalServiceCacheOptions) {
-    const maxBytes = options?.maxBytes ?? DEFAULT_LOCAL_CACHE_BYTES;
-    if (!(maxBytes > 0)) {
-      throw new RangeError(`Invalid maxBytes: ${maxBytes}, must be a positive number`);
-    }
-    this.#maxBytes = maxBytes;
+    this.#maxBytes = byteBudget(options?.maxBytes, DEFAULT_LOCAL_CACHE_BYTES);
   }
 
   /** Records held (those awaiting a goodbye included). */

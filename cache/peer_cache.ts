@@ -17,6 +17,7 @@
  * @module
  */
 
+import { byteBudget } from "./budget.ts";
 import {
   copyRdata,
   encodeRdata,
@@ -99,11 +100,7 @@ export class PeerServiceCache {
    * @throws {RangeError} When `maxBytes` is not a positive number.
    */
   constructor(options?: PeerServiceCacheOptions) {
-    const maxBytes = options?.maxBytes ?? DEFAULT_PEER_CACHE_BYTES;
-    if (!(maxBytes > 0)) {
-      throw new RangeError(`Invalid maxBytes: ${maxBytes}, must be a positive number`);
-    }
-    this.#maxBytes = maxBytes;
+    this.#maxBytes = byteBudget(options?.maxBytes, DEFAULT_PEER_CACHE_BYTES);
     this.#schedule = new PeerSchedule(options?.random ?? systemRandom);
     const time = this.#time;
     this.#names = new NameInterner<PeerOwner>({

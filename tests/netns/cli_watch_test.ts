@@ -24,11 +24,7 @@ netnsTest(
   "cli watch: records announced by avahi and python-zeroconf land in the peer cache",
   async () => {
     await using lab = await Lab.create();
-    const br = await lab.addBridge();
-    const a = await lab.addHost("a");
-    const b = await lab.addHost("b");
-    await lab.connect(a, br);
-    await lab.connect(b, br);
+    const [a, b] = await lab.hostsOnOneBridge("a", "b");
 
     const watcher = a.deno(MAIN, ["watch", "--json"], {
       flags: ["--unstable-net", "--allow-net", "--allow-sys=networkInterfaces", "--allow-read"],

@@ -122,6 +122,21 @@ export class Lab {
   }
 
   /**
+   * Adds hosts named `names`, each with eth0 on one new bridge: the topology
+   * most tests want.
+   */
+  async hostsOnOneBridge(...names: string[]): Promise<Host[]> {
+    const bridge = await this.addBridge();
+    const hosts: Host[] = [];
+    for (const name of names) {
+      const host = await this.addHost(name);
+      await this.connect(host, bridge);
+      hosts.push(host);
+    }
+    return hosts;
+  }
+
+  /**
    * Plugs `host` into `bridge` with a veth pair named `ifname` on the host side
    * (default `eth<n>`), addressed 198.18.b.h/24 and fd00:5353:b::h/64, and
    * waits until its link-local address exists.

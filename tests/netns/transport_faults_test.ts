@@ -37,11 +37,7 @@ function linkEvent(type: string, name: string, check: (m: AgentMessage) => boole
 }
 
 async function twoHosts(lab: Lab): Promise<[Host, Host]> {
-  const br = await lab.addBridge();
-  const a = await lab.addHost("a");
-  const b = await lab.addHost("b");
-  await lab.connect(a, br);
-  await lab.connect(b, br);
+  const [a, b] = await lab.hostsOnOneBridge("a", "b");
   return [a, b];
 }
 

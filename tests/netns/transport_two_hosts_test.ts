@@ -11,11 +11,7 @@ import { buildQuery, TYPE } from "./packets.ts";
 
 netnsTest("transport: IPv4 and IPv6 multicast and unicast between two hosts", async () => {
   await using lab = await Lab.create();
-  const br = await lab.addBridge();
-  const a = await lab.addHost("a");
-  const b = await lab.addHost("b");
-  await lab.connect(a, br);
-  await lab.connect(b, br);
+  const [a, b] = await lab.hostsOnOneBridge("a", "b");
   const [ta, tb] = await Promise.all([Agent.start(a), Agent.start(b)]);
   assert.deepEqual(ta.links.map((l) => l.name), ["eth0"]);
   const aLink = ta.links[0];
@@ -69,11 +65,7 @@ netnsTest("transport: IPv4 and IPv6 multicast and unicast between two hosts", as
 
 netnsTest("transport: a second stack on the same host hears us, and we hear it", async () => {
   await using lab = await Lab.create();
-  const br = await lab.addBridge();
-  const a = await lab.addHost("a");
-  const b = await lab.addHost("b");
-  await lab.connect(a, br);
-  await lab.connect(b, br);
+  const [a, b] = await lab.hostsOnOneBridge("a", "b");
   const [t1, t2, tb] = await Promise.all([Agent.start(a), Agent.start(a), Agent.start(b)]);
   for (const family of ["IPv4", "IPv6"] as const) {
     const tag = `same${family.slice(-1)}`;

@@ -18,11 +18,7 @@ import { buildQuery, buildResponse, serviceRecords, TYPE } from "./packets.ts";
 
 netnsTest("transport: talks to python-zeroconf both ways", async () => {
   await using lab = await Lab.create();
-  const br = await lab.addBridge();
-  const a = await lab.addHost("a");
-  const b = await lab.addHost("b");
-  await lab.connect(a, br);
-  await lab.connect(b, br);
+  const [a, b] = await lab.hostsOnOneBridge("a", "b");
   const [ours, peer, browser] = await Promise.all([
     Agent.start(a),
     zeroconfPublish(b, {
@@ -79,11 +75,7 @@ netnsTest("transport: talks to python-zeroconf both ways", async () => {
 
 netnsTest("harness: avahi-browse finds a python-zeroconf service", async () => {
   await using lab = await Lab.create();
-  const br = await lab.addBridge();
-  const a = await lab.addHost("a");
-  const b = await lab.addHost("b");
-  await lab.connect(a, br);
-  await lab.connect(b, br);
+  const [a, b] = await lab.hostsOnOneBridge("a", "b");
   const [avahi] = await Promise.all([
     startAvahi(a, { hostName: "avahi-a" }),
     zeroconfPublish(b, {

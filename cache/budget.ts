@@ -1,0 +1,24 @@
+/**
+ * The byte budget both caches take.
+ *
+ * @module
+ */
+
+/**
+ * Returns `maxBytes`, or `fallback` when it is undefined.
+ *
+ * @throws {RangeError} When `maxBytes` is not a positive number.
+ *
+ * @example
+ * ```ts
+ * import { byteBudget } from "./budget.ts";
+ * console.log(byteBudget(undefined, 4096), byteBudget(1024, 4096)); // 4096 1024
+ * ```
+ */
+export function byteBudget(maxBytes: number | undefined, fallback: number): number {
+  const budget = maxBytes ?? fallback;
+  if (!(budget > 0)) {
+    throw new RangeError(`Invalid maxBytes: ${budget}, must be a positive number`);
+  }
+  return budget;
+}
