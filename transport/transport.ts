@@ -138,8 +138,11 @@ export interface Destination {
  * ```
  */
 export type TransportEvent =
+  | { readonly type: "link-added"; readonly link: NetworkLink }
+  | { readonly type: "link-removed"; readonly link: NetworkLink }
   | { readonly type: "link-up"; readonly link: NetworkLink }
   | { readonly type: "link-down"; readonly link: NetworkLink }
+  | { readonly type: "link-changed"; readonly link: NetworkLink; readonly previous: NetworkLink }
   | {
     readonly type: "send-error";
     readonly destination: Destination;
