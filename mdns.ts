@@ -1,25 +1,22 @@
 /**
- * The stack: owns the transport, the clock, the scheduler and both caches, and
- * routes every datagram one way. It drops what RFC 6762 says to ignore, counts it, and
- * hands queries to the responder and responses to the peer cache and the
- * querier. Nothing the network sends can make it throw.
+ * The stack: owns the transport, the clock, the scheduler and both caches,
+ * filters every datagram (RFC 6762's ingress rules), and routes what is left
+ * one way to its parts in RFC order. It hands each part the narrow pieces it
+ * needs (a {@linkcode PartContext}), never itself. Nothing the network sends
+ * can make it throw.
  *
  * @module
  */
 
-import { type Clock, type Random, systemClock, systemRandom } from "./clock.ts";
+import { type Clock, type Random, systemClock, systemRandom, type Timer } from "./clock.ts";
 import { DnsParseError, MessageReader } from "./codec/mod.ts";
-import { type ScheduledPart, Scheduler } from "./scheduler.ts";
+import { Scheduler } from "./scheduler.ts";
 import { LocalServiceCache } from "./cache/local_cache.ts";
 import { PeerServiceCache } from "./cache/peer_cache.ts";
-import type {
-  DropReason,
-  MdnsEvent,
-  MdnsOptions,
-  MdnsStats,
-  MessageHandler,
-  RefreshHandler,
-} from "./mdns_options.ts";
+import { IngressFilter } from "./_ingress.ts";
+import { validatePacket } from "./_validate.ts";
+import { CLOSE_GRACE_MS, type LinkEvent, type PartContext, type StackPart } from "./_stack_part.ts";
+import type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 import type {
   Datagram,
   Destination,
@@ -27,35 +24,33 @@ import type {
   Transport,
   TransportEvent,
 } from "./transport/transport.ts";
-import { MDNS_PORT, scopedSource } from "./transport/transport.ts";
-import { type Cidr, cidrContains, isIPv6LinkLocal, parseCidr } from "./transport/subnet.ts";
+import { scopedSource } from "./transport/transport.ts";
+import { UdpTransport } from "./transport/udp_transport.ts";
 
-export type {
-  DropReason,
-  MdnsEvent,
-  MdnsOptions,
-  MdnsStats,
-  MessageHandler,
-  RefreshHandler,
-} from "./mdns_options.ts";
+export type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 
-/** RFC 6762 §18.3: "Multicast DNS messages received with an OPCODE other than zero MUST be silently ignored." */
-const STANDARD_QUERY_OPCODE = 0;
-/** RFC 6762 §18.11: "Multicast DNS messages received with non-zero Response Codes MUST be silently ignored." */
-const NO_ERROR_RCODE = 0;
+/**
+ * Adds a part to a stack: internal, for the stack's own parts and for tests.
+ * Not exported from `mod.ts`.
+ */
+export const ADD_PART: unique symbol = Symbol("mdns.addPart");
+
+type State = "open" | "closing" | "closed";
 
 /**
  * The mDNS stack over one transport.
  *
  * @example Routing on the in-memory network
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Mdns } from "./mdns.ts";
  * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
  * const clock = new VirtualClock();
  * const network = new MemoryNetwork({ clock });
  * const host = network.host("a", { interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }] });
  * await using mdns = await Mdns.start({ transport: host, clock });
- * console.log(mdns.stats.received); // 0
+ * assert.equal(mdns.stats.received, 0);
+ * assert.deepEqual(mdns.links.map((l) => l.name), ["eth0"]);
  * ```
  */
 export class Mdns implements AsyncDisposable {
@@ -66,13 +61,13 @@ export class Mdns implements AsyncDisposable {
   #scheduler: Scheduler;
   #peerCache: PeerServiceCache;
   #localCache: LocalServiceCache;
-  #refreshHandlers: RefreshHandler[] = [];
-  #queryHandlers: MessageHandler[] = [];
-  #responseHandlers: MessageHandler[] = [];
-  #prefixes = new Map<string, Cidr[]>();
+  #ingress: IngressFilter;
+  #parts: StackPart[] = [];
+  #context: PartContext;
   #reader = new MessageReader(new Uint8Array(12));
   #routing = false;
-  #closed = false;
+  #state: State = "open";
+  #closing: Promise<void> | undefined;
   #stats: MdnsStats = {
     received: 0,
     queries: 0,
@@ -85,43 +80,52 @@ export class Mdns implements AsyncDisposable {
   };
 
   private constructor(options: MdnsOptions) {
-    this.#transport = options.transport;
+    this.#transport = options.transport ?? new UdpTransport();
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
     this.#onEvent = options.onEvent ?? (() => {});
     this.#scheduler = new Scheduler(this.#clock, (error) => this.#report({ type: "error", error }));
     this.#peerCache = options.peerCache ?? new PeerServiceCache({ random: this.#random });
     this.#localCache = options.localCache ?? new LocalServiceCache();
-    // Every response, asked for or not, lands in the peer cache: the seed's Go
-    // client lost replies that came after its receive window closed.
-    this.#responseHandlers.push((reader, datagram) => {
-      this.#peerCache.insertMessage(reader, {
-        interfaceName: datagram.interfaceName,
-        now: this.#clock.now(),
-      });
-      this.#scheduler.wake();
-    });
+    this.#ingress = new IngressFilter(() => this.#transport.links);
+    this.#context = {
+      clock: this.#clock,
+      random: this.#random,
+      send: (data, to) => this.#send(data, to),
+      links: () => this.#transport.links,
+      wake: () => this.#scheduler.wake(),
+    };
+    // The peer cache's own timers: expiry, and refresh points for the querier.
     this.#scheduler.add({
       nextDeadline: () => {
         const at = this.#peerCache.nextDeadline();
         return at === Infinity ? undefined : at;
       },
-      run: (now) => {
-        this.#peerCache.expire(now);
-        const due = this.#peerCache.takeDueRefreshes(now);
-        if (due.length === 0) return;
-        for (const handler of this.#refreshHandlers) handler(due, now);
-      },
+      run: (now) => void this.#peerCache.expire(now),
     });
   }
 
   /**
-   * Starts a stack on `options.transport`: opens its sockets and begins
+   * Starts a stack: opens the transport's sockets (by default a
+   * {@linkcode UdpTransport} on every multicast-capable interface) and begins
    * routing. Rejects with the transport's error when mDNS cannot run.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Mdns } from "./mdns.ts";
+   * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+   * const host = new MemoryNetwork({ clock: new VirtualClock() }).host("a", {
+   *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+   * });
+   * const mdns = await Mdns.start({ transport: host });
+   * assert.equal(mdns.peerCache.size, 0);
+   * await mdns.close();
+   * ```
    */
-  static async start(options: MdnsOptions): Promise<Mdns> {
-    if (options?.transport === undefined) {
-      throw new TypeError("Cannot start mDNS: options.transport is required");
+  static async start(options: MdnsOptions = {}): Promise<Mdns> {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("Cannot start mDNS: options must be an object");
     }
     const mdns = new Mdns(options);
     await mdns.#transport.start({
@@ -134,14 +138,6 @@ export class Mdns implements AsyncDisposable {
   /** A snapshot of the counters. */
   get stats(): MdnsStats {
     return { ...this.#stats };
-  }
-  /** The clock every part of the stack uses. */
-  get clock(): Clock {
-    return this.#clock;
-  }
-  /** The randomness every part of the stack uses. */
-  get random(): Random {
-    return this.#random;
   }
   /** What this stack heard from the network (every response, asked for or not). */
   get peerCache(): PeerServiceCache {
@@ -156,108 +152,124 @@ export class Mdns implements AsyncDisposable {
     return this.#transport.links;
   }
 
-  /** Registers a handler for queries (the responder). */
-  onQuery(handler: MessageHandler): void {
-    this.#queryHandlers.push(handler);
-  }
-  /** Registers a handler for responses (peer cache, querier). */
-  onResponse(handler: MessageHandler): void {
-    this.#responseHandlers.push(handler);
-  }
-  /** Registers a handler for peer records due for a refresh query (the querier). */
-  onRefresh(handler: RefreshHandler): void {
-    this.#refreshHandlers.push(handler);
-  }
-  /** Adds a part to the scheduler (responder, querier, cache expiry). */
-  schedule(part: ScheduledPart): void {
+  /**
+   * Adds a part built from the stack's context. Internal: the stack's own
+   * parts and tests use it.
+   */
+  [ADD_PART]<P extends StackPart>(build: (context: PartContext) => P): P {
+    const part = build(this.#context);
+    this.#parts.push(part);
     this.#scheduler.add(part);
-  }
-  /** Removes a part from the scheduler. */
-  unschedule(part: ScheduledPart): void {
-    this.#scheduler.remove(part);
-  }
-  /** Tells the scheduler a deadline moved earlier. */
-  wake(): void {
-    this.#scheduler.wake();
+    return part;
   }
 
-  /** Sends a packet; never rejects (failures arrive as transport events). */
-  send(data: Uint8Array, to: Destination): Promise<boolean> {
-    if (this.#closed) return Promise.resolve(false);
+  #send(data: Uint8Array, to: Destination): Promise<boolean> {
+    // Parts may send while the stack closes (goodbyes), never after.
+    if (this.#state === "closed") return Promise.resolve(false);
     return this.#transport.send(data, to);
   }
 
   #receive(datagram: Datagram): void {
+    if (this.#state === "closed") return;
     this.#stats.received++;
     try {
       this.#route(datagram);
     } catch (error) {
-      if (error instanceof DnsParseError) this.#drop("malformed", datagram, error);
-      else this.#report({ type: "error", error });
+      this.#report({ type: "error", error });
     }
   }
 
   #route(datagram: Datagram): void {
     // One reader per stack, reset per packet: the receive path allocates no
-    // reader. A handler that re-enters (a synchronous transport) gets its own.
-    const reader = this.#routing
-      ? new MessageReader(datagram.data)
-      : this.#reader.reset(datagram.data);
-    if (reader.opcode !== STANDARD_QUERY_OPCODE) return this.#drop("opcode", datagram);
-    if (reader.rcode !== NO_ERROR_RCODE) return this.#drop("rcode", datagram);
-    // RFC 6762 §6: "Multicast DNS implementations MUST silently ignore any
-    // Multicast DNS responses they receive where the source UDP port is not 5353."
-    const isResponse = reader.isResponse;
-    if (isResponse && datagram.source.port !== MDNS_PORT) {
-      return this.#drop("source-port", datagram);
+    // reader. A part that re-enters (a synchronous transport) gets its own.
+    let reader: MessageReader;
+    try {
+      reader = this.#routing ? new MessageReader(datagram.data) : this.#reader.reset(datagram.data);
+    } catch (error) {
+      return this.#dropMalformed(datagram, error);
     }
-    if (!this.#onLink(datagram)) return this.#drop("off-link", datagram);
-    // Walk the whole packet once before any handler sees it, so a packet that
-    // is malformed near its end is dropped whole, never half applied.
-    while (reader.nextRecord());
-    const handlers = isResponse ? this.#responseHandlers : this.#queryHandlers;
-    if (isResponse) this.#stats.responses++;
-    else this.#stats.queries++;
+    const reason = this.#ingress.check(reader, datagram);
+    if (reason !== undefined) return this.#drop(reason, datagram);
+    // All or nothing: everything a part may read is validated before the
+    // first part sees the packet, so no packet is ever half applied.
+    try {
+      validatePacket(reader);
+    } catch (error) {
+      return this.#dropMalformed(datagram, error);
+    }
     const outer = this.#routing;
     this.#routing = true;
     try {
-      for (const handler of handlers) {
-        try {
-          handler(reader.reset(datagram.data), datagram);
-        } catch (error) {
-          if (error instanceof DnsParseError) this.#drop("malformed", datagram, error);
-          else this.#report({ type: "error", error });
-        }
+      if (reader.isResponse) {
+        this.#stats.responses++;
+        this.#response(reader, datagram);
+      } else {
+        this.#stats.queries++;
+        for (const part of this.#parts) this.#call(part.onQuery, part, reader, datagram);
       }
     } finally {
       this.#routing = outer;
     }
   }
 
-  /**
-   * RFC 6762 §11: a response or query must come from the local link. IPv6
-   * link-local sources are on-link by definition; other sources must fall in
-   * one of the arrival interface's prefixes.
-   */
-  #onLink(datagram: Datagram): boolean {
-    const source = datagram.source.address;
-    if (datagram.family === "IPv6" && isIPv6LinkLocal(source)) return true;
-    const prefixes = this.#prefixes.get(datagram.interfaceName) ?? this.#learnPrefixes(datagram);
-    return prefixes.some((cidr) => cidrContains(cidr, source));
+  // RFC order: conflicts are judged against what we publish before the
+  // response changes the peer cache; the querier then sees the cache updated.
+  #response(reader: MessageReader, datagram: Datagram): void {
+    for (const part of this.#parts) this.#call(part.beforeCache, part, reader, datagram);
+    try {
+      this.#peerCache.insertMessage(reader.reset(datagram.data), {
+        interfaceName: datagram.interfaceName,
+        now: this.#clock.now(),
+      });
+    } catch (error) {
+      this.#report({ type: "error", error });
+    }
+    for (const part of this.#parts) this.#call(part.afterCache, part, reader, datagram);
+    this.#scheduler.wake();
   }
 
-  #learnPrefixes(datagram: Datagram): Cidr[] {
-    const link = this.#transport.links.find((l) => l.name === datagram.interfaceName);
-    const cidrs = link ? parseLinkPrefixes(link) : [];
-    if (link) this.#prefixes.set(link.name, cidrs);
-    return cidrs;
+  #call(
+    hook: ((reader: MessageReader, datagram: Datagram) => void) | undefined,
+    part: StackPart,
+    reader: MessageReader,
+    datagram: Datagram,
+  ): void {
+    if (hook === undefined) return;
+    try {
+      hook.call(part, reader.reset(datagram.data), datagram);
+    } catch (error) {
+      // A validated packet cannot raise a parse error: whatever a part
+      // throws is a bug in the part, reported and isolated.
+      this.#report({ type: "error", error });
+    }
   }
 
   #transportEvent(event: TransportEvent): void {
-    if (event.type === "link-up" || event.type === "link-down") {
-      this.#prefixes.delete(event.link.name);
-    }
+    if (event.type !== "send-error" && event.type !== "receive-error") this.#linkEvent(event);
     this.#report({ type: "transport", event });
+  }
+
+  #linkEvent(event: LinkEvent): void {
+    const name = event.link.name;
+    if (event.type !== "link-up") this.#ingress.forget(name);
+    // What we heard on a link that is gone (or down) tells nothing about it
+    // any more (RFC 6762 §10.3: records are only valid on their link).
+    if (event.type === "link-removed" || event.type === "link-down") {
+      this.#peerCache.clear({ interfaceName: name });
+    }
+    for (const part of this.#parts) {
+      try {
+        part.onLinkEvent?.(event);
+      } catch (error) {
+        this.#report({ type: "error", error });
+      }
+    }
+    this.#scheduler.wake();
+  }
+
+  #dropMalformed(datagram: Datagram, error: unknown): void {
+    if (error instanceof DnsParseError) return this.#drop("malformed", datagram, error);
+    this.#report({ type: "error", error });
   }
 
   #drop(reason: DropReason, datagram: Datagram, error?: DnsParseError): void {
@@ -286,10 +298,26 @@ export class Mdns implements AsyncDisposable {
     }
   }
 
-  /** Stops the scheduler and closes the transport. Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  /**
+   * Lets every part send its last packets (goodbyes for what we publish),
+   * waiting at most {@linkcode CLOSE_GRACE_MS}, then stops the scheduler and
+   * closes the transport. Safe to call twice; both calls settle together.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#state = "closing";
+    const last = Promise.allSettled(this.#parts.map((part) => part.close?.()));
+    let timer: Timer | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = this.#clock.setTimer(CLOSE_GRACE_MS, resolve);
+    });
+    await Promise.race([last, grace]);
+    timer?.cancel();
+    this.#state = "closed";
     this.#scheduler.close();
     await this.#transport.close();
   }
@@ -298,16 +326,4 @@ export class Mdns implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-function parseLinkPrefixes(link: NetworkLink): Cidr[] {
-  const out: Cidr[] = [];
-  for (const text of [...link.ipv4, ...link.ipv6]) {
-    try {
-      out.push(parseCidr(text));
-    } catch {
-      // An address the transport could not express as a prefix admits nothing.
-    }
-  }
-  return out;
 }

@@ -5,20 +5,20 @@
  */
 
 import type { Clock, Random } from "./clock.ts";
-import type { DnsParseError, MessageReader } from "./codec/mod.ts";
+import type { DnsParseError } from "./codec/mod.ts";
 import type { LocalServiceCache } from "./cache/local_cache.ts";
 import type { PeerServiceCache } from "./cache/peer_cache.ts";
-import type { PeerRecord } from "./cache/peer_record.ts";
-import type { Datagram, Transport, TransportEvent } from "./transport/transport.ts";
+import type { Transport, TransportEvent } from "./transport/transport.ts";
 
 /**
  * Why the stack dropped a datagram.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DropReason } from "./mdns.ts";
  * const reason: DropReason = "opcode";
- * console.log(reason);
+ * assert.equal(reason, "opcode");
  * ```
  */
 export type DropReason =
@@ -29,15 +29,18 @@ export type DropReason =
   | "off-link"; // RFC 6762 §11: source not on the arrival interface's link
 
 /**
- * Counters of what the stack received and dropped.
+ * Counters of what the stack received and dropped: every datagram received
+ * lands in exactly one of the other counters (routed as a query or a
+ * response, or dropped for one reason).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { MdnsStats } from "./mdns.ts";
  * function dropped(s: MdnsStats): number {
  *   return s.malformed + s.opcode + s.rcode + s.sourcePort + s.offLink;
  * }
- * console.log(dropped({ received: 0, queries: 0, responses: 0, malformed: 0, opcode: 0, rcode: 0, sourcePort: 0, offLink: 0 }));
+ * assert.equal(dropped({ received: 9, queries: 4, responses: 3, malformed: 1, opcode: 0, rcode: 0, sourcePort: 1, offLink: 0 }), 2);
  * ```
  */
 export interface MdnsStats {
@@ -65,9 +68,10 @@ export interface MdnsStats {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { MdnsEvent } from "./mdns.ts";
  * const e: MdnsEvent = { type: "dropped", reason: "rcode", interfaceName: "eth0", source: "198.18.0.9" };
- * console.log(e.type);
+ * assert.equal(e.type === "dropped" && e.reason, "rcode");
  * ```
  */
 export type MdnsEvent =
@@ -82,36 +86,29 @@ export type MdnsEvent =
   | { readonly type: "error"; readonly error: unknown };
 
 /**
- * Receives a routed message. `reader` is positioned at the start (no
- * question read yet) and is valid only during the call, as is `datagram.data`.
- *
- * @example
- * ```ts
- * import type { MessageHandler } from "./mdns.ts";
- * const countQuestions: MessageHandler = (reader) => {
- *   let n = 0;
- *   while (reader.nextQuestion()) n++;
- *   console.log(n);
- * };
- * console.log(typeof countQuestions);
- * ```
- */
-export type MessageHandler = (reader: MessageReader, datagram: Datagram) => void;
-
-/**
  * Options for {@linkcode Mdns}.
  *
  * @example On the in-memory network
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { MdnsOptions } from "./mdns.ts";
- * import { VirtualClock } from "./clock.ts";
- * const options: Partial<MdnsOptions> = { clock: new VirtualClock(), random: () => 0.5 };
- * console.log(Object.keys(options));
+ * import { VirtualClock } from "./testing/mod.ts";
+ * const options: MdnsOptions = { clock: new VirtualClock(), random: () => 0.5, hostName: "box.local" };
+ * assert.deepEqual(Object.keys(options), ["clock", "random", "hostName"]);
  * ```
  */
 export interface MdnsOptions {
-  /** Moves the datagrams: `UdpTransport` for real sockets, a `MemoryHost` in tests. */
-  transport: Transport;
+  /**
+   * Moves the datagrams: a `MemoryHost` in tests. Default: a new `UdpTransport`
+   * on every multicast-capable interface.
+   */
+  transport?: Transport;
+  /**
+   * This host's name for what it publishes (`box.local`). Default: the
+   * machine's name (`Deno.hostname()`, needs `--allow-sys=hostname`), made one
+   * DNS label; read only when something is first published.
+   */
+  hostName?: string;
   /** Time source for every timer in the stack. Default: the system clock. */
   clock?: Clock;
   /** Randomness for delays and jitter. Default: `Math.random`. */
@@ -123,18 +120,3 @@ export interface MdnsOptions {
   /** Cache of what this node publishes; default a new, empty one. */
   localCache?: LocalServiceCache;
 }
-
-/**
- * Receives the peer records that reached a refresh point (RFC 6762 §5.2: 80,
- * 85, 90 and 95 % of their TTL); the querier re-asks for those it still wants.
- *
- * @example
- * ```ts
- * import type { RefreshHandler } from "./mdns_options.ts";
- * const log: RefreshHandler = (records, now) => {
- *   for (const r of records) console.log(now, "refresh", r.name, r.type);
- * };
- * log([], 0);
- * ```
- */
-export type RefreshHandler = (records: readonly PeerRecord[], now: number) => void;

@@ -42,9 +42,6 @@ export {
   type MdnsEvent,
   type MdnsOptions,
   type MdnsStats,
-  type MessageHandler,
 } from "./mdns.ts";
-export { type ScheduledPart, Scheduler } from "./scheduler.ts";
 export * from "./dnssd/mod.ts";
 export * from "./cache/mod.ts";
-export type { RefreshHandler } from "./mdns.ts";

@@ -21,7 +21,7 @@ import process from "node:process";
 import { Lab } from "../tests/netns/harness.ts";
 import { UdpTransport } from "../transport/udp_transport.ts";
 import type { Transport, TransportHandler } from "../transport/transport.ts";
-import { Mdns } from "../mdns.ts";
+import { ADD_PART, Mdns } from "../mdns.ts";
 
 const args = Object.fromEntries(
   Deno.args.filter((a) => a.startsWith("--")).map((a) => {
@@ -72,17 +72,21 @@ async function receiver(): Promise<void> {
     [Symbol.asyncDispose]: () => transport.close(),
   };
   const mdns = await Mdns.start({ transport: counted });
-  mdns.onQuery((reader) => {
-    queries++;
-    while (reader.nextQuestion()) checksum = (checksum + reader.type) | 0;
-  });
-  mdns.onResponse((reader) => {
-    responses++;
-    while (reader.nextRecord()) {
-      const record = reader.record();
-      checksum = (checksum + record.ttl + record.name.length) | 0;
-    }
-  });
+  mdns[ADD_PART](() => ({
+    nextDeadline: () => undefined,
+    run: () => {},
+    onQuery(reader) {
+      queries++;
+      while (reader.nextQuestion()) checksum = (checksum + reader.type) | 0;
+    },
+    afterCache(reader) {
+      responses++;
+      while (reader.nextRecord()) {
+        const record = reader.record();
+        checksum = (checksum + record.ttl + record.name.length) | 0;
+      }
+    },
+  }));
   emit({ event: "ready" });
   const decoder = new TextDecoder();
   for await (const chunk of Deno.stdin.readable) {

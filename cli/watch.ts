@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { Mdns } from "../mdns.ts";
+import { systemClock } from "../clock.ts";
 import type { PeerCacheEvent } from "../cache/mod.ts";
 import { UdpTransport } from "../transport/udp_transport.ts";
 import { TransportError } from "../transport/transport_error.ts";
@@ -67,7 +68,7 @@ export async function watch(args: string[], signal: AbortSignal): Promise<number
     throw error;
   }
   const print = values.json ? printJson : printText;
-  mdns.peerCache.subscribe((event) => print(event, mdns.clock.now()));
+  mdns.peerCache.subscribe((event) => print(event, systemClock.now()));
   if (!values.json) {
     console.error(`watch: listening on ${mdns.links.map((l) => l.name).join(", ")}`);
   }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { VirtualClock } from "../clock.ts";
 import { encodeMessage, MessageFlags, RecordType } from "../codec/mod.ts";
-import { Mdns, type MdnsEvent } from "../mdns.ts";
-import { MemoryNetwork } from "../testing/mod.ts";
+import { ADD_PART, Mdns, type MdnsEvent } from "../mdns.ts";
+import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
+import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
 
 const query = encodeMessage({
   id: 0,
@@ -49,15 +49,20 @@ async function setup() {
   const mdns = await Mdns.start({ transport: host, clock, onEvent: (e) => events.push(e) });
   const queries: string[] = [];
   const responses: string[] = [];
-  mdns.onQuery((r, d) => {
-    r.nextQuestion();
-    queries.push(`${r.name()} from ${d.source.address}`);
-  });
-  mdns.onResponse((r, d) => {
-    r.nextRecord();
-    responses.push(`${r.name()} from ${d.source.address}`);
-  });
-  return { clock, network, host, mdns, events, queries, responses };
+  const part = mdns[ADD_PART]((context) => ({
+    context,
+    nextDeadline: () => undefined,
+    run: () => {},
+    onQuery(r, d) {
+      r.nextQuestion();
+      queries.push(`${r.name()} from ${d.source.address}`);
+    },
+    afterCache(r, d) {
+      r.nextRecord();
+      responses.push(`${r.name()} from ${d.source.address}`);
+    },
+  } as StackPart & { context: PartContext }));
+  return { clock, network, host, mdns, events, queries, responses, context: part.context };
 }
 
 Deno.test("Mdns routes queries to the responder and responses to the cache side", async () => {
@@ -116,9 +121,13 @@ Deno.test("Mdns drops what RFC 6762 says to ignore, counts it, and never throws"
 
 Deno.test("Mdns isolates a throwing handler and reports it as an event", async () => {
   const { network, mdns, events, queries } = await setup();
-  mdns.onQuery(() => {
-    throw new Error("boom");
-  });
+  mdns[ADD_PART](() => ({
+    nextDeadline: () => undefined,
+    run: () => {},
+    onQuery: () => {
+      throw new Error("boom");
+    },
+  }));
   network.inject("a", { data: query, source: { address: "198.18.0.9" } });
   network.inject("a", { data: query, source: { address: "198.18.0.9" } });
   assert.equal(queries.length, 2);
@@ -128,27 +137,32 @@ Deno.test("Mdns isolates a throwing handler and reports it as an event", async (
 });
 
 Deno.test("Mdns sends through the transport and another host hears it", async () => {
-  const { network, mdns, clock } = await setup();
+  const { network, mdns, clock, context } = await setup();
   const b = network.host("b", {
     interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.3/24" }],
   });
   const heard: string[] = [];
   const other = await Mdns.start({ transport: b, clock });
-  other.onQuery((r, d) => {
-    r.nextQuestion();
-    heard.push(`${r.name()} on ${d.interfaceName} from ${d.source.address}`);
-  });
-  assert.equal(await mdns.send(query, { interfaceName: "eth0", family: "IPv4" }), true);
+  other[ADD_PART](() => ({
+    nextDeadline: () => undefined,
+    run: () => {},
+    onQuery(r, d) {
+      r.nextQuestion();
+      heard.push(`${r.name()} on ${d.interfaceName} from ${d.source.address}`);
+    },
+  }));
+  const to = { interfaceName: "eth0", family: "IPv4" } as const;
+  assert.equal(await context.send(query, to), true);
   clock.advance(5);
   assert.deepEqual(heard, ["_http._tcp.local on eth0 from 198.18.0.2"]);
   await other.close();
   await mdns.close();
-  assert.equal(await mdns.send(query, { interfaceName: "eth0", family: "IPv4" }), false);
+  assert.equal(await context.send(query, to), false);
 });
 
-Deno.test("Mdns.start() requires a transport", async () => {
+Deno.test("Mdns.start() rejects options that are not an object", async () => {
   // deno-lint-ignore no-explicit-any
-  await assert.rejects(() => Mdns.start({} as any), TypeError);
+  await assert.rejects(() => Mdns.start(42 as any), TypeError);
 });
 
 Deno.test("Mdns puts every response in the peer cache and expires it on the clock", async () => {
@@ -157,16 +171,11 @@ Deno.test("Mdns puts every response in the peer cache and expires it on the cloc
   mdns.peerCache.subscribe((e) => {
     if (e.kind === "removed") removed.push(`${e.record.name} ${e.reason} at ${clock.now()}`);
   });
-  const refreshed: number[] = [];
-  mdns.onRefresh((records, now) => refreshed.push(...records.map(() => now)));
   network.inject("a", { data: response, source: { address: "198.18.0.9" } }); // unsolicited
   assert.equal(mdns.peerCache.lookup("H.LOCAL", RecordType.A).length, 1);
-  clock.advance(95_999);
-  assert.deepEqual(refreshed, [], "no refresh before 80 % of the TTL");
-  clock.advance(2_401); // 80 % of 120 s, plus up to 2 % jitter (RFC 6762 §5.2)
-  assert.equal(refreshed.length, 1, "one refresh point by 82 %");
-  assert.ok(refreshed[0] >= 96_000 && refreshed[0] <= 98_400, `refresh at ${refreshed[0]}`);
-  clock.advance(30_000);
+  clock.advance(119_999);
+  assert.equal(mdns.peerCache.size, 1);
+  clock.advance(10_000);
   assert.deepEqual(removed, ["h.local expired at 120000"]);
   assert.equal(mdns.peerCache.size, 0);
   await mdns.close();
@@ -198,5 +207,113 @@ Deno.test("Mdns names a link-local source with its interface in drop events", as
   assert.ok(dropped?.type === "dropped");
   assert.equal(dropped.source, "fe80::9%eth0");
   assert.equal(dropped.reason, "rcode");
+  await mdns.close();
+});
+
+Deno.test("Mdns applies a packet whole or not at all (defect: half-applied malformed packet)", async () => {
+  // An A record, then a PTR whose rdata name points into the header: before
+  // the fix the A record stayed cached and the packet counted twice.
+  const { network, mdns, responses } = await setup();
+  const packet = encodeMessage({
+    id: 0,
+    flags: MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE,
+    questions: [],
+    answers: [
+      {
+        name: "h.local",
+        type: RecordType.A,
+        class: 1,
+        cacheFlush: true,
+        ttl: 120,
+        data: "198.18.0.3",
+      },
+      {
+        name: "_x._tcp.local",
+        type: RecordType.PTR,
+        class: 1,
+        cacheFlush: false,
+        ttl: 120,
+        data: "a.local",
+      },
+    ],
+    authorities: [],
+    additionals: [],
+  });
+  const bad = packet.slice();
+  // The PTR's rdata is the last 4 bytes ("a" label + pointer to "local"): make it a pointer to offset 2.
+  bad.set([0xc0, 0x02], bad.length - 2);
+  network.inject("a", { data: bad, source: { address: "198.18.0.9" } });
+  assert.equal(mdns.peerCache.size, 0, "nothing of the packet is cached");
+  assert.deepEqual(responses, [], "no part saw it");
+  const s = mdns.stats;
+  assert.deepEqual([s.received, s.responses, s.malformed], [1, 0, 1], "one packet, one counter");
+  await mdns.close();
+});
+
+Deno.test("Mdns lets its parts send their last packets while closing (defect: no way out)", async () => {
+  const { network, mdns, clock } = await setup();
+  const b = network.host("b", {
+    interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.3/24" }],
+  });
+  const heard: number[] = [];
+  const listener = await Mdns.start({ transport: b, clock });
+  listener[ADD_PART](() => ({
+    nextDeadline: () => undefined,
+    run: () => {},
+    onQuery: (r) => void heard.push(r.isResponse ? 0 : 1),
+  }));
+  let sent: boolean | undefined;
+  mdns[ADD_PART]((context) => ({
+    nextDeadline: () => undefined,
+    run: () => {},
+    async close() {
+      sent = await context.send(query, { interfaceName: "eth0", family: "IPv4" });
+    },
+  }));
+  await mdns.close();
+  clock.advance(5);
+  assert.equal(sent, true, "the goodbye left before the transport closed");
+  assert.deepEqual(heard, [1]);
+  await listener.close();
+});
+
+Deno.test("Mdns bounds a part's last sends in time", async () => {
+  const { mdns, clock } = await setup();
+  mdns[ADD_PART](() => ({
+    nextDeadline: () => undefined,
+    run: () => {},
+    close: () => new Promise<void>(() => {}), // never settles
+  }));
+  let closed = false;
+  const closing = mdns.close().then(() => closed = true);
+  await clock.advanceAsync(999);
+  assert.equal(closed, false);
+  await clock.advanceAsync(1);
+  await closing;
+  assert.equal(closed, true);
+});
+
+Deno.test("Mdns tells its parts of link events and forgets what it heard on a removed link", async () => {
+  const clock = new VirtualClock();
+  const network = new MemoryNetwork({ clock });
+  const host = network.host("a", {
+    interfaces: [
+      { name: "eth0", link: "lan", ipv4: "198.18.0.2/24" },
+      { name: "eth1", link: "lan2", ipv4: "198.18.1.2/24" },
+    ],
+  });
+  const mdns = await Mdns.start({ transport: host, clock });
+  const seen: string[] = [];
+  mdns[ADD_PART](() => ({
+    nextDeadline: () => undefined,
+    run: () => {},
+    onLinkEvent: (e: LinkEvent) => void seen.push(`${e.type} ${e.link.name}`),
+  }));
+  network.inject("a", { data: response, source: { address: "198.18.1.9" }, interfaceName: "eth1" });
+  assert.equal(mdns.peerCache.size, 1);
+  host.removeInterface("eth1");
+  await clock.advanceAsync(10);
+  assert.ok(seen.some((s) => s.endsWith(" eth1")), `events: ${seen}`);
+  assert.equal(mdns.peerCache.size, 0, "records heard on eth1 are gone with it");
   await mdns.close();
 });

@@ -44,7 +44,7 @@ try {
       });
     },
     onEvent(e) {
-      if (e.type === "link-up" || e.type === "link-down") emit({ event: e.type, link: e.link });
+      if ("link" in e) emit({ event: e.type, link: e.link });
       else if (e.type === "send-error") {
         emit({ event: e.type, destination: e.destination, message: e.error.message });
       } else emit({ event: e.type, interfaceName: e.interfaceName, message: e.error.message });
