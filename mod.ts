@@ -36,12 +36,6 @@ export {
 export { TransportError, type TransportErrorCode } from "./transport/transport_error.ts";
 export { UdpTransport } from "./transport/udp_transport.ts";
 export type { UdpTransportOptions, UdpTransportStats } from "./transport/udp_transport_options.ts";
-export {
-  type DropReason,
-  Mdns,
-  type MdnsEvent,
-  type MdnsOptions,
-  type MdnsStats,
-} from "./mdns.ts";
+export { type DropReason, Mdns, type MdnsEvent, type MdnsOptions, type MdnsStats } from "./mdns.ts";
 export * from "./dnssd/mod.ts";
 export * from "./cache/mod.ts";

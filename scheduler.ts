@@ -35,7 +35,7 @@ export interface ScheduledPart {
  *
  * @example
  * ```ts
- * import { VirtualClock } from "./clock.ts";
+ * import { VirtualClock } from "./testing/mod.ts";
  * import { Scheduler } from "./scheduler.ts";
  * const clock = new VirtualClock();
  * const scheduler = new Scheduler(clock);

@@ -39,7 +39,9 @@
  * @module
  */
 
-export { type Clock, type Random, seededRandom, type Timer, VirtualClock } from "../clock.ts";
+export type { Clock, Random, Timer } from "../clock.ts";
+export { VirtualClock } from "./virtual_clock.ts";
+export { seededRandom } from "./seeded_random.ts";
 export {
   MemoryNetwork,
   type MemoryNetworkOptions,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { seededRandom, systemClock, VirtualClock } from "../clock.ts";
+import { systemClock } from "../clock.ts";
+import { seededRandom, VirtualClock } from "../testing/mod.ts";
 
 Deno.test("VirtualClock fires timers in deadline order, ties in set order", () => {
   const clock = new VirtualClock();

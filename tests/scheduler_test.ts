@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { VirtualClock } from "../clock.ts";
+import { VirtualClock } from "../testing/mod.ts";
 import { type ScheduledPart, Scheduler } from "../scheduler.ts";
 
 /** A part that runs at the given times, recording when it ran. */

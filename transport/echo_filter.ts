@@ -89,7 +89,7 @@ export function fnv1a(scope: string, data: Uint8Array): number {
  * @example Our echo is dropped once; a second identical arrival is not
  * ```ts
  * import { EchoFilter } from "./echo_filter.ts";
- * import { VirtualClock } from "../clock.ts";
+ * import { VirtualClock } from "../testing/virtual_clock.ts";
  * const filter = new EchoFilter({ clock: new VirtualClock() });
  * const packet = new Uint8Array([0, 0, 0, 0]);
  * filter.remember("eth0/IPv4", packet);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { seededRandom } from "../../clock.ts";
+import { seededRandom } from "../../testing/mod.ts";
 import { DeadlineHeap } from "../../cache/deadline_heap.ts";
 
 Deno.test("DeadlineHeap pops in time order for random input", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RecordType, type ResourceRecord } from "../../codec/mod.ts";
-import { seededRandom } from "../../clock.ts";
+import { seededRandom } from "../../testing/mod.ts";
 import { stringBytes } from "../../cache/interner.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import {

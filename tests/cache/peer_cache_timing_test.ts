@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RecordType } from "../../codec/mod.ts";
-import { seededRandom } from "../../clock.ts";
+import { seededRandom } from "../../testing/mod.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { a, aaaa, at, nsec, ptr, txt } from "./_records.ts";
 

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { decodeMessage, DnsParseError, encodeMessage, MessageReader } from "../../codec/mod.ts";
-import { seededRandom } from "../../clock.ts";
+import { seededRandom } from "../../testing/mod.ts";
 import { loadCorpus, plain } from "./corpus.ts";
 
 const CASES = Number(Deno.env.get("MDNS_FUZZ_CASES") ?? 200_000);

@@ -13,7 +13,7 @@ import {
   RecordType,
   type ResourceRecord,
 } from "../../codec/mod.ts";
-import { seededRandom } from "../../clock.ts";
+import { seededRandom } from "../../testing/mod.ts";
 import { loadCorpus, plain } from "./corpus.ts";
 
 Deno.test("decode(encode(decode(x))) equals decode(x) for every corpus packet", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { VirtualClock } from "../../clock.ts";
+import { VirtualClock } from "../../testing/mod.ts";
 import { ECHO_TTL_MS, EchoFilter, fnv1a } from "../../transport/echo_filter.ts";
 
 const packet = (...b: number[]) => new Uint8Array(b);

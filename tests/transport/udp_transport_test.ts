@@ -4,7 +4,7 @@
  * tested in tests/netns/ (inside network namespaces only).
  */
 import assert from "node:assert/strict";
-import { VirtualClock } from "../../clock.ts";
+import { VirtualClock } from "../../testing/mod.ts";
 import { TransportError } from "../../transport/transport_error.ts";
 import { UdpTransport } from "../../transport/udp_transport.ts";
 

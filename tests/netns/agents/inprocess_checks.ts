@@ -9,7 +9,7 @@
  */
 
 import assert from "node:assert/strict";
-import { VirtualClock } from "../../../clock.ts";
+import { VirtualClock } from "../../../testing/mod.ts";
 import type { Datagram, TransportEvent } from "../../../transport/transport.ts";
 import { UdpTransport } from "../../../transport/udp_transport.ts";
 import { buildQuery, hasLabel, TYPE } from "../packets.ts";
