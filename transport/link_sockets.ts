@@ -129,7 +129,7 @@ export class LinkSockets {
   readonly name: string;
   /** The spec last applied. */
   spec: InterfaceSpec | undefined;
-  /** What was last reported to the stack with `link-up`, if anything. */
+  /** What was last published to the stack (by a link event), if anything. */
   published: PublishedLink | undefined;
   /** Our own addresses on this link, to recognise our looped-back multicast. */
   ownAddresses: ReadonlySet<string> = new Set();

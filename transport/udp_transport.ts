@@ -45,11 +45,25 @@ export {
  * mDNS over real UDP sockets (Linux layout; needs `--unstable-net`,
  * `--allow-net` and `--allow-sys=networkInterfaces`).
  *
- * Links: `link-up` is emitted when an interface becomes usable, and again with
- * the new address lists when its addresses change; `link-down` when it goes
- * away. A re-created interface (new MAC or index) gives `link-down` then
- * `link-up`. Sends on an administratively down IPv4 link succeed silently
- * (the kernel keeps its address); there is no way to see this from Deno.
+ * Links, found by polling `Deno.networkInterfaces()`: an interface is in
+ * {@linkcode UdpTransport.links} while it has an address the transport could
+ * open sockets on. `link-added` when one appears, `link-removed` when it goes
+ * (a re-created interface, with a new MAC or index, is removed then added),
+ * `link-changed` (with the `previous` view) when its addresses change.
+ * `link-up` and `link-down` are never emitted: the list does not say whether
+ * an interface is up, and Linux keeps an administratively down interface's
+ * IPv4 addresses (sends on it succeed silently). What a link going down does
+ * show is that its IPv6 addresses vanish, fe80 with them: a dual-stack link
+ * gives `link-changed` without IPv6 (and index 0, the index being read from
+ * the fe80 scope id) and `link-changed` back when it comes up; an IPv6-only
+ * link gives `link-removed` and `link-added`.
+ *
+ * The FFI hatch (`ffi: "auto"`, Linux, with `--allow-ffi` already granted):
+ * IP TTL and IPv6 hop limits 255 on every socket (RFC 6762 §11), and IPv4
+ * multicast received on one socket per interface, so arrivals are attributed
+ * to their interface exactly even when two links share a prefix. Without it,
+ * IPv6 multicast leaves with hop limit 1, unicast with 64, and IPv4 multicast
+ * is attributed by source subnet. {@linkcode UdpTransport.stats} says which.
  *
  * @example Printing what arrives on eth0
  * ```ts ignore

@@ -46,18 +46,30 @@ netnsTest("transport: recovers from link down and up", async () => {
   const [a, b] = await twoHosts(lab);
   const [ta, tb] = await Promise.all([Agent.start(a), Agent.start(b)]);
   await exchange(ta, "eth0", tb, "pre");
-  let since = ta.child.mark();
+  const start = ta.child.mark();
+  let since = start;
   await a.setLink("eth0", "down");
-  // The kernel drops every IPv6 address on link down (IPv4 stays listed):
-  // the link is re-announced without IPv6.
-  await ta.waitEvent(linkEvent("link-up", "eth0", (m) => m.link.ipv6.length === 0), { since });
+  // Deno cannot see up/down. What it sees: the kernel drops every IPv6
+  // address on link down (IPv4 stays listed), fe80 and so the index with them.
+  const down = await ta.waitEvent(
+    linkEvent("link-changed", "eth0", (m) => m.link.ipv6.length === 0),
+    { since },
+  );
+  assert.equal(down.link.index, 0);
+  assert.deepEqual(down.link.ipv4, down.previous.ipv4, "IPv4 stays");
+  assert.ok(down.previous.ipv6.length > 0);
   since = ta.child.mark();
   await a.setLink("eth0", "up");
   // fe80 comes back (the ULA does not: keep_addr_on_down=0); IPv6 sockets reopen.
-  const up = await ta.waitEvent(linkEvent("link-up", "eth0", (m) => m.link.ipv6.length > 0), {
-    since,
-  });
+  const up = await ta.waitEvent(
+    linkEvent("link-changed", "eth0", (m) => m.link.ipv6.length > 0),
+    { since },
+  );
   assert.ok(up.link.ipv6.some((c: string) => c.startsWith("fe80:")));
+  assert.equal(up.link.index, ta.links[0].index, "the same interface, not a new one");
+  assert.equal(up.previous.index, 0);
+  const kinds = ta.child.filter((m) => /^link-/.test(m.event), start).map((m) => m.event);
+  assert.ok(kinds.every((k) => k === "link-changed"), `only link-changed: ${kinds}`);
   await exchange(ta, "eth0", tb, "post");
   await Promise.all([ta.close(), tb.close()]);
 });
@@ -69,16 +81,21 @@ netnsTest("transport: recovers when its interface is deleted and re-created", as
   const oldIndex = ta.links[0].index;
   let since = ta.child.mark();
   await lab.unplug(a, "eth0");
-  await ta.waitEvent(linkEvent("link-down", "eth0"), { since });
+  await ta.waitEvent(linkEvent("link-removed", "eth0"), { since });
   const { links } = await ta.stats();
   assert.deepEqual(links, []);
   // A send to a vanished link fails cleanly (false + send-error), never throws.
   assert.equal(await ta.send(new Uint8Array(12), { interfaceName: "eth0", family: "IPv4" }), false);
   since = ta.child.mark();
   await lab.replug(a, "eth0");
-  const up = await ta.waitEvent(linkEvent("link-up", "eth0", (m) => m.link.ipv6.length > 0), {
-    since,
-  });
+  // Added as soon as its IPv4 address is there, changed when fe80 follows.
+  await ta.waitEvent(linkEvent("link-added", "eth0"), { since });
+  const up = await ta.waitEvent(
+    (m) =>
+      /^link-(added|changed)$/.test(m.event) && m.link.name === "eth0" &&
+      m.link.ipv6.length > 0,
+    { since },
+  );
   assert.notEqual(up.link.index, oldIndex, "a re-created veth gets a new ifindex");
   // rx4 must have re-joined and the IPv6 socket been recreated on the new index.
   await exchange(ta, "eth0", tb, "re");
@@ -89,9 +106,14 @@ netnsTest("transport: recovers when its interface is deleted and re-created", as
   since = ta.child.mark();
   await lab.unplug(a, "eth0");
   await lab.replug(a, "eth0");
-  const again = await ta.waitEvent(linkEvent("link-up", "eth0", (m) => m.link.ipv6.length > 0), {
-    since,
-  });
+  // The MAC changed: removed then added, even when no poll saw it gone.
+  await ta.waitEvent(linkEvent("link-removed", "eth0"), { since });
+  const again = await ta.waitEvent(
+    (m) =>
+      /^link-(added|changed)$/.test(m.event) && m.link.name === "eth0" &&
+      m.link.ipv6.length > 0,
+    { since },
+  );
   assert.notEqual(again.link.index, up.link.index);
   await exchange(ta, "eth0", tb, "fast");
   await Promise.all([ta.close(), tb.close()]);
@@ -107,7 +129,13 @@ netnsTest("transport: picks up an interface that appears after start", async () 
   assert.deepEqual(ta.links.map((l) => l.name), ["eth0"]);
   const since = ta.child.mark();
   await lab.connect(a, br2, { ifname: "eth1" });
-  await ta.waitEvent(linkEvent("link-up", "eth1", (m) => m.link.ipv6.length > 0), { since });
+  await ta.waitEvent(linkEvent("link-added", "eth1"), { since });
+  await ta.waitEvent(
+    (m) =>
+      /^link-(added|changed)$/.test(m.event) && m.link.name === "eth1" &&
+      m.link.ipv6.length > 0,
+    { since },
+  );
   await exchange(ta, "eth1", tc, "late");
   await exchange(ta, "eth0", tb, "old");
   await Promise.all([ta.close(), tb.close(), tc.close()]);
@@ -123,7 +151,34 @@ netnsTest("transport: waitForInterfaces starts with no interface and picks one u
   assert.deepEqual(ta.links, []);
   const since = ta.child.mark();
   await lab.connect(a, br);
-  await ta.waitEvent(linkEvent("link-up", "eth0", (m) => m.link.ipv6.length > 0), { since });
+  await ta.waitEvent(linkEvent("link-added", "eth0"), { since });
+  await ta.waitEvent(
+    (m) =>
+      /^link-(added|changed)$/.test(m.event) && m.link.name === "eth0" &&
+      m.link.ipv6.length > 0,
+    { since },
+  );
   await exchange(ta, "eth0", tb, "wait");
   await Promise.all([ta.close(), tb.close()]);
 });
+
+netnsTest(
+  "transport: an address added and removed changes the link, with the previous view",
+  async () => {
+    await using lab = await Lab.create();
+    const [a] = await lab.hostsOnOneBridge("a");
+    const ta = await Agent.start(a);
+    const [before] = ta.links;
+    let since = ta.child.mark();
+    await a.ip("addr", "add", "198.18.77.1/24", "dev", "eth0");
+    const added = await ta.waitEvent(linkEvent("link-changed", "eth0"), { since });
+    assert.deepEqual(added.link.ipv4, [...before.ipv4, "198.18.77.1/24"]);
+    assert.deepEqual(added.previous, before);
+    since = ta.child.mark();
+    await a.ip("addr", "del", "198.18.77.1/24", "dev", "eth0");
+    const removed = await ta.waitEvent(linkEvent("link-changed", "eth0"), { since });
+    assert.deepEqual(removed.link, before);
+    assert.deepEqual(removed.previous.ipv4, added.link.ipv4);
+    await ta.close();
+  },
+);
