@@ -8,6 +8,7 @@
  */
 
 import { type Clock, systemClock, type Timer } from "../clock.ts";
+import { type HatchState, SockoptHatch } from "./_ffi_sockopt.ts";
 import { EchoFilter } from "./echo_filter.ts";
 import { type InterfaceSelection, selectInterfaces } from "./interface_selection.ts";
 import { Ipv4MulticastReceiver } from "./ipv4_multicast_receiver.ts";
@@ -82,6 +83,9 @@ export class UdpTransport implements Transport {
   #clock: Clock;
   #listInterfaces: () => Deno.NetworkInterfaceInfo[];
   #waitForInterfaces: boolean;
+  #ffi: "auto" | "off";
+  #hatch: SockoptHatch | undefined;
+  #hatchState: HatchState;
   #echo: EchoFilter;
   #handler: TransportHandler | undefined;
   #links = new Map<string, LinkSockets>();
@@ -92,12 +96,22 @@ export class UdpTransport implements Transport {
   #again = false;
   #lastErrorPoll = -Infinity;
   #state: "new" | "starting" | "running" | "closed" = "new";
-  #stats = { delivered: 0, echoes: 0, offLink: 0, oversized: 0, sent: 0, sendErrors: 0 };
+  #stats = {
+    delivered: 0,
+    echoes: 0,
+    offLink: 0,
+    oversized: 0,
+    sent: 0,
+    sendErrors: 0,
+    ffiMisses: 0,
+  };
 
   /** Creates a transport; nothing is opened until {@linkcode UdpTransport.start}. */
   constructor(options: UdpTransportOptions = {}) {
     const poll = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     if (!(poll > 0)) throw new TypeError(`Invalid poll interval: ${poll}`);
+    const ffi = options.ffi ?? "auto";
+    if (ffi !== "auto" && ffi !== "off") throw new TypeError(`Invalid ffi option: ${ffi}`);
     if (options.ipv4 === false && options.ipv6 === false) {
       throw new TypeError("Invalid options: IPv4 and IPv6 are both disabled");
     }
@@ -112,6 +126,8 @@ export class UdpTransport implements Transport {
     this.#clock = options.clock ?? systemClock;
     this.#listInterfaces = options.networkInterfaces ?? (() => Deno.networkInterfaces());
     this.#waitForInterfaces = options.waitForInterfaces ?? false;
+    this.#ffi = ffi;
+    this.#hatchState = ffi === "off" ? "off" : "unavailable";
     this.#echo = new EchoFilter({ clock: this.#clock });
   }
 
@@ -124,7 +140,7 @@ export class UdpTransport implements Transport {
   get stats(): UdpTransportStats {
     let oversized = this.#stats.oversized + (this.#rx4?.oversized ?? 0);
     for (const link of this.#links.values()) oversized += link.oversized;
-    return { ...this.#stats, oversized };
+    return { ...this.#stats, oversized, ffi: this.#hatchState };
   }
 
   /**
@@ -201,6 +217,8 @@ export class UdpTransport implements Transport {
     this.#published = [];
     this.#echo.clear();
     await Promise.all([rx4?.close(), ...links.map((l) => l.close())]);
+    this.#hatch?.close();
+    this.#hatch = undefined;
   }
 
   /** Same as {@linkcode UdpTransport.close}. */
@@ -210,7 +228,8 @@ export class UdpTransport implements Transport {
 
   async #startSockets(): Promise<void> {
     const infos = preflight(this.#listInterfaces, this.#selection, this.#waitForInterfaces);
-    if (this.#selection.ipv4) {
+    ({ hatch: this.#hatch, state: this.#hatchState } = SockoptHatch.open(this.#ffi));
+    if (this.#selection.ipv4 && this.#hatch === undefined) {
       this.#rx4 = new Ipv4MulticastReceiver({
         onPacket: (link, data, address, port) =>
           this.#deliver(link, "IPv4", false, data, address, port),
@@ -301,7 +320,8 @@ export class UdpTransport implements Transport {
             this.#deliver(l, family, unicast, data, address, port),
           onOffLink: () => this.#stats.offLink++,
           onSocketFailure: (l, where, error) => this.#emitError(l.name, withWhere(where, error)),
-        });
+          onHatchMiss: () => this.#stats.ffiMisses++,
+        }, this.#hatch);
         this.#links.set(spec.name, link);
       }
       const failures = await link.apply(spec);

@@ -61,6 +61,17 @@ export interface UdpTransportOptions {
    * they appear (for daemons started before the network). @default {false}
    */
   readonly waitForInterfaces?: boolean;
+  /**
+   * The FFI hatch (Linux): with `"auto"`, when the `ffi` permission is already
+   * granted (`--allow-ffi`; never prompted for), libc's `setsockopt` sets the
+   * IP TTL and IPv6 hop limits to 255 on every socket (RFC 6762 §11; Deno
+   * sends IPv6 multicast with hop limit 1 otherwise) and IPv4 multicast is
+   * received on one socket per interface, so two links on one prefix (two
+   * 169.254/16 links) are told apart. `"off"`, or no permission, or another
+   * system: Deno's sockets only. {@linkcode UdpTransportStats.ffi} says which.
+   * @default {"auto"}
+   */
+  readonly ffi?: "auto" | "off";
 }
 
 /**
@@ -86,4 +97,11 @@ export interface UdpTransportStats {
   readonly sent: number;
   /** Sends that failed. */
   readonly sendErrors: number;
+  /**
+   * The FFI hatch: `"active"`, `"off"` (option `ffi: "off"`) or
+   * `"unavailable"` (not Linux, no `ffi` permission, no glibc, or not started).
+   */
+  readonly ffi: "active" | "off" | "unavailable";
+  /** Sockets the hatch could not give TTL 255 (their descriptor was not found). */
+  readonly ffiMisses: number;
 }
