@@ -51,8 +51,9 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MDNS_TTL } from "./link_sockets.ts";
- * console.log(MDNS_TTL); // 255
+ * assert.equal(MDNS_TTL, 255);
  * ```
  */
 export const MDNS_TTL = 255;

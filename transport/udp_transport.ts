@@ -59,12 +59,8 @@ export {
  * the fe80 scope id) and `link-changed` back when it comes up; an IPv6-only
  * link gives `link-removed` and `link-added`.
  *
- * The FFI hatch (`ffi: "auto"`, Linux, with `--allow-ffi` already granted):
- * IP TTL and IPv6 hop limits 255 on every socket (RFC 6762 §11), and IPv4
- * multicast received on one socket per interface, so arrivals are attributed
- * to their interface exactly even when two links share a prefix. Without it,
- * IPv6 multicast leaves with hop limit 1, unicast with 64, and IPv4 multicast
- * is attributed by source subnet. {@linkcode UdpTransport.stats} says which.
+ * With the FFI hatch (option `ffi`, Linux, `--allow-ffi` granted): TTL 255 on
+ * everything sent and exact IPv4 attribution; `stats.ffi` says whether it is on.
  *
  * @example Printing what arrives on eth0
  * ```ts ignore
@@ -96,15 +92,8 @@ export class UdpTransport implements Transport {
   #again = false;
   #lastErrorPoll = -Infinity;
   #state: "new" | "starting" | "running" | "closed" = "new";
-  #stats = {
-    delivered: 0,
-    echoes: 0,
-    offLink: 0,
-    oversized: 0,
-    sent: 0,
-    sendErrors: 0,
-    ffiMisses: 0,
-  };
+  #stats = { delivered: 0, echoes: 0, offLink: 0, oversized: 0, sent: 0, sendErrors: 0 };
+  #ffiMisses = 0;
 
   /** Creates a transport; nothing is opened until {@linkcode UdpTransport.start}. */
   constructor(options: UdpTransportOptions = {}) {
@@ -140,7 +129,7 @@ export class UdpTransport implements Transport {
   get stats(): UdpTransportStats {
     let oversized = this.#stats.oversized + (this.#rx4?.oversized ?? 0);
     for (const link of this.#links.values()) oversized += link.oversized;
-    return { ...this.#stats, oversized, ffi: this.#hatchState };
+    return { ...this.#stats, oversized, ffi: this.#hatchState, ffiMisses: this.#ffiMisses };
   }
 
   /**
@@ -320,7 +309,7 @@ export class UdpTransport implements Transport {
             this.#deliver(l, family, unicast, data, address, port),
           onOffLink: () => this.#stats.offLink++,
           onSocketFailure: (l, where, error) => this.#emitError(l.name, withWhere(where, error)),
-          onHatchMiss: () => this.#stats.ffiMisses++,
+          onHatchMiss: () => this.#ffiMisses++,
         }, this.#hatch);
         this.#links.set(spec.name, link);
       }

@@ -12,8 +12,9 @@ import type { Clock } from "../clock.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_POLL_INTERVAL_MS } from "./udp_transport_options.ts";
- * console.log(DEFAULT_POLL_INTERVAL_MS); // 2000
+ * assert.equal(DEFAULT_POLL_INTERVAL_MS, 2000);
  * ```
  */
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
@@ -22,8 +23,9 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ERROR_POLL_MIN_GAP_MS } from "./udp_transport_options.ts";
- * console.log(ERROR_POLL_MIN_GAP_MS); // 1000
+ * assert.equal(ERROR_POLL_MIN_GAP_MS, 1000);
  * ```
  */
 export const ERROR_POLL_MIN_GAP_MS = 1000;
@@ -33,9 +35,10 @@ export const ERROR_POLL_MIN_GAP_MS = 1000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { UdpTransportOptions } from "./udp_transport_options.ts";
  * const options: UdpTransportOptions = { interfaces: { include: ["eth0"] }, ipv6: false };
- * console.log(options.interfaces?.include);
+ * assert.deepEqual(options.interfaces?.include, ["eth0"]);
  * ```
  */
 export interface UdpTransportOptions {
@@ -78,10 +81,12 @@ export interface UdpTransportOptions {
  * Counters for what the transport dropped or moved.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { UdpTransport } from "./udp_transport.ts";
- * declare const transport: UdpTransport;
- * console.log(transport.stats.echoes);
+ * const { stats } = new UdpTransport({ ffi: "off" });
+ * assert.equal(stats.delivered, 0);
+ * assert.equal(stats.ffi, "off");
  * ```
  */
 export interface UdpTransportStats {
