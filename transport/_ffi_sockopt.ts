@@ -33,6 +33,11 @@ const IPPROTO_IPV6 = 41;
 const IPV6_UNICAST_HOPS = 16;
 const IPV6_MULTICAST_HOPS = 18;
 const F_GETFD = 1;
+const SIOCGIFFLAGS = 0x8913;
+const IFF_UP = 0x1;
+const IFF_RUNNING = 0x40;
+const IFNAMSIZ = 16;
+const IFREQ_BYTES = 40;
 const EADDRINUSE = 98;
 
 /**
@@ -59,6 +64,9 @@ const SYMBOLS = {
   getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   fcntl: { parameters: ["i32", "i32"], result: "i32" },
   if_nametoindex: { parameters: ["buffer"], result: "u32" },
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
+  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const;
 
@@ -98,6 +106,7 @@ export class SockoptHatch {
   #len = new Uint32Array(1);
   #addr = new Uint8Array(128);
   #closed = false;
+  #control = -1;
 
   private constructor(lib: Deno.DynamicLibrary<typeof SYMBOLS>) {
     this.#lib = lib;
@@ -184,10 +193,25 @@ export class SockoptHatch {
     return this.#libc.if_nametoindex(new TextEncoder().encode(`${name}\0`));
   }
 
+  /**
+   * Whether interface `name` is up and has carrier (IFF_UP and IFF_RUNNING),
+   * which `Deno.networkInterfaces()` does not say; undefined when unknown.
+   */
+  linkUp(name: string): boolean | undefined {
+    if (this.#closed || name.length >= IFNAMSIZ) return undefined;
+    if (this.#control < 0) this.#control = this.#libc.socket(AF_INET, SOCK_DGRAM, 0);
+    const ifreq = new Uint8Array(IFREQ_BYTES);
+    ifreq.set(new TextEncoder().encode(name));
+    if (this.#libc.ioctl(this.#control, BigInt(SIOCGIFFLAGS), ifreq) !== 0) return undefined;
+    const flags = new DataView(ifreq.buffer).getUint16(IFNAMSIZ, true);
+    return (flags & IFF_UP) !== 0 && (flags & IFF_RUNNING) !== 0;
+  }
+
   /** Unloads libc; later calls do nothing (a call into an unloaded library would crash). Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#control >= 0) this.#libc.close(this.#control);
     try {
       this.#lib.close();
     } catch {

@@ -23,6 +23,8 @@ export interface PublishedLink {
   readonly link: NetworkLink;
   /** Hardware address. */
   readonly mac: string;
+  /** False when known to be down (the FFI hatch reads the flags); absent when unknown. */
+  readonly up?: boolean;
 }
 
 /**
@@ -36,10 +38,13 @@ export interface PublishedLink {
  * - same identity, different addresses (or an index that became known or
  *   unknown with its fe80 address): `link-changed` with the `previous` view
  *   (RFC 6762 §8: re-probe and announce);
+ * - went down (`up` became false): `link-down`; came back up: `link-up`, with
+ *   the addresses it has now (those of a down link change silently);
+ *   appeared down: `link-added` then `link-down`;
  * - unchanged: nothing.
  *
- * `link-up` and `link-down` never come from here: `Deno.networkInterfaces()`
- * does not say whether an interface is up (see `UdpTransport`).
+ * `up` is known only with the FFI hatch: `Deno.networkInterfaces()` does not
+ * say whether an interface is up (see `UdpTransport`). Unknown counts as up.
  *
  * @example An interface re-created with a new index
  * ```ts
@@ -54,20 +59,28 @@ export function linkEvents(
   before: PublishedLink | undefined,
   after: PublishedLink | undefined,
 ): TransportEvent[] {
-  if (before === undefined) {
-    return after === undefined ? [] : [{ type: "link-added", link: after.link }];
-  }
+  if (before === undefined) return after === undefined ? [] : added(after);
   if (after === undefined) return [{ type: "link-removed", link: before.link }];
   if (!sameIdentity(before, after)) {
-    return [{ type: "link-removed", link: before.link }, { type: "link-added", link: after.link }];
+    return [{ type: "link-removed", link: before.link }, ...added(after)];
   }
+  const wasUp = before.up !== false;
+  const isUp = after.up !== false;
+  if (wasUp !== isUp) return [{ type: isUp ? "link-up" : "link-down", link: after.link }];
   if (
+    !isUp ||
     before.link.index === after.link.index && sameList(before.link.ipv4, after.link.ipv4) &&
-    sameList(before.link.ipv6, after.link.ipv6)
+      sameList(before.link.ipv6, after.link.ipv6)
   ) {
     return [];
   }
   return [{ type: "link-changed", link: after.link, previous: before.link }];
+}
+
+function added(link: PublishedLink): TransportEvent[] {
+  const events: TransportEvent[] = [{ type: "link-added", link: link.link }];
+  if (link.up === false) events.push({ type: "link-down", link: link.link });
+  return events;
 }
 
 /**

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Clock } from "../clock.ts";
+import { type Clock, systemClock } from "../clock.ts";
+import type { InterfaceSelection } from "./interface_selection.ts";
 
 /**
  * Default interval between interface polls (Deno has no change notification).
@@ -109,4 +110,69 @@ export interface UdpTransportStats {
   readonly ffi: "active" | "off" | "unavailable";
   /** Sockets the hatch could not give TTL 255 (their descriptor was not found). */
   readonly ffiMisses: number;
+}
+
+/**
+ * {@linkcode UdpTransportOptions} checked and with their defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveOptions } from "./udp_transport_options.ts";
+ * const resolved = resolveOptions({ ipv6: false });
+ * assert.equal(resolved.selection.ipv6, false);
+ * assert.equal(resolved.ffi, "auto");
+ * ```
+ */
+export interface ResolvedOptions {
+  /** Which interfaces and families. */
+  readonly selection: InterfaceSelection;
+  /** Poll interval, ms. */
+  readonly pollIntervalMs: number;
+  /** Time source. */
+  readonly clock: Clock;
+  /** Interface lister. */
+  readonly networkInterfaces: () => Deno.NetworkInterfaceInfo[];
+  /** Start without an interface. */
+  readonly waitForInterfaces: boolean;
+  /** The FFI hatch mode. */
+  readonly ffi: "auto" | "off";
+}
+
+/**
+ * Checks `options` and fills in the defaults.
+ *
+ * @throws {TypeError} A poll interval that is not positive, an unknown `ffi`
+ * mode, or IPv4 and IPv6 both disabled.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveOptions } from "./udp_transport_options.ts";
+ * assert.throws(() => resolveOptions({ pollIntervalMs: 0 }), TypeError);
+ * assert.equal(resolveOptions({}).pollIntervalMs, 2000);
+ * ```
+ */
+export function resolveOptions(options: UdpTransportOptions): ResolvedOptions {
+  const poll = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  if (!(poll > 0)) throw new TypeError(`Invalid poll interval: ${poll}`);
+  const ffi = options.ffi ?? "auto";
+  if (ffi !== "auto" && ffi !== "off") throw new TypeError(`Invalid ffi option: ${ffi}`);
+  if (options.ipv4 === false && options.ipv6 === false) {
+    throw new TypeError("Invalid options: IPv4 and IPv6 are both disabled");
+  }
+  return {
+    selection: {
+      include: options.interfaces?.include,
+      exclude: options.interfaces?.exclude,
+      ipv4: options.ipv4 ?? true,
+      ipv6: options.ipv6 ?? true,
+      loopback: options.loopback ?? false,
+    },
+    pollIntervalMs: poll,
+    clock: options.clock ?? systemClock,
+    networkInterfaces: options.networkInterfaces ?? (() => Deno.networkInterfaces()),
+    waitForInterfaces: options.waitForInterfaces ?? false,
+    ffi,
+  };
 }

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { SockoptHatch } from "../../transport/_ffi_sockopt.ts";
 import { UdpTransport } from "../../transport/udp_transport.ts";
 
-// No sockets here (those run in namespaces: tests/netns/transport_ffi_test.ts).
+// No sockets here, not even the hatch's ioctl socket (linkUp): those run in
+// namespaces (tests/netns/transport_ffi_test.ts, transport_faults_test.ts).
 
 Deno.test("FFI hatch: off means no library, whatever the permissions", () => {
   const { hatch, state } = SockoptHatch.open("off");
@@ -25,6 +26,7 @@ Deno.test({
     hatch.close(); // idempotent
     assert.equal(hatch.ifIndex("lo"), 0, "no call reaches an unloaded library");
     assert.equal(hatch.setIPv4Ttl(0), false);
+    assert.equal(hatch.linkUp("lo"), undefined, "flags unknown once closed");
     assert.throws(() => hatch.joinIPv4(0, "224.0.0.251", 1), /hatch is closed/);
   },
 });

@@ -49,3 +49,28 @@ Deno.test("link events: losing fe80 (and so the index) on link down is a change,
   const recreated = { ...down, mac: "02:00:00:00:00:99" };
   assert.deepEqual(types(down, recreated), ["link-removed", "link-added"], "the MAC still tells");
 });
+
+Deno.test("link events: with known flags, down and up; a down link's addresses change silently", () => {
+  const down = { ...eth0, link: { ...eth0.link, index: 0, ipv6: [] }, up: false };
+  assert.deepEqual(linkEvents(eth0, down), [{ type: "link-down", link: down.link }]);
+  const downMore = { ...down, link: { ...down.link, ipv4: ["198.18.1.1/24", "198.18.1.9/24"] } };
+  assert.deepEqual(linkEvents(down, downMore), []);
+  const back = { ...downMore, up: true };
+  assert.deepEqual(linkEvents(downMore, back), [{ type: "link-up", link: back.link }]);
+  assert.deepEqual(types(back, eth0), ["link-changed"], "then fe80 returns");
+  assert.deepEqual(types({ ...eth0, up: true }, eth0), [], "unknown counts as up");
+});
+
+Deno.test("link events: an interface that appears down is added, then down", () => {
+  const down = { ...eth0, up: false };
+  assert.deepEqual(linkEvents(undefined, down), [
+    { type: "link-added", link: eth0.link },
+    { type: "link-down", link: eth0.link },
+  ]);
+  assert.deepEqual(types(down, undefined), ["link-removed"]);
+  assert.deepEqual(types(eth0, { ...down, mac: "02:00:00:00:00:99" }), [
+    "link-removed",
+    "link-added",
+    "link-down",
+  ]);
+});
