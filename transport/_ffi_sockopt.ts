@@ -173,7 +173,7 @@ export class SockoptHatch {
 
   /**
    * Joins IPv4 `group` on the interface with index `ifindex` (`ip_mreqn`, so
-   * two interfaces with one address are still two). Resolves true when joined
+   * two interfaces with one address are still two). Returns true when joined
    * now or already; throws an `Error` naming the errno otherwise.
    */
   joinIPv4(fd: number, group: string, ifindex: number): boolean {
