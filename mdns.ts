@@ -251,7 +251,7 @@ export class Mdns implements AsyncDisposable {
 
   #linkEvent(event: LinkEvent): void {
     const name = event.link.name;
-    if (event.type !== "link-up") this.#ingress.forget(name);
+    this.#ingress.forget(name); // a link that comes back up may carry new addresses
     // What we heard on a link that is gone (or down) tells nothing about it
     // any more (RFC 6762 §10.3: records are only valid on their link).
     if (event.type === "link-removed" || event.type === "link-down") {

@@ -69,3 +69,7 @@ Deno.test("layers: only transport/ opens sockets", () => {
 Deno.test("layers: the library never prints", () => {
   assert.deepEqual(offenders(files, /\bconsole\./), []);
 });
+
+Deno.test("layers: only the FFI hatch loads native code", () => {
+  assert.deepEqual(offenders(files, /\bDeno\.dlopen\b/), ["transport/_ffi_sockopt.ts"]);
+});

@@ -17,8 +17,9 @@ import { type Clock, systemClock } from "../clock.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ECHO_TTL_MS } from "./echo_filter.ts";
- * console.log(ECHO_TTL_MS); // 2000
+ * assert.equal(ECHO_TTL_MS, 2000);
  * ```
  */
 export const ECHO_TTL_MS = 2000;
@@ -27,8 +28,9 @@ export const ECHO_TTL_MS = 2000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ECHO_MAX_ENTRIES } from "./echo_filter.ts";
- * console.log(ECHO_MAX_ENTRIES); // 1024
+ * assert.equal(ECHO_MAX_ENTRIES, 1024);
  * ```
  */
 export const ECHO_MAX_ENTRIES = 1024;
@@ -38,9 +40,10 @@ export const ECHO_MAX_ENTRIES = 1024;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { EchoFilterOptions } from "./echo_filter.ts";
  * const options: EchoFilterOptions = { ttlMs: 500, maxEntries: 64 };
- * console.log(options.ttlMs);
+ * assert.equal(options.ttlMs, 500);
  * ```
  */
 export interface EchoFilterOptions {
@@ -63,8 +66,9 @@ interface Entry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fnv1a } from "./echo_filter.ts";
- * console.log(fnv1a("eth0/IPv4", new Uint8Array([1, 2])) === fnv1a("eth0/IPv4", new Uint8Array([1, 2]))); // true
+ * assert.equal(fnv1a("eth0/IPv4", new Uint8Array([1, 2])), fnv1a("eth0/IPv4", new Uint8Array([1, 2])));
  * ```
  */
 export function fnv1a(scope: string, data: Uint8Array): number {
@@ -88,13 +92,14 @@ export function fnv1a(scope: string, data: Uint8Array): number {
  *
  * @example Our echo is dropped once; a second identical arrival is not
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EchoFilter } from "./echo_filter.ts";
  * import { VirtualClock } from "../testing/virtual_clock.ts";
  * const filter = new EchoFilter({ clock: new VirtualClock() });
  * const packet = new Uint8Array([0, 0, 0, 0]);
  * filter.remember("eth0/IPv4", packet);
- * console.log(filter.consume("eth0/IPv4", packet)); // true
- * console.log(filter.consume("eth0/IPv4", packet)); // false
+ * assert.equal(filter.consume("eth0/IPv4", packet), true);
+ * assert.equal(filter.consume("eth0/IPv4", packet), false);
  * ```
  */
 export class EchoFilter {

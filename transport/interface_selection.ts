@@ -14,9 +14,10 @@ import type { NetworkLink } from "./transport.ts";
  *
  * @example Only eth0, IPv4 only
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { InterfaceSelection } from "./interface_selection.ts";
  * const selection: InterfaceSelection = { include: ["eth0"], ipv6: false };
- * console.log(selection.include);
+ * assert.deepEqual(selection.include, ["eth0"]);
  * ```
  */
 export interface InterfaceSelection {
@@ -40,12 +41,14 @@ export interface InterfaceSelection {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { selectInterfaces } from "./interface_selection.ts";
  * const [spec] = selectInterfaces([{
  *   family: "IPv4", name: "eth0", address: "198.18.1.2", netmask: "255.255.255.0",
  *   scopeid: null, cidr: "198.18.1.2/24", mac: "02:00:00:00:00:01",
  * }]);
- * console.log(spec.name, spec.ipv4[0].address); // eth0 198.18.1.2
+ * assert.equal(spec.name, "eth0");
+ * assert.equal(spec.ipv4[0].address, "198.18.1.2");
  * ```
  */
 export interface InterfaceSpec {
@@ -76,13 +79,14 @@ const LINUX_LOOPBACK_INDEX = 1;
  *
  * @example Excluding loopback by default
  * ```ts
+ * import assert from "node:assert/strict";
  * import { selectInterfaces } from "./interface_selection.ts";
  * const lo = {
  *   family: "IPv4" as const, name: "lo", address: "127.0.0.1", netmask: "255.0.0.0",
  *   scopeid: null, cidr: "127.0.0.1/8", mac: "00:00:00:00:00:00",
  * };
- * console.log(selectInterfaces([lo]).length); // 0
- * console.log(selectInterfaces([lo], { loopback: true }).length); // 1
+ * assert.equal(selectInterfaces([lo]).length, 0);
+ * assert.equal(selectInterfaces([lo], { loopback: true }).length, 1);
  * ```
  */
 export function selectInterfaces(
@@ -134,9 +138,10 @@ export function selectInterfaces(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sameIdentity } from "./interface_selection.ts";
  * const a = { name: "eth0", mac: "02:00:00:00:00:01", index: 2, loopback: false, ipv4: [], ipv6: [] };
- * console.log(sameIdentity(a, { ...a, index: 7 })); // false
+ * assert.equal(sameIdentity(a, { ...a, index: 7 }), false);
  * ```
  */
 export function sameIdentity(a: InterfaceSpec, b: InterfaceSpec): boolean {
@@ -148,9 +153,10 @@ export function sameIdentity(a: InterfaceSpec, b: InterfaceSpec): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sameAddresses } from "./interface_selection.ts";
  * const a = { name: "eth0", mac: "m", index: 2, loopback: false, ipv4: [], ipv6: [] };
- * console.log(sameAddresses(a, a)); // true
+ * assert.equal(sameAddresses(a, a), true);
  * ```
  */
 export function sameAddresses(a: InterfaceSpec, b: InterfaceSpec): boolean {
@@ -165,9 +171,10 @@ export function sameAddresses(a: InterfaceSpec, b: InterfaceSpec): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { InterfaceDiff } from "./interface_selection.ts";
  * const none: InterfaceDiff = { added: [], removed: [], replaced: [], readdressed: [] };
- * console.log(none.added.length);
+ * assert.equal(none.added.length, 0);
  * ```
  */
 export interface InterfaceDiff {
@@ -189,9 +196,10 @@ export interface InterfaceDiff {
  *
  * @example An interface that appeared
  * ```ts
+ * import assert from "node:assert/strict";
  * import { diffInterfaces } from "./interface_selection.ts";
  * const eth1 = { name: "eth1", mac: "m", index: 3, loopback: false, ipv4: [], ipv6: [] };
- * console.log(diffInterfaces([], [eth1]).added[0].name); // eth1
+ * assert.equal(diffInterfaces([], [eth1]).added[0].name, "eth1");
  * ```
  */
 export function diffInterfaces(
@@ -219,12 +227,13 @@ export function diffInterfaces(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { selectInterfaces, toNetworkLink } from "./interface_selection.ts";
  * const [spec] = selectInterfaces([{
  *   family: "IPv4", name: "eth0", address: "198.18.1.2", netmask: "255.255.255.0",
  *   scopeid: null, cidr: "198.18.1.2/24", mac: "02:00:00:00:00:01",
  * }]);
- * console.log(toNetworkLink(spec).ipv4); // ["198.18.1.2/24"]
+ * assert.deepEqual(toNetworkLink(spec).ipv4, ["198.18.1.2/24"]);
  * ```
  */
 export function toNetworkLink(spec: InterfaceSpec): NetworkLink {

@@ -20,8 +20,9 @@ import { MDNS_IPV4_GROUP, MDNS_PORT } from "./transport.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MAX_IPV4_JOINS } from "./ipv4_multicast_receiver.ts";
- * console.log(MAX_IPV4_JOINS); // 20
+ * assert.equal(MAX_IPV4_JOINS, 20);
  * ```
  */
 export const MAX_IPV4_JOINS = 20;

@@ -12,11 +12,22 @@
  *   out of that link only, and reaches bare fe80 peers on that link.
  * - `uc6[addr]`: bound to each IPv6 address, to receive unicast sent to it.
  *
- * IPv4 multicast is received by the transport's shared `rx4` socket, not here.
+ * IPv4 multicast is received by the transport's shared `rx4` socket, or, with
+ * the FFI hatch (`_ffi_sockopt.ts`), here:
+ *
+ * - `mc4`: bound to 224.0.0.251:5353 with IP_MULTICAST_ALL off and joined on
+ *   this interface's index only, so it receives exactly this link's IPv4
+ *   multicast, whatever prefix other links share with it. Sources outside the
+ *   link's subnets are dropped as off-link, as `rx4` drops them.
+ *
+ * With the hatch, every sending socket also gets IP_TTL or the IPv6 hop
+ * limits 255 (RFC 6762 §11).
  *
  * @module
  */
 
+import type { SockoptHatch } from "./_ffi_sockopt.ts";
+import { LinkIpv4Receiver } from "./_link_ipv4_receiver.ts";
 import type { InterfaceSpec } from "./interface_selection.ts";
 import type { PublishedLink } from "./link_events.ts";
 import { ManagedSocket, openMdnsSocket } from "./managed_socket.ts";
@@ -40,8 +51,9 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MDNS_TTL } from "./link_sockets.ts";
- * console.log(MDNS_TTL); // 255
+ * assert.equal(MDNS_TTL, 255);
  * ```
  */
 export const MDNS_TTL = 255;
@@ -52,11 +64,12 @@ export const MDNS_TTL = 255;
  * @example
  * ```ts
  * import type { LinkSocketRole } from "./link_sockets.ts";
+ * import assert from "node:assert/strict";
  * const role: LinkSocketRole = "mc6";
- * console.log(role);
+ * assert.equal(role, "mc6");
  * ```
  */
-export type LinkSocketRole = "v4" | "mc6" | "uc6";
+export type LinkSocketRole = "v4" | "mc4" | "mc6" | "uc6";
 
 /**
  * What a link reports to its transport.
@@ -88,6 +101,8 @@ export interface LinkSocketsHooks {
   onOffLink(): void;
   /** A socket's receive loop failed; the socket is closed and reopened at the next poll. */
   onSocketFailure(link: LinkSockets, where: string, error: Error): void;
+  /** The FFI hatch could not set a socket's TTL or hop limit (the socket works without). */
+  onHatchMiss?(link: LinkSockets, where: string): void;
 }
 
 /**
@@ -96,8 +111,9 @@ export interface LinkSocketsHooks {
  * @example
  * ```ts
  * import type { SocketFailure } from "./link_sockets.ts";
+ * import assert from "node:assert/strict";
  * const f: SocketFailure = { where: "eth0 198.18.1.2:5353", error: new Error("No such device") };
- * console.log(f.where);
+ * assert.equal(f.where, "eth0 198.18.1.2:5353");
  * ```
  */
 export interface SocketFailure {
@@ -112,6 +128,7 @@ export interface SocketFailure {
  *
  * @example
  * ```ts ignore
+ * import assert from "node:assert/strict";
  * import { LinkSockets } from "./link_sockets.ts";
  * import { selectInterfaces } from "./interface_selection.ts";
  * const [spec] = selectInterfaces(Deno.networkInterfaces());
@@ -120,7 +137,7 @@ export interface SocketFailure {
  *   onOffLink: () => {},
  *   onSocketFailure: () => {},
  * });
- * console.log(await link.apply(spec));
+ * assert.deepEqual(await link.apply(spec), []);
  * await link.close();
  * ```
  */
@@ -129,23 +146,33 @@ export class LinkSockets {
   readonly name: string;
   /** The spec last applied. */
   spec: InterfaceSpec | undefined;
-  /** What was last reported to the stack with `link-up`, if anything. */
+  /** What was last published to the stack (by a link event), if anything. */
   published: PublishedLink | undefined;
   /** Our own addresses on this link, to recognise our looped-back multicast. */
   ownAddresses: ReadonlySet<string> = new Set();
   /** Failures reported for this link and not yet healed (`where|message`). */
   reported: Set<string> = new Set();
   #hooks: LinkSocketsHooks;
+  #hatch: SockoptHatch | undefined;
   #v4 = new Map<string, ManagedSocket>();
+  #mc4: LinkIpv4Receiver | undefined;
   #mc6: ManagedSocket | undefined;
   #mc6Index = 0;
   #uc6 = new Map<string, ManagedSocket>();
   #closed = false;
 
-  /** Creates an empty socket set for interface `name`. */
-  constructor(name: string, hooks: LinkSocketsHooks) {
+  /** Creates an empty socket set for interface `name`; `hatch` enables `mc4` and TTL 255. */
+  constructor(name: string, hooks: LinkSocketsHooks, hatch?: SockoptHatch) {
     this.name = name;
     this.#hooks = hooks;
+    this.#hatch = hatch;
+    if (hatch !== undefined) {
+      this.#mc4 = new LinkIpv4Receiver(
+        name,
+        hatch,
+        (where, host) => this.#open(where, host, "mc4"),
+      );
+    }
   }
 
   /** The socket that sends for `family` on this link, if one is open. */
@@ -201,6 +228,8 @@ export class LinkSockets {
       const failure = await this.#ensureV4(cidr.address);
       if (failure !== undefined) failures.push(failure);
     }
+    const failure = this.#closed ? undefined : this.#mc4?.ensure(spec);
+    if (failure !== undefined) failures.push(failure);
     if (this.#mc6 !== undefined && (this.#mc6.closed || this.#mc6Index !== spec.index)) {
       this.#closeIPv6();
     }
@@ -220,6 +249,7 @@ export class LinkSockets {
   async close(): Promise<void> {
     this.#closed = true;
     const loops = [...this.#v4.values()].map((v) => v.done);
+    if (this.#mc4 !== undefined) loops.push(this.#mc4.close());
     if (this.#mc6 !== undefined) loops.push(this.#mc6.done);
     for (const s of this.#uc6.values()) loops.push(s.done);
     this.#closeAll();
@@ -228,7 +258,7 @@ export class LinkSockets {
 
   /** Datagrams dropped across this link's sockets for exceeding 9000 bytes. */
   get oversized(): number {
-    let n = this.#mc6?.oversized ?? 0;
+    let n = (this.#mc6?.oversized ?? 0) + (this.#mc4?.oversized ?? 0);
     for (const v of this.#v4.values()) n += v.oversized;
     for (const s of this.#uc6.values()) n += s.oversized;
     return n;
@@ -237,6 +267,7 @@ export class LinkSockets {
   #closeAll(): void {
     for (const v of this.#v4.values()) v.close();
     this.#v4.clear();
+    void this.#mc4?.close();
     this.#closeIPv6();
   }
 
@@ -248,13 +279,23 @@ export class LinkSockets {
     this.#uc6.clear();
   }
 
-  #open(where: string, hostname: string, role: LinkSocketRole): ManagedSocket {
-    const conn = openMdnsSocket({ hostname, port: MDNS_PORT });
-    return new ManagedSocket(
+  /** Opens a socket; with the hatch, also returns its descriptor (-1 if not found). */
+  #open(where: string, hostname: string, role: LinkSocketRole): [ManagedSocket, number] {
+    const options = { hostname, port: MDNS_PORT };
+    const hatch = this.#hatch;
+    const { value: conn, fd } = hatch === undefined
+      ? { value: openMdnsSocket(options), fd: -1 }
+      : hatch.adopt(() => openMdnsSocket(options), hostname, MDNS_PORT);
+    const socket = new ManagedSocket(
       conn,
       (data, address, port) => this.#arrived(role, data, address, port),
       (error) => this.#hooks.onSocketFailure(this, where, error),
     );
+    if (hatch !== undefined && role !== "mc4") {
+      const set = role === "v4" ? hatch.setIPv4Ttl(fd) : hatch.setIPv6Hops(fd);
+      if (!set) this.#hooks.onHatchMiss?.(this, where);
+    }
+    return [socket, fd];
   }
 
   #arrived(role: LinkSocketRole, data: Uint8Array, address: string, port: number): void {
@@ -265,9 +306,11 @@ export class LinkSockets {
       this.#hooks.onPacket(this, "IPv6", false, data, address, port);
       return;
     }
-    // Unicast: RFC 6762 §11 (and §5.5) - accept only on-link sources.
+    // Unicast: RFC 6762 §11 (and §5.5) - accept only on-link sources. IPv4
+    // multicast on `mc4` too, as `rx4` does without the hatch: a source in
+    // none of this link's subnets is not known to be on it.
     let onLink: boolean;
-    if (role === "v4") {
+    if (role === "v4" || role === "mc4") {
       const n = ipv4ToNumber(address);
       onLink = spec.ipv4.some((c) => cidrContainsIPv4(c, n));
     } else {
@@ -280,7 +323,8 @@ export class LinkSockets {
       this.#hooks.onOffLink();
       return;
     }
-    this.#hooks.onPacket(this, role === "v4" ? "IPv4" : "IPv6", true, data, address, port);
+    const family = role === "uc6" ? "IPv6" : "IPv4";
+    this.#hooks.onPacket(this, family, role !== "mc4", data, address, port);
   }
 
   async #ensureV4(address: string): Promise<SocketFailure | undefined> {
@@ -298,7 +342,7 @@ export class LinkSockets {
     }
     let socket: ManagedSocket | undefined;
     try {
-      socket = this.#open(where, address, "v4");
+      [socket] = this.#open(where, address, "v4");
       const membership = await socket.conn.joinMulticastV4(MDNS_IPV4_GROUP, address);
       // IP_MULTICAST_TTL is per socket; the membership is only the handle to set it.
       await membership.setTTL(MDNS_TTL); // RFC 6762 §11
@@ -314,7 +358,7 @@ export class LinkSockets {
     if (this.#mc6 !== undefined) return undefined;
     const where = `${this.name} [${MDNS_IPV6_GROUP}%${index}]:${MDNS_PORT}`;
     try {
-      const socket = this.#open(where, `${MDNS_IPV6_GROUP}%${index}`, "mc6");
+      const [socket] = this.#open(where, `${MDNS_IPV6_GROUP}%${index}`, "mc6");
       try {
         await socket.conn.joinMulticastV6(MDNS_IPV6_GROUP, index);
       } catch (error) {
@@ -346,7 +390,7 @@ export class LinkSockets {
         : cidr.address;
       const where = `${this.name} [${hostname}]:${MDNS_PORT}`;
       try {
-        this.#uc6.set(cidr.address, this.#open(where, hostname, "uc6"));
+        this.#uc6.set(cidr.address, this.#open(where, hostname, "uc6")[0]);
       } catch (error) {
         // A tentative address (duplicate address detection running) cannot be
         // bound yet; the next poll retries.

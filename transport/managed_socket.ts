@@ -14,8 +14,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RECEIVE_BUFFER_BYTES } from "./managed_socket.ts";
- * console.log(RECEIVE_BUFFER_BYTES); // 9000
+ * assert.equal(RECEIVE_BUFFER_BYTES, 9000);
  * ```
  */
 export const RECEIVE_BUFFER_BYTES = 9000;
@@ -25,9 +26,10 @@ export const RECEIVE_BUFFER_BYTES = 9000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { OpenSocketOptions } from "./managed_socket.ts";
  * const o: OpenSocketOptions = { hostname: "ff02::fb%2", port: 5353 };
- * console.log(o.hostname);
+ * assert.equal(o.hostname, "ff02::fb%2");
  * ```
  */
 export interface OpenSocketOptions {
@@ -64,9 +66,12 @@ export function openMdnsSocket(options: OpenSocketOptions): Deno.DatagramConn {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PacketCallback } from "./managed_socket.ts";
- * const onPacket: PacketCallback = (data, address) => console.log(address, data.length);
+ * const seen: string[] = [];
+ * const onPacket: PacketCallback = (data, address) => seen.push(`${address} ${data.length}`);
  * onPacket(new Uint8Array(12), "198.18.1.2", 5353);
+ * assert.deepEqual(seen, ["198.18.1.2 12"]);
  * ```
  */
 export type PacketCallback = (data: Uint8Array, address: string, port: number) => void;

@@ -13,9 +13,11 @@ import type { AddressFamily } from "./transport.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseAddress } from "./memory_address.ts";
  * const info = parseAddress("fe80::2", "IPv6");
- * console.log(info.address, info.cidr); // fe80::2 fe80::2/64
+ * assert.equal(info.address, "fe80::2");
+ * assert.equal(info.cidr, "fe80::2/64");
  * ```
  */
 export interface AddressInfo {
@@ -35,9 +37,10 @@ const DEFAULT_PREFIX: Record<AddressFamily, number> = { IPv4: 24, IPv6: 64 };
  *
  * @example Two spellings, one key
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseAddress } from "./memory_address.ts";
  * const a = parseAddress("fd00::2/64", "IPv6"), b = parseAddress("FD00:0:0::2", "IPv6");
- * console.log(a.key === b.key); // true
+ * assert.equal(a.key, b.key);
  * ```
  */
 export function parseAddress(text: string, family: AddressFamily): AddressInfo {
@@ -64,8 +67,10 @@ export function parseAddress(text: string, family: AddressFamily): AddressInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isLinkLocal } from "./memory_address.ts";
- * console.log(isLinkLocal("fe80::1"), isLinkLocal("fd00::1")); // true false
+ * assert.equal(isLinkLocal("fe80::1"), true);
+ * assert.equal(isLinkLocal("fd00::1"), false);
  * ```
  */
 export function isLinkLocal(address: string): boolean {

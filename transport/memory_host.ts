@@ -42,12 +42,21 @@ interface InterfaceState {
  * a host never receives its own multicast. `send()` never rejects: on an
  * unknown or down interface, an interface without an address of the family,
  * before `start()` or after `close()`, it resolves false and (while started)
- * reports a `send-error` event. As with `UdpTransport`, `start()` emits
- * `link-up` for every interface already up, and `link-up` comes again when an
- * interface's addresses change. Events are delivered synchronously.
+ * reports a `send-error` event. Events are delivered synchronously.
+ *
+ * Link events, while started: every interface is announced with `link-added`
+ * (at `start()` for those it already has, then by `addInterface`) and retired
+ * with `link-removed` (`removeInterface`, whatever its state). An interface
+ * is added up; one that is down when added is reported `link-down` right
+ * after its `link-added`. Between the two, `setLinkUp` reports `link-up` and
+ * `link-down` on a change, and `setAddresses` reports `link-changed` (with the
+ * `previous` view) when the addresses of an interface that is up change. The
+ * addresses of a down interface change silently: its `link-up` carries them.
+ * {@linkcode MemoryHost.links} lists the interfaces that are up.
  *
  * @example Taking a link down
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
  * const network = new MemoryNetwork({ clock: new VirtualClock() });
  * const host = network.host("a", { interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2" }] });
@@ -55,7 +64,8 @@ interface InterfaceState {
  * await host.start({ onDatagram() {}, onEvent: (e) => events.push(e.type) });
  * host.setLinkUp("eth0", false);
  * const ok = await host.send(new Uint8Array(12), { interfaceName: "eth0", family: "IPv4" });
- * console.log(ok, events); // false ["link-up", "link-down", "send-error"]
+ * assert.equal(ok, false);
+ * assert.deepEqual(events, ["link-added", "link-down", "send-error"]);
  * await host.close();
  * ```
  */
@@ -108,8 +118,9 @@ export class MemoryHost implements Transport {
   }
 
   /**
-   * Starts delivering to `handler`, emitting `link-up` for each interface that
-   * is up. Rejects with `TypeError` when already started or closed.
+   * Starts delivering to `handler`, emitting `link-added` for each interface
+   * (followed by `link-down` for one that is down), in name order. Rejects
+   * with `TypeError` when already started or closed.
    */
   start(handler: TransportHandler): Promise<void> {
     if (this.#closed || this.#started) {
@@ -121,7 +132,9 @@ export class MemoryHost implements Transport {
     }
     this.#handler = handler;
     this.#started = true;
-    for (const link of this.links) this.#emit({ type: "link-up", link });
+    const states = [...this.#interfaces.values()]
+      .sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    for (const state of states) this.#announce(state);
     return Promise.resolve();
   }
 
@@ -179,7 +192,7 @@ export class MemoryHost implements Transport {
     this.#emit({ type: up ? "link-up" : "link-down", link: toLink(state) });
   }
 
-  /** Adds an interface, emitting `link-up` when it is up and the host started. */
+  /** Adds an interface, emitting `link-added` (then `link-down` when it is down). */
   addInterface(options: MemoryInterfaceOptions): void {
     const { name, link } = options;
     if (typeof name !== "string" || name === "") {
@@ -203,12 +216,13 @@ export class MemoryHost implements Transport {
     };
     this.#nextIndex = Math.max(this.#nextIndex, index + 1);
     this.#interfaces.set(name, state);
-    if (state.up) this.#emit({ type: "link-up", link: toLink(state) });
+    this.#announce(state);
   }
 
   /**
    * Replaces an interface's IPv4 and/or IPv6 addresses (those given), emitting
-   * `link-up` with the new lists when it is up, as `UdpTransport` does.
+   * `link-changed` with the new and the previous lists when it is up and they
+   * differ, as `UdpTransport` does.
    */
   setAddresses(
     interfaceName: string,
@@ -222,16 +236,20 @@ export class MemoryHost implements Transport {
     const ipv6 = addresses.ipv6 === undefined
       ? undefined
       : list(addresses.ipv6).map((a) => parseAddress(a, "IPv6"));
+    const previous = toLink(state);
     if (ipv4 !== undefined) state.ipv4 = ipv4;
     if (ipv6 !== undefined) state.ipv6 = ipv6;
-    if (state.up) this.#emit({ type: "link-up", link: toLink(state) });
+    const link = toLink(state);
+    const same = link.ipv4.join() === previous.ipv4.join() &&
+      link.ipv6.join() === previous.ipv6.join();
+    if (state.up && !same) this.#emit({ type: "link-changed", link, previous });
   }
 
-  /** Removes an interface, emitting `link-down` when it was up and the host started. */
+  /** Removes an interface, emitting `link-removed`. */
   removeInterface(interfaceName: string): void {
     const state = this.#get(interfaceName);
     this.#interfaces.delete(interfaceName);
-    if (state.up) this.#emit({ type: "link-down", link: toLink(state) });
+    this.#emit({ type: "link-removed", link: toLink(state) });
   }
 
   /**
@@ -292,6 +310,12 @@ export class MemoryHost implements Transport {
       data: data.slice(),
     });
     return undefined;
+  }
+
+  /** `link-added` for a new interface, and `link-down` when it is down. */
+  #announce(state: InterfaceState): void {
+    this.#emit({ type: "link-added", link: toLink(state) });
+    if (!state.up) this.#emit({ type: "link-down", link: toLink(state) });
   }
 
   #get(interfaceName: string): InterfaceState {

@@ -13,12 +13,13 @@ import type { MemoryHost } from "./memory_host.ts";
  *
  * @example Two interfaces, one dual-stack
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { MemoryInterfaceOptions } from "../testing/mod.ts";
  * const interfaces: MemoryInterfaceOptions[] = [
  *   { name: "eth0", link: "lan", ipv4: "198.18.0.2/24", ipv6: ["fe80::2/64", "fd00::2/64"] },
  *   { name: "wlan0", link: "wifi", ipv4: "198.19.0.2/24" },
  * ];
- * console.log(interfaces.length);
+ * assert.equal(interfaces.length, 2);
  * ```
  */
 export interface MemoryInterfaceOptions {
@@ -41,11 +42,12 @@ export interface MemoryInterfaceOptions {
  *
  * @example A host with one interface
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { MemoryHostOptions } from "../testing/mod.ts";
  * const options: MemoryHostOptions = {
  *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
  * };
- * console.log(options.interfaces?.[0].name);
+ * assert.equal(options.interfaces?.[0].name, "eth0");
  * ```
  */
 export interface MemoryHostOptions {
@@ -65,10 +67,11 @@ export interface MemoryHostOptions {
  *
  * @example Listing a host's interfaces
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
  * const network = new MemoryNetwork({ clock: new VirtualClock() });
  * const host = network.host("a", { interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2" }] });
- * for (const i of host.interfaces) console.log(i.name, i.link, i.up, i.ipv4); // eth0 lan true ["198.18.0.2/24"]
+ * assert.deepEqual(host.interfaces, [{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [], link: "lan", up: true }]);
  * ```
  */
 export interface MemoryInterface extends NetworkLink {
@@ -83,6 +86,7 @@ export interface MemoryInterface extends NetworkLink {
  *
  * @example Capturing what a host sends
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryHost, type MemoryPacket } from "../testing/mod.ts";
  * const sent: MemoryPacket[] = [];
  * const host = new MemoryHost("a", {
@@ -91,7 +95,7 @@ export interface MemoryInterface extends NetworkLink {
  * });
  * await host.start({ onDatagram() {}, onEvent() {} });
  * await host.send(new Uint8Array([1]), { interfaceName: "eth0", family: "IPv4" });
- * console.log(sent[0].source.address); // 198.18.0.2
+ * assert.equal(sent[0].source.address, "198.18.0.2");
  * await host.close();
  * ```
  */
@@ -117,9 +121,10 @@ export interface MemoryPacket {
  *
  * @example A host whose sends vanish
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryHost, type MemoryHostInit } from "../testing/mod.ts";
  * const init: MemoryHostInit = { interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2" }] };
- * console.log(new MemoryHost("a", init).name); // a
+ * assert.equal(new MemoryHost("a", init).name, "a");
  * ```
  */
 export interface MemoryHostInit extends MemoryHostOptions {
@@ -132,9 +137,10 @@ export interface MemoryHostInit extends MemoryHostOptions {
  *
  * @example A truncated header from a neighbour
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { InjectedDatagram } from "../testing/mod.ts";
  * const bad: InjectedDatagram = { data: new Uint8Array(5), source: { address: "198.18.0.9" } };
- * console.log(bad.data.length);
+ * assert.equal(bad.data.length, 5);
  * ```
  */
 export interface InjectedDatagram {

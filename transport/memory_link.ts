@@ -14,9 +14,10 @@ import type { Random } from "../clock.ts";
  *
  * @example A lossy, slow link
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { MemoryLinkOptions } from "./memory_link.ts";
  * const wifi: MemoryLinkOptions = { loss: 0.1, duplicate: 0.01, delayMs: [5, 40] };
- * console.log(wifi.loss);
+ * assert.equal(wifi.loss, 0.1);
  * ```
  */
 export interface MemoryLinkOptions {
@@ -38,11 +39,13 @@ export interface MemoryLinkOptions {
  *
  * @example Making a link lossy mid-test
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
  * const network = new MemoryNetwork({ clock: new VirtualClock() });
  * const lan = network.link("lan");
  * lan.loss = 0.5;
- * console.log(lan.name, lan.loss); // lan 0.5
+ * assert.equal(lan.name, "lan");
+ * assert.equal(lan.loss, 0.5);
  * ```
  */
 export class MemoryLink {

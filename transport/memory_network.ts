@@ -19,13 +19,14 @@ import type { InjectedDatagram, MemoryHostOptions, MemoryPacket } from "./memory
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type MemoryNetworkOptions, seededRandom, VirtualClock } from "../testing/mod.ts";
  * const options: MemoryNetworkOptions = {
  *   clock: new VirtualClock(),
  *   random: seededRandom(7),
  *   latencyMs: 2,
  * };
- * console.log(options.latencyMs);
+ * assert.equal(options.latencyMs, 2);
  * ```
  */
 export interface MemoryNetworkOptions {
@@ -44,10 +45,11 @@ export interface MemoryNetworkOptions {
  *
  * @example Reading the log
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryNetwork, type PacketLogEntry, VirtualClock } from "../testing/mod.ts";
  * const network = new MemoryNetwork({ clock: new VirtualClock() });
  * const entries: readonly PacketLogEntry[] = network.log;
- * console.log(entries.length); // 0
+ * assert.equal(entries.length, 0);
  * ```
  */
 export interface PacketLogEntry {
@@ -82,9 +84,10 @@ export interface PacketLogEntry {
  *
  * @example Multicasts from one host
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PacketFilter } from "../testing/mod.ts";
  * const filter: PacketFilter = { from: "printer", to: "multicast", family: "IPv4" };
- * console.log(filter.from);
+ * assert.equal(filter.from, "printer");
  * ```
  */
 export interface PacketFilter {
@@ -117,6 +120,7 @@ export interface PacketFilter {
  *
  * @example Two hosts on a LAN
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
  * const clock = new VirtualClock();
  * const network = new MemoryNetwork({ clock });
@@ -127,7 +131,7 @@ export interface PacketFilter {
  * await b.start({ onDatagram: (d) => heard.push(d.source.address), onEvent() {} });
  * await a.send(new Uint8Array(12), { interfaceName: "eth0", family: "IPv4" });
  * clock.advance(1);
- * console.log(heard); // ["198.18.0.2"]
+ * assert.deepEqual(heard, ["198.18.0.2"]);
  * await network.close();
  * ```
  */

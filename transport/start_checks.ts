@@ -18,12 +18,15 @@ import { isPermissionError, TransportError } from "./transport_error.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { preflight } from "./start_checks.ts";
- * try {
- *   preflight(() => [], {}, false);
- * } catch (e) {
- *   console.log((e as Error).message); // Cannot start mDNS: no usable interface is selected (...)
- * }
+ * import { TransportError } from "./transport_error.ts";
+ * assert.throws(() => preflight(() => [], {}, false), (e) => {
+ *   assert.ok(e instanceof TransportError);
+ *   assert.equal(e.code, "no-interface");
+ *   assert.match(e.message, /^Cannot start mDNS: no usable interface is selected/);
+ *   return true;
+ * });
  * ```
  */
 export function preflight(

@@ -15,9 +15,11 @@ import type { AddressFamily } from "./transport.ts";
  *
  * @example Parsing and matching
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cidrContains, parseCidr } from "./subnet.ts";
  * const net = parseCidr("198.18.1.1/24");
- * console.log(net.family, cidrContains(net, "198.18.1.7")); // IPv4 true
+ * assert.equal(net.family, "IPv4");
+ * assert.equal(cidrContains(net, "198.18.1.7"), true);
  * ```
  */
 export interface Cidr {
@@ -41,9 +43,10 @@ export interface Cidr {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ipv4ToNumber } from "./subnet.ts";
- * console.log(ipv4ToNumber("198.18.0.1") === 0xc6120001); // true
- * console.log(ipv4ToNumber("fe80::1")); // -1
+ * assert.equal(ipv4ToNumber("198.18.0.1"), 0xc6120001);
+ * assert.equal(ipv4ToNumber("fe80::1"), -1);
  * ```
  */
 export function ipv4ToNumber(text: string): number {
@@ -59,9 +62,10 @@ const v4Scratch = new Uint8Array(4);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ipv6ToBytes } from "./subnet.ts";
- * console.log(ipv6ToBytes("fe80::1%eth0")?.[15]); // 1
- * console.log(ipv6ToBytes("198.18.0.1")); // undefined
+ * assert.equal(ipv6ToBytes("fe80::1%eth0")?.[15], 1);
+ * assert.equal(ipv6ToBytes("198.18.0.1"), undefined);
  * ```
  */
 export function ipv6ToBytes(text: string): Uint8Array | undefined {
@@ -75,8 +79,9 @@ export function ipv6ToBytes(text: string): Uint8Array | undefined {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCidr } from "./subnet.ts";
- * console.log(parseCidr("fd00:5353:1::2/64").prefixLength); // 64
+ * assert.equal(parseCidr("fd00:5353:1::2/64").prefixLength, 64);
  * ```
  */
 export function parseCidr(text: string): Cidr {
@@ -121,8 +126,9 @@ export function parseCidr(text: string): Cidr {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cidrContainsIPv4, ipv4ToNumber, parseCidr } from "./subnet.ts";
- * console.log(cidrContainsIPv4(parseCidr("10.0.0.1/8"), ipv4ToNumber("10.9.9.9"))); // true
+ * assert.equal(cidrContainsIPv4(parseCidr("10.0.0.1/8"), ipv4ToNumber("10.9.9.9")), true);
  * ```
  */
 export function cidrContainsIPv4(cidr: Cidr, address: number): boolean {
@@ -135,9 +141,10 @@ export function cidrContainsIPv4(cidr: Cidr, address: number): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cidrContainsIPv6, ipv6ToBytes, parseCidr } from "./subnet.ts";
  * const net = parseCidr("fd00:5353:1::1/64");
- * console.log(cidrContainsIPv6(net, ipv6ToBytes("fd00:5353:1::9")!)); // true
+ * assert.equal(cidrContainsIPv6(net, ipv6ToBytes("fd00:5353:1::9")!), true);
  * ```
  */
 export function cidrContainsIPv6(cidr: Cidr, address: Uint8Array): boolean {
@@ -155,8 +162,9 @@ export function cidrContainsIPv6(cidr: Cidr, address: Uint8Array): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cidrContains, parseCidr } from "./subnet.ts";
- * console.log(cidrContains(parseCidr("198.18.1.1/24"), "198.18.2.1")); // false
+ * assert.equal(cidrContains(parseCidr("198.18.1.1/24"), "198.18.2.1"), false);
  * ```
  */
 export function cidrContains(cidr: Cidr, address: string): boolean {
@@ -171,8 +179,10 @@ export function cidrContains(cidr: Cidr, address: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isIPv6LinkLocal } from "./subnet.ts";
- * console.log(isIPv6LinkLocal("fe80::1"), isIPv6LinkLocal("fd00::1")); // true false
+ * assert.equal(isIPv6LinkLocal("fe80::1"), true);
+ * assert.equal(isIPv6LinkLocal("fd00::1"), false);
  * ```
  */
 export function isIPv6LinkLocal(address: string): boolean {
@@ -185,8 +195,10 @@ export function isIPv6LinkLocal(address: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isLoopbackAddress } from "./subnet.ts";
- * console.log(isLoopbackAddress("127.0.0.1"), isLoopbackAddress("::1")); // true true
+ * assert.equal(isLoopbackAddress("127.0.0.1"), true);
+ * assert.equal(isLoopbackAddress("::1"), true);
  * ```
  */
 export function isLoopbackAddress(address: string): boolean {

@@ -11,9 +11,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { AddressFamily } from "./transport.ts";
  * const family: AddressFamily = "IPv6";
- * console.log(family);
+ * assert.equal(family, "IPv6");
  * ```
  */
 export type AddressFamily = "IPv4" | "IPv6";
@@ -23,8 +24,9 @@ export type AddressFamily = "IPv4" | "IPv6";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MDNS_PORT } from "./transport.ts";
- * console.log(MDNS_PORT); // 5353
+ * assert.equal(MDNS_PORT, 5353);
  * ```
  */
 export const MDNS_PORT = 5353;
@@ -33,8 +35,9 @@ export const MDNS_PORT = 5353;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MDNS_IPV4_GROUP } from "./transport.ts";
- * console.log(MDNS_IPV4_GROUP); // 224.0.0.251
+ * assert.equal(MDNS_IPV4_GROUP, "224.0.0.251");
  * ```
  */
 export const MDNS_IPV4_GROUP = "224.0.0.251";
@@ -43,8 +46,9 @@ export const MDNS_IPV4_GROUP = "224.0.0.251";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MDNS_IPV6_GROUP } from "./transport.ts";
- * console.log(MDNS_IPV6_GROUP); // ff02::fb
+ * assert.equal(MDNS_IPV6_GROUP, "ff02::fb");
  * ```
  */
 export const MDNS_IPV6_GROUP = "ff02::fb";
@@ -54,9 +58,10 @@ export const MDNS_IPV6_GROUP = "ff02::fb";
  *
  * @example Reading a link
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { NetworkLink } from "./transport.ts";
  * const link: NetworkLink = { name: "eth0", index: 2, ipv4: ["198.18.0.2/24"], ipv6: [] };
- * console.log(link.name);
+ * assert.equal(link.name, "eth0");
  * ```
  */
 export interface NetworkLink {
@@ -79,6 +84,7 @@ export interface NetworkLink {
  *
  * @example Shape of an arrival
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Datagram } from "./transport.ts";
  * const d: Datagram = {
  *   data: new Uint8Array(12),
@@ -87,7 +93,7 @@ export interface NetworkLink {
  *   source: { address: "198.18.0.3", port: 5353 },
  *   unicast: false,
  * };
- * console.log(d.source.address);
+ * assert.equal(d.source.address, "198.18.0.3");
  * ```
  */
 export interface Datagram {
@@ -109,9 +115,10 @@ export interface Datagram {
  *
  * @example Multicast on one interface
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Destination } from "./transport.ts";
  * const to: Destination = { interfaceName: "eth0", family: "IPv6" };
- * console.log(to.interfaceName);
+ * assert.equal(to.interfaceName, "eth0");
  * ```
  */
 export interface Destination {
@@ -130,11 +137,12 @@ export interface Destination {
  *
  * @example Logging transport events
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { TransportEvent } from "./transport.ts";
  * function log(e: TransportEvent): string {
  *   return e.type === "send-error" ? e.error.message : e.type;
  * }
- * console.log(log({ type: "link-up", link: { name: "eth0", index: 2, ipv4: [], ipv6: [] } }));
+ * assert.equal(log({ type: "link-up", link: { name: "eth0", index: 2, ipv4: [], ipv6: [] } }), "link-up");
  * ```
  */
 export type TransportEvent =
@@ -156,6 +164,7 @@ export type TransportEvent =
  *
  * @example A handler that counts datagrams
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { TransportHandler } from "./transport.ts";
  * let n = 0;
  * const handler: TransportHandler = { onDatagram: () => n++, onEvent: () => {} };
@@ -163,7 +172,7 @@ export type TransportEvent =
  *   data: new Uint8Array(0), interfaceName: "lo", family: "IPv4",
  *   source: { address: "127.0.0.1", port: 5353 }, unicast: false,
  * });
- * console.log(n);
+ * assert.equal(n, 1);
  * ```
  */
 export interface TransportHandler {
@@ -211,12 +220,13 @@ export interface Transport extends AsyncDisposable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scopedSource } from "./transport.ts";
  * const d = {
  *   data: new Uint8Array(0), interfaceName: "eth0", family: "IPv6" as const,
  *   source: { address: "fe80::1", port: 5353 }, unicast: false,
  * };
- * console.log(scopedSource(d)); // fe80::1%eth0
+ * assert.equal(scopedSource(d), "fe80::1%eth0");
  * ```
  */
 export function scopedSource(datagram: Datagram): string {

@@ -10,9 +10,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { TransportErrorCode } from "./transport_error.ts";
  * const code: TransportErrorCode = "permission-denied";
- * console.log(code);
+ * assert.equal(code, "permission-denied");
  * ```
  */
 export type TransportErrorCode =
@@ -27,9 +28,11 @@ export type TransportErrorCode =
  *
  * @example Telling a missing flag from a busy port
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TransportError } from "./transport_error.ts";
  * const e = new TransportError("address-in-use", "UDP port 5353 is in use");
- * console.log(e.code, e instanceof Error); // address-in-use true
+ * assert.equal(e.code, "address-in-use");
+ * assert.ok(e instanceof Error);
  * ```
  */
 export class TransportError extends Error {
@@ -50,8 +53,9 @@ export class TransportError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isPermissionError } from "./transport_error.ts";
- * console.log(isPermissionError(new Deno.errors.NotCapable("no"))); // true
+ * assert.equal(isPermissionError(new Deno.errors.NotCapable("no")), true);
  * ```
  */
 export function isPermissionError(error: unknown): boolean {
@@ -64,9 +68,10 @@ export function isPermissionError(error: unknown): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { explainSocketError } from "./transport_error.ts";
  * const e = explainSocketError(new Deno.errors.AddrInUse("busy"), "224.0.0.251:5353");
- * console.log(e.code); // address-in-use
+ * assert.equal(e.code, "address-in-use");
  * ```
  */
 export function explainSocketError(error: unknown, where: string): TransportError {

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type Clock, systemClock, type Timer } from "../clock.ts";
+import type { Clock, Timer } from "../clock.ts";
+import { type HatchState, SockoptHatch } from "./_ffi_sockopt.ts";
 import { EchoFilter } from "./echo_filter.ts";
 import { type InterfaceSelection, selectInterfaces } from "./interface_selection.ts";
 import { Ipv4MulticastReceiver } from "./ipv4_multicast_receiver.ts";
@@ -28,8 +29,8 @@ import {
 import { explainSocketError, isPermissionError, TransportError } from "./transport_error.ts";
 import { preflight } from "./start_checks.ts";
 import {
-  DEFAULT_POLL_INTERVAL_MS,
   ERROR_POLL_MIN_GAP_MS,
+  resolveOptions,
   type UdpTransportOptions,
   type UdpTransportStats,
 } from "./udp_transport_options.ts";
@@ -45,11 +46,27 @@ export {
  * mDNS over real UDP sockets (Linux layout; needs `--unstable-net`,
  * `--allow-net` and `--allow-sys=networkInterfaces`).
  *
- * Links: `link-up` is emitted when an interface becomes usable, and again with
- * the new address lists when its addresses change; `link-down` when it goes
- * away. A re-created interface (new MAC or index) gives `link-down` then
- * `link-up`. Sends on an administratively down IPv4 link succeed silently
- * (the kernel keeps its address); there is no way to see this from Deno.
+ * Links, found by polling `Deno.networkInterfaces()`: an interface is known
+ * while it has an address the transport could open sockets on. `link-added`
+ * when one appears, `link-removed` when it goes (a re-created interface, with
+ * a new MAC or index, is removed then added), `link-changed` (with the
+ * `previous` view) when its addresses change. {@linkcode UdpTransport.links}
+ * lists the known links that are up.
+ *
+ * Up and down: the list does not say whether an interface is up, and Linux
+ * keeps an administratively down interface's IPv4 addresses (sends on it
+ * succeed silently), so without the FFI hatch `link-up` and `link-down` are
+ * never emitted. What a link going down does show is that its IPv6
+ * addresses vanish, fe80 with them: a dual-stack link gives `link-changed`
+ * without IPv6 (and index 0, the index being read from the fe80 scope id) and
+ * `link-changed` back when it comes up; an IPv6-only link gives
+ * `link-removed` and `link-added`. With the hatch, the interface flags are
+ * read at every poll: `link-down` when a known link loses IFF_UP or carrier
+ * (IFF_RUNNING; sends on it then fail), `link-up` when it is back, with the
+ * addresses it has then.
+ *
+ * With the FFI hatch (option `ffi`, Linux, `--allow-ffi` granted): TTL 255 on
+ * everything sent and exact IPv4 attribution; `stats.ffi` says whether it is on.
  *
  * @example Printing what arrives on eth0
  * ```ts ignore
@@ -68,6 +85,9 @@ export class UdpTransport implements Transport {
   #clock: Clock;
   #listInterfaces: () => Deno.NetworkInterfaceInfo[];
   #waitForInterfaces: boolean;
+  #ffi: "auto" | "off";
+  #hatch: SockoptHatch | undefined;
+  #hatchState: HatchState;
   #echo: EchoFilter;
   #handler: TransportHandler | undefined;
   #links = new Map<string, LinkSockets>();
@@ -79,25 +99,18 @@ export class UdpTransport implements Transport {
   #lastErrorPoll = -Infinity;
   #state: "new" | "starting" | "running" | "closed" = "new";
   #stats = { delivered: 0, echoes: 0, offLink: 0, oversized: 0, sent: 0, sendErrors: 0 };
+  #ffiMisses = 0;
 
   /** Creates a transport; nothing is opened until {@linkcode UdpTransport.start}. */
   constructor(options: UdpTransportOptions = {}) {
-    const poll = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-    if (!(poll > 0)) throw new TypeError(`Invalid poll interval: ${poll}`);
-    if (options.ipv4 === false && options.ipv6 === false) {
-      throw new TypeError("Invalid options: IPv4 and IPv6 are both disabled");
-    }
-    this.#selection = {
-      include: options.interfaces?.include,
-      exclude: options.interfaces?.exclude,
-      ipv4: options.ipv4 ?? true,
-      ipv6: options.ipv6 ?? true,
-      loopback: options.loopback ?? false,
-    };
-    this.#pollIntervalMs = poll;
-    this.#clock = options.clock ?? systemClock;
-    this.#listInterfaces = options.networkInterfaces ?? (() => Deno.networkInterfaces());
-    this.#waitForInterfaces = options.waitForInterfaces ?? false;
+    const resolved = resolveOptions(options);
+    this.#selection = resolved.selection;
+    this.#pollIntervalMs = resolved.pollIntervalMs;
+    this.#clock = resolved.clock;
+    this.#listInterfaces = resolved.networkInterfaces;
+    this.#waitForInterfaces = resolved.waitForInterfaces;
+    this.#ffi = resolved.ffi;
+    this.#hatchState = resolved.ffi === "off" ? "off" : "unavailable";
     this.#echo = new EchoFilter({ clock: this.#clock });
   }
 
@@ -110,7 +123,7 @@ export class UdpTransport implements Transport {
   get stats(): UdpTransportStats {
     let oversized = this.#stats.oversized + (this.#rx4?.oversized ?? 0);
     for (const link of this.#links.values()) oversized += link.oversized;
-    return { ...this.#stats, oversized };
+    return { ...this.#stats, oversized, ffi: this.#hatchState, ffiMisses: this.#ffiMisses };
   }
 
   /**
@@ -147,10 +160,13 @@ export class UdpTransport implements Transport {
     if (this.#state !== "running") return false;
     const link = this.#links.get(to?.interfaceName);
     const family: AddressFamily = to?.family;
-    const conn = link?.published !== undefined ? link.sender(family) : undefined;
+    const up = link?.published?.up !== false;
+    const conn = link?.published !== undefined && up ? link.sender(family) : undefined;
     if (!(data instanceof Uint8Array) || conn === undefined || link === undefined) {
       const reason = !(data instanceof Uint8Array)
         ? new TypeError("Cannot send: data is not a Uint8Array")
+        : !up
+        ? new Error(`Cannot send: interface is down: ${to.interfaceName}`)
         : new Error(`Cannot send: no ${family} socket on interface: ${to?.interfaceName}`);
       return this.#sendFailed(to, reason);
     }
@@ -187,6 +203,8 @@ export class UdpTransport implements Transport {
     this.#published = [];
     this.#echo.clear();
     await Promise.all([rx4?.close(), ...links.map((l) => l.close())]);
+    this.#hatch?.close();
+    this.#hatch = undefined;
   }
 
   /** Same as {@linkcode UdpTransport.close}. */
@@ -196,7 +214,8 @@ export class UdpTransport implements Transport {
 
   async #startSockets(): Promise<void> {
     const infos = preflight(this.#listInterfaces, this.#selection, this.#waitForInterfaces);
-    if (this.#selection.ipv4) {
+    ({ hatch: this.#hatch, state: this.#hatchState } = SockoptHatch.open(this.#ffi));
+    if (this.#selection.ipv4 && this.#hatch === undefined) {
       this.#rx4 = new Ipv4MulticastReceiver({
         onPacket: (link, data, address, port) =>
           this.#deliver(link, "IPv4", false, data, address, port),
@@ -219,9 +238,15 @@ export class UdpTransport implements Transport {
       this.#reconciling = undefined;
     }
     if (this.#state === "closed") return; // close() was called while starting
-    const fatal = failures.find((f) => isPermissionError(f.error));
+    // With the hatch, `mc4` stands in for `rx4`, whose AddrInUse is fatal: a
+    // program holds 224.0.0.251:5353 without sharing it.
+    const held = (f: SocketFailure) =>
+      this.#hatch !== undefined && f.error instanceof Deno.errors.AddrInUse &&
+      f.where.endsWith(` ${MDNS_IPV4_GROUP}:${MDNS_PORT}`);
+    const fatal = failures.find((f) => isPermissionError(f.error) || held(f));
     if (fatal !== undefined) throw explainSocketError(fatal.error, fatal.where);
-    if (this.#published.length === 0 && !this.#waitForInterfaces) {
+    const opened = [...this.#links.values()].some((l) => l.published !== undefined);
+    if (!opened && !this.#waitForInterfaces) {
       const first = failures[0];
       if (first !== undefined) throw explainSocketError(first.error, first.where);
       throw new TransportError("no-interface", "Cannot start mDNS: no interface could be opened");
@@ -287,14 +312,16 @@ export class UdpTransport implements Transport {
             this.#deliver(l, family, unicast, data, address, port),
           onOffLink: () => this.#stats.offLink++,
           onSocketFailure: (l, where, error) => this.#emitError(l.name, withWhere(where, error)),
-        });
+          onHatchMiss: () => this.#ffiMisses++,
+        }, this.#hatch);
         this.#links.set(spec.name, link);
       }
       const failures = await link.apply(spec);
       all.push(...failures);
       this.#report(link, failures);
       const view = link.view();
-      this.#publish(link, view === undefined ? undefined : { link: view, mac: spec.mac });
+      const up = this.#hatch?.linkUp(spec.name);
+      this.#publish(link, view === undefined ? undefined : { link: view, mac: spec.mac, up });
     }
     if (this.#state !== "closed") await this.#rx4?.sync();
     return all;
@@ -305,7 +332,8 @@ export class UdpTransport implements Transport {
     const events = linkEvents(link.published, now);
     link.published = now;
     const published = [...this.#links.values()].filter((l) => l.published !== undefined);
-    this.#published = published.map((l) => l.published!.link);
+    this.#published = published.filter((l) => l.published!.up !== false)
+      .map((l) => l.published!.link);
     this.#rx4?.setLinks(published);
     for (const event of events) this.#emit(event);
   }

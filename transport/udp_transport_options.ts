@@ -5,15 +5,17 @@
  * @module
  */
 
-import type { Clock } from "../clock.ts";
+import { type Clock, systemClock } from "../clock.ts";
+import type { InterfaceSelection } from "./interface_selection.ts";
 
 /**
  * Default interval between interface polls (Deno has no change notification).
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_POLL_INTERVAL_MS } from "./udp_transport_options.ts";
- * console.log(DEFAULT_POLL_INTERVAL_MS); // 2000
+ * assert.equal(DEFAULT_POLL_INTERVAL_MS, 2000);
  * ```
  */
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
@@ -22,8 +24,9 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ERROR_POLL_MIN_GAP_MS } from "./udp_transport_options.ts";
- * console.log(ERROR_POLL_MIN_GAP_MS); // 1000
+ * assert.equal(ERROR_POLL_MIN_GAP_MS, 1000);
  * ```
  */
 export const ERROR_POLL_MIN_GAP_MS = 1000;
@@ -33,9 +36,10 @@ export const ERROR_POLL_MIN_GAP_MS = 1000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { UdpTransportOptions } from "./udp_transport_options.ts";
  * const options: UdpTransportOptions = { interfaces: { include: ["eth0"] }, ipv6: false };
- * console.log(options.interfaces?.include);
+ * assert.deepEqual(options.interfaces?.include, ["eth0"]);
  * ```
  */
 export interface UdpTransportOptions {
@@ -61,16 +65,29 @@ export interface UdpTransportOptions {
    * they appear (for daemons started before the network). @default {false}
    */
   readonly waitForInterfaces?: boolean;
+  /**
+   * The FFI hatch (Linux): with `"auto"`, when the `ffi` permission is already
+   * granted (`--allow-ffi`; never prompted for), libc's `setsockopt` sets the
+   * IP TTL and IPv6 hop limits to 255 on every socket (RFC 6762 §11; Deno
+   * sends IPv6 multicast with hop limit 1 otherwise) and IPv4 multicast is
+   * received on one socket per interface, so two links on one prefix (two
+   * 169.254/16 links) are told apart. `"off"`, or no permission, or another
+   * system: Deno's sockets only. {@linkcode UdpTransportStats.ffi} says which.
+   * @default {"auto"}
+   */
+  readonly ffi?: "auto" | "off";
 }
 
 /**
  * Counters for what the transport dropped or moved.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { UdpTransport } from "./udp_transport.ts";
- * declare const transport: UdpTransport;
- * console.log(transport.stats.echoes);
+ * const { stats } = new UdpTransport({ ffi: "off" });
+ * assert.equal(stats.delivered, 0);
+ * assert.equal(stats.ffi, "off");
  * ```
  */
 export interface UdpTransportStats {
@@ -86,4 +103,76 @@ export interface UdpTransportStats {
   readonly sent: number;
   /** Sends that failed. */
   readonly sendErrors: number;
+  /**
+   * The FFI hatch: `"active"`, `"off"` (option `ffi: "off"`) or
+   * `"unavailable"` (not Linux, no `ffi` permission, no glibc, or not started).
+   */
+  readonly ffi: "active" | "off" | "unavailable";
+  /** Sockets the hatch could not give TTL 255 (their descriptor was not found). */
+  readonly ffiMisses: number;
+}
+
+/**
+ * {@linkcode UdpTransportOptions} checked and with their defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveOptions } from "./udp_transport_options.ts";
+ * const resolved = resolveOptions({ ipv6: false });
+ * assert.equal(resolved.selection.ipv6, false);
+ * assert.equal(resolved.ffi, "auto");
+ * ```
+ */
+export interface ResolvedOptions {
+  /** Which interfaces and families. */
+  readonly selection: InterfaceSelection;
+  /** Poll interval, ms. */
+  readonly pollIntervalMs: number;
+  /** Time source. */
+  readonly clock: Clock;
+  /** Interface lister. */
+  readonly networkInterfaces: () => Deno.NetworkInterfaceInfo[];
+  /** Start without an interface. */
+  readonly waitForInterfaces: boolean;
+  /** The FFI hatch mode. */
+  readonly ffi: "auto" | "off";
+}
+
+/**
+ * Checks `options` and fills in the defaults.
+ *
+ * @throws {TypeError} A poll interval that is not positive, an unknown `ffi`
+ * mode, or IPv4 and IPv6 both disabled.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveOptions } from "./udp_transport_options.ts";
+ * assert.throws(() => resolveOptions({ pollIntervalMs: 0 }), TypeError);
+ * assert.equal(resolveOptions({}).pollIntervalMs, 2000);
+ * ```
+ */
+export function resolveOptions(options: UdpTransportOptions): ResolvedOptions {
+  const poll = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  if (!(poll > 0)) throw new TypeError(`Invalid poll interval: ${poll}`);
+  const ffi = options.ffi ?? "auto";
+  if (ffi !== "auto" && ffi !== "off") throw new TypeError(`Invalid ffi option: ${ffi}`);
+  if (options.ipv4 === false && options.ipv6 === false) {
+    throw new TypeError("Invalid options: IPv4 and IPv6 are both disabled");
+  }
+  return {
+    selection: {
+      include: options.interfaces?.include,
+      exclude: options.interfaces?.exclude,
+      ipv4: options.ipv4 ?? true,
+      ipv6: options.ipv6 ?? true,
+      loopback: options.loopback ?? false,
+    },
+    pollIntervalMs: poll,
+    clock: options.clock ?? systemClock,
+    networkInterfaces: options.networkInterfaces ?? (() => Deno.networkInterfaces()),
+    waitForInterfaces: options.waitForInterfaces ?? false,
+    ffi,
+  };
 }

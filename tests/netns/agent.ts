@@ -53,11 +53,21 @@ export class Agent {
     this.links = links;
   }
 
-  /** Starts an agent in `host` with UdpTransport options and waits for `started`. */
-  static async start(host: Host, options: Record<string, unknown> = {}): Promise<Agent> {
+  /**
+   * Starts an agent in `host` with UdpTransport options and waits for
+   * `started`. `flags` replace `deno run`'s default `--unstable-net
+   * --allow-all` (which grants `ffi`, so the FFI hatch is on unless
+   * `ffi: "off"` or `--deny-ffi`).
+   */
+  static async start(
+    host: Host,
+    options: Record<string, unknown> = {},
+    flags?: readonly string[],
+  ): Promise<Agent> {
     const child = host.deno(AGENT, [JSON.stringify({ pollIntervalMs: 200, ...options })], {
       stdin: true,
       label: `[${host.name}] agent`,
+      flags,
     });
     const first = await child.waitFor(
       (m: AgentMessage) => m.event === "started" || m.event === "start-error",

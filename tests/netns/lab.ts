@@ -173,6 +173,11 @@ export class Lab {
     await this.#plug(host, iface);
   }
 
+  /** Sets the switch side of a host's veth (`HostInterface.port`) up or down: the host sees carrier come and go. */
+  async setSwitchPort(port: string, state: "up" | "down"): Promise<void> {
+    await run(["ip", "-n", this.switchNs, "link", "set", port, state]);
+  }
+
   /** Registers a child to stop at teardown (done by {@linkcode Host.spawn}). */
   adopt(child: Child): void {
     this.#children.add(child);

@@ -43,8 +43,10 @@ netnsTest("transport: start() explains what is missing", async () => {
       "--allow-read",
     ]),
     startError(a, { interfaces: { include: ["nosuch0"] } }, all),
-    startError(a, { preBind: true }, all),
+    startError(a, { preBind: true }, all), // the FFI hatch's per-link mc4 sockets
   ]);
+  // The shared rx4 socket, without the hatch (after the other blocker is gone).
+  const inUseNoFfi = await startError(a, { preBind: true }, [...all, "--deny-ffi"]);
   assert.equal(unstable.code, "unstable-api", unstable.message);
   assert.match(unstable.message, /--unstable-net/);
   assert.equal(sys.code, "permission-denied", sys.message);
@@ -55,5 +57,8 @@ netnsTest("transport: start() explains what is missing", async () => {
   assert.match(none.message, /available: .*eth0/);
   assert.equal(inUse.code, "address-in-use", inUse.message);
   assert.match(inUse.message, /5353/);
-  for (const m of [unstable, sys, net, none, inUse]) assert.equal(m.name, "TransportError");
+  assert.equal(inUseNoFfi.code, "address-in-use", inUseNoFfi.message);
+  for (const m of [unstable, sys, net, none, inUse, inUseNoFfi]) {
+    assert.equal(m.name, "TransportError");
+  }
 });

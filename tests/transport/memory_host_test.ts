@@ -7,7 +7,7 @@ Deno.test("link down and up: events, send failure, no reception while down", asy
   const a = await probe(network, "a", [{ name: "eth0", link: "lan", ipv4: "198.18.0.2" }]);
   const b = await probe(network, "b", [{ name: "eth0", link: "lan", ipv4: "198.18.0.3" }]);
   const eth0 = { name: "eth0", index: 1, ipv4: ["198.18.0.3/24"], ipv6: [] };
-  assert.deepEqual(b.events, [{ type: "link-up", link: eth0 }], "start announces links");
+  assert.deepEqual(b.events, [{ type: "link-added", link: eth0 }], "start announces links");
   b.events.length = 0;
   b.host.setLinkUp("eth0", false);
   b.host.setLinkUp("eth0", false); // no change, no event
@@ -23,7 +23,7 @@ Deno.test("link down and up: events, send failure, no reception while down", asy
   assert.deepEqual((b.events[1] as { destination: unknown }).destination, IPV4);
   assert.equal(network.log.length, 1, "a failed send never reaches the wire");
   b.host.setLinkUp("eth0", true);
-  assert.equal(b.events[2].type, "link-up");
+  assert.deepEqual(b.events[2], { type: "link-up", link: eth0 });
   assert.equal(b.host.links.length, 1);
   await a.host.send(bytes(3), IPV4);
   clock.advance(1);
@@ -51,9 +51,12 @@ Deno.test("adding and removing interfaces emits link events and changes routing"
   assert.equal(b.host.links.length, 0);
   b.host.addInterface({ name: "wlan0", link: "lan", ipv6: "fe80::3", index: 7 });
   b.host.addInterface({ name: "eth1", link: "lan", ipv4: "198.18.0.3", up: false });
+  const eth1 = { name: "eth1", index: 8, ipv4: ["198.18.0.3/24"], ipv6: [] };
   assert.deepEqual(b.events, [
-    { type: "link-up", link: { name: "wlan0", index: 7, ipv4: [], ipv6: ["fe80::3/64"] } },
-  ]);
+    { type: "link-added", link: { name: "wlan0", index: 7, ipv4: [], ipv6: ["fe80::3/64"] } },
+    { type: "link-added", link: eth1 },
+    { type: "link-down", link: eth1 },
+  ], "an interface added down is added, then reported down");
   assert.equal(b.host.interfaces[1].index, 8, "indexes continue after the highest");
   assert.deepEqual(b.host.links.map((l) => l.name), ["wlan0"]);
   b.host.setLinkUp("eth1", true);
@@ -61,19 +64,22 @@ Deno.test("adding and removing interfaces emits link events and changes routing"
   clock.advance(1);
   assert.deepEqual(b.received.map((d) => d.interfaceName), ["eth1"]);
   b.host.removeInterface("eth1");
-  assert.deepEqual(b.events.map((e) => e.type), ["link-up", "link-up", "link-down"]);
+  assert.deepEqual(b.events.slice(3), [
+    { type: "link-up", link: eth1 },
+    { type: "link-removed", link: eth1 },
+  ]);
   await a.host.send(bytes(2), IPV4);
   clock.advance(1);
   assert.equal(b.received.length, 1);
   assert.equal(await b.host.send(bytes(3), { interfaceName: "eth1", family: "IPv4" }), false);
-  assert.match((b.events[3] as { error: Error }).error.message, /^Unknown interface: eth1$/);
+  assert.match((b.events[5] as { error: Error }).error.message, /^Unknown interface: eth1$/);
   assert.throws(() => b.host.removeInterface("eth1"), TypeError);
   assert.throws(() => b.host.setLinkUp("nope", true), TypeError);
   assert.throws(() => b.host.addInterface({ name: "wlan0", link: "lan" }), TypeError);
   await network.close();
 });
 
-Deno.test("changing addresses re-announces the link and changes routing", async () => {
+Deno.test("changing addresses reports link-changed and changes routing", async () => {
   const { clock, network } = setup();
   const a = await probe(network, "a", [{ name: "eth0", link: "lan", ipv4: "198.18.0.2" }]);
   const b = await probe(network, "b", [
@@ -85,10 +91,13 @@ Deno.test("changing addresses re-announces the link and changes routing", async 
   b.host.setAddresses("eth1", { ipv4: "198.18.0.30/16" });
   assert.deepEqual(b.events, [
     {
-      type: "link-up",
+      type: "link-changed",
       link: { name: "eth1", index: 1, ipv4: ["198.18.0.30/16"], ipv6: ["fe80::3/64"] },
+      previous: { name: "eth1", index: 1, ipv4: ["198.18.0.3/24"], ipv6: ["fe80::3/64"] },
     },
   ]);
+  b.host.setAddresses("eth1", { ipv4: "198.18.0.30/16" });
+  assert.equal(b.events.length, 1, "the same addresses again change nothing");
   assert.throws(() => b.host.setAddresses("eth1", { ipv4: "10.0.0.1", ipv6: "bad" }), TypeError);
   assert.equal(b.host.address("eth1", "IPv4"), "198.18.0.30", "a rejected change changes nothing");
   await a.host.send(bytes(1), { ...IPV4, address: "198.18.0.3" });
@@ -112,7 +121,7 @@ Deno.test("closing a host stops delivery, even of datagrams in flight", async ()
   await a.host.send(bytes(2), IPV4);
   assert.deepEqual(network.log.at(-1)?.receivers, [], "a closed host is not a receiver");
   assert.equal(await b.host.send(bytes(3), IPV4), false);
-  assert.deepEqual(b.events.map((e) => e.type), ["link-up"], "no events after close");
+  assert.deepEqual(b.events.map((e) => e.type), ["link-added"], "no events after close");
   await assert.rejects(
     b.host.start({ onDatagram() {}, onEvent() {} }),
     new TypeError("Cannot start host b: it is closed"),
@@ -226,7 +235,7 @@ Deno.test("a throwing datagram handler is reported as a receive-error", async ()
     },
     onEvent: (e) => events.push(e),
   });
-  events.length = 0; // the link-up from start()
+  events.length = 0; // the link-added from start()
   await a.host.send(bytes(1), IPV4);
   clock.advance(1);
   assert.equal(events.length, 1);
@@ -234,5 +243,39 @@ Deno.test("a throwing datagram handler is reported as a receive-error", async ()
   assert.equal(event.type, "receive-error");
   assert.equal(event.type === "receive-error" && event.interfaceName, "eth0");
   assert.equal(event.type === "receive-error" && event.error.message, "boom");
+  await network.close();
+});
+
+Deno.test("link events: each kind, exactly once, and none for a down link's addresses", async () => {
+  const { network } = setup();
+  const b = await probe(network, "b", [
+    { name: "eth1", link: "lan", ipv4: "198.18.0.3", up: false },
+    { name: "eth0", link: "lan", ipv4: "198.18.0.2" },
+  ]);
+  const eth0 = { name: "eth0", index: 2, ipv4: ["198.18.0.2/24"], ipv6: [] };
+  const eth1 = { name: "eth1", index: 1, ipv4: ["198.18.0.3/24"], ipv6: [] };
+  assert.deepEqual(b.events, [
+    { type: "link-added", link: eth0 },
+    { type: "link-added", link: eth1 },
+    { type: "link-down", link: eth1 },
+  ], "start: every interface added, in name order; a down one reported down");
+  assert.deepEqual(b.host.links, [eth0]);
+  b.events.length = 0;
+  b.host.setAddresses("eth1", { ipv4: "198.18.0.33" });
+  assert.deepEqual(b.events, [], "a down interface's addresses change silently");
+  b.host.setLinkUp("eth1", true);
+  const eth1b = { ...eth1, ipv4: ["198.18.0.33/24"] };
+  assert.deepEqual(b.events, [{ type: "link-up", link: eth1b }], "link-up carries them");
+  b.events.length = 0;
+  b.host.setAddresses("eth0", { ipv6: "fe80::2" });
+  b.host.setLinkUp("eth0", false);
+  b.host.removeInterface("eth0");
+  const eth0b = { ...eth0, ipv6: ["fe80::2/64"] };
+  assert.deepEqual(b.events, [
+    { type: "link-changed", link: eth0b, previous: eth0 },
+    { type: "link-down", link: eth0b },
+    { type: "link-removed", link: eth0b },
+  ]);
+  assert.deepEqual(b.host.links, [eth1b]);
   await network.close();
 });

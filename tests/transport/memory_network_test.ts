@@ -41,7 +41,7 @@ Deno.test("multicast stays within its address family", async () => {
   assert.equal(v6.received[0].source.address, "fe80::2");
   // An IPv4-only host cannot send IPv6.
   assert.equal(await v4.host.send(bytes(0), IPV6), false);
-  assert.deepEqual(v4.events.map((e) => e.type), ["link-up", "send-error"]);
+  assert.deepEqual(v4.events.map((e) => e.type), ["link-added", "send-error"]);
   assert.match((v4.events[1] as { error: Error }).error.message, /no IPv6 address: eth0/);
   await network.close();
 });

@@ -83,11 +83,11 @@ Deno.test("the watcher runs on the injected clock and stops with close()", async
     assert.equal(t.links[0].ipv4.length, 1, "no poll before the interval");
     clock.advance(1);
     await until(() => t.links[0]?.ipv4.length === 2, "second address picked up");
-    const up = c.events.filter((e) => e.type === "link-up");
-    assert.deepEqual(up.at(-1)?.type === "link-up" && up.at(-1)!.link.ipv4, [
-      "198.18.1.1/24",
-      "198.18.1.77/24",
-    ]);
+    const changed = c.events.filter((e) => e.type === "link-changed");
+    assert.equal(changed.length, 1);
+    const last = changed[0].type === "link-changed" ? changed[0] : undefined;
+    assert.deepEqual(last?.link.ipv4, ["198.18.1.1/24", "198.18.1.77/24"]);
+    assert.deepEqual(last?.previous.ipv4, ["198.18.1.1/24"]);
   } finally {
     await ip("addr", "del", "198.18.1.77/24", "dev", "eth0");
   }

@@ -9,8 +9,9 @@
  *
  * stdin commands: {"op":"send","id":1,"interfaceName":"eth0","family":"IPv4",
  * "address"?:"…","port"?:5353,"hex":"…"} | {"op":"stats"} | {"op":"close"}.
- * stdout events: started, start-error, datagram, link-up, link-down,
- * send-error, receive-error, sent, stats, closed.
+ * stdout events: started, start-error, datagram, link-added, link-removed,
+ * link-up, link-down, link-changed (with `previous`), send-error,
+ * receive-error, sent, stats, closed.
  *
  * @module
  */
@@ -44,7 +45,7 @@ try {
       });
     },
     onEvent(e) {
-      if ("link" in e) emit({ event: e.type, link: e.link });
+      if ("link" in e) emit({ event: e.type, ...e });
       else if (e.type === "send-error") {
         emit({ event: e.type, destination: e.destination, message: e.error.message });
       } else emit({ event: e.type, interfaceName: e.interfaceName, message: e.error.message });
