@@ -25,7 +25,14 @@
 
 export { CLASS_TOP_BIT, Limits, MessageFlags, RecordClass, RecordType } from "./constants.ts";
 export { DnsParseError } from "./errors.ts";
-export { copyNameExpanded, namesEqual, newNameScope, readName, skipName } from "./name_reader.ts";
+export {
+  checkName,
+  copyNameExpanded,
+  namesEqual,
+  newNameScope,
+  readName,
+  skipName,
+} from "./name_reader.ts";
 export { escapeLabel, joinLabels, labelToString } from "./label_text.ts";
 export {
   encodeName,

@@ -97,6 +97,57 @@ export function skipName(packet: Uint8Array, offset: number): number {
   }
 }
 
+/**
+ * Checks the whole name at `offset`, following every compression pointer under
+ * the same rules as {@linkcode readName}, and builds nothing: the check a
+ * packet passes once so that no later read of this name can fail.
+ *
+ * @param floor Lowest offset a pointer may land on: 12 in a message, where a
+ * pointer into the header is never a name a sender meant.
+ * @returns The offset just past the name in place (as {@linkcode skipName}).
+ * @throws {DnsParseError} On anything {@linkcode readName} would reject, or a
+ * pointer below `floor`.
+ *
+ * @example A pointer into the header is rejected in a message
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkName, DnsParseError } from "./mod.ts";
+ * const p = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xc0, 0]);
+ * assert.equal(checkName(p, 12), 14); // offset 0 holds a zero byte: the root
+ * assert.throws(() => checkName(p, 12, 12), DnsParseError);
+ * ```
+ */
+export function checkName(packet: Uint8Array, offset: number, floor = 0): number {
+  let pos = offset;
+  let segment = offset;
+  let hops = 0;
+  let length = 0;
+  let end = -1;
+  for (;;) {
+    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+    const len = packet[pos];
+    if (len === 0) return end < 0 ? pos + 1 : end;
+    if ((len & POINTER_MASK) === POINTER_MASK) {
+      if (pos + 1 >= packet.length) {
+        throw new DnsParseError("compression pointer runs past the end", pos);
+      }
+      if (++hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
+      const target = checkPointer(packet, pos, segment);
+      if (target < floor) {
+        throw new DnsParseError("compression pointer points into the header", pos);
+      }
+      if (end < 0) end = pos + 2;
+      pos = segment = target;
+      continue;
+    }
+    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
+    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
+    length += 1 + len;
+    if (length >= Limits.NAME_BYTES) throw new DnsParseError("name longer than 255 bytes", offset);
+    pos += 1 + len;
+  }
+}
+
 // RFC 1035 §4.1.4 only says a pointer replaces the rest of a name. To make
 // every name finite, a pointer must land strictly before the start of the run
 // of labels it ends (`segmentStart`): targets then fall with every hop.

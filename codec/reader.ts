@@ -10,7 +10,7 @@
 
 import { CLASS_TOP_BIT, Limits, RecordType } from "./constants.ts";
 import { DnsParseError } from "./errors.ts";
-import { namesEqual, newNameScope, readName, skipName } from "./name_reader.ts";
+import { checkName, namesEqual, newNameScope, readName, skipName } from "./name_reader.ts";
 import { rdataCodec } from "./rdata/mod.ts";
 import { aCodec } from "./rdata/a.ts";
 import { aaaaCodec } from "./rdata/aaaa.ts";
@@ -291,6 +291,68 @@ export class MessageReader {
     this.#next = rdata + rdlength;
     this.#left--;
     return true;
+  }
+
+  /**
+   * Walks the whole packet from the start and throws at the first problem any
+   * later read could hit: framing, every owner name, every name inside rdata
+   * (followed through its pointers, which must not land in the header), and
+   * each known type's rdata shape (A is 4 bytes, AAAA 16, SRV 6 plus a target
+   * that fills it, ...). Builds no strings. Afterwards the reader is back at
+   * the start, so a packet that passes can be handed to every handler, and a
+   * packet that fails is dropped whole (never half applied).
+   *
+   * Bytes after the last counted record are ignored, as every read ignores them.
+   *
+   * @throws {DnsParseError} At the first problem, with its offset.
+   *
+   * @example A PTR whose name points into the header fails, the A before it too
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { DnsParseError, encodeMessage, MessageReader } from "./mod.ts";
+   * const good = encodeMessage({
+   *   id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+   *   answers: [{ name: "h.local", type: 12, class: 1, cacheFlush: false, ttl: 120, data: "x.local" }],
+   * });
+   * const reader = new MessageReader(good);
+   * assert.equal(reader.validate().nextRecord(), true); // back at the start
+   * const bad = good.slice();
+   * bad.set([0xc0, 2], bad.length - 2); // the PTR target now points at the flags
+   * assert.throws(() => new MessageReader(bad).validate(), DnsParseError);
+   * ```
+   */
+  validate(): this {
+    const p = this.#packet;
+    this.reset(p);
+    try {
+      while (this.nextQuestion()) checkName(p, this.#nameOffset, Limits.HEADER_BYTES);
+      while (this.nextRecord()) {
+        checkName(p, this.#nameOffset, Limits.HEADER_BYTES);
+        const at = this.#rdataOffset, len = this.#rdataLength, floor = Limits.HEADER_BYTES;
+        switch (this.#type) {
+          case RecordType.A:
+            aCodec.check(p, at, len, floor);
+            break;
+          case RecordType.AAAA:
+            aaaaCodec.check(p, at, len, floor);
+            break;
+          case RecordType.PTR:
+            ptrCodec.check(p, at, len, floor);
+            break;
+          case RecordType.SRV:
+            srvCodec.check(p, at, len, floor);
+            break;
+          case RecordType.TXT:
+            txtCodec.check(p, at, len, floor);
+            break;
+          default:
+            rdataCodec(this.#type).check(p, at, len, floor);
+        }
+      }
+    } finally {
+      this.reset(p);
+    }
+    return this;
   }
 
   #countOf(section: SectionValue): number {

@@ -9,6 +9,15 @@ import type { RdataCodec } from "./rdata_codec.ts";
 
 const buf = new Uint8Array(4);
 
+/** RFC 1035 §3.4.1: "A 32 bit Internet address." */
+const A_RDATA_BYTES = 4;
+
+function checkLength(offset: number, length: number): void {
+  if (length !== A_RDATA_BYTES) {
+    throw new DnsParseError(`A rdata of ${length} bytes, expected 4`, offset);
+  }
+}
+
 /**
  * Codec for A rdata.
  *
@@ -20,8 +29,11 @@ const buf = new Uint8Array(4);
  */
 export const aCodec: RdataCodec<string> = {
   decode(packet, offset, length) {
-    if (length !== 4) throw new DnsParseError(`A rdata of ${length} bytes, expected 4`, offset);
+    checkLength(offset, length);
     return formatIPv4(packet, offset);
+  },
+  check(_packet, offset, length) {
+    checkLength(offset, length);
   },
   encode(sink, data) {
     sink.bytes(parseIPv4(data, buf));

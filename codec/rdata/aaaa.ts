@@ -9,6 +9,15 @@ import type { RdataCodec } from "./rdata_codec.ts";
 
 const buf = new Uint8Array(16);
 
+/** RFC 3596 §2.2: "A 128 bit IPv6 address is encoded in the data portion". */
+const AAAA_RDATA_BYTES = 16;
+
+function checkLength(offset: number, length: number): void {
+  if (length !== AAAA_RDATA_BYTES) {
+    throw new DnsParseError(`AAAA rdata of ${length} bytes, expected 16`, offset);
+  }
+}
+
 /**
  * Codec for AAAA rdata.
  *
@@ -23,10 +32,11 @@ const buf = new Uint8Array(16);
  */
 export const aaaaCodec: RdataCodec<string> = {
   decode(packet, offset, length) {
-    if (length !== 16) {
-      throw new DnsParseError(`AAAA rdata of ${length} bytes, expected 16`, offset);
-    }
+    checkLength(offset, length);
     return formatIPv6(packet, offset);
+  },
+  check(_packet, offset, length) {
+    checkLength(offset, length);
   },
   encode(sink, data) {
     sink.bytes(parseIPv6(data, buf));

@@ -5,7 +5,7 @@
  * @module
  */
 import { DnsParseError } from "../errors.ts";
-import { readName, skipName } from "../name_reader.ts";
+import { checkName, readName, skipName } from "../name_reader.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
 /**
@@ -24,6 +24,11 @@ export const ptrCodec: RdataCodec<string> = {
     const end = skipName(packet, offset);
     if (end !== offset + length) throw new DnsParseError("name does not fill PTR rdata", offset);
     return readName(packet, offset, scope || undefined);
+  },
+  check(packet, offset, length, floor) {
+    if (checkName(packet, offset, floor) !== offset + length) {
+      throw new DnsParseError("name does not fill PTR rdata", offset);
+    }
   },
   encode(sink, data, compressNames) {
     sink.name(data, compressNames);

@@ -46,6 +46,7 @@ export interface RdataSink {
  * import type { RdataCodec } from "./rdata_codec.ts";
  * const opaque: RdataCodec<Uint8Array> = {
  *   decode: (p, at, len) => p.slice(at, at + len),
+ *   check: () => {},
  *   encode: (sink, data) => sink.bytes(data),
  * };
  * console.log(opaque.decode(new Uint8Array([1, 2]), 0, 2, 0));
@@ -57,6 +58,13 @@ export interface RdataCodec<T> {
    * anywhere earlier in the packet). Throws `DnsParseError` on bad rdata.
    */
   decode(packet: Uint8Array, offset: number, length: number, scope: number): T;
+  /**
+   * Checks the rdata at `offset` of `length` bytes as {@linkcode decode} would,
+   * names followed to their end, building nothing. `floor` is the lowest
+   * offset a compression pointer may land on (12 in a message, 0 otherwise).
+   * Throws `DnsParseError` at the first problem.
+   */
+  check(packet: Uint8Array, offset: number, length: number, floor: number): void;
   /** Writes `data` to `sink`, compressing names inside when `compressNames`. */
   encode(sink: RdataSink, data: T, compressNames: boolean): void;
 }

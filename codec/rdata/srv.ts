@@ -5,8 +5,18 @@
  * @module
  */
 import { DnsParseError } from "../errors.ts";
-import { readName, skipName } from "../name_reader.ts";
+import { checkName, readName, skipName } from "../name_reader.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
+
+/** RFC 2782: priority, weight and port (16 bits each) come before the target. */
+export const SRV_FIXED_BYTES = 6;
+
+function checkLength(offset: number, length: number): void {
+  // The target is at least the root's one zero byte.
+  if (length < SRV_FIXED_BYTES + 1) {
+    throw new DnsParseError(`SRV rdata of ${length} bytes is too short`, offset);
+  }
+}
 
 /**
  * SRV rdata.
@@ -42,7 +52,7 @@ export interface SrvData {
  */
 export const srvCodec: RdataCodec<SrvData> = {
   decode(packet, offset, length, scope) {
-    if (length < 7) throw new DnsParseError(`SRV rdata of ${length} bytes is too short`, offset);
+    checkLength(offset, length);
     const end = skipName(packet, offset + 6);
     if (end !== offset + length) {
       throw new DnsParseError("target does not fill SRV rdata", offset + 6);
@@ -53,6 +63,12 @@ export const srvCodec: RdataCodec<SrvData> = {
       port: (packet[offset + 4] << 8) | packet[offset + 5],
       target: readName(packet, offset + 6, scope || undefined),
     };
+  },
+  check(packet, offset, length, floor) {
+    checkLength(offset, length);
+    if (checkName(packet, offset + SRV_FIXED_BYTES, floor) !== offset + length) {
+      throw new DnsParseError("target does not fill SRV rdata", offset + SRV_FIXED_BYTES);
+    }
   },
   encode(sink, data, compressNames) {
     sink.u16(data.priority);

@@ -33,6 +33,14 @@ export const txtCodec: RdataCodec<Uint8Array[]> = {
     }
     return strings;
   },
+  check(packet, offset, length) {
+    const end = offset + length;
+    for (let pos = offset; pos < end; pos += 1 + packet[pos]) {
+      if (pos + 1 + packet[pos] > end) {
+        throw new DnsParseError("TXT string runs past its rdata", pos);
+      }
+    }
+  },
   encode(sink, data) {
     for (const s of data) {
       if (s.length > Limits.STRING_BYTES) {

@@ -19,6 +19,7 @@ export const unknownCodec: RdataCodec<Uint8Array> = {
   decode(packet, offset, length) {
     return packet.subarray(offset, offset + length);
   },
+  check() {},
   encode(sink, data) {
     sink.bytes(data);
   },
