@@ -77,28 +77,6 @@ export interface InternedName {
   readonly bytes: number;
 }
 
-/**
- * The codec's {@linkcode nameKey} (ASCII letters lowered, RFC 6762 §16), with a
- * fast path for the common case of an ASCII name without a trailing dot, where
- * `toLowerCase` gives the same result ten times faster.
- *
- * @example
- * ```ts
- * import { fastNameKey } from "./interner.ts";
- * console.log(fastNameKey("Den._HTTP._tcp.local"), fastNameKey("Küche.LOCAL.")); // den._http._tcp.local küche.local
- * ```
- */
-export function fastNameKey(name: string): string {
-  let upper = false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 0x80) return nameKey(name); // lowering must leave non-ASCII alone
-    if (c >= 0x41 && c <= 0x5a) upper = true;
-  }
-  if (name.charCodeAt(name.length - 1) === 0x2e) return nameKey(name); // trailing dot
-  return upper ? name.toLowerCase() : name;
-}
-
 let adjustRefs: (entry: NameEntry, delta: number) => number;
 
 /**
@@ -204,7 +182,7 @@ export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T
    *
    * @param key Its {@linkcode nameKey}, when the caller has computed it already.
    */
-  acquire(name: string, key: string = fastNameKey(name)): T {
+  acquire(name: string, key: string = nameKey(name)): T {
     const entry = this.#entries.get(key);
     if (entry === undefined) return this.add(name, key);
     adjustRefs(entry, 1);
@@ -217,7 +195,7 @@ export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T
    *
    * @throws {RangeError} When the name is in the table after all.
    */
-  add(name: string, key: string = fastNameKey(name)): T {
+  add(name: string, key: string = nameKey(name)): T {
     // Names read from packets are "cons" trees of their labels (about 150
     // bytes for a 30-character name against 48 flat): keep flat copies.
     const flat = flatString(name);
@@ -263,7 +241,7 @@ export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T
 
   /** The entry for `name` (any case), without taking a reference. */
   get(name: string): T | undefined {
-    return this.#entries.get(fastNameKey(name));
+    return this.#entries.get(nameKey(name));
   }
 
   /** The entry filed under `key` (already a {@linkcode nameKey}). */
@@ -272,7 +250,7 @@ export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T
   }
 
   /** Bytes a new entry for `name` would be counted as. */
-  costOf(name: string, key: string = fastNameKey(name)): number {
+  costOf(name: string, key: string = nameKey(name)): number {
     return this.#overhead + stringBytes(name) + (key === name ? 0 : stringBytes(key));
   }
 

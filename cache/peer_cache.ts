@@ -23,6 +23,7 @@ import {
   encodeRdata,
   hasNameInRdata,
   type MessageReader,
+  nameKey,
   RecordType,
 } from "../codec/mod.ts";
 import type { ResourceRecord } from "../codec/mod.ts";
@@ -41,7 +42,7 @@ import {
   type PeerRecordInput,
   type PeerServiceCacheOptions,
 } from "./peer_cache_options.ts";
-import { fastNameKey, NameInterner } from "./interner.ts";
+import { NameInterner } from "./interner.ts";
 import { PeerSchedule } from "./peer_schedule.ts";
 import { bytesToBinary, nsecListsType, rdataKey } from "./rdata_key.ts";
 import {
@@ -284,7 +285,7 @@ export class PeerServiceCache {
     const cls = header.class & CLASS_MASK;
     // RFC 2181 §8: a TTL with the most significant bit set counts as zero.
     const ttl = header.ttl > MAX_TTL ? 0 : header.ttl;
-    const key = fastNameKey(name);
+    const key = nameKey(name);
     const rkey = rdataKey(type, binary);
     const owner = this.#names.getByKey(key);
     const existing = owner === undefined ? undefined : find(owner, iface, type, cls, rkey);
@@ -372,7 +373,7 @@ export class PeerServiceCache {
    * Records at `name` of `type` (every type for `RecordType.ANY`), any case.
    */
   lookup(name: string, type: number, options?: PeerLookupOptions): PeerRecord[] {
-    const owner = this.#names.getByKey(fastNameKey(name));
+    const owner = this.#names.getByKey(nameKey(name));
     const out: PeerRecord[] = [];
     if (owner === undefined) return out;
     const t = options?.now === undefined ? -Infinity : this.#rel(options.now);

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { RecordType } from "../codec/mod.ts";
+import { foldAsciiCase, RecordType } from "../codec/mod.ts";
 
 const CHUNK = 8192;
 // V8 keeps a concatenation shorter than 13 characters flat; longer ones become
@@ -119,7 +119,7 @@ export function rdataKey(type: number, binary: string): string {
     }
   }
   if (!upper) return binary;
-  const lowered = binary.slice(start, end).replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  const lowered = foldAsciiCase(binary.slice(start, end));
   return binary.slice(0, start) + lowered + binary.slice(end);
 }
 

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { RecordType, type SrvData } from "../codec/mod.ts";
+import { nameKey, RecordType, type SrvData } from "../codec/mod.ts";
 import {
   parseServiceInstanceName,
   parseServiceType,
@@ -124,7 +124,7 @@ export function lookupServices(
   const out: DiscoveredService[] = [];
   for (const ptr of cache.lookup(ptrName, RecordType.PTR, filter)) {
     const instanceName = ptr.data as string;
-    const id = `${ptr.interfaceName}\u0000${instanceName.toLowerCase()}`;
+    const id = `${ptr.interfaceName}\u0000${nameKey(instanceName)}`;
     if (seen.has(id)) continue;
     seen.add(id);
     const service = assemble(cache, instanceName, ptr.interfaceName, options?.now);

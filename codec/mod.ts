@@ -36,6 +36,7 @@ export {
 export { escapeLabel, joinLabels, labelToString } from "./label_text.ts";
 export {
   encodeName,
+  foldAsciiCase,
   nameKey,
   type ParsedName,
   parseName,

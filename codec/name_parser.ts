@@ -227,23 +227,52 @@ export function splitName(name: string): string[] {
 const labelDecoder = new TextDecoder();
 
 /**
- * The key under which a name is filed: ASCII letters lowered and nothing else
- * touched (RFC 6762 §16: "other characters are compared bytewise"), and no
- * trailing dot.
+ * The key under which a name is filed and compared, the library's only one:
+ * ASCII letters lowered and nothing else touched (RFC 6762 §16: "other
+ * characters are compared bytewise"), and no trailing dot. Caches, lookups and
+ * the responder all key names with it.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nameKey } from "./name_parser.ts";
- * console.log(nameKey("Küchen._HTTP._tcp.local.")); // küchen._http._tcp.local
+ * assert.equal(nameKey("Küchen._HTTP._tcp.local."), "küchen._http._tcp.local");
+ * assert.notEqual(nameKey("ÄB.local"), nameKey("äb.local"));
  * ```
  */
 export function nameKey(name: string): string {
-  let n = name;
-  if (n.endsWith(".") && !endsWithEscapedDot(n)) n = n.slice(0, -1);
-  // toLowerCase() is exact for ASCII-only names and far faster than a
-  // replace() callback; names with other characters lower ASCII letters only.
-  for (let i = 0; i < n.length; i++) {
-    if (n.charCodeAt(i) >= 0x80) return n.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  // The common case, an ASCII name without a trailing dot, in one pass:
+  // toLowerCase() is exact for ASCII and ten times faster than a replace().
+  let upper = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x80) return foldAsciiCase(withoutTrailingDot(name));
+    if (c >= 0x41 && c <= 0x5a) upper = true;
   }
-  return n.toLowerCase();
+  if (name.charCodeAt(name.length - 1) === 0x2e) {
+    const n = withoutTrailingDot(name);
+    return upper ? n.toLowerCase() : n;
+  }
+  return upper ? name.toLowerCase() : name;
+}
+
+function withoutTrailingDot(name: string): string {
+  return name.endsWith(".") && !endsWithEscapedDot(name) ? name.slice(0, -1) : name;
+}
+
+/**
+ * Lowers ASCII letters only, leaving every other character as it is: the case
+ * folding of RFC 6762 §16, for text that is not a presentation name (a name's
+ * wire bytes held as a binary string, for instance). Names take
+ * {@linkcode nameKey}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldAsciiCase } from "./name_parser.ts";
+ * assert.equal(foldAsciiCase("\x01ÄB\x05LOCAL"), "\x01Äb\x05local");
+ * ```
+ */
+export function foldAsciiCase(text: string): string {
+  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : text;
 }
