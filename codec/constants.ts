@@ -82,6 +82,13 @@ export const Limits = {
   STRING_BYTES: 255,
   /** RFC 6762 §17: a Multicast DNS packet is at most 9000 bytes, IP and UDP headers included. */
   MDNS_PACKET_BYTES: 9000,
+  /**
+   * RFC 6762 §17: a packet should fit the interface MTU. 1440 bytes of DNS
+   * message fit a 1500-byte link under IPv6 (40) and UDP (8) headers with room
+   * to spare; mDNSResponder uses the same figure (`NormalMaxDNSMessageData`).
+   * The writer's default.
+   */
+  LINK_MESSAGE_BYTES: 1440,
   /** The DNS header is 12 bytes (RFC 1035 §4.1.1). */
   HEADER_BYTES: 12,
 } as const;

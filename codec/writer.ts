@@ -36,8 +36,9 @@ const COMPRESSION_TABLE_LIMIT = 512;
 export interface WriterOptions {
   /**
    * Largest message in bytes; a record that would pass it is rolled back and
-   * its `answer()`/`additional()` call returns false. Default 9000 minus IP and
-   * UDP headers (RFC 6762 §17).
+   * its `answer()`/`additional()` call returns false. Default
+   * `Limits.LINK_MESSAGE_BYTES` (1440, a 1500-byte link; RFC 6762 §17); at
+   * most 9000 minus IP and UDP headers on links that carry jumbo frames.
    */
   maxSize?: number;
   /**
@@ -102,7 +103,7 @@ export class MessageWriter implements RdataSink {
 
   /** Creates a writer; call {@linkcode MessageWriter.reset} before each message. */
   constructor(options: WriterOptions = {}) {
-    this.#maxSize = options.maxSize ?? Limits.MDNS_PACKET_BYTES - 48;
+    this.#maxSize = options.maxSize ?? Limits.LINK_MESSAGE_BYTES;
     if (!Number.isInteger(this.#maxSize) || this.#maxSize < 12 || this.#maxSize > 0xffff) {
       throw new RangeError(`Cannot create writer: maxSize ${this.#maxSize} not in 12..65535`);
     }
