@@ -11,7 +11,7 @@
  * @module
  */
 
-import { foldAsciiCase, RecordType } from "../codec/mod.ts";
+import { foldAsciiCase, rdataNameOffset } from "../codec/mod.ts";
 
 const CHUNK = 8192;
 // V8 keeps a concatenation shorter than 13 characters flat; longer ones become
@@ -83,9 +83,10 @@ export function binaryToBytes(binary: string): Uint8Array {
 }
 
 /**
- * The identity key of canonical rdata: the same string unless a name inside
- * PTR, SRV, NSEC, CNAME or NS rdata has capitals, which are lowered (RFC 6762
- * §16). Length bytes (at most 63) are never letters, so lowering the name part
+ * The identity key of canonical rdata: the same string unless the name inside
+ * (where the codec's `rdataNameOffset` says one is) has capitals, which are
+ * lowered (RFC 6762 §16). Two rdata have the same key exactly when the codec's
+ * `rdataEquals` says they are equal. Length bytes (at most 63) are never letters, so lowering the name part
  * as text is safe; fixed fields and the NSEC bitmap are left alone.
  *
  * @example
@@ -95,20 +96,8 @@ export function binaryToBytes(binary: string): Uint8Array {
  * ```
  */
 export function rdataKey(type: number, binary: string): string {
-  let start: number;
-  switch (type) {
-    case RecordType.PTR:
-    case RecordType.CNAME:
-    case RecordType.NS:
-    case RecordType.NSEC:
-      start = 0;
-      break;
-    case RecordType.SRV:
-      start = 6; // priority, weight, port
-      break;
-    default:
-      return binary;
-  }
+  const start = rdataNameOffset(type);
+  if (start < 0) return binary;
   const end = nameEnd(binary, start);
   let upper = false;
   for (let i = start; i < end; i++) {

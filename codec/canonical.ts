@@ -8,11 +8,10 @@
 
 import { copyNameExpanded, skipName } from "./name_reader.ts";
 import { parseName } from "./name_parser.ts";
-import { hasNameInRdata, rdataCodec, type RdataSink } from "./rdata/mod.ts";
+import { rdataCodec, rdataNameOffset, type RdataSink } from "./rdata/mod.ts";
 import type { ResourceRecord } from "./types.ts";
 import { Limits } from "./constants.ts";
 import { DnsParseError } from "./errors.ts";
-import { RecordType } from "./constants.ts";
 
 const scratch = new Uint8Array(0xffff + 512);
 
@@ -36,9 +35,9 @@ export function copyRdata(
   offset: number,
   length: number,
 ): Uint8Array {
-  if (!hasNameInRdata(type)) return packet.slice(offset, offset + length);
+  const fixed = rdataNameOffset(type);
+  if (fixed < 0) return packet.slice(offset, offset + length);
   const end = offset + length;
-  const fixed = type === RecordType.SRV ? 6 : 0;
   if (length < fixed + 1) throw new DnsParseError(`rdata of ${length} bytes is too short`, offset);
   const nameEnd = skipName(packet, offset + fixed);
   if (nameEnd > end) throw new DnsParseError("name runs past its rdata", offset + fixed);

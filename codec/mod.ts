@@ -36,6 +36,7 @@ export {
 export { escapeLabel, joinLabels, labelToString } from "./label_text.ts";
 export {
   encodeName,
+  foldAsciiBytes,
   foldAsciiCase,
   nameKey,
   type ParsedName,
@@ -49,12 +50,14 @@ export { MessageReader, Section, type SectionValue } from "./reader.ts";
 export { MessageWriter, type WriterMark, type WriterOptions } from "./writer.ts";
 export { decodeMessage, encodeMessage } from "./message.ts";
 export { copyRdata, decodeRdata, encodeRdata } from "./canonical.ts";
+export { canonicalRdata, rdataEquals, rdataEqualsAt } from "./rdata_equals.ts";
 export {
   hasNameInRdata,
   type HinfoData,
   type NsecData,
   type RdataCodec,
   rdataCodec,
+  rdataNameOffset,
   type RdataSink,
   type SrvData,
 } from "./rdata/mod.ts";

@@ -276,3 +276,23 @@ function withoutTrailingDot(name: string): string {
 export function foldAsciiCase(text: string): string {
   return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : text;
 }
+
+/**
+ * {@linkcode foldAsciiCase} on bytes, in place: lowers the ASCII letters in
+ * `bytes[start, end)`. A name's length bytes (at most 63) are never letters.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldAsciiBytes } from "./name_parser.ts";
+ * const wire = new Uint8Array([2, 0x41, 0xc4, 0]); // "A" then a non-ASCII byte
+ * foldAsciiBytes(wire);
+ * assert.deepEqual([...wire], [2, 0x61, 0xc4, 0]);
+ * ```
+ */
+export function foldAsciiBytes(bytes: Uint8Array, start = 0, end: number = bytes.length): void {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b >= 0x41 && b <= 0x5a) bytes[i] = b | 0x20;
+  }
+}

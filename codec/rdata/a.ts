@@ -28,6 +28,7 @@ function checkLength(offset: number, length: number): void {
  * ```
  */
 export const aCodec: RdataCodec<string> = {
+  nameAt: -1, // no name inside
   decode(packet, offset, length) {
     checkLength(offset, length);
     return formatIPv4(packet, offset);

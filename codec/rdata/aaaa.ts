@@ -31,6 +31,7 @@ function checkLength(offset: number, length: number): void {
  * ```
  */
 export const aaaaCodec: RdataCodec<string> = {
+  nameAt: -1, // no name inside
   decode(packet, offset, length) {
     checkLength(offset, length);
     return formatIPv6(packet, offset);

@@ -52,6 +52,7 @@ function checkStrings(packet: Uint8Array, offset: number, length: number): void 
  * ```
  */
 export const hinfoCodec: RdataCodec<HinfoData> = {
+  nameAt: -1, // no name inside
   decode(packet, offset, length) {
     checkStrings(packet, offset, length);
     const read = (pos: number): string =>

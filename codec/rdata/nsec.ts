@@ -39,6 +39,7 @@ export interface NsecData {
  * ```
  */
 export const nsecCodec: RdataCodec<NsecData> = {
+  nameAt: 0, // the rdata starts with the name
   decode(packet, offset, length, scope) {
     const end = offset + length;
     const nameEnd = skipName(packet, offset);

@@ -20,6 +20,7 @@ import type { RdataCodec } from "./rdata_codec.ts";
  * ```
  */
 export const ptrCodec: RdataCodec<string> = {
+  nameAt: 0, // the rdata starts with the name
   decode(packet, offset, length, scope) {
     const end = skipName(packet, offset);
     if (end !== offset + length) throw new DnsParseError("name does not fill PTR rdata", offset);

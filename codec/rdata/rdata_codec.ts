@@ -45,6 +45,7 @@ export interface RdataSink {
  * ```ts
  * import type { RdataCodec } from "./rdata_codec.ts";
  * const opaque: RdataCodec<Uint8Array> = {
+ *   nameAt: -1,
  *   decode: (p, at, len) => p.slice(at, at + len),
  *   check: () => {},
  *   encode: (sink, data) => sink.bytes(data),
@@ -53,6 +54,12 @@ export interface RdataSink {
  * ```
  */
 export interface RdataCodec<T> {
+  /**
+   * Offset inside the rdata of the domain name it carries, or -1 when it
+   * carries none: the one place that says which types hold a name (compressed
+   * in mDNS, RFC 6762 §18.14; compared without regard to ASCII case, §16).
+   */
+  readonly nameAt: number;
   /**
    * Reads rdata at `offset` of `length` bytes in `packet` (names may point
    * anywhere earlier in the packet). Throws `DnsParseError` on bad rdata.

@@ -51,6 +51,7 @@ export interface SrvData {
  * ```
  */
 export const srvCodec: RdataCodec<SrvData> = {
+  nameAt: SRV_FIXED_BYTES, // the target follows priority, weight and port
   decode(packet, offset, length, scope) {
     checkLength(offset, length);
     const end = skipName(packet, offset + 6);

@@ -20,6 +20,7 @@ import type { RdataCodec } from "./rdata_codec.ts";
  * ```
  */
 export const txtCodec: RdataCodec<Uint8Array[]> = {
+  nameAt: -1, // no name inside
   decode(packet, offset, length) {
     const strings: Uint8Array[] = [];
     const end = offset + length;

@@ -16,6 +16,7 @@ import type { RdataCodec } from "./rdata_codec.ts";
  * ```
  */
 export const unknownCodec: RdataCodec<Uint8Array> = {
+  nameAt: -1, // no name inside
   decode(packet, offset, length) {
     return packet.subarray(offset, offset + length);
   },
