@@ -167,6 +167,26 @@ export function tryParseIPv6(
   return out;
 }
 
+/**
+ * True for an IPv6 link-local unicast address (fe80::/10, RFC 4291 §2.5.6),
+ * which is always on-link, in any spelling, with or without a `%zone`. The
+ * library's only link-local test.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isIPv6LinkLocal } from "./ip.ts";
+ * assert.equal(isIPv6LinkLocal("fe80::1%eth0"), true);
+ * assert.equal(isIPv6LinkLocal("fd00::1"), false);
+ * assert.equal(isIPv6LinkLocal("198.18.0.1"), false);
+ * ```
+ */
+export function isIPv6LinkLocal(address: string): boolean {
+  const b = tryParseIPv6(address, linkLocalScratch);
+  return b !== undefined && b[0] === 0xfe && (b[1] & 0xc0) === 0x80;
+}
+
+const linkLocalScratch = new Uint8Array(16);
 const scratchGroups = new Uint16Array(8);
 const v4Scratch = new Uint8Array(4);
 

@@ -45,7 +45,15 @@ export {
   type SuffixNode,
   trimNameCaches,
 } from "./name_parser.ts";
-export { formatIPv4, formatIPv6, parseIPv4, parseIPv6, tryParseIPv4, tryParseIPv6 } from "./ip.ts";
+export {
+  formatIPv4,
+  formatIPv6,
+  isIPv6LinkLocal,
+  parseIPv4,
+  parseIPv6,
+  tryParseIPv4,
+  tryParseIPv6,
+} from "./ip.ts";
 export { MessageReader, Section, type SectionValue } from "./reader.ts";
 export { MessageWriter, type WriterMark, type WriterOptions } from "./writer.ts";
 export { decodeMessage, encodeMessage } from "./message.ts";

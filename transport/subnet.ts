@@ -7,6 +7,7 @@
  */
 
 import { tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
+export { isIPv6LinkLocal } from "../codec/ip.ts"; // the one link-local test
 import type { AddressFamily } from "./transport.ts";
 
 /**
@@ -163,21 +164,6 @@ export function cidrContains(cidr: Cidr, address: string): boolean {
   if (cidr.family === "IPv4") return cidrContainsIPv4(cidr, ipv4ToNumber(address));
   const bytes = ipv6ToBytes(address);
   return bytes !== undefined && cidrContainsIPv6(cidr, bytes);
-}
-
-/**
- * Whether an IPv6 address is link-local unicast (fe80::/10), which is always
- * on-link (RFC 4291 §2.5.6).
- *
- * @example
- * ```ts
- * import { isIPv6LinkLocal } from "./subnet.ts";
- * console.log(isIPv6LinkLocal("fe80::1"), isIPv6LinkLocal("fd00::1")); // true false
- * ```
- */
-export function isIPv6LinkLocal(address: string): boolean {
-  const bytes = ipv6ToBytes(address);
-  return bytes !== undefined && bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80;
 }
 
 /**
