@@ -26,9 +26,11 @@ import { flatString } from "./rdata_key.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NAME_ENTRY_OVERHEAD_BYTES, NameInterner } from "./interner.ts";
  * const names = new NameInterner();
- * console.log(NAME_ENTRY_OVERHEAD_BYTES, names.costOf("h.local")); // 96 120
+ * assert.equal(NAME_ENTRY_OVERHEAD_BYTES, 96);
+ * assert.equal(names.costOf("h.local"), 120);
  * ```
  */
 export const NAME_ENTRY_OVERHEAD_BYTES = 96;
@@ -40,8 +42,11 @@ export const NAME_ENTRY_OVERHEAD_BYTES = 96;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stringBytes } from "./interner.ts";
- * console.log(stringBytes("h.local"), stringBytes("Küche"), stringBytes("漢字")); // 24 24 24
+ * assert.equal(stringBytes("h.local"), 24);
+ * assert.equal(stringBytes("Küche"), 24);
+ * assert.equal(stringBytes("漢字"), 24);
  * ```
  */
 export function stringBytes(text: string): number {
@@ -60,10 +65,13 @@ export function stringBytes(text: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NameInterner } from "./interner.ts";
  * const names = new NameInterner();
  * const entry = names.acquire("Printer.local");
- * console.log(entry.name, entry.key, entry.refs); // Printer.local printer.local 1
+ * assert.equal(entry.name, "Printer.local");
+ * assert.equal(entry.key, "printer.local");
+ * assert.equal(entry.refs, 1);
  * ```
  */
 export interface InternedName {
@@ -86,13 +94,14 @@ let adjustRefs: (entry: NameEntry, delta: number) => number;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NameEntry, NameInterner } from "./interner.ts";
  * class Owner extends NameEntry {
  *   records: string[] = [];
  * }
  * const names = new NameInterner<Owner>({ create: (n, k, b) => new Owner(n, k, b) });
  * names.acquire("h.local").records.push("A");
- * console.log(names.get("H.LOCAL")?.records); // ["A"]
+ * assert.deepEqual(names.get("H.LOCAL")?.records, ["A"]);
  * ```
  */
 export class NameEntry implements InternedName {
@@ -126,10 +135,11 @@ export class NameEntry implements InternedName {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NameEntry, NameInterner, type NameInternerOptions } from "./interner.ts";
  * const options: NameInternerOptions<NameEntry> = { entryOverheadBytes: 64 };
  * const names = new NameInterner(options);
- * console.log(names.acquire("h.local").bytes); // 88
+ * assert.equal(names.acquire("h.local").bytes, 88);
  * ```
  */
 export interface NameInternerOptions<T extends NameEntry> {
@@ -144,14 +154,18 @@ export interface NameInternerOptions<T extends NameEntry> {
  *
  * @example Sharing and releasing
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NameInterner } from "./interner.ts";
  * const names = new NameInterner();
  * const a = names.acquire("_http._tcp.local");
  * const b = names.acquire("_HTTP._tcp.local");
- * console.log(a === b, names.size, a.refs); // true 1 2
+ * assert.equal(a, b);
+ * assert.equal(names.size, 1);
+ * assert.equal(a.refs, 2);
  * names.release(a);
  * names.release(b);
- * console.log(names.size, names.bytes); // 0 0
+ * assert.equal(names.size, 0);
+ * assert.equal(names.bytes, 0);
  * ```
  */
 export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T> {

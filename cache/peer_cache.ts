@@ -73,6 +73,7 @@ import {
  *
  * @example Cache-flush replaces an address a second later
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import type { ARecord } from "../codec/mod.ts";
  * const cache = new PeerServiceCache();
@@ -83,7 +84,7 @@ import {
  * cache.insertRecord(a("198.18.0.5"), ctx);
  * cache.insertRecord(a("198.18.0.6"), { ...ctx, now: 5000 });
  * cache.expire(6000);
- * console.log(cache.lookup("h.local", 1).map((r) => r.data)); // ["198.18.0.6"]
+ * assert.deepEqual(cache.lookup("h.local", 1).map((r) => r.data), ["198.18.0.6"]);
  * ```
  */
 export class PeerServiceCache {

@@ -25,8 +25,9 @@ const codes: number[] = [];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bytesToBinary } from "./rdata_key.ts";
- * console.log(bytesToBinary(new Uint8Array([104, 105]))); // hi
+ * assert.equal(bytesToBinary(new Uint8Array([104, 105])), "hi");
  * ```
  */
 export function bytesToBinary(bytes: Uint8Array, start = 0, end: number = bytes.length): string {
@@ -55,8 +56,9 @@ export function bytesToBinary(bytes: Uint8Array, start = 0, end: number = bytes.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flatString } from "./rdata_key.ts";
- * console.log(flatString("Living Room" + "._http._tcp.local")); // Living Room._http._tcp.local
+ * assert.equal(flatString("Living Room" + "._http._tcp.local"), "Living Room._http._tcp.local");
  * ```
  */
 export function flatString(text: string): string {
@@ -72,8 +74,9 @@ export function flatString(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { binaryToBytes } from "./rdata_key.ts";
- * console.log(binaryToBytes("\x01\xff")); // Uint8Array(2) [1, 255]
+ * assert.deepEqual([...binaryToBytes("\x01\xff")], [1, 255]);
  * ```
  */
 export function binaryToBytes(binary: string): Uint8Array {
@@ -91,8 +94,9 @@ export function binaryToBytes(binary: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rdataKey } from "./rdata_key.ts";
- * console.log(rdataKey(12, "\x01A\x05local\x00") === "\x01a\x05local\x00"); // true
+ * assert.equal(rdataKey(12, "\x01A\x05local\x00") === "\x01a\x05local\x00", true);
  * ```
  */
 export function rdataKey(type: number, binary: string): string {
@@ -118,10 +122,12 @@ export function rdataKey(type: number, binary: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bytesToBinary, nsecListsType } from "./rdata_key.ts";
  * import { encodeRdata } from "../codec/mod.ts";
  * const nsec = bytesToBinary(encodeRdata(47, { nextName: "h.local", types: [1] }));
- * console.log(nsecListsType(nsec, 1), nsecListsType(nsec, 28)); // true false
+ * assert.equal(nsecListsType(nsec, 1), true);
+ * assert.equal(nsecListsType(nsec, 28), false);
  * ```
  */
 export function nsecListsType(binary: string, type: number): boolean {

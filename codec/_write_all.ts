@@ -29,7 +29,8 @@ export interface WriteAllOptions extends WriterOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { writeAll } from "./_write_all.ts";
- * const records = Array.from({ length: 40 }, (_, i) => ({
+ * import type { TxtRecord } from "./types.ts";
+ * const records = Array.from({ length: 40 }, (_, i): TxtRecord => ({
  *   name: `s${i}._http._tcp.local`, type: 16, class: 1, cacheFlush: true, ttl: 4500,
  *   data: [new Uint8Array(100)],
  * }));

@@ -24,9 +24,10 @@ const scratch = new Uint8Array(0xffff + 512);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { copyRdata } from "./canonical.ts";
  * const a = copyRdata(new Uint8Array([198, 18, 0, 1]), 1, 0, 4);
- * console.log(a); // Uint8Array(4) [198, 18, 0, 1]
+ * assert.deepEqual([...a], [198, 18, 0, 1]);
  * ```
  */
 export function copyRdata(
@@ -91,8 +92,9 @@ class ScratchSink implements RdataSink {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeRdata } from "./canonical.ts";
- * console.log(encodeRdata(1, "198.18.0.1")); // Uint8Array(4) [198, 18, 0, 1]
+ * assert.deepEqual([...encodeRdata(1, "198.18.0.1")], [198, 18, 0, 1]);
  * ```
  */
 export function encodeRdata(type: number, data: ResourceRecord["data"]): Uint8Array {
@@ -109,10 +111,11 @@ export function encodeRdata(type: number, data: ResourceRecord["data"]): Uint8Ar
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeRdata, encodeRdata } from "./canonical.ts";
- * console.log(decodeRdata(12, encodeRdata(12, "a._http._tcp.local"))); // a._http._tcp.local
+ * assert.equal(decodeRdata(12, encodeRdata(12, "a._http._tcp.local")), "a._http._tcp.local");
  * ```
  */
 export function decodeRdata(type: number, rdata: Uint8Array): ResourceRecord["data"] {
-  return rdataCodec(type).decode(rdata, 0, rdata.length, 0);
+  return rdataCodec(type).decode(rdata, 0, rdata.length);
 }

@@ -10,8 +10,9 @@
  *
  * @example Checking a record's type
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RecordType } from "./constants.ts";
- * console.log(RecordType.SRV); // 33
+ * assert.equal(RecordType.SRV, 33);
  * ```
  */
 export const RecordType = {
@@ -35,8 +36,9 @@ export const RecordType = {
  *
  * @example The class every mDNS record uses
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RecordClass } from "./constants.ts";
- * console.log(RecordClass.IN); // 1
+ * assert.equal(RecordClass.IN, 1);
  * ```
  */
 export const RecordClass = {
@@ -49,9 +51,10 @@ export const RecordClass = {
  *
  * @example Marking a message as an authoritative response
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MessageFlags } from "./constants.ts";
  * const flags = MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE;
- * console.log(flags.toString(16)); // 8400
+ * assert.equal(flags, 0x8400);
  * ```
  */
 export const MessageFlags = {
@@ -67,8 +70,9 @@ export const MessageFlags = {
  *
  * @example Checking a label
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Limits } from "./constants.ts";
- * console.log("printer".length <= Limits.LABEL_BYTES);
+ * assert.ok("printer".length <= Limits.LABEL_BYTES);
  * ```
  */
 export const Limits = {
@@ -98,8 +102,9 @@ export const Limits = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CLASS_TOP_BIT } from "./constants.ts";
- * console.log((0x8001 & CLASS_TOP_BIT) !== 0); // true: cache-flush set
+ * assert.equal((0x8001 & CLASS_TOP_BIT) !== 0, true); // cache-flush set
  * ```
  */
 export const CLASS_TOP_BIT = 0x8000;

@@ -11,13 +11,14 @@
  *
  * @example Round trip
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeMessage, encodeMessage, RecordType } from "./mod.ts";
  * const packet = encodeMessage({
  *   id: 0, flags: 0,
  *   questions: [{ name: "_http._tcp.local", type: RecordType.PTR, class: 1, unicastResponse: true }],
  *   answers: [], authorities: [], additionals: [],
  * });
- * console.log(decodeMessage(packet).questions[0].unicastResponse); // true
+ * assert.equal(decodeMessage(packet).questions[0].unicastResponse, true);
  * ```
  *
  * @module
@@ -28,8 +29,8 @@ export { DnsParseError } from "./errors.ts";
 export {
   checkName,
   copyNameExpanded,
+  NameMemo,
   namesEqual,
-  newNameScope,
   readName,
   skipName,
 } from "./name_reader.ts";

@@ -15,9 +15,10 @@ import { Limits } from "./constants.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseName } from "./name_parser.ts";
  * const a = parseName("a._http._tcp.local"), b = parseName("b._http._tcp.local");
- * console.log(a.nodes[1] === b.nodes[1]); // true: one node for "_http._tcp.local"
+ * assert.equal(a.nodes[1] === b.nodes[1], true); // one node for "_http._tcp.local"
  * ```
  */
 export interface SuffixNode {
@@ -35,9 +36,10 @@ export interface SuffixNode {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseName, type ParsedName } from "./name_parser.ts";
  * const n: ParsedName = parseName("a.local");
- * console.log(n.wire.length); // 9
+ * assert.equal(n.wire.length, 9);
  * ```
  */
 export interface ParsedName {
@@ -67,9 +69,10 @@ const scratch = new Uint8Array(Limits.NAME_BYTES + 64);
  *
  * @example Labels and suffixes
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseName } from "./name_parser.ts";
  * const n = parseName("My\\.Printer._ipp._tcp.local");
- * console.log(n.suffixes[1]); // _ipp._tcp.local
+ * assert.equal(n.suffixes[1], "_ipp._tcp.local");
  * ```
  */
 export function parseName(name: string): ParsedName {
@@ -199,8 +202,9 @@ function endsWithEscapedDot(name: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeName } from "./name_parser.ts";
- * console.log(encodeName("a.local")); // Uint8Array(9) [1, 97, 5, 108, 111, 99, 97, 108, 0]
+ * assert.deepEqual([...encodeName("a.local")], [1, 97, 5, 108, 111, 99, 97, 108, 0]);
  * ```
  */
 export function encodeName(name: string): Uint8Array {
@@ -215,8 +219,9 @@ export function encodeName(name: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { splitName } from "./name_parser.ts";
- * console.log(splitName("My\\.Printer._ipp._tcp.local")); // ["My.Printer", "_ipp", "_tcp", "local"]
+ * assert.deepEqual(splitName("My\\.Printer._ipp._tcp.local"), ["My.Printer", "_ipp", "_tcp", "local"]);
  * ```
  */
 export function splitName(name: string): string[] {

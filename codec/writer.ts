@@ -28,9 +28,10 @@ const COMPRESSION_TABLE_LIMIT = 512;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { WriterOptions } from "./writer.ts";
  * const legacy: WriterOptions = { compressRdataNames: false };
- * console.log(legacy);
+ * assert.equal(legacy.compressRdataNames, false);
  * ```
  */
 export interface WriterOptions {
@@ -53,12 +54,13 @@ export interface WriterOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MessageWriter } from "./writer.ts";
  * const w = new MessageWriter();
  * w.reset();
  * const mark = w.mark();
  * w.rollback(mark);
- * console.log(w.size); // 12
+ * assert.equal(w.size, 12);
  * ```
  */
 export interface WriterMark {
@@ -80,7 +82,8 @@ const OVERFLOW = Symbol("overflow");
  *
  * @example An announcement that compresses names
  * ```ts
- * import { MessageWriter, RecordType, MessageFlags } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeMessage, MessageWriter, RecordType, MessageFlags } from "./mod.ts";
  * const w = new MessageWriter();
  * w.reset(0, MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE);
  * w.answer({ name: "_http._tcp.local", type: RecordType.PTR, class: 1, cacheFlush: false,
@@ -88,7 +91,7 @@ const OVERFLOW = Symbol("overflow");
  * w.answer({ name: "Printer._http._tcp.local", type: RecordType.SRV, class: 1, cacheFlush: true,
  *   ttl: 120, data: { priority: 0, weight: 0, port: 631, target: "host.local" } });
  * const packet = w.finish(); // a view: copy it to keep it past the next reset()
- * console.log(packet.length);
+ * assert.equal(decodeMessage(packet).answers[1].name, "Printer._http._tcp.local");
  * ```
  */
 export class MessageWriter implements RdataSink {

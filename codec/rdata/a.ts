@@ -23,8 +23,9 @@ function checkLength(offset: number, length: number): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { aCodec } from "./a.ts";
- * console.log(aCodec.decode(new Uint8Array([198, 18, 0, 1]), 0, 4, 0)); // 198.18.0.1
+ * assert.equal(aCodec.decode(new Uint8Array([198, 18, 0, 1]), 0, 4), "198.18.0.1");
  * ```
  */
 export const aCodec: RdataCodec<string> = {

@@ -23,11 +23,12 @@ function checkLength(offset: number, length: number): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { aaaaCodec } from "./aaaa.ts";
  * const bytes = new Uint8Array(16);
  * bytes[0] = 0xfd;
  * bytes[15] = 1;
- * console.log(aaaaCodec.decode(bytes, 0, 16, 0)); // fd00::1
+ * assert.equal(aaaaCodec.decode(bytes, 0, 16), "fd00::1");
  * ```
  */
 export const aaaaCodec: RdataCodec<string> = {

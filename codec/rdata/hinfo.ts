@@ -12,9 +12,10 @@ import type { RdataCodec } from "./rdata_codec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { HinfoData } from "./hinfo.ts";
  * const h: HinfoData = { cpu: "X86_64", os: "LINUX" };
- * console.log(h.os);
+ * assert.equal(h.os, "LINUX");
  * ```
  */
 export interface HinfoData {
@@ -46,9 +47,10 @@ function checkStrings(packet: Uint8Array, offset: number, length: number): void 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hinfoCodec } from "./hinfo.ts";
  * const rdata = new Uint8Array([1, 65, 1, 66]);
- * console.log(hinfoCodec.decode(rdata, 0, 4, 0)); // { cpu: "A", os: "B" }
+ * assert.deepEqual(hinfoCodec.decode(rdata, 0, 4), { cpu: "A", os: "B" });
  * ```
  */
 export const hinfoCodec: RdataCodec<HinfoData> = {

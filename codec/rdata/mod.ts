@@ -42,7 +42,7 @@ CODECS[RecordType.NSEC] = nsecCodec;
  * import assert from "node:assert/strict";
  * import { rdataCodec } from "./mod.ts";
  * import { RecordType } from "../constants.ts";
- * assert.equal(rdataCodec(RecordType.A).decode(new Uint8Array([127, 0, 0, 1]), 0, 4, 0), "127.0.0.1");
+ * assert.equal(rdataCodec(RecordType.A).decode(new Uint8Array([127, 0, 0, 1]), 0, 4), "127.0.0.1");
  * ```
  */
 // deno-lint-ignore no-explicit-any

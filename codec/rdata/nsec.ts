@@ -14,9 +14,10 @@ import type { RdataCodec } from "./rdata_codec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { NsecData } from "./nsec.ts";
  * const nsec: NsecData = { nextName: "host.local", types: [1, 28] };
- * console.log(nsec.types);
+ * assert.deepEqual(nsec.types, [1, 28]);
  * ```
  */
 export interface NsecData {
@@ -32,19 +33,20 @@ export interface NsecData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nsecCodec } from "./nsec.ts";
  * import { encodeName } from "../name_parser.ts";
  * const rdata = new Uint8Array([...encodeName("h.local"), 0, 1, 0x40]);
- * console.log(nsecCodec.decode(rdata, 0, rdata.length, 0).types); // [1]
+ * assert.deepEqual(nsecCodec.decode(rdata, 0, rdata.length).types, [1]);
  * ```
  */
 export const nsecCodec: RdataCodec<NsecData> = {
   nameAt: 0, // the rdata starts with the name
-  decode(packet, offset, length, scope) {
+  decode(packet, offset, length, memo) {
     const end = offset + length;
     const nameEnd = skipName(packet, offset);
     if (nameEnd > end) throw new DnsParseError("next name runs past NSEC rdata", offset);
-    const nextName = readName(packet, offset, scope || undefined);
+    const nextName = readName(packet, offset, memo);
     checkBitmap(packet, nameEnd, end);
     const types: number[] = [];
     for (let pos = nameEnd; pos < end; pos += 2 + packet[pos + 1]) {

@@ -23,9 +23,10 @@ function checkLength(offset: number, length: number): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SrvData } from "./srv.ts";
  * const srv: SrvData = { priority: 0, weight: 0, port: 8080, target: "host.local" };
- * console.log(srv.port);
+ * assert.equal(srv.port, 8080);
  * ```
  */
 export interface SrvData {
@@ -44,15 +45,16 @@ export interface SrvData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { srvCodec } from "./srv.ts";
  * import { encodeName } from "../name_parser.ts";
  * const rdata = new Uint8Array([0, 0, 0, 0, 0x1f, 0x90, ...encodeName("h.local")]);
- * console.log(srvCodec.decode(rdata, 0, rdata.length, 0).port); // 8080
+ * assert.equal(srvCodec.decode(rdata, 0, rdata.length).port, 8080);
  * ```
  */
 export const srvCodec: RdataCodec<SrvData> = {
   nameAt: SRV_FIXED_BYTES, // the target follows priority, weight and port
-  decode(packet, offset, length, scope) {
+  decode(packet, offset, length, memo) {
     checkLength(offset, length);
     const end = skipName(packet, offset + 6);
     if (end !== offset + length) {
@@ -62,7 +64,7 @@ export const srvCodec: RdataCodec<SrvData> = {
       priority: (packet[offset] << 8) | packet[offset + 1],
       weight: (packet[offset + 2] << 8) | packet[offset + 3],
       port: (packet[offset + 4] << 8) | packet[offset + 5],
-      target: readName(packet, offset + 6, scope || undefined),
+      target: readName(packet, offset + 6, memo),
     };
   },
   check(packet, offset, length, floor) {

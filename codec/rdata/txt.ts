@@ -14,9 +14,10 @@ import type { RdataCodec } from "./rdata_codec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { txtCodec } from "./txt.ts";
- * const strings = txtCodec.decode(new Uint8Array([3, 97, 61, 49]), 0, 4, 0);
- * console.log(new TextDecoder().decode(strings[0])); // a=1
+ * const strings = txtCodec.decode(new Uint8Array([3, 97, 61, 49]), 0, 4);
+ * assert.equal(new TextDecoder().decode(strings[0]), "a=1");
  * ```
  */
 export const txtCodec: RdataCodec<Uint8Array[]> = {

@@ -11,8 +11,9 @@ import type { RdataCodec } from "./rdata_codec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unknownCodec } from "./unknown.ts";
- * console.log(unknownCodec.decode(new Uint8Array([1, 2, 3]), 1, 2, 0)); // Uint8Array(2) [2, 3]
+ * assert.deepEqual([...unknownCodec.decode(new Uint8Array([1, 2, 3]), 1, 2)], [2, 3]);
  * ```
  */
 export const unknownCodec: RdataCodec<Uint8Array> = {
