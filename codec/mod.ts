@@ -40,11 +40,11 @@ export {
   foldAsciiBytes,
   foldAsciiCase,
   nameKey,
+  NameTable,
   type ParsedName,
   parseName,
   splitName,
   type SuffixNode,
-  trimNameCaches,
 } from "./name_parser.ts";
 export {
   formatIPv4,

@@ -1,6 +1,6 @@
 /**
  * Presentation names (`My\.Printer._ipp._tcp.local`; the root is the empty
- * string) parsed into wire form, cached, with the shared suffix nodes the
+ * string) parsed into wire form, with the shared suffix nodes the
  * writer compresses through; and the keys names are filed under.
  *
  * @module
@@ -16,9 +16,10 @@ import { Limits } from "./constants.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseName } from "./name_parser.ts";
- * const a = parseName("a._http._tcp.local"), b = parseName("b._http._tcp.local");
- * assert.equal(a.nodes[1] === b.nodes[1], true); // one node for "_http._tcp.local"
+ * import { NameTable } from "./name_parser.ts";
+ * const table = new NameTable();
+ * const a = table.parse("a._http._tcp.local"), b = table.parse("b._http._tcp.local");
+ * assert.equal(a.nodes[1], b.nodes[1]); // one node for "_http._tcp.local"
  * ```
  */
 export interface SuffixNode {
@@ -53,16 +54,15 @@ export interface ParsedName {
   readonly nodes: readonly SuffixNode[];
 }
 
-/** Bound on cached names and suffix nodes; both tables start over when full. */
+/** Bound on a table's cached names and suffix nodes; both start over when full. */
 const PARSED_CACHE_LIMIT = 4096;
-const parsedCache = new Map<string, ParsedName>();
-const suffixNodes = new Map<string, SuffixNode>();
+/** Scratch for one name being parsed (never holds anything between calls). */
 const scratch = new Uint8Array(Limits.NAME_BYTES + 64);
 
 /**
  * Parses a presentation name (escapes `\.`, `\\`, `\DDD`; an optional trailing
- * dot) into wire form. Results are cached, so names a responder sends again and
- * again are parsed once.
+ * dot) into wire form, uncached: each call builds fresh suffix nodes. A
+ * writer parses through its own {@linkcode NameTable}, which caches.
  *
  * @throws {RangeError} When a label is over 63 bytes or the name over 255.
  * @throws {TypeError} When the name has an empty label or a bad escape.
@@ -76,43 +76,75 @@ const scratch = new Uint8Array(Limits.NAME_BYTES + 64);
  * ```
  */
 export function parseName(name: string): ParsedName {
-  const cached = parsedCache.get(name);
-  if (cached !== undefined) return cached;
-  // A hard cap for callers that parse without ever writing a message.
-  if (parsedCache.size >= 4 * PARSED_CACHE_LIMIT) trimNameCaches();
-  const parsed = parseUncached(name);
-  parsedCache.set(name, parsed);
-  return parsed;
+  return parseUncached(name, freshNode);
+}
+
+function freshNode(text: string): SuffixNode {
+  return { text, stamp: 0, offset: 0 };
 }
 
 /**
- * Starts the name caches over when they have grown past their bound. The
- * writer calls it between messages, never during one, so every name of a
- * message shares the same suffix nodes and the same message always compresses
- * the same way.
+ * A writer's cache of parsed names and their shared suffix nodes, so names
+ * it sends again and again are parsed once and a compression lookup is a
+ * field read on the node. Bounded: both tables start over past
+ * 4096 entries, checked between messages ({@linkcode NameTable.trim}).
  *
- * @example
+ * @example Two names share the node of their common suffix
  * ```ts
- * import { trimNameCaches } from "./name_parser.ts";
- * trimNameCaches();
+ * import assert from "node:assert/strict";
+ * import { NameTable } from "./name_parser.ts";
+ * const table = new NameTable();
+ * const a = table.parse("a._http._tcp.local"), b = table.parse("b._http._tcp.local");
+ * assert.equal(a.nodes[1], b.nodes[1]); // one node for "_http._tcp.local"
+ * assert.equal(table.parse("a._http._tcp.local"), a); // parsed once
  * ```
  */
-export function trimNameCaches(): void {
-  if (parsedCache.size < PARSED_CACHE_LIMIT && suffixNodes.size < PARSED_CACHE_LIMIT) return;
-  parsedCache.clear();
-  suffixNodes.clear();
-}
+export class NameTable {
+  #parsed = new Map<string, ParsedName>();
+  #nodes = new Map<string, SuffixNode>();
+  #node = (text: string): SuffixNode => {
+    let node = this.#nodes.get(text);
+    if (node === undefined) {
+      node = { text, stamp: 0, offset: 0 };
+      this.#nodes.set(text, node);
+    }
+    return node;
+  };
 
-function suffixNode(text: string): SuffixNode {
-  let node = suffixNodes.get(text);
-  if (node === undefined) {
-    node = { text, stamp: 0, offset: 0 };
-    suffixNodes.set(text, node);
+  /**
+   * {@linkcode parseName}, cached, with suffix nodes shared by every name of
+   * this table.
+   *
+   * @throws {RangeError | TypeError} As {@linkcode parseName}.
+   */
+  parse(name: string): ParsedName {
+    const cached = this.#parsed.get(name);
+    if (cached !== undefined) return cached;
+    // A hard cap in case a single message names more than the bound.
+    if (this.#parsed.size >= 4 * PARSED_CACHE_LIMIT) this.#clear();
+    const parsed = parseUncached(name, this.#node);
+    this.#parsed.set(name, parsed);
+    return parsed;
   }
-  return node;
+
+  /**
+   * Starts over when the tables have grown past their bound. The writer calls
+   * it between messages, never during one, so every name of a message shares
+   * the same suffix nodes and the same message always compresses the same way.
+   */
+  trim(): void {
+    if (this.#parsed.size >= PARSED_CACHE_LIMIT || this.#nodes.size >= PARSED_CACHE_LIMIT) {
+      this.#clear();
+    }
+  }
+
+  #clear(): void {
+    this.#parsed.clear();
+    this.#nodes.clear();
+  }
 }
 
-function parseUncached(input: string): ParsedName {
+function parseUncached(input: string, node: (text: string) => SuffixNode): ParsedName {
   let name = input;
   if (name === "." || name === "") {
     return { wire: new Uint8Array(1), labelStarts: [], suffixes: [], nodes: [] };
@@ -185,7 +217,7 @@ function parseUncached(input: string): ParsedName {
   }
   closeLabel(name.length);
   put(0);
-  return { wire: scratch.slice(0, w), labelStarts, suffixes, nodes: suffixes.map(suffixNode) };
+  return { wire: scratch.slice(0, w), labelStarts, suffixes, nodes: suffixes.map(node) };
 }
 
 function endsWithEscapedDot(name: string): boolean {
@@ -208,7 +240,7 @@ function endsWithEscapedDot(name: string): boolean {
  * ```
  */
 export function encodeName(name: string): Uint8Array {
-  return parseName(name).wire.slice();
+  return parseName(name).wire;
 }
 
 /**

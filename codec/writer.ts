@@ -10,7 +10,7 @@
 
 import { CLASS_TOP_BIT, Limits, RecordClass } from "./constants.ts";
 import { allocPooled } from "./byte_pool.ts";
-import { parseName, type SuffixNode, trimNameCaches } from "./name_parser.ts";
+import { NameTable, type SuffixNode } from "./name_parser.ts";
 import { hasNameInRdata, rdataCodec, type RdataSink } from "./rdata/mod.ts";
 import { Section, type SectionValue } from "./reader.ts";
 import type { Question, ResourceRecord } from "./types.ts";
@@ -99,6 +99,7 @@ export class MessageWriter implements RdataSink {
   #pos = 0;
   #maxSize: number;
   #compressRdata: boolean;
+  #names = new NameTable(); // this writer's parsed names and suffix nodes
   #stamp = 0; // marks the suffix nodes this message wrote
   #written: SuffixNode[] = []; // those nodes, in order, for rollback
   #section: SectionValue = Section.Question;
@@ -128,9 +129,10 @@ export class MessageWriter implements RdataSink {
   /** Starts a new message with this id and flags word; forgets the last one. */
   reset(id = 0, flags = 0): this {
     this.#pos = 12;
-    this.#stamp = nextStamp();
+    // Stamps only need to differ between this writer's messages: the nodes are its own.
+    this.#stamp = (this.#stamp + 1) | 0 || 1;
     this.#written.length = 0;
-    trimNameCaches();
+    this.#names.trim();
     this.#section = Section.Question;
     const c = this.#counts;
     c[0] =
@@ -323,7 +325,7 @@ export class MessageWriter implements RdataSink {
    * always reads back as it was written.
    */
   name(value: string, compress: boolean): void {
-    const { wire, labelStarts, nodes } = parseName(value);
+    const { wire, labelStarts, nodes } = this.#names.parse(value);
     const stamp = this.#stamp;
     let hit = nodes.length; // index of the longest suffix already written
     if (compress) {
@@ -354,14 +356,4 @@ export class MessageWriter implements RdataSink {
       this.#written.push(nodes[i]);
     }
   }
-}
-
-// Stamps are unique across writers, so two writers building messages at the
-// same time never take each other's offsets: a node stamped by another
-// message is simply not a hit.
-let stampCounter = 0;
-function nextStamp(): number {
-  stampCounter = (stampCounter + 1) | 0;
-  if (stampCounter === 0) stampCounter = 1;
-  return stampCounter;
 }
