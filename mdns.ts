@@ -14,7 +14,6 @@ import { Scheduler } from "./scheduler.ts";
 import { LocalServiceCache } from "./cache/local_cache.ts";
 import { PeerServiceCache } from "./cache/peer_cache.ts";
 import { IngressFilter } from "./_ingress.ts";
-import { validatePacket } from "./_validate.ts";
 import { CLOSE_GRACE_MS, type LinkEvent, type PartContext, type StackPart } from "./_stack_part.ts";
 import type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 import type {
@@ -193,7 +192,7 @@ export class Mdns implements AsyncDisposable {
     // All or nothing: everything a part may read is validated before the
     // first part sees the packet, so no packet is ever half applied.
     try {
-      validatePacket(reader);
+      reader.validate();
     } catch (error) {
       return this.#dropMalformed(datagram, error);
     }

@@ -26,9 +26,11 @@ import { flatString } from "./rdata_key.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NAME_ENTRY_OVERHEAD_BYTES, NameInterner } from "./interner.ts";
  * const names = new NameInterner();
- * console.log(NAME_ENTRY_OVERHEAD_BYTES, names.costOf("h.local")); // 96 120
+ * assert.equal(NAME_ENTRY_OVERHEAD_BYTES, 96);
+ * assert.equal(names.costOf("h.local"), 120);
  * ```
  */
 export const NAME_ENTRY_OVERHEAD_BYTES = 96;
@@ -40,8 +42,11 @@ export const NAME_ENTRY_OVERHEAD_BYTES = 96;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stringBytes } from "./interner.ts";
- * console.log(stringBytes("h.local"), stringBytes("Küche"), stringBytes("漢字")); // 24 24 24
+ * assert.equal(stringBytes("h.local"), 24);
+ * assert.equal(stringBytes("Küche"), 24);
+ * assert.equal(stringBytes("漢字"), 24);
  * ```
  */
 export function stringBytes(text: string): number {
@@ -60,10 +65,13 @@ export function stringBytes(text: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NameInterner } from "./interner.ts";
  * const names = new NameInterner();
  * const entry = names.acquire("Printer.local");
- * console.log(entry.name, entry.key, entry.refs); // Printer.local printer.local 1
+ * assert.equal(entry.name, "Printer.local");
+ * assert.equal(entry.key, "printer.local");
+ * assert.equal(entry.refs, 1);
  * ```
  */
 export interface InternedName {
@@ -77,28 +85,6 @@ export interface InternedName {
   readonly bytes: number;
 }
 
-/**
- * The codec's {@linkcode nameKey} (ASCII letters lowered, RFC 6762 §16), with a
- * fast path for the common case of an ASCII name without a trailing dot, where
- * `toLowerCase` gives the same result ten times faster.
- *
- * @example
- * ```ts
- * import { fastNameKey } from "./interner.ts";
- * console.log(fastNameKey("Den._HTTP._tcp.local"), fastNameKey("Küche.LOCAL.")); // den._http._tcp.local küche.local
- * ```
- */
-export function fastNameKey(name: string): string {
-  let upper = false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 0x80) return nameKey(name); // lowering must leave non-ASCII alone
-    if (c >= 0x41 && c <= 0x5a) upper = true;
-  }
-  if (name.charCodeAt(name.length - 1) === 0x2e) return nameKey(name); // trailing dot
-  return upper ? name.toLowerCase() : name;
-}
-
 let adjustRefs: (entry: NameEntry, delta: number) => number;
 
 /**
@@ -108,13 +94,14 @@ let adjustRefs: (entry: NameEntry, delta: number) => number;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NameEntry, NameInterner } from "./interner.ts";
  * class Owner extends NameEntry {
  *   records: string[] = [];
  * }
  * const names = new NameInterner<Owner>({ create: (n, k, b) => new Owner(n, k, b) });
  * names.acquire("h.local").records.push("A");
- * console.log(names.get("H.LOCAL")?.records); // ["A"]
+ * assert.deepEqual(names.get("H.LOCAL")?.records, ["A"]);
  * ```
  */
 export class NameEntry implements InternedName {
@@ -148,10 +135,11 @@ export class NameEntry implements InternedName {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NameEntry, NameInterner, type NameInternerOptions } from "./interner.ts";
  * const options: NameInternerOptions<NameEntry> = { entryOverheadBytes: 64 };
  * const names = new NameInterner(options);
- * console.log(names.acquire("h.local").bytes); // 88
+ * assert.equal(names.acquire("h.local").bytes, 88);
  * ```
  */
 export interface NameInternerOptions<T extends NameEntry> {
@@ -166,14 +154,18 @@ export interface NameInternerOptions<T extends NameEntry> {
  *
  * @example Sharing and releasing
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NameInterner } from "./interner.ts";
  * const names = new NameInterner();
  * const a = names.acquire("_http._tcp.local");
  * const b = names.acquire("_HTTP._tcp.local");
- * console.log(a === b, names.size, a.refs); // true 1 2
+ * assert.equal(a, b);
+ * assert.equal(names.size, 1);
+ * assert.equal(a.refs, 2);
  * names.release(a);
  * names.release(b);
- * console.log(names.size, names.bytes); // 0 0
+ * assert.equal(names.size, 0);
+ * assert.equal(names.bytes, 0);
  * ```
  */
 export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T> {
@@ -204,7 +196,7 @@ export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T
    *
    * @param key Its {@linkcode nameKey}, when the caller has computed it already.
    */
-  acquire(name: string, key: string = fastNameKey(name)): T {
+  acquire(name: string, key: string = nameKey(name)): T {
     const entry = this.#entries.get(key);
     if (entry === undefined) return this.add(name, key);
     adjustRefs(entry, 1);
@@ -217,7 +209,7 @@ export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T
    *
    * @throws {RangeError} When the name is in the table after all.
    */
-  add(name: string, key: string = fastNameKey(name)): T {
+  add(name: string, key: string = nameKey(name)): T {
     // Names read from packets are "cons" trees of their labels (about 150
     // bytes for a 30-character name against 48 flat): keep flat copies.
     const flat = flatString(name);
@@ -263,7 +255,7 @@ export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T
 
   /** The entry for `name` (any case), without taking a reference. */
   get(name: string): T | undefined {
-    return this.#entries.get(fastNameKey(name));
+    return this.#entries.get(nameKey(name));
   }
 
   /** The entry filed under `key` (already a {@linkcode nameKey}). */
@@ -272,7 +264,7 @@ export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T
   }
 
   /** Bytes a new entry for `name` would be counted as. */
-  costOf(name: string, key: string = fastNameKey(name)): number {
+  costOf(name: string, key: string = nameKey(name)): number {
     return this.#overhead + stringBytes(name) + (key === name ? 0 : stringBytes(key));
   }
 

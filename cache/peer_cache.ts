@@ -23,6 +23,7 @@ import {
   encodeRdata,
   hasNameInRdata,
   type MessageReader,
+  nameKey,
   RecordType,
 } from "../codec/mod.ts";
 import type { ResourceRecord } from "../codec/mod.ts";
@@ -41,7 +42,7 @@ import {
   type PeerRecordInput,
   type PeerServiceCacheOptions,
 } from "./peer_cache_options.ts";
-import { fastNameKey, NameInterner } from "./interner.ts";
+import { NameInterner } from "./interner.ts";
 import { PeerSchedule } from "./peer_schedule.ts";
 import { bytesToBinary, nsecListsType, rdataKey } from "./rdata_key.ts";
 import {
@@ -72,6 +73,7 @@ import {
  *
  * @example Cache-flush replaces an address a second later
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import type { ARecord } from "../codec/mod.ts";
  * const cache = new PeerServiceCache();
@@ -82,7 +84,7 @@ import {
  * cache.insertRecord(a("198.18.0.5"), ctx);
  * cache.insertRecord(a("198.18.0.6"), { ...ctx, now: 5000 });
  * cache.expire(6000);
- * console.log(cache.lookup("h.local", 1).map((r) => r.data)); // ["198.18.0.6"]
+ * assert.deepEqual(cache.lookup("h.local", 1).map((r) => r.data), ["198.18.0.6"]);
  * ```
  */
 export class PeerServiceCache {
@@ -93,6 +95,13 @@ export class PeerServiceCache {
   #maxBytes: number;
   #size = 0;
   #recordBytes = 0;
+  // The rrsets a packet being inserted asked to flush (RFC 6762 §10.2), as
+  // parallel arrays reused from packet to packet: owner, interface, type, class.
+  #flushCount = 0;
+  #flushOwners: PeerOwner[] = [];
+  #flushIfaces: string[] = [];
+  #flushTypes: number[] = [];
+  #flushClasses: number[] = [];
 
   /**
    * Creates an empty cache.
@@ -177,6 +186,14 @@ export class PeerServiceCache {
    * @throws {DnsParseError} When a name inside the rdata is malformed.
    */
   insertFromReader(reader: MessageReader, context: InsertContext): InsertResult {
+    return this.#insertFromReader(reader, context, false);
+  }
+
+  #insertFromReader(
+    reader: MessageReader,
+    context: InsertContext,
+    perPacket: boolean,
+  ): InsertResult {
     const type = reader.type;
     if (isPseudo(type)) return "ignored";
     const off = reader.rdataOffset;
@@ -185,7 +202,15 @@ export class PeerServiceCache {
     const binary = hasNameInRdata(type)
       ? bytesToBinary(copyRdata(reader.packet, type, off, len))
       : bytesToBinary(reader.packet, off, off + len);
-    return this.#insert(context.interfaceName, reader.name(), type, reader, binary, context.now);
+    return this.#insert(
+      context.interfaceName,
+      reader.name(),
+      type,
+      reader,
+      binary,
+      context.now,
+      perPacket,
+    );
   }
 
   /**
@@ -193,15 +218,59 @@ export class PeerServiceCache {
    * Call it for responses only: a query's known answers are not to be cached
    * (RFC 6762 §7.1).
    *
+   * Cache-flush applies once per packet per rrset, after all its records are
+   * in (RFC 6762 §10.2): the packet's records of a name, type and class are
+   * the new rrset, and older members it did not repeat, heard more than a
+   * second ago, expire in one second. Members of one rrset in one packet
+   * never flush each other.
+   *
    * @returns How many records were added or refreshed.
    */
   insertMessage(reader: MessageReader, context: InsertContext): number {
     let count = 0;
-    while (reader.nextRecord()) {
-      const result = this.insertFromReader(reader, context);
-      if (result === "added" || result === "refreshed") count++;
+    this.#flushCount = 0;
+    try {
+      while (reader.nextRecord()) {
+        const result = this.#insertFromReader(reader, context, true);
+        if (result === "added" || result === "refreshed") count++;
+      }
+    } finally {
+      if (this.#flushCount > 0) this.#applyFlushes(this.#rel(context.now));
     }
     return count;
+  }
+
+  /** Applies the flushes a packet asked for, each rrset once. */
+  #applyFlushes(t: number): void {
+    const owners = this.#flushOwners;
+    for (let i = 0; i < this.#flushCount; i++) {
+      this.#flushOthers(
+        owners[i],
+        this.#flushIfaces[i],
+        this.#flushTypes[i],
+        this.#flushClasses[i],
+        "",
+        t,
+      );
+    }
+    // Drop the references so a flushed owner can be collected.
+    owners.length = this.#flushIfaces.length = 0;
+    this.#flushTypes.length = this.#flushClasses.length = 0;
+    this.#flushCount = 0;
+  }
+
+  /** Notes an rrset to flush at the end of the packet (consecutive repeats once). */
+  #deferFlush(owner: PeerOwner, iface: string, type: number, cls: number): void {
+    const n = this.#flushCount;
+    if (
+      n > 0 && this.#flushOwners[n - 1] === owner && this.#flushTypes[n - 1] === type &&
+      this.#flushIfaces[n - 1] === iface && this.#flushClasses[n - 1] === cls
+    ) return;
+    this.#flushOwners[n] = owner;
+    this.#flushIfaces[n] = iface;
+    this.#flushTypes[n] = type;
+    this.#flushClasses[n] = cls;
+    this.#flushCount = n + 1;
   }
 
   #insert(
@@ -211,12 +280,13 @@ export class PeerServiceCache {
     header: { class: number; cacheFlush: boolean; ttl: number },
     binary: string,
     now: number,
+    perPacket = false,
   ): InsertResult {
     const t = this.#rel(now);
     const cls = header.class & CLASS_MASK;
     // RFC 2181 §8: a TTL with the most significant bit set counts as zero.
     const ttl = header.ttl > MAX_TTL ? 0 : header.ttl;
-    const key = fastNameKey(name);
+    const key = nameKey(name);
     const rkey = rdataKey(type, binary);
     const owner = this.#names.getByKey(key);
     const existing = owner === undefined ? undefined : find(owner, iface, type, cls, rkey);
@@ -227,7 +297,9 @@ export class PeerServiceCache {
       return "goodbye";
     }
     if (header.cacheFlush && owner !== undefined) {
-      this.#flushOthers(owner, iface, type, cls, rkey, t);
+      // A new owner has nothing older to flush.
+      if (perPacket) this.#deferFlush(owner, iface, type, cls);
+      else this.#flushOthers(owner, iface, type, cls, rkey, t);
     }
     if (existing !== undefined) {
       this.#refreshEntry(existing, ttl, header.cacheFlush, t);
@@ -280,7 +352,8 @@ export class PeerServiceCache {
 
   // RFC 6762 §10.2: records of the same name, type and class on this interface
   // heard more than one second ago are set to expire one second from now; ones
-  // heard within the last second (the rest of the same burst) are kept.
+  // heard within the last second (the rest of the same burst, and every record
+  // of the packet being applied, heard at `t`) are kept.
   #flushOthers(
     owner: PeerOwner,
     iface: string,
@@ -301,7 +374,7 @@ export class PeerServiceCache {
    * Records at `name` of `type` (every type for `RecordType.ANY`), any case.
    */
   lookup(name: string, type: number, options?: PeerLookupOptions): PeerRecord[] {
-    const owner = this.#names.getByKey(fastNameKey(name));
+    const owner = this.#names.getByKey(nameKey(name));
     const out: PeerRecord[] = [];
     if (owner === undefined) return out;
     const t = options?.now === undefined ? -Infinity : this.#rel(options.now);

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { RecordType } from "../codec/mod.ts";
+import { foldAsciiCase, rdataNameOffset } from "../codec/mod.ts";
 
 const CHUNK = 8192;
 // V8 keeps a concatenation shorter than 13 characters flat; longer ones become
@@ -25,8 +25,9 @@ const codes: number[] = [];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bytesToBinary } from "./rdata_key.ts";
- * console.log(bytesToBinary(new Uint8Array([104, 105]))); // hi
+ * assert.equal(bytesToBinary(new Uint8Array([104, 105])), "hi");
  * ```
  */
 export function bytesToBinary(bytes: Uint8Array, start = 0, end: number = bytes.length): string {
@@ -55,8 +56,9 @@ export function bytesToBinary(bytes: Uint8Array, start = 0, end: number = bytes.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flatString } from "./rdata_key.ts";
- * console.log(flatString("Living Room" + "._http._tcp.local")); // Living Room._http._tcp.local
+ * assert.equal(flatString("Living Room" + "._http._tcp.local"), "Living Room._http._tcp.local");
  * ```
  */
 export function flatString(text: string): string {
@@ -72,8 +74,9 @@ export function flatString(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { binaryToBytes } from "./rdata_key.ts";
- * console.log(binaryToBytes("\x01\xff")); // Uint8Array(2) [1, 255]
+ * assert.deepEqual([...binaryToBytes("\x01\xff")], [1, 255]);
  * ```
  */
 export function binaryToBytes(binary: string): Uint8Array {
@@ -83,32 +86,22 @@ export function binaryToBytes(binary: string): Uint8Array {
 }
 
 /**
- * The identity key of canonical rdata: the same string unless a name inside
- * PTR, SRV, NSEC, CNAME or NS rdata has capitals, which are lowered (RFC 6762
- * §16). Length bytes (at most 63) are never letters, so lowering the name part
+ * The identity key of canonical rdata: the same string unless the name inside
+ * (where the codec's `rdataNameOffset` says one is) has capitals, which are
+ * lowered (RFC 6762 §16). Two rdata have the same key exactly when the codec's
+ * `rdataEquals` says they are equal. Length bytes (at most 63) are never letters, so lowering the name part
  * as text is safe; fixed fields and the NSEC bitmap are left alone.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rdataKey } from "./rdata_key.ts";
- * console.log(rdataKey(12, "\x01A\x05local\x00") === "\x01a\x05local\x00"); // true
+ * assert.equal(rdataKey(12, "\x01A\x05local\x00") === "\x01a\x05local\x00", true);
  * ```
  */
 export function rdataKey(type: number, binary: string): string {
-  let start: number;
-  switch (type) {
-    case RecordType.PTR:
-    case RecordType.CNAME:
-    case RecordType.NS:
-    case RecordType.NSEC:
-      start = 0;
-      break;
-    case RecordType.SRV:
-      start = 6; // priority, weight, port
-      break;
-    default:
-      return binary;
-  }
+  const start = rdataNameOffset(type);
+  if (start < 0) return binary;
   const end = nameEnd(binary, start);
   let upper = false;
   for (let i = start; i < end; i++) {
@@ -119,7 +112,7 @@ export function rdataKey(type: number, binary: string): string {
     }
   }
   if (!upper) return binary;
-  const lowered = binary.slice(start, end).replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  const lowered = foldAsciiCase(binary.slice(start, end));
   return binary.slice(0, start) + lowered + binary.slice(end);
 }
 
@@ -129,10 +122,12 @@ export function rdataKey(type: number, binary: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { bytesToBinary, nsecListsType } from "./rdata_key.ts";
  * import { encodeRdata } from "../codec/mod.ts";
  * const nsec = bytesToBinary(encodeRdata(47, { nextName: "h.local", types: [1] }));
- * console.log(nsecListsType(nsec, 1), nsecListsType(nsec, 28)); // true false
+ * assert.equal(nsecListsType(nsec, 1), true);
+ * assert.equal(nsecListsType(nsec, 28), false);
  * ```
  */
 export function nsecListsType(binary: string, type: number): boolean {

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { RecordType, type SrvData } from "../codec/mod.ts";
+import { nameKey, RecordType, type SrvData } from "../codec/mod.ts";
 import {
   parseServiceInstanceName,
   parseServiceType,
@@ -29,6 +29,7 @@ import type { PeerRecord } from "./peer_record.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DiscoveredService } from "./service_lookup.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import { serviceRecords } from "../dnssd/service_records.ts";
@@ -38,7 +39,10 @@ import type { PeerRecord } from "./peer_record.ts";
  * });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const [den]: DiscoveredService[] = cache.resolveService("Den._http._tcp.local");
- * console.log(den.host, den.interfaceName, den.txt?.size, den.complete); // den.local eth0 0 true
+ * assert.equal(den.host, "den.local");
+ * assert.equal(den.interfaceName, "eth0");
+ * assert.equal(den.txt?.size, 0);
+ * assert.equal(den.complete, true);
  * ```
  */
 export interface DiscoveredService {
@@ -71,6 +75,7 @@ export interface DiscoveredService {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ServiceLookupOptions } from "./service_lookup.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import { serviceRecords } from "../dnssd/service_records.ts";
@@ -79,7 +84,8 @@ export interface DiscoveredService {
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const options: ServiceLookupOptions = { interfaceName: "eth0", completeOnly: true };
  * const all = cache.lookupServices("_http._tcp");
- * console.log(all.length, cache.lookupServices("_http._tcp", options).length); // 1 0: no address
+ * assert.equal(all.length, 1);
+ * assert.equal(cache.lookupServices("_http._tcp", options).length, 0); // no address
  * ```
  */
 export interface ServiceLookupOptions {
@@ -99,6 +105,7 @@ export interface ServiceLookupOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import { serviceRecords } from "../dnssd/service_records.ts";
  * const cache = new PeerServiceCache();
@@ -107,7 +114,10 @@ export interface ServiceLookupOptions {
  * });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const [den] = cache.lookupServices("_http._tcp");
- * console.log(den.instance, den.port, den.addresses, den.complete); // Den 80 ["198.18.0.9"] true
+ * assert.equal(den.instance, "Den");
+ * assert.equal(den.port, 80);
+ * assert.deepEqual(den.addresses, ["198.18.0.9"]);
+ * assert.equal(den.complete, true);
  * ```
  */
 export function lookupServices(
@@ -124,7 +134,7 @@ export function lookupServices(
   const out: DiscoveredService[] = [];
   for (const ptr of cache.lookup(ptrName, RecordType.PTR, filter)) {
     const instanceName = ptr.data as string;
-    const id = `${ptr.interfaceName}\u0000${instanceName.toLowerCase()}`;
+    const id = `${ptr.interfaceName}\u0000${nameKey(instanceName)}`;
     if (seen.has(id)) continue;
     seen.add(id);
     const service = assemble(cache, instanceName, ptr.interfaceName, options?.now);
@@ -138,6 +148,7 @@ export function lookupServices(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache();
  * cache.insertRecord({
@@ -145,7 +156,8 @@ export function lookupServices(
  *   data: { priority: 0, weight: 0, port: 80, target: "den.local" },
  * }, { interfaceName: "eth0", now: 0 });
  * const [den] = cache.resolveService("den._HTTP._tcp.local");
- * console.log(den.host, den.complete); // den.local false
+ * assert.equal(den.host, "den.local");
+ * assert.equal(den.complete, false);
  * ```
  */
 export function resolveService(

@@ -8,11 +8,10 @@
 
 import { copyNameExpanded, skipName } from "./name_reader.ts";
 import { parseName } from "./name_parser.ts";
-import { hasNameInRdata, rdataCodec, type RdataSink } from "./rdata/mod.ts";
+import { rdataCodec, rdataNameOffset, type RdataSink } from "./rdata/mod.ts";
 import type { ResourceRecord } from "./types.ts";
 import { Limits } from "./constants.ts";
 import { DnsParseError } from "./errors.ts";
-import { RecordType } from "./constants.ts";
 
 const scratch = new Uint8Array(0xffff + 512);
 
@@ -25,9 +24,10 @@ const scratch = new Uint8Array(0xffff + 512);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { copyRdata } from "./canonical.ts";
  * const a = copyRdata(new Uint8Array([198, 18, 0, 1]), 1, 0, 4);
- * console.log(a); // Uint8Array(4) [198, 18, 0, 1]
+ * assert.deepEqual([...a], [198, 18, 0, 1]);
  * ```
  */
 export function copyRdata(
@@ -36,9 +36,9 @@ export function copyRdata(
   offset: number,
   length: number,
 ): Uint8Array {
-  if (!hasNameInRdata(type)) return packet.slice(offset, offset + length);
+  const fixed = rdataNameOffset(type);
+  if (fixed < 0) return packet.slice(offset, offset + length);
   const end = offset + length;
-  const fixed = type === RecordType.SRV ? 6 : 0;
   if (length < fixed + 1) throw new DnsParseError(`rdata of ${length} bytes is too short`, offset);
   const nameEnd = skipName(packet, offset + fixed);
   if (nameEnd > end) throw new DnsParseError("name runs past its rdata", offset + fixed);
@@ -92,8 +92,9 @@ class ScratchSink implements RdataSink {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeRdata } from "./canonical.ts";
- * console.log(encodeRdata(1, "198.18.0.1")); // Uint8Array(4) [198, 18, 0, 1]
+ * assert.deepEqual([...encodeRdata(1, "198.18.0.1")], [198, 18, 0, 1]);
  * ```
  */
 export function encodeRdata(type: number, data: ResourceRecord["data"]): Uint8Array {
@@ -110,10 +111,11 @@ export function encodeRdata(type: number, data: ResourceRecord["data"]): Uint8Ar
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeRdata, encodeRdata } from "./canonical.ts";
- * console.log(decodeRdata(12, encodeRdata(12, "a._http._tcp.local"))); // a._http._tcp.local
+ * assert.equal(decodeRdata(12, encodeRdata(12, "a._http._tcp.local")), "a._http._tcp.local");
  * ```
  */
 export function decodeRdata(type: number, rdata: Uint8Array): ResourceRecord["data"] {
-  return rdataCodec(type).decode(rdata, 0, rdata.length, 0);
+  return rdataCodec(type).decode(rdata, 0, rdata.length);
 }

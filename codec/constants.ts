@@ -10,8 +10,9 @@
  *
  * @example Checking a record's type
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RecordType } from "./constants.ts";
- * console.log(RecordType.SRV); // 33
+ * assert.equal(RecordType.SRV, 33);
  * ```
  */
 export const RecordType = {
@@ -35,8 +36,9 @@ export const RecordType = {
  *
  * @example The class every mDNS record uses
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RecordClass } from "./constants.ts";
- * console.log(RecordClass.IN); // 1
+ * assert.equal(RecordClass.IN, 1);
  * ```
  */
 export const RecordClass = {
@@ -49,9 +51,10 @@ export const RecordClass = {
  *
  * @example Marking a message as an authoritative response
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MessageFlags } from "./constants.ts";
  * const flags = MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE;
- * console.log(flags.toString(16)); // 8400
+ * assert.equal(flags, 0x8400);
  * ```
  */
 export const MessageFlags = {
@@ -67,8 +70,9 @@ export const MessageFlags = {
  *
  * @example Checking a label
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Limits } from "./constants.ts";
- * console.log("printer".length <= Limits.LABEL_BYTES);
+ * assert.ok("printer".length <= Limits.LABEL_BYTES);
  * ```
  */
 export const Limits = {
@@ -82,6 +86,13 @@ export const Limits = {
   STRING_BYTES: 255,
   /** RFC 6762 §17: a Multicast DNS packet is at most 9000 bytes, IP and UDP headers included. */
   MDNS_PACKET_BYTES: 9000,
+  /**
+   * RFC 6762 §17: a packet should fit the interface MTU. 1440 bytes of DNS
+   * message fit a 1500-byte link under IPv6 (40) and UDP (8) headers with room
+   * to spare; mDNSResponder uses the same figure (`NormalMaxDNSMessageData`).
+   * The writer's default.
+   */
+  LINK_MESSAGE_BYTES: 1440,
   /** The DNS header is 12 bytes (RFC 1035 §4.1.1). */
   HEADER_BYTES: 12,
 } as const;
@@ -91,8 +102,9 @@ export const Limits = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CLASS_TOP_BIT } from "./constants.ts";
- * console.log((0x8001 & CLASS_TOP_BIT) !== 0); // true: cache-flush set
+ * assert.equal((0x8001 & CLASS_TOP_BIT) !== 0, true); // cache-flush set
  * ```
  */
 export const CLASS_TOP_BIT = 0x8000;

@@ -12,8 +12,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseIPv4 } from "./ip.ts";
- * console.log(parseIPv4("198.18.0.1")); // Uint8Array(4) [198, 18, 0, 1]
+ * assert.deepEqual([...parseIPv4("198.18.0.1")], [198, 18, 0, 1]);
  * ```
  */
 export function parseIPv4(text: string, out: Uint8Array = new Uint8Array(4), at = 0): Uint8Array {
@@ -28,8 +29,9 @@ export function parseIPv4(text: string, out: Uint8Array = new Uint8Array(4), at 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tryParseIPv4 } from "./ip.ts";
- * console.log(tryParseIPv4("fe80::1")); // undefined
+ * assert.equal(tryParseIPv4("fe80::1"), undefined);
  * ```
  */
 export function tryParseIPv4(
@@ -61,8 +63,9 @@ export function tryParseIPv4(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatIPv4 } from "./ip.ts";
- * console.log(formatIPv4(new Uint8Array([198, 18, 0, 1]), 0)); // 198.18.0.1
+ * assert.equal(formatIPv4(new Uint8Array([198, 18, 0, 1]), 0), "198.18.0.1");
  * ```
  */
 export function formatIPv4(bytes: Uint8Array, offset: number): string {
@@ -78,8 +81,9 @@ export function formatIPv4(bytes: Uint8Array, offset: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseIPv6 } from "./ip.ts";
- * console.log(parseIPv6("fe80::1")[15]); // 1
+ * assert.equal(parseIPv6("fe80::1")[15], 1);
  * ```
  */
 export function parseIPv6(text: string, out: Uint8Array = new Uint8Array(16), at = 0): Uint8Array {
@@ -94,8 +98,9 @@ export function parseIPv6(text: string, out: Uint8Array = new Uint8Array(16), at
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { tryParseIPv6 } from "./ip.ts";
- * console.log(tryParseIPv6("198.18.0.1")); // undefined
+ * assert.equal(tryParseIPv6("198.18.0.1"), undefined);
  * ```
  */
 export function tryParseIPv6(
@@ -167,6 +172,26 @@ export function tryParseIPv6(
   return out;
 }
 
+/**
+ * True for an IPv6 link-local unicast address (fe80::/10, RFC 4291 §2.5.6),
+ * which is always on-link, in any spelling, with or without a `%zone`. The
+ * library's only link-local test.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isIPv6LinkLocal } from "./ip.ts";
+ * assert.equal(isIPv6LinkLocal("fe80::1%eth0"), true);
+ * assert.equal(isIPv6LinkLocal("fd00::1"), false);
+ * assert.equal(isIPv6LinkLocal("198.18.0.1"), false);
+ * ```
+ */
+export function isIPv6LinkLocal(address: string): boolean {
+  const b = tryParseIPv6(address, linkLocalScratch);
+  return b !== undefined && b[0] === 0xfe && (b[1] & 0xc0) === 0x80;
+}
+
+const linkLocalScratch = new Uint8Array(16);
 const scratchGroups = new Uint16Array(8);
 const v4Scratch = new Uint8Array(4);
 
@@ -175,8 +200,9 @@ const v4Scratch = new Uint8Array(4);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatIPv6, parseIPv6 } from "./ip.ts";
- * console.log(formatIPv6(parseIPv6("fd00:0:0:0:0:0:0:1"), 0)); // fd00::1
+ * assert.equal(formatIPv6(parseIPv6("fd00:0:0:0:0:0:0:1"), 0), "fd00::1");
  * ```
  */
 export function formatIPv6(bytes: Uint8Array, offset: number): string {

@@ -11,13 +11,14 @@
  *
  * @example Round trip
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeMessage, encodeMessage, RecordType } from "./mod.ts";
  * const packet = encodeMessage({
  *   id: 0, flags: 0,
  *   questions: [{ name: "_http._tcp.local", type: RecordType.PTR, class: 1, unicastResponse: true }],
  *   answers: [], authorities: [], additionals: [],
  * });
- * console.log(decodeMessage(packet).questions[0].unicastResponse); // true
+ * assert.equal(decodeMessage(packet).questions[0].unicastResponse, true);
  * ```
  *
  * @module
@@ -25,28 +26,47 @@
 
 export { CLASS_TOP_BIT, Limits, MessageFlags, RecordClass, RecordType } from "./constants.ts";
 export { DnsParseError } from "./errors.ts";
-export { copyNameExpanded, namesEqual, newNameScope, readName, skipName } from "./name_reader.ts";
+export {
+  checkName,
+  copyNameExpanded,
+  NameMemo,
+  namesEqual,
+  readName,
+  skipName,
+} from "./name_reader.ts";
 export { escapeLabel, joinLabels, labelToString } from "./label_text.ts";
 export {
   encodeName,
+  foldAsciiBytes,
+  foldAsciiCase,
   nameKey,
+  NameTable,
   type ParsedName,
   parseName,
   splitName,
   type SuffixNode,
-  trimNameCaches,
 } from "./name_parser.ts";
-export { formatIPv4, formatIPv6, parseIPv4, parseIPv6, tryParseIPv4, tryParseIPv6 } from "./ip.ts";
+export {
+  formatIPv4,
+  formatIPv6,
+  isIPv6LinkLocal,
+  parseIPv4,
+  parseIPv6,
+  tryParseIPv4,
+  tryParseIPv6,
+} from "./ip.ts";
 export { MessageReader, Section, type SectionValue } from "./reader.ts";
 export { MessageWriter, type WriterMark, type WriterOptions } from "./writer.ts";
 export { decodeMessage, encodeMessage } from "./message.ts";
 export { copyRdata, decodeRdata, encodeRdata } from "./canonical.ts";
+export { canonicalRdata, rdataEquals, rdataEqualsAt } from "./rdata_equals.ts";
 export {
   hasNameInRdata,
   type HinfoData,
   type NsecData,
   type RdataCodec,
   rdataCodec,
+  rdataNameOffset,
   type RdataSink,
   type SrvData,
 } from "./rdata/mod.ts";

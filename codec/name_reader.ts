@@ -19,45 +19,54 @@ const POINTER_MASK = 0xc0;
  */
 const MAX_POINTER_HOPS = 127;
 
-// Memo of decoded suffixes by packet offset, shared by every reader and stamped
-// with the reader's generation so it never needs clearing. Compression points
-// every name at suffixes decoded before, so a packet's names cost about one
-// label conversion each.
-let memoGeneration = 0;
-let memoStamp = new Int32Array(0);
-let memoText: string[] = [];
-let memoWireLength = new Uint16Array(0);
-let memoHops = new Uint8Array(0);
-
 /**
- * Starts a new memo scope for {@linkcode readName}. A reader takes one per
- * packet; strings decoded under one scope are reused for later names in it.
+ * Suffixes of one packet's names already decoded, by offset: compression
+ * points every name at suffixes decoded before, so with a memo a packet's
+ * names cost about one label conversion each. A reader owns one and calls
+ * {@linkcode NameMemo.begin} for each packet; entries are stamped with the
+ * packet's generation, so starting over never clears anything.
  *
- * @returns A scope number to pass to {@linkcode readName}.
+ * Memory: four arrays as long as the largest packet read (at least 512).
  *
- * @example Reading two names of one packet under one scope
+ * @example Reading two names of one packet under one memo
  * ```ts
- * import { newNameScope, readName } from "./name_reader.ts";
+ * import assert from "node:assert/strict";
+ * import { NameMemo, readName } from "./name_reader.ts";
  * import { encodeName } from "./name_parser.ts";
  * const wire = encodeName("printer.local");
- * const scope = newNameScope(wire.length);
- * console.log(readName(wire, 0, scope)); // printer.local
+ * const memo = new NameMemo();
+ * memo.begin(wire.length);
+ * assert.equal(readName(wire, 0, memo), "printer.local");
+ * assert.equal(readName(wire, 8, memo), "local"); // decoded above, now a lookup
  * ```
  */
-export function newNameScope(packetLength: number): number {
-  if (memoStamp.length < packetLength) {
-    const size = Math.max(packetLength, 512);
-    memoStamp = new Int32Array(size);
-    memoText = new Array(size);
-    memoWireLength = new Uint16Array(size);
-    memoHops = new Uint8Array(size);
+export class NameMemo {
+  /** Generation of the packet being read; an entry counts when its stamp equals it. */
+  generation = 0;
+  /** Generation that wrote each offset's entry. */
+  stamp: Int32Array = new Int32Array(0);
+  /** Presentation text of the suffix at each offset. */
+  text: string[] = [];
+  /** Wire length of that suffix, pointers followed. */
+  wireLength: Uint16Array = new Uint16Array(0);
+  /** Pointer hops in that suffix. */
+  hops: Uint8Array = new Uint8Array(0);
+
+  /** Starts a new packet of `packetLength` bytes; earlier entries no longer count. */
+  begin(packetLength: number): void {
+    if (this.stamp.length < packetLength) {
+      const size = Math.max(packetLength, 512);
+      this.stamp = new Int32Array(size);
+      this.text = new Array(size);
+      this.wireLength = new Uint16Array(size);
+      this.hops = new Uint8Array(size);
+    }
+    this.generation = (this.generation + 1) | 0;
+    if (this.generation === 0) {
+      this.stamp.fill(0);
+      this.generation = 1;
+    }
   }
-  memoGeneration = (memoGeneration + 1) | 0;
-  if (memoGeneration === 0) {
-    memoStamp.fill(0);
-    memoGeneration = 1;
-  }
-  return memoGeneration;
 }
 
 /**
@@ -70,9 +79,10 @@ export function newNameScope(packetLength: number): number {
  *
  * @example Skipping a question name
  * ```ts
+ * import assert from "node:assert/strict";
  * import { skipName } from "./name_reader.ts";
  * import { encodeName } from "./name_parser.ts";
- * console.log(skipName(encodeName("a.local"), 0)); // 9
+ * assert.equal(skipName(encodeName("a.local"), 0), 9);
  * ```
  */
 export function skipName(packet: Uint8Array, offset: number): number {
@@ -94,6 +104,57 @@ export function skipName(packet: Uint8Array, offset: number): number {
     if (pos - offset > Limits.NAME_BYTES) {
       throw new DnsParseError("name longer than 255 bytes", offset);
     }
+  }
+}
+
+/**
+ * Checks the whole name at `offset`, following every compression pointer under
+ * the same rules as {@linkcode readName}, and builds nothing: the check a
+ * packet passes once so that no later read of this name can fail.
+ *
+ * @param floor Lowest offset a pointer may land on: 12 in a message, where a
+ * pointer into the header is never a name a sender meant.
+ * @returns The offset just past the name in place (as {@linkcode skipName}).
+ * @throws {DnsParseError} On anything {@linkcode readName} would reject, or a
+ * pointer below `floor`.
+ *
+ * @example A pointer into the header is rejected in a message
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkName, DnsParseError } from "./mod.ts";
+ * const p = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xc0, 0]);
+ * assert.equal(checkName(p, 12), 14); // offset 0 holds a zero byte: the root
+ * assert.throws(() => checkName(p, 12, 12), DnsParseError);
+ * ```
+ */
+export function checkName(packet: Uint8Array, offset: number, floor = 0): number {
+  let pos = offset;
+  let segment = offset;
+  let hops = 0;
+  let length = 0;
+  let end = -1;
+  for (;;) {
+    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+    const len = packet[pos];
+    if (len === 0) return end < 0 ? pos + 1 : end;
+    if ((len & POINTER_MASK) === POINTER_MASK) {
+      if (pos + 1 >= packet.length) {
+        throw new DnsParseError("compression pointer runs past the end", pos);
+      }
+      if (++hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
+      const target = checkPointer(packet, pos, segment);
+      if (target < floor) {
+        throw new DnsParseError("compression pointer points into the header", pos);
+      }
+      if (end < 0) end = pos + 2;
+      pos = segment = target;
+      continue;
+    }
+    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
+    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
+    length += 1 + len;
+    if (length >= Limits.NAME_BYTES) throw new DnsParseError("name longer than 255 bytes", offset);
+    pos += 1 + len;
   }
 }
 
@@ -121,22 +182,27 @@ function checkPointer(packet: Uint8Array, pos: number, segmentStart: number): nu
  * Reads the name at `offset` as a presentation string (no trailing dot),
  * following compression pointers.
  *
- * @param scope A scope from {@linkcode newNameScope} to reuse suffixes already
- * decoded from the same packet; omit it for a one-off read.
+ * @param memo The reader's {@linkcode NameMemo}, begun for this packet, to
+ * reuse suffixes already decoded from it; omit it for a one-off read.
  * @throws {DnsParseError} On any malformed name: pointer loops or forward
  * pointers, labels over 63 bytes, names over 255 bytes, running past the end.
  *
  * @example Reading a compressed name
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readName } from "./name_reader.ts";
  * // "local" at 0, then "a" + pointer to 0 at 7
  * const p = new Uint8Array([5, 108, 111, 99, 97, 108, 0, 1, 97, 0xc0, 0]);
- * console.log(readName(p, 7)); // a.local
+ * assert.equal(readName(p, 7), "a.local");
  * ```
  */
-export function readName(packet: Uint8Array, offset: number, scope?: number): string {
-  const generation = scope ?? newNameScope(packet.length);
-  if (offset < packet.length && memoStamp[offset] === generation) return memoText[offset];
+export function readName(packet: Uint8Array, offset: number, memo?: NameMemo): string {
+  const m = memo ?? ONE_OFF;
+  const generation = memo === undefined ? -1 : memo.generation;
+  const memoStamp = m.stamp, memoText = m.text, memoWireLength = m.wireLength, memoHops = m.hops;
+  if (memo !== undefined && offset < packet.length && memoStamp[offset] === generation) {
+    return memoText[offset];
+  }
   // Walk forward to the first suffix already decoded (or the end), pushing
   // each label and pointer; then build the strings back to front, memoising
   // every suffix on the way. Iterative, so a crafted name cannot exhaust the
@@ -152,7 +218,7 @@ export function readName(packet: Uint8Array, offset: number, scope?: number): st
   let tailHops: number;
   for (;;) {
     if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
-    if (memoStamp[pos] === generation) {
+    if (memo !== undefined && memoStamp[pos] === generation) {
       text = memoText[pos];
       wireLength = memoWireLength[pos];
       tailHops = memoHops[pos];
@@ -163,10 +229,12 @@ export function readName(packet: Uint8Array, offset: number, scope?: number): st
       text = "";
       wireLength = 1;
       tailHops = 0;
-      memoStamp[pos] = generation;
-      memoText[pos] = text;
-      memoWireLength[pos] = 1;
-      memoHops[pos] = 0;
+      if (memo !== undefined) {
+        memoStamp[pos] = generation;
+        memoText[pos] = text;
+        memoWireLength[pos] = 1;
+        memoHops[pos] = 0;
+      }
       break;
     }
     if ((len & POINTER_MASK) === POINTER_MASK) {
@@ -205,13 +273,18 @@ export function readName(packet: Uint8Array, offset: number, scope?: number): st
         ? labelToString(packet, at + 1, len)
         : labelToString(packet, at + 1, len, true) + text;
     }
-    memoStamp[at] = generation;
-    memoText[at] = text;
-    memoWireLength[at] = wireLength;
-    memoHops[at] = tailHops;
+    if (memo !== undefined) {
+      memoStamp[at] = generation;
+      memoText[at] = text;
+      memoWireLength[at] = wireLength;
+      memoHops[at] = tailHops;
+    }
   }
   return text;
 }
+
+/** Stands in for a missing memo (never read or written). */
+const ONE_OFF = new NameMemo();
 
 /** Labels and pointers of the name being read: at most 127 of each. */
 const walkTrail = new Int32Array(2 * MAX_POINTER_HOPS + 2);
@@ -224,9 +297,10 @@ const walkTrail = new Int32Array(2 * MAX_POINTER_HOPS + 2);
  *
  * @example Case does not matter
  * ```ts
+ * import assert from "node:assert/strict";
  * import { namesEqual } from "./name_reader.ts";
  * import { encodeName } from "./name_parser.ts";
- * console.log(namesEqual(encodeName("Printer.local"), 0, encodeName("printer.LOCAL"), 0)); // true
+ * assert.equal(namesEqual(encodeName("Printer.local"), 0, encodeName("printer.LOCAL"), 0), true);
  * ```
  */
 export function namesEqual(
@@ -319,10 +393,11 @@ function lowerAscii(b: number): number {
  *
  * @example Expanding a compressed name
  * ```ts
+ * import assert from "node:assert/strict";
  * import { copyNameExpanded } from "./name_reader.ts";
  * const p = new Uint8Array([5, 108, 111, 99, 97, 108, 0, 1, 97, 0xc0, 0]);
  * const out = new Uint8Array(255);
- * console.log(copyNameExpanded(p, 7, out, 0)); // 9
+ * assert.equal(copyNameExpanded(p, 7, out, 0), 9);
  * ```
  */
 export function copyNameExpanded(

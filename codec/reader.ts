@@ -10,7 +10,7 @@
 
 import { CLASS_TOP_BIT, Limits, RecordType } from "./constants.ts";
 import { DnsParseError } from "./errors.ts";
-import { namesEqual, newNameScope, readName, skipName } from "./name_reader.ts";
+import { checkName, NameMemo, namesEqual, readName, skipName } from "./name_reader.ts";
 import { rdataCodec } from "./rdata/mod.ts";
 import { aCodec } from "./rdata/a.ts";
 import { aaaaCodec } from "./rdata/aaaa.ts";
@@ -24,8 +24,9 @@ import type { Question, ResourceRecord } from "./types.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Section } from "./reader.ts";
- * console.log(Section.Authority); // 2
+ * assert.equal(Section.Authority, 2);
  * ```
  */
 export const Section = {
@@ -41,9 +42,10 @@ export const Section = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Section, type SectionValue } from "./reader.ts";
  * const s: SectionValue = Section.Additional;
- * console.log(s); // 3
+ * assert.equal(s, 3);
  * ```
  */
 export type SectionValue = typeof Section[keyof typeof Section];
@@ -53,15 +55,18 @@ export type SectionValue = typeof Section[keyof typeof Section];
  *
  * @example Scanning a packet without building a string
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeMessage, MessageReader, RecordType } from "./mod.ts";
  * const packet = encodeMessage({
  *   id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
  *   answers: [{ name: "host.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" }],
  * });
  * const reader = new MessageReader(packet);
+ * const found: string[] = [];
  * while (reader.nextRecord()) {
- *   if (reader.type === RecordType.A) console.log(reader.name(), reader.data());
+ *   if (reader.type === RecordType.A) found.push(`${reader.name()} ${reader.data()}`);
  * }
+ * assert.deepEqual(found, ["host.local 198.18.0.2"]);
  * ```
  */
 export class MessageReader {
@@ -73,7 +78,9 @@ export class MessageReader {
   #authorityCount = 0;
   #additionalCount = 0;
 
-  #scope = 0;
+  // Suffixes decoded from this packet, the reader's own (begun on first use).
+  #memo = new NameMemo();
+  #memoBegun = false;
   #next: number = Limits.HEADER_BYTES; // offset of the next item
   #section: SectionValue = Section.Question;
   #left = 0; // items left in #section, including none read yet
@@ -112,7 +119,7 @@ export class MessageReader {
     this.#answerCount = (packet[6] << 8) | packet[7];
     this.#authorityCount = (packet[8] << 8) | packet[9];
     this.#additionalCount = (packet[10] << 8) | packet[11];
-    this.#scope = 0;
+    this.#memoBegun = false;
     this.#next = Limits.HEADER_BYTES;
     this.#section = Section.Question;
     this.#left = this.#questionCount;
@@ -293,6 +300,68 @@ export class MessageReader {
     return true;
   }
 
+  /**
+   * Walks the whole packet from the start and throws at the first problem any
+   * later read could hit: framing, every owner name, every name inside rdata
+   * (followed through its pointers, which must not land in the header), and
+   * each known type's rdata shape (A is 4 bytes, AAAA 16, SRV 6 plus a target
+   * that fills it, ...). Builds no strings. Afterwards the reader is back at
+   * the start, so a packet that passes can be handed to every handler, and a
+   * packet that fails is dropped whole (never half applied).
+   *
+   * Bytes after the last counted record are ignored, as every read ignores them.
+   *
+   * @throws {DnsParseError} At the first problem, with its offset.
+   *
+   * @example A PTR whose name points into the header fails, the A before it too
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { DnsParseError, encodeMessage, MessageReader } from "./mod.ts";
+   * const good = encodeMessage({
+   *   id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+   *   answers: [{ name: "h.local", type: 12, class: 1, cacheFlush: false, ttl: 120, data: "x.local" }],
+   * });
+   * const reader = new MessageReader(good);
+   * assert.equal(reader.validate().nextRecord(), true); // back at the start
+   * const bad = good.slice();
+   * bad.set([0xc0, 2], bad.length - 2); // the PTR target now points at the flags
+   * assert.throws(() => new MessageReader(bad).validate(), DnsParseError);
+   * ```
+   */
+  validate(): this {
+    const p = this.#packet;
+    this.reset(p);
+    try {
+      while (this.nextQuestion()) checkName(p, this.#nameOffset, Limits.HEADER_BYTES);
+      while (this.nextRecord()) {
+        checkName(p, this.#nameOffset, Limits.HEADER_BYTES);
+        const at = this.#rdataOffset, len = this.#rdataLength, floor = Limits.HEADER_BYTES;
+        switch (this.#type) {
+          case RecordType.A:
+            aCodec.check(p, at, len, floor);
+            break;
+          case RecordType.AAAA:
+            aaaaCodec.check(p, at, len, floor);
+            break;
+          case RecordType.PTR:
+            ptrCodec.check(p, at, len, floor);
+            break;
+          case RecordType.SRV:
+            srvCodec.check(p, at, len, floor);
+            break;
+          case RecordType.TXT:
+            txtCodec.check(p, at, len, floor);
+            break;
+          default:
+            rdataCodec(this.#type).check(p, at, len, floor);
+        }
+      }
+    } finally {
+      this.reset(p);
+    }
+    return this;
+  }
+
   #countOf(section: SectionValue): number {
     switch (section) {
       case Section.Question:
@@ -310,8 +379,7 @@ export class MessageReader {
 
   /** The current item's owner name as a presentation string. */
   name(): string {
-    if (this.#scope === 0) this.#scope = newNameScope(this.#packet.length);
-    return readName(this.#packet, this.#nameOffset, this.#scope);
+    return readName(this.#packet, this.#nameOffset, this.#begunMemo());
   }
 
   /**
@@ -333,8 +401,8 @@ export class MessageReader {
    * @throws {DnsParseError} When the rdata is malformed for its type.
    */
   data(): ResourceRecord["data"] {
-    if (this.#scope === 0) this.#scope = newNameScope(this.#packet.length);
-    const p = this.#packet, at = this.#rdataOffset, len = this.#rdataLength, scope = this.#scope;
+    const scope = this.#begunMemo();
+    const p = this.#packet, at = this.#rdataOffset, len = this.#rdataLength;
     // A switch keeps each call site monomorphic; the table lookup made one
     // megamorphic call for every record.
     switch (this.#type) {
@@ -351,6 +419,14 @@ export class MessageReader {
       default:
         return rdataCodec(this.#type).decode(p, at, len, scope);
     }
+  }
+
+  #begunMemo(): NameMemo {
+    if (!this.#memoBegun) {
+      this.#memo.begin(this.#packet.length);
+      this.#memoBegun = true;
+    }
+    return this.#memo;
   }
 
   /** The current question as a plain object. */

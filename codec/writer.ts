@@ -10,7 +10,7 @@
 
 import { CLASS_TOP_BIT, Limits, RecordClass } from "./constants.ts";
 import { allocPooled } from "./byte_pool.ts";
-import { parseName, type SuffixNode, trimNameCaches } from "./name_parser.ts";
+import { NameTable, type SuffixNode } from "./name_parser.ts";
 import { hasNameInRdata, rdataCodec, type RdataSink } from "./rdata/mod.ts";
 import { Section, type SectionValue } from "./reader.ts";
 import type { Question, ResourceRecord } from "./types.ts";
@@ -28,16 +28,18 @@ const COMPRESSION_TABLE_LIMIT = 512;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { WriterOptions } from "./writer.ts";
  * const legacy: WriterOptions = { compressRdataNames: false };
- * console.log(legacy);
+ * assert.equal(legacy.compressRdataNames, false);
  * ```
  */
 export interface WriterOptions {
   /**
    * Largest message in bytes; a record that would pass it is rolled back and
-   * its `answer()`/`additional()` call returns false. Default 9000 minus IP and
-   * UDP headers (RFC 6762 §17).
+   * its `answer()`/`additional()` call returns false. Default
+   * `Limits.LINK_MESSAGE_BYTES` (1440, a 1500-byte link; RFC 6762 §17); at
+   * most 9000 minus IP and UDP headers on links that carry jumbo frames.
    */
   maxSize?: number;
   /**
@@ -52,12 +54,13 @@ export interface WriterOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MessageWriter } from "./writer.ts";
  * const w = new MessageWriter();
  * w.reset();
  * const mark = w.mark();
  * w.rollback(mark);
- * console.log(w.size); // 12
+ * assert.equal(w.size, 12);
  * ```
  */
 export interface WriterMark {
@@ -79,7 +82,8 @@ const OVERFLOW = Symbol("overflow");
  *
  * @example An announcement that compresses names
  * ```ts
- * import { MessageWriter, RecordType, MessageFlags } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeMessage, MessageWriter, RecordType, MessageFlags } from "./mod.ts";
  * const w = new MessageWriter();
  * w.reset(0, MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE);
  * w.answer({ name: "_http._tcp.local", type: RecordType.PTR, class: 1, cacheFlush: false,
@@ -87,7 +91,7 @@ const OVERFLOW = Symbol("overflow");
  * w.answer({ name: "Printer._http._tcp.local", type: RecordType.SRV, class: 1, cacheFlush: true,
  *   ttl: 120, data: { priority: 0, weight: 0, port: 631, target: "host.local" } });
  * const packet = w.finish(); // a view: copy it to keep it past the next reset()
- * console.log(packet.length);
+ * assert.equal(decodeMessage(packet).answers[1].name, "Printer._http._tcp.local");
  * ```
  */
 export class MessageWriter implements RdataSink {
@@ -95,6 +99,7 @@ export class MessageWriter implements RdataSink {
   #pos = 0;
   #maxSize: number;
   #compressRdata: boolean;
+  #names = new NameTable(); // this writer's parsed names and suffix nodes
   #stamp = 0; // marks the suffix nodes this message wrote
   #written: SuffixNode[] = []; // those nodes, in order, for rollback
   #section: SectionValue = Section.Question;
@@ -102,7 +107,7 @@ export class MessageWriter implements RdataSink {
 
   /** Creates a writer; call {@linkcode MessageWriter.reset} before each message. */
   constructor(options: WriterOptions = {}) {
-    this.#maxSize = options.maxSize ?? Limits.MDNS_PACKET_BYTES - 48;
+    this.#maxSize = options.maxSize ?? Limits.LINK_MESSAGE_BYTES;
     if (!Number.isInteger(this.#maxSize) || this.#maxSize < 12 || this.#maxSize > 0xffff) {
       throw new RangeError(`Cannot create writer: maxSize ${this.#maxSize} not in 12..65535`);
     }
@@ -124,9 +129,10 @@ export class MessageWriter implements RdataSink {
   /** Starts a new message with this id and flags word; forgets the last one. */
   reset(id = 0, flags = 0): this {
     this.#pos = 12;
-    this.#stamp = nextStamp();
+    // Stamps only need to differ between this writer's messages: the nodes are its own.
+    this.#stamp = (this.#stamp + 1) | 0 || 1;
     this.#written.length = 0;
-    trimNameCaches();
+    this.#names.trim();
     this.#section = Section.Question;
     const c = this.#counts;
     c[0] =
@@ -319,7 +325,7 @@ export class MessageWriter implements RdataSink {
    * always reads back as it was written.
    */
   name(value: string, compress: boolean): void {
-    const { wire, labelStarts, nodes } = parseName(value);
+    const { wire, labelStarts, nodes } = this.#names.parse(value);
     const stamp = this.#stamp;
     let hit = nodes.length; // index of the longest suffix already written
     if (compress) {
@@ -350,14 +356,4 @@ export class MessageWriter implements RdataSink {
       this.#written.push(nodes[i]);
     }
   }
-}
-
-// Stamps are unique across writers, so two writers building messages at the
-// same time never take each other's offsets: a node stamped by another
-// message is simply not a hit.
-let stampCounter = 0;
-function nextStamp(): number {
-  stampCounter = (stampCounter + 1) | 0;
-  if (stampCounter === 0) stampCounter = 1;
-  return stampCounter;
 }

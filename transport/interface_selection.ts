@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type Cidr, isIPv6LinkLocal, isLoopbackAddress, parseCidr } from "./subnet.ts";
+import { type Cidr, isLoopbackAddress, parseCidr } from "./subnet.ts";
+import { isIPv6LinkLocal } from "../codec/ip.ts";
 import type { NetworkLink } from "./transport.ts";
 
 /**

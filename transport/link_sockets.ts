@@ -31,13 +31,8 @@ import { LinkIpv4Receiver } from "./_link_ipv4_receiver.ts";
 import type { InterfaceSpec } from "./interface_selection.ts";
 import type { PublishedLink } from "./link_events.ts";
 import { ManagedSocket, openMdnsSocket } from "./managed_socket.ts";
-import {
-  cidrContainsIPv4,
-  cidrContainsIPv6,
-  ipv4ToNumber,
-  ipv6ToBytes,
-  isIPv6LinkLocal,
-} from "./subnet.ts";
+import { cidrContainsIPv4, cidrContainsIPv6, ipv4ToNumber, ipv6ToBytes } from "./subnet.ts";
+import { isIPv6LinkLocal } from "../codec/ip.ts";
 import {
   type AddressFamily,
   MDNS_IPV4_GROUP,

@@ -62,21 +62,6 @@ export function parseAddress(text: string, family: AddressFamily): AddressInfo {
   return { address, cidr: `${address}/${prefix}`, key };
 }
 
-/**
- * True for an IPv6 link-local address (fe80::/10).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isLinkLocal } from "./memory_address.ts";
- * assert.equal(isLinkLocal("fe80::1"), true);
- * assert.equal(isLinkLocal("fd00::1"), false);
- * ```
- */
-export function isLinkLocal(address: string): boolean {
-  return /^fe[89ab][0-9a-f]:/i.test(address);
-}
-
 // Canonical text as the codec writes it (RFC 5952 for IPv6), so any two
 // spellings of one address compare equal.
 function ipv4Key(address: string): string | undefined {

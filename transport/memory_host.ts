@@ -15,7 +15,8 @@ import {
   type TransportEvent,
   type TransportHandler,
 } from "./transport.ts";
-import { type AddressInfo, isLinkLocal, parseAddress } from "./memory_address.ts";
+import { type AddressInfo, parseAddress } from "./memory_address.ts";
+import { isIPv6LinkLocal } from "../codec/ip.ts";
 import type {
   InjectedDatagram,
   MemoryHostInit,
@@ -358,6 +359,6 @@ function pickSource(
   destination?: string,
 ): AddressInfo | undefined {
   if (family === "IPv4") return state.ipv4[0];
-  const wantLinkLocal = destination === undefined || isLinkLocal(destination);
-  return state.ipv6.find((a) => isLinkLocal(a.address) === wantLinkLocal) ?? state.ipv6[0];
+  const wantLinkLocal = destination === undefined || isIPv6LinkLocal(destination);
+  return state.ipv6.find((a) => isIPv6LinkLocal(a.address) === wantLinkLocal) ?? state.ipv6[0];
 }

@@ -174,23 +174,6 @@ export function cidrContains(cidr: Cidr, address: string): boolean {
 }
 
 /**
- * Whether an IPv6 address is link-local unicast (fe80::/10), which is always
- * on-link (RFC 4291 §2.5.6).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isIPv6LinkLocal } from "./subnet.ts";
- * assert.equal(isIPv6LinkLocal("fe80::1"), true);
- * assert.equal(isIPv6LinkLocal("fd00::1"), false);
- * ```
- */
-export function isIPv6LinkLocal(address: string): boolean {
-  const bytes = ipv6ToBytes(address);
-  return bytes !== undefined && bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80;
-}
-
-/**
  * Whether an address is a loopback address (127.0.0.0/8 or ::1).
  *
  * @example

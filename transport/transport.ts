@@ -6,6 +6,8 @@
  * @module
  */
 
+import { isIPv6LinkLocal } from "../codec/ip.ts";
+
 /**
  * IP address family of a datagram or an interface address.
  *
@@ -231,7 +233,7 @@ export interface Transport extends AsyncDisposable {
  */
 export function scopedSource(datagram: Datagram): string {
   const address = datagram.source.address;
-  const linkLocal = datagram.family === "IPv6" && /^fe[89ab]/i.test(address) &&
-    !address.includes("%");
+  const linkLocal = datagram.family === "IPv6" && !address.includes("%") &&
+    isIPv6LinkLocal(address);
   return linkLocal ? `${address}%${datagram.interfaceName}` : address;
 }

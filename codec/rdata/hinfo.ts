@@ -12,9 +12,10 @@ import type { RdataCodec } from "./rdata_codec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { HinfoData } from "./hinfo.ts";
  * const h: HinfoData = { cpu: "X86_64", os: "LINUX" };
- * console.log(h.os);
+ * assert.equal(h.os, "LINUX");
  * ```
  */
 export interface HinfoData {
@@ -27,32 +28,41 @@ export interface HinfoData {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
+/** Checks that the rdata is exactly two character-strings (RFC 1035 §3.3.2). */
+function checkStrings(packet: Uint8Array, offset: number, length: number): void {
+  const end = offset + length;
+  let pos = offset;
+  for (let i = 0; i < 2; i++) {
+    if (pos >= end) throw new DnsParseError("HINFO rdata too short", pos);
+    if (pos + 1 + packet[pos] > end) {
+      throw new DnsParseError("HINFO string runs past its rdata", pos);
+    }
+    pos += 1 + packet[pos];
+  }
+  if (pos !== end) throw new DnsParseError("trailing bytes in HINFO rdata", pos);
+}
+
 /**
  * Codec for HINFO rdata.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hinfoCodec } from "./hinfo.ts";
  * const rdata = new Uint8Array([1, 65, 1, 66]);
- * console.log(hinfoCodec.decode(rdata, 0, 4, 0)); // { cpu: "A", os: "B" }
+ * assert.deepEqual(hinfoCodec.decode(rdata, 0, 4), { cpu: "A", os: "B" });
  * ```
  */
 export const hinfoCodec: RdataCodec<HinfoData> = {
+  nameAt: -1, // no name inside
   decode(packet, offset, length) {
-    const end = offset + length;
-    const read = (pos: number): string => {
-      if (pos >= end) throw new DnsParseError("HINFO rdata too short", pos);
-      const len = packet[pos];
-      if (pos + 1 + len > end) throw new DnsParseError("HINFO string runs past its rdata", pos);
-      return decoder.decode(packet.subarray(pos + 1, pos + 1 + len));
-    };
-    const cpu = read(offset);
-    const osAt = offset + 1 + packet[offset];
-    const os = read(osAt);
-    if (osAt + 1 + packet[osAt] !== end) {
-      throw new DnsParseError("trailing bytes in HINFO rdata", osAt + 1 + packet[osAt]);
-    }
-    return { cpu, os };
+    checkStrings(packet, offset, length);
+    const read = (pos: number): string =>
+      decoder.decode(packet.subarray(pos + 1, pos + 1 + packet[pos]));
+    return { cpu: read(offset), os: read(offset + 1 + packet[offset]) };
+  },
+  check(packet, offset, length) {
+    checkStrings(packet, offset, length);
   },
   encode(sink, data) {
     for (const text of [data.cpu, data.os]) {

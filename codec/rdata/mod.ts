@@ -39,9 +39,10 @@ CODECS[RecordType.NSEC] = nsecCodec;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rdataCodec } from "./mod.ts";
  * import { RecordType } from "../constants.ts";
- * console.log(rdataCodec(RecordType.A).decode(new Uint8Array([127, 0, 0, 1]), 0, 4, 0));
+ * assert.equal(rdataCodec(RecordType.A).decode(new Uint8Array([127, 0, 0, 1]), 0, 4), "127.0.0.1");
  * ```
  */
 // deno-lint-ignore no-explicit-any
@@ -50,16 +51,34 @@ export function rdataCodec(type: number): RdataCodec<any> {
 }
 
 /**
- * True when names inside this type's rdata are written through the
- * compression table (RFC 6762 §18.14: PTR, SRV, NSEC, and the name-only types).
+ * True when this type's rdata carries a domain name (PTR, SRV, NSEC, CNAME,
+ * NS): written through the compression table (RFC 6762 §18.14) and compared
+ * without regard to ASCII case (§16). Each type's file says so in `nameAt`.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hasNameInRdata } from "./mod.ts";
- * console.log(hasNameInRdata(33)); // true
+ * assert.equal(hasNameInRdata(33), true); // SRV
+ * assert.equal(hasNameInRdata(16), false); // TXT
  * ```
  */
 export function hasNameInRdata(type: number): boolean {
-  return type === RecordType.PTR || type === RecordType.SRV || type === RecordType.NSEC ||
-    type === RecordType.CNAME || type === RecordType.NS;
+  return rdataCodec(type).nameAt >= 0;
+}
+
+/**
+ * Offset of the domain name inside this type's rdata (0 for PTR, CNAME, NS
+ * and NSEC, 6 for SRV), or -1 when the type carries none.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rdataNameOffset } from "./mod.ts";
+ * assert.equal(rdataNameOffset(33), 6);
+ * assert.equal(rdataNameOffset(1), -1);
+ * ```
+ */
+export function rdataNameOffset(type: number): number {
+  return rdataCodec(type).nameAt;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { DnsParseError } from "../errors.ts";
-import { readName, skipName } from "../name_reader.ts";
+import { checkName, readName, skipName } from "../name_reader.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
 /**
@@ -14,9 +14,10 @@ import type { RdataCodec } from "./rdata_codec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { NsecData } from "./nsec.ts";
  * const nsec: NsecData = { nextName: "host.local", types: [1, 28] };
- * console.log(nsec.types);
+ * assert.deepEqual(nsec.types, [1, 28]);
  * ```
  */
 export interface NsecData {
@@ -32,40 +33,39 @@ export interface NsecData {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nsecCodec } from "./nsec.ts";
  * import { encodeName } from "../name_parser.ts";
  * const rdata = new Uint8Array([...encodeName("h.local"), 0, 1, 0x40]);
- * console.log(nsecCodec.decode(rdata, 0, rdata.length, 0).types); // [1]
+ * assert.deepEqual(nsecCodec.decode(rdata, 0, rdata.length).types, [1]);
  * ```
  */
 export const nsecCodec: RdataCodec<NsecData> = {
-  decode(packet, offset, length, scope) {
+  nameAt: 0, // the rdata starts with the name
+  decode(packet, offset, length, memo) {
     const end = offset + length;
     const nameEnd = skipName(packet, offset);
     if (nameEnd > end) throw new DnsParseError("next name runs past NSEC rdata", offset);
-    const nextName = readName(packet, offset, scope || undefined);
+    const nextName = readName(packet, offset, memo);
+    checkBitmap(packet, nameEnd, end);
     const types: number[] = [];
-    let pos = nameEnd;
-    let lastWindow = -1;
-    while (pos < end) {
-      if (pos + 2 > end) throw new DnsParseError("NSEC bitmap window header truncated", pos);
+    for (let pos = nameEnd; pos < end; pos += 2 + packet[pos + 1]) {
       const window = packet[pos];
       const len = packet[pos + 1];
-      if (window <= lastWindow) throw new DnsParseError("NSEC bitmap windows out of order", pos);
-      if (len === 0 || len > 32) {
-        throw new DnsParseError(`NSEC bitmap length ${len}, expected 1 to 32`, pos + 1);
-      }
-      if (pos + 2 + len > end) throw new DnsParseError("NSEC bitmap runs past its rdata", pos);
       for (let i = 0; i < len; i++) {
         const bits = packet[pos + 2 + i];
         for (let bit = 0; bit < 8; bit++) {
           if (bits & (0x80 >> bit)) types.push(window * 256 + i * 8 + bit);
         }
       }
-      lastWindow = window;
-      pos += 2 + len;
     }
     return { nextName, types };
+  },
+  check(packet, offset, length, floor) {
+    const end = offset + length;
+    const nameEnd = checkName(packet, offset, floor);
+    if (nameEnd > end) throw new DnsParseError("next name runs past NSEC rdata", offset);
+    checkBitmap(packet, nameEnd, end);
   },
   encode(sink, data, compressNames) {
     sink.name(data.nextName, compressNames);
@@ -101,5 +101,26 @@ export const nsecCodec: RdataCodec<NsecData> = {
   },
 };
 
+/** RFC 4034 §4.1.2: a window's bitmap is 1 to 32 bytes. */
+const MAX_BITMAP_BYTES = 32;
+
+/** Checks the type bitmap in `[pos, end)`: windows ascending, each 1 to 32 bytes. */
+function checkBitmap(packet: Uint8Array, start: number, end: number): void {
+  let lastWindow = -1;
+  let pos = start;
+  while (pos < end) {
+    if (pos + 2 > end) throw new DnsParseError("NSEC bitmap window header truncated", pos);
+    const window = packet[pos];
+    const len = packet[pos + 1];
+    if (window <= lastWindow) throw new DnsParseError("NSEC bitmap windows out of order", pos);
+    if (len === 0 || len > MAX_BITMAP_BYTES) {
+      throw new DnsParseError(`NSEC bitmap length ${len}, expected 1 to 32`, pos + 1);
+    }
+    if (pos + 2 + len > end) throw new DnsParseError("NSEC bitmap runs past its rdata", pos);
+    lastWindow = window;
+    pos += 2 + len;
+  }
+}
+
 /** Scratch for one window's bitmap (RFC 4034 §4.1.2: at most 32 bytes). */
-const bitmap = new Uint8Array(32);
+const bitmap = new Uint8Array(MAX_BITMAP_BYTES);

@@ -5,7 +5,7 @@
  * @module
  */
 import { DnsParseError } from "../errors.ts";
-import { readName, skipName } from "../name_reader.ts";
+import { checkName, readName, skipName } from "../name_reader.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
 /**
@@ -13,17 +13,24 @@ import type { RdataCodec } from "./rdata_codec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ptrCodec } from "./ptr.ts";
  * import { encodeName } from "../name_parser.ts";
  * const wire = encodeName("a._http._tcp.local");
- * console.log(ptrCodec.decode(wire, 0, wire.length, 0)); // a._http._tcp.local
+ * assert.equal(ptrCodec.decode(wire, 0, wire.length), "a._http._tcp.local");
  * ```
  */
 export const ptrCodec: RdataCodec<string> = {
-  decode(packet, offset, length, scope) {
+  nameAt: 0, // the rdata starts with the name
+  decode(packet, offset, length, memo) {
     const end = skipName(packet, offset);
     if (end !== offset + length) throw new DnsParseError("name does not fill PTR rdata", offset);
-    return readName(packet, offset, scope || undefined);
+    return readName(packet, offset, memo);
+  },
+  check(packet, offset, length, floor) {
+    if (checkName(packet, offset, floor) !== offset + length) {
+      throw new DnsParseError("name does not fill PTR rdata", offset);
+    }
   },
   encode(sink, data, compressNames) {
     sink.name(data, compressNames);

@@ -6,12 +6,15 @@
  * @module
  */
 
+import type { NameMemo } from "../name_reader.ts";
+
 /**
  * Where rdata is written: the message writer, or a plain buffer for canonical
  * bytes. `name()` compresses only when asked and the sink allows it.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RdataSink } from "./rdata_codec.ts";
  * const bytes: number[] = [];
  * const sink: RdataSink = {
@@ -20,7 +23,7 @@
  *   bytes: (b) => bytes.push(...b), name: () => {},
  * };
  * sink.u16(8080);
- * console.log(bytes); // [31, 144]
+ * assert.deepEqual(bytes, [31, 144]);
  * ```
  */
 export interface RdataSink {
@@ -43,20 +46,37 @@ export interface RdataSink {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RdataCodec } from "./rdata_codec.ts";
  * const opaque: RdataCodec<Uint8Array> = {
+ *   nameAt: -1,
  *   decode: (p, at, len) => p.slice(at, at + len),
+ *   check: () => {},
  *   encode: (sink, data) => sink.bytes(data),
  * };
- * console.log(opaque.decode(new Uint8Array([1, 2]), 0, 2, 0));
+ * assert.deepEqual([...opaque.decode(new Uint8Array([1, 2]), 0, 2)], [1, 2]);
  * ```
  */
 export interface RdataCodec<T> {
   /**
-   * Reads rdata at `offset` of `length` bytes in `packet` (names may point
-   * anywhere earlier in the packet). Throws `DnsParseError` on bad rdata.
+   * Offset inside the rdata of the domain name it carries, or -1 when it
+   * carries none: the one place that says which types hold a name (compressed
+   * in mDNS, RFC 6762 §18.14; compared without regard to ASCII case, §16).
    */
-  decode(packet: Uint8Array, offset: number, length: number, scope: number): T;
+  readonly nameAt: number;
+  /**
+   * Reads rdata at `offset` of `length` bytes in `packet` (names may point
+   * anywhere earlier in the packet; `memo` is the reader's, to reuse suffixes
+   * it decoded already). Throws `DnsParseError` on bad rdata.
+   */
+  decode(packet: Uint8Array, offset: number, length: number, memo?: NameMemo): T;
+  /**
+   * Checks the rdata at `offset` of `length` bytes as {@linkcode decode} would,
+   * names followed to their end, building nothing. `floor` is the lowest
+   * offset a compression pointer may land on (12 in a message, 0 otherwise).
+   * Throws `DnsParseError` at the first problem.
+   */
+  check(packet: Uint8Array, offset: number, length: number, floor: number): void;
   /** Writes `data` to `sink`, compressing names inside when `compressNames`. */
   encode(sink: RdataSink, data: T, compressNames: boolean): void;
 }

@@ -14,12 +14,14 @@ import type { RdataCodec } from "./rdata_codec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { txtCodec } from "./txt.ts";
- * const strings = txtCodec.decode(new Uint8Array([3, 97, 61, 49]), 0, 4, 0);
- * console.log(new TextDecoder().decode(strings[0])); // a=1
+ * const strings = txtCodec.decode(new Uint8Array([3, 97, 61, 49]), 0, 4);
+ * assert.equal(new TextDecoder().decode(strings[0]), "a=1");
  * ```
  */
 export const txtCodec: RdataCodec<Uint8Array[]> = {
+  nameAt: -1, // no name inside
   decode(packet, offset, length) {
     const strings: Uint8Array[] = [];
     const end = offset + length;
@@ -32,6 +34,14 @@ export const txtCodec: RdataCodec<Uint8Array[]> = {
       pos += 1 + len;
     }
     return strings;
+  },
+  check(packet, offset, length) {
+    const end = offset + length;
+    for (let pos = offset; pos < end; pos += 1 + packet[pos]) {
+      if (pos + 1 + packet[pos] > end) {
+        throw new DnsParseError("TXT string runs past its rdata", pos);
+      }
+    }
   },
   encode(sink, data) {
     for (const s of data) {

@@ -11,14 +11,17 @@ import type { RdataCodec } from "./rdata_codec.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unknownCodec } from "./unknown.ts";
- * console.log(unknownCodec.decode(new Uint8Array([1, 2, 3]), 1, 2, 0)); // Uint8Array(2) [2, 3]
+ * assert.deepEqual([...unknownCodec.decode(new Uint8Array([1, 2, 3]), 1, 2)], [2, 3]);
  * ```
  */
 export const unknownCodec: RdataCodec<Uint8Array> = {
+  nameAt: -1, // no name inside
   decode(packet, offset, length) {
     return packet.subarray(offset, offset + length);
   },
+  check() {},
   encode(sink, data) {
     sink.bytes(data);
   },

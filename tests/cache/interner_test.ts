@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { nameKey } from "../../codec/mod.ts";
 import {
-  fastNameKey,
   NAME_ENTRY_OVERHEAD_BYTES,
   NameEntry,
   NameInterner,
@@ -70,23 +68,6 @@ Deno.test("entries can carry a cache's index; clear forgets everything", () => {
   assert.equal(names.bytes, 0);
   assert.equal(held.refs, 0);
   assert.deepEqual([...names], []);
-});
-
-Deno.test("fastNameKey gives exactly the codec's nameKey", () => {
-  const samples = [
-    "",
-    "h.local",
-    "Den._HTTP._tcp.local",
-    "Den._http._tcp.local.",
-    "a\\.b\\\\c._http._tcp.local.",
-    "ends\\.",
-    "Küche.LOCAL",
-    "ÄÖÜ.local",
-    "İstanbul.local", // toLowerCase would turn İ into two characters
-    "漢字.Local.",
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abc",
-  ];
-  for (const s of samples) assert.equal(fastNameKey(s), nameKey(s), s);
 });
 
 Deno.test("retain adds a reference without a lookup, but not to a released entry", () => {

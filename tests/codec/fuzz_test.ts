@@ -1,8 +1,9 @@
 // deno-lint-ignore-file no-console -- this file prints for a person, as only cli/, bench/ and tests may
 /**
  * A seeded mutation fuzzer over the corpus: every mutated packet must either
- * decode or raise DnsParseError (never another error, never a hang), and what
- * decodes must survive decode(encode(decode(x))) unchanged.
+ * decode or raise DnsParseError (never another error, never a hang), what
+ * decodes must survive decode(encode(decode(x))) unchanged, and what
+ * `validate()` passes must decode (the stack's all-or-nothing promise).
  *
  * MDNS_FUZZ_CASES and MDNS_FUZZ_SEED override the case count and seed.
  */
@@ -62,16 +63,24 @@ Deno.test(`decoder survives ${CASES} mutated corpus packets (seed ${SEED})`, () 
     const packet = mutate(corpus[i % corpus.length], random);
     const started = performance.now();
     let message;
+    let validated = false;
     try {
       // The lazy walk first, then the full decode: both must behave.
       const reader = new MessageReader(packet);
       while (reader.nextRecord());
+      try {
+        reader.validate();
+        validated = true;
+      } catch (e) {
+        if (!(e instanceof DnsParseError)) throw e;
+      }
       message = decodeMessage(packet);
       decoded++;
     } catch (e) {
       if (!(e instanceof DnsParseError)) {
         throw new Error(`case ${i} (seed ${SEED}) threw ${e} for [${packet}]`);
       }
+      if (validated) throw new Error(`case ${i} (seed ${SEED}) validated, then ${e}`);
       rejected++;
     }
     slowest = Math.max(slowest, performance.now() - started);

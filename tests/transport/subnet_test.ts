@@ -5,10 +5,10 @@ import {
   cidrContainsIPv6,
   ipv4ToNumber,
   ipv6ToBytes,
-  isIPv6LinkLocal,
   isLoopbackAddress,
   parseCidr,
 } from "../../transport/subnet.ts";
+import { isIPv6LinkLocal } from "../../codec/mod.ts";
 
 Deno.test("ipv4ToNumber parses dotted quads and rejects everything else", () => {
   assert.equal(ipv4ToNumber("0.0.0.0"), 0);
