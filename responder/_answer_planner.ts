@@ -1,0 +1,313 @@
+/**
+ * The answer planner: pure. It reads a query's questions and known answers
+ * straight from the `MessageReader`, looks them up in the local cache, and
+ * returns what to send, how (multicast, unicast, legacy unicast) and when:
+ *
+ * - answers for PTR, SRV, TXT, A, AAAA and ANY questions (RFC 6762 §6.5), and
+ *   an NSEC for a type we own the name of but do not have (§6.1);
+ * - known-answer suppression: a record listed with at least half its true
+ *   TTL is left out (§7.1);
+ * - unique answers at once, shared ones after 20-120 ms, 400-500 ms when the
+ *   query is truncated (§6, §7.2); probe defences at once (§8.1);
+ * - QU questions and direct unicast queries answered by unicast, unless the
+ *   record was not multicast on that link within a quarter of its TTL (§5.4,
+ *   §5.5); legacy queries (source port not 5353) by legacy unicast (§6.7).
+ *
+ * It sends nothing and reads no clock: `now` and `random` come in.
+ *
+ * @module
+ */
+
+import { type MessageReader, type Question, RecordType, Section } from "../codec/mod.ts";
+import type { LocalServiceCache } from "../cache/local_cache.ts";
+import type { LocalRecord } from "../cache/local_record.ts";
+import type { Random } from "../clock.ts";
+import { MDNS_PORT } from "../transport/transport.ts";
+import { localRecordKey, readerRecordKey } from "./_record_key.ts";
+
+/** RFC 6762 §6: shared answers wait 20-120 ms. */
+export const SHARED_DELAY_MIN_MS = 20;
+/** RFC 6762 §6: upper bound of the shared-answer delay. */
+export const SHARED_DELAY_MAX_MS = 120;
+/** RFC 6762 §7.2: a truncated query's answers wait 400-500 ms. */
+export const TRUNCATED_DELAY_MIN_MS = 400;
+/** RFC 6762 §7.2: upper bound of the truncated-query delay. */
+export const TRUNCATED_DELAY_MAX_MS = 500;
+/** RFC 6762 §5.4: answer a QU question by multicast if not multicast within this share of the TTL. */
+export const QU_MULTICAST_TTL_FRACTION = 0.25;
+/** RFC 6762 §7.1: a known answer suppresses ours if its TTL is at least this share of ours. */
+export const KNOWN_ANSWER_TTL_FRACTION = 0.5;
+/** RFC 6762 §6.5: the class that matches every class. */
+const CLASS_ANY = 255;
+const CLASS_IN = 1;
+
+/**
+ * How a planned reply travels: to the multicast group, to the querier's
+ * address and port (§5.4, §5.5), or as a conventional DNS reply (§6.7).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ReplyRoute } from "./_answer_planner.ts";
+ * const route: ReplyRoute = "legacy";
+ * assert.equal(route, "legacy");
+ * ```
+ */
+export type ReplyRoute = "multicast" | "unicast" | "legacy";
+
+/**
+ * One reply of a plan.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { PlannedReply } from "./_answer_planner.ts";
+ * const reply: PlannedReply = { route: "multicast", records: [], delayMs: 0, defend: false };
+ * assert.equal(reply.delayMs, 0);
+ * ```
+ */
+export interface PlannedReply {
+  /** How it travels. */
+  readonly route: ReplyRoute;
+  /** The answers (additional records are added when it is written). */
+  readonly records: readonly LocalRecord[];
+  /** Milliseconds to wait; 0 is now. */
+  readonly delayMs: number;
+  /** True when defending a name against a probe (250 ms rate limit, RFC 6762 §6). */
+  readonly defend: boolean;
+}
+
+/**
+ * What to send for one query.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { AnswerPlan } from "./_answer_planner.ts";
+ * const plan: AnswerPlan = { replies: [], truncated: false, questions: [] };
+ * assert.equal(plan.replies.length, 0);
+ * ```
+ */
+export interface AnswerPlan {
+  /** At most one reply per route. */
+  readonly replies: readonly PlannedReply[];
+  /** The query had the TC bit: more known answers follow (RFC 6762 §7.2). */
+  readonly truncated: boolean;
+  /** The questions, echoed in a legacy reply (RFC 6762 §6.7). */
+  readonly questions: readonly Question[];
+}
+
+/**
+ * Where a query came from.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { QueryOrigin } from "./_answer_planner.ts";
+ * const origin: QueryOrigin = { interfaceName: "eth0", sourcePort: 5353, unicast: false };
+ * assert.equal(origin.sourcePort, 5353);
+ * ```
+ */
+export interface QueryOrigin {
+  /** Interface it arrived on. */
+  readonly interfaceName: string;
+  /** Its source port (not 5353: a legacy querier, RFC 6762 §6.7). */
+  readonly sourcePort: number;
+  /** Sent to our unicast address (RFC 6762 §5.5). */
+  readonly unicast: boolean;
+}
+
+/**
+ * Plans the reply to the query `reader` is positioned at the start of.
+ *
+ * @throws {DnsParseError} When the packet is malformed (the stack validated it first).
+ *
+ * @example A PTR question answered by multicast after 20-120 ms
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { planAnswers } from "./_answer_planner.ts";
+ * import { LocalServiceCache } from "../cache/local_cache.ts";
+ * import { encodeMessage, MessageReader } from "../codec/mod.ts";
+ * const local = new LocalServiceCache();
+ * const svc = local.addService({ instance: "Den", type: "_http._tcp", host: "h.local", port: 80 });
+ * for (const r of svc.records) r.setState("announced");
+ * const query = encodeMessage({ id: 0, flags: 0, answers: [], authorities: [], additionals: [],
+ *   questions: [{ name: "_http._tcp.local", type: 12, class: 1 }] });
+ * const plan = planAnswers(new MessageReader(query), { interfaceName: "eth0", sourcePort: 5353, unicast: false },
+ *   { localCache: local, now: 0, random: () => 0.5 });
+ * assert.equal(plan.replies[0].route, "multicast");
+ * assert.equal(plan.replies[0].delayMs, 70);
+ * ```
+ */
+export function planAnswers(
+  reader: MessageReader,
+  origin: QueryOrigin,
+  options: {
+    localCache: LocalServiceCache;
+    now: number;
+    random: Random;
+    /** Whether a record may be told on a link (a service limited to some interfaces). */
+    visible?: (record: LocalRecord, interfaceName: string) => boolean;
+  },
+): AnswerPlan {
+  const { localCache, now, random } = options;
+  const legacy = origin.sourcePort !== MDNS_PORT;
+  const iface = origin.interfaceName;
+  const visible = options.visible ?? (() => true);
+  const answerable = (r: LocalRecord): boolean => isAnswerable(r) && visible(r, iface);
+  const questions: Question[] = [];
+  const answers = new Map<LocalRecord, boolean>(); // record → asked with QU
+  let allUnique = true;
+  while (reader.nextQuestion()) {
+    if (reader.class !== CLASS_IN && reader.class !== CLASS_ANY) continue;
+    const name = reader.name();
+    const type = reader.type;
+    const qu = reader.unicastResponse;
+    if (legacy) questions.push({ name, type, class: reader.class, unicastResponse: false });
+    let found = localCache.lookup(name, type, { interfaceName: iface }).filter(answerable);
+    if (found.length === 0 && type !== RecordType.ANY) {
+      // RFC 6762 §6.1: a name we own exclusively answers a missing type with its NSEC.
+      found = localCache.lookup(name, RecordType.NSEC, { interfaceName: iface })
+        .filter(answerable);
+    }
+    for (const r of found) {
+      answers.set(r, (answers.get(r) ?? false) || qu);
+      if (!r.unique) allUnique = false;
+    }
+  }
+  const truncated = reader.truncated;
+  const probe = reader.authorityCount > 0;
+  if (answers.size > 0 && reader.answerCount > 0) suppressKnownAnswers(reader, answers);
+  if (answers.size === 0) return { replies: [], truncated, questions };
+  if (legacy) {
+    const records = [...answers.keys()];
+    return {
+      replies: [{ route: "legacy", records, delayMs: 0, defend: false }],
+      truncated,
+      questions,
+    };
+  }
+  let delayMs = 0;
+  if (truncated) delayMs = between(random, TRUNCATED_DELAY_MIN_MS, TRUNCATED_DELAY_MAX_MS);
+  else if (!allUnique && !probe) {
+    delayMs = between(random, SHARED_DELAY_MIN_MS, SHARED_DELAY_MAX_MS);
+  }
+  const multicast: LocalRecord[] = [];
+  const unicast: LocalRecord[] = [];
+  for (const [r, qu] of answers) {
+    if (!qu && !origin.unicast) multicast.push(r);
+    else if (now - r.lastMulticastAt(iface) > r.record.ttl * 1000 * QU_MULTICAST_TTL_FRACTION) {
+      multicast.push(r); // §5.4: not multicast here lately, so everyone hears it
+    } else unicast.push(r);
+  }
+  const replies: PlannedReply[] = [];
+  if (unicast.length > 0) {
+    replies.push({ route: "unicast", records: unicast, delayMs, defend: probe });
+  }
+  if (multicast.length > 0) {
+    replies.push({ route: "multicast", records: multicast, delayMs, defend: probe });
+  }
+  return { replies, truncated, questions };
+}
+
+/**
+ * Removes from `answers` the records the reader's answer section lists with at
+ * least half their TTL (RFC 6762 §7.1). Leaves the reader past the answers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { suppressKnownAnswers } from "./_answer_planner.ts";
+ * import { LocalRecord } from "../cache/local_record.ts";
+ * import { encodeMessage, MessageReader } from "../codec/mod.ts";
+ * const ptr = { name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500, data: "Den._http._tcp.local" };
+ * const mine = new LocalRecord(ptr, { state: "announced" });
+ * const query = encodeMessage({ id: 0, flags: 0, questions: [], authorities: [], additionals: [],
+ *   answers: [{ ...ptr, ttl: 2250 }] });
+ * const answers = new Map([[mine, false]]);
+ * suppressKnownAnswers(new MessageReader(query), answers);
+ * assert.equal(answers.size, 0);
+ * ```
+ */
+export function suppressKnownAnswers(
+  reader: MessageReader,
+  answers: Map<LocalRecord, boolean>,
+): void {
+  const byKey = new Map<string, LocalRecord>();
+  for (const r of answers.keys()) byKey.set(localRecordKey(r), r);
+  while (reader.nextRecord() && reader.section === Section.Answer) {
+    const r = byKey.get(readerRecordKey(reader));
+    if (r !== undefined && reader.ttl >= r.record.ttl * KNOWN_ANSWER_TTL_FRACTION) {
+      answers.delete(r);
+    }
+  }
+}
+
+/**
+ * The additional records for a set of answers (RFC 6763 §12, RFC 6762 §6.2):
+ * PTR → the instance's SRV and TXT and the target's addresses; SRV → the
+ * target's addresses and NSEC; A ↔ AAAA of the same name. Only records valid
+ * on `interfaceName`, none already among the answers, none still probing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { additionalRecords } from "./_answer_planner.ts";
+ * import { LocalServiceCache } from "../cache/local_cache.ts";
+ * const local = new LocalServiceCache();
+ * const svc = local.addService({ instance: "Den", type: "_http._tcp", host: "h.local", port: 80 });
+ * local.setHost("h.local", ["198.18.0.2"]);
+ * for (const r of local.records()) r.setState("announced");
+ * const extra = additionalRecords([svc.records[0]], local, "eth0");
+ * assert.deepEqual(extra.map((r) => r.type), [33, 16, 1, 47]);
+ * ```
+ */
+export function additionalRecords(
+  answers: readonly LocalRecord[],
+  localCache: LocalServiceCache,
+  interfaceName: string,
+  visible: (record: LocalRecord, interfaceName: string) => boolean = () => true,
+): LocalRecord[] {
+  const seen = new Set<LocalRecord>(answers);
+  const out: LocalRecord[] = [];
+  const add = (name: string, type: number): void => {
+    for (const r of localCache.lookup(name, type, { interfaceName })) {
+      if (seen.has(r) || !isAnswerable(r) || !visible(r, interfaceName)) continue;
+      seen.add(r);
+      out.push(r);
+    }
+  };
+  const host = (name: string): void => {
+    add(name, RecordType.A);
+    add(name, RecordType.AAAA);
+    add(name, RecordType.NSEC);
+  };
+  for (const r of answers) {
+    switch (r.type) {
+      case RecordType.PTR: {
+        const target = r.record.data as string;
+        const srv = localCache.lookup(target, RecordType.SRV, { interfaceName });
+        add(target, RecordType.SRV);
+        add(target, RecordType.TXT);
+        for (const s of srv) host((s.record.data as { target: string }).target);
+        break;
+      }
+      case RecordType.SRV:
+        host((r.record.data as { target: string }).target);
+        break;
+      case RecordType.A:
+      case RecordType.AAAA:
+        host(r.name);
+        break;
+    }
+  }
+  return out;
+}
+
+function isAnswerable(r: LocalRecord): boolean {
+  return r.state === "announcing" || r.state === "announced";
+}
+
+function between(random: Random, min: number, max: number): number {
+  return Math.round(min + random() * (max - min));
+}

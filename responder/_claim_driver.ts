@@ -1,0 +1,207 @@
+/**
+ * Drives every claim's runs: sends the probes due (RFC 6762 §8.1: an ANY
+ * question per name, the first with the QU bit, every proposed record in the
+ * Authority section without the cache-flush bit), declares a name ours 250 ms
+ * after the third probe, sends the announcements due (§8.3), and handles lost
+ * conflicts (§9: an established name probes again; a name still probing is
+ * renamed, with the §8.1 back-off) and link events (§8: probe and announce on
+ * a link that appears; follow address changes, §8.4).
+ *
+ * Several claims due at the same moment share one packet per link.
+ *
+ * @module
+ */
+
+import { type Question, RecordType, type ResourceRecord } from "../codec/mod.ts";
+import type { LocalRecord } from "../cache/local_record.ts";
+import type { LinkEvent, PartContext } from "../_stack_part.ts";
+import type { NetworkLink } from "../transport/transport.ts";
+import {
+  ANNOUNCE_COUNT,
+  ANNOUNCE_INTERVAL_MS,
+  type ClaimRun,
+  PROBE_COUNT,
+  PROBE_INTERVAL_MS,
+  PROBE_WAIT_MAX_MS,
+} from "./_claim.ts";
+import type { ClaimEntry } from "./_entry.ts";
+import type { PublishRegistry } from "./_registry.ts";
+import type { Sender } from "./_sender.ts";
+
+const CLASS_IN = 1;
+
+interface ProbeBatch {
+  link: NetworkLink;
+  questions: Question[];
+  authorities: ResourceRecord[];
+}
+
+/**
+ * Runs the claims of a registry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ClaimDriver } from "./_claim_driver.ts";
+ * assert.equal(typeof ClaimDriver.prototype.run, "function");
+ * ```
+ */
+export class ClaimDriver {
+  #registry: PublishRegistry;
+  #sender: Sender;
+  #ctx: PartContext;
+
+  /** Drives `registry`'s claims, sending through `sender`. */
+  constructor(registry: PublishRegistry, sender: Sender, context: PartContext) {
+    this.#registry = registry;
+    this.#sender = sender;
+    this.#ctx = context;
+  }
+
+  /** Sends the probes and announcements due at `now`. */
+  run(now: number): void {
+    const probes = new Map<string, ProbeBatch>();
+    const announcements = new Map<string, { link: NetworkLink; records: Set<LocalRecord> }>();
+    for (const entry of this.#registry.entries()) {
+      for (const run of [...entry.claim.runs]) {
+        if (run.at > now || !entry.claim.runs.includes(run)) continue;
+        if (run.phase === "probing") this.#probeStep(entry, run, now, probes);
+        // A probe run that just succeeded is now an announcing run due now.
+      }
+      for (const run of [...entry.claim.runs]) {
+        if (run.at > now || run.phase !== "announcing") continue;
+        for (const link of this.#links(entry, run)) {
+          let batch = announcements.get(link.name);
+          if (batch === undefined) {
+            announcements.set(link.name, batch = { link, records: new Set() });
+          }
+          for (const r of entry.records(link.name)) {
+            if (!this.#registry.visible(r, link.name)) continue;
+            if (run.all || r.state === "announcing") batch.records.add(r);
+          }
+        }
+        run.step++;
+        if (run.step >= ANNOUNCE_COUNT) {
+          entry.claim.runs.splice(entry.claim.runs.indexOf(run), 1);
+          entry.announced();
+        } else run.at = now + ANNOUNCE_INTERVAL_MS * 2 ** (run.step - 1);
+      }
+    }
+    for (const { link, questions, authorities } of probes.values()) {
+      this.#sender.multicast(link, { flags: 0, questions, authorities });
+    }
+    for (const { link, records } of announcements.values()) {
+      this.#sender.announce(link, [...records], now);
+    }
+  }
+
+  /** A claimed name (key) lost a conflict (RFC 6762 §9, §8.1). */
+  conflict(key: string, now: number): void {
+    const entry = this.#registry.byKey(key);
+    if (entry === undefined) return;
+    const claim = entry.claim;
+    claim.limiter.record(now);
+    for (const e of this.#affected(entry)) e.conflicted();
+    if (claim.established) {
+      // §9: "immediately reset ... to probing state", the same name first.
+      for (const link of entry.links()) {
+        for (const r of entry.proposed(link.name)) r.setState("probing");
+      }
+      claim.startProbing(now, 0);
+      return;
+    }
+    entry.rename(now);
+    claim.startProbing(now, claim.limiter.delay(now) + this.#jitter());
+  }
+
+  /** Follows a link event. */
+  linkEvent(event: LinkEvent, now: number): void {
+    const link = event.link;
+    switch (event.type) {
+      case "link-added":
+      case "link-up": {
+        for (const host of this.#registry.hosts()) host.syncLink(link);
+        const only = new Set([link.name]);
+        for (const entry of this.#registry.entries()) {
+          if (!entry.links().some((l) => l.name === link.name)) continue;
+          entry.claim.startOnLinks(now, this.#jitter(), only);
+        }
+        break;
+      }
+      case "link-removed":
+      case "link-down":
+        for (const host of this.#registry.hosts()) host.dropLink(link.name);
+        for (const entry of this.#registry.entries()) {
+          entry.claim.runs = entry.claim.runs.filter((r) =>
+            r.links === undefined || !r.links.has(link.name) || r.links.size > 1
+          );
+        }
+        break;
+      case "link-changed":
+        for (const host of this.#registry.hosts()) {
+          if (!host.syncLink(link) || !host.claim.established) continue;
+          // §8.4 and §10.2: announce the whole address set of that link again.
+          host.claim.runs.push({
+            phase: "announcing",
+            step: 0,
+            at: now,
+            all: true,
+            links: new Set([link.name]),
+          });
+        }
+        break;
+    }
+  }
+
+  #probeStep(
+    entry: ClaimEntry,
+    run: ClaimRun,
+    now: number,
+    probes: Map<string, ProbeBatch>,
+  ): void {
+    const claim = entry.claim;
+    if (run.step >= PROBE_COUNT) {
+      // §8.1: 250 ms after the third probe with no conflict, the name is ours.
+      if (run.links === undefined) claim.established = true;
+      entry.probed(now, run.links);
+      run.phase = "announcing";
+      run.step = 0;
+      return;
+    }
+    for (const link of this.#links(entry, run)) {
+      let batch = probes.get(link.name);
+      if (batch === undefined) {
+        probes.set(link.name, batch = { link, questions: [], authorities: [] });
+      }
+      batch.questions.push({
+        name: claim.name,
+        type: RecordType.ANY,
+        class: CLASS_IN,
+        unicastResponse: run.step === 0,
+      });
+      // BCT: proposed records never carry the cache-flush bit.
+      for (const r of entry.proposed(link.name)) {
+        batch.authorities.push({ ...r.record, cacheFlush: false });
+      }
+    }
+    run.step++;
+    run.at = now + PROBE_INTERVAL_MS;
+  }
+
+  #links(entry: ClaimEntry, run: ClaimRun): NetworkLink[] {
+    const links = entry.links();
+    return run.links === undefined ? links : links.filter((l) => run.links!.has(l.name));
+  }
+
+  /** The entries whose events a conflict on `entry` concerns: itself, or a host's services. */
+  #affected(entry: ClaimEntry): ClaimEntry[] {
+    if (entry.claim.kind === "service") return [entry];
+    return this.#registry.entries().filter((e) =>
+      e.claim.kind === "service" && (e as unknown as { host: unknown }).host === entry
+    );
+  }
+
+  #jitter(): number {
+    return Math.floor(this.#ctx.random() * PROBE_WAIT_MAX_MS);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Reads a packet for what threatens our names: a response holding a record
+ * at a name we claim with rdata we do not have (RFC 6762 §8.1 while probing:
+ * any type; §9 once established: the same type as one of our unique
+ * records), a copy of our record with less than half our TTL (§6.6: answer
+ * it again), and the proposed records of another host's probe for a name we
+ * are probing (the §8.2 tie-break). Identical rdata is never a conflict (§6.6,
+ * §9). Pure.
+ *
+ * @module
+ */
+
+import { copyRdata, type MessageReader, nameKey, Section } from "../codec/mod.ts";
+import type { LocalServiceCache } from "../cache/local_cache.ts";
+import type { LocalRecord } from "../cache/local_record.ts";
+import { localRecordKey, readerRecordKey } from "./_record_key.ts";
+import type { ProposedRecord } from "./_tie_break.ts";
+
+/** RFC 6762 §6.6: a copy with less than half our TTL is answered again. */
+const REANNOUNCE_TTL_FRACTION = 0.5;
+const CLASS_IN = 1;
+
+/**
+ * How far a claimed name is: `probing` (a probe was sent) or `established`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ClaimState } from "./_conflicts.ts";
+ * const s: ClaimState = "probing";
+ * assert.equal(s, "probing");
+ * ```
+ */
+export type ClaimState = "probing" | "established";
+
+/**
+ * What a response told us.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ResponseFindings } from "./_conflicts.ts";
+ * const f: ResponseFindings = { conflicts: new Set(), reannounce: [] };
+ * assert.equal(f.conflicts.size, 0);
+ * ```
+ */
+export interface ResponseFindings {
+  /** Name keys (see `nameKey`) of claimed names in conflict. */
+  readonly conflicts: Set<string>;
+  /** Our records another host sent with a low TTL (or a goodbye). */
+  readonly reannounce: LocalRecord[];
+}
+
+/**
+ * Scans a response for conflicts with our names and stale copies of our records.
+ *
+ * @throws {DnsParseError} When the packet is malformed (the stack validated it first).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scanResponse } from "./_conflicts.ts";
+ * import { LocalServiceCache } from "../cache/local_cache.ts";
+ * import { encodeMessage, MessageReader } from "../codec/mod.ts";
+ * const local = new LocalServiceCache();
+ * local.setHost("h.local", ["198.18.0.2"]);
+ * const packet = encodeMessage({ id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+ *   answers: [{ name: "H.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.9" }] });
+ * const found = scanResponse(new MessageReader(packet), local, () => "established");
+ * assert.deepEqual([...found.conflicts], ["h.local"]);
+ * ```
+ */
+export function scanResponse(
+  reader: MessageReader,
+  localCache: LocalServiceCache,
+  claimState: (key: string) => ClaimState | undefined,
+): ResponseFindings {
+  const conflicts = new Set<string>();
+  const reannounce: LocalRecord[] = [];
+  while (reader.nextRecord()) {
+    if (reader.class !== CLASS_IN) continue;
+    const name = reader.name();
+    if (!localCache.owns(name)) continue;
+    const ours = localCache.lookup(name, reader.type);
+    const key = readerRecordKey(reader);
+    const same = ours.find((r) => localRecordKey(r) === key);
+    if (same !== undefined) {
+      if (reader.ttl < same.record.ttl * REANNOUNCE_TTL_FRACTION && same.state === "announced") {
+        reannounce.push(same);
+      }
+      continue;
+    }
+    const id = nameKey(name);
+    const state = claimState(id);
+    if (state === "probing") conflicts.add(id);
+    else if (state === "established" && ours.some((r) => r.unique)) conflicts.add(id);
+  }
+  return { conflicts, reannounce };
+}
+
+/**
+ * The records another host proposes in its probe, by claimed name key, for
+ * the names `claimed` says we are probing (RFC 6762 §8.2).
+ *
+ * @throws {DnsParseError} When the packet is malformed (the stack validated it first).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { proposedRecords } from "./_conflicts.ts";
+ * import { encodeMessage, MessageReader } from "../codec/mod.ts";
+ * const probe = encodeMessage({ id: 0, flags: 0, answers: [], additionals: [],
+ *   questions: [{ name: "h.local", type: 255, class: 1, unicastResponse: true }],
+ *   authorities: [{ name: "h.local", type: 1, class: 1, cacheFlush: false, ttl: 120, data: "198.18.0.9" }] });
+ * const theirs = proposedRecords(new MessageReader(probe), (key) => key === "h.local");
+ * assert.deepEqual([...theirs.get("h.local")![0].rdata], [198, 18, 0, 9]);
+ * ```
+ */
+export function proposedRecords(
+  reader: MessageReader,
+  claimed: (key: string) => boolean,
+): Map<string, ProposedRecord[]> {
+  const out = new Map<string, ProposedRecord[]>();
+  while (reader.nextRecord()) {
+    if (reader.section !== Section.Authority) continue;
+    const id = nameKey(reader.name());
+    if (!claimed(id)) continue;
+    const rdata = copyRdata(reader.packet, reader.type, reader.rdataOffset, reader.rdataLength);
+    let list = out.get(id);
+    if (list === undefined) out.set(id, list = []);
+    list.push({ class: reader.class, type: reader.type, rdata });
+  }
+  return out;
+}

@@ -1,0 +1,157 @@
+/**
+ * A host name we claim: our own (its addresses per link, RFC 6762 §14: a link
+ * is told only its own addresses) or a proxied device's (`host` plus explicit
+ * `addresses`, valid on every link). Probed and defended like any unique
+ * name; renamed `name-2`, `name-3`… on a lost conflict.
+ *
+ * @module
+ */
+
+import { RecordType } from "../codec/mod.ts";
+import type { LocalRecord } from "../cache/local_record.ts";
+import type { NetworkLink } from "../transport/transport.ts";
+import { Claim } from "./_claim.ts";
+import { advance, type ClaimEntry, type EntryContext, sayGoodbye } from "./_entry.ts";
+import { linkAddresses } from "./_host_addresses.ts";
+import { nextHostName } from "./_renamer.ts";
+
+/**
+ * A claimed host name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HostEntry } from "./_host_entry.ts";
+ * import { Sender } from "./_sender.ts";
+ * import { LocalServiceCache } from "../cache/local_cache.ts";
+ * import { VirtualClock } from "../testing/mod.ts";
+ * const link = { name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: ["fe80::2/64"] };
+ * const localCache = new LocalServiceCache();
+ * const host = new HostEntry({
+ *   context: { clock: new VirtualClock(), random: () => 0, send: () => Promise.resolve(true), links: () => [link], wake: () => {} },
+ *   localCache, sender: new Sender(() => Promise.resolve(true)), forget: () => {},
+ * }, "box.local");
+ * host.sync();
+ * assert.deepEqual(host.proposed("eth0").map((r) => r.type), [1, 28]);
+ * ```
+ */
+export class HostEntry implements ClaimEntry {
+  /** Its claim. */
+  readonly claim: Claim;
+  /** Addresses of a proxied host; undefined for our own (per link). */
+  readonly addresses: readonly string[] | undefined;
+  /** Services using it. */
+  users = 0;
+  /** Called after a rename with the new name. */
+  onRename: (hostName: string) => void = () => {};
+  #ctx: EntryContext;
+  #links = new Set<string>();
+
+  /** Claims `hostName`; call {@linkcode HostEntry.sync} to publish its records. */
+  constructor(ctx: EntryContext, hostName: string, addresses?: readonly string[]) {
+    this.#ctx = ctx;
+    this.claim = new Claim("host", hostName);
+    this.addresses = addresses;
+  }
+
+  /** Its name now. */
+  get name(): string {
+    return this.claim.name;
+  }
+
+  /** Every link. */
+  links(): NetworkLink[] {
+    return [...this.#ctx.context.links()];
+  }
+
+  /** Publishes its address records: on every link for a proxy, per link otherwise. */
+  sync(): void {
+    if (this.addresses !== undefined) {
+      this.#ctx.localCache.setHost(this.name, this.addresses);
+      return;
+    }
+    for (const link of this.#ctx.context.links()) this.syncLink(link);
+  }
+
+  /**
+   * Sets the records of `link` to its addresses now; sends goodbyes for
+   * addresses that left (RFC 6762 §10.1). Returns true when the set changed.
+   */
+  syncLink(link: NetworkLink): boolean {
+    if (this.addresses !== undefined) return false;
+    const local = this.#ctx.localCache;
+    const before = new Set(local.pendingGoodbyes());
+    const had = local.lookup(this.name, RecordType.ANY, { interfaceName: link.name })
+      .filter((r) => r.interfaceName === link.name);
+    const now = local.setHost(this.name, linkAddresses(link), { interfaceName: link.name });
+    this.#links.add(link.name);
+    const gone = local.pendingGoodbyes().filter((r) => !before.has(r));
+    sayGoodbye(this.#ctx, gone, [link]);
+    return gone.length > 0 || now.some((r) => !had.includes(r));
+  }
+
+  /** A link went away: its records go, without goodbyes (nobody to hear them there). */
+  dropLink(interfaceName: string): void {
+    if (this.addresses !== undefined || !this.#links.delete(interfaceName)) return;
+    const gone = this.#ctx.localCache.removeHost(this.name, { interfaceName });
+    this.#ctx.forget(gone);
+    this.#ctx.localCache.completeGoodbyes(gone);
+  }
+
+  /** Its A and AAAA records valid on the link. */
+  proposed(interfaceName: string): LocalRecord[] {
+    return this.records(interfaceName).filter((r) =>
+      r.type === RecordType.A || r.type === RecordType.AAAA
+    );
+  }
+
+  /** Its records valid on the link (addresses and NSEC). */
+  records(interfaceName: string): LocalRecord[] {
+    return this.#ctx.localCache.lookup(this.name, RecordType.ANY, { interfaceName });
+  }
+
+  /** Probing succeeded: its records (on those links) may be answered. */
+  probed(_now: number, links?: ReadonlySet<string>): void {
+    const all = this.#ctx.localCache.lookup(this.name, RecordType.ANY);
+    advance(
+      all.filter((r) => !links || r.interfaceName === undefined || links.has(r.interfaceName)),
+      "probing",
+      "announcing",
+    );
+  }
+
+  /** Announcing ended. */
+  announced(): void {
+    advance(this.#ctx.localCache.lookup(this.name, RecordType.ANY), "announcing", "announced");
+    this.claim.announced = true;
+  }
+
+  /** Nothing to report: services report their own events. */
+  conflicted(): void {}
+
+  /** Takes the next name (`box-2.local`) and publishes its records under it. */
+  rename(_now: number): void {
+    this.#withdraw();
+    let next = nextHostName(this.name);
+    while (this.#ctx.localCache.owns(next)) next = nextHostName(next);
+    this.claim.name = next;
+    this.claim.announced = false;
+    this.sync();
+    this.onRename(next);
+  }
+
+  /** Removes its records with goodbyes for those announced. */
+  remove(): void {
+    this.#withdraw();
+  }
+
+  #withdraw(): void {
+    const local = this.#ctx.localCache;
+    const gone = this.addresses !== undefined ? local.removeHost(this.name) : [];
+    for (const name of this.#links) {
+      gone.push(...local.removeHost(this.name, { interfaceName: name }));
+    }
+    this.#links.clear();
+    sayGoodbye(this.#ctx, gone, this.links());
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The published names: the host entries (ours, renamed as needed, and
+ * proxied ones) and the service entries, with `publish()`'s validation and
+ * the lookups the responder's hooks need (claim state by name, records a
+ * probe proposes, whether a record may be told on a link).
+ *
+ * @module
+ */
+
+import { nameKey, RecordType } from "../codec/mod.ts";
+import type { LocalServiceCache } from "../cache/local_cache.ts";
+import type { LocalRecord } from "../cache/local_record.ts";
+import { parseServiceType } from "../dnssd/service_name.ts";
+import { hostRecords, serviceRecords } from "../dnssd/service_records.ts";
+import type { PartContext } from "../_stack_part.ts";
+import { PROBE_WAIT_MAX_MS } from "./_claim.ts";
+import type { ClaimState } from "./_conflicts.ts";
+import type { ClaimEntry, EntryContext } from "./_entry.ts";
+import { HostEntry } from "./_host_entry.ts";
+import { PublishedServiceHandle } from "./_published_service.ts";
+import type { Sender } from "./_sender.ts";
+import { ServiceEntry, type ServiceSpec } from "./_service_entry.ts";
+import type { PublishedService, PublishOptions } from "./publish_options.ts";
+
+export type { ServiceEntry };
+
+/**
+ * Everything published by one responder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PublishRegistry } from "./_registry.ts";
+ * assert.equal(typeof PublishRegistry, "function");
+ * ```
+ */
+export class PublishRegistry {
+  #ctx: EntryContext;
+  #hostNameSource: string | (() => string);
+  #ownHost: HostEntry | undefined;
+  #hosts: HostEntry[] = [];
+  #services: ServiceEntry[] = [];
+
+  /** An empty registry. */
+  constructor(options: {
+    context: PartContext;
+    localCache: LocalServiceCache;
+    sender: Sender;
+    hostName: string | (() => string);
+    forget: (records: Iterable<LocalRecord>) => void;
+  }) {
+    this.#ctx = {
+      context: options.context,
+      localCache: options.localCache,
+      sender: options.sender,
+      forget: options.forget,
+    };
+    this.#hostNameSource = options.hostName;
+  }
+
+  /** True once something was published (a browsing stack answers nothing). */
+  get active(): boolean {
+    return this.#hosts.length > 0;
+  }
+
+  /** Hosts first, then services: the order probes and announcements are written in. */
+  entries(): ClaimEntry[] {
+    return [...this.#hosts, ...this.#services];
+  }
+
+  /** The host entries. */
+  hosts(): readonly HostEntry[] {
+    return this.#hosts;
+  }
+
+  /**
+   * Validates and publishes a service; resolves once its name is ours.
+   *
+   * @throws {TypeError | RangeError} On bad input, before anything is sent.
+   */
+  publish(options: PublishOptions): Promise<PublishedService> {
+    const spec = validate(options);
+    options.signal?.throwIfAborted();
+    const now = this.#ctx.context.clock.now();
+    const delay = Math.floor(this.#ctx.context.random() * PROBE_WAIT_MAX_MS);
+    const host = this.#hostFor(options, now, delay);
+    const entry = new ServiceEntry(this.#ctx, spec, host);
+    host.users++;
+    if (options.onEvent) entry.listeners.add(options.onEvent);
+    this.#services.push(entry);
+    const handle = new PublishedServiceHandle(entry, () => this.#unpublish(entry));
+    const done = new Promise<PublishedService>((resolve, reject) => {
+      entry.settle = (error) => error ? reject(error) : resolve(handle);
+    });
+    entry.claim.startProbing(now, delay);
+    entry.emit({ type: "probing", name: spec.instance });
+    options.signal?.addEventListener("abort", () => handle.unpublish(), { once: true });
+    this.#ctx.context.wake();
+    return done;
+  }
+
+  /** How far the claim of a name (key) is; undefined before its first probe (RFC 6762 §8.1). */
+  claimState(key: string): ClaimState | undefined {
+    const claim = this.byKey(key)?.claim;
+    if (claim === undefined) return undefined;
+    if (claim.established) return "established";
+    return claim.probeSent ? "probing" : undefined;
+  }
+
+  /** The entry claiming a name (key). */
+  byKey(key: string): ClaimEntry | undefined {
+    return this.entries().find((e) => nameKey(e.claim.name) === key);
+  }
+
+  /** Our proposed records for a name (key) on a link. */
+  proposedRecords(key: string, interfaceName: string): LocalRecord[] {
+    return this.byKey(key)?.proposed(interfaceName) ?? [];
+  }
+
+  /** Restarts probing a name (key) after `delayMs` (the §8.2 tie-break loser). */
+  deferProbe(key: string, now: number, delayMs: number): void {
+    this.byKey(key)?.claim.startProbing(now, delayMs);
+  }
+
+  /** Whether a record may be told on a link (services limited to some interfaces). */
+  readonly visible = (record: LocalRecord, interfaceName: string): boolean => {
+    if (record.service !== undefined) {
+      const key = nameKey(record.service);
+      const entry = this.#services.find((s) => nameKey(s.claim.name) === key);
+      return entry === undefined || entry.onLink(interfaceName);
+    }
+    if (record.type === RecordType.PTR && /^_services\._dns-sd\._udp\./i.test(record.name)) {
+      const type = nameKey(record.record.data as string);
+      return this.#services.some((s) =>
+        nameKey(`${s.service.type}.${s.service.domain}`) === type && s.onLink(interfaceName)
+      );
+    }
+    return true;
+  };
+
+  /** Earliest due time of any claim. */
+  nextDeadline(): number | undefined {
+    let at: number | undefined;
+    for (const e of this.entries()) {
+      const t = e.claim.nextDeadline();
+      if (t !== undefined && (at === undefined || t < at)) at = t;
+    }
+    return at;
+  }
+
+  /** Unpublishes everything and withdraws the hosts, with goodbyes (stack close). */
+  closeAll(): void {
+    for (const s of [...this.#services]) this.#unpublish(s);
+    for (const h of this.#hosts) h.remove();
+    this.#hosts = [];
+    this.#ownHost = undefined;
+  }
+
+  #unpublish(entry: ServiceEntry): void {
+    if (entry.removed) return;
+    entry.unpublish();
+    entry.settle?.(new TypeError(`Cannot publish "${entry.spec.instance}": unpublished first`));
+    entry.settle = undefined;
+    this.#services.splice(this.#services.indexOf(entry), 1);
+    const host = entry.host;
+    host.users--;
+    if (host.users === 0 && host !== this.#ownHost) {
+      host.remove();
+      this.#hosts.splice(this.#hosts.indexOf(host), 1);
+    }
+  }
+
+  #hostFor(options: PublishOptions, now: number, delay: number): HostEntry {
+    if (options.host === undefined && this.#ownHost !== undefined) return this.#ownHost;
+    const name = options.host ?? this.#resolveHostName();
+    const key = nameKey(name);
+    const existing = this.#hosts.find((h) => nameKey(h.name) === key);
+    if (existing !== undefined) return existing;
+    const host = new HostEntry(this.#ctx, name, options.addresses);
+    host.onRename = () => {
+      for (const s of this.#services) if (s.host === host) s.retarget();
+    };
+    if (options.host === undefined) this.#ownHost = host;
+    this.#hosts.push(host);
+    host.sync();
+    host.claim.startProbing(now, delay);
+    return host;
+  }
+
+  #resolveHostName(): string {
+    const source = this.#hostNameSource;
+    return typeof source === "function" ? source() : source;
+  }
+}
+
+function validate(options: PublishOptions): ServiceSpec {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("Cannot publish: options must be an object");
+  }
+  const { name, type, port, txt, subtypes, host, addresses, interfaces } = options;
+  if (typeof type !== "string") throw new TypeError("Cannot publish: type must be a string");
+  if (parseServiceType(type).subtype !== undefined) {
+    throw new TypeError(`Cannot publish: type "${type}" is a subtype, use subtypes`);
+  }
+  if (addresses !== undefined && host === undefined) {
+    throw new TypeError("Cannot publish: addresses need a host");
+  }
+  if (subtypes !== undefined && !Array.isArray(subtypes)) {
+    throw new TypeError("Cannot publish: subtypes must be an array");
+  }
+  if (interfaces !== undefined) {
+    if (!Array.isArray(interfaces) || interfaces.some((i) => typeof i !== "string")) {
+      throw new TypeError("Cannot publish: interfaces must be an array of names");
+    }
+  }
+  // The record builders check the instance (≤ 63 bytes), type, port, TXT (≤ 255 bytes a string).
+  serviceRecords({ instance: name, type, host: host ?? "placeholder.local", port, txt, subtypes });
+  if (addresses !== undefined) hostRecords(host!, addresses);
+  return {
+    instance: name,
+    type,
+    port,
+    txt: txt ?? {},
+    subtypes: [...(subtypes ?? [])],
+    interfaces: interfaces === undefined ? undefined : new Set(interfaces),
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * Delayed replies waiting to go out, one group per destination (multicast on
+ * a link and family, or one querier's address): later answers for the same
+ * destination join the group (aggregation, RFC 6762 §6.4, holding the first at
+ * most 500 ms), known answers in a truncated query's follow-up packets remove
+ * what that querier already has (§7.2), and another responder's identical
+ * answer makes ours redundant (duplicate answer suppression, §7.4).
+ *
+ * Bounds: at most {@linkcode MAX_PENDING_GROUPS} groups (a new destination
+ * past that is answered without delay aggregation: dropped); a truncated query
+ * holds its group at most {@linkcode TRUNCATED_HOLD_MAX_MS}.
+ *
+ * @module
+ */
+
+import { type MessageReader, Section } from "../codec/mod.ts";
+import type { LocalRecord } from "../cache/local_record.ts";
+import type { Random } from "../clock.ts";
+import type { AddressFamily } from "../transport/transport.ts";
+import { localRecordKey, readerRecordKey } from "./_record_key.ts";
+import {
+  KNOWN_ANSWER_TTL_FRACTION,
+  type PlannedReply,
+  TRUNCATED_DELAY_MAX_MS,
+  TRUNCATED_DELAY_MIN_MS,
+} from "./_answer_planner.ts";
+
+/** RFC 6762 §6.4: an aggregated answer waits at most 500 ms beyond its own delay. */
+export const AGGREGATION_MAX_MS = 500;
+/** Most destinations with replies pending (one per link and family, plus unicast queriers). */
+export const MAX_PENDING_GROUPS = 256;
+/** A truncated query's follow-ups extend its wait (RFC 6762 §7.2) to at most this long. */
+export const TRUNCATED_HOLD_MAX_MS = 2000;
+
+/**
+ * Where a pending group goes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ReplyTarget } from "./_response_queue.ts";
+ * const to: ReplyTarget = { interfaceName: "eth0", family: "IPv4" };
+ * assert.equal(to.address, undefined);
+ * ```
+ */
+export interface ReplyTarget {
+  /** Link. */
+  readonly interfaceName: string;
+  /** Family. */
+  readonly family: AddressFamily;
+  /** Unicast address; absent for multicast. */
+  readonly address?: string;
+  /** Unicast port. */
+  readonly port?: number;
+}
+
+/**
+ * Replies due for one destination.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { PendingGroup } from "./_response_queue.ts";
+ * const g: PendingGroup = { target: { interfaceName: "eth0", family: "IPv4" }, records: new Map(),
+ *   dueAt: 100, openedAt: 0, defend: false, truncatedAskers: new Set() };
+ * assert.equal(g.dueAt, 100);
+ * ```
+ */
+export interface PendingGroup {
+  /** Destination. */
+  readonly target: ReplyTarget;
+  /** Each record and the queriers (source addresses) it answers. */
+  readonly records: Map<LocalRecord, Set<string>>;
+  /** When it goes out. */
+  dueAt: number;
+  /** When its first reply was queued. */
+  readonly openedAt: number;
+  /** Defends a probe (250 ms rate limit). */
+  defend: boolean;
+  /** Queriers whose truncated queries it waits on. */
+  readonly truncatedAskers: Set<string>;
+}
+
+/**
+ * The queue of delayed replies.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ResponseQueue } from "./_response_queue.ts";
+ * import { LocalRecord } from "../cache/local_record.ts";
+ * const r = new LocalRecord({ name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500, data: "Den._http._tcp.local" });
+ * const queue = new ResponseQueue();
+ * queue.add({ route: "multicast", records: [r], delayMs: 50, defend: false },
+ *   { interfaceName: "eth0", family: "IPv4" }, { asker: "198.18.0.3", now: 0, truncated: false, random: () => 0 });
+ * assert.equal(queue.nextDeadline(), 50);
+ * assert.equal(queue.take(50).length, 1);
+ * ```
+ */
+export class ResponseQueue {
+  #groups = new Map<string, PendingGroup>();
+
+  /** Number of pending groups. */
+  get size(): number {
+    return this.#groups.size;
+  }
+
+  /** Queues a planned reply for `target`; joins the group already pending there. */
+  add(
+    reply: PlannedReply,
+    target: ReplyTarget,
+    options: { asker: string; now: number; truncated: boolean; random: Random },
+  ): void {
+    const key = targetKey(target);
+    const dueAt = options.now + reply.delayMs;
+    let group = this.#groups.get(key);
+    if (group === undefined) {
+      if (this.#groups.size >= MAX_PENDING_GROUPS) return;
+      group = {
+        target,
+        records: new Map(),
+        dueAt,
+        openedAt: options.now,
+        defend: false,
+        truncatedAskers: new Set(),
+      };
+      this.#groups.set(key, group);
+    } else {
+      const latest = group.openedAt + AGGREGATION_MAX_MS;
+      group.dueAt = Math.min(Math.max(group.dueAt, dueAt), Math.max(latest, group.dueAt));
+    }
+    group.defend ||= reply.defend;
+    if (options.truncated) group.truncatedAskers.add(options.asker);
+    for (const r of reply.records) {
+      let askers = group.records.get(r);
+      if (askers === undefined) group.records.set(r, askers = new Set());
+      askers.add(options.asker);
+    }
+  }
+
+  /**
+   * A packet of known answers from `asker` (a truncated query's follow-up,
+   * RFC 6762 §7.2): drops what it lists from replies only that asker wanted,
+   * and pushes the groups waiting on it 400-500 ms past now.
+   */
+  followUp(reader: MessageReader, asker: string, options: { now: number; random: Random }): void {
+    const waiting = [...this.#groups.values()].filter((g) => g.truncatedAskers.has(asker));
+    if (waiting.length === 0) return;
+    const known = new Map<string, number>();
+    while (reader.nextRecord() && reader.section === Section.Answer) {
+      const key = readerRecordKey(reader);
+      known.set(key, Math.max(known.get(key) ?? 0, reader.ttl));
+    }
+    const span = TRUNCATED_DELAY_MAX_MS - TRUNCATED_DELAY_MIN_MS;
+    const dueAt = options.now + TRUNCATED_DELAY_MIN_MS + Math.round(options.random() * span);
+    for (const g of waiting) {
+      for (const [r, askers] of g.records) {
+        const ttl = known.get(localRecordKey(r));
+        if (ttl === undefined || ttl < r.record.ttl * KNOWN_ANSWER_TTL_FRACTION) continue;
+        askers.delete(asker);
+        if (askers.size === 0) g.records.delete(r);
+      }
+      g.dueAt = Math.min(dueAt, g.openedAt + TRUNCATED_HOLD_MAX_MS);
+    }
+  }
+
+  /**
+   * Another responder's response seen on `interfaceName` (RFC 6762 §7.4):
+   * a pending multicast answer it carries with a TTL at least ours is dropped.
+   */
+  suppressDuplicates(reader: MessageReader, interfaceName: string): void {
+    const groups = [...this.#groups.values()].filter((g) =>
+      g.target.address === undefined && g.target.interfaceName === interfaceName
+    );
+    if (groups.length === 0) return;
+    const seen = new Map<string, number>();
+    while (reader.nextRecord()) {
+      if (reader.section !== Section.Answer) break;
+      seen.set(readerRecordKey(reader), reader.ttl);
+    }
+    for (const g of groups) {
+      for (const r of g.records.keys()) {
+        const ttl = seen.get(localRecordKey(r));
+        if (ttl !== undefined && ttl >= r.record.ttl) g.records.delete(r);
+      }
+    }
+  }
+
+  /** Forgets `records` everywhere (they were withdrawn). */
+  forget(records: Iterable<LocalRecord>): void {
+    for (const r of records) for (const g of this.#groups.values()) g.records.delete(r);
+  }
+
+  /** Earliest due time, or undefined when empty. */
+  nextDeadline(): number | undefined {
+    let at: number | undefined;
+    for (const g of this.#groups.values()) if (at === undefined || g.dueAt < at) at = g.dueAt;
+    return at;
+  }
+
+  /** Removes and returns the groups due at `now`. */
+  take(now: number): PendingGroup[] {
+    const due: PendingGroup[] = [];
+    for (const [key, g] of this.#groups) {
+      if (g.dueAt > now) continue;
+      this.#groups.delete(key);
+      if (g.records.size > 0) due.push(g);
+    }
+    return due;
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.#groups.clear();
+  }
+}
+
+function targetKey(t: ReplyTarget): string {
+  return `${t.interfaceName}\u0000${t.family}\u0000${t.address ?? ""}\u0000${t.port ?? ""}`;
+}

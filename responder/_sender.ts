@@ -1,0 +1,88 @@
+/**
+ * Puts the responder's messages on the wire through the part's `send`:
+ * multicast on a link over each family it has, unicast to a querier, and
+ * goodbyes (RFC 6762 §10.1). Notes each multicast record's time per link (the
+ * §6 rate limit and the §5.4 quarter-TTL rule read it).
+ *
+ * @module
+ */
+
+import type { ResourceRecord } from "../codec/mod.ts";
+import type { LocalRecord } from "../cache/local_record.ts";
+import { goodbyeRecord } from "../dnssd/service_records.ts";
+import type { Send } from "../_stack_part.ts";
+import type { AddressFamily, NetworkLink } from "../transport/transport.ts";
+import { linkFamilies } from "./_host_addresses.ts";
+import { buildPackets, type OutgoingMessage, RESPONSE_FLAGS } from "./_packets.ts";
+
+/**
+ * Sends messages and remembers the sends still in flight (so `close()` can
+ * wait for the last goodbyes).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Sender } from "./_sender.ts";
+ * const sent: string[] = [];
+ * const sender = new Sender((_data, to) => { sent.push(`${to.interfaceName}/${to.family}`); return Promise.resolve(true); });
+ * sender.multicast({ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: ["fe80::2/64"] }, { flags: 0x8400, answers: [] });
+ * await sender.settled();
+ * assert.deepEqual(sent, ["eth0/IPv4", "eth0/IPv6"]);
+ * ```
+ */
+export class Sender {
+  #send: Send;
+  #inFlight = new Set<Promise<boolean>>();
+
+  /** Sends through `send`. */
+  constructor(send: Send) {
+    this.#send = send;
+  }
+
+  /** Multicasts `message` on `link`, over each family it has an address of. */
+  multicast(link: NetworkLink, message: OutgoingMessage): void {
+    const packets = buildPackets(message);
+    for (const family of linkFamilies(link)) {
+      for (const p of packets) this.#track(this.#send(p, { interfaceName: link.name, family }));
+    }
+  }
+
+  /** Multicasts `message` on `link` over one family. */
+  multicastFamily(link: NetworkLink, family: AddressFamily, message: OutgoingMessage): void {
+    for (const p of buildPackets(message)) {
+      this.#track(this.#send(p, { interfaceName: link.name, family }));
+    }
+  }
+
+  /** Sends `message` to one address (and port) through `interfaceName`. */
+  unicast(
+    message: OutgoingMessage,
+    to: { interfaceName: string; family: AddressFamily; address: string; port: number },
+  ): void {
+    for (const p of buildPackets(message)) this.#track(this.#send(p, to));
+  }
+
+  /** Multicasts records on `link` and notes the time for each. */
+  announce(link: NetworkLink, records: readonly LocalRecord[], now: number): void {
+    if (records.length === 0) return;
+    this.multicast(link, { flags: RESPONSE_FLAGS, answers: records.map((r) => r.record) });
+    for (const r of records) r.markMulticast(link.name, now);
+  }
+
+  /** Multicasts TTL-0 copies of `records` on `link` (RFC 6762 §10.1). */
+  goodbye(link: NetworkLink, records: readonly LocalRecord[]): void {
+    if (records.length === 0) return;
+    const answers: ResourceRecord[] = records.map((r) => goodbyeRecord(r.record));
+    this.multicast(link, { flags: RESPONSE_FLAGS, answers });
+  }
+
+  /** Resolves once every send started so far has finished. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#inFlight]);
+  }
+
+  #track(p: Promise<boolean>): void {
+    this.#inFlight.add(p);
+    p.finally(() => this.#inFlight.delete(p));
+  }
+}

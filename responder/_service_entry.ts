@@ -1,0 +1,211 @@
+/**
+ * A published service: its claim on the instance name, its listeners and
+ * handle state, its links (all, or those `interfaces` names), and the rename
+ * to `Name (2)`, `Name (3)`… after a lost conflict (RFC 6762 §9).
+ *
+ * @module
+ */
+
+import { RecordType } from "../codec/mod.ts";
+import type { LocalService } from "../cache/local_cache.ts";
+import type { LocalRecord } from "../cache/local_record.ts";
+import { serviceInstanceName } from "../dnssd/service_name.ts";
+import type { TxtInput } from "../dnssd/txt.ts";
+import type { NetworkLink } from "../transport/transport.ts";
+import { Claim } from "./_claim.ts";
+import { advance, type ClaimEntry, type EntryContext, sayGoodbye } from "./_entry.ts";
+import type { HostEntry } from "./_host_entry.ts";
+import { nextInstanceName } from "./_renamer.ts";
+import type { PublishEvent } from "./publish_options.ts";
+
+/**
+ * What a service was published with, validated.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceSpec } from "./_service_entry.ts";
+ * const spec: ServiceSpec = { instance: "Den", type: "_http._tcp", port: 80, txt: {}, subtypes: [] };
+ * assert.equal(spec.port, 80);
+ * ```
+ */
+export interface ServiceSpec {
+  /** Instance label. */
+  instance: string;
+  /** `_http._tcp` or with a domain. */
+  readonly type: string;
+  /** Port. */
+  readonly port: number;
+  /** TXT now. */
+  txt: TxtInput;
+  /** Subtypes. */
+  readonly subtypes: readonly string[];
+  /** Links it is limited to. */
+  readonly interfaces?: ReadonlySet<string>;
+}
+
+/**
+ * A published service.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ServiceEntry } from "./_service_entry.ts";
+ * assert.equal(typeof ServiceEntry, "function");
+ * ```
+ */
+export class ServiceEntry implements ClaimEntry {
+  /** Its claim on the instance name. */
+  readonly claim: Claim;
+  /** What it was published with (instance and TXT follow renames and updates). */
+  readonly spec: ServiceSpec;
+  /** The host its SRV points to. */
+  host: HostEntry;
+  /** Event listeners. */
+  readonly listeners: Set<(event: PublishEvent) => void> = new Set();
+  /** Settles the `publish()` promise. */
+  settle: ((error?: Error) => void) | undefined;
+  /** True once unpublished. */
+  removed = false;
+  #ctx: EntryContext;
+
+  /** Adds the service to the local cache (all records `probing`). */
+  constructor(ctx: EntryContext, spec: ServiceSpec, host: HostEntry) {
+    this.#ctx = ctx;
+    this.spec = spec;
+    this.host = host;
+    let instance = spec.instance;
+    while (ctx.localCache.getService(serviceInstanceName(instance, spec.type))) {
+      instance = nextInstanceName(instance);
+    }
+    spec.instance = instance;
+    this.claim = new Claim("service", this.#add().instanceName);
+  }
+
+  /** The service in the local cache. */
+  get service(): LocalService {
+    return this.#ctx.localCache.getService(this.claim.name)!;
+  }
+
+  /** Reports an event to every listener; a throwing listener is ignored. */
+  emit(event: PublishEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must not stop the responder.
+      }
+    }
+  }
+
+  /** True when it may be told on `interfaceName`. */
+  onLink(interfaceName: string): boolean {
+    return this.spec.interfaces === undefined || this.spec.interfaces.has(interfaceName);
+  }
+
+  /** Its links now. */
+  links(): NetworkLink[] {
+    return this.#ctx.context.links().filter((l) => this.onLink(l.name));
+  }
+
+  /** SRV and TXT (RFC 6762 §8.2: the records proposed for the instance name). */
+  proposed(_interfaceName: string): LocalRecord[] {
+    return this.service.records.filter((r) =>
+      r.type === RecordType.SRV || r.type === RecordType.TXT
+    );
+  }
+
+  /** Every record: PTRs (subtypes and `_services` included), SRV, TXT, NSEC. */
+  records(_interfaceName: string): LocalRecord[] {
+    return [...this.service.records];
+  }
+
+  /** Probing succeeded: answerable now; the first time, `publish()` resolves. */
+  probed(_now: number, links?: ReadonlySet<string>): void {
+    if (links !== undefined) return;
+    advance(this.service.records, "probing", "announcing");
+    this.emit({ type: "registered", name: this.spec.instance });
+    this.settle?.();
+    this.settle = undefined;
+  }
+
+  /** Announcing ended. */
+  announced(): void {
+    advance(this.service.records, "announcing", "announced");
+    this.claim.announced = true;
+  }
+
+  /** Reports the conflict. */
+  conflicted(): void {
+    this.emit({ type: "conflict", name: this.spec.instance });
+  }
+
+  /**
+   * Takes the next name. Shared PTRs that were announced get their goodbye
+   * (RFC 6762 §8.4); the unique records go silently (the name is another's).
+   */
+  rename(_now: number): void {
+    const from = this.spec.instance;
+    if (this.claim.announced) {
+      for (const r of this.service.records) if (!r.unique) r.setState("announced");
+    }
+    this.#remove();
+    let next = nextInstanceName(from);
+    while (this.#ctx.localCache.getService(serviceInstanceName(next, this.spec.type))) {
+      next = nextInstanceName(next);
+    }
+    this.spec.instance = next;
+    this.claim.name = this.#add().instanceName;
+    this.claim.announced = false;
+    this.emit({ type: "renamed", from, name: next });
+  }
+
+  /** Points the SRV at the host's new name; keeps the records' states (RFC 6762 §8.4). */
+  retarget(): void {
+    const states = new Map(this.service.records.map((r) => [r.type, r.state]));
+    this.#remove();
+    const added = this.#add();
+    for (const r of added.records) {
+      const was = states.get(r.type);
+      if (was === "announced" || was === "announcing") r.setState("announcing");
+    }
+    if (this.claim.established) this.claim.announceUpdate(this.#ctx.context.clock.now());
+  }
+
+  /** Replaces the TXT; announces it if the name is ours (RFC 6762 §8.4). */
+  updateTxt(txt: TxtInput): void {
+    this.#ctx.localCache.updateTxt(this.claim.name, txt);
+    this.spec.txt = txt;
+    if (this.claim.established) {
+      this.claim.announceUpdate(this.#ctx.context.clock.now());
+      this.#ctx.context.wake();
+    }
+  }
+
+  /** Withdraws it with goodbyes on its links. */
+  unpublish(): void {
+    if (this.removed) return;
+    this.removed = true;
+    this.claim.runs = [];
+    this.#remove();
+    this.emit({ type: "goodbye", name: this.spec.instance });
+  }
+
+  #add(): LocalService {
+    return this.#ctx.localCache.addService({
+      instance: this.spec.instance,
+      type: this.spec.type,
+      host: this.host.name,
+      port: this.spec.port,
+      txt: this.spec.txt,
+      subtypes: this.spec.subtypes,
+    });
+  }
+
+  #remove(): void {
+    const records = this.service.records;
+    this.#ctx.forget(records);
+    const gone = this.#ctx.localCache.removeService(this.claim.name);
+    sayGoodbye(this.#ctx, gone, this.links());
+  }
+}

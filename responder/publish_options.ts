@@ -1,0 +1,112 @@
+/**
+ * What `Mdns.publish()` takes and hands back: {@linkcode PublishOptions},
+ * the {@linkcode PublishEvent}s a published service reports, the
+ * {@linkcode PublishedService} handle, and {@linkcode NameConflictError}.
+ *
+ * @module
+ */
+
+import type { TxtInput } from "../dnssd/txt.ts";
+
+/**
+ * A service to publish.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { PublishOptions } from "./publish_options.ts";
+ * const options: PublishOptions = {
+ *   name: "Büro.Drucker \"A\" (1)", type: "_ipp._tcp", port: 631,
+ *   txt: { rp: "ipp/print", color: true }, subtypes: ["_universal"],
+ * };
+ * assert.equal(options.port, 631);
+ * ```
+ */
+export interface PublishOptions {
+  /** Instance label, UTF-8, at most 63 bytes (dots, quotes and spaces are fine). */
+  name: string;
+  /** `_http._tcp` or `_http._tcp.local`. */
+  type: string;
+  /** Port, 0 to 65535. */
+  port: number;
+  /** TXT attributes (`dnssd/txt.ts`); empty goes out as one zero byte. */
+  txt?: TxtInput;
+  /** Subtype labels, `_printer` (without `._sub`). */
+  subtypes?: string[];
+  /** SRV target, `box.local`; default the stack's host name. */
+  host?: string;
+  /** With `host`: publish these addresses for it (a proxy for another device). */
+  addresses?: string[];
+  /** Publish on these links only. */
+  interfaces?: string[];
+  /** Aborting unpublishes (goodbyes). */
+  signal?: AbortSignal;
+  /** Hears every event, `probing` included (it comes before the promise resolves). */
+  onEvent?: (event: PublishEvent) => void;
+}
+
+/**
+ * What happens to a published service: probing a name, the name registered,
+ * a rename after a conflict, a conflict, the goodbye.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { PublishEvent } from "./publish_options.ts";
+ * const e: PublishEvent = { type: "renamed", from: "Printer", name: "Printer (2)" };
+ * assert.equal(e.type === "renamed" && e.from, "Printer");
+ * ```
+ */
+export type PublishEvent =
+  | { type: "probing"; name: string }
+  | { type: "registered"; name: string }
+  | { type: "renamed"; from: string; name: string }
+  | { type: "conflict"; name: string }
+  | { type: "goodbye"; name: string };
+
+/**
+ * A published service.
+ *
+ * @example
+ * ```ts ignore
+ * await using service = await mdns.publish({ name: "Den", type: "_http._tcp", port: 80 });
+ * service.updateTxt({ path: "/" });
+ * ```
+ */
+export interface PublishedService extends AsyncDisposable {
+  /** Instance label held now (after any rename), `Printer (2)`. */
+  readonly name: string;
+  /** `Printer (2)._http._tcp.local` (presentation form, escaped). */
+  readonly fullName: string;
+  /** `_http._tcp`. */
+  readonly type: string;
+  /** SRV target (after any host rename). */
+  readonly host: string;
+  /** Port. */
+  readonly port: number;
+  /** Replaces the TXT and announces it (RFC 6762 §8.4). */
+  updateTxt(txt: TxtInput): void;
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(listener: (event: PublishEvent) => void): () => void;
+  /** Sends goodbyes on every link and stops answering; idempotent. */
+  unpublish(): Promise<void>;
+}
+
+/**
+ * A name could not be defended.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NameConflictError } from "./publish_options.ts";
+ * const e = new NameConflictError("Cannot publish \"Den\": name in use");
+ * assert.equal(e.name, "NameConflictError");
+ * ```
+ */
+export class NameConflictError extends Error {
+  /** Creates the error. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NameConflictError";
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * The responder: publishes services and host names from the local service
+ * cache. It probes each unique name (RFC 6762 §8.1, with the §8.2 tie-break),
+ * announces (§8.3), answers queries through the pure answer planner, defends
+ * its names and renames on a lost conflict (§9), re-announces on updates
+ * (§8.4) and says goodbye (§10.1). It is a `StackPart`: built from a
+ * `PartContext` plus the caches and a host name, never from the stack.
+ *
+ * @module
+ */
+
+import type { MessageReader, Question } from "../codec/mod.ts";
+import type { LocalServiceCache } from "../cache/local_cache.ts";
+import type { LocalRecord } from "../cache/local_record.ts";
+import type { PeerServiceCache } from "../cache/peer_cache.ts";
+import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
+import type { Datagram } from "../transport/transport.ts";
+import { MDNS_PORT } from "../transport/transport.ts";
+import { additionalRecords, planAnswers, type PlannedReply } from "./_answer_planner.ts";
+import { TIE_BREAK_DEFER_MS } from "./_claim.ts";
+import { proposedRecords, scanResponse } from "./_conflicts.ts";
+import { PublishRegistry } from "./_registry.ts";
+import { RESPONSE_FLAGS } from "./_packets.ts";
+import { type PendingGroup, ResponseQueue } from "./_response_queue.ts";
+import { Sender } from "./_sender.ts";
+import { compareProposals, type ProposedRecord } from "./_tie_break.ts";
+import { ClaimDriver } from "./_claim_driver.ts";
+import type { PublishedService, PublishOptions } from "./publish_options.ts";
+
+/** RFC 6762 §6: at most one multicast of a record per second per link... */
+export const MULTICAST_INTERVAL_MS = 1000;
+/** ...or per 250 ms when defending a name against a probe (RFC 6762 §6). */
+export const DEFEND_INTERVAL_MS = 250;
+/** RFC 6762 §6.7: TTL cap in replies to legacy unicast queries. */
+export const LEGACY_TTL_MAX = 10;
+
+/**
+ * What a {@linkcode Responder} is built from.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ResponderOptions } from "./responder.ts";
+ * const keys: (keyof ResponderOptions)[] = ["localCache", "hostName"];
+ * assert.equal(keys.length, 2);
+ * ```
+ */
+export interface ResponderOptions extends PartContext {
+  /** What we publish: the one source of our records. */
+  readonly localCache: LocalServiceCache;
+  /** What we heard (not consulted for probing, RFC 6762 §8.1). */
+  readonly peerCache?: PeerServiceCache;
+  /** Our host name (`box.local`), or a function giving it on first publish. */
+  readonly hostName: string | (() => string);
+}
+
+/**
+ * The responder part.
+ *
+ * @example Publishing on the in-memory network
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Responder } from "./responder.ts";
+ * import { LocalServiceCache } from "../cache/local_cache.ts";
+ * import { Scheduler } from "../scheduler.ts";
+ * import { VirtualClock } from "../testing/mod.ts";
+ * const clock = new VirtualClock();
+ * const scheduler = new Scheduler(clock);
+ * const sent: number[] = [];
+ * const responder = new Responder({
+ *   clock, random: () => 0.5, wake: () => scheduler.wake(),
+ *   send: (data) => { sent.push(data.length); return Promise.resolve(true); },
+ *   links: () => [{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }],
+ *   localCache: new LocalServiceCache(), hostName: "box.local",
+ * });
+ * scheduler.add(responder);
+ * const published = responder.publish({ name: "Den", type: "_http._tcp", port: 80 });
+ * clock.advance(1000);
+ * const service = await published;
+ * assert.equal(service.fullName, "Den._http._tcp.local");
+ * await service.unpublish();
+ * scheduler.close();
+ * ```
+ */
+export class Responder implements StackPart {
+  #ctx: PartContext;
+  #local: LocalServiceCache;
+  #sender: Sender;
+  #queue = new ResponseQueue();
+  #registry: PublishRegistry;
+  #driver: ClaimDriver;
+  #closed = false;
+
+  /** Builds the responder; it sends nothing until something is published. */
+  constructor(options: ResponderOptions) {
+    this.#ctx = options;
+    this.#local = options.localCache;
+    this.#sender = new Sender(options.send);
+    this.#registry = new PublishRegistry({
+      context: options,
+      localCache: options.localCache,
+      sender: this.#sender,
+      hostName: options.hostName,
+      forget: (records) => this.#queue.forget(records),
+    });
+    this.#driver = new ClaimDriver(this.#registry, this.#sender, options);
+  }
+
+  /**
+   * Publishes a service. Resolves once its name is ours (probing succeeded,
+   * after any rename).
+   *
+   * @throws {TypeError} When an option is malformed (the promise rejects, nothing is sent).
+   * @throws {RangeError} When a value is out of range.
+   */
+  publish(options: PublishOptions): Promise<PublishedService> {
+    if (this.#closed) return Promise.reject(new TypeError("Cannot publish: the stack is closed"));
+    try {
+      return this.#registry.publish(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Clock time of the next work (probe, announcement, delayed answer). */
+  nextDeadline(): number | undefined {
+    const a = this.#registry.nextDeadline();
+    const b = this.#queue.nextDeadline();
+    if (a === undefined) return b;
+    if (b === undefined) return a;
+    return Math.min(a, b);
+  }
+
+  /** Sends what is due. */
+  run(now: number): void {
+    this.#driver.run(now);
+    for (const group of this.#queue.take(now)) this.#flush(group, now);
+  }
+
+  /** Answers a query, and checks a probe against ours (RFC 6762 §8.2). */
+  onQuery(reader: MessageReader, datagram: Datagram): void {
+    if (this.#closed || !this.#registry.active) return;
+    const now = this.#ctx.clock.now();
+    const packet = reader.packet;
+    const asker = datagram.source.address;
+    if (datagram.source.port === MDNS_PORT && reader.questionCount === 0) {
+      // A truncated query's follow-up: only known answers (RFC 6762 §7.2).
+      this.#queue.followUp(reader, asker, { now, random: this.#ctx.random });
+      return;
+    }
+    if (reader.authorityCount > 0) this.#contest(reader, datagram, now);
+    reader.reset(packet);
+    const plan = planAnswers(reader, {
+      interfaceName: datagram.interfaceName,
+      sourcePort: datagram.source.port,
+      unicast: datagram.unicast,
+    }, {
+      localCache: this.#local,
+      now,
+      random: this.#ctx.random,
+      visible: this.#registry.visible,
+    });
+    for (const reply of plan.replies) {
+      if (reply.route === "legacy") {
+        this.#sendLegacy(reply, datagram, reader.id, plan.questions);
+        continue;
+      }
+      const target = reply.route === "multicast"
+        ? { interfaceName: datagram.interfaceName, family: datagram.family }
+        : {
+          interfaceName: datagram.interfaceName,
+          family: datagram.family,
+          address: asker,
+          port: datagram.source.port,
+        };
+      this.#queue.add(reply, target, {
+        asker,
+        now,
+        truncated: plan.truncated,
+        random: this.#ctx.random,
+      });
+      if (reply.delayMs === 0) {
+        for (const g of this.#queue.take(now)) this.#flush(g, now);
+      }
+    }
+    this.#ctx.wake();
+  }
+
+  /** Checks a response for conflicts (RFC 6762 §9) and duplicate answers (§7.4). */
+  beforeCache(reader: MessageReader, datagram: Datagram): void {
+    if (this.#closed || !this.#registry.active) return;
+    const now = this.#ctx.clock.now();
+    const packet = reader.packet;
+    const found = scanResponse(reader, this.#local, (key) => this.#registry.claimState(key));
+    for (const key of found.conflicts) this.#driver.conflict(key, now);
+    if (found.reannounce.length > 0) {
+      const reply = { route: "multicast" as const, records: found.reannounce, delayMs: 0 };
+      this.#queue.add({ ...reply, defend: false }, {
+        interfaceName: datagram.interfaceName,
+        family: datagram.family,
+      }, { asker: datagram.source.address, now, truncated: false, random: this.#ctx.random });
+    }
+    this.#queue.suppressDuplicates(reader.reset(packet), datagram.interfaceName);
+    this.#ctx.wake();
+  }
+
+  /** Probes and announces on a link that appeared; follows address changes. */
+  onLinkEvent(event: LinkEvent): void {
+    if (this.#closed) return;
+    this.#driver.linkEvent(event, this.#ctx.clock.now());
+    this.#ctx.wake();
+  }
+
+  /** Sends goodbyes for everything published and waits for the sends. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue.clear();
+    this.#registry.closeAll();
+    await this.#sender.settled();
+  }
+
+  /** §8.2: another host probes a name we are probing; the later data wins. */
+  #contest(reader: MessageReader, datagram: Datagram, now: number): void {
+    const theirs = proposedRecords(reader, (key) => this.#registry.claimState(key) === "probing");
+    for (const [key, records] of theirs) {
+      const ours: ProposedRecord[] = this.#registry.proposedRecords(key, datagram.interfaceName)
+        .map((r) => ({ class: r.record.class, type: r.type, rdata: r.rdata }));
+      if (compareProposals(ours, records) < 0) {
+        this.#registry.deferProbe(key, now, TIE_BREAK_DEFER_MS);
+      }
+    }
+  }
+
+  #flush(group: PendingGroup, now: number): void {
+    const iface = group.target.interfaceName;
+    const multicast = group.target.address === undefined;
+    const limit = group.defend ? DEFEND_INTERVAL_MS : MULTICAST_INTERVAL_MS;
+    const records = [...group.records.keys()].filter((r) =>
+      (r.state === "announced" || r.state === "announcing") &&
+      (!multicast || now - r.lastMulticastAt(iface) >= limit)
+    );
+    if (records.length === 0) return;
+    const extra = additionalRecords(records, this.#local, iface, this.#registry.visible);
+    const message = {
+      flags: RESPONSE_FLAGS,
+      answers: records.map((r) => r.record),
+      additionals: extra.map((r) => r.record),
+    };
+    if (multicast) {
+      const link = this.#ctx.links().find((l) => l.name === iface);
+      if (link === undefined) return;
+      this.#sender.multicastFamily(link, group.target.family, message);
+      for (const r of records) r.markMulticast(iface, now);
+      for (const r of extra) r.markMulticast(iface, now);
+    } else {
+      this.#sender.unicast(message, {
+        interfaceName: iface,
+        family: group.target.family,
+        address: group.target.address!,
+        port: group.target.port ?? MDNS_PORT,
+      });
+    }
+  }
+
+  /** RFC 6762 §6.7: ID and questions echoed, TTL ≤ 10, no cache-flush, names uncompressed. */
+  #sendLegacy(
+    reply: PlannedReply,
+    datagram: Datagram,
+    id: number,
+    questions: readonly Question[],
+  ): void {
+    const legacy = (r: LocalRecord) => ({
+      ...r.record,
+      cacheFlush: false,
+      ttl: Math.min(r.record.ttl, LEGACY_TTL_MAX),
+    });
+    const extra = additionalRecords(
+      reply.records,
+      this.#local,
+      datagram.interfaceName,
+      this.#registry.visible,
+    );
+    this.#sender.unicast({
+      id,
+      flags: RESPONSE_FLAGS,
+      questions,
+      answers: reply.records.map(legacy),
+      additionals: extra.map(legacy),
+      compressRdataNames: false,
+    }, {
+      interfaceName: datagram.interfaceName,
+      family: datagram.family,
+      address: datagram.source.address,
+      port: datagram.source.port,
+    });
+  }
+}
