@@ -25,6 +25,9 @@ import type {
 } from "./transport/transport.ts";
 import { scopedSource } from "./transport/transport.ts";
 import { UdpTransport } from "./transport/udp_transport.ts";
+import { Responder } from "./responder/responder.ts";
+import { defaultHostName } from "./responder/_host_name.ts";
+import type { PublishedService, PublishOptions } from "./responder/publish_options.ts";
 
 export type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 
@@ -62,6 +65,7 @@ export class Mdns implements AsyncDisposable {
   #localCache: LocalServiceCache;
   #ingress: IngressFilter;
   #parts: StackPart[] = [];
+  #responder: Responder;
   #context: PartContext;
   #reader = new MessageReader(new Uint8Array(12));
   #routing = false;
@@ -102,6 +106,14 @@ export class Mdns implements AsyncDisposable {
       },
       run: (now) => void this.#peerCache.expire(now),
     });
+    this.#responder = this[ADD_PART]((context) =>
+      new Responder({
+        ...context,
+        localCache: this.#localCache,
+        peerCache: this.#peerCache,
+        hostName: options.hostName ?? defaultHostName,
+      })
+    );
   }
 
   /**
@@ -160,6 +172,35 @@ export class Mdns implements AsyncDisposable {
     this.#parts.push(part);
     this.#scheduler.add(part);
     return part;
+  }
+
+  /**
+   * Publishes a service: probes its name (and the host name, the first
+   * time), announces it, answers for it. Resolves once the name is ours,
+   * after any rename (RFC 6762 §8, §9).
+   *
+   * @throws {TypeError} When an option is malformed (the promise rejects before anything is sent).
+   * @throws {RangeError} When a value is out of range (port, label, TXT string).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Mdns } from "./mdns.ts";
+   * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+   * const clock = new VirtualClock();
+   * const host = new MemoryNetwork({ clock }).host("a", {
+   *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+   * });
+   * await using mdns = await Mdns.start({ transport: host, clock, hostName: "box.local" });
+   * const published = mdns.publish({ name: "Den", type: "_http._tcp", port: 8080 });
+   * clock.advance(1000);
+   * const service = await published;
+   * assert.equal(service.fullName, "Den._http._tcp.local");
+   * assert.equal(service.host, "box.local");
+   * ```
+   */
+  publish(options: PublishOptions): Promise<PublishedService> {
+    return this.#responder.publish(options);
   }
 
   #send(data: Uint8Array, to: Destination): Promise<boolean> {

@@ -122,9 +122,10 @@ export class ClaimDriver {
       case "link-up": {
         for (const host of this.#registry.hosts()) host.syncLink(link);
         const only = new Set([link.name]);
+        const delay = this.#jitter(); // one start for every name: they share the probes
         for (const entry of this.#registry.entries()) {
           if (!entry.links().some((l) => l.name === link.name)) continue;
-          entry.claim.startOnLinks(now, this.#jitter(), only);
+          entry.claim.startOnLinks(now, delay, only);
         }
         break;
       }

@@ -1,0 +1,29 @@
+/**
+ * The default host name: the machine's name made one DNS label, plus `.local`
+ * (read lazily, when something is first published).
+ *
+ * @module
+ */
+
+import { sanitizeHostLabel } from "./_renamer.ts";
+
+/**
+ * `Deno.hostname()` as one label + `.local`; `deno.local` when the name cannot
+ * be read (no `--allow-sys=hostname`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultHostName } from "./_host_name.ts";
+ * assert.match(defaultHostName(), /^[A-Za-z0-9-]+\.local$/);
+ * ```
+ */
+export function defaultHostName(): string {
+  let name = "";
+  try {
+    name = Deno.hostname();
+  } catch {
+    // Without the permission the stack still works under a neutral name.
+  }
+  return `${sanitizeHostLabel(name)}.local`;
+}
