@@ -4,7 +4,9 @@
  */
 import { decodeMessage, type DnsMessage, encodeMessage } from "../../codec/mod.ts";
 import { Mdns } from "../../mdns.ts";
+import type { PublishedService } from "../../responder/publish_options.ts";
 import {
+  type MemoryHost,
   type MemoryInterfaceOptions,
   MemoryNetwork,
   type PacketFilter,
@@ -32,7 +34,21 @@ export interface HarnessOptions {
   hostName?: string;
 }
 
-export async function harness(options: HarnessOptions = {}) {
+export interface Harness {
+  clock: VirtualClock;
+  network: MemoryNetwork;
+  mdns: Mdns;
+  tester: MemoryHost;
+  heard: { time: number; unicast: boolean; message: DnsMessage }[];
+  sent(filter?: PacketFilter): Sent[];
+  send(
+    message: Partial<DnsMessage>,
+    to?: { address?: string; family?: "IPv4" | "IPv6"; interfaceName?: string },
+  ): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   const clock = new VirtualClock();
   const network = new MemoryNetwork({ clock, random: seededRandom(1) });
   const host = network.host("a", {
@@ -105,18 +121,17 @@ export async function harness(options: HarnessOptions = {}) {
   return { clock, network, mdns, tester, heard, sent, send, close };
 }
 
-export type Harness = Awaited<ReturnType<typeof harness>>;
-
 /** Publishes and lets the clock run until the publish promise settles (probing done). */
 export async function publishAndSettle(
   h: Harness,
   options: Parameters<Mdns["publish"]>[0],
   ms = 1000,
-) {
+): Promise<PublishedService> {
   const p = h.mdns.publish(options);
   await h.clock.advanceAsync(ms);
   return await p;
 }
 
-export const isProbe = (s: Sent) => !(s.message.flags & 0x8000) && s.message.authorities.length > 0;
-export const isResponse = (s: Sent) => (s.message.flags & 0x8000) !== 0;
+export const isProbe = (s: Sent): boolean =>
+  !(s.message.flags & 0x8000) && s.message.authorities.length > 0;
+export const isResponse = (s: Sent): boolean => (s.message.flags & 0x8000) !== 0;
