@@ -40,6 +40,8 @@ export interface Harness {
   mdns: Mdns;
   tester: MemoryHost;
   heard: { time: number; unicast: boolean; message: DnsMessage }[];
+  /** Called for each message the tester hears (to play a peer that answers). */
+  onHeard: ((message: DnsMessage) => void) | undefined;
   sent(filter?: PacketFilter): Sent[];
   send(
     message: Partial<DnsMessage>,
@@ -75,9 +77,13 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     }],
   });
   const heard: { time: number; unicast: boolean; message: DnsMessage }[] = [];
+  const h = { onHeard: undefined } as Harness;
   await tester.start({
-    onDatagram: (d) =>
-      heard.push({ time: clock.now(), unicast: d.unicast, message: decodeMessage(d.data) }),
+    onDatagram: (d) => {
+      const message = decodeMessage(d.data);
+      heard.push({ time: clock.now(), unicast: d.unicast, message });
+      h.onHeard?.(message);
+    },
     onEvent() {},
   });
 
@@ -118,7 +124,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     await mdns.close();
     await network.close();
   };
-  return { clock, network, mdns, tester, heard, sent, send, close };
+  return Object.assign(h, { clock, network, mdns, tester, heard, sent, send, close });
 }
 
 /** Publishes and lets the clock run until the publish promise settles (probing done). */
