@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { RecordType } from "../../codec/mod.ts";
+import { type Harness, harness, isResponse } from "./_harness.ts";
+
+const twoLinks = {
+  interfaces: [
+    { name: "eth0", link: "lan0", ipv4: "198.18.0.2/24", ipv6: ["fe80::2/64", "fd00:53::2/64"] },
+    { name: "eth1", link: "lan1", ipv4: "198.18.1.2/24", ipv6: ["fe80::1:2/64"] },
+  ],
+  testerInterfaces: [
+    { name: "eth0", link: "lan0", ipv4: "198.18.0.9/24", ipv6: ["fe80::9/64"] },
+    { name: "eth1", link: "lan1", ipv4: "198.18.1.9/24", ipv6: ["fe80::1:9/64"] },
+  ],
+};
+
+const addresses = (h: Harness, interfaceName: string) =>
+  new Set(
+    h.sent({ interfaceName }).flatMap((s) => [...s.message.answers, ...s.message.additionals])
+      .filter((r) => r.type === RecordType.A || r.type === RecordType.AAAA).map((r) => r.data),
+  );
+
+Deno.test("interfaces: each link is told only its own addresses, link-local ones included", async () => {
+  const h = await harness(twoLinks);
+  const p = h.mdns.publish({ name: "Den", type: "_http._tcp", port: 80 });
+  await h.clock.advanceAsync(5000);
+  await p;
+  for (const iface of ["eth0", "eth1"]) {
+    await h.send({
+      questions: [{ name: "box.local", type: RecordType.ANY, class: 1, unicastResponse: false }],
+    }, { interfaceName: iface });
+  }
+  await h.clock.advanceAsync(2000);
+  assert.deepEqual([...addresses(h, "eth0")].sort(), ["198.18.0.2", "fd00:53::2", "fe80::2"]);
+  assert.deepEqual([...addresses(h, "eth1")].sort(), ["198.18.1.2", "fe80::1:2"]);
+  await h.close();
+});
+
+Deno.test("interfaces: a service limited to one interface is invisible on the other link", async () => {
+  const h = await harness(twoLinks);
+  const p = h.mdns.publish({ name: "Den", type: "_http._tcp", port: 80, interfaces: ["eth0"] });
+  await h.clock.advanceAsync(5000);
+  await p;
+  await h.send({
+    questions: [
+      { name: "_http._tcp.local", type: RecordType.PTR, class: 1, unicastResponse: false },
+      { name: "Den._http._tcp.local", type: RecordType.ANY, class: 1, unicastResponse: false },
+      {
+        name: "_services._dns-sd._udp.local",
+        type: RecordType.PTR,
+        class: 1,
+        unicastResponse: false,
+      },
+    ],
+  }, { interfaceName: "eth1" });
+  await h.clock.advanceAsync(2000);
+  const onEth1 = h.sent({ interfaceName: "eth1" }).flatMap((s) => [
+    ...s.message.questions.map((q) => q.name),
+    ...s.message.answers.map((r) => r.name),
+    ...s.message.authorities.map((r) => r.name),
+    ...s.message.additionals.map((r) => r.name),
+  ]);
+  assert.ok(onEth1.length > 0, "the host name is still published on eth1");
+  assert.ok(!onEth1.some((n) => n.includes("_http") || n.includes("_services")), onEth1.join());
+  assert.ok(
+    h.sent({ interfaceName: "eth0" }).some((s) =>
+      s.message.answers.some((r) => r.name === "Den._http._tcp.local")
+    ),
+  );
+  await h.close();
+});
+
+Deno.test("interfaces: a proxied host is probed and announced with its given addresses", async () => {
+  const h = await harness();
+  const p = h.mdns.publish({
+    name: "Printer",
+    type: "_ipp._tcp",
+    port: 631,
+    host: "printer.local",
+    addresses: ["198.18.0.50", "fd00:53::50"],
+  });
+  await h.clock.advanceAsync(5000);
+  const service = await p;
+  assert.equal(service.host, "printer.local");
+  const probes = h.sent({ family: "IPv4" }).filter((s) => !isResponse(s));
+  assert.ok(probes.some((s) => s.message.questions.some((q) => q.name === "printer.local")));
+  const announced = h.sent({ family: "IPv4" }).filter(isResponse).flatMap((s) => s.message.answers);
+  const proxied = announced.filter((r) => r.name === "printer.local").map((r) => r.data);
+  assert.ok(proxied.includes("198.18.0.50") && proxied.includes("fd00:53::50"));
+  const srv = announced.find((r) => r.type === RecordType.SRV)!;
+  assert.equal((srv.data as { target: string }).target, "printer.local");
+  // Our own host name is not claimed for a proxy-only stack.
+  assert.ok(!announced.some((r) => r.name === "box.local"));
+  await service.unpublish();
+  const goodbye = h.sent({ since: h.clock.now() }).flatMap((s) => s.message.answers);
+  assert.ok(
+    goodbye.some((r) => r.name === "printer.local" && r.ttl === 0),
+    "the proxied host goes too",
+  );
+  await h.close();
+});
+
+Deno.test("interfaces: a link that goes away takes its address records, without errors", async () => {
+  const h = await harness(twoLinks);
+  const p = h.mdns.publish({ name: "Den", type: "_http._tcp", port: 80 });
+  await h.clock.advanceAsync(5000);
+  await p;
+  h.network.getHost("a")!.removeInterface("eth1");
+  await h.clock.advanceAsync(1000);
+  const a = h.mdns.localCache.lookup("box.local", RecordType.A).map((r) => r.record.data);
+  assert.deepEqual(a, ["198.18.0.2"]);
+  await h.close();
+});
