@@ -39,3 +39,9 @@ export type { UdpTransportOptions, UdpTransportStats } from "./transport/udp_tra
 export { type DropReason, Mdns, type MdnsEvent, type MdnsOptions, type MdnsStats } from "./mdns.ts";
 export * from "./dnssd/mod.ts";
 export * from "./cache/mod.ts";
+export {
+  NameConflictError,
+  type PublishedService,
+  type PublishEvent,
+  type PublishOptions,
+} from "./responder/publish_options.ts";

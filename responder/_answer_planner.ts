@@ -132,7 +132,7 @@ export interface QueryOrigin {
  * const svc = local.addService({ instance: "Den", type: "_http._tcp", host: "h.local", port: 80 });
  * for (const r of svc.records) r.setState("announced");
  * const query = encodeMessage({ id: 0, flags: 0, answers: [], authorities: [], additionals: [],
- *   questions: [{ name: "_http._tcp.local", type: 12, class: 1 }] });
+ *   questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false }] });
  * const plan = planAnswers(new MessageReader(query), { interfaceName: "eth0", sourcePort: 5353, unicast: false },
  *   { localCache: local, now: 0, random: () => 0.5 });
  * assert.equal(plan.replies[0].route, "multicast");
@@ -219,8 +219,8 @@ export function planAnswers(
  * import assert from "node:assert/strict";
  * import { suppressKnownAnswers } from "./_answer_planner.ts";
  * import { LocalRecord } from "../cache/local_record.ts";
- * import { encodeMessage, MessageReader } from "../codec/mod.ts";
- * const ptr = { name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500, data: "Den._http._tcp.local" };
+ * import { encodeMessage, MessageReader, type PtrRecord } from "../codec/mod.ts";
+ * const ptr: PtrRecord = { name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500, data: "Den._http._tcp.local" };
  * const mine = new LocalRecord(ptr, { state: "announced" });
  * const query = encodeMessage({ id: 0, flags: 0, questions: [], authorities: [], additionals: [],
  *   answers: [{ ...ptr, ttl: 2250 }] });

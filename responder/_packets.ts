@@ -78,8 +78,8 @@ function writerFor(compress: boolean): MessageWriter {
  * ```ts
  * import assert from "node:assert/strict";
  * import { buildPackets, RESPONSE_FLAGS } from "./_packets.ts";
- * import { decodeMessage } from "../codec/mod.ts";
- * const a = { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" };
+ * import { type ARecord, decodeMessage } from "../codec/mod.ts";
+ * const a: ARecord = { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" };
  * const [packet] = buildPackets({ flags: RESPONSE_FLAGS, answers: [a] });
  * assert.equal(decodeMessage(packet).answers[0].data, "198.18.0.2");
  * ```
