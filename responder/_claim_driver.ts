@@ -12,7 +12,7 @@
  * @module
  */
 
-import { type Question, RecordType, type ResourceRecord } from "../codec/mod.ts";
+import { nameKey, type Question, RecordType, type ResourceRecord } from "../codec/mod.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import type { LinkEvent, PartContext } from "../_stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
@@ -105,7 +105,9 @@ export class ClaimDriver {
     if (claim.established) {
       // §9: "immediately reset ... to probing state", the same name first.
       for (const link of entry.links()) {
-        for (const r of entry.proposed(link.name)) r.setState("probing");
+        for (const r of entry.records(link.name)) {
+          if (r.unique && nameKey(r.name) === key) r.setState("probing");
+        }
       }
       claim.startProbing(now, 0);
       return;

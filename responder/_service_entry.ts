@@ -160,14 +160,22 @@ export class ServiceEntry implements ClaimEntry {
     this.emit({ type: "renamed", from, name: next });
   }
 
-  /** Points the SRV at the host's new name; keeps the records' states (RFC 6762 §8.4). */
+  /**
+   * Points the SRV at the host's new name, keeping the records' states: the
+   * new SRV is announced with the cache-flush bit, which replaces the old one
+   * (RFC 6762 §8.4), so no goodbye goes out (it would make browsers drop the
+   * service for a moment).
+   */
   retarget(): void {
-    const states = new Map(this.service.records.map((r) => [r.type, r.state]));
+    const before = new Map(this.service.records.map((r) => [r, r.state]));
+    const states = new Map(this.service.records.map((r) => [recordSlot(r), r.state]));
+    for (const r of before.keys()) r.setState("probing"); // withdrawn silently
     this.#remove();
-    const added = this.#add();
-    for (const r of added.records) {
-      const was = states.get(r.type);
-      if (was === "announced" || was === "announcing") r.setState("announcing");
+    for (const r of this.#add().records) {
+      const kept = before.get(r); // a shared PTR other services still hold
+      const was = kept ?? states.get(recordSlot(r));
+      if (kept !== undefined) r.setState(kept);
+      else if (was === "announced" || was === "announcing") r.setState("announcing");
     }
     if (this.claim.established) this.claim.announceUpdate(this.#ctx.context.clock.now());
   }
@@ -208,4 +216,8 @@ export class ServiceEntry implements ClaimEntry {
     const gone = this.#ctx.localCache.removeService(this.claim.name);
     sayGoodbye(this.#ctx, gone, this.links());
   }
+}
+
+function recordSlot(r: LocalRecord): string {
+  return `${r.type}\u0000${r.name}`;
 }

@@ -246,3 +246,27 @@ Deno.test("conflicts: a low-TTL copy or a goodbye of our shared PTR makes us ann
   assert.equal(h.sent({ since }).length, 0);
   await h.close();
 });
+
+Deno.test("conflicts: a host renamed after announcing re-announces the SRV with the new target, without goodbyes", async () => {
+  const h = await harness();
+  const service = await publishAndSettle(h, { name: "Den", type: "_http._tcp", port: 80 }, 10_000);
+  const since = h.clock.now();
+  denyProbes(h, (n) => n === "box.local", (n) => a(n, "198.18.0.77"));
+  await h.send({ flags: 0x8400, answers: [a("box.local", "198.18.0.77")] });
+  await h.clock.advanceAsync(10_000);
+  assert.equal(service.host, "box-2.local");
+  const after = h.sent({ since, family: "IPv4" }).filter(isResponse).flatMap((s) => s.message.answers);
+  assert.ok(!after.some((r) => r.type === RecordType.PTR && r.ttl === 0), "no PTR goodbye");
+  const srvs = after.filter((r) => r.type === RecordType.SRV);
+  assert.ok(srvs.length >= 2);
+  assert.ok(srvs.every((r) => (r.data as { target: string }).target === "box-2.local" && r.cacheFlush));
+  // The service still answers, pointing at the new host name.
+  const at = h.clock.now();
+  await h.send({
+    questions: [{ name: "_http._tcp.local", type: RecordType.PTR, class: 1, unicastResponse: false }],
+  });
+  await h.clock.advanceAsync(1000);
+  const reply = h.sent({ since: at, family: "IPv4" })[0].message;
+  assert.ok(reply.additionals.some((r) => r.name === "box-2.local" && r.type === RecordType.A));
+  await h.close();
+});
