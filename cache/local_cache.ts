@@ -70,6 +70,8 @@ export interface HostOptions {
   interfaceName?: string;
   /** TTL of the address records and NSEC. @default {120} */
   ttl?: number;
+  /** Also publish the reverse-mapping PTRs (see `hostRecords`). @default {false} */
+  reverse?: boolean;
 }
 
 /**
@@ -283,12 +285,17 @@ export class LocalServiceCache {
   setHost(hostName: string, addresses: readonly string[], options?: HostOptions): LocalRecord[] {
     const id = `${nameKey(hostName)}\u0000${options?.interfaceName ?? ""}`;
     const before = this.#hosts.get(id) ?? [];
-    const wanted = hostRecords(hostName, addresses, { ttl: options?.ttl }).records;
+    const wanted = hostRecords(hostName, addresses, {
+      ttl: options?.ttl,
+      reverse: options?.reverse,
+    }).records;
     const kept: LocalRecord[] = [];
     const added: LocalRecord[] = [];
     const state: LocalRecordState = before.length === 0 ? "probing" : "announcing";
     for (const r of wanted) {
-      const same = before.find((b) => b.type === r.type && sameBytes(b, r));
+      const same = before.find((b) =>
+        b.type === r.type && nameKey(b.name) === nameKey(r.name) && sameBytes(b, r)
+      );
       if (same !== undefined && same.record.ttl === r.ttl) kept.push(same);
       else added.push(new LocalRecord(r, { state, interfaceName: options?.interfaceName }));
     }

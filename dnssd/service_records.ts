@@ -171,6 +171,8 @@ export interface HostRecordSet {
   readonly aaaa: readonly AaaaRecord[];
   /** NSEC listing A and/or AAAA as present; undefined when there are no addresses. */
   readonly nsec: NsecRecord | undefined;
+  /** Reverse-mapping PTRs, one per address, when asked for. */
+  readonly reverse: readonly PtrRecord[];
   /** Every record above. */
   readonly records: readonly ResourceRecord[];
 }
@@ -188,6 +190,12 @@ export interface HostRecordSet {
 export interface HostRecordOptions {
   /** TTL in seconds. @default {120} */
   ttl?: number;
+  /**
+   * Add the reverse-mapping PTRs (`in-addr.arpa`, `ip6.arpa`) that Avahi and
+   * mDNSResponder publish for their hosts: unique, never probed (RFC 6762
+   * §8.1). @default {false}
+   */
+  reverse?: boolean;
 }
 
 /**
@@ -310,9 +318,42 @@ export function hostRecords(
   if (a.length > 0) types.push(RecordType.A);
   if (aaaa.length > 0) types.push(RecordType.AAAA);
   const nsec = types.length === 0 ? undefined : nsecRecord(hostName, types, ttl);
+  const reverse: PtrRecord[] = options?.reverse !== true ? [] : [...a, ...aaaa].map((r) => ({
+    name: reverseName(r.data),
+    type: RecordType.PTR,
+    class: RecordClass.IN,
+    cacheFlush: true, // RFC 6762 §10.2: a reverse mapping is unique
+    ttl,
+    data: hostName,
+  }));
   const records: ResourceRecord[] = [...a, ...aaaa];
   if (nsec !== undefined) records.push(nsec);
-  return { hostName, a, aaaa, nsec, records };
+  records.push(...reverse);
+  return { hostName, a, aaaa, nsec, reverse, records };
+}
+
+/**
+ * The reverse-mapping name of an address (RFC 1035 §3.5, RFC 3596 §2.5):
+ * `2.0.18.198.in-addr.arpa`, or 32 nibbles and `ip6.arpa`.
+ *
+ * @throws {TypeError} When the address does not parse.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reverseName } from "./service_records.ts";
+ * assert.equal(reverseName("198.18.0.2"), "2.0.18.198.in-addr.arpa");
+ * assert.equal(reverseName("fe80::1").slice(0, 8), "1.0.0.0.");
+ * assert.ok(reverseName("fe80::1").endsWith("0.8.e.f.ip6.arpa"));
+ * ```
+ */
+export function reverseName(address: string): string {
+  if (!address.includes(":")) return `${[...parseIPv4(address)].reverse().join(".")}.in-addr.arpa`;
+  const nibbles: string[] = [];
+  for (const byte of parseIPv6(address)) {
+    nibbles.push((byte >> 4).toString(16), (byte & 15).toString(16));
+  }
+  return `${nibbles.reverse().join(".")}.ip6.arpa`;
 }
 
 /**

@@ -45,7 +45,8 @@ export class HostEntry implements ClaimEntry {
   /** Called after a rename with the new name. */
   onRename: (hostName: string) => void = () => {};
   #ctx: EntryContext;
-  #links = new Set<string>();
+  /** Its records by link ("" for a proxy's, valid on every link), reverse PTRs included. */
+  #records = new Map<string, LocalRecord[]>();
 
   /** Claims `hostName`; call {@linkcode HostEntry.sync} to publish its records. */
   constructor(ctx: EntryContext, hostName: string, addresses?: readonly string[]) {
@@ -67,7 +68,7 @@ export class HostEntry implements ClaimEntry {
   /** Publishes its address records: on every link for a proxy, per link otherwise. */
   sync(): void {
     if (this.addresses !== undefined) {
-      this.#ctx.localCache.setHost(this.name, this.addresses);
+      this.#records.set("", this.#ctx.localCache.setHost(this.name, this.addresses));
       return;
     }
     for (const link of this.#ctx.context.links()) this.syncLink(link);
@@ -81,10 +82,14 @@ export class HostEntry implements ClaimEntry {
     if (this.addresses !== undefined) return false;
     const local = this.#ctx.localCache;
     const before = new Set(local.pendingGoodbyes());
-    const had = local.lookup(this.name, RecordType.ANY, { interfaceName: link.name })
-      .filter((r) => r.interfaceName === link.name);
-    const now = local.setHost(this.name, linkAddresses(link), { interfaceName: link.name });
-    this.#links.add(link.name);
+    const had = this.#records.get(link.name) ?? [];
+    // RFC 6762 §14: the link's own addresses, and their reverse mappings.
+    const now = local.setHost(this.name, linkAddresses(link), {
+      interfaceName: link.name,
+      reverse: true,
+    });
+    if (now.length > 0) this.#records.set(link.name, now);
+    else this.#records.delete(link.name);
     const gone = local.pendingGoodbyes().filter((r) => !before.has(r));
     sayGoodbye(this.#ctx, gone, [link]);
     return gone.length > 0 || now.some((r) => !had.includes(r));
@@ -92,7 +97,7 @@ export class HostEntry implements ClaimEntry {
 
   /** A link went away: its records go, without goodbyes (nobody to hear them there). */
   dropLink(interfaceName: string): void {
-    if (this.addresses !== undefined || !this.#links.delete(interfaceName)) return;
+    if (this.addresses !== undefined || !this.#records.delete(interfaceName)) return;
     const gone = this.#ctx.localCache.removeHost(this.name, { interfaceName });
     this.#ctx.forget(gone);
     this.#ctx.localCache.completeGoodbyes(gone);
@@ -105,24 +110,21 @@ export class HostEntry implements ClaimEntry {
     );
   }
 
-  /** Its records valid on the link (addresses and NSEC). */
+  /** Its records valid on the link: addresses, NSEC, reverse PTRs. */
   records(interfaceName: string): LocalRecord[] {
-    return this.#ctx.localCache.lookup(this.name, RecordType.ANY, { interfaceName });
+    return [...(this.#records.get("") ?? []), ...(this.#records.get(interfaceName) ?? [])];
   }
 
   /** Probing succeeded: its records (on those links) may be answered. */
   probed(_now: number, links?: ReadonlySet<string>): void {
-    const all = this.#ctx.localCache.lookup(this.name, RecordType.ANY);
-    advance(
-      all.filter((r) => !links || r.interfaceName === undefined || links.has(r.interfaceName)),
-      "probing",
-      "announcing",
-    );
+    for (const [link, records] of this.#records) {
+      if (!links || link === "" || links.has(link)) advance(records, "probing", "announcing");
+    }
   }
 
   /** Announcing ended. */
   announced(): void {
-    advance(this.#ctx.localCache.lookup(this.name, RecordType.ANY), "announcing", "announced");
+    for (const records of this.#records.values()) advance(records, "announcing", "announced");
     this.claim.announced = true;
   }
 
@@ -148,10 +150,10 @@ export class HostEntry implements ClaimEntry {
   #withdraw(): void {
     const local = this.#ctx.localCache;
     const gone = this.addresses !== undefined ? local.removeHost(this.name) : [];
-    for (const name of this.#links) {
-      gone.push(...local.removeHost(this.name, { interfaceName: name }));
+    for (const link of this.#records.keys()) {
+      if (link !== "") gone.push(...local.removeHost(this.name, { interfaceName: link }));
     }
-    this.#links.clear();
+    this.#records.clear();
     sayGoodbye(this.#ctx, gone, this.links());
   }
 }

@@ -31,8 +31,12 @@ Deno.test("announcing: two announcements 1 s apart with every record, cache-flus
       ]
     ) assert.ok(names.includes(expected), `${expected} in ${names}`);
     for (const r of answers) {
-      assert.equal(r.cacheFlush, r.type !== RecordType.PTR, `${key(r)} cache-flush`);
+      const shared = r.type === RecordType.PTR && !r.name.endsWith(".arpa");
+      assert.equal(r.cacheFlush, !shared, `${key(r)} cache-flush`);
     }
+    // The host's reverse mappings (as Avahi and mDNSResponder publish them).
+    assert.ok(names.includes("2.0.18.198.in-addr.arpa/12"));
+    assert.ok(names.some((n) => n.endsWith(".0.8.e.f.ip6.arpa/12")));
     const ptr = answers.find((r) => r.name === "_services._dns-sd._udp.local")!;
     assert.equal(ptr.data, "_http._tcp.local");
   }
@@ -106,7 +110,7 @@ Deno.test("announcing: an address change sends a goodbye for the address that le
   assert.ok(goodbye, "a goodbye was sent");
   assert.deepEqual(
     goodbye.message.answers.filter((r) => r.ttl === 0).map((r) => `${r.type} ${r.data}`),
-    ["1 198.18.0.2"],
+    ["1 198.18.0.2", "12 box.local"], // the address and its reverse mapping
   );
   const announced = after.filter(isResponse).flatMap((s) =>
     s.message.answers.filter((r) => r.type === RecordType.A && r.ttl > 0)

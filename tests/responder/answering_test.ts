@@ -78,6 +78,14 @@ Deno.test("answering: unique answers (SRV, A) go out at once with the target's a
   await h.close();
 });
 
+Deno.test("answering: reverse-mapping PTRs of our host's addresses, at once", async () => {
+  const h = await published();
+  const [reply] = await ask(h, { questions: [q("2.0.18.198.in-addr.arpa", RecordType.PTR)] });
+  assert.ok(reply.delay <= 10);
+  assert.deepEqual(reply.message.answers.map((r) => r.data), ["box.local"]);
+  await h.close();
+});
+
 Deno.test("answering: ANY on the instance name returns SRV and TXT", async () => {
   const h = await published();
   const [reply] = await ask(h, { questions: [q("Den._http._tcp.local", RecordType.ANY)] });

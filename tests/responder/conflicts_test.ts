@@ -255,15 +255,30 @@ Deno.test("conflicts: a host renamed after announcing re-announces the SRV with 
   await h.send({ flags: 0x8400, answers: [a("box.local", "198.18.0.77")] });
   await h.clock.advanceAsync(10_000);
   assert.equal(service.host, "box-2.local");
-  const after = h.sent({ since, family: "IPv4" }).filter(isResponse).flatMap((s) => s.message.answers);
-  assert.ok(!after.some((r) => r.type === RecordType.PTR && r.ttl === 0), "no PTR goodbye");
+  const after = h.sent({ since, family: "IPv4" }).filter(isResponse).flatMap((s) =>
+    s.message.answers
+  );
+  const ptrGoodbyes = after.filter((r) => r.type === RecordType.PTR && r.ttl === 0);
+  assert.deepEqual(
+    ptrGoodbyes.map((r) => r.data),
+    ["box.local", "box.local"],
+    "only the reverse mappings",
+  );
+  assert.ok(after.some((r) => r.name === "2.0.18.198.in-addr.arpa" && r.data === "box-2.local"));
   const srvs = after.filter((r) => r.type === RecordType.SRV);
   assert.ok(srvs.length >= 2);
-  assert.ok(srvs.every((r) => (r.data as { target: string }).target === "box-2.local" && r.cacheFlush));
+  assert.ok(
+    srvs.every((r) => (r.data as { target: string }).target === "box-2.local" && r.cacheFlush),
+  );
   // The service still answers, pointing at the new host name.
   const at = h.clock.now();
   await h.send({
-    questions: [{ name: "_http._tcp.local", type: RecordType.PTR, class: 1, unicastResponse: false }],
+    questions: [{
+      name: "_http._tcp.local",
+      type: RecordType.PTR,
+      class: 1,
+      unicastResponse: false,
+    }],
   });
   await h.clock.advanceAsync(1000);
   const reply = h.sent({ since: at, family: "IPv4" })[0].message;
