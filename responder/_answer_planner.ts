@@ -277,7 +277,10 @@ export function additionalRecords(
       out.push(r);
     }
   };
+  const hosts = new Set<string>();
   const host = (name: string): void => {
+    if (hosts.has(name)) return; // a thousand SRVs share one target
+    hosts.add(name);
     add(name, RecordType.A);
     add(name, RecordType.AAAA);
     add(name, RecordType.NSEC);
@@ -286,10 +289,10 @@ export function additionalRecords(
     switch (r.type) {
       case RecordType.PTR: {
         const target = r.record.data as string;
-        const srv = localCache.lookup(target, RecordType.SRV, { interfaceName });
+        const srvs = localCache.lookup(target, RecordType.SRV, { interfaceName });
         add(target, RecordType.SRV);
         add(target, RecordType.TXT);
-        for (const s of srv) host((s.record.data as { target: string }).target);
+        for (const s of srvs) host((s.record.data as { target: string }).target);
         break;
       }
       case RecordType.SRV:
