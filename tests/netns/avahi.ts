@@ -78,8 +78,20 @@ export interface AvahiBrowseEntry {
 export function parseAvahiBrowseLine(line: string): AvahiBrowseEntry | undefined {
   const f = line.split(";");
   if (f.length < 6 || !["+", "-", "="].includes(f[0])) return undefined;
-  const unescape = (s: string) =>
-    s.replace(/\\(\d{3})/g, (_, d) => String.fromCharCode(Number(d))).replace(/\\(.)/g, "$1");
+  // avahi escapes each byte of a non-ASCII character as \DDD: collect the
+  // bytes and decode them as UTF-8, so "Büro" comes back as "Büro".
+  const unescape = (s: string) => {
+    const bytes: number[] = [];
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === "\\" && /^\d{3}$/.test(s.slice(i + 1, i + 4))) {
+        bytes.push(Number(s.slice(i + 1, i + 4)));
+        i += 3;
+      } else if (s[i] === "\\" && i + 1 < s.length) {
+        bytes.push(...new TextEncoder().encode(s[++i]));
+      } else bytes.push(...new TextEncoder().encode(s[i]));
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
+  };
   const entry: AvahiBrowseEntry = {
     event: f[0] as "+" | "-" | "=",
     interface: f[1],

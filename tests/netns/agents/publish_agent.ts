@@ -1,0 +1,84 @@
+/**
+ * A stack (UdpTransport + responder) driven over stdin/stdout JSON lines, run
+ * by the namespace tests inside a namespace (never in the machine's own one):
+ *
+ *   ip netns exec NS deno run --unstable-net --allow-all publish_agent.ts '{"hostName":"ours-a.local"}'
+ *
+ * stdin: {"op":"publish","id":1,"options":{PublishOptions without signal}} |
+ * {"op":"unpublish","id":1} | {"op":"close"}.
+ * stdout: started, start-error, publish-error, probing, registered, renamed,
+ * conflict, goodbye (each with the service id), unpublished, closed.
+ *
+ * @module
+ */
+
+import { Mdns } from "../../../mdns.ts";
+import type { PublishedService, PublishOptions } from "../../../responder/publish_options.ts";
+import { UdpTransport } from "../../../transport/udp_transport.ts";
+
+// deno-lint-ignore no-console
+const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
+
+const config = JSON.parse(Deno.args[0] ?? "{}") as { hostName?: string; interfaces?: string[] };
+let mdns: Mdns;
+try {
+  mdns = await Mdns.start({
+    transport: new UdpTransport(
+      config.interfaces ? { interfaces: { include: config.interfaces } } : {},
+    ),
+    hostName: config.hostName,
+  });
+} catch (error) {
+  emit({ event: "start-error", message: (error as Error).message });
+  Deno.exit(0);
+}
+emit({ event: "started", links: mdns.links });
+
+const services = new Map<number, PublishedService>();
+
+async function publish(id: number, options: PublishOptions): Promise<void> {
+  try {
+    const service = await mdns.publish({
+      ...options,
+      onEvent: (e) => emit({ ...e, event: e.type, id }),
+    });
+    services.set(id, service);
+    emit({ event: "published", id, name: service.name, host: service.host });
+  } catch (error) {
+    emit({
+      event: "publish-error",
+      id,
+      name: (error as Error).name,
+      message: (error as Error).message,
+    });
+  }
+}
+
+let closing = false;
+async function shutdown(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await mdns.close();
+  emit({ event: "closed" });
+  Deno.exit(0);
+}
+Deno.addSignalListener("SIGTERM", () => void shutdown());
+
+const decoder = new TextDecoder();
+let rest = "";
+for await (const chunk of Deno.stdin.readable) {
+  rest += decoder.decode(chunk, { stream: true });
+  let nl: number;
+  while ((nl = rest.indexOf("\n")) >= 0) {
+    const line = rest.slice(0, nl);
+    rest = rest.slice(nl + 1);
+    if (line.trim() === "") continue;
+    const cmd = JSON.parse(line);
+    if (cmd.op === "publish") void publish(cmd.id, cmd.options);
+    else if (cmd.op === "unpublish") {
+      await services.get(cmd.id)?.unpublish();
+      emit({ event: "unpublished", id: cmd.id });
+    } else if (cmd.op === "close") await shutdown();
+  }
+}
+await shutdown();

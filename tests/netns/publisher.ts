@@ -1,0 +1,82 @@
+/**
+ * Test-side handle on `agents/publish_agent.ts`: our stack publishing
+ * services in a namespace, driven over JSON lines.
+ *
+ * @module
+ */
+
+import type { Child, Host } from "./harness.ts";
+import type { PublishOptions } from "../../responder/publish_options.ts";
+
+const AGENT = new URL("./agents/publish_agent.ts", import.meta.url).pathname;
+
+/** A message from the publish agent. */
+// deno-lint-ignore no-explicit-any
+export type PublisherMessage = { event: string; id?: number } & Record<string, any>;
+
+/** Our stack in a namespace. */
+export class Publisher {
+  /** The process. */
+  readonly child: Child;
+  #nextId = 1;
+
+  private constructor(child: Child) {
+    this.child = child;
+  }
+
+  /** Starts the agent in `host` with host name `hostName` (`ours-a.local`). */
+  static async start(
+    host: Host,
+    options: { hostName: string; interfaces?: string[] },
+  ): Promise<Publisher> {
+    const child = host.deno(AGENT, [JSON.stringify(options)], {
+      stdin: true,
+      label: `[${host.name}] publish_agent`,
+    });
+    const first = await child.waitFor(
+      (m: PublisherMessage) => m.event === "started" || m.event === "start-error",
+      { timeoutMs: 20_000, what: "publish agent start" },
+    );
+    if (first.event !== "started") throw new Error(`Publisher failed to start: ${first.message}`);
+    return new Publisher(child);
+  }
+
+  /** Publishes; resolves with the id and the name held once probing succeeded. */
+  async publish(
+    options: Omit<PublishOptions, "signal" | "onEvent">,
+    timeoutMs = 15_000,
+  ): Promise<{ id: number; name: string; host: string }> {
+    const id = this.#nextId++;
+    const since = this.child.mark();
+    await this.child.send({ op: "publish", id, options });
+    const m = await this.child.waitFor(
+      (m: PublisherMessage) =>
+        m.id === id && (m.event === "published" || m.event === "publish-error"),
+      { since, timeoutMs, what: `publish ${options.name}` },
+    );
+    if (m.event !== "published") throw new Error(`Publish failed: ${m.message}`);
+    return { id, name: m.name, host: m.host };
+  }
+
+  /** Unpublishes (goodbyes). */
+  async unpublish(id: number): Promise<void> {
+    const since = this.child.mark();
+    await this.child.send({ op: "unpublish", id });
+    await this.child.waitFor((m: PublisherMessage) => m.event === "unpublished" && m.id === id, {
+      since,
+      what: `unpublish ${id}`,
+    });
+  }
+
+  /** Events of one service so far. */
+  events(id: number): PublisherMessage[] {
+    return this.child.filter<PublisherMessage>((m) => m.id === id);
+  }
+
+  /** Closes the stack (goodbyes) and waits for the process to exit. */
+  async close(): Promise<void> {
+    await this.child.send({ op: "close" });
+    await this.child.waitFor((m: PublisherMessage) => m.event === "closed", { timeoutMs: 5000 });
+    await this.child.status;
+  }
+}
