@@ -134,3 +134,92 @@ netnsTest(
     await Promise.all([pa.close(), pb.close()]);
   },
 );
+
+// deno-lint-ignore no-explicit-any
+type Reply = { event: string; from?: string; fromPort?: number; message?: any };
+
+async function query(
+  host: import("./harness.ts").Host,
+  cfg: { name: string; type: number; address: string; bindPort: number; id?: number },
+): Promise<Reply> {
+  const child = host.deno(new URL("./agents/unicast_query.ts", import.meta.url).pathname, [
+    JSON.stringify(cfg),
+  ]);
+  return await child.waitFor((m: Reply) => m.event === "reply" || m.event === "timeout", {
+    timeoutMs: 10_000,
+  });
+}
+
+netnsTest(
+  "responder: legacy unicast and direct unicast queries get correct unicast replies",
+  async () => {
+    await using lab = await Lab.create();
+    const [a, b] = await lab.hostsOnOneBridge("a", "b");
+    const ours = await Publisher.start(a, { hostName: "ours-a.local" });
+    await ours.publish({ name: "Legacy", type: "_mdt._tcp", port: 4242 });
+    // A plain socket needs a route for the group (the namespace has no default route).
+    await b.exec(["ip", "route", "add", "224.0.0.0/4", "dev", "eth0"]);
+    const legacy = await query(b, {
+      name: "_mdt._tcp.local",
+      type: 12,
+      address: "224.0.0.251",
+      bindPort: 0,
+      id: 0x1234,
+    });
+    assert.equal(legacy.event, "reply");
+    assert.equal(legacy.from, "198.18.1.1");
+    assert.equal(legacy.fromPort, 5353);
+    const m = legacy.message;
+    assert.equal(m.id, 0x1234);
+    assert.deepEqual(m.questions.map((q: { name: string }) => q.name), ["_mdt._tcp.local"]);
+    const records = [...m.answers, ...m.additionals];
+    assert.ok(records.some((r: { data: unknown }) => r.data === "Legacy._mdt._tcp.local"));
+    assert.ok(
+      records.every((r: { ttl: number; cacheFlush: boolean }) => r.ttl <= 10 && !r.cacheFlush),
+    );
+
+    const direct = await query(b, {
+      name: "ours-a.local",
+      type: 1,
+      address: "198.18.1.1",
+      bindPort: 5353,
+    });
+    assert.equal(direct.event, "reply");
+    assert.equal(direct.from, "198.18.1.1");
+    assert.deepEqual(direct.message.answers.map((r: { data: string }) => r.data), ["198.18.1.1"]);
+    await ours.close();
+  },
+);
+
+netnsTest(
+  "responder: a multi-homed host tells each link its own addresses; a service limited to one link is invisible on the other",
+  async () => {
+    await using lab = await Lab.create();
+    const br1 = await lab.addBridge();
+    const br2 = await lab.addBridge();
+    const [a, b, c] = [await lab.addHost("a"), await lab.addHost("b"), await lab.addHost("c")];
+    await lab.connect(a, br1);
+    await lab.connect(a, br2);
+    await lab.connect(b, br1);
+    await lab.connect(c, br2);
+    await b.exec(["ip", "route", "add", "224.0.0.0/4", "dev", "eth0"]);
+    await c.exec(["ip", "route", "add", "224.0.0.0/4", "dev", "eth0"]);
+    const ours = await Publisher.start(a, { hostName: "ours-a.local" });
+    await ours.publish({ name: "Only One", type: "_mdt._tcp", port: 4242, interfaces: ["eth0"] });
+    const ask = (host: typeof b, name: string, type: number) =>
+      query(host, { name, type, address: "224.0.0.251", bindPort: 0 });
+    const onB = await ask(b, "ours-a.local", 1);
+    const onC = await ask(c, "ours-a.local", 1);
+    const addresses = (r: Reply) => r.message.answers.map((x: { data: string }) => x.data);
+    assert.deepEqual(addresses(onB), [a.interfaces.get("eth0")!.ipv4]);
+    assert.deepEqual(addresses(onC), [a.interfaces.get("eth1")!.ipv4]);
+    const v6OnC = await ask(c, "ours-a.local", 28);
+    assert.ok(
+      !addresses(v6OnC).includes(a.interfaces.get("eth0")!.ipv6),
+      addresses(v6OnC).join(),
+    );
+    assert.equal((await ask(b, "_mdt._tcp.local", 12)).event, "reply");
+    assert.equal((await ask(c, "_mdt._tcp.local", 12)).event, "timeout");
+    await ours.close();
+  },
+);
