@@ -68,8 +68,9 @@ export interface ClaimRun {
 export class Claim {
   /** What is claimed. */
   readonly kind: "service" | "host";
-  /** The full name claimed now. */
-  name: string;
+  /** Called when the name changes (a rename), with the old name. */
+  onRename: ((previous: string) => void) | undefined;
+  #name: string;
   /** The runs in progress. */
   runs: ClaimRun[] = [];
   /** True once probing succeeded for the current name. */
@@ -83,7 +84,17 @@ export class Claim {
   /** Creates a claim of `name`; call {@linkcode Claim.startProbing}. */
   constructor(kind: "service" | "host", name: string) {
     this.kind = kind;
-    this.name = name;
+    this.#name = name;
+  }
+
+  /** The full name claimed now. */
+  get name(): string {
+    return this.#name;
+  }
+  set name(next: string) {
+    const previous = this.#name;
+    this.#name = next;
+    if (previous !== next) this.onRename?.(previous);
   }
 
   /** True while a probe sequence is in progress (the name is not ours yet). */

@@ -40,6 +40,9 @@ export class PublishRegistry {
   #ownHost: HostEntry | undefined;
   #hosts: HostEntry[] = [];
   #services: ServiceEntry[] = [];
+  /** Entries by the name key of their claim, and services by their exact full name. */
+  #byKey = new Map<string, ClaimEntry>();
+  #byFullName = new Map<string, ServiceEntry>();
 
   /** An empty registry. */
   constructor(options: {
@@ -88,6 +91,7 @@ export class PublishRegistry {
     host.users++;
     if (options.onEvent) entry.listeners.add(options.onEvent);
     this.#services.push(entry);
+    this.#index(entry);
     const handle = new PublishedServiceHandle(entry, () => this.#unpublish(entry));
     const done = new Promise<PublishedService>((resolve, reject) => {
       entry.settle = (error) => error ? reject(error) : resolve(handle);
@@ -109,7 +113,7 @@ export class PublishRegistry {
 
   /** The entry claiming a name (key). */
   byKey(key: string): ClaimEntry | undefined {
-    return this.entries().find((e) => nameKey(e.claim.name) === key);
+    return this.#byKey.get(key);
   }
 
   /** Our proposed records for a name (key) on a link. */
@@ -125,8 +129,7 @@ export class PublishRegistry {
   /** Whether a record may be told on a link (services limited to some interfaces). */
   readonly visible = (record: LocalRecord, interfaceName: string): boolean => {
     if (record.service !== undefined) {
-      const key = nameKey(record.service);
-      const entry = this.#services.find((s) => nameKey(s.claim.name) === key);
+      const entry = this.#byFullName.get(record.service);
       return entry === undefined || entry.onLink(interfaceName);
     }
     if (record.type === RecordType.PTR && /^_services\._dns-sd\._udp\./i.test(record.name)) {
@@ -151,7 +154,10 @@ export class PublishRegistry {
   /** Unpublishes everything and withdraws the hosts, with goodbyes (stack close). */
   closeAll(): void {
     for (const s of [...this.#services]) this.#unpublish(s);
-    for (const h of this.#hosts) h.remove();
+    for (const h of this.#hosts) {
+      h.remove();
+      this.#unindex(h);
+    }
     this.#hosts = [];
     this.#ownHost = undefined;
   }
@@ -162,11 +168,13 @@ export class PublishRegistry {
     entry.settle?.(new TypeError(`Cannot publish "${entry.spec.instance}": unpublished first`));
     entry.settle = undefined;
     this.#services.splice(this.#services.indexOf(entry), 1);
+    this.#unindex(entry);
     const host = entry.host;
     host.users--;
     if (host.users === 0 && host !== this.#ownHost) {
       host.remove();
       this.#hosts.splice(this.#hosts.indexOf(host), 1);
+      this.#unindex(host);
     }
   }
 
@@ -182,9 +190,29 @@ export class PublishRegistry {
     };
     if (options.host === undefined) this.#ownHost = host;
     this.#hosts.push(host);
+    this.#index(host);
     host.sync();
     host.claim.startProbing(now, delay);
     return host;
+  }
+
+  #index(entry: ClaimEntry): void {
+    const claim = entry.claim;
+    this.#byKey.set(nameKey(claim.name), entry);
+    if (entry instanceof ServiceEntry) this.#byFullName.set(claim.name, entry);
+    claim.onRename = (previous) => {
+      if (this.#byKey.get(nameKey(previous)) === entry) this.#byKey.delete(nameKey(previous));
+      if (this.#byFullName.get(previous) === entry) this.#byFullName.delete(previous);
+      this.#byKey.set(nameKey(claim.name), entry);
+      if (entry instanceof ServiceEntry) this.#byFullName.set(claim.name, entry);
+    };
+  }
+
+  #unindex(entry: ClaimEntry): void {
+    const claim = entry.claim;
+    if (this.#byKey.get(nameKey(claim.name)) === entry) this.#byKey.delete(nameKey(claim.name));
+    if (this.#byFullName.get(claim.name) === entry) this.#byFullName.delete(claim.name);
+    claim.onRename = undefined;
   }
 
   #resolveHostName(): string {
