@@ -27,6 +27,7 @@ import {
 import type { ClaimEntry } from "./_entry.ts";
 import type { PublishRegistry } from "./_registry.ts";
 import type { Sender } from "./_sender.ts";
+import { ServiceEntry } from "./_service_entry.ts";
 
 const CLASS_IN = 1;
 
@@ -199,9 +200,7 @@ export class ClaimDriver {
   /** The entries whose events a conflict on `entry` concerns: itself, or a host's services. */
   #affected(entry: ClaimEntry): ClaimEntry[] {
     if (entry.claim.kind === "service") return [entry];
-    return this.#registry.entries().filter((e) =>
-      e.claim.kind === "service" && (e as unknown as { host: unknown }).host === entry
-    );
+    return this.#registry.entries().filter((e) => e instanceof ServiceEntry && e.host === entry);
   }
 
   #jitter(): number {

@@ -6,6 +6,12 @@
  * (§8.4) and says goodbye (§10.1). It is a `StackPart`: built from a
  * `PartContext` plus the caches and a host name, never from the stack.
  *
+ * Bounds on what the network can grow: delayed replies wait in at most 256
+ * groups (one per link and family, plus unicast queriers; see
+ * `_response_queue.ts`), a truncated query holds its reply at most 2 s, the
+ * conflict history keeps 15 times per name; known answers are read from the
+ * packet in place and never kept.
+ *
  * @module
  */
 
