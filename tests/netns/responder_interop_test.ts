@@ -223,3 +223,20 @@ netnsTest(
     await ours.close();
   },
 );
+
+netnsTest("responder: we defend a name we hold; avahi renames", async () => {
+  await using lab = await Lab.create();
+  const [a, b] = await lab.hostsOnOneBridge("a", "b");
+  const [ours, avahi] = await Promise.all([
+    Publisher.start(a, { hostName: "ours-a.local" }),
+    startAvahi(b, { hostName: "avahi-b" }),
+  ]);
+  const { id, name } = await ours.publish({ name: "Held", type: "_mdt._tcp", port: 4242 });
+  assert.equal(name, "Held");
+  const theirs = await avahi.publish("Held", "_mdt._tcp", 1234);
+  const line = [...theirs.lines, theirs.stderr].join("\n");
+  assert.match(line, /Established under name 'Held #2'/);
+  assert.ok(!ours.events(id).some((m) => m.event === "renamed" || m.event === "conflict"));
+  await theirs.stop();
+  await ours.close();
+});
