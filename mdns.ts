@@ -25,7 +25,7 @@ import type {
 } from "./transport/transport.ts";
 import { scopedSource } from "./transport/transport.ts";
 import { UdpTransport } from "./transport/udp_transport.ts";
-import { Responder } from "./responder/responder.ts";
+import { Responder } from "./responder/_responder.ts";
 import { defaultHostName } from "./responder/_host_name.ts";
 import type { PublishedService, PublishOptions } from "./responder/publish_options.ts";
 

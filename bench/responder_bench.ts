@@ -100,7 +100,7 @@ void single;
 // The whole query path of the part, sockets aside: onQuery plans, writes and
 // hands the packet to `send` (a no-op here). Queries answered per second per
 // core is 1 / this time.
-import { Responder } from "../responder/responder.ts";
+import { Responder } from "../responder/_responder.ts";
 import { VirtualClock } from "../testing/mod.ts";
 import type { Datagram } from "../transport/transport.ts";
 

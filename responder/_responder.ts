@@ -46,7 +46,7 @@ export const LEGACY_TTL_MAX = 10;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { ResponderOptions } from "./responder.ts";
+ * import type { ResponderOptions } from "./_responder.ts";
  * const keys: (keyof ResponderOptions)[] = ["localCache", "hostName"];
  * assert.equal(keys.length, 2);
  * ```
@@ -66,7 +66,7 @@ export interface ResponderOptions extends PartContext {
  * @example Publishing on the in-memory network
  * ```ts
  * import assert from "node:assert/strict";
- * import { Responder } from "./responder.ts";
+ * import { Responder } from "./_responder.ts";
  * import { LocalServiceCache } from "../cache/local_cache.ts";
  * import { Scheduler } from "../scheduler.ts";
  * import { VirtualClock } from "../testing/mod.ts";
