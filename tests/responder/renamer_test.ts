@@ -5,8 +5,8 @@ import {
   nextInstanceName,
   sanitizeHostLabel,
 } from "../../responder/_renamer.ts";
+import { recordKey } from "../../responder/_record_key.ts";
 import { compareProposals } from "../../responder/_tie_break.ts";
-import { rdataEquals } from "../../responder/_rdata_equals.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
@@ -49,7 +49,7 @@ Deno.test("tie-break: sorted sets compared pairwise; the longer set wins a commo
   assert.ok(compareProposals([rec(1, 200)], [rec(1, 50)]) > 0, "bytes are unsigned");
 });
 
-Deno.test("rdata equality: names inside rdata in any case, other bytes exactly", () => {
+Deno.test("record keys: names (owner and inside rdata) in any case, other bytes exactly", () => {
   const srv = (port: number, name: string) =>
     new Uint8Array([
       0,
@@ -62,7 +62,11 @@ Deno.test("rdata equality: names inside rdata in any case, other bytes exactly",
       ...new TextEncoder().encode(name),
       0,
     ]);
-  assert.ok(rdataEquals(33, srv(80, "BOX"), srv(80, "box")));
-  assert.ok(!rdataEquals(33, srv(80, "box"), srv(81, "box")));
-  assert.ok(!rdataEquals(16, new Uint8Array([1, 0x41]), new Uint8Array([1, 0x61])));
+  assert.equal(recordKey("A.local", 33, srv(80, "BOX")), recordKey("a.LOCAL", 33, srv(80, "box")));
+  assert.notEqual(
+    recordKey("a.local", 33, srv(80, "box")),
+    recordKey("a.local", 33, srv(81, "box")),
+  );
+  const txt = (c: number) => new Uint8Array([1, c]);
+  assert.notEqual(recordKey("a.local", 16, txt(0x41)), recordKey("a.local", 16, txt(0x61)));
 });
