@@ -73,6 +73,14 @@ export class Publisher {
     return this.child.filter<PublisherMessage>((m) => m.id === id);
   }
 
+  /** CPU time the process has used (µs) and the stack's counters. */
+  async cpu(): Promise<{ micros: number; stats: Record<string, number> }> {
+    const since = this.child.mark();
+    await this.child.send({ op: "cpu" });
+    const m = await this.child.waitFor((m: PublisherMessage) => m.event === "cpu", { since });
+    return { micros: m.micros, stats: m.stats };
+  }
+
   /** Closes the stack (goodbyes) and waits for the process to exit. */
   async close(): Promise<void> {
     await this.child.send({ op: "close" });

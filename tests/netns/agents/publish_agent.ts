@@ -5,13 +5,14 @@
  *   ip netns exec NS deno run --unstable-net --allow-all publish_agent.ts '{"hostName":"ours-a.local"}'
  *
  * stdin: {"op":"publish","id":1,"options":{PublishOptions without signal}} |
- * {"op":"unpublish","id":1} | {"op":"close"}.
+ * {"op":"unpublish","id":1} | {"op":"cpu"} (CPU time used, µs) | {"op":"close"}.
  * stdout: started, start-error, publish-error, probing, registered, renamed,
  * conflict, goodbye (each with the service id), unpublished, closed.
  *
  * @module
  */
 
+import process from "node:process";
 import { Mdns } from "../../../mdns.ts";
 import type { PublishedService, PublishOptions } from "../../../responder/publish_options.ts";
 import { UdpTransport } from "../../../transport/udp_transport.ts";
@@ -78,6 +79,9 @@ for await (const chunk of Deno.stdin.readable) {
     else if (cmd.op === "unpublish") {
       await services.get(cmd.id)?.unpublish();
       emit({ event: "unpublished", id: cmd.id });
+    } else if (cmd.op === "cpu") {
+      const { user, system } = process.cpuUsage();
+      emit({ event: "cpu", micros: user + system, stats: mdns.stats });
     } else if (cmd.op === "close") await shutdown();
   }
 }
