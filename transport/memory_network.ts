@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type Clock, type Random } from "../clock.ts";
+import type { Clock, Random } from "../clock.ts";
 import { seededRandom } from "../testing/seeded_random.ts";
 import { type AddressFamily, MDNS_PORT } from "./transport.ts";
 import { MemoryLink, type MemoryLinkOptions } from "./memory_link.ts";
