@@ -44,6 +44,7 @@ import {
 } from "./peer_cache_options.ts";
 import { NameInterner } from "./interner.ts";
 import { PeerSchedule } from "./peer_schedule.ts";
+import { type PeerWatch, type PeerWatchOptions, WatchRegistry } from "./peer_watch.ts";
 import { bytesToBinary, nsecListsType, rdataKey } from "./rdata_key.ts";
 import {
   CACHE_FLUSH_BIT,
@@ -90,8 +91,12 @@ import {
 export class PeerServiceCache {
   #names: NameInterner<PeerOwner>;
   #time: TimeBase = { epoch: NaN };
+  #armAt = -Infinity;
   #schedule: PeerSchedule;
   #listeners: ((event: PeerCacheEvent) => void)[] = [];
+  #watches: WatchRegistry;
+  #unsubscribeWatches: (() => void) | undefined;
+  #clearListeners: (() => void)[] = [];
   #maxBytes: number;
   #size = 0;
   #recordBytes = 0;
@@ -110,7 +115,11 @@ export class PeerServiceCache {
    */
   constructor(options?: PeerServiceCacheOptions) {
     this.#maxBytes = byteBudget(options?.maxBytes, DEFAULT_PEER_CACHE_BYTES);
-    this.#schedule = new PeerSchedule(options?.random ?? systemRandom);
+    this.#watches = new WatchRegistry((key) => this.#armRefreshes(key));
+    this.#schedule = new PeerSchedule(
+      options?.random ?? systemRandom,
+      (entry) => this.#watches.wants(entry),
+    );
     const time = this.#time;
     this.#names = new NameInterner<PeerOwner>({
       create: (name, key, bytes) => new PeerOwner(name, key, bytes, time),
@@ -145,6 +154,125 @@ export class PeerServiceCache {
     return () => {
       this.#listeners = this.#listeners.filter((l) => l !== listener);
     };
+  }
+
+  /**
+   * Watches one name (any case), optionally one type and one interface: the
+   * listener hears the changes to those records only, found by a map lookup
+   * on the name rather than by filtering every event. A watch is interest:
+   * refresh points (RFC 6762 §5.2) are armed only for records a watch with
+   * `refresh` (the default) covers, so unsolicited records never wake the
+   * scheduler before they expire. `now`, when given, skips the refresh points
+   * already past for records cached before the watch began. A listener must
+   * not throw.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PeerServiceCache } from "./peer_cache.ts";
+   * const cache = new PeerServiceCache({ random: () => 0 });
+   * import type { ARecord } from "../codec/mod.ts";
+   * const a = (name: string): ARecord => ({
+   *   name, type: 1, class: 1, cacheFlush: true, ttl: 100, data: "198.18.0.2",
+   * });
+   * cache.insertRecord(a("other.local"), { interfaceName: "eth0", now: 0 });
+   * assert.equal(cache.nextRefresh(), Infinity); // nobody asked: no refresh point
+   * const seen: string[] = [];
+   * using _watch = cache.watch("h.local", (e) => seen.push(e.record.name), { type: 1 });
+   * cache.insertRecord(a("h.local"), { interfaceName: "eth0", now: 0 });
+   * assert.deepEqual(seen, ["h.local"]);
+   * assert.equal(cache.nextRefresh(), 80_000); // 80 % of the TTL
+   * ```
+   */
+  watch(
+    name: string,
+    listener: (event: PeerCacheEvent) => void,
+    options?: PeerWatchOptions & { now?: number },
+  ): PeerWatch {
+    this.#armAt = options?.now === undefined ? -Infinity : this.#rel(options.now);
+    const watch = this.#watches.add(name, listener, options ?? {});
+    if (this.#unsubscribeWatches === undefined) {
+      this.#unsubscribeWatches = this.subscribe((e) => this.#watches.dispatch(e));
+    }
+    const cancel = () => {
+      watch.cancel();
+      if (this.#watches.size === 0 && this.#unsubscribeWatches !== undefined) {
+        this.#unsubscribeWatches();
+        this.#unsubscribeWatches = undefined;
+      }
+    };
+    return { cancel, [Symbol.dispose]: cancel };
+  }
+
+  /**
+   * Calls `listener` after every full {@linkcode PeerServiceCache.clear} (not
+   * one limited to an interface): the querier ends its running browses.
+   *
+   * @returns A function that unsubscribes.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PeerServiceCache } from "./peer_cache.ts";
+   * const cache = new PeerServiceCache();
+   * let cleared = 0;
+   * cache.onClear(() => cleared++);
+   * cache.clear({ interfaceName: "eth0" });
+   * cache.clear();
+   * assert.equal(cleared, 1);
+   * ```
+   */
+  onClear(listener: () => void): () => void {
+    this.#clearListeners = [...this.#clearListeners, listener];
+    return () => {
+      this.#clearListeners = this.#clearListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /**
+   * Removes one record now, with a `flushed` event: for records nobody
+   * confirmed (RFC 6762 §10.4 reconfirm, §10.5 passive observation of
+   * failures). False when it already left.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PeerServiceCache } from "./peer_cache.ts";
+   * const cache = new PeerServiceCache();
+   * cache.insertRecord(
+   *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+   *   { interfaceName: "eth0", now: 0 },
+   * );
+   * const [a] = cache.lookup("h.local", 1);
+   * assert.equal(cache.flushRecord(a), true);
+   * assert.equal(cache.size, 0);
+   * assert.equal(cache.flushRecord(a), false);
+   * ```
+   */
+  flushRecord(record: PeerRecord): boolean {
+    const entry = record as PeerEntry;
+    if (!(entry instanceof PeerEntry) || !entry.live || entry.owner.time !== this.#time) {
+      return false;
+    }
+    this.#remove(entry, "flushed");
+    return true;
+  }
+
+  /**
+   * When the next refresh point of a watched record comes (ms), `Infinity`
+   * when none: the querier's deadline for {@linkcode PeerServiceCache.takeDueRefreshes}.
+   */
+  nextRefresh(): number {
+    const next = this.#schedule.nextRefresh();
+    return next === Infinity ? Infinity : this.#time.epoch + next;
+  }
+
+  // A refreshing watch began on `key`: arm the refresh points of what is cached.
+  #armRefreshes(key: string): void {
+    const owner = this.#names.getByKey(key);
+    if (owner === undefined) return;
+    const t = this.#armAt;
+    forEachEntry(owner, (e) => this.#schedule.arm(e, t));
   }
 
   /**
@@ -489,6 +617,7 @@ export class PeerServiceCache {
     }
     for (const e of doomed) this.#remove(e, "cleared");
     if (this.#size === 0) this.#schedule.clear();
+    if (iface === undefined) { for (const listener of this.#clearListeners) listener(); }
     return doomed.length;
   }
 

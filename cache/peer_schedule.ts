@@ -10,6 +10,10 @@
  * record heard a thousand times holds one pair per heap, not a thousand, and
  * pairs left by removed records are swept by {@linkcode PeerSchedule.compact}.
  *
+ * Refresh points are armed only for entries the `wants` predicate accepts (a
+ * running query watches them, see `peer_watch.ts`): unsolicited records cost
+ * no wake-ups before their expiry.
+ *
  * @module
  */
 
@@ -35,7 +39,7 @@ import {
  * import { LIVE_BIT, PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const entry = new PeerEntry(owner, "eth0", 1, 1 | LIVE_BIT, "a", "a", 100, 0);
- * const schedule = new PeerSchedule(() => 0); // no jitter
+ * const schedule = new PeerSchedule(() => 0, () => true); // no jitter, every record wanted
  * schedule.schedule(entry, 0);
  * console.log(schedule.nextExpiry(), schedule.nextRefresh()); // 100000 80000
  * console.log(schedule.popDueRefresh(80_000) === entry, entry.refreshAt); // true 85000
@@ -45,10 +49,15 @@ export class PeerSchedule {
   #expiry = new DeadlineHeap<PeerEntry>();
   #refresh = new DeadlineHeap<PeerEntry>();
   #random: Random;
+  #wants: (entry: PeerEntry) => boolean;
 
-  /** Creates an empty schedule drawing refresh jitter from `random`. */
-  constructor(random: Random) {
+  /**
+   * Creates an empty schedule drawing refresh jitter from `random`; refresh
+   * points are armed only for entries `wants` accepts.
+   */
+  constructor(random: Random, wants: (entry: PeerEntry) => boolean) {
     this.#random = random;
+    this.#wants = wants;
   }
 
   /** Sets the heard time, expiry and first refresh point of a (re)heard record. */
@@ -65,7 +74,7 @@ export class PeerSchedule {
   /** Points the entry at refresh point `index` (none past the last). */
   setRefresh(entry: PeerEntry, index: number): void {
     entry.bits = (entry.bits & ~REFRESH_MASK) | (index << REFRESH_SHIFT);
-    if (index >= REFRESH_POINTS.length) {
+    if (index >= REFRESH_POINTS.length || !this.#wants(entry)) {
       entry.refreshAt = -1;
       return;
     }
@@ -78,6 +87,21 @@ export class PeerSchedule {
     }
   }
 
+  /**
+   * Arms the first refresh point after `t` for an entry that became wanted
+   * (a query started watching it); nothing for one that is leaving.
+   */
+  arm(entry: PeerEntry, t: number): void {
+    if ((entry.bits & PENDING_MASK) !== 0 || entry.refreshAt >= 0) return;
+    let index = 0;
+    while (
+      index < REFRESH_POINTS.length &&
+      entry.heard + entry.ttl * 1000 * REFRESH_POINTS[index] <= t
+    ) index++;
+    this.setRefresh(entry, index);
+  }
+
+  /** Sets an entry to leave at `at` (a goodbye or a cache-flush), with no more refreshes. */
   leaveSoon(entry: PeerEntry, at: number, pending: number): void {
     entry.bits = (entry.bits & ~(PENDING_MASK | REFRESH_MASK)) | (pending << PENDING_SHIFT) |
       (REFRESH_POINTS.length << REFRESH_SHIFT);
@@ -106,14 +130,20 @@ export class PeerSchedule {
 
   /** Removes and returns an entry whose refresh point is at or before `t`, moved to its next point. */
   popDueRefresh(t: number): PeerEntry | undefined {
-    if (this.#top(this.#refresh, false) > t) return undefined;
-    const entry = this.#refresh.pop()!;
-    entry.refreshQueued = -1;
-    let index = ((entry.bits & REFRESH_MASK) >> REFRESH_SHIFT) + 1;
-    this.setRefresh(entry, index);
-    // A late caller skips the points already past: one query, not several.
-    while (entry.refreshAt >= 0 && entry.refreshAt <= t) this.setRefresh(entry, ++index);
-    return entry;
+    for (;;) {
+      if (this.#top(this.#refresh, false) > t) return undefined;
+      const entry = this.#refresh.pop()!;
+      entry.refreshQueued = -1;
+      if (!this.#wants(entry)) {
+        entry.refreshAt = -1; // the query that wanted it stopped
+        continue;
+      }
+      let index = ((entry.bits & REFRESH_MASK) >> REFRESH_SHIFT) + 1;
+      this.setRefresh(entry, index);
+      // A late caller skips the points already past: one query, not several.
+      while (entry.refreshAt >= 0 && entry.refreshAt <= t) this.setRefresh(entry, ++index);
+      return entry;
+    }
   }
 
   // Stale heap pairs are bounded: rebuild when they outnumber live ones 2 to 1.

@@ -10,6 +10,10 @@
  * most recently heard; among SRVs the lowest priority, then highest weight
  * (RFC 2782).
  *
+ * {@linkcode serviceInfo} is the one assembler the querier's browse and
+ * resolve use too: it merges an instance's per-interface views into one
+ * {@linkcode ServiceInfo} with each address tagged by its interface.
+ *
  * @module
  */
 
@@ -22,7 +26,9 @@ import {
 } from "../dnssd/service_name.ts";
 import { TxtAttributes } from "../dnssd/txt.ts";
 import type { PeerServiceCache } from "./peer_cache.ts";
+import { fastNameKey } from "./interner.ts";
 import type { PeerRecord } from "./peer_record.ts";
+import { isIPv6LinkLocal } from "../transport/subnet.ts";
 
 /**
  * A service instance as assembled from the cache.
@@ -246,4 +252,252 @@ function bySrvPreference(a: PeerRecord, b: PeerRecord): number {
   const x = a.data as SrvData;
   const y = b.data as SrvData;
   return x.priority - y.priority || y.weight - x.weight;
+}
+
+/**
+ * One address of a discovered service or host, with the interface it was
+ * heard on; an IPv6 link-local address carries that interface as its zone
+ * (`fe80::1%eth0`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceAddress } from "./service_lookup.ts";
+ * const a: ServiceAddress = { address: "fe80::9%eth0", family: "IPv6", interfaceName: "eth0" };
+ * assert.equal(a.address.split("%")[1], a.interfaceName);
+ * ```
+ */
+export interface ServiceAddress {
+  /** The address in text form, IPv6 link-local with its `%zone`. */
+  readonly address: string;
+  /** Its family. */
+  readonly family: "IPv4" | "IPv6";
+  /** The interface it was heard on. */
+  readonly interfaceName: string;
+}
+
+/**
+ * A service instance as the querier reports it: one service however many
+ * links it was heard on (RFC 6762 §14), its addresses tagged with their link.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceInfo } from "./service_lookup.ts";
+ * import { serviceInfo } from "./service_lookup.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * import { serviceRecords } from "../dnssd/service_records.ts";
+ * const cache = new PeerServiceCache();
+ * const set = serviceRecords({
+ *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ * });
+ * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
+ * const info: ServiceInfo = serviceInfo(cache, "Den._http._tcp.local", { now: 0 })!.service;
+ * assert.equal(info.name, "Den");
+ * assert.deepEqual(info.interfaces, ["eth0"]);
+ * ```
+ */
+export interface ServiceInfo {
+  /** Full instance name in presentation form (`Living Room._http._tcp.local`). */
+  readonly fullName: string;
+  /** Instance label, unescaped (`Living Room`). */
+  readonly name: string;
+  /** Service type without the domain (`_http._tcp`). */
+  readonly type: string;
+  /** Domain (`local`). */
+  readonly domain: string;
+  /** SRV target host, once an SRV is known. */
+  readonly host: string | undefined;
+  /** SRV port, once an SRV is known. */
+  readonly port: number | undefined;
+  /** TXT attributes (the four-state model of `dnssd/txt.ts`), once a TXT is known. */
+  readonly txt: TxtAttributes | undefined;
+  /** The host's addresses on every link it was heard on: IPv4 first, then IPv6, per link. */
+  readonly addresses: readonly ServiceAddress[];
+  /** Every link the instance was heard on. */
+  readonly interfaces: readonly string[];
+  /** Seconds left on the PTR that lists it (on the SRV when resolved directly). */
+  readonly ttl: number;
+}
+
+/**
+ * What {@linkcode serviceInfo} found: the service, and what it lacks to be
+ * complete (`srv`, `txt`, `address`; empty when complete).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serviceInfo, type ServiceAssembly } from "./service_lookup.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * cache.insertRecord({
+ *   name: "Den._http._tcp.local", type: 33, class: 1, cacheFlush: true, ttl: 120,
+ *   data: { priority: 0, weight: 0, port: 80, target: "den.local" },
+ * }, { interfaceName: "eth0", now: 0 });
+ * const found: ServiceAssembly = serviceInfo(cache, "Den._http._tcp.local", { now: 0 })!;
+ * assert.deepEqual(found.missing, ["txt", "address"]);
+ * ```
+ */
+export interface ServiceAssembly {
+  /** The service as far as the cache knows it. */
+  readonly service: ServiceInfo;
+  /** What is still unknown; empty when SRV, TXT and at least one address are known. */
+  readonly missing: readonly ("srv" | "txt" | "address")[];
+}
+
+/**
+ * Options for {@linkcode serviceInfo}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceInfoOptions } from "./service_lookup.ts";
+ * const options: ServiceInfoOptions = { now: 0, ptrName: "_http._tcp.local" };
+ * assert.equal(options.interfaces, undefined); // every link
+ * ```
+ */
+export interface ServiceInfoOptions {
+  /** Hide records expired at this time (ms); also the time the TTL is counted from. */
+  readonly now: number;
+  /** Only these links (every link when omitted). */
+  readonly interfaces?: readonly string[];
+  /** The PTR name the instance was browsed under: its PTR gives the TTL and links. */
+  readonly ptrName?: string;
+}
+
+/**
+ * Assembles one instance from the cache, merged over the links it was heard
+ * on (RFC 6762 §14: the same instance on two links is one service with the
+ * addresses of both). SRV, TXT and host come from the link heard from most
+ * recently that has them. Undefined when the cache knows nothing of it or
+ * the name is not a service instance name.
+ *
+ * @example The same instance on two links
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serviceInfo } from "./service_lookup.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * import { serviceRecords } from "../dnssd/service_records.ts";
+ * const cache = new PeerServiceCache();
+ * const on = (address: string) =>
+ *   serviceRecords({
+ *     instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: [address],
+ *   }).records;
+ * for (const r of on("198.18.0.9")) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
+ * for (const r of on("fe80::9")) cache.insertRecord(r, { interfaceName: "eth1", now: 0 });
+ * const { service, missing } = serviceInfo(cache, "Den._http._tcp.local", { now: 0 })!;
+ * assert.deepEqual(missing, []);
+ * assert.deepEqual(service.addresses.map((a) => a.address), ["198.18.0.9", "fe80::9%eth1"]);
+ * ```
+ */
+export function serviceInfo(
+  cache: PeerServiceCache,
+  instanceName: string,
+  options: ServiceInfoOptions,
+): ServiceAssembly | undefined {
+  const now = options.now;
+  const allowed = options.interfaces === undefined ? undefined : new Set(options.interfaces);
+  const links = new Set<string>();
+  let ptrTtl = -1;
+  if (options.ptrName !== undefined) {
+    for (const r of cache.lookup(options.ptrName, RecordType.PTR, { now })) {
+      if (allowed !== undefined && !allowed.has(r.interfaceName)) continue;
+      if (!sameName(r.data as string, instanceName)) continue;
+      links.add(r.interfaceName);
+      ptrTtl = Math.max(ptrTtl, r.remainingTtl(now));
+    }
+  }
+  const views: DiscoveredService[] = [];
+  const heard = new Map<DiscoveredService, number>();
+  for (const r of cache.lookup(instanceName, RecordType.ANY, { now })) {
+    if (r.type !== RecordType.SRV && r.type !== RecordType.TXT) continue;
+    if (allowed !== undefined && !allowed.has(r.interfaceName)) continue;
+    links.add(r.interfaceName);
+  }
+  let srvTtl = -1;
+  for (const iface of [...links].sort()) {
+    const view = assemble(cache, instanceName, iface, now);
+    if (view === undefined) continue;
+    views.push(view);
+    let latest = -Infinity;
+    for (const r of cache.lookup(instanceName, RecordType.ANY, { interfaceName: iface, now })) {
+      if (r.type === RecordType.SRV) srvTtl = Math.max(srvTtl, r.remainingTtl(now));
+      if (r.type === RecordType.SRV || r.type === RecordType.TXT) {
+        latest = Math.max(latest, r.receivedAt);
+      }
+    }
+    heard.set(view, latest);
+  }
+  if (links.size === 0) return undefined;
+  const newestFirst = [...views].sort((x, y) => heard.get(y)! - heard.get(x)!);
+  const withSrv = newestFirst.find((v) => v.srv !== undefined);
+  const withTxt = newestFirst.find((v) => v.txt !== undefined);
+  let id: { name: string; instance: string; type: string; domain: string };
+  if (newestFirst.length > 0) id = newestFirst[0];
+  else {
+    try {
+      const parsed = parseServiceInstanceName(instanceName);
+      id = {
+        ...parsed,
+        type: `${parsed.type.name}.${parsed.type.protocol}`,
+        domain: parsed.type.domain,
+      };
+    } catch {
+      return undefined; // not a DNS-SD instance name
+    }
+  }
+  const addresses: ServiceAddress[] = [];
+  for (const view of views) {
+    if (withSrv === undefined || view.host === undefined) continue;
+    if (!sameName(view.host, withSrv.host!)) continue;
+    for (const address of view.addresses) {
+      addresses.push(serviceAddress(address, view.interfaceName));
+    }
+  }
+  const missing: ("srv" | "txt" | "address")[] = [];
+  if (withSrv === undefined) missing.push("srv");
+  if (withTxt === undefined) missing.push("txt");
+  if (addresses.length === 0) missing.push("address");
+  return {
+    service: {
+      fullName: id.name,
+      name: id.instance,
+      type: id.type,
+      domain: id.domain,
+      host: withSrv?.host,
+      port: withSrv?.port,
+      txt: withTxt?.txt,
+      addresses,
+      interfaces: [...links].sort(),
+      ttl: Math.max(0, ptrTtl >= 0 ? ptrTtl : srvTtl),
+    },
+    missing,
+  };
+}
+
+/**
+ * An address heard on `interfaceName`, tagged with it (IPv6 link-local
+ * addresses get it as their zone).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serviceAddress } from "./service_lookup.ts";
+ * assert.deepEqual(serviceAddress("fe80::1", "eth0"), {
+ *   address: "fe80::1%eth0", family: "IPv6", interfaceName: "eth0",
+ * });
+ * assert.equal(serviceAddress("198.18.0.1", "eth0").family, "IPv4");
+ * ```
+ */
+export function serviceAddress(address: string, interfaceName: string): ServiceAddress {
+  const v6 = address.includes(":");
+  return {
+    address: v6 && isIPv6LinkLocal(address) ? `${address}%${interfaceName}` : address,
+    family: v6 ? "IPv6" : "IPv4",
+    interfaceName,
+  };
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.length === b.length && (a === b || fastNameKey(a) === fastNameKey(b));
 }

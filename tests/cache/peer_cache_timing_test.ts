@@ -6,6 +6,7 @@ import { a, aaaa, at, nsec, ptr, txt } from "./_records.ts";
 
 Deno.test("refresh points sit at 80, 85, 90 and 95 % of the TTL with no jitter", () => {
   const cache = new PeerServiceCache({ random: () => 0 });
+  using _watch = cache.watch("h.local", () => {}); // a running query wants it
   cache.insertRecord(a("h.local", "198.18.0.5", 100), at(0));
   const due: number[] = [];
   for (let t = 0; t <= 100_000; t += 100) {
@@ -16,6 +17,7 @@ Deno.test("refresh points sit at 80, 85, 90 and 95 % of the TTL with no jitter",
 
 Deno.test("refresh jitter is 0-2 % of the TTL, drawn from the injected random", () => {
   const cache = new PeerServiceCache({ random: () => 0.999999 });
+  using _watch = cache.watch("h.local", () => {}); // a running query wants it
   cache.insertRecord(a("h.local", "198.18.0.5", 100), at(0));
   assert.equal(cache.nextDeadline(), 81_999);
   assert.equal(cache.takeDueRefreshes(81_998).length, 0);
@@ -25,6 +27,7 @@ Deno.test("refresh jitter is 0-2 % of the TTL, drawn from the injected random", 
 
 Deno.test("refresh deadlines over many records stay within bounds and are spread", () => {
   const cache = new PeerServiceCache({ random: seededRandom(7) });
+  using _watch = cache.watch("_http._tcp.local", () => {}); // a running query wants it
   const ttl = 4500;
   for (let i = 0; i < 500; i++) {
     cache.insertRecord(ptr("_http._tcp.local", `s${i}._http._tcp.local`, ttl), at(0));
@@ -52,6 +55,7 @@ Deno.test("refresh deadlines over many records stay within bounds and are spread
 
 Deno.test("a late call returns each record once and skips to the next future point", () => {
   const cache = new PeerServiceCache({ random: () => 0 });
+  using _watch = cache.watch("h.local", () => {}); // a running query wants it
   cache.insertRecord(a("h.local", "198.18.0.5", 100), at(0));
   assert.equal(cache.takeDueRefreshes(92_000).length, 1);
   assert.equal(cache.takeDueRefreshes(92_000).length, 0);
@@ -60,6 +64,7 @@ Deno.test("a late call returns each record once and skips to the next future poi
 
 Deno.test("hearing a record again restarts its refresh points", () => {
   const cache = new PeerServiceCache({ random: () => 0 });
+  using _watch = cache.watch("h.local", () => {}); // a running query wants it
   cache.insertRecord(a("h.local", "198.18.0.5", 100), at(0));
   cache.takeDueRefreshes(80_000);
   cache.insertRecord(a("h.local", "198.18.0.5", 100), at(81_000));
@@ -70,6 +75,7 @@ Deno.test("hearing a record again restarts its refresh points", () => {
 
 Deno.test("records leaving (goodbye or flush) offer no more refreshes", () => {
   const cache = new PeerServiceCache({ random: () => 0 });
+  using _watch = cache.watch("h.local", () => {}); // a running query wants it
   cache.insertRecord(a("h.local", "198.18.0.5", 2), at(0));
   cache.insertRecord(a("h.local", "198.18.0.5", 0), at(100));
   assert.equal(cache.nextDeadline(), 1100);
@@ -141,9 +147,10 @@ Deno.test("NSEC bitmaps beyond the first window are read correctly", () => {
 
 Deno.test("nextDeadline is the earliest of expiries and refresh points", () => {
   const cache = new PeerServiceCache({ random: () => 0 });
+  using _watch = cache.watch("h.local", () => {}); // a running query wants it
   assert.equal(cache.nextDeadline(), Infinity);
   cache.insertRecord(txt("x._http._tcp.local", ["a=1"], 4500), at(1000));
-  assert.equal(cache.nextDeadline(), 1000 + 3_600_000);
+  assert.equal(cache.nextDeadline(), 1000 + 4_500_000); // not watched: its expiry only
   cache.insertRecord(a("h.local", "198.18.0.5", 10), at(1000));
   assert.equal(cache.nextDeadline(), 9000);
   cache.insertRecord(a("h.local", "198.18.0.5", 0), at(2000));
@@ -152,8 +159,68 @@ Deno.test("nextDeadline is the earliest of expiries and refresh points", () => {
 
 Deno.test("many refreshes of one record keep the deadline index small and correct", () => {
   const cache = new PeerServiceCache({ random: () => 0 });
+  using _watch = cache.watch("h.local", () => {}); // a running query wants it
   for (let t = 0; t < 100_000; t += 10) cache.insertRecord(a("h.local", "198.18.0.5", 120), at(t));
   assert.equal(cache.nextDeadline(), 99_990 + 96_000);
   assert.deepEqual(cache.expire(99_990 + 119_999), []);
   assert.equal(cache.expire(99_990 + 120_000).length, 1);
+});
+
+Deno.test("records nobody watches get no refresh points, only an expiry", () => {
+  const cache = new PeerServiceCache({ random: () => 0 });
+  cache.insertRecord(a("h.local", "198.18.0.5", 100), at(0));
+  assert.equal(cache.nextRefresh(), Infinity);
+  assert.equal(cache.nextDeadline(), 100_000);
+  assert.deepEqual(cache.takeDueRefreshes(99_000), []);
+});
+
+Deno.test("a watch arms the refresh points still ahead of records already cached", () => {
+  const cache = new PeerServiceCache({ random: () => 0 });
+  cache.insertRecord(a("h.local", "198.18.0.5", 100), at(0));
+  cache.insertRecord(a("other.local", "198.18.0.6", 100), at(0));
+  using _watch = cache.watch("H.LOCAL", () => {}, { type: RecordType.A, now: 82_000 });
+  assert.equal(cache.nextRefresh(), 85_000); // 80 % was already past when the watch began
+  assert.deepEqual(cache.takeDueRefreshes(85_000).map((r) => r.name), ["h.local"]);
+});
+
+Deno.test("a watch of another type or interface arms nothing", () => {
+  const cache = new PeerServiceCache({ random: () => 0 });
+  using _aaaa = cache.watch("h.local", () => {}, { type: RecordType.AAAA });
+  using _eth1 = cache.watch("h.local", () => {}, { interfaceName: "eth1" });
+  cache.insertRecord(a("h.local", "198.18.0.5", 100), at(0));
+  assert.equal(cache.nextRefresh(), Infinity);
+});
+
+Deno.test("a cancelled watch stops the refreshes it asked for", () => {
+  const cache = new PeerServiceCache({ random: () => 0 });
+  const watch = cache.watch("h.local", () => {});
+  cache.insertRecord(a("h.local", "198.18.0.5", 100), at(0));
+  assert.equal(cache.takeDueRefreshes(80_000).length, 1);
+  watch.cancel();
+  assert.deepEqual(cache.takeDueRefreshes(99_000), []);
+  assert.equal(cache.nextRefresh(), Infinity);
+});
+
+Deno.test("watch events come by name lookup: only the watched name, any case", () => {
+  const cache = new PeerServiceCache();
+  const seen: string[] = [];
+  using _watch = cache.watch("H.local", (e) => seen.push(`${e.kind} ${e.record.name}`), {
+    type: RecordType.A,
+  });
+  cache.insertRecord(a("h.local", "198.18.0.5"), at(0));
+  cache.insertRecord(aaaa("h.local", "fe80::5"), at(0));
+  cache.insertRecord(a("g.local", "198.18.0.6"), at(0));
+  cache.clear();
+  assert.deepEqual(seen, ["added h.local", "removed h.local"]);
+});
+
+Deno.test("unsolicited records cost no scheduler wake-ups before expiry", () => {
+  // Issue 7: 1,000 unsolicited records used to wake the scheduler about four
+  // times each (one per refresh point); with no query running, none now.
+  const cache = new PeerServiceCache({ random: seededRandom(3), maxBytes: 1 << 24 });
+  for (let i = 0; i < 1000; i++) {
+    cache.insertRecord(a(`h${i}.local`, "198.18.0.5", 120), at(i * 10));
+  }
+  assert.equal(cache.nextDeadline(), 120_000); // the first expiry, no refresh point before it
+  assert.deepEqual(cache.takeDueRefreshes(119_999), []);
 });
