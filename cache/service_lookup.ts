@@ -363,6 +363,8 @@ export interface ServiceInfoOptions {
   readonly interfaces?: readonly string[];
   /** The PTR name the instance was browsed under: its PTR gives the TTL and links. */
   readonly ptrName?: string;
+  /** The PTRs that list the instance, when the caller already has them (saves a lookup). */
+  readonly ptrs?: Iterable<PeerRecord>;
 }
 
 /**
@@ -399,10 +401,12 @@ export function serviceInfo(
   const allowed = options.interfaces === undefined ? undefined : new Set(options.interfaces);
   const links = new Set<string>();
   let ptrTtl = -1;
-  if (options.ptrName !== undefined) {
-    for (const r of cache.lookup(options.ptrName, RecordType.PTR, { now })) {
+  if (options.ptrName !== undefined || options.ptrs !== undefined) {
+    const ptrs = options.ptrs ?? cache.lookup(options.ptrName!, RecordType.PTR, { now });
+    for (const r of ptrs) {
+      if (!r.live || r.expiresAt <= now) continue;
       if (allowed !== undefined && !allowed.has(r.interfaceName)) continue;
-      if (!sameName(r.data as string, instanceName)) continue;
+      if (options.ptrs === undefined && !sameName(r.data as string, instanceName)) continue;
       links.add(r.interfaceName);
       ptrTtl = Math.max(ptrTtl, r.remainingTtl(now));
     }

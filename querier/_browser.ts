@@ -1,0 +1,180 @@
+/**
+ * The consumer side of a browse: an async iterable that never makes the
+ * stack wait. The browse marks a service dirty when it changes; the reader,
+ * when it reads, gets the difference between what it saw last and the
+ * service's latest state. So events for one service coalesce while unread
+ * (its latest state wins), at most one event per service waits, and past
+ * `bufferSize` waiting services the queue is dropped for one comparison of
+ * everything at the next read. Internal: not exported from `mod.ts`.
+ *
+ * @module
+ */
+
+import type { ServiceInfo } from "../cache/service_lookup.ts";
+import type { Browser } from "./types.ts";
+
+/** Why a browse ended. */
+export type EndReason = "aborted" | "cleared" | "closed" | "disposed";
+
+/**
+ * What a browser reads from: the latest state of each key and how two states
+ * differ as an event.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { BrowseSource } from "./_browser.ts";
+ * const states = new Map([["a", 1]]);
+ * const source: BrowseSource<number, string> = {
+ *   current: (key) => states.get(key),
+ *   keys: () => states.keys(),
+ *   diff: (prev, cur) => (prev === cur ? undefined : `${prev}->${cur}`),
+ *   services: () => [],
+ *   stop: () => {},
+ * };
+ * assert.equal(source.diff(undefined, 1), "undefined->1");
+ * ```
+ */
+export interface BrowseSource<S, E> {
+  /** The latest state of `key`, undefined when it is gone. */
+  current(key: string): S | undefined;
+  /** Every key with a state now. */
+  keys(): Iterable<string>;
+  /** The event that takes a reader from `prev` to `cur`, if any. */
+  diff(prev: S | undefined, cur: S | undefined): E | undefined;
+  /** The complete services now. */
+  services(): ServiceInfo[];
+  /** Releases what the browse holds (watches, questions). */
+  stop(): void;
+}
+
+/**
+ * A browse's event stream.
+ *
+ * @example Coalescing: a service added then changed, unread, is one `added`
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { StreamBrowser } from "./_browser.ts";
+ * const states = new Map<string, number>();
+ * const browser = new StreamBrowser<number, string>({
+ *   current: (key) => states.get(key),
+ *   keys: () => states.keys(),
+ *   diff: (prev, cur) =>
+ *     prev === undefined ? `added ${cur}` : cur === undefined ? "removed" : `updated ${cur}`,
+ *   services: () => [],
+ *   stop: () => {},
+ * }, 16);
+ * states.set("a", 1);
+ * browser.notify("a");
+ * states.set("a", 2);
+ * browser.notify("a");
+ * const it = browser[Symbol.asyncIterator]();
+ * assert.deepEqual(await it.next(), { value: "added 2", done: false });
+ * await it.return!();
+ * assert.equal(browser.endReason, "disposed");
+ * ```
+ */
+export class StreamBrowser<S, E> implements Browser<E> {
+  #source: BrowseSource<S, E>;
+  #bufferSize: number;
+  #pending = new Set<string>();
+  #resync = false;
+  #delivered = new Map<string, S>();
+  #waiter: (() => void) | undefined;
+  #end: EndReason | undefined;
+  #onEnd: (() => void)[] = [];
+
+  /** Creates a browser over `source` that keeps at most `bufferSize` services waiting. */
+  constructor(source: BrowseSource<S, E>, bufferSize: number) {
+    this.#source = source;
+    this.#bufferSize = bufferSize;
+  }
+
+  /** Why the iteration ended, undefined while it runs. */
+  get endReason(): EndReason | undefined {
+    return this.#end;
+  }
+
+  /** The complete services known now. */
+  services(): ServiceInfo[] {
+    return this.#source.services();
+  }
+
+  /** The state of `key` may have changed. */
+  notify(key: string): void {
+    if (this.#end !== undefined) return;
+    if (!this.#resync) {
+      if (this.#pending.size >= this.#bufferSize && !this.#pending.has(key)) {
+        // Too many waiting: keep no queue, compare everything at the next read.
+        this.#resync = true;
+        this.#pending.clear();
+      } else this.#pending.add(key);
+    }
+    this.#wake();
+  }
+
+  /** Runs `fn` once when the browse ends. */
+  onEnd(fn: () => void): void {
+    if (this.#end !== undefined) fn();
+    else this.#onEnd.push(fn);
+  }
+
+  /** Ends the browse (idempotent): the reader sees the end after what it already took. */
+  end(reason: EndReason): void {
+    if (this.#end !== undefined) return;
+    this.#end = reason;
+    this.#pending.clear();
+    this.#source.stop();
+    for (const fn of this.#onEnd) fn();
+    this.#onEnd = [];
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.();
+  }
+
+  #take(): E | undefined {
+    if (this.#resync) {
+      this.#resync = false;
+      this.#pending = new Set([...this.#delivered.keys(), ...this.#source.keys()]);
+    }
+    for (const key of this.#pending) {
+      this.#pending.delete(key);
+      const cur = this.#source.current(key);
+      const event = this.#source.diff(this.#delivered.get(key), cur);
+      if (cur === undefined) this.#delivered.delete(key);
+      else this.#delivered.set(key, cur);
+      if (event !== undefined) return event;
+    }
+    return undefined;
+  }
+
+  async #next(): Promise<IteratorResult<E>> {
+    for (;;) {
+      if (this.#end !== undefined) return { value: undefined, done: true };
+      const event = this.#take();
+      if (event !== undefined) return { value: event, done: false };
+      await new Promise<void>((resolve) => (this.#waiter = resolve));
+    }
+  }
+
+  /** The events, until the browse ends; breaking the loop ends it ("disposed"). */
+  [Symbol.asyncIterator](): AsyncIterator<E> {
+    return {
+      next: () => this.#next(),
+      return: () => {
+        this.end("disposed");
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+
+  /** Ends the browse ("disposed"). */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.end("disposed");
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Follows one service instance in the peer cache: watches its SRV and TXT,
+ * then its SRV target's A and AAAA, re-assembles it with the one assembler
+ * (`serviceInfo`) and, when asked to, keeps follow-up questions running for
+ * what is missing (RFC 6763 §12: SRV and TXT for the instance, A and AAAA for
+ * the target). Browse and resolve both use it. Internal.
+ *
+ * @module
+ */
+
+import { RecordType } from "../codec/mod.ts";
+import type { PeerServiceCache } from "../cache/peer_cache.ts";
+import type { PeerWatch } from "../cache/peer_watch.ts";
+import type { PeerRecord } from "../cache/peer_record.ts";
+import { type ServiceAssembly, serviceInfo } from "../cache/service_lookup.ts";
+import { fastNameKey } from "../cache/interner.ts";
+import type { ContinuousQuestion } from "./_questions.ts";
+
+/**
+ * What a tracker needs from the querier.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { TrackerHost } from "./_instance_tracker.ts";
+ * const keys: (keyof TrackerHost)[] = ["cache", "now", "ask", "release"];
+ * assert.equal(keys.length, 4);
+ * ```
+ */
+export interface TrackerHost {
+  /** The peer cache. */
+  readonly cache: PeerServiceCache;
+  /** The stack's time. */
+  now(): number;
+  /** Starts (or joins) a continuous question. */
+  ask(name: string, type: number, interfaces: readonly string[] | undefined): ContinuousQuestion;
+  /** Leaves a question. */
+  release(question: ContinuousQuestion): void;
+}
+
+type FollowUp = "srv" | "txt" | "a" | "aaaa";
+
+/**
+ * One instance being followed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { InstanceTracker } from "./_instance_tracker.ts";
+ * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * import { QuestionSet } from "./_questions.ts";
+ * const cache = new PeerServiceCache();
+ * const questions = new QuestionSet(() => 0);
+ * let changes = 0;
+ * const tracker = new InstanceTracker({
+ *   cache, now: () => 0,
+ *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
+ *   release: (q) => questions.release(q),
+ * }, "Den._http._tcp.local", undefined, true, () => changes++);
+ * assert.equal(tracker.update(undefined), undefined); // nothing known yet
+ * assert.equal(questions.size, 2); // SRV? and TXT? follow-ups
+ * tracker.close();
+ * assert.equal(questions.size, 0);
+ * ```
+ */
+export class InstanceTracker {
+  readonly instance: string;
+  #host: TrackerHost;
+  #interfaces: readonly string[] | undefined;
+  #followUps: boolean;
+  #onChange: () => void;
+  #watch: PeerWatch;
+  #target: string | undefined;
+  #targetWatch: PeerWatch | undefined;
+  #questions = new Map<FollowUp, ContinuousQuestion>();
+
+  /** Starts following `instance`; `onChange` hears every change to its records. */
+  constructor(
+    host: TrackerHost,
+    instance: string,
+    interfaces: readonly string[] | undefined,
+    followUps: boolean,
+    onChange: () => void,
+  ) {
+    this.instance = instance;
+    this.#host = host;
+    this.#interfaces = interfaces;
+    this.#followUps = followUps;
+    this.#onChange = onChange;
+    this.#watch = host.cache.watch(instance, () => onChange(), {
+      refresh: followUps,
+      now: host.now(),
+    });
+  }
+
+  /**
+   * Re-assembles the instance (with the PTRs that list it, for their TTL and links),
+   * follows a new SRV target and starts or stops follow-up questions.
+   */
+  update(
+    ptrs: Iterable<PeerRecord> | undefined,
+    followUps: boolean = this.#followUps,
+  ): ServiceAssembly | undefined {
+    const now = this.#host.now();
+    const found = serviceInfo(this.#host.cache, this.instance, {
+      now,
+      interfaces: this.#interfaces,
+      ptrs,
+    });
+    const target = found?.service.host;
+    if (
+      target === undefined ? this.#target !== undefined : this.#target === undefined ||
+        fastNameKey(target) !== fastNameKey(this.#target)
+    ) {
+      this.#targetWatch?.cancel();
+      this.#target = target;
+      this.#targetWatch = target === undefined ? undefined : this.#host.cache.watch(
+        target,
+        (e) => {
+          if (e.record.type === RecordType.A || e.record.type === RecordType.AAAA) {
+            this.#onChange();
+          }
+        },
+        { refresh: this.#followUps, now },
+      );
+    }
+    const missing = found?.missing ?? ["srv", "txt", "address"];
+    const needsAddress = target !== undefined && missing.includes("address");
+    this.#need("srv", RecordType.SRV, this.instance, followUps && missing.includes("srv"));
+    this.#need("txt", RecordType.TXT, this.instance, followUps && missing.includes("txt"));
+    this.#need("a", RecordType.A, target, followUps && needsAddress);
+    this.#need("aaaa", RecordType.AAAA, target, followUps && needsAddress);
+    return found;
+  }
+
+  #need(what: FollowUp, type: number, name: string | undefined, wanted: boolean): void {
+    const asked = this.#questions.get(what);
+    if (asked !== undefined && (!wanted || fastNameKey(asked.name) !== fastNameKey(name!))) {
+      this.#host.release(asked);
+      this.#questions.delete(what);
+    }
+    if (wanted && !this.#questions.has(what)) {
+      this.#questions.set(what, this.#host.ask(name!, type, this.#interfaces));
+    }
+  }
+
+  /** Stops watching and asking. */
+  close(): void {
+    this.#watch.cancel();
+    this.#targetWatch?.cancel();
+    for (const q of this.#questions.values()) this.#host.release(q);
+    this.#questions.clear();
+  }
+}

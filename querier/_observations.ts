@@ -1,0 +1,229 @@
+/**
+ * What the querier learns from other hosts' queries (RFC 6762 §7.3, §10.5):
+ * which QM questions were just asked (so ours can be suppressed), and which
+ * cached records others asked for without any answer coming (passive
+ * observation of failures, POOF). Both tables hold at most
+ * `OBSERVATION_LIMIT` entries, the oldest dropped first. Internal.
+ *
+ * @module
+ */
+
+import { encodeRdata, type MessageReader, type ResourceRecord } from "../codec/mod.ts";
+import { fastNameKey } from "../cache/interner.ts";
+import type { PeerRecord } from "../cache/peer_record.ts";
+import {
+  DUPLICATE_QUESTION_WINDOW_MS,
+  OBSERVATION_LIMIT,
+  POOF_QUERY_COUNT,
+  POOF_WINDOW_MS,
+} from "./_constants.ts";
+
+/**
+ * A record's identity as a Known Answer: type and canonical rdata.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { answerKey } from "./_observations.ts";
+ * assert.equal(answerKey(1, new Uint8Array([198, 18, 0, 2])), "1:c6120002");
+ * ```
+ */
+export function answerKey(type: number, rdata: Uint8Array): string {
+  let hex = "";
+  for (const b of rdata) hex += b.toString(16).padStart(2, "0");
+  return `${type}:${hex}`;
+}
+
+/** One question of another host's query, with its Known Answers for that question. */
+export interface HeardQuestion {
+  /** Name asked about. */
+  readonly name: string;
+  /** Type asked for. */
+  readonly type: number;
+  /** True for a QU question. */
+  readonly unicast: boolean;
+  /** Answer keys of the Known Answers listed for it. */
+  readonly known: ReadonlySet<string>;
+}
+
+/**
+ * Reads the questions of a query and, for each, the Known Answers it lists.
+ * Malformed rdata in a Known Answer leaves that answer out.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readQuery } from "./_observations.ts";
+ * import { encodeMessage, MessageReader } from "../codec/mod.ts";
+ * const packet = encodeMessage({
+ *   id: 0, flags: 0,
+ *   questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false }],
+ *   answers: [{ name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
+ *     data: "A._http._tcp.local" }],
+ *   authorities: [], additionals: [],
+ * });
+ * const [q] = readQuery(new MessageReader(packet));
+ * assert.equal(q.known.size, 1);
+ * ```
+ */
+export function readQuery(reader: MessageReader): HeardQuestion[] {
+  const questions: { name: string; type: number; unicast: boolean; known: Set<string> }[] = [];
+  while (reader.nextQuestion()) {
+    questions.push({
+      name: reader.name(),
+      type: reader.type,
+      unicast: reader.unicastResponse,
+      known: new Set(),
+    });
+  }
+  while (reader.nextRecord()) {
+    let record: ResourceRecord;
+    try {
+      record = reader.record();
+    } catch {
+      continue;
+    }
+    const key = fastNameKey(record.name);
+    const q = questions.find((q) =>
+      fastNameKey(q.name) === key && (q.type === 255 || q.type === record.type)
+    );
+    if (q === undefined) continue;
+    try {
+      q.known.add(answerKey(record.type, encodeRdata(record.type, record.data)));
+    } catch {
+      // Unencodable data: not an answer we could hold.
+    }
+  }
+  return questions;
+}
+
+interface Asked {
+  at: number;
+  known: ReadonlySet<string>;
+}
+
+/**
+ * QM questions other hosts asked lately, per link (RFC 6762 §7.3).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { QuestionHistory } from "./_observations.ts";
+ * const history = new QuestionHistory();
+ * history.heard("eth0", { name: "_http._tcp.local", type: 12, unicast: false, known: new Set() }, 0);
+ * assert.equal(history.suppresses("eth0", "_HTTP._tcp.local", 12, new Set(), 500), true);
+ * assert.equal(history.suppresses("eth0", "_http._tcp.local", 12, new Set(), 1500), false);
+ * ```
+ */
+export class QuestionHistory {
+  #asked = new Map<string, Asked>();
+
+  /** Notes a question another host asked on `iface` at `now`; QU questions never count. */
+  heard(iface: string, q: HeardQuestion, now: number): void {
+    if (q.unicast) return;
+    const key = `${iface}\u0000${fastNameKey(q.name)}\u0000${q.type}`;
+    this.#asked.delete(key);
+    this.#asked.set(key, { at: now, known: q.known });
+    if (this.#asked.size > OBSERVATION_LIMIT) {
+      this.#asked.delete(this.#asked.keys().next().value!);
+    }
+  }
+
+  /**
+   * True when our question was just asked by another host, with no Known
+   * Answer that we would leave out of our own list (`ours`).
+   */
+  suppresses(
+    iface: string,
+    name: string,
+    type: number,
+    ours: ReadonlySet<string>,
+    now: number,
+  ): boolean {
+    const asked = this.#asked.get(`${iface}\u0000${fastNameKey(name)}\u0000${type}`);
+    if (asked === undefined || now - asked.at > DUPLICATE_QUESTION_WINDOW_MS) return false;
+    for (const k of asked.known) if (!ours.has(k)) return false;
+    return true;
+  }
+
+  /** Forgets what is too old to matter. */
+  prune(now: number): void {
+    for (const [key, asked] of this.#asked) {
+      if (now - asked.at <= DUPLICATE_QUESTION_WINDOW_MS) break; // insertion order is time order
+      this.#asked.delete(key);
+    }
+  }
+}
+
+interface Watched {
+  first: number;
+  count: number;
+  heard: number;
+}
+
+/**
+ * Passive observation of failures (RFC 6762 §10.5): a cached record that
+ * other hosts asked for at least twice, with no answer heard within ten
+ * seconds of the first of those queries, is due to be flushed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FailureObserver } from "./_observations.ts";
+ * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * cache.insertRecord(
+ *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * const [record] = cache.lookup("h.local", 1);
+ * const poof = new FailureObserver();
+ * poof.asked(record, 1000);
+ * poof.asked(record, 3000);
+ * assert.equal(poof.nextDeadline(), 11_000);
+ * assert.deepEqual(poof.due(11_000), [record]);
+ * ```
+ */
+export class FailureObserver {
+  #watched = new Map<PeerRecord, Watched>();
+
+  /** Records that another host's query at `now` should have drawn `record` as an answer. */
+  asked(record: PeerRecord, now: number): void {
+    const w = this.#watched.get(record);
+    if (w === undefined || now - w.first > POOF_WINDOW_MS || record.receivedAt !== w.heard) {
+      this.#watched.delete(record);
+      this.#watched.set(record, { first: now, count: 1, heard: record.receivedAt });
+      if (this.#watched.size > OBSERVATION_LIMIT) {
+        this.#watched.delete(this.#watched.keys().next().value!);
+      }
+    } else w.count++;
+  }
+
+  /** When the next record is due to be flushed, `Infinity` when none. */
+  nextDeadline(): number {
+    let next = Infinity;
+    for (const w of this.#watched.values()) {
+      if (w.count >= POOF_QUERY_COUNT && w.first + POOF_WINDOW_MS < next) {
+        next = w.first + POOF_WINDOW_MS;
+      }
+    }
+    return next;
+  }
+
+  /**
+   * The records to flush at `now`: asked for enough and not heard since.
+   * Forgets those and the ones whose window passed.
+   */
+  due(now: number): PeerRecord[] {
+    const out: PeerRecord[] = [];
+    for (const [record, w] of this.#watched) {
+      if (!record.live || record.receivedAt !== w.heard) {
+        this.#watched.delete(record);
+      } else if (w.first + POOF_WINDOW_MS <= now) {
+        this.#watched.delete(record);
+        if (w.count >= POOF_QUERY_COUNT) out.push(record);
+      }
+    }
+    return out;
+  }
+}

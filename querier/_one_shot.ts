@@ -1,0 +1,202 @@
+/**
+ * One-shot lookups (the NetX seed's one-shot query): answer from the peer
+ * cache when it holds a complete answer, otherwise ask until the first
+ * complete answer or the timeout. Every reply lands in the peer cache, so one
+ * that comes after the timeout still serves the next lookup. Internal.
+ *
+ * @module
+ */
+
+import { RecordType } from "../codec/mod.ts";
+import { tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
+import type { Clock, Timer } from "../clock.ts";
+import type { PeerWatch } from "../cache/peer_watch.ts";
+import { type ServiceAddress, serviceAddress } from "../cache/service_lookup.ts";
+import type { Session, SourceHost } from "./_browse_sources.ts";
+import type { ContinuousQuestion } from "./_questions.ts";
+
+/**
+ * A lookup that settles once: with the first answer `check` finds, or with
+ * `fail()` at the timeout, or with the signal's reason.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OneShot } from "./_one_shot.ts";
+ * import { VirtualClock } from "../testing/mod.ts";
+ * const clock = new VirtualClock();
+ * let answer: number | undefined;
+ * const shot = new OneShot<number>(clock, 1000, undefined, () => answer, () => new Error("none"));
+ * answer = 7;
+ * shot.flush();
+ * assert.equal(await shot.promise, 7);
+ * ```
+ */
+export class OneShot<T> implements Session {
+  readonly promise: Promise<T>;
+  #check: () => T | undefined;
+  #settle!: (ok: boolean, value: unknown) => void;
+  #cleanups: (() => void)[] = [];
+  #done = false;
+
+  /** Starts the timeout; call `flush` whenever the answer may have come. */
+  constructor(
+    clock: Clock,
+    timeout: number,
+    signal: AbortSignal | undefined,
+    check: () => T | undefined,
+    fail: () => Error,
+  ) {
+    this.#check = check;
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.#settle = (ok, value) => (ok ? resolve(value as T) : reject(value));
+    });
+    const timer: Timer = clock.setTimer(timeout, () => this.#finish(false, fail()));
+    this.#cleanups.push(() => timer.cancel());
+    if (signal !== undefined) {
+      const onAbort = () => this.#finish(false, signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#cleanups.push(() => signal.removeEventListener("abort", onAbort));
+    }
+  }
+
+  /** True once settled. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Runs `fn` when the lookup settles (releases watches and questions). */
+  onDone(fn: () => void): void {
+    if (this.#done) fn();
+    else this.#cleanups.push(fn);
+  }
+
+  /** Checks for an answer. */
+  flush(): void {
+    if (this.#done) return;
+    const value = this.#check();
+    if (value !== undefined) this.#finish(true, value);
+  }
+
+  /** Settles with an error now (the stack is closing). */
+  abort(error: Error): void {
+    this.#finish(false, error);
+  }
+
+  #finish(ok: boolean, value: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    for (const fn of this.#cleanups) fn();
+    this.#cleanups = [];
+    this.#settle(ok, value);
+  }
+}
+
+/**
+ * Watches `name` for records of `types` and asks for them until `shot`
+ * settles; the watch arms no refreshes (a finished lookup wants none, RFC
+ * 6762 §5.2).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { askUntilDone } from "./_one_shot.ts";
+ * assert.equal(typeof askUntilDone, "function");
+ * ```
+ */
+export function askUntilDone(
+  host: SourceHost,
+  shot: OneShot<unknown>,
+  name: string,
+  types: readonly number[],
+): void {
+  const watches: PeerWatch[] = [];
+  const questions: ContinuousQuestion[] = [];
+  for (const type of types) {
+    watches.push(
+      host.cache.watch(name, () => host.dirty(shot), { type, refresh: false }),
+    );
+    questions.push(host.ask(name, type, undefined));
+  }
+  shot.onDone(() => {
+    for (const w of watches) w.cancel();
+    for (const q of questions) host.release(q);
+  });
+}
+
+/**
+ * The addresses the cache holds for `name` (A and AAAA, or one family).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cachedAddresses } from "./_one_shot.ts";
+ * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * cache.insertRecord(
+ *   { name: "box.local", type: 28, class: 1, cacheFlush: true, ttl: 120, data: "fe80::5" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * assert.deepEqual(cachedAddresses(cache, "box.local", undefined, 0).map((a) => a.address), [
+ *   "fe80::5%eth0",
+ * ]);
+ * ```
+ */
+export function cachedAddresses(
+  cache: SourceHost["cache"],
+  name: string,
+  family: "IPv4" | "IPv6" | undefined,
+  now: number,
+): ServiceAddress[] {
+  const out: ServiceAddress[] = [];
+  for (const type of addressTypes(family)) {
+    for (const r of cache.lookup(name, type, { now })) {
+      out.push(serviceAddress(r.data as string, r.interfaceName));
+    }
+  }
+  return out;
+}
+
+/**
+ * The record types for an address family (both when undefined).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { addressTypes } from "./_one_shot.ts";
+ * assert.deepEqual(addressTypes(undefined), [1, 28]);
+ * ```
+ */
+export function addressTypes(family: "IPv4" | "IPv6" | undefined): number[] {
+  return family === "IPv4"
+    ? [RecordType.A]
+    : family === "IPv6"
+    ? [RecordType.AAAA]
+    : [RecordType.A, RecordType.AAAA];
+}
+
+/**
+ * The reverse-mapping name of an address (RFC 6762 §4): `in-addr.arpa` for
+ * IPv4, nibbles under `ip6.arpa` for IPv6 (any `%zone` ignored).
+ *
+ * @throws {TypeError} When `ip` is not an IP address.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reverseName } from "./_one_shot.ts";
+ * assert.equal(reverseName("198.18.0.7"), "7.0.18.198.in-addr.arpa");
+ * assert.equal(reverseName("fe80::1%eth0").slice(0, 8), "1.0.0.0.");
+ * ```
+ */
+export function reverseName(ip: string): string {
+  const v4 = tryParseIPv4(ip);
+  if (v4 !== undefined) return `${[...v4].reverse().join(".")}.in-addr.arpa`;
+  const v6 = tryParseIPv6(ip);
+  if (v6 === undefined) throw new TypeError(`Cannot look up address: not an IP address: ${ip}`);
+  const nibbles: string[] = [];
+  for (let i = 15; i >= 0; i--) {
+    nibbles.push((v6[i] & 0xf).toString(16), (v6[i] >> 4).toString(16));
+  }
+  return `${nibbles.join(".")}.ip6.arpa`;
+}

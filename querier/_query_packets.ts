@@ -1,0 +1,62 @@
+/**
+ * Builds the query packets for one link: the questions, then the Known
+ * Answers (RFC 6762 §7.1), split over several packets when they do not fit
+ * (§7.2): the first packet holds the questions and as many answers as fit,
+ * the next ones only answers, and every packet but the last has the TC bit.
+ * Internal: not exported from `mod.ts`.
+ *
+ * @module
+ */
+
+import { MessageFlags, type MessageWriter, type Question } from "../codec/mod.ts";
+import type { PeerRecord } from "../cache/peer_record.ts";
+
+/**
+ * The packets of one query, in sending order.
+ *
+ * @example Known answers that fit in one packet
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { queryPackets } from "./_query_packets.ts";
+ * import { MessageWriter, decodeMessage } from "../codec/mod.ts";
+ * const packets = queryPackets(new MessageWriter(), [
+ *   { name: "_http._tcp.local", type: 12, class: 1, unicastResponse: true },
+ * ], [], 0);
+ * assert.equal(packets.length, 1);
+ * assert.equal(decodeMessage(packets[0]).questions[0].unicastResponse, true);
+ * ```
+ */
+export function queryPackets(
+  writer: MessageWriter,
+  questions: readonly Question[],
+  knownAnswers: readonly PeerRecord[],
+  now: number,
+): Uint8Array[] {
+  const packets: Uint8Array[] = [];
+  writer.reset(0, 0);
+  for (const q of questions) {
+    if (writer.question(q)) continue;
+    // More questions than one packet holds: send these, go on in the next.
+    packets.push(writer.finishCopy());
+    writer.reset(0, 0);
+    writer.question(q);
+  }
+  let empty = questions.length === 0;
+  for (const record of knownAnswers) {
+    const ttl = record.remainingTtl(now);
+    if (ttl <= 0) continue;
+    // RFC 6762 §7.1: the remaining TTL; §10.2: never the cache-flush bit in a query.
+    const answer = { ...record.toResourceRecord(now), cacheFlush: false };
+    if (writer.answer(answer)) {
+      empty = false;
+      continue;
+    }
+    if (empty) continue; // larger than a whole packet: leave it out
+    writer.setFlags(MessageFlags.TRUNCATED);
+    packets.push(writer.finishCopy());
+    writer.reset(0, 0);
+    empty = !writer.answer(answer);
+  }
+  packets.push(writer.finishCopy());
+  return packets;
+}

@@ -1,0 +1,152 @@
+/**
+ * The continuous questions the querier is asking (RFC 6762 §5.2): one entry
+ * per name, type and set of links, shared by every browse, resolve or lookup
+ * that needs it (refcounted), each with its own exponential back-off.
+ * Internal: not exported from `mod.ts`.
+ *
+ * @module
+ */
+
+import type { Random } from "../clock.ts";
+import { fastNameKey } from "../cache/interner.ts";
+import {
+  FIRST_QUERY_INTERVAL_MS,
+  FIRST_QUERY_MAX_DELAY_MS,
+  FIRST_QUERY_MIN_DELAY_MS,
+  MAX_QUERY_INTERVAL_MS,
+  QUERY_INTERVAL_FACTOR,
+} from "./_constants.ts";
+
+/**
+ * One continuous question.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { QuestionSet } from "./_questions.ts";
+ * const questions = new QuestionSet(() => 0);
+ * const q = questions.ask("_http._tcp.local", 12, undefined, 0);
+ * assert.equal(q.nextAt, 20);
+ * assert.equal(q.sent, 0);
+ * ```
+ */
+export interface ContinuousQuestion {
+  /** Name asked about. */
+  readonly name: string;
+  /** Type asked for. */
+  readonly type: number;
+  /** Only these links (every link when undefined). */
+  readonly interfaces: ReadonlySet<string> | undefined;
+  /** When it is next sent (ms). */
+  readonly nextAt: number;
+  /** How many times it was sent. */
+  readonly sent: number;
+}
+
+class Entry implements ContinuousQuestion {
+  users = 1;
+  sent = 0;
+  interval = 0;
+  constructor(
+    readonly key: string,
+    readonly name: string,
+    readonly type: number,
+    readonly interfaces: ReadonlySet<string> | undefined,
+    public nextAt: number,
+  ) {}
+}
+
+/**
+ * The running questions and when each is next due.
+ *
+ * @example Intervals of 1 s doubling after the first query
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { QuestionSet } from "./_questions.ts";
+ * const questions = new QuestionSet(() => 1);
+ * const q = questions.ask("_http._tcp.local", 12, undefined, 0);
+ * const times: number[] = [];
+ * for (let i = 0; i < 4; i++) {
+ *   times.push(q.nextAt);
+ *   questions.markSent(q, q.nextAt);
+ * }
+ * assert.deepEqual(times, [120, 1120, 3120, 7120]);
+ * ```
+ */
+export class QuestionSet {
+  #byKey = new Map<string, Entry>();
+  #random: Random;
+
+  /** Draws the first query's 20-120 ms delay from `random`. */
+  constructor(random: Random) {
+    this.#random = random;
+  }
+
+  /** Questions running. */
+  get size(): number {
+    return this.#byKey.size;
+  }
+
+  /** Starts asking (or joins a question already asked) and returns it. */
+  ask(
+    name: string,
+    type: number,
+    interfaces: readonly string[] | undefined,
+    now: number,
+  ): ContinuousQuestion {
+    const links = interfaces === undefined ? undefined : new Set(interfaces);
+    const key = `${fastNameKey(name)}\u0000${type}\u0000${
+      links === undefined ? "*" : [...links].sort().join(",")
+    }`;
+    const known = this.#byKey.get(key);
+    if (known !== undefined) {
+      known.users++;
+      return known;
+    }
+    const delay = FIRST_QUERY_MIN_DELAY_MS +
+      Math.floor((FIRST_QUERY_MAX_DELAY_MS - FIRST_QUERY_MIN_DELAY_MS) * this.#random());
+    const entry = new Entry(key, name, type, links, now + delay);
+    this.#byKey.set(key, entry);
+    return entry;
+  }
+
+  /** One user stopped asking; the question ends with its last user. */
+  release(question: ContinuousQuestion): void {
+    const entry = question as Entry;
+    if (--entry.users === 0 && this.#byKey.get(entry.key) === entry) {
+      this.#byKey.delete(entry.key);
+    }
+  }
+
+  /** The earliest send time, `Infinity` when none. */
+  nextDeadline(): number {
+    let next = Infinity;
+    for (const q of this.#byKey.values()) if (q.nextAt < next) next = q.nextAt;
+    return next;
+  }
+
+  /** The questions due at `now`. */
+  due(now: number): ContinuousQuestion[] {
+    const out: ContinuousQuestion[] = [];
+    for (const q of this.#byKey.values()) if (q.nextAt <= now) out.push(q);
+    return out;
+  }
+
+  /** Records a transmission at `now` and sets the next, twice as far off (up to 60 min). */
+  markSent(question: ContinuousQuestion, now: number): void {
+    const entry = question as Entry;
+    entry.sent++;
+    entry.interval = entry.interval === 0
+      ? FIRST_QUERY_INTERVAL_MS
+      : Math.min(entry.interval * QUERY_INTERVAL_FACTOR, MAX_QUERY_INTERVAL_MS);
+    entry.nextAt = now + entry.interval;
+  }
+
+  /** Restarts every question's back-off (a link came up: RFC 6762 §8.3 spirit). */
+  restart(now: number): void {
+    for (const q of this.#byKey.values()) {
+      q.interval = 0;
+      q.nextAt = Math.min(q.nextAt, now + FIRST_QUERY_MIN_DELAY_MS);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The querier: browse, resolve and look up what the LAN offers (RFC 6762,
+ * RFC 6763). Reached through `Mdns` (`mdns.browse()`, `mdns.resolve()`...);
+ * exported here for its types and for stacks assembled by hand.
+ *
+ * @example Type-checking a browse loop
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Browser, BrowseEvent } from "./mod.ts";
+ * const names = async (browser: Browser<BrowseEvent>) => {
+ *   const out: string[] = [];
+ *   for await (const e of browser) if (e.type === "added") out.push(e.service.name);
+ *   return out;
+ * };
+ * assert.equal(typeof names, "function");
+ * ```
+ *
+ * @module
+ */
+
+export { Querier, type QuerierOptions } from "./querier.ts";
+export { LookupError, ResolveError } from "./errors.ts";
+export type {
+  BrowseEvent,
+  BrowseOptions,
+  Browser,
+  LookupAddressOptions,
+  LookupHostOptions,
+  ResolveOptions,
+  ServiceAddress,
+  ServiceInfo,
+  ServiceTypeEvent,
+} from "./types.ts";

@@ -1,0 +1,516 @@
+/**
+ * The querier (RFC 6762 §5-§7, §10.4-§10.5; RFC 6763 §9, §12): finds what the
+ * LAN offers. It keeps only its questions and their schedules; what it hears
+ * lives in the peer cache, which every reply reaches whether asked for or not
+ * (the Go seed's client lost replies that came after its window closed).
+ *
+ * Browse, resolve and the host lookups ask continuous questions (first after
+ * 20-120 ms, the QU bit on the first, then 1 s doubling up to 60 min) with
+ * Known-Answer lists (split with TC when they do not fit), skip a question
+ * another host just asked (§7.3), refresh the records they watch at 80-95 %
+ * of the TTL (with a floor against tiny TTLs, `REFRESH_FLOOR_MS`), flush
+ * records others asked for in vain (POOF, §10.5) and reconfirm on request
+ * (§10.4).
+ *
+ * @module
+ */
+
+import { MessageWriter, type Question, RecordType } from "../codec/mod.ts";
+import type { PeerServiceCache } from "../cache/peer_cache.ts";
+import type { PeerRecord } from "../cache/peer_record.ts";
+import { fastNameKey } from "../cache/interner.ts";
+import { serviceInfo } from "../cache/service_lookup.ts";
+import type { ServiceAddress, ServiceInfo } from "../cache/service_lookup.ts";
+import {
+  parseServiceInstanceName,
+  parseServiceType,
+  servicesEnumerationName,
+  serviceTypeName,
+  subtypeName,
+} from "../dnssd/service_name.ts";
+import type { MessageReader } from "../codec/mod.ts";
+import type { Datagram } from "../transport/transport.ts";
+import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
+import {
+  DEFAULT_BROWSE_BUFFER,
+  DEFAULT_LOOKUP_TIMEOUT_MS,
+  OBSERVATION_LIMIT,
+  RECONFIRM_QUERY_TIMES_MS,
+  RECONFIRM_WINDOW_MS,
+  REFRESH_FLOOR_MS,
+} from "./_constants.ts";
+import { QuestionSet } from "./_questions.ts";
+import { queryPackets } from "./_query_packets.ts";
+import { answerKey, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
+import { StreamBrowser } from "./_browser.ts";
+import {
+  ServiceBrowseSource,
+  type Session,
+  type SourceHost,
+  TypeBrowseSource,
+} from "./_browse_sources.ts";
+import { InstanceTracker } from "./_instance_tracker.ts";
+import { addressTypes, askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
+import { LookupError, ResolveError } from "./errors.ts";
+import type {
+  BrowseEvent,
+  BrowseOptions,
+  Browser,
+  LookupAddressOptions,
+  LookupHostOptions,
+  ResolveOptions,
+  ServiceTypeEvent,
+} from "./types.ts";
+
+/**
+ * What a querier is built from: the stack's context and the peer cache.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { QuerierOptions } from "./querier.ts";
+ * const unicast: QuerierOptions["unicastFirstQuery"] = false;
+ * assert.equal(unicast, false);
+ * ```
+ */
+export interface QuerierOptions extends PartContext {
+  /** The one store of what the stack heard. */
+  readonly peerCache: PeerServiceCache;
+  /**
+   * Set the QU bit on the first query of each question (RFC 6762 §5.4): only
+   * when unicast replies to port 5353 reach this stack. @default {true}
+   */
+  readonly unicastFirstQuery?: boolean;
+}
+
+interface Reconfirm {
+  readonly records: { record: PeerRecord; heard: number }[];
+  readonly questions: { name: string; type: number; iface: string }[];
+  readonly instance: string;
+  readonly start: number;
+  sent: number;
+}
+
+type AnyBrowser = StreamBrowser<unknown, unknown>;
+
+/**
+ * The querier part of the stack.
+ *
+ * @example Browsing on the in-memory network
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Querier } from "./querier.ts";
+ * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * import { VirtualClock } from "../testing/mod.ts";
+ * const clock = new VirtualClock();
+ * const sent: Uint8Array[] = [];
+ * const querier = new Querier({
+ *   clock, random: () => 0, wake: () => {},
+ *   send: (data) => { sent.push(data); return Promise.resolve(true); },
+ *   links: () => [{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }],
+ *   peerCache: new PeerServiceCache(),
+ * });
+ * const browser = querier.browse("_http._tcp");
+ * querier.run(querier.nextDeadline()!); // the first query, 20 ms later
+ * assert.equal(sent.length, 1);
+ * await browser[Symbol.asyncDispose]();
+ * assert.equal(browser.endReason, "disposed");
+ * ```
+ */
+export class Querier implements StackPart {
+  #ctx: PartContext;
+  #cache: PeerServiceCache;
+  #unicastFirst: boolean;
+  #questions: QuestionSet;
+  #writer = new MessageWriter();
+  #history = new QuestionHistory();
+  #poof = new FailureObserver();
+  #lastAsked = new Map<string, number>();
+  #reconfirms: Reconfirm[] = [];
+  #browsers = new Set<AnyBrowser>();
+  #shots = new Set<OneShot<unknown>>();
+  #dirty = new Set<Session>();
+  #flushQueued = false;
+  #closed = false;
+  #host: SourceHost;
+
+  /** Creates a querier; the stack adds it as a part. */
+  constructor(options: QuerierOptions) {
+    this.#ctx = options;
+    this.#cache = options.peerCache;
+    this.#unicastFirst = options.unicastFirstQuery ?? true;
+    this.#questions = new QuestionSet(options.random);
+    this.#host = {
+      cache: this.#cache,
+      now: () => this.#ctx.clock.now(),
+      ask: (name, type, interfaces) => {
+        const q = this.#questions.ask(name, type, interfaces, this.#ctx.clock.now());
+        this.#ctx.wake();
+        return q;
+      },
+      release: (q) => this.#questions.release(q),
+      dirty: (session) => this.#markDirty(session),
+    };
+    // RFC 6762 §10.2 spirit and the NetX seed: clearing the peer cache ends the continuous queries.
+    this.#cache.onClear(() => {
+      for (const b of [...this.#browsers]) b.end("cleared");
+    });
+  }
+
+  // ---- the public API ---------------------------------------------------
+
+  /**
+   * Browses a service type (`_http._tcp` or `_http._tcp.local`), or with no
+   * type the service types on the network (RFC 6763 §9). Services already in
+   * the peer cache come first, before any packet is sent.
+   *
+   * @throws {TypeError} When `type` is not a service type.
+   */
+  browse(type: string, options?: BrowseOptions): Browser<BrowseEvent>;
+  browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent>;
+  browse(
+    type?: string,
+    options?: BrowseOptions,
+  ): Browser<BrowseEvent> | Browser<ServiceTypeEvent> {
+    const bufferSize = options?.bufferSize ?? DEFAULT_BROWSE_BUFFER;
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) {
+      throw new RangeError(`Invalid browse bufferSize: ${bufferSize}, must be 1 or more`);
+    }
+    const interfaces = options?.interfaces;
+    let browser: AnyBrowser;
+    let source: ServiceBrowseSource | TypeBrowseSource;
+    if (type === undefined) {
+      const s = new TypeBrowseSource(this.#host, servicesEnumerationName(), interfaces);
+      const b = new StreamBrowser(s, bufferSize);
+      s.attach(b);
+      source = s;
+      browser = b as AnyBrowser;
+    } else {
+      const parsed = parseServiceType(type, { strict: false });
+      const ptrName = options?.subtype === undefined
+        ? serviceTypeName(parsed)
+        : subtypeName(options.subtype, parsed);
+      const s = new ServiceBrowseSource(this.#host, ptrName, interfaces, options?.resolve ?? true);
+      const b = new StreamBrowser(s, bufferSize);
+      s.attach(b);
+      source = s;
+      browser = b as AnyBrowser;
+    }
+    this.#dirty.delete(source);
+    if (this.#closed) browser.end("closed");
+    this.#browsers.add(browser);
+    browser.onEnd(() => this.#browsers.delete(browser));
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) browser.end("aborted");
+      const onAbort = () => browser.end("aborted");
+      signal.addEventListener("abort", onAbort, { once: true });
+      browser.onEnd(() => signal.removeEventListener("abort", onAbort));
+    }
+    return browser as Browser<BrowseEvent> | Browser<ServiceTypeEvent>;
+  }
+
+  /**
+   * Resolves one instance (`Living Room._http._tcp.local`): from the peer
+   * cache when it is complete there, otherwise asking for SRV and TXT, then
+   * A and AAAA of the target, until the first complete answer.
+   *
+   * @throws {TypeError} When the name is not a service instance name.
+   * Rejects with {@linkcode ResolveError} (saying what was missing) at the
+   * timeout, or with the signal's reason.
+   */
+  resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
+    parseServiceInstanceName(instance);
+    const interfaces = options?.interfaces;
+    const cached = serviceInfo(this.#cache, instance, { now: this.#ctx.clock.now(), interfaces });
+    if (cached !== undefined && cached.missing.length === 0) return Promise.resolve(cached.service);
+    let missing = cached?.missing ?? ["srv", "txt", "address"];
+    const box: { tracker?: InstanceTracker } = {};
+    const shot = this.#oneShot<ServiceInfo>(options, () => {
+      const found = box.tracker?.update(undefined);
+      missing = found?.missing ?? ["srv", "txt", "address"];
+      return found !== undefined && found.missing.length === 0 ? found.service : undefined;
+    }, () => new ResolveError(instance, missing));
+    if (shot.done) return shot.promise;
+    const tracker = new InstanceTracker(this.#host, instance, interfaces, true, () => {
+      this.#markDirty(shot);
+    });
+    box.tracker = tracker;
+    tracker.update(undefined);
+    shot.onDone(() => tracker.close());
+    return shot.promise;
+  }
+
+  /**
+   * The addresses of a `.local` host (A and AAAA, or one family), each with
+   * the link it was heard on.
+   *
+   * @throws {TypeError} When the name is not under `.local` (RFC 6762 §3, §13).
+   * Rejects with {@linkcode LookupError} at the timeout.
+   */
+  lookupHost(name: string, options?: LookupHostOptions): Promise<ServiceAddress[]> {
+    if (!/\.local\.?$/i.test(name)) {
+      throw new TypeError(`Cannot look up host: not a .local name: ${name}`);
+    }
+    const family = options?.family;
+    const found = () => {
+      const out = cachedAddresses(this.#cache, name, family, this.#ctx.clock.now());
+      return out.length > 0 ? out : undefined;
+    };
+    const cached = found();
+    if (cached !== undefined) return Promise.resolve(cached);
+    const shot = this.#oneShot(options, found, () => new LookupError(name, "no address"));
+    if (!shot.done) askUntilDone(this.#host, shot, name, addressTypes(family));
+    return shot.promise;
+  }
+
+  /**
+   * The host names of an address, by reverse lookup (RFC 6762 §4:
+   * `in-addr.arpa` / `ip6.arpa` PTR).
+   *
+   * @throws {TypeError} When `ip` is not an IP address.
+   * Rejects with {@linkcode LookupError} at the timeout.
+   */
+  lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
+    const name = reverseName(ip);
+    const found = () => {
+      const names = this.#cache.lookup(name, RecordType.PTR, { now: this.#ctx.clock.now() })
+        .map((r) => r.data as string);
+      return names.length > 0 ? [...new Set(names)] : undefined;
+    };
+    const cached = found();
+    if (cached !== undefined) return Promise.resolve(cached);
+    const shot = this.#oneShot(options, found, () => new LookupError(ip, "no host name"));
+    if (!shot.done) askUntilDone(this.#host, shot, name, [RecordType.PTR]);
+    return shot.promise;
+  }
+
+  /**
+   * Reconfirms an instance (RFC 6762 §10.4): asks again for its SRV, TXT and
+   * its host's addresses, and flushes those nobody confirms within ten
+   * seconds (with the PTRs that list it, once no SRV is left), so a dead
+   * entry a user saw fail goes away.
+   *
+   * @throws {TypeError} When the name is not a service instance name.
+   */
+  reconfirm(instance: string): void {
+    parseServiceInstanceName(instance);
+    const now = this.#ctx.clock.now();
+    const records: PeerRecord[] = [];
+    for (const r of this.#cache.lookup(instance, RecordType.ANY, { now })) {
+      if (r.type !== RecordType.SRV && r.type !== RecordType.TXT) continue;
+      records.push(r);
+      if (r.type === RecordType.SRV) {
+        const target = (r.data as { target: string }).target;
+        for (const t of [RecordType.A, RecordType.AAAA]) {
+          records.push(...this.#cache.lookup(target, t, { now, interfaceName: r.interfaceName }));
+        }
+      }
+    }
+    if (records.length === 0) return;
+    const seen = new Set<string>();
+    const questions: Reconfirm["questions"] = [];
+    for (const r of records) {
+      const key = `${r.interfaceName}\u0000${fastNameKey(r.name)}\u0000${r.type}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      questions.push({ name: r.name, type: r.type, iface: r.interfaceName });
+    }
+    this.#reconfirms.push({
+      records: records.map((record) => ({ record, heard: record.receivedAt })),
+      questions,
+      instance,
+      start: now,
+      sent: 0,
+    });
+    this.#ctx.wake();
+  }
+
+  // ---- StackPart ----------------------------------------------------------
+
+  /** The next time the querier has work (ms), undefined when none. */
+  nextDeadline(): number | undefined {
+    let next = Math.min(
+      this.#questions.nextDeadline(),
+      this.#cache.nextRefresh(),
+      this.#poof.nextDeadline(),
+    );
+    for (const r of this.#reconfirms) {
+      const at = r.sent < RECONFIRM_QUERY_TIMES_MS.length
+        ? r.start + RECONFIRM_QUERY_TIMES_MS[r.sent]
+        : r.start + RECONFIRM_WINDOW_MS;
+      if (at < next) next = at;
+    }
+    return next === Infinity ? undefined : next;
+  }
+
+  /** Sends what is due: continuous questions, refreshes, reconfirms; flushes what went unanswered. */
+  run(now: number): void {
+    if (this.#closed) return;
+    for (const record of this.#poof.due(now)) this.#cache.flushRecord(record);
+    const perLink = new Map<string, Map<string, Question>>();
+    const noKnownAnswers = new Set<string>();
+    const add = (iface: string, name: string, type: number, qu: boolean) => {
+      let qs = perLink.get(iface);
+      if (qs === undefined) perLink.set(iface, qs = new Map());
+      const key = `${fastNameKey(name)}\u0000${type}`;
+      const known = qs.get(key);
+      if (known === undefined || (qu && !known.unicastResponse)) {
+        qs.set(key, { name, type, class: 1, unicastResponse: qu });
+      }
+      this.#lastAsked.set(`${iface}\u0000${key}`, now);
+      return `${iface}\u0000${key}`;
+    };
+    this.#runReconfirms(
+      now,
+      (iface, name, type) => noKnownAnswers.add(add(iface, name, type, false)),
+    );
+    this.#flushSessions();
+    const links = this.#ctx.links();
+    const linkNames = new Set(links.map((l) => l.name));
+    for (const q of this.#questions.due(now)) {
+      const qu = q.sent === 0 && this.#unicastFirst;
+      for (const link of links) {
+        if (q.interfaces !== undefined && !q.interfaces.has(link.name)) continue;
+        const ours = new Set(
+          this.#knownAnswers(q.name, q.type, link.name, now).map((r) => answerKey(r.type, r.rdata)),
+        );
+        // RFC 6762 §7.3: another host just asked it, with nothing we would leave out.
+        if (!qu && this.#history.suppresses(link.name, q.name, q.type, ours, now)) continue;
+        add(link.name, q.name, q.type, qu);
+      }
+      this.#questions.markSent(q, now);
+    }
+    for (const r of this.#cache.takeDueRefreshes(now)) {
+      if (!linkNames.has(r.interfaceName)) continue;
+      const key = `${r.interfaceName}\u0000${fastNameKey(r.name)}\u0000${r.type}`;
+      const last = this.#lastAsked.get(key);
+      if (last !== undefined && now - last < REFRESH_FLOOR_MS) continue; // the storm floor
+      add(r.interfaceName, r.name, r.type, false);
+    }
+    for (const link of links) {
+      const qs = perLink.get(link.name);
+      if (qs === undefined) continue;
+      const answers = new Set<PeerRecord>();
+      for (const [key, q] of qs) {
+        if (noKnownAnswers.has(`${link.name}\u0000${key}`)) continue;
+        for (const r of this.#knownAnswers(q.name, q.type, link.name, now)) answers.add(r);
+      }
+      const packets = queryPackets(this.#writer, [...qs.values()], [...answers], now);
+      for (const family of ["IPv4", "IPv6"] as const) {
+        if ((family === "IPv4" ? link.ipv4 : link.ipv6).length === 0) continue;
+        for (const p of packets) void this.#ctx.send(p, { interfaceName: link.name, family });
+      }
+    }
+    this.#history.prune(now);
+    if (this.#lastAsked.size > OBSERVATION_LIMIT) {
+      for (const [key, at] of this.#lastAsked) {
+        if (now - at >= REFRESH_FLOOR_MS) this.#lastAsked.delete(key);
+      }
+    }
+  }
+
+  /** A query from another host: duplicate question suppression (§7.3) and POOF (§10.5). */
+  onQuery(reader: MessageReader, datagram: Datagram): void {
+    const now = this.#ctx.clock.now();
+    const iface = datagram.interfaceName;
+    const truncated = reader.truncated;
+    for (const q of readQuery(reader)) {
+      // With TC more Known Answers follow: do not judge the question by a part of its list.
+      if (!truncated) this.#history.heard(iface, q, now);
+      for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
+        if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
+        if (!q.known.has(answerKey(r.type, r.rdata))) this.#poof.asked(r, now);
+      }
+    }
+    this.#ctx.wake();
+  }
+
+  /** A response is in the peer cache: bring browses and lookups up to date. */
+  afterCache(_reader: MessageReader, _datagram: Datagram): void {
+    this.#flushSessions();
+  }
+
+  /** A link came up or appeared: ask again soon on it (RFC 6762 §8.3 spirit). */
+  onLinkEvent(event: LinkEvent): void {
+    if (event.type === "link-up" || event.type === "link-added") {
+      this.#questions.restart(this.#ctx.clock.now());
+      this.#ctx.wake();
+    }
+  }
+
+  /** Ends every browse ("closed") and rejects pending lookups; sends nothing. */
+  close(): Promise<void> {
+    this.#closed = true;
+    for (const b of [...this.#browsers]) b.end("closed");
+    for (const s of [...this.#shots]) s.abort(new LookupError("query", "the stack closed"));
+    return Promise.resolve();
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  #knownAnswers(name: string, type: number, iface: string, now: number): PeerRecord[] {
+    return this.#cache.knownAnswers(name, type, { interfaceName: iface, now });
+  }
+
+  #runReconfirms(now: number, ask: (iface: string, name: string, type: number) => void): void {
+    for (const r of [...this.#reconfirms]) {
+      while (
+        r.sent < RECONFIRM_QUERY_TIMES_MS.length &&
+        r.start + RECONFIRM_QUERY_TIMES_MS[r.sent] <= now
+      ) {
+        r.sent++;
+        for (const q of r.questions) ask(q.iface, q.name, q.type);
+      }
+      if (r.start + RECONFIRM_WINDOW_MS > now) continue;
+      this.#reconfirms.splice(this.#reconfirms.indexOf(r), 1);
+      for (const { record, heard } of r.records) {
+        if (record.live && record.receivedAt === heard) this.#cache.flushRecord(record);
+      }
+      if (this.#cache.lookup(r.instance, RecordType.SRV, { now }).length > 0) continue;
+      const parsed = parseServiceInstanceName(r.instance);
+      for (const ptr of this.#cache.lookup(serviceTypeName(parsed.type), RecordType.PTR, { now })) {
+        if (fastNameKey(ptr.data as string) === fastNameKey(r.instance)) {
+          this.#cache.flushRecord(ptr);
+        }
+      }
+    }
+  }
+
+  #oneShot<T>(
+    options: { timeout?: number; signal?: AbortSignal } | undefined,
+    check: () => T | undefined,
+    fail: () => Error,
+  ): OneShot<T> {
+    const timeout = options?.timeout ?? DEFAULT_LOOKUP_TIMEOUT_MS;
+    if (!(timeout >= 0)) throw new RangeError(`Invalid timeout: ${timeout}, must be 0 or more`);
+    const shot = new OneShot<T>(this.#ctx.clock, timeout, options?.signal, check, fail);
+    if (this.#closed) shot.abort(new LookupError("query", "the stack closed"));
+    if (options?.signal?.aborted) shot.abort(options.signal.reason);
+    const any = shot as OneShot<unknown>;
+    this.#shots.add(any);
+    shot.onDone(() => {
+      this.#shots.delete(any);
+      this.#dirty.delete(any);
+    });
+    return shot;
+  }
+
+  #markDirty(session: Session): void {
+    this.#dirty.add(session);
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    // Changes that come outside a packet or a timer run (a user's clear or
+    // insert, the stack's expiry) are flushed after the current task.
+    queueMicrotask(() => this.#flushSessions());
+  }
+
+  #flushSessions(): void {
+    this.#flushQueued = false;
+    for (let rounds = 0; this.#dirty.size > 0 && rounds < 4; rounds++) {
+      const sessions = [...this.#dirty];
+      this.#dirty.clear();
+      for (const s of sessions) s.flush();
+    }
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The querier's public types: browse events, options and the browser.
+ *
+ * @module
+ */
+
+import type { ServiceInfo } from "../cache/service_lookup.ts";
+
+export type { ServiceAddress, ServiceInfo } from "../cache/service_lookup.ts";
+
+/**
+ * A change to a browsed service. With `resolve` (the default) `added` comes
+ * once SRV, TXT and at least one address are known, `updated` when any of
+ * them changes, `removed` when the service leaves (goodbye, expiry, flush).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { BrowseEvent } from "./types.ts";
+ * const describe = (e: BrowseEvent) => `${e.type} ${e.service.name}`;
+ * assert.equal(typeof describe, "function");
+ * ```
+ */
+export type BrowseEvent = {
+  readonly type: "added" | "updated" | "removed";
+  readonly service: ServiceInfo;
+};
+
+/**
+ * A service type seen (or no longer seen) on the network, from type browsing
+ * (`browse()` with no type: RFC 6763 §9).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceTypeEvent } from "./types.ts";
+ * const e: ServiceTypeEvent = {
+ *   type: "added", serviceType: "_http._tcp", domain: "local", interfaces: ["eth0"],
+ * };
+ * assert.equal(e.serviceType, "_http._tcp");
+ * ```
+ */
+export type ServiceTypeEvent = {
+  readonly type: "added" | "removed";
+  readonly serviceType: string;
+  readonly domain: string;
+  readonly interfaces: readonly string[];
+};
+
+/**
+ * Options for `browse`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { BrowseOptions } from "./types.ts";
+ * const options: BrowseOptions = { subtype: "_printer", interfaces: ["eth0"] };
+ * assert.equal(options.resolve, undefined); // resolves by default
+ * ```
+ */
+export interface BrowseOptions {
+  /** Only instances of this subtype (`_printer`, without `._sub`). */
+  subtype?: string;
+  /** Ask for SRV, TXT and addresses and report only complete services. @default {true} */
+  resolve?: boolean;
+  /** Only these links. */
+  interfaces?: string[];
+  /** Abort to end the browse (`endReason` "aborted"). */
+  signal?: AbortSignal;
+  /**
+   * How many services may wait unread. A slow reader never stalls the stack:
+   * events for one service coalesce while unread (its latest state wins:
+   * `added` then `removed` unread is nothing, `removed` then `added` is
+   * `updated`), so at most one event per service waits. Past this many
+   * services waiting, the browser keeps no queue at all and, when next read,
+   * compares what the reader has seen with the current state, so memory stays
+   * bounded by what the peer cache holds. @default {1024}
+   */
+  bufferSize?: number;
+}
+
+/**
+ * A running browse: iterate it for events; it ends when its signal aborts,
+ * the loop breaks, it is disposed, the peer cache is cleared or the stack
+ * closes, and `endReason` says which.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { Browser, BrowseEvent } from "./types.ts";
+ * const count = async (browser: Browser<BrowseEvent>) => {
+ *   let n = 0;
+ *   for await (const _ of browser) n++;
+ *   return n;
+ * };
+ * assert.equal(typeof count, "function");
+ * ```
+ */
+export interface Browser<E> extends AsyncIterable<E>, AsyncDisposable {
+  /** Why the iteration ended, undefined while it runs. */
+  readonly endReason: "aborted" | "cleared" | "closed" | "disposed" | undefined;
+  /** The complete services known now (empty for type browsing). */
+  services(): ServiceInfo[];
+}
+
+/**
+ * Options for `resolve`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ResolveOptions } from "./types.ts";
+ * const options: ResolveOptions = { timeout: 5000 };
+ * assert.equal(options.timeout, 5000);
+ * ```
+ */
+export interface ResolveOptions {
+  /** Milliseconds to wait for a complete answer. @default {3000} */
+  timeout?: number;
+  /** Abort to give up (rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** Only these links. */
+  interfaces?: string[];
+}
+
+/**
+ * Options for `lookupHost`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { LookupHostOptions } from "./types.ts";
+ * const options: LookupHostOptions = { family: "IPv6" };
+ * assert.equal(options.family, "IPv6");
+ * ```
+ */
+export interface LookupHostOptions {
+  /** Milliseconds to wait for an answer. @default {3000} */
+  timeout?: number;
+  /** Only this family (both otherwise). */
+  family?: "IPv4" | "IPv6";
+  /** Abort to give up (rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Options for `lookupAddress`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { LookupAddressOptions } from "./types.ts";
+ * const options: LookupAddressOptions = { timeout: 1000 };
+ * assert.equal(options.timeout, 1000);
+ * ```
+ */
+export interface LookupAddressOptions {
+  /** Milliseconds to wait for an answer. @default {3000} */
+  timeout?: number;
+  /** Abort to give up (rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
