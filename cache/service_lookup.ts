@@ -361,7 +361,7 @@ export interface ServiceInfoOptions {
   readonly now: number;
   /** Only these links (every link when omitted). */
   readonly interfaces?: readonly string[];
-  /** The PTR name the instance was browsed under: its PTR gives the TTL and links. */
+  /** The PTR name the instance was browsed under: its PTRs give the TTL and the links. */
   readonly ptrName?: string;
   /** The PTRs that list the instance, when the caller already has them (saves a lookup). */
   readonly ptrs?: Iterable<PeerRecord>;
@@ -413,7 +413,9 @@ export function serviceInfo(
   }
   const views: DiscoveredService[] = [];
   const heard = new Map<DiscoveredService, number>();
-  for (const r of cache.lookup(instanceName, RecordType.ANY, { now })) {
+  // Browsed: the links where a PTR lists it. Resolved directly: where its SRV or TXT is.
+  const browsed = options.ptrName !== undefined || options.ptrs !== undefined;
+  for (const r of browsed ? [] : cache.lookup(instanceName, RecordType.ANY, { now })) {
     if (r.type !== RecordType.SRV && r.type !== RecordType.TXT) continue;
     if (allowed !== undefined && !allowed.has(r.interfaceName)) continue;
     links.add(r.interfaceName);

@@ -19,10 +19,12 @@ export const MAX_QUERY_INTERVAL_MS = 60 * 60 * 1000;
  * A floor against refresh storms (checklist X-low-ttl-guard; python-zeroconf
  * and Apple floor tiny PTR TTLs instead): refresh queries (RFC 6762 §5.2) for
  * one question on one link go out at most once per this interval, whatever
- * TTL a peer gives. A record with a TTL under about 25 s gets fewer than its
+ * TTL a peer gives. A record with a TTL under 100 s may get fewer than its
  * four refresh queries, and is removed at expiry if its owner stays silent.
+ * Three seconds keeps all four for any TTL of 100 s or more (their points lie
+ * at least 5 % - 2 % of the TTL apart).
  */
-export const REFRESH_FLOOR_MS = 5000;
+export const REFRESH_FLOOR_MS = 3000;
 /**
  * RFC 6762 §7.3: a QM question another host asked this recently (with no
  * Known Answer we would leave out) stands for ours; python-zeroconf uses 999 ms.
