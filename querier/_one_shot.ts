@@ -26,13 +26,15 @@ import type { ContinuousQuestion } from "./_questions.ts";
  * import { VirtualClock } from "../testing/mod.ts";
  * const clock = new VirtualClock();
  * let answer: number | undefined;
- * const shot = new OneShot<number>(clock, 1000, undefined, () => answer, () => new Error("none"));
+ * const shot = new OneShot<number>("n", clock, 1000, undefined, () => answer, () => new Error("none"));
  * answer = 7;
  * shot.flush();
  * assert.equal(await shot.promise, 7);
  * ```
  */
 export class OneShot<T> implements Session {
+  /** The name looked up. */
+  readonly name: string;
   readonly promise: Promise<T>;
   #check: () => T | undefined;
   #settle!: (ok: boolean, value: unknown) => void;
@@ -41,12 +43,14 @@ export class OneShot<T> implements Session {
 
   /** Starts the timeout; call `flush` whenever the answer may have come. */
   constructor(
+    name: string,
     clock: Clock,
     timeout: number,
     signal: AbortSignal | undefined,
     check: () => T | undefined,
     fail: () => Error,
   ) {
+    this.name = name;
     this.#check = check;
     this.promise = new Promise<T>((resolve, reject) => {
       this.#settle = (ok, value) => (ok ? resolve(value as T) : reject(value));

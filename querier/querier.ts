@@ -226,7 +226,7 @@ export class Querier implements StackPart {
     if (cached !== undefined && cached.missing.length === 0) return Promise.resolve(cached.service);
     let missing = cached?.missing ?? ["srv", "txt", "address"];
     const box: { tracker?: InstanceTracker } = {};
-    const shot = this.#oneShot<ServiceInfo>(options, () => {
+    const shot = this.#oneShot<ServiceInfo>(instance, options, () => {
       const found = box.tracker?.update(undefined);
       missing = found?.missing ?? ["srv", "txt", "address"];
       return found !== undefined && found.missing.length === 0 ? found.service : undefined;
@@ -259,7 +259,7 @@ export class Querier implements StackPart {
     };
     const cached = found();
     if (cached !== undefined) return Promise.resolve(cached);
-    const shot = this.#oneShot(options, found, () => new LookupError(name, "no address"));
+    const shot = this.#oneShot(name, options, found, () => new LookupError(name, "no address"));
     if (!shot.done) askUntilDone(this.#host, shot, name, addressTypes(family));
     return shot.promise;
   }
@@ -280,7 +280,7 @@ export class Querier implements StackPart {
     };
     const cached = found();
     if (cached !== undefined) return Promise.resolve(cached);
-    const shot = this.#oneShot(options, found, () => new LookupError(ip, "no host name"));
+    const shot = this.#oneShot(ip, options, found, () => new LookupError(ip, "no host name"));
     if (!shot.done) askUntilDone(this.#host, shot, name, [RecordType.PTR]);
     return shot.promise;
   }
@@ -443,7 +443,7 @@ export class Querier implements StackPart {
   close(): Promise<void> {
     this.#closed = true;
     for (const b of [...this.#browsers]) b.end("closed");
-    for (const s of [...this.#shots]) s.abort(new LookupError("query", "the stack closed"));
+    for (const s of [...this.#shots]) s.abort(new LookupError(s.name, "the stack closed"));
     return Promise.resolve();
   }
 
@@ -478,14 +478,15 @@ export class Querier implements StackPart {
   }
 
   #oneShot<T>(
+    name: string,
     options: { timeout?: number; signal?: AbortSignal } | undefined,
     check: () => T | undefined,
     fail: () => Error,
   ): OneShot<T> {
     const timeout = options?.timeout ?? DEFAULT_LOOKUP_TIMEOUT_MS;
     if (!(timeout >= 0)) throw new RangeError(`Invalid timeout: ${timeout}, must be 0 or more`);
-    const shot = new OneShot<T>(this.#ctx.clock, timeout, options?.signal, check, fail);
-    if (this.#closed) shot.abort(new LookupError("query", "the stack closed"));
+    const shot = new OneShot<T>(name, this.#ctx.clock, timeout, options?.signal, check, fail);
+    if (this.#closed) shot.abort(new LookupError(name, "the stack closed"));
     if (options?.signal?.aborted) shot.abort(options.signal.reason);
     const any = shot as OneShot<unknown>;
     this.#shots.add(any);
