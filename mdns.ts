@@ -28,6 +28,17 @@ import { UdpTransport } from "./transport/udp_transport.ts";
 import { Responder } from "./responder/_responder.ts";
 import { defaultHostName } from "./responder/_host_name.ts";
 import type { PublishedService, PublishOptions } from "./responder/publish_options.ts";
+import { Querier } from "./querier/querier.ts";
+import type { ServiceAddress, ServiceInfo } from "./cache/service_lookup.ts";
+import type {
+  BrowseEvent,
+  BrowseOptions,
+  Browser,
+  LookupAddressOptions,
+  LookupHostOptions,
+  ResolveOptions,
+  ServiceTypeEvent,
+} from "./querier/types.ts";
 
 export type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 
@@ -71,6 +82,7 @@ export class Mdns implements AsyncDisposable {
   #routing = false;
   #state: State = "open";
   #closing: Promise<void> | undefined;
+  #querier: Querier;
   #stats: MdnsStats = {
     received: 0,
     queries: 0,
@@ -114,6 +126,148 @@ export class Mdns implements AsyncDisposable {
         hostName: options.hostName ?? defaultHostName,
       })
     );
+    this.#querier = this[ADD_PART]((context) =>
+      new Querier({ ...context, peerCache: this.#peerCache })
+    );
+  }
+
+  /**
+   * Browses a service type (`_http._tcp`): an async iterable of `added`,
+   * `updated` and `removed` events; with no type, the service types on the
+   * network. Services already in the peer cache come first, before any
+   * packet is sent. See {@linkcode BrowseOptions} for the bounded buffer.
+   *
+   * @throws {TypeError} When `type` is not a service type.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Mdns } from "./mdns.ts";
+   * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+   * const clock = new VirtualClock();
+   * const host = new MemoryNetwork({ clock }).host("a", {
+   *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+   * });
+   * await using mdns = await Mdns.start({ transport: host, clock });
+   * const controller = new AbortController();
+   * const browser = mdns.browse("_http._tcp", { signal: controller.signal });
+   * controller.abort();
+   * for await (const _ of browser) assert.fail("nothing was published");
+   * assert.equal(browser.endReason, "aborted");
+   * ```
+   */
+  browse(type: string, options?: BrowseOptions): Browser<BrowseEvent>;
+  browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent>;
+  browse(
+    type?: string,
+    options?: BrowseOptions,
+  ): Browser<BrowseEvent> | Browser<ServiceTypeEvent> {
+    return type === undefined
+      ? this.#querier.browse(undefined, options)
+      : this.#querier.browse(type, options);
+  }
+
+  /**
+   * Resolves one service instance (`Living Room._http._tcp.local`): from the
+   * peer cache when complete there, otherwise by asking until the first
+   * complete answer. Rejects with `ResolveError` (its `missing` says what
+   * never came) at the timeout (default 3000 ms).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Mdns } from "./mdns.ts";
+   * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+   * const clock = new VirtualClock();
+   * const host = new MemoryNetwork({ clock }).host("a", {
+   *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+   * });
+   * await using mdns = await Mdns.start({ transport: host, clock });
+   * const pending = mdns.resolve("Den._http._tcp.local", { timeout: 1000 });
+   * const failed = assert.rejects(pending, { name: "ResolveError" });
+   * await clock.advanceAsync(1000);
+   * await failed;
+   * ```
+   */
+  resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
+    return this.#querier.resolve(instance, options);
+  }
+
+  /**
+   * The addresses of a `.local` host (A and AAAA, or one `family`), each
+   * with its link; rejects with `LookupError` at the timeout.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Mdns } from "./mdns.ts";
+   * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+   * const host = new MemoryNetwork({ clock: new VirtualClock() }).host("a", {
+   *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+   * });
+   * await using mdns = await Mdns.start({ transport: host });
+   * mdns.peerCache.insertRecord(
+   *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
+   *   { interfaceName: "eth0", now: 0 },
+   * );
+   * const [address] = await mdns.lookupHost("box.local");
+   * assert.equal(address.address, "198.18.0.7");
+   * ```
+   */
+  lookupHost(name: string, options?: LookupHostOptions): Promise<ServiceAddress[]> {
+    return this.#querier.lookupHost(name, options);
+  }
+
+  /**
+   * The host names of an address, by reverse lookup (`in-addr.arpa` /
+   * `ip6.arpa` PTR); rejects with `LookupError` at the timeout.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Mdns } from "./mdns.ts";
+   * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+   * const host = new MemoryNetwork({ clock: new VirtualClock() }).host("a", {
+   *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+   * });
+   * await using mdns = await Mdns.start({ transport: host });
+   * mdns.peerCache.insertRecord(
+   *   { name: "7.0.18.198.in-addr.arpa", type: 12, class: 1, cacheFlush: true, ttl: 120,
+   *     data: "box.local" },
+   *   { interfaceName: "eth0", now: 0 },
+   * );
+   * assert.deepEqual(await mdns.lookupAddress("198.18.0.7"), ["box.local"]);
+   * ```
+   */
+  lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
+    return this.#querier.lookupAddress(ip, options);
+  }
+
+  /**
+   * Asks again for an instance's records and flushes those nobody confirms
+   * within ten seconds (RFC 6762 §10.4): for a service a user saw fail.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Mdns } from "./mdns.ts";
+   * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+   * const clock = new VirtualClock();
+   * const host = new MemoryNetwork({ clock }).host("a", {
+   *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+   * });
+   * await using mdns = await Mdns.start({ transport: host, clock });
+   * mdns.peerCache.insertRecord({
+   *   name: "Den._http._tcp.local", type: 33, class: 1, cacheFlush: true, ttl: 120,
+   *   data: { priority: 0, weight: 0, port: 80, target: "den.local" },
+   * }, { interfaceName: "eth0", now: 0 });
+   * mdns.reconfirm("Den._http._tcp.local");
+   * await clock.advanceAsync(10_000);
+   * assert.equal(mdns.peerCache.size, 0);
+   * ```
+   */
+  reconfirm(instance: string): void {
+    this.#querier.reconfirm(instance);
   }
 
   /**

@@ -45,3 +45,14 @@ export {
   type PublishEvent,
   type PublishOptions,
 } from "./responder/publish_options.ts";
+export {
+  type BrowseEvent,
+  type BrowseOptions,
+  type Browser,
+  type LookupAddressOptions,
+  LookupError,
+  type LookupHostOptions,
+  ResolveError,
+  type ResolveOptions,
+  type ServiceTypeEvent,
+} from "./querier/mod.ts";

@@ -59,8 +59,15 @@ export {
   type DiscoveredService,
   lookupServices,
   resolveService,
+  type ServiceAddress,
+  serviceAddress,
+  type ServiceAssembly,
+  type ServiceInfo,
+  serviceInfo,
+  type ServiceInfoOptions,
   type ServiceLookupOptions,
 } from "./service_lookup.ts";
+export type { PeerWatch, PeerWatchOptions } from "./peer_watch.ts";
 export {
   DEFAULT_LOCAL_CACHE_BYTES,
   type HostOptions,

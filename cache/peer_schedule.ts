@@ -175,6 +175,13 @@ export class PeerSchedule {
         heap.pop();
         continue;
       }
+      if (!expiry && !this.#wants(e)) {
+        // Its query stopped: the refresh point is no deadline any more.
+        heap.pop();
+        e.refreshQueued = -1;
+        e.refreshAt = -1;
+        continue;
+      }
       const actual = expiry ? e.expires : e.refreshAt;
       if (actual === time) return time;
       heap.pop();

@@ -346,7 +346,10 @@ export class Querier implements StackPart {
 
   /** Sends what is due: continuous questions, refreshes, reconfirms; flushes what went unanswered. */
   run(now: number): void {
-    if (this.#closed) return;
+    if (this.#closed) {
+      this.#cache.takeDueRefreshes(now); // due points must not keep the scheduler spinning
+      return;
+    }
     for (const record of this.#poof.due(now)) this.#cache.flushRecord(record);
     const perLink = new Map<string, Map<string, Question>>();
     const noKnownAnswers = new Set<string>();
