@@ -157,6 +157,22 @@ export class Mdns implements AsyncDisposable {
    * ```
    */
   browse(type: string, options?: BrowseOptions): Browser<BrowseEvent>;
+  /**
+   * Browses the service types on the network (RFC 6763 §9:
+   * `_services._dns-sd._udp.local`): `added` and `removed` per type.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import type { Browser, ServiceTypeEvent } from "./querier/types.ts";
+   * const types = async (browser: Browser<ServiceTypeEvent>) => {
+   *   const out: string[] = [];
+   *   for await (const e of browser) if (e.type === "added") out.push(e.serviceType);
+   *   return out;
+   * };
+   * assert.equal(typeof types, "function");
+   * ```
+   */
   browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent>;
   browse(
     type?: string,

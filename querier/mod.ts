@@ -1,7 +1,8 @@
 /**
  * The querier: browse, resolve and look up what the LAN offers (RFC 6762,
  * RFC 6763). Reached through `Mdns` (`mdns.browse()`, `mdns.resolve()`...);
- * exported here for its types and for stacks assembled by hand.
+ * this module holds its public types and errors (the `Querier` part itself is
+ * internal to the stack).
  *
  * @example Type-checking a browse loop
  * ```ts
@@ -18,7 +19,6 @@
  * @module
  */
 
-export { Querier, type QuerierOptions } from "./querier.ts";
 export { LookupError, ResolveError } from "./errors.ts";
 export type {
   BrowseEvent,
