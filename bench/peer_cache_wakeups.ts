@@ -1,7 +1,10 @@
 // Scheduler wake-ups caused by unsolicited records (issue 7, question-aware
 // peer cache): 1,000 A records with TTL 120 s heard over the first 10 s, no
 // query running, 120 s of virtual time. Each wake-up is one scheduler run of
-// the cache's part (expiry and refresh points).
+// the cache's part (expiry and refresh points). Before the cache was
+// question-aware: 3,201 wake-ups (every record's four refresh points); now 0
+// (refresh points are armed only for records a watch covers; the first
+// expiry comes after 120 s).
 //
 //   deno run bench/peer_cache_wakeups.ts
 import { seededRandom, VirtualClock } from "../testing/mod.ts";
