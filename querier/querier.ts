@@ -133,6 +133,7 @@ export class Querier implements StackPart {
   #flushQueued = false;
   #closed = false;
   #host: SourceHost;
+  #unsubscribeClear: () => void;
 
   /** Creates a querier; the stack adds it as a part. */
   constructor(options: QuerierOptions) {
@@ -152,7 +153,7 @@ export class Querier implements StackPart {
       dirty: (session) => this.#markDirty(session),
     };
     // RFC 6762 §10.2 spirit and the NetX seed: clearing the peer cache ends the continuous queries.
-    this.#cache.onClear(() => {
+    this.#unsubscribeClear = this.#cache.onClear(() => {
       for (const b of [...this.#browsers]) b.end("cleared");
     });
   }
@@ -461,6 +462,7 @@ export class Querier implements StackPart {
   /** Ends every browse ("closed") and rejects pending lookups; sends nothing. */
   close(): Promise<void> {
     this.#closed = true;
+    this.#unsubscribeClear();
     for (const b of [...this.#browsers]) b.end("closed");
     for (const s of [...this.#shots]) s.abort(new LookupError(s.name, "the stack closed"));
     return Promise.resolve();

@@ -40,6 +40,10 @@ export interface ZeroconfService {
   readonly txt?: Readonly<Record<string, string>>;
   /** `v4`, `v6` or `all`. @default {"all"} */
   readonly ipVersion?: "v4" | "v6" | "all";
+  /** A TXT to switch to once, `updateAfterMs` after registering (prints `updated`). */
+  readonly updateTxt?: Readonly<Record<string, string>>;
+  /** When to switch to `updateTxt`. @default {2000} */
+  readonly updateAfterMs?: number;
 }
 
 /**

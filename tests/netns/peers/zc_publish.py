@@ -4,6 +4,8 @@
 Usage (inside a test namespace, Debian's python3-zeroconf):
   /usr/bin/python3 zc_publish.py '{"name":"Py Svc","type":"_http._tcp.local.","port":8080,
     "server":"pyhost.local.","addresses":["198.18.1.2"],"txt":{"k":"v"},"ipVersion":"all"}'
+Optional: "updateTxt":{"k":"v2"} with "updateAfterMs":2000 changes the TXT once, that long
+after registering, and prints {"event":"updated"}.
 """
 import json
 import signal
@@ -43,6 +45,17 @@ def main():
     try:
         zc.register_service(info, allow_name_change=cfg.get("allowNameChange", False))
         emit(event="registered", name=info.name, server=info.server)
+        if "updateTxt" in cfg and not stop.wait(cfg.get("updateAfterMs", 2000) / 1000):
+            info = ServiceInfo(
+                type_,
+                f"{cfg['name']}.{type_}",
+                port=cfg["port"],
+                properties=cfg["updateTxt"],
+                server=cfg["server"],
+                addresses=addresses,
+            )
+            zc.update_service(info)
+            emit(event="updated", name=info.name)
         stop.wait()
         zc.unregister_service(info)
         emit(event="unregistered", name=info.name)

@@ -1,0 +1,145 @@
+/**
+ * Our querier against real peers on another host: avahi-daemon
+ * (`avahi-publish -s`) and python-zeroconf. Our browse sees their services
+ * with host, port, addresses and TXT, and sees them removed on their goodbye;
+ * resolve and lookup answer for their hosts and fail cleanly for a missing one.
+ */
+
+import assert from "node:assert/strict";
+import type { Child } from "./harness.ts";
+import { Lab, netnsTest, startAvahi, zeroconfPublish } from "./harness.ts";
+
+const AGENT = new URL("./agents/querier_agent.ts", import.meta.url).pathname;
+
+// deno-lint-ignore no-explicit-any
+type Message = Record<string, any>;
+
+class Querier {
+  #id = 1;
+  constructor(readonly child: Child) {}
+  static async start(host: Parameters<typeof startAvahi>[0]): Promise<Querier> {
+    const child = host.deno(AGENT, [JSON.stringify({ pollIntervalMs: 200 })], {
+      stdin: true,
+      label: `[${host.name}] querier`,
+    });
+    const first = await child.waitFor((m: Message) => m.event !== undefined, {
+      timeoutMs: 20_000,
+      what: "querier agent start",
+    });
+    if (first.event !== "started") throw new Error(`Agent failed: ${first.message}`);
+    return new Querier(child);
+  }
+  async op(message: Message): Promise<number> {
+    const id = this.#id++;
+    await this.child.send({ ...message, id });
+    return id;
+  }
+  reply(id: number, event: string, timeoutMs = 10_000): Promise<Message> {
+    return this.child.waitFor(
+      (m: Message) => m.id === id && (m.event === event || m.event === "failed"),
+      {
+        timeoutMs,
+        what: `${event} ${id}`,
+      },
+    );
+  }
+  browseEvent(id: number, type: string, name: string, timeoutMs = 15_000): Promise<Message> {
+    return this.child.waitFor(
+      (m: Message) =>
+        m.event === "browse" && m.id === id && m.type === type && m.service?.name === name,
+      { timeoutMs, what: `browse ${type} ${name}` },
+    );
+  }
+  async close(): Promise<void> {
+    await this.child.send({ op: "close" });
+    await this.child.status;
+  }
+}
+
+const NAME = 'Büro "A".1'; // a dot, quotes and UTF-8 in one label
+
+netnsTest(
+  "querier: browses, resolves and looks up avahi's service; removed on its goodbye",
+  async () => {
+    await using lab = await Lab.create();
+    const [a, b] = await lab.hostsOnOneBridge("a", "b");
+    const avahi = await startAvahi(b, { hostName: "avahi-b", interfaces: ["eth0"] });
+    const ours = await Querier.start(a);
+    const browse = await ours.op({ op: "browse", type: "_mdq._tcp" });
+    const publisher = await avahi.publish(NAME, "_mdq._tcp", 4242, ["k=v", "flag"]);
+
+    const added = await ours.browseEvent(browse, "added", NAME);
+    const s = added.service;
+    assert.equal(s.fullName.endsWith("._mdq._tcp.local"), true, s.fullName);
+    assert.equal(s.host.toLowerCase(), "avahi-b.local");
+    assert.equal(s.port, 4242);
+    assert.deepEqual(s.txt, { k: "v", flag: null });
+    assert.ok(s.addresses.includes("198.18.1.2 eth0"), s.addresses.join());
+    assert.deepEqual(s.interfaces, ["eth0"]);
+
+    const resolve = await ours.op({ op: "resolve", instance: s.fullName, timeout: 3000 });
+    const resolved = await ours.reply(resolve, "resolved");
+    assert.equal(resolved.event, "resolved", JSON.stringify(resolved));
+    assert.equal(resolved.service.port, 4242);
+
+    const lookup = await ours.op({ op: "lookup", name: "avahi-b.local", timeout: 3000 });
+    const found = await ours.reply(lookup, "lookup");
+    assert.ok(
+      found.addresses.some((x: Message) => x.address === "198.18.1.2"),
+      JSON.stringify(found),
+    );
+    const missing = await ours.op({ op: "lookup", name: "nobody-here.local", timeout: 1500 });
+    const failed = await ours.reply(missing, "lookup");
+    assert.deepEqual([failed.event, failed.name], ["failed", "LookupError"]);
+
+    const types = await ours.op({ op: "browse" });
+    const type = await ours.child.waitFor(
+      (m: Message) => m.event === "browse" && m.id === types && m.serviceType === "_mdq._tcp",
+      { timeoutMs: 15_000, what: "service type" },
+    );
+    assert.equal(type.type, "added");
+
+    await publisher.stop(); // avahi-publish withdraws: goodbyes
+    const removed = await ours.browseEvent(browse, "removed", NAME, 10_000);
+    assert.equal(removed.service.port, 4242);
+    await ours.close();
+  },
+);
+
+const PY_NAME = 'Büro "Z" ✓'; // python-zeroconf cannot put a dot inside a label
+
+netnsTest("querier: python-zeroconf's service, its TXT change and its goodbye", async () => {
+  await using lab = await Lab.create();
+  const [a, b] = await lab.hostsOnOneBridge("a", "b");
+  const ours = await Querier.start(a);
+  const browse = await ours.op({ op: "browse", type: "_mdz._tcp" });
+  const peer = await zeroconfPublish(b, {
+    name: PY_NAME,
+    type: "_mdz._tcp.local.",
+    port: 8080,
+    server: "pyhost-b.local.",
+    addresses: ["198.18.1.2"],
+    txt: { k: "v" },
+    updateTxt: { k: "v2", n: "1" },
+    updateAfterMs: 3000,
+  });
+  const added = await ours.browseEvent(browse, "added", PY_NAME).catch(async (e) => {
+    const dump = await ours.reply(await ours.op({ op: "dump" }), "dump");
+    throw new Error(`${e.message}\n${JSON.stringify(dump, null, 1)}`);
+  });
+  const s = added.service;
+  assert.equal(s.host.toLowerCase(), "pyhost-b.local");
+  assert.equal(s.port, 8080);
+  assert.deepEqual(s.txt, { k: "v" });
+  assert.deepEqual(s.addresses, ["198.18.1.2 eth0"]);
+  await peer.waitFor((m: Message) => m.event === "updated", {
+    timeoutMs: 10_000,
+    what: "TXT update",
+  });
+  const updated = await ours.browseEvent(browse, "updated", PY_NAME, 10_000);
+  assert.deepEqual(updated.service.txt, { k: "v2", n: "1" });
+  await peer.stop(); // python-zeroconf unregisters: goodbyes
+  const removed = await ours.browseEvent(browse, "removed", PY_NAME, 10_000);
+  assert.equal(removed.service.port, 8080);
+  await ours.close();
+});
