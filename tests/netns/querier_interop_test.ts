@@ -143,3 +143,48 @@ netnsTest("querier: python-zeroconf's service, its TXT change and its goodbye", 
   assert.equal(removed.service.port, 8080);
   await ours.close();
 });
+
+netnsTest(
+  "querier: a multi-homed publisher is one service per browser, with each link's addresses; a lost link loses only its addresses",
+  async () => {
+    await using lab = await Lab.create();
+    const br1 = await lab.addBridge();
+    const br2 = await lab.addBridge();
+    const mh = await lab.addHost("mh"); // the publisher, on both links: .1
+    const q = await lab.addHost("q"); // our multi-homed browser: .2
+    const pa = await lab.addHost("pa"); // our browser on link 1 only: .3
+    await lab.connect(mh, br1);
+    await lab.connect(mh, br2);
+    await lab.connect(q, br1);
+    await lab.connect(q, br2);
+    await lab.connect(pa, br1);
+    const avahi = await startAvahi(mh, { hostName: "avahi-mh", interfaces: ["eth0", "eth1"] });
+    const [both, one] = await Promise.all([Querier.start(q), Querier.start(pa)]);
+    const browseBoth = await both.op({ op: "browse", type: "_mdm._tcp" });
+    const browseOne = await one.op({ op: "browse", type: "_mdm._tcp" });
+    await avahi.publish("Multi", "_mdm._tcp", 7000);
+
+    const v4 = (s: Message) => s.addresses.filter((x: string) => x.startsWith("198.18."));
+    const seenByOne = await one.browseEvent(browseOne, "added", "Multi");
+    assert.deepEqual(v4(seenByOne.service), ["198.18.1.1 eth0"]);
+    assert.deepEqual(seenByOne.service.interfaces, ["eth0"]);
+    const full = await both.child.waitFor(
+      (m: Message) =>
+        m.event === "browse" && m.id === browseBoth && m.service?.name === "Multi" &&
+        m.service.interfaces.length === 2 && v4(m.service).length === 2,
+      { timeoutMs: 15_000, what: "the service on both links" },
+    );
+    assert.deepEqual(v4(full.service), ["198.18.1.1 eth0", "198.18.2.1 eth1"]);
+
+    const since = both.child.mark();
+    await lab.unplug(q, "eth1");
+    const after = await both.child.waitFor(
+      (m: Message) => m.event === "browse" && m.id === browseBoth && m.service?.name === "Multi",
+      { since, timeoutMs: 15_000, what: "the service after eth1 went away" },
+    );
+    assert.equal(after.type, "updated");
+    assert.deepEqual(v4(after.service), ["198.18.1.1 eth0"]);
+    assert.deepEqual(after.service.interfaces, ["eth0"]);
+    await Promise.all([both.close(), one.close()]);
+  },
+);
