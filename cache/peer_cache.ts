@@ -115,7 +115,11 @@ export class PeerServiceCache {
    */
   constructor(options?: PeerServiceCacheOptions) {
     this.#maxBytes = byteBudget(options?.maxBytes, DEFAULT_PEER_CACHE_BYTES);
-    this.#watches = new WatchRegistry((key) => this.#armRefreshes(key));
+    this.#watches = new WatchRegistry((key) => this.#armRefreshes(key), () => {
+      // No watch left: stop dispatching to the registry.
+      this.#unsubscribeWatches?.();
+      this.#unsubscribeWatches = undefined;
+    });
     this.#schedule = new PeerSchedule(
       options?.random ?? systemRandom,
       (entry) => this.#watches.wants(entry),
@@ -190,18 +194,10 @@ export class PeerServiceCache {
     options?: PeerWatchOptions & { now?: number },
   ): PeerWatch {
     this.#armAt = options?.now === undefined ? -Infinity : this.#rel(options.now);
-    const watch = this.#watches.add(name, listener, options ?? {});
     if (this.#unsubscribeWatches === undefined) {
       this.#unsubscribeWatches = this.subscribe((e) => this.#watches.dispatch(e));
     }
-    const cancel = () => {
-      watch.cancel();
-      if (this.#watches.size === 0 && this.#unsubscribeWatches !== undefined) {
-        this.#unsubscribeWatches();
-        this.#unsubscribeWatches = undefined;
-      }
-    };
-    return { cancel, [Symbol.dispose]: cancel };
+    return this.#watches.add(name, listener, options ?? {});
   }
 
   /**

@@ -66,11 +66,25 @@ export interface PeerWatch extends Disposable {
   cancel(): void;
 }
 
-interface Watcher {
-  readonly type: number;
-  readonly iface: string | undefined;
-  readonly refresh: boolean;
-  readonly listener: (event: PeerCacheEvent) => void;
+// One watch: its filter, its listener and its own cancel (one object per watch).
+class Watcher implements PeerWatch {
+  constructor(
+    readonly registry: WatchRegistry,
+    readonly key: string,
+    readonly type: number,
+    readonly iface: string | undefined,
+    readonly refresh: boolean,
+    readonly listener: (event: PeerCacheEvent) => void,
+  ) {}
+  live = true;
+  cancel(): void {
+    if (!this.live) return;
+    this.live = false;
+    this.registry.remove(this);
+  }
+  [Symbol.dispose](): void {
+    this.cancel();
+  }
 }
 
 /**
@@ -88,13 +102,19 @@ interface Watcher {
  * ```
  */
 export class WatchRegistry {
-  #byKey = new Map<string, Watcher[]>();
+  // One watcher (the common case) or several per name key.
+  #byKey = new Map<string, Watcher | Watcher[]>();
   #size = 0;
   #onInterest: (key: string) => void;
+  #onEmpty: () => void;
 
-  /** `onInterest(key)` is called when a refreshing watch is added for a name. */
-  constructor(onInterest: (key: string) => void) {
+  /**
+   * `onInterest(key)` is called when a refreshing watch is added for a name,
+   * `onEmpty()` when the last watch is cancelled.
+   */
+  constructor(onInterest: (key: string) => void, onEmpty: () => void = () => {}) {
     this.#onInterest = onInterest;
+    this.#onEmpty = onEmpty;
   }
 
   /** Watches in place. */
@@ -109,44 +129,58 @@ export class WatchRegistry {
     options: PeerWatchOptions,
   ): PeerWatch {
     const key = fastNameKey(name);
-    const watcher: Watcher = {
-      type: options.type ?? RecordType.ANY,
-      iface: options.interfaceName,
-      refresh: options.refresh ?? true,
+    const watcher = new Watcher(
+      this,
+      key,
+      options.type ?? RecordType.ANY,
+      options.interfaceName,
+      options.refresh ?? true,
       listener,
-    };
-    const list = this.#byKey.get(key);
+    );
+    const known = this.#byKey.get(key);
     // Copy on write: a listener that adds or cancels a watch does not disturb a dispatch.
-    this.#byKey.set(key, list === undefined ? [watcher] : [...list, watcher]);
+    this.#byKey.set(
+      key,
+      known === undefined ? watcher : Array.isArray(known) ? [...known, watcher] : [known, watcher],
+    );
     this.#size++;
     if (watcher.refresh) this.#onInterest(key);
-    let live = true;
-    const cancel = () => {
-      if (!live) return;
-      live = false;
-      this.#size--;
-      const rest = (this.#byKey.get(key) ?? []).filter((w) => w !== watcher);
-      if (rest.length === 0) this.#byKey.delete(key);
-      else this.#byKey.set(key, rest);
-    };
-    return { cancel, [Symbol.dispose]: cancel };
+    return watcher;
+  }
+
+  /** Removes a watcher (its `cancel` calls this). */
+  remove(watcher: PeerWatch): void {
+    const w = watcher as Watcher;
+    const known = this.#byKey.get(w.key);
+    if (known === w) this.#byKey.delete(w.key);
+    else if (Array.isArray(known)) {
+      const rest = known.filter((x) => x !== w);
+      if (rest.length === known.length) return;
+      this.#byKey.set(w.key, rest.length === 1 ? rest[0] : rest);
+    } else return;
+    if (--this.#size === 0) this.#onEmpty();
   }
 
   /** Delivers a cache event to the watches of its record's name. */
   dispatch(event: PeerCacheEvent): void {
     const entry = event.record as PeerEntry;
-    const list = this.#byKey.get(entry.owner.key);
-    if (list === undefined) return;
-    for (const w of list) {
-      if (matches(w, entry)) w.listener(event);
+    const known = this.#byKey.get(entry.owner.key);
+    if (known === undefined) return;
+    if (!Array.isArray(known)) {
+      if (matches(known, entry)) known.listener(event);
+      return;
+    }
+    for (const w of known) {
+      if (w.live && matches(w, entry)) w.listener(event);
     }
   }
 
   /** True when a refreshing watch covers the entry. */
   wants(entry: PeerEntry): boolean {
-    const list = this.#byKey.get(entry.owner.key);
-    if (list === undefined) return false;
-    for (const w of list) {
+    const known = this.#byKey.get(entry.owner.key);
+    if (known === undefined) return false;
+    if (!Array.isArray(known)) return known.refresh && matches(known, entry);
+    for (const w of known) {
       if (w.refresh && matches(w, entry)) return true;
     }
     return false;

@@ -27,7 +27,8 @@ import {
 import { TxtAttributes } from "../dnssd/txt.ts";
 import type { PeerServiceCache } from "./peer_cache.ts";
 import { fastNameKey } from "./interner.ts";
-import type { PeerRecord } from "./peer_record.ts";
+import type { PeerEntry, PeerRecord } from "./peer_record.ts";
+import { binaryToBytes } from "./rdata_key.ts";
 import { isIPv6LinkLocal } from "../transport/subnet.ts";
 
 /**
@@ -190,6 +191,45 @@ function assemble(
   interfaceName: string,
   now: number | undefined,
 ): DiscoveredService | undefined {
+  const v = view(cache, instanceName, interfaceName, now);
+  if (v === undefined) return undefined;
+  const txt = v.txtRecord === undefined ? undefined : TxtAttributes.decodeRdata(v.txtRecord.rdata);
+  return {
+    name: v.name,
+    instance: v.instance,
+    type: v.type,
+    domain: v.domain,
+    interfaceName,
+    host: v.srv?.target,
+    port: v.srv?.port,
+    srv: v.srv,
+    txt,
+    addresses: v.addresses,
+    complete: v.srv !== undefined && txt !== undefined && v.addresses.length > 0,
+  };
+}
+
+// One instance on one link, as the records say (the TXT left undecoded).
+interface View {
+  readonly name: string;
+  readonly instance: string;
+  readonly type: string;
+  readonly domain: string;
+  readonly interfaceName: string;
+  readonly srv: SrvData | undefined;
+  readonly srvRecord: PeerRecord | undefined;
+  readonly txtRecord: PeerRecord | undefined;
+  readonly addresses: string[];
+  /** When its SRV or TXT was last heard (ms). */
+  readonly latest: number;
+}
+
+function view(
+  cache: PeerServiceCache,
+  instanceName: string,
+  interfaceName: string,
+  now: number | undefined,
+): View | undefined {
   const filter = { interfaceName, now };
   const records = cache.lookup(instanceName, RecordType.ANY, filter);
   const srvRecord = best(records.filter((r) => r.type === RecordType.SRV), bySrvPreference);
@@ -210,19 +250,17 @@ function assemble(
       }
     }
   }
-  const txt = txtRecord === undefined ? undefined : TxtAttributes.decodeRdata(txtRecord.rdata);
   return {
     name: parsed.name,
     instance: parsed.instance,
     type: `${parsed.type.name}.${parsed.type.protocol}`,
     domain: parsed.type.domain,
     interfaceName,
-    host: srv?.target,
-    port: srv?.port,
     srv,
-    txt,
+    srvRecord,
+    txtRecord,
     addresses,
-    complete: srv !== undefined && txt !== undefined && addresses.length > 0,
+    latest: Math.max(srvRecord?.receivedAt ?? -Infinity, txtRecord?.receivedAt ?? -Infinity),
   };
 }
 
@@ -411,8 +449,6 @@ export function serviceInfo(
       ptrTtl = Math.max(ptrTtl, r.remainingTtl(now));
     }
   }
-  const views: DiscoveredService[] = [];
-  const heard = new Map<DiscoveredService, number>();
   // Browsed: the links where a PTR lists it. Resolved directly: where its SRV or TXT is.
   const browsed = options.ptrName !== undefined || options.ptrs !== undefined;
   for (const r of browsed ? [] : cache.lookup(instanceName, RecordType.ANY, { now })) {
@@ -420,24 +456,18 @@ export function serviceInfo(
     if (allowed !== undefined && !allowed.has(r.interfaceName)) continue;
     links.add(r.interfaceName);
   }
+  if (links.size === 0) return undefined;
+  const views: View[] = [];
   let srvTtl = -1;
   for (const iface of [...links].sort()) {
-    const view = assemble(cache, instanceName, iface, now);
-    if (view === undefined) continue;
-    views.push(view);
-    let latest = -Infinity;
-    for (const r of cache.lookup(instanceName, RecordType.ANY, { interfaceName: iface, now })) {
-      if (r.type === RecordType.SRV) srvTtl = Math.max(srvTtl, r.remainingTtl(now));
-      if (r.type === RecordType.SRV || r.type === RecordType.TXT) {
-        latest = Math.max(latest, r.receivedAt);
-      }
-    }
-    heard.set(view, latest);
+    const v = view(cache, instanceName, iface, now);
+    if (v === undefined) continue;
+    views.push(v);
+    if (v.srvRecord !== undefined) srvTtl = Math.max(srvTtl, v.srvRecord.remainingTtl(now));
   }
-  if (links.size === 0) return undefined;
-  const newestFirst = [...views].sort((x, y) => heard.get(y)! - heard.get(x)!);
+  const newestFirst = [...views].sort((x, y) => y.latest - x.latest);
   const withSrv = newestFirst.find((v) => v.srv !== undefined);
-  const withTxt = newestFirst.find((v) => v.txt !== undefined);
+  const withTxt = newestFirst.find((v) => v.txtRecord !== undefined);
   let id: { name: string; instance: string; type: string; domain: string };
   if (newestFirst.length > 0) id = newestFirst[0];
   else {
@@ -453,32 +483,84 @@ export function serviceInfo(
     }
   }
   const addresses: ServiceAddress[] = [];
-  for (const view of views) {
-    if (withSrv === undefined || view.host === undefined) continue;
-    if (!sameName(view.host, withSrv.host!)) continue;
-    for (const address of view.addresses) {
-      addresses.push(serviceAddress(address, view.interfaceName));
-    }
+  for (const v of views) {
+    if (withSrv === undefined || v.srv === undefined) continue;
+    if (!sameName(v.srv.target, withSrv.srv!.target)) continue;
+    for (const address of v.addresses) addresses.push(serviceAddress(address, v.interfaceName));
   }
   const missing: ("srv" | "txt" | "address")[] = [];
   if (withSrv === undefined) missing.push("srv");
   if (withTxt === undefined) missing.push("txt");
   if (addresses.length === 0) missing.push("address");
   return {
-    service: {
-      fullName: id.name,
-      name: id.instance,
-      type: id.type,
-      domain: id.domain,
-      host: withSrv?.host,
-      port: withSrv?.port,
-      txt: withTxt?.txt,
+    service: new AssembledService(
+      id,
+      withSrv?.srv,
+      withTxt?.txtRecord,
       addresses,
-      interfaces: [...links].sort(),
-      ttl: Math.max(0, ptrTtl >= 0 ? ptrTtl : srvTtl),
-    },
+      [...links].sort(),
+      Math.max(0, ptrTtl >= 0 ? ptrTtl : srvTtl),
+    ),
     missing,
   };
+}
+
+// A ServiceInfo whose TXT is decoded when read: the canonical rdata it
+// decodes from is the cache's own string, so a browse of 10,000 services
+// keeps no second copy of every TXT.
+class AssembledService implements ServiceInfo {
+  readonly fullName: string;
+  readonly name: string;
+  readonly type: string;
+  readonly domain: string;
+  readonly host: string | undefined;
+  readonly port: number | undefined;
+  readonly addresses: readonly ServiceAddress[];
+  readonly interfaces: readonly string[];
+  readonly ttl: number;
+  #txt: string | undefined;
+
+  constructor(
+    id: { name: string; instance: string; type: string; domain: string },
+    srv: SrvData | undefined,
+    txtRecord: PeerRecord | undefined,
+    addresses: readonly ServiceAddress[],
+    interfaces: readonly string[],
+    ttl: number,
+  ) {
+    this.fullName = id.name;
+    this.name = id.instance;
+    this.type = id.type;
+    this.domain = id.domain;
+    this.host = srv?.target;
+    this.port = srv?.port;
+    this.addresses = addresses;
+    this.interfaces = interfaces;
+    this.ttl = ttl;
+    this.#txt = txtRecord === undefined ? undefined : (txtRecord as PeerEntry).rdataBinary;
+  }
+
+  get txt(): TxtAttributes | undefined {
+    return this.#txt === undefined
+      ? undefined
+      : TxtAttributes.decodeRdata(binaryToBytes(this.#txt));
+  }
+
+  /** For `JSON.stringify`: the fields, with the TXT as an object (`true` for a boolean key). */
+  toJSON(): Record<string, unknown> {
+    return {
+      fullName: this.fullName,
+      name: this.name,
+      type: this.type,
+      domain: this.domain,
+      host: this.host,
+      port: this.port,
+      txt: this.txt?.toObject(),
+      addresses: this.addresses,
+      interfaces: this.interfaces,
+      ttl: this.ttl,
+    };
+  }
 }
 
 /**

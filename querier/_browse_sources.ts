@@ -92,7 +92,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #question: ContinuousQuestion;
   #watch: PeerWatch;
   #trackers = new Map<string, InstanceTracker>();
-  #ptrs = new Map<string, Set<PeerRecord>>();
+  #ptrs = new Map<string, PeerRecord[]>(); // live PTRs per instance: usually one per link
   #dirty = new Set<string>();
   #current = new Map<string, ServiceInfo>();
   #browser: StreamBrowser<ServiceInfo, BrowseEvent> | undefined;
@@ -131,13 +131,14 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     if (this.#interfaces !== undefined && !this.#interfaces.includes(ptr.interfaceName)) return;
     const instance = ptr.data as string;
     const key = fastNameKey(instance);
-    let ptrs = this.#ptrs.get(key);
+    const ptrs = this.#ptrs.get(key);
     if (ptr.live) {
-      if (ptrs === undefined) this.#ptrs.set(key, ptrs = new Set());
-      ptrs.add(ptr);
+      if (ptrs === undefined) this.#ptrs.set(key, [ptr]);
+      else if (!ptrs.includes(ptr)) ptrs.push(ptr);
     } else if (ptrs !== undefined) {
-      ptrs.delete(ptr);
-      if (ptrs.size === 0) this.#ptrs.delete(key);
+      const rest = ptrs.filter((p) => p !== ptr);
+      if (rest.length === 0) this.#ptrs.delete(key);
+      else this.#ptrs.set(key, rest);
     }
     if (!this.#trackers.has(key)) {
       this.#trackers.set(

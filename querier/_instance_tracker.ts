@@ -72,7 +72,7 @@ export class InstanceTracker {
   #watch: PeerWatch;
   #target: string | undefined;
   #targetWatch: PeerWatch | undefined;
-  #questions = new Map<FollowUp, ContinuousQuestion>();
+  #questions: Map<FollowUp, ContinuousQuestion> | undefined; // made when first needed
 
   /** Starts following `instance`; `onChange` hears every change to its records. */
   constructor(
@@ -87,7 +87,7 @@ export class InstanceTracker {
     this.#interfaces = interfaces;
     this.#followUps = followUps;
     this.#onChange = onChange;
-    this.#watch = host.cache.watch(instance, () => onChange(), {
+    this.#watch = host.cache.watch(instance, onChange, {
       refresh: followUps,
       now: host.now(),
     });
@@ -134,13 +134,15 @@ export class InstanceTracker {
   }
 
   #need(what: FollowUp, type: number, name: string | undefined, wanted: boolean): void {
-    const asked = this.#questions.get(what);
+    if (!wanted && this.#questions === undefined) return;
+    const questions = this.#questions ??= new Map();
+    const asked = questions.get(what);
     if (asked !== undefined && (!wanted || fastNameKey(asked.name) !== fastNameKey(name!))) {
       this.#host.release(asked);
-      this.#questions.delete(what);
+      questions.delete(what);
     }
-    if (wanted && !this.#questions.has(what)) {
-      this.#questions.set(what, this.#host.ask(name!, type, this.#interfaces));
+    if (wanted && !questions.has(what)) {
+      questions.set(what, this.#host.ask(name!, type, this.#interfaces));
     }
   }
 
@@ -148,7 +150,7 @@ export class InstanceTracker {
   close(): void {
     this.#watch.cancel();
     this.#targetWatch?.cancel();
-    for (const q of this.#questions.values()) this.#host.release(q);
-    this.#questions.clear();
+    for (const q of this.#questions?.values() ?? []) this.#host.release(q);
+    this.#questions = undefined;
   }
 }
