@@ -130,6 +130,17 @@ export class QuestionHistory {
   }
 
   /**
+   * The Known Answers another host listed when it asked this QM question
+   * on `iface` within the last second, undefined when nobody did.
+   */
+  recent(iface: string, name: string, type: number, now: number): ReadonlySet<string> | undefined {
+    const asked = this.#asked.get(`${iface}\u0000${fastNameKey(name)}\u0000${type}`);
+    return asked === undefined || now - asked.at > DUPLICATE_QUESTION_WINDOW_MS
+      ? undefined
+      : asked.known;
+  }
+
+  /**
    * True when our question was just asked by another host, with no Known
    * Answer that we would leave out of our own list (`ours`).
    */
@@ -140,9 +151,9 @@ export class QuestionHistory {
     ours: ReadonlySet<string>,
     now: number,
   ): boolean {
-    const asked = this.#asked.get(`${iface}\u0000${fastNameKey(name)}\u0000${type}`);
-    if (asked === undefined || now - asked.at > DUPLICATE_QUESTION_WINDOW_MS) return false;
-    for (const k of asked.known) if (!ours.has(k)) return false;
+    const theirs = this.recent(iface, name, type, now);
+    if (theirs === undefined) return false;
+    for (const k of theirs) if (!ours.has(k)) return false;
     return true;
   }
 

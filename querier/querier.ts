@@ -392,11 +392,16 @@ export class Querier implements StackPart {
       const qu = q.sent === 0 && this.#unicastFirst;
       for (const link of links) {
         if (q.interfaces !== undefined && !q.interfaces.has(link.name)) continue;
-        const ours = new Set(
-          this.#knownAnswers(q.name, q.type, link.name, now).map((r) => answerKey(r.type, r.rdata)),
-        );
         // RFC 6762 §7.3: another host just asked it, with nothing we would leave out.
-        if (!qu && this.#history.suppresses(link.name, q.name, q.type, ours, now)) continue;
+        // (Our own list is built only when someone did ask it.)
+        if (!qu && this.#history.recent(link.name, q.name, q.type, now) !== undefined) {
+          const ours = new Set(
+            this.#knownAnswers(q.name, q.type, link.name, now).map((r) =>
+              answerKey(r.type, r.rdata)
+            ),
+          );
+          if (this.#history.suppresses(link.name, q.name, q.type, ours, now)) continue;
+        }
         add(link.name, q.name, q.type, qu);
       }
       this.#questions.markSent(q, now);
@@ -440,7 +445,9 @@ export class Querier implements StackPart {
       if (!truncated) this.#history.heard(iface, q, now);
       for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
         if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
-        if (!q.known.has(answerKey(r.type, r.rdata))) this.#poof.asked(r, now);
+        if (q.known.size === 0 || !q.known.has(answerKey(r.type, r.rdata))) {
+          this.#poof.asked(r, now);
+        }
       }
     }
     this.#ctx.wake();
@@ -529,10 +536,16 @@ export class Querier implements StackPart {
 
   #flushSessions(): void {
     this.#flushQueued = false;
+    // A flush may dirty another session (a resolve sharing a record): a few
+    // rounds settle it; whatever is left goes to the next microtask.
     for (let rounds = 0; this.#dirty.size > 0 && rounds < 4; rounds++) {
       const sessions = [...this.#dirty];
       this.#dirty.clear();
       for (const s of sessions) s.flush();
+    }
+    if (this.#dirty.size > 0 && !this.#flushQueued) {
+      this.#flushQueued = true;
+      queueMicrotask(() => this.#flushSessions());
     }
   }
 }
