@@ -179,3 +179,37 @@ Deno.test("browse: with no type it lists service types (RFC 6763 §9)", async ()
   });
   await it.return!();
 });
+
+Deno.test("browse: a subtype browses its own PTR name", async () => {
+  await using r = await rig();
+  const browser = r.querier.browse("_http._tcp", { subtype: "_printer", resolve: false });
+  await r.advance(200);
+  assert.equal(r.ourQueries()[0].message.questions[0].name, "_printer._sub._http._tcp.local");
+  r.respond([ptr("_printer._sub._http._tcp.local", DEN), ptr(TYPE, "Other._http._tcp.local")]);
+  await r.advance(10);
+  assert.deepEqual(browser.services().map((s) => s.name), ["Den"]);
+  await browser[Symbol.asyncDispose]();
+});
+
+Deno.test("browse: interfaces limits the questions and the services to those links", async () => {
+  await using r = await rig({ twoLinks: true });
+  const browser = r.querier.browse("_http._tcp", { interfaces: ["eth1"], resolve: false });
+  await r.advance(200);
+  assert.deepEqual([...new Set(r.ourQueries().map((p) => p.entry.interfaceName))], ["eth1"]);
+  r.respond([ptr(TYPE, DEN)], { interfaceName: "eth0" });
+  r.respond([ptr(TYPE, "Far._http._tcp.local")], { interfaceName: "eth1" });
+  await r.advance(10);
+  assert.deepEqual(browser.services().map((s) => `${s.name} ${s.interfaces}`), ["Far eth1"]);
+  await browser[Symbol.asyncDispose]();
+});
+
+Deno.test("browse: a link coming up restarts the back-off", async () => {
+  await using r = await rig();
+  const browser = r.querier.browse("_http._tcp", { resolve: false });
+  await r.advance(20_000); // queries at about 0.1, 1.1, 3.1, 7.1, 15.1 s; the next at 31 s
+  const since = r.clock.now();
+  r.querier.onLinkEvent({ type: "link-up", link: r.us.links[0] });
+  await r.advance(100);
+  assert.ok(r.ourQueries(since).length > 0, "asked again at once");
+  await browser[Symbol.asyncDispose]();
+});
