@@ -15,10 +15,8 @@
  * @module
  */
 
-import { MessageWriter, type Question, RecordType } from "../codec/mod.ts";
+import { RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
-import type { PeerRecord } from "../cache/peer_record.ts";
-import { fastNameKey } from "../cache/interner.ts";
 import { serviceInfo } from "../cache/service_lookup.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_lookup.ts";
 import {
@@ -31,16 +29,10 @@ import {
 import type { MessageReader } from "../codec/mod.ts";
 import type { Datagram } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
-import {
-  DEFAULT_BROWSE_BUFFER,
-  DEFAULT_LOOKUP_TIMEOUT_MS,
-  OBSERVATION_LIMIT,
-  RECONFIRM_QUERY_TIMES_MS,
-  RECONFIRM_WINDOW_MS,
-  REFRESH_FLOOR_MS,
-} from "./_constants.ts";
+import { DEFAULT_BROWSE_BUFFER, DEFAULT_LOOKUP_TIMEOUT_MS } from "./_constants.ts";
 import { QuestionSet } from "./_questions.ts";
-import { queryPackets } from "./_query_packets.ts";
+import { Outbox } from "./_outbox.ts";
+import { Reconfirmations } from "./_reconfirm.ts";
 import { answerKey, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
 import { StreamBrowser } from "./_browser.ts";
 import {
@@ -83,14 +75,6 @@ export interface QuerierOptions extends PartContext {
   readonly unicastFirstQuery?: boolean;
 }
 
-interface Reconfirm {
-  readonly records: { record: PeerRecord; heard: number }[];
-  readonly questions: { name: string; type: number; iface: string }[];
-  readonly instance: string;
-  readonly start: number;
-  sent: number;
-}
-
 type AnyBrowser = StreamBrowser<unknown, unknown>;
 
 /**
@@ -122,11 +106,10 @@ export class Querier implements StackPart {
   #cache: PeerServiceCache;
   #unicastFirst: boolean;
   #questions: QuestionSet;
-  #writer = new MessageWriter();
   #history = new QuestionHistory();
   #poof = new FailureObserver();
-  #lastAsked = new Map<string, number>();
-  #reconfirms: Reconfirm[] = [];
+  #reconfirms: Reconfirmations;
+  #outbox: Outbox;
   #browsers = new Set<AnyBrowser>();
   #shots = new Set<OneShot<unknown>>();
   #dirty = new Set<Session>();
@@ -141,6 +124,8 @@ export class Querier implements StackPart {
     this.#cache = options.peerCache;
     this.#unicastFirst = options.unicastFirstQuery ?? true;
     this.#questions = new QuestionSet(options.random);
+    this.#reconfirms = new Reconfirmations(this.#cache);
+    this.#outbox = new Outbox(this.#cache, (data, to) => this.#ctx.send(data, to));
     this.#host = {
       cache: this.#cache,
       now: () => this.#ctx.clock.now(),
@@ -311,53 +296,19 @@ export class Querier implements StackPart {
    * @throws {TypeError} When the name is not a service instance name.
    */
   reconfirm(instance: string): void {
-    parseServiceInstanceName(instance);
-    const now = this.#ctx.clock.now();
-    const records: PeerRecord[] = [];
-    for (const r of this.#cache.lookup(instance, RecordType.ANY, { now })) {
-      if (r.type !== RecordType.SRV && r.type !== RecordType.TXT) continue;
-      records.push(r);
-      if (r.type === RecordType.SRV) {
-        const target = (r.data as { target: string }).target;
-        for (const t of [RecordType.A, RecordType.AAAA]) {
-          records.push(...this.#cache.lookup(target, t, { now, interfaceName: r.interfaceName }));
-        }
-      }
-    }
-    if (records.length === 0) return;
-    const seen = new Set<string>();
-    const questions: Reconfirm["questions"] = [];
-    for (const r of records) {
-      const key = `${r.interfaceName}\u0000${fastNameKey(r.name)}\u0000${r.type}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      questions.push({ name: r.name, type: r.type, iface: r.interfaceName });
-    }
-    this.#reconfirms.push({
-      records: records.map((record) => ({ record, heard: record.receivedAt })),
-      questions,
-      instance,
-      start: now,
-      sent: 0,
-    });
-    this.#ctx.wake();
+    if (this.#reconfirms.start(instance, this.#ctx.clock.now())) this.#ctx.wake();
   }
 
   // ---- StackPart ----------------------------------------------------------
 
   /** The next time the querier has work (ms), undefined when none. */
   nextDeadline(): number | undefined {
-    let next = Math.min(
+    const next = Math.min(
       this.#questions.nextDeadline(),
       this.#cache.nextRefresh(),
       this.#poof.nextDeadline(),
+      this.#reconfirms.nextDeadline(),
     );
-    for (const r of this.#reconfirms) {
-      const at = r.sent < RECONFIRM_QUERY_TIMES_MS.length
-        ? r.start + RECONFIRM_QUERY_TIMES_MS[r.sent]
-        : r.start + RECONFIRM_WINDOW_MS;
-      if (at < next) next = at;
-    }
     return next === Infinity ? undefined : next;
   }
 
@@ -368,22 +319,10 @@ export class Querier implements StackPart {
       return;
     }
     for (const record of this.#poof.due(now)) this.#cache.flushRecord(record);
-    const perLink = new Map<string, Map<string, Question>>();
-    const noKnownAnswers = new Set<string>();
-    const add = (iface: string, name: string, type: number, qu: boolean) => {
-      let qs = perLink.get(iface);
-      if (qs === undefined) perLink.set(iface, qs = new Map());
-      const key = `${fastNameKey(name)}\u0000${type}`;
-      const known = qs.get(key);
-      if (known === undefined || (qu && !known.unicastResponse)) {
-        qs.set(key, { name, type, class: 1, unicastResponse: qu });
-      }
-      this.#lastAsked.set(`${iface}\u0000${key}`, now);
-      return `${iface}\u0000${key}`;
-    };
-    this.#runReconfirms(
+    const outbox = this.#outbox;
+    this.#reconfirms.run(
       now,
-      (iface, name, type) => noKnownAnswers.add(add(iface, name, type, false)),
+      (iface, name, type) => outbox.add(iface, name, type, false, now, false),
     );
     this.#flushSessions();
     const links = this.#ctx.links();
@@ -392,47 +331,32 @@ export class Querier implements StackPart {
       const qu = q.sent === 0 && this.#unicastFirst;
       for (const link of links) {
         if (q.interfaces !== undefined && !q.interfaces.has(link.name)) continue;
-        // RFC 6762 §7.3: another host just asked it, with nothing we would leave out.
-        // (Our own list is built only when someone did ask it.)
-        if (!qu && this.#history.recent(link.name, q.name, q.type, now) !== undefined) {
-          const ours = new Set(
-            this.#knownAnswers(q.name, q.type, link.name, now).map((r) =>
-              answerKey(r.type, r.rdata)
-            ),
-          );
-          if (this.#history.suppresses(link.name, q.name, q.type, ours, now)) continue;
-        }
-        add(link.name, q.name, q.type, qu);
+        if (!qu && this.#askedByOthers(q.name, q.type, link.name, now)) continue;
+        outbox.add(link.name, q.name, q.type, qu, now);
       }
       this.#questions.markSent(q, now);
     }
     for (const r of this.#cache.takeDueRefreshes(now)) {
       if (!linkNames.has(r.interfaceName)) continue;
-      const key = `${r.interfaceName}\u0000${fastNameKey(r.name)}\u0000${r.type}`;
-      const last = this.#lastAsked.get(key);
-      if (last !== undefined && now - last < REFRESH_FLOOR_MS) continue; // the storm floor
-      add(r.interfaceName, r.name, r.type, false);
+      // The storm floor: a peer's tiny TTL cannot make us ask more often.
+      if (!outbox.refreshAllowed(r.interfaceName, r.name, r.type, now)) continue;
+      outbox.add(r.interfaceName, r.name, r.type, false, now);
     }
-    for (const link of links) {
-      const qs = perLink.get(link.name);
-      if (qs === undefined) continue;
-      const answers = new Set<PeerRecord>();
-      for (const [key, q] of qs) {
-        if (noKnownAnswers.has(`${link.name}\u0000${key}`)) continue;
-        for (const r of this.#knownAnswers(q.name, q.type, link.name, now)) answers.add(r);
-      }
-      const packets = queryPackets(this.#writer, [...qs.values()], [...answers], now);
-      for (const family of ["IPv4", "IPv6"] as const) {
-        if ((family === "IPv4" ? link.ipv4 : link.ipv6).length === 0) continue;
-        for (const p of packets) void this.#ctx.send(p, { interfaceName: link.name, family });
-      }
-    }
+    outbox.send(links, now);
     this.#history.prune(now);
-    if (this.#lastAsked.size > OBSERVATION_LIMIT) {
-      for (const [key, at] of this.#lastAsked) {
-        if (now - at >= REFRESH_FLOOR_MS) this.#lastAsked.delete(key);
-      }
-    }
+  }
+
+  // RFC 6762 §7.3: another host just asked this QM question with nothing in
+  // its Known Answers that we would leave out; ours counts as sent. Our own
+  // list is built only when someone did ask it.
+  #askedByOthers(name: string, type: number, iface: string, now: number): boolean {
+    if (this.#history.recent(iface, name, type, now) === undefined) return false;
+    const ours = new Set(
+      this.#cache.knownAnswers(name, type, { interfaceName: iface, now }).map((r) =>
+        answerKey(r.type, r.rdata)
+      ),
+    );
+    return this.#history.suppresses(iface, name, type, ours, now);
   }
 
   /** A query from another host: duplicate question suppression (§7.3) and POOF (§10.5). */
@@ -476,34 +400,6 @@ export class Querier implements StackPart {
   }
 
   // ---- internals ----------------------------------------------------------
-
-  #knownAnswers(name: string, type: number, iface: string, now: number): PeerRecord[] {
-    return this.#cache.knownAnswers(name, type, { interfaceName: iface, now });
-  }
-
-  #runReconfirms(now: number, ask: (iface: string, name: string, type: number) => void): void {
-    for (const r of [...this.#reconfirms]) {
-      while (
-        r.sent < RECONFIRM_QUERY_TIMES_MS.length &&
-        r.start + RECONFIRM_QUERY_TIMES_MS[r.sent] <= now
-      ) {
-        r.sent++;
-        for (const q of r.questions) ask(q.iface, q.name, q.type);
-      }
-      if (r.start + RECONFIRM_WINDOW_MS > now) continue;
-      this.#reconfirms.splice(this.#reconfirms.indexOf(r), 1);
-      for (const { record, heard } of r.records) {
-        if (record.live && record.receivedAt === heard) this.#cache.flushRecord(record);
-      }
-      if (this.#cache.lookup(r.instance, RecordType.SRV, { now }).length > 0) continue;
-      const parsed = parseServiceInstanceName(r.instance);
-      for (const ptr of this.#cache.lookup(serviceTypeName(parsed.type), RecordType.PTR, { now })) {
-        if (fastNameKey(ptr.data as string) === fastNameKey(r.instance)) {
-          this.#cache.flushRecord(ptr);
-        }
-      }
-    }
-  }
 
   #oneShot<T>(
     name: string,
