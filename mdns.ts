@@ -29,7 +29,7 @@ import { Responder } from "./responder/_responder.ts";
 import { defaultHostName } from "./responder/_host_name.ts";
 import type { PublishedService, PublishOptions } from "./responder/publish_options.ts";
 import { Querier } from "./querier/querier.ts";
-import type { ServiceAddress, ServiceInfo } from "./cache/service_lookup.ts";
+import type { ServiceAddress, ServiceInfo } from "./cache/service_info.ts";
 import type {
   BrowseEvent,
   BrowseOptions,

@@ -59,14 +59,16 @@ export {
   type DiscoveredService,
   lookupServices,
   resolveService,
+  type ServiceLookupOptions,
+} from "./service_lookup.ts";
+export {
   type ServiceAddress,
   serviceAddress,
   type ServiceAssembly,
   type ServiceInfo,
   serviceInfo,
   type ServiceInfoOptions,
-  type ServiceLookupOptions,
-} from "./service_lookup.ts";
+} from "./service_info.ts";
 export type { PeerWatch, PeerWatchOptions } from "./peer_watch.ts";
 export {
   DEFAULT_LOCAL_CACHE_BYTES,

@@ -11,7 +11,7 @@
 import { RecordType } from "../codec/mod.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
-import type { ServiceInfo } from "../cache/service_lookup.ts";
+import type { ServiceInfo } from "../cache/service_info.ts";
 import { fastNameKey } from "../cache/interner.ts";
 import { parseServiceType } from "../dnssd/service_name.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
@@ -51,7 +51,7 @@ export interface SourceHost extends TrackerHost {
  * ```ts
  * import assert from "node:assert/strict";
  * import { sameService } from "./_browse_sources.ts";
- * import type { ServiceInfo } from "../cache/service_lookup.ts";
+ * import type { ServiceInfo } from "../cache/service_info.ts";
  * const s: ServiceInfo = {
  *   fullName: "A._http._tcp.local", name: "A", type: "_http._tcp", domain: "local",
  *   host: "a.local", port: 80, txt: undefined, addresses: [], interfaces: ["eth0"], ttl: 120,

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { ServiceInfo } from "../cache/service_lookup.ts";
+import type { ServiceInfo } from "../cache/service_info.ts";
 import type { Browser } from "./types.ts";
 
 /** Why a browse ended. */

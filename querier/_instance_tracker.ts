@@ -12,7 +12,7 @@ import { RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
-import { type ServiceAssembly, serviceInfo } from "../cache/service_lookup.ts";
+import { type ServiceAssembly, serviceInfo } from "../cache/service_info.ts";
 import { fastNameKey } from "../cache/interner.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
 

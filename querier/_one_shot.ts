@@ -11,7 +11,7 @@ import { RecordType } from "../codec/mod.ts";
 import { tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
 import type { Clock, Timer } from "../clock.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
-import { type ServiceAddress, serviceAddress } from "../cache/service_lookup.ts";
+import { type ServiceAddress, serviceAddress } from "../cache/service_info.ts";
 import type { Session, SourceHost } from "./_browse_sources.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
 

@@ -17,8 +17,8 @@
 
 import { RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
-import { serviceInfo } from "../cache/service_lookup.ts";
-import type { ServiceAddress, ServiceInfo } from "../cache/service_lookup.ts";
+import { serviceInfo } from "../cache/service_info.ts";
+import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 import {
   parseServiceInstanceName,
   parseServiceType,

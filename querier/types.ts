@@ -4,9 +4,9 @@
  * @module
  */
 
-import type { ServiceInfo } from "../cache/service_lookup.ts";
+import type { ServiceInfo } from "../cache/service_info.ts";
 
-export type { ServiceAddress, ServiceInfo } from "../cache/service_lookup.ts";
+export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 
 /**
  * A change to a browsed service. With `resolve` (the default) `added` comes

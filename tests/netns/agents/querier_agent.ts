@@ -17,7 +17,7 @@
  */
 
 import { Mdns } from "../../../mdns.ts";
-import type { ServiceInfo } from "../../../cache/service_lookup.ts";
+import type { ServiceInfo } from "../../../cache/service_info.ts";
 import { UdpTransport, type UdpTransportOptions } from "../../../transport/udp_transport.ts";
 
 // deno-lint-ignore no-console
