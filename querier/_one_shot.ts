@@ -10,10 +10,8 @@
 import { RecordType } from "../codec/mod.ts";
 import { tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
 import type { Clock, Timer } from "../clock.ts";
-import type { PeerWatch } from "../cache/peer_watch.ts";
 import { type ServiceAddress, serviceAddress } from "../cache/service_info.ts";
 import type { Session, SourceHost } from "./_browse_sources.ts";
-import type { ContinuousQuestion } from "./_questions.ts";
 
 /**
  * A lookup that settles once: with the first answer `check` finds, or with
@@ -37,6 +35,7 @@ export class OneShot<T> implements Session {
   readonly name: string;
   readonly promise: Promise<T>;
   #check: () => T | undefined;
+  #refuted: () => Error | undefined;
   #settle!: (ok: boolean, value: unknown) => void;
   #cleanups: (() => void)[] = [];
   #done = false;
@@ -49,9 +48,11 @@ export class OneShot<T> implements Session {
     signal: AbortSignal | undefined,
     check: () => T | undefined,
     fail: () => Error,
+    refuted: () => Error | undefined = () => undefined,
   ) {
     this.name = name;
     this.#check = check;
+    this.#refuted = refuted;
     this.promise = new Promise<T>((resolve, reject) => {
       this.#settle = (ok, value) => (ok ? resolve(value as T) : reject(value));
     });
@@ -75,11 +76,13 @@ export class OneShot<T> implements Session {
     else this.#cleanups.push(fn);
   }
 
-  /** Checks for an answer. */
+  /** Checks for an answer, or for a proof there is none (an NSEC). */
   flush(): void {
     if (this.#done) return;
     const value = this.#check();
-    if (value !== undefined) this.#finish(true, value);
+    if (value !== undefined) return this.#finish(true, value);
+    const error = this.#refuted();
+    if (error !== undefined) this.#finish(false, error);
   }
 
   /** Settles with an error now (the stack is closing). */
@@ -97,7 +100,7 @@ export class OneShot<T> implements Session {
 }
 
 /**
- * Watches `name` for records of `types` and asks for them until `shot`
+ * Watches `name` and asks for records of `types` until `shot`
  * settles; the watch arms no refreshes (a finished lookup wants none, RFC
  * 6762 §5.2).
  *
@@ -114,16 +117,11 @@ export function askUntilDone(
   name: string,
   types: readonly number[],
 ): void {
-  const watches: PeerWatch[] = [];
-  const questions: ContinuousQuestion[] = [];
-  for (const type of types) {
-    watches.push(
-      host.cache.watch(name, () => host.dirty(shot), { type, refresh: false }),
-    );
-    questions.push(host.ask(name, type, undefined));
-  }
+  // Every type: an NSEC saying there is none settles the lookup too (RFC 6762 §6.1).
+  const watch = host.cache.watch(name, () => host.dirty(shot), { refresh: false });
+  const questions = types.map((type) => host.ask(name, type, undefined));
   shot.onDone(() => {
-    for (const w of watches) w.cancel();
+    watch.cancel();
     for (const q of questions) host.release(q);
   });
 }

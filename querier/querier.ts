@@ -248,7 +248,8 @@ export class Querier implements StackPart {
    * the link it was heard on.
    *
    * @throws {TypeError} When the name is not under `.local` (RFC 6762 §3, §13).
-   * Rejects with {@linkcode LookupError} at the timeout.
+   * Rejects with {@linkcode LookupError} at the timeout, or at once when an
+   * NSEC from the host says it has no address of the family asked (§6.1).
    */
   lookupHost(name: string, options?: LookupHostOptions): Promise<ServiceAddress[]> {
     if (!/\.local\.?$/i.test(name)) {
@@ -259,9 +260,24 @@ export class Querier implements StackPart {
       const out = cachedAddresses(this.#cache, name, family, this.#ctx.clock.now());
       return out.length > 0 ? out : undefined;
     };
+    // RFC 6762 §6.1: a live NSEC listing neither type says the host has none.
+    const refuted = () =>
+      addressTypes(family).every((t) =>
+          this.#cache.isKnownAbsent(name, t, { now: this.#ctx.clock.now() })
+        )
+        ? new LookupError(name, "no address (the host says so)")
+        : undefined;
     const cached = found();
     if (cached !== undefined) return Promise.resolve(cached);
-    const shot = this.#oneShot(name, options, found, () => new LookupError(name, "no address"));
+    const none = refuted();
+    if (none !== undefined) return Promise.reject(none);
+    const shot = this.#oneShot(
+      name,
+      options,
+      found,
+      () => new LookupError(name, "no address"),
+      refuted,
+    );
     if (!shot.done) askUntilDone(this.#host, shot, name, addressTypes(family));
     return shot.promise;
   }
@@ -406,10 +422,19 @@ export class Querier implements StackPart {
     options: { timeout?: number; signal?: AbortSignal } | undefined,
     check: () => T | undefined,
     fail: () => Error,
+    refuted?: () => Error | undefined,
   ): OneShot<T> {
     const timeout = options?.timeout ?? DEFAULT_LOOKUP_TIMEOUT_MS;
     if (!(timeout >= 0)) throw new RangeError(`Invalid timeout: ${timeout}, must be 0 or more`);
-    const shot = new OneShot<T>(name, this.#ctx.clock, timeout, options?.signal, check, fail);
+    const shot = new OneShot<T>(
+      name,
+      this.#ctx.clock,
+      timeout,
+      options?.signal,
+      check,
+      fail,
+      refuted,
+    );
     if (this.#closed) shot.abort(new LookupError(name, "the stack closed"));
     if (options?.signal?.aborted) shot.abort(options.signal.reason);
     const any = shot as OneShot<unknown>;

@@ -213,3 +213,15 @@ Deno.test("browse: a link coming up restarts the back-off", async () => {
   assert.ok(r.ourQueries(since).length > 0, "asked again at once");
   await browser[Symbol.asyncDispose]();
 });
+
+Deno.test("browse: an answer with every record needs no follow-up question (RFC 6763 §12)", async () => {
+  await using r = await rig();
+  const it = r.querier.browse("_http._tcp")[Symbol.asyncIterator]();
+  await r.advance(200);
+  r.respond([ptr(TYPE, DEN), srv(DEN, "den.local"), txt(DEN, []), a("den.local", "198.18.0.9")]);
+  assert.equal((await nextEvent(r, it))?.type, "added");
+  await r.advance(5000);
+  const asked = r.ourQueries().flatMap((p) => p.message.questions.map((q) => q.type));
+  assert.deepEqual([...new Set(asked)], [RecordType.PTR]);
+  await it.return!();
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { RecordType } from "../../codec/mod.ts";
 import { LookupError, ResolveError } from "../../querier/errors.ts";
-import { a, aaaa, ptr, srv, txt } from "../cache/_records.ts";
+import { a, aaaa, nsec, ptr, srv, txt } from "../cache/_records.ts";
 import { rig } from "./_harness.ts";
 
 const DEN = "Den._http._tcp.local";
@@ -129,4 +129,18 @@ Deno.test("lookupAddress: IPv6 under ip6.arpa; not an address is a TypeError", a
   const failed = assert.rejects(pending, LookupError);
   await r.advance(500);
   await failed;
+});
+
+Deno.test("lookupHost: an NSEC saying there is no AAAA settles at once (§6.1)", async () => {
+  await using r = await rig();
+  r.respond([a("box.local", "198.18.0.7"), nsec("box.local", [RecordType.A])]);
+  await r.advance(10);
+  await assert.rejects(r.querier.lookupHost("box.local", { family: "IPv6" }), /says so/);
+  const pending = r.querier.lookupHost("other.local", { family: "IPv6", timeout: 3000 });
+  const failed = assert.rejects(pending, /says so/);
+  await r.advance(200);
+  r.respond([nsec("other.local", [RecordType.A])]);
+  await r.advance(10);
+  await failed;
+  assert.ok(r.clock.now() < 1000);
 });
