@@ -13,7 +13,7 @@
  */
 
 import { RecordType } from "../codec/mod.ts";
-import { fastNameKey } from "./interner.ts";
+import { nameKey } from "../codec/mod.ts";
 import type { PeerCacheEvent } from "./peer_cache_options.ts";
 import type { PeerEntry } from "./peer_record.ts";
 
@@ -128,7 +128,7 @@ export class WatchRegistry {
     listener: (event: PeerCacheEvent) => void,
     options: PeerWatchOptions,
   ): PeerWatch {
-    const key = fastNameKey(name);
+    const key = nameKey(name);
     const watcher = new Watcher(
       this,
       key,

@@ -11,8 +11,8 @@
 import { RecordType, type SrvData } from "../codec/mod.ts";
 import { parseServiceInstanceName } from "../dnssd/service_name.ts";
 import { TxtAttributes } from "../dnssd/txt.ts";
-import { isIPv6LinkLocal } from "../transport/subnet.ts";
-import { fastNameKey } from "./interner.ts";
+import { isIPv6LinkLocal } from "../codec/mod.ts";
+import { nameKey } from "../codec/mod.ts";
 import type { PeerServiceCache } from "./peer_cache.ts";
 import type { PeerEntry, PeerRecord } from "./peer_record.ts";
 import { binaryToBytes } from "./rdata_key.ts";
@@ -313,5 +313,5 @@ export function serviceAddress(address: string, interfaceName: string): ServiceA
 }
 
 function sameName(a: string, b: string): boolean {
-  return a.length === b.length && (a === b || fastNameKey(a) === fastNameKey(b));
+  return a.length === b.length && (a === b || nameKey(a) === nameKey(b));
 }

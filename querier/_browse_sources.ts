@@ -12,7 +12,7 @@ import { RecordType } from "../codec/mod.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import type { ServiceInfo } from "../cache/service_info.ts";
-import { fastNameKey } from "../cache/interner.ts";
+import { nameKey } from "../codec/mod.ts";
 import { parseServiceType } from "../dnssd/service_name.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
 import { InstanceTracker, type TrackerHost } from "./_instance_tracker.ts";
@@ -130,7 +130,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     if (this.#stopped) return;
     if (this.#interfaces !== undefined && !this.#interfaces.includes(ptr.interfaceName)) return;
     const instance = ptr.data as string;
-    const key = fastNameKey(instance);
+    const key = nameKey(instance);
     const ptrs = this.#ptrs.get(key);
     if (ptr.live) {
       if (ptrs === undefined) this.#ptrs.set(key, [ptr]);
@@ -269,10 +269,10 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
     const ptrs = this.#host.cache.lookup(this.#ptrName, RecordType.PTR, { now });
     for (const typeName of this.#dirty) {
       this.#dirty.delete(typeName);
-      const key = fastNameKey(typeName);
+      const key = nameKey(typeName);
       const links = new Set<string>();
       for (const r of ptrs) {
-        if (fastNameKey(r.data as string) !== key) continue;
+        if (nameKey(r.data as string) !== key) continue;
         if (this.#interfaces !== undefined && !this.#interfaces.includes(r.interfaceName)) continue;
         links.add(r.interfaceName);
       }

@@ -13,7 +13,7 @@ import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import { type ServiceAssembly, serviceInfo } from "../cache/service_info.ts";
-import { fastNameKey } from "../cache/interner.ts";
+import { nameKey } from "../codec/mod.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
 
 /**
@@ -110,7 +110,7 @@ export class InstanceTracker {
     const target = found?.service.host;
     if (
       target === undefined ? this.#target !== undefined : this.#target === undefined ||
-        fastNameKey(target) !== fastNameKey(this.#target)
+        nameKey(target) !== nameKey(this.#target)
     ) {
       this.#targetWatch?.cancel();
       this.#target = target;
@@ -137,7 +137,7 @@ export class InstanceTracker {
     if (!wanted && this.#questions === undefined) return;
     const questions = this.#questions ??= new Map();
     const asked = questions.get(what);
-    if (asked !== undefined && (!wanted || fastNameKey(asked.name) !== fastNameKey(name!))) {
+    if (asked !== undefined && (!wanted || nameKey(asked.name) !== nameKey(name!))) {
       this.#host.release(asked);
       questions.delete(what);
     }

@@ -9,7 +9,7 @@
  */
 
 import { encodeRdata, type MessageReader, type ResourceRecord } from "../codec/mod.ts";
-import { fastNameKey } from "../cache/interner.ts";
+import { nameKey } from "../codec/mod.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import {
   DUPLICATE_QUESTION_WINDOW_MS,
@@ -83,9 +83,9 @@ export function readQuery(reader: MessageReader): HeardQuestion[] {
     } catch {
       continue;
     }
-    const key = fastNameKey(record.name);
+    const key = nameKey(record.name);
     const q = questions.find((q) =>
-      fastNameKey(q.name) === key && (q.type === 255 || q.type === record.type)
+      nameKey(q.name) === key && (q.type === 255 || q.type === record.type)
     );
     if (q === undefined) continue;
     try {
@@ -121,7 +121,7 @@ export class QuestionHistory {
   /** Notes a question another host asked on `iface` at `now`; QU questions never count. */
   heard(iface: string, q: HeardQuestion, now: number): void {
     if (q.unicast) return;
-    const key = `${iface}\u0000${fastNameKey(q.name)}\u0000${q.type}`;
+    const key = `${iface}\u0000${nameKey(q.name)}\u0000${q.type}`;
     this.#asked.delete(key);
     this.#asked.set(key, { at: now, known: q.known });
     if (this.#asked.size > OBSERVATION_LIMIT) {
@@ -134,7 +134,7 @@ export class QuestionHistory {
    * on `iface` within the last second, undefined when nobody did.
    */
   recent(iface: string, name: string, type: number, now: number): ReadonlySet<string> | undefined {
-    const asked = this.#asked.get(`${iface}\u0000${fastNameKey(name)}\u0000${type}`);
+    const asked = this.#asked.get(`${iface}\u0000${nameKey(name)}\u0000${type}`);
     return asked === undefined || now - asked.at > DUPLICATE_QUESTION_WINDOW_MS
       ? undefined
       : asked.known;

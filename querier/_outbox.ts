@@ -10,7 +10,7 @@
 import { MessageWriter, type Question } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
-import { fastNameKey } from "../cache/interner.ts";
+import { nameKey } from "../codec/mod.ts";
 import type { Send } from "../_stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import { OBSERVATION_LIMIT, REFRESH_FLOOR_MS } from "./_constants.ts";
@@ -63,7 +63,7 @@ export class Outbox {
   ): void {
     let qs = this.#perLink.get(iface);
     if (qs === undefined) this.#perLink.set(iface, qs = new Map());
-    const key = `${fastNameKey(name)}\u0000${type}`;
+    const key = `${nameKey(name)}\u0000${type}`;
     const known = qs.get(key);
     if (known === undefined || (unicast && !known.unicastResponse)) {
       qs.set(key, { name, type, class: 1, unicastResponse: unicast });
@@ -74,7 +74,7 @@ export class Outbox {
 
   /** False when this question went out on `iface` less than the refresh floor ago. */
   refreshAllowed(iface: string, name: string, type: number, now: number): boolean {
-    const last = this.#lastAsked.get(`${iface}\u0000${fastNameKey(name)}\u0000${type}`);
+    const last = this.#lastAsked.get(`${iface}\u0000${nameKey(name)}\u0000${type}`);
     return last === undefined || now - last >= REFRESH_FLOOR_MS;
   }
 

@@ -8,7 +8,7 @@
  */
 
 import type { Random } from "../clock.ts";
-import { fastNameKey } from "../cache/interner.ts";
+import { nameKey } from "../codec/mod.ts";
 import {
   FIRST_QUERY_INTERVAL_MS,
   FIRST_QUERY_MAX_DELAY_MS,
@@ -95,7 +95,7 @@ export class QuestionSet {
     now: number,
   ): ContinuousQuestion {
     const links = interfaces === undefined ? undefined : new Set(interfaces);
-    const key = `${fastNameKey(name)}\u0000${type}\u0000${
+    const key = `${nameKey(name)}\u0000${type}\u0000${
       links === undefined ? "*" : [...links].sort().join(",")
     }`;
     const known = this.#byKey.get(key);

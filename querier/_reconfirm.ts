@@ -9,7 +9,7 @@
 import { RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
-import { fastNameKey } from "../cache/interner.ts";
+import { nameKey } from "../codec/mod.ts";
 import { parseServiceInstanceName, serviceTypeName } from "../dnssd/service_name.ts";
 import { RECONFIRM_QUERY_TIMES_MS, RECONFIRM_WINDOW_MS } from "./_constants.ts";
 
@@ -75,7 +75,7 @@ export class Reconfirmations {
     const seen = new Set<string>();
     const questions: Reconfirm["questions"] = [];
     for (const r of records) {
-      const key = `${r.interfaceName}\u0000${fastNameKey(r.name)}\u0000${r.type}`;
+      const key = `${r.interfaceName}\u0000${nameKey(r.name)}\u0000${r.type}`;
       if (seen.has(key)) continue;
       seen.add(key);
       questions.push({ name: r.name, type: r.type, iface: r.interfaceName });
@@ -123,7 +123,7 @@ export class Reconfirmations {
       if (this.#cache.lookup(r.instance, RecordType.SRV, { now }).length > 0) continue;
       const parsed = parseServiceInstanceName(r.instance);
       for (const ptr of this.#cache.lookup(serviceTypeName(parsed.type), RecordType.PTR, { now })) {
-        if (fastNameKey(ptr.data as string) === fastNameKey(r.instance)) {
+        if (nameKey(ptr.data as string) === nameKey(r.instance)) {
           this.#cache.flushRecord(ptr);
         }
       }

@@ -10,7 +10,7 @@ import {
   type Question,
   type ResourceRecord,
 } from "../../codec/mod.ts";
-import { seededRandom, VirtualClock } from "../../clock.ts";
+import { seededRandom, VirtualClock } from "../../testing/mod.ts";
 import { Scheduler } from "../../scheduler.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { MemoryNetwork } from "../../transport/memory_network.ts";
