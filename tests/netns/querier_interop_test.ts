@@ -75,6 +75,13 @@ netnsTest(
     assert.equal(s.port, 4242);
     assert.deepEqual(s.txt, { k: "v", flag: null });
     assert.ok(s.addresses.includes("198.18.1.2 eth0"), s.addresses.join());
+    // avahi publishes its IPv6 addresses too: the ULA and/or fe80 with our link as its zone.
+    assert.ok(
+      s.addresses.some((x: string) =>
+        x === "fd00:5353:1::2 eth0" || /^fe80::.*%eth0 eth0$/.test(x)
+      ),
+      s.addresses.join(),
+    );
     assert.deepEqual(s.interfaces, ["eth0"]);
 
     const resolve = await ours.op({ op: "resolve", instance: s.fullName, timeout: 3000 });
@@ -88,6 +95,14 @@ netnsTest(
       found.addresses.some((x: Message) => x.address === "198.18.1.2"),
       JSON.stringify(found),
     );
+    const noService = await ours.op({
+      op: "resolve",
+      instance: "Nobody._mdq._tcp.local",
+      timeout: 1500,
+    });
+    const unresolved = await ours.reply(noService, "resolved");
+    assert.deepEqual([unresolved.event, unresolved.name], ["failed", "ResolveError"]);
+    assert.match(unresolved.message, /no SRV, no TXT, no address/);
     const missing = await ours.op({ op: "lookup", name: "nobody-here.local", timeout: 1500 });
     const failed = await ours.reply(missing, "lookup");
     assert.deepEqual([failed.event, failed.name], ["failed", "LookupError"]);
