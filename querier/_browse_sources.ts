@@ -37,7 +37,28 @@ export interface Session {
   flush(): void;
 }
 
-/** What a browse source needs from the querier: a tracker host, plus a way to be flushed. */
+/**
+ * What a browse source needs from the querier: a tracker host, plus a way to
+ * be flushed.
+ *
+ * @example A host that flushes at once
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { SourceHost } from "./_browse_sources.ts";
+ * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * import { QuestionSet } from "./_questions.ts";
+ * const questions = new QuestionSet(() => 0);
+ * const host: SourceHost = {
+ *   cache: new PeerServiceCache(),
+ *   now: () => 0,
+ *   ask: (name, type, interfaces) => questions.ask(name, type, interfaces, 0),
+ *   release: (q) => questions.release(q),
+ *   dirty: (session) => session.flush(),
+ * };
+ * host.release(host.ask("_http._tcp.local", 12, undefined));
+ * assert.equal(questions.size, 0);
+ * ```
+ */
 export interface SourceHost extends TrackerHost {
   /** Asks the querier to flush `session` soon (after the current packet or timer run). */
   dirty(session: Session): void;
@@ -78,11 +99,32 @@ export function sameService(a: ServiceInfo, b: ServiceInfo): boolean {
 /**
  * The instances of one service type (or subtype).
  *
- * @example
+ * @example The cache's complete services, before anything is asked
  * ```ts
  * import assert from "node:assert/strict";
  * import { ServiceBrowseSource } from "./_browse_sources.ts";
- * assert.equal(typeof ServiceBrowseSource, "function");
+ * import { StreamBrowser } from "./_browser.ts";
+ * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * import { serviceRecords } from "../dnssd/service_records.ts";
+ * import { QuestionSet } from "./_questions.ts";
+ * const cache = new PeerServiceCache();
+ * const set = serviceRecords({
+ *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ * });
+ * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
+ * const questions = new QuestionSet(() => 0);
+ * const source = new ServiceBrowseSource({
+ *   cache, now: () => 0,
+ *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
+ *   release: (q) => questions.release(q),
+ *   dirty: () => {},
+ * }, "_http._tcp.local", undefined, true);
+ * const browser = new StreamBrowser(source, 16);
+ * source.attach(browser);
+ * assert.deepEqual(browser.services().map((s) => s.name), ["Den"]);
+ * assert.equal(questions.size, 1); // the PTR question; nothing to follow up
+ * browser.end("disposed");
+ * assert.equal(questions.size, 0);
  * ```
  */
 export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEvent>, Session {
@@ -225,7 +267,29 @@ interface TypeState {
  * ```ts
  * import assert from "node:assert/strict";
  * import { TypeBrowseSource } from "./_browse_sources.ts";
- * assert.equal(typeof TypeBrowseSource, "function");
+ * import { StreamBrowser } from "./_browser.ts";
+ * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * import { QuestionSet } from "./_questions.ts";
+ * const cache = new PeerServiceCache();
+ * cache.insertRecord({
+ *   name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
+ *   data: "_ipp._tcp.local",
+ * }, { interfaceName: "eth0", now: 0 });
+ * const questions = new QuestionSet(() => 0);
+ * const source = new TypeBrowseSource({
+ *   cache, now: () => 0,
+ *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
+ *   release: (q) => questions.release(q),
+ *   dirty: () => {},
+ * }, "_services._dns-sd._udp.local", undefined);
+ * const browser = new StreamBrowser(source, 16);
+ * source.attach(browser);
+ * const it = browser[Symbol.asyncIterator]();
+ * const { value } = await it.next();
+ * assert.deepEqual(value, {
+ *   type: "added", serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"],
+ * });
+ * await it.return!();
  * ```
  */
 export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEvent>, Session {

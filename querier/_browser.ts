@@ -13,7 +13,18 @@
 import type { ServiceInfo } from "../cache/service_info.ts";
 import type { Browser } from "./types.ts";
 
-/** Why a browse ended. */
+/**
+ * Why a browse ended: its signal aborted, the peer cache was cleared, the
+ * stack closed, or the reader broke its loop (or disposed the browser).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { EndReason } from "./_browser.ts";
+ * const reasons: EndReason[] = ["aborted", "cleared", "closed", "disposed"];
+ * assert.equal(reasons.length, 4);
+ * ```
+ */
 export type EndReason = "aborted" | "cleared" | "closed" | "disposed";
 
 /**

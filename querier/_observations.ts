@@ -34,7 +34,20 @@ export function answerKey(type: number, rdata: Uint8Array): string {
   return `${type}:${hex}`;
 }
 
-/** One question of another host's query, with its Known Answers for that question. */
+/**
+ * One question of another host's query, with its Known Answers for that question.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { answerKey, type HeardQuestion } from "./_observations.ts";
+ * const q: HeardQuestion = {
+ *   name: "h.local", type: 1, unicast: false,
+ *   known: new Set([answerKey(1, new Uint8Array([198, 18, 0, 2]))]),
+ * };
+ * assert.equal(q.known.has("1:c6120002"), true);
+ * ```
+ */
 export interface HeardQuestion {
   /** Name asked about. */
   readonly name: string;

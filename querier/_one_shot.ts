@@ -107,8 +107,28 @@ export class OneShot<T> implements Session {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { askUntilDone } from "./_one_shot.ts";
- * assert.equal(typeof askUntilDone, "function");
+ * import { askUntilDone, OneShot } from "./_one_shot.ts";
+ * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * import { QuestionSet } from "./_questions.ts";
+ * import { VirtualClock } from "../testing/mod.ts";
+ * const clock = new VirtualClock();
+ * const cache = new PeerServiceCache();
+ * const questions = new QuestionSet(() => 0);
+ * const shot = new OneShot("box.local", clock, 3000, undefined,
+ *   () => cache.lookup("box.local", 1)[0]?.data, () => new Error("none"));
+ * askUntilDone({
+ *   cache, now: () => clock.now(),
+ *   ask: (name, type, ifs) => questions.ask(name, type, ifs, clock.now()),
+ *   release: (q) => questions.release(q),
+ *   dirty: (session) => session.flush(),
+ * }, shot, "box.local", [1]);
+ * assert.equal(questions.size, 1);
+ * cache.insertRecord(
+ *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * assert.equal(await shot.promise, "198.18.0.7");
+ * assert.equal(questions.size, 0); // released once answered
  * ```
  */
 export function askUntilDone(

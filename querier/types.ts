@@ -17,8 +17,15 @@ export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import type { BrowseEvent } from "./types.ts";
- * const describe = (e: BrowseEvent) => `${e.type} ${e.service.name}`;
- * assert.equal(typeof describe, "function");
+ * const e: BrowseEvent = {
+ *   type: "added",
+ *   service: {
+ *     fullName: "Den._http._tcp.local", name: "Den", type: "_http._tcp", domain: "local",
+ *     host: "den.local", port: 80, txt: undefined, ttl: 4500, interfaces: ["eth0"],
+ *     addresses: [{ address: "198.18.0.9", family: "IPv4", interfaceName: "eth0" }],
+ *   },
+ * };
+ * assert.equal(`${e.type} ${e.service.name} ${e.service.addresses[0].address}`, "added Den 198.18.0.9");
  * ```
  */
 export type BrowseEvent = {
@@ -88,12 +95,18 @@ export interface BrowseOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import type { Browser, BrowseEvent } from "./types.ts";
- * const count = async (browser: Browser<BrowseEvent>) => {
- *   let n = 0;
- *   for await (const _ of browser) n++;
- *   return n;
- * };
- * assert.equal(typeof count, "function");
+ * import { Mdns } from "../mdns.ts";
+ * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
+ * const clock = new VirtualClock();
+ * const host = new MemoryNetwork({ clock }).host("a", {
+ *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+ * });
+ * await using mdns = await Mdns.start({ transport: host, clock });
+ * const browser: Browser<BrowseEvent> = mdns.browse("_http._tcp");
+ * queueMicrotask(() => mdns.peerCache.clear());
+ * for await (const _ of browser) assert.fail("nothing was published");
+ * assert.equal(browser.endReason, "cleared");
+ * assert.deepEqual(browser.services(), []);
  * ```
  */
 export interface Browser<E> extends AsyncIterable<E>, AsyncDisposable {
