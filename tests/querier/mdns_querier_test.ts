@@ -70,3 +70,63 @@ Deno.test("mdns: peerCache.clear() ends the running browses", async () => {
   await mdns.close();
   await network.close();
 });
+
+Deno.test("mdns: our browse and resolve see what another of our stacks publishes, and its goodbye", async () => {
+  const clock = new VirtualClock();
+  const network = new MemoryNetwork({ clock, random: seededRandom(8) });
+  const ifs = (n: number) => [{
+    name: "eth0",
+    link: "lan",
+    ipv4: `198.18.0.${n}/24`,
+    ipv6: [`fe80::${n}/64`],
+  }];
+  const publisher = await Mdns.start({
+    transport: network.host("pub", { interfaces: ifs(2) }),
+    clock,
+    random: seededRandom(9),
+    hostName: "pub.local",
+  });
+  const browser = await Mdns.start({
+    transport: network.host("browse", { interfaces: ifs(3) }),
+    clock,
+    random: seededRandom(10),
+  });
+  const controller = new AbortController();
+  const published = publisher.publish({
+    name: "Den",
+    type: "_http._tcp",
+    port: 8080,
+    txt: { path: "/" },
+    signal: controller.signal,
+  });
+  await clock.advanceAsync(3000); // probing and announcing
+  await published;
+  const stream = browser.browse("_http._tcp");
+  const it = stream[Symbol.asyncIterator]();
+  const added = await it.next(); // already heard from the announcements
+  assert.equal(added.value?.type, "added");
+  assert.equal(added.value?.service.host, "pub.local");
+  assert.equal(added.value?.service.port, 8080);
+  assert.equal(added.value?.service.txt?.getString("path"), "/");
+  assert.deepEqual(
+    added.value?.service.addresses.map((a: { address: string }) => a.address).sort(),
+    [
+      "198.18.0.2",
+      "fe80::2%eth0",
+    ],
+  );
+  const resolved = await browser.resolve("Den._http._tcp.local");
+  assert.equal(resolved.port, 8080);
+  assert.deepEqual(
+    (await browser.lookupHost("pub.local", { family: "IPv4" })).map((a) => a.address),
+    ["198.18.0.2"],
+  );
+  controller.abort(); // unpublish: goodbyes
+  const removedAt = (async () => (await it.next()).value)();
+  await clock.advanceAsync(2000);
+  assert.equal((await removedAt)?.type, "removed");
+  await it.return!();
+  await publisher.close();
+  await browser.close();
+  await network.close();
+});
