@@ -91,7 +91,7 @@ export class StreamBrowser<S, E> implements Browser<E> {
   #pending = new Set<string>();
   #resync = false;
   #delivered = new Map<string, S>();
-  #waiter: (() => void) | undefined;
+  #waiters: (() => void)[] = [];
   #end: EndReason | undefined;
   #onEnd: (() => void)[] = [];
 
@@ -142,9 +142,10 @@ export class StreamBrowser<S, E> implements Browser<E> {
   }
 
   #wake(): void {
-    const waiter = this.#waiter;
-    this.#waiter = undefined;
-    waiter?.();
+    const waiters = this.#waiters;
+    if (waiters.length === 0) return;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
   }
 
   #take(): E | undefined {
@@ -168,7 +169,8 @@ export class StreamBrowser<S, E> implements Browser<E> {
       if (this.#end !== undefined) return { value: undefined, done: true };
       const event = this.#take();
       if (event !== undefined) return { value: event, done: false };
-      await new Promise<void>((resolve) => (this.#waiter = resolve));
+      // Several reads may wait at once (next() called without awaiting): all wake.
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
   }
 

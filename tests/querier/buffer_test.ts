@@ -83,3 +83,16 @@ Deno.test("buffer: bufferSize must be a positive whole number", async () => {
   assert.throws(() => r.querier.browse("_http._tcp", { bufferSize: 0 }), RangeError);
   assert.throws(() => r.querier.browse("nonsense"), TypeError);
 });
+
+Deno.test("buffer: reads waiting at once each get their own event", async () => {
+  await using r = await rig();
+  const it = r.querier.browse("_http._tcp")[Symbol.asyncIterator]();
+  const first = it.next();
+  const second = it.next();
+  r.respond(service(1));
+  r.respond(service(2));
+  await r.advance(10);
+  const names = [(await first).value?.service.name, (await second).value?.service.name];
+  assert.deepEqual(names.sort(), ["S1", "S2"]);
+  await it.return!();
+});
