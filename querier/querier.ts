@@ -137,7 +137,7 @@ export class Querier implements StackPart {
       release: (q) => this.#questions.release(q),
       dirty: (session) => this.#markDirty(session),
     };
-    // RFC 6762 §10.2 spirit and the NetX seed: clearing the peer cache ends the continuous queries.
+    // The NetX seed (nx_mdns_peer_cache_clear): clearing the peer cache ends the continuous queries.
     this.#unsubscribeClear = this.#cache.onClear(() => {
       for (const b of [...this.#browsers]) b.end("cleared");
     });
@@ -160,13 +160,21 @@ export class Querier implements StackPart {
    * @example
    * ```ts
    * import assert from "node:assert/strict";
-   * import type { Browser, ServiceTypeEvent } from "./types.ts";
-   * const types = async (browser: Browser<ServiceTypeEvent>) => {
-   *   const out: string[] = [];
-   *   for await (const e of browser) if (e.type === "added") out.push(e.serviceType);
-   *   return out;
-   * };
-   * assert.equal(typeof types, "function");
+   * import { Mdns } from "../mdns.ts";
+   * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
+   * const clock = new VirtualClock();
+   * const host = new MemoryNetwork({ clock }).host("a", {
+   *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+   * });
+   * await using mdns = await Mdns.start({ transport: host, clock });
+   * mdns.peerCache.insertRecord({
+   *   name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
+   *   data: "_ipp._tcp.local",
+   * }, { interfaceName: "eth0", now: 0 });
+   * const types = mdns.browse()[Symbol.asyncIterator]();
+   * const { value } = await types.next();
+   * assert.equal(value.serviceType, "_ipp._tcp");
+   * await types.return!();
    * ```
    */
   browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent>;
