@@ -9,21 +9,13 @@
  */
 
 import { type Clock, type Random, systemClock, systemRandom, type Timer } from "./clock.ts";
-import { DnsParseError, MessageReader } from "./codec/mod.ts";
 import { Scheduler } from "./scheduler.ts";
 import { LocalServiceCache } from "./cache/local_cache.ts";
 import { PeerServiceCache } from "./cache/peer_cache.ts";
-import { IngressFilter } from "./_ingress.ts";
-import { CLOSE_GRACE_MS, type LinkEvent, type PartContext, type StackPart } from "./_stack_part.ts";
-import type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
-import type {
-  Datagram,
-  Destination,
-  NetworkLink,
-  Transport,
-  TransportEvent,
-} from "./transport/transport.ts";
-import { scopedSource } from "./transport/transport.ts";
+import { Pipeline } from "./_pipeline.ts";
+import { CLOSE_GRACE_MS, type PartContext, type StackPart } from "./_stack_part.ts";
+import type { MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
+import type { Destination, NetworkLink, Transport, TransportEvent } from "./transport/transport.ts";
 import { UdpTransport } from "./transport/udp_transport.ts";
 import { Responder } from "./responder/_responder.ts";
 import { defaultHostName } from "./responder/_host_name.ts";
@@ -42,11 +34,32 @@ import type {
 
 export type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 
+let attach: <P extends StackPart>(mdns: Mdns, build: (context: PartContext) => P) => P;
+
 /**
- * Adds a part to a stack: internal, for the stack's own parts and for tests.
- * Not exported from `mod.ts`.
+ * Adds a part to a stack, built from the stack's context (clock, random,
+ * send, links, wake): how the responder and the querier join, and how tests
+ * watch the pipeline. Internal: not exported from `mod.ts`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { addPart, Mdns } from "./mdns.ts";
+ * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+ * const host = new MemoryNetwork({ clock: new VirtualClock() }).host("a", {
+ *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+ * });
+ * await using mdns = await Mdns.start({ transport: host });
+ * const part = addPart(mdns, (context) => ({ context, nextDeadline: () => undefined, run() {} }));
+ * assert.equal(part.context.links()[0].name, "eth0");
+ * ```
  */
-export const ADD_PART: unique symbol = Symbol("mdns.addPart");
+export function addPart<P extends StackPart>(
+  mdns: Mdns,
+  build: (context: PartContext) => P,
+): P {
+  return attach(mdns, build);
+}
 
 type State = "open" | "closing" | "closed";
 
@@ -74,25 +87,12 @@ export class Mdns implements AsyncDisposable {
   #scheduler: Scheduler;
   #peerCache: PeerServiceCache;
   #localCache: LocalServiceCache;
-  #ingress: IngressFilter;
-  #parts: StackPart[] = [];
+  #pipeline: Pipeline;
   #responder: Responder;
   #context: PartContext;
-  #reader = new MessageReader(new Uint8Array(12));
-  #routing = false;
   #state: State = "open";
   #closing: Promise<void> | undefined;
   #querier: Querier;
-  #stats: MdnsStats = {
-    received: 0,
-    queries: 0,
-    responses: 0,
-    malformed: 0,
-    opcode: 0,
-    rcode: 0,
-    sourcePort: 0,
-    offLink: 0,
-  };
 
   private constructor(options: MdnsOptions) {
     this.#transport = options.transport ?? new UdpTransport();
@@ -102,7 +102,13 @@ export class Mdns implements AsyncDisposable {
     this.#scheduler = new Scheduler(this.#clock, (error) => this.#report({ type: "error", error }));
     this.#peerCache = options.peerCache ?? new PeerServiceCache({ random: this.#random });
     this.#localCache = options.localCache ?? new LocalServiceCache();
-    this.#ingress = new IngressFilter(() => this.#transport.links);
+    this.#pipeline = new Pipeline({
+      peerCache: this.#peerCache,
+      now: () => this.#clock.now(),
+      links: () => this.#transport.links,
+      report: (event) => this.#report(event),
+      wake: () => this.#scheduler.wake(),
+    });
     this.#context = {
       clock: this.#clock,
       random: this.#random,
@@ -118,16 +124,16 @@ export class Mdns implements AsyncDisposable {
       },
       run: (now) => void this.#peerCache.expire(now),
     });
-    this.#responder = this[ADD_PART]((context) =>
+    this.#responder = addPart(this, (context) =>
       new Responder({
         ...context,
         localCache: this.#localCache,
         peerCache: this.#peerCache,
         hostName: options.hostName ?? defaultHostName,
-      })
-    );
-    this.#querier = this[ADD_PART]((context) =>
-      new Querier({ ...context, peerCache: this.#peerCache })
+      }));
+    this.#querier = addPart(
+      this,
+      (context) => new Querier({ ...context, peerCache: this.#peerCache }),
     );
   }
 
@@ -318,7 +324,9 @@ export class Mdns implements AsyncDisposable {
     }
     const mdns = new Mdns(options);
     await mdns.#transport.start({
-      onDatagram: (d) => mdns.#receive(d),
+      onDatagram: (d) => {
+        if (mdns.#state !== "closed") mdns.#pipeline.receive(d);
+      },
       onEvent: (e) => mdns.#transportEvent(e),
     });
     return mdns;
@@ -326,7 +334,7 @@ export class Mdns implements AsyncDisposable {
 
   /** A snapshot of the counters. */
   get stats(): MdnsStats {
-    return { ...this.#stats };
+    return this.#pipeline.stats;
   }
   /** What this stack heard from the network (every response, asked for or not). */
   get peerCache(): PeerServiceCache {
@@ -341,15 +349,13 @@ export class Mdns implements AsyncDisposable {
     return this.#transport.links;
   }
 
-  /**
-   * Adds a part built from the stack's context. Internal: the stack's own
-   * parts and tests use it.
-   */
-  [ADD_PART]<P extends StackPart>(build: (context: PartContext) => P): P {
-    const part = build(this.#context);
-    this.#parts.push(part);
-    this.#scheduler.add(part);
-    return part;
+  static {
+    attach = (mdns, build) => {
+      const part = build(mdns.#context);
+      mdns.#pipeline.parts.push(part);
+      mdns.#scheduler.add(part);
+      return part;
+    };
   }
 
   /**
@@ -387,125 +393,11 @@ export class Mdns implements AsyncDisposable {
     return this.#transport.send(data, to);
   }
 
-  #receive(datagram: Datagram): void {
-    if (this.#state === "closed") return;
-    this.#stats.received++;
-    try {
-      this.#route(datagram);
-    } catch (error) {
-      this.#report({ type: "error", error });
-    }
-  }
-
-  #route(datagram: Datagram): void {
-    // One reader per stack, reset per packet: the receive path allocates no
-    // reader. A part that re-enters (a synchronous transport) gets its own.
-    let reader: MessageReader;
-    try {
-      reader = this.#routing ? new MessageReader(datagram.data) : this.#reader.reset(datagram.data);
-    } catch (error) {
-      return this.#dropMalformed(datagram, error);
-    }
-    const reason = this.#ingress.check(reader, datagram);
-    if (reason !== undefined) return this.#drop(reason, datagram);
-    // All or nothing: everything a part may read is validated before the
-    // first part sees the packet, so no packet is ever half applied.
-    try {
-      reader.validate();
-    } catch (error) {
-      return this.#dropMalformed(datagram, error);
-    }
-    const outer = this.#routing;
-    this.#routing = true;
-    try {
-      if (reader.isResponse) {
-        this.#stats.responses++;
-        this.#response(reader, datagram);
-      } else {
-        this.#stats.queries++;
-        for (const part of this.#parts) this.#call(part.onQuery, part, reader, datagram);
-      }
-    } finally {
-      this.#routing = outer;
-    }
-  }
-
-  // RFC order: conflicts are judged against what we publish before the
-  // response changes the peer cache; the querier then sees the cache updated.
-  #response(reader: MessageReader, datagram: Datagram): void {
-    for (const part of this.#parts) this.#call(part.beforeCache, part, reader, datagram);
-    try {
-      this.#peerCache.insertMessage(reader.reset(datagram.data), {
-        interfaceName: datagram.interfaceName,
-        now: this.#clock.now(),
-      });
-    } catch (error) {
-      this.#report({ type: "error", error });
-    }
-    for (const part of this.#parts) this.#call(part.afterCache, part, reader, datagram);
-    this.#scheduler.wake();
-  }
-
-  #call(
-    hook: ((reader: MessageReader, datagram: Datagram) => void) | undefined,
-    part: StackPart,
-    reader: MessageReader,
-    datagram: Datagram,
-  ): void {
-    if (hook === undefined) return;
-    try {
-      hook.call(part, reader.reset(datagram.data), datagram);
-    } catch (error) {
-      // A validated packet cannot raise a parse error: whatever a part
-      // throws is a bug in the part, reported and isolated.
-      this.#report({ type: "error", error });
-    }
-  }
-
   #transportEvent(event: TransportEvent): void {
-    if (event.type !== "send-error" && event.type !== "receive-error") this.#linkEvent(event);
+    if (event.type !== "send-error" && event.type !== "receive-error") {
+      this.#pipeline.linkEvent(event);
+    }
     this.#report({ type: "transport", event });
-  }
-
-  #linkEvent(event: LinkEvent): void {
-    const name = event.link.name;
-    this.#ingress.forget(name); // a link that comes back up may carry new addresses
-    // What we heard on a link that is gone (or down) tells nothing about it
-    // any more (RFC 6762 §10.3: records are only valid on their link).
-    if (event.type === "link-removed" || event.type === "link-down") {
-      this.#peerCache.clear({ interfaceName: name });
-    }
-    for (const part of this.#parts) {
-      try {
-        part.onLinkEvent?.(event);
-      } catch (error) {
-        this.#report({ type: "error", error });
-      }
-    }
-    this.#scheduler.wake();
-  }
-
-  #dropMalformed(datagram: Datagram, error: unknown): void {
-    if (error instanceof DnsParseError) return this.#drop("malformed", datagram, error);
-    this.#report({ type: "error", error });
-  }
-
-  #drop(reason: DropReason, datagram: Datagram, error?: DnsParseError): void {
-    const counter = ({
-      "malformed": "malformed",
-      "opcode": "opcode",
-      "rcode": "rcode",
-      "source-port": "sourcePort",
-      "off-link": "offLink",
-    } as const)[reason];
-    this.#stats[counter]++;
-    this.#report({
-      type: "dropped",
-      reason,
-      interfaceName: datagram.interfaceName,
-      source: scopedSource(datagram),
-      ...(error ? { error } : {}),
-    });
   }
 
   #report(event: MdnsEvent): void {
@@ -528,7 +420,7 @@ export class Mdns implements AsyncDisposable {
 
   async #close(): Promise<void> {
     this.#state = "closing";
-    const last = Promise.allSettled(this.#parts.map((part) => part.close?.()));
+    const last = Promise.allSettled(this.#pipeline.parts.map((part) => part.close?.()));
     let timer: Timer | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = this.#clock.setTimer(CLOSE_GRACE_MS, resolve);

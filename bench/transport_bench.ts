@@ -21,7 +21,7 @@ import process from "node:process";
 import { Lab } from "../tests/netns/harness.ts";
 import { UdpTransport } from "../transport/udp_transport.ts";
 import type { Transport, TransportHandler } from "../transport/transport.ts";
-import { ADD_PART, Mdns } from "../mdns.ts";
+import { addPart, Mdns } from "../mdns.ts";
 
 const args = Object.fromEntries(
   Deno.args.filter((a) => a.startsWith("--")).map((a) => {
@@ -72,7 +72,7 @@ async function receiver(): Promise<void> {
     [Symbol.asyncDispose]: () => transport.close(),
   };
   const mdns = await Mdns.start({ transport: counted });
-  mdns[ADD_PART](() => ({
+  addPart(mdns, () => ({
     nextDeadline: () => undefined,
     run: () => {},
     onQuery(reader) {

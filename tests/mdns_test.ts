@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { encodeMessage, MessageFlags, RecordType } from "../codec/mod.ts";
-import { ADD_PART, Mdns, type MdnsEvent } from "../mdns.ts";
+import { addPart, Mdns, type MdnsEvent } from "../mdns.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
 import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
 
@@ -49,7 +49,7 @@ async function setup() {
   const mdns = await Mdns.start({ transport: host, clock, onEvent: (e) => events.push(e) });
   const queries: string[] = [];
   const responses: string[] = [];
-  const part = mdns[ADD_PART]((context) => ({
+  const part = addPart(mdns, (context) => ({
     context,
     nextDeadline: () => undefined,
     run: () => {},
@@ -121,7 +121,7 @@ Deno.test("Mdns drops what RFC 6762 says to ignore, counts it, and never throws"
 
 Deno.test("Mdns isolates a throwing handler and reports it as an event", async () => {
   const { network, mdns, events, queries } = await setup();
-  mdns[ADD_PART](() => ({
+  addPart(mdns, () => ({
     nextDeadline: () => undefined,
     run: () => {},
     onQuery: () => {
@@ -143,7 +143,7 @@ Deno.test("Mdns sends through the transport and another host hears it", async ()
   });
   const heard: string[] = [];
   const other = await Mdns.start({ transport: b, clock });
-  other[ADD_PART](() => ({
+  addPart(other, () => ({
     nextDeadline: () => undefined,
     run: () => {},
     onQuery(r, d) {
@@ -257,13 +257,13 @@ Deno.test("Mdns lets its parts send their last packets while closing (defect: no
   });
   const heard: number[] = [];
   const listener = await Mdns.start({ transport: b, clock });
-  listener[ADD_PART](() => ({
+  addPart(listener, () => ({
     nextDeadline: () => undefined,
     run: () => {},
     onQuery: (r) => void heard.push(r.isResponse ? 0 : 1),
   }));
   let sent: boolean | undefined;
-  mdns[ADD_PART]((context) => ({
+  addPart(mdns, (context) => ({
     nextDeadline: () => undefined,
     run: () => {},
     async close() {
@@ -279,7 +279,7 @@ Deno.test("Mdns lets its parts send their last packets while closing (defect: no
 
 Deno.test("Mdns bounds a part's last sends in time", async () => {
   const { mdns, clock } = await setup();
-  mdns[ADD_PART](() => ({
+  addPart(mdns, () => ({
     nextDeadline: () => undefined,
     run: () => {},
     close: () => new Promise<void>(() => {}), // never settles
@@ -304,7 +304,7 @@ Deno.test("Mdns tells its parts of link events and forgets what it heard on a re
   });
   const mdns = await Mdns.start({ transport: host, clock });
   const seen: string[] = [];
-  mdns[ADD_PART](() => ({
+  addPart(mdns, () => ({
     nextDeadline: () => undefined,
     run: () => {},
     onLinkEvent: (e: LinkEvent) => void seen.push(`${e.type} ${e.link.name}`),

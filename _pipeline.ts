@@ -1,0 +1,218 @@
+/**
+ * The one-way path of a datagram through the stack: ingress filters (RFC
+ * 6762's rules for what to ignore), whole-packet validation, then the parts
+ * in RFC order, with a counter for every outcome. Link events take the same
+ * road. Nothing the network sends can make it throw.
+ *
+ * Internal: `mdns.ts` owns one; not exported from `mod.ts`.
+ *
+ * @module
+ */
+
+import { DnsParseError, MessageReader } from "./codec/mod.ts";
+import type { PeerServiceCache } from "./cache/peer_cache.ts";
+import { IngressFilter } from "./_ingress.ts";
+import type { LinkEvent, StackPart } from "./_stack_part.ts";
+import type { DropReason, MdnsEvent, MdnsStats } from "./mdns_options.ts";
+import type { Datagram, NetworkLink } from "./transport/transport.ts";
+import { scopedSource } from "./transport/transport.ts";
+
+/**
+ * What a pipeline needs from its stack.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { PipelineOptions } from "./_pipeline.ts";
+ * import { PeerServiceCache } from "./cache/mod.ts";
+ * const options: PipelineOptions = {
+ *   peerCache: new PeerServiceCache(), now: () => 0, links: () => [], report: () => {}, wake: () => {},
+ * };
+ * assert.equal(options.now(), 0);
+ * ```
+ */
+export interface PipelineOptions {
+  /** Where every response lands, between the parts' two response hooks. */
+  readonly peerCache: PeerServiceCache;
+  /** The stack's clock. */
+  readonly now: () => number;
+  /** The transport's links, for the on-link check. */
+  readonly links: () => readonly NetworkLink[];
+  /** Hears drops and what a part threw. */
+  readonly report: (event: MdnsEvent) => void;
+  /** Re-arms the scheduler after the cache or a part changed. */
+  readonly wake: () => void;
+}
+
+/**
+ * Routes datagrams and link events to the parts.
+ *
+ * @example A response lands in the peer cache
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Pipeline } from "./_pipeline.ts";
+ * import { PeerServiceCache } from "./cache/mod.ts";
+ * import { encodeMessage, MessageFlags } from "./codec/mod.ts";
+ * const peerCache = new PeerServiceCache();
+ * const link = { name: "eth0", index: 2, ipv4: ["198.18.0.2/24"], ipv6: [] };
+ * const pipeline = new Pipeline({
+ *   peerCache, now: () => 0, links: () => [link], report: () => {}, wake: () => {},
+ * });
+ * const data = encodeMessage({
+ *   id: 0, flags: MessageFlags.RESPONSE, questions: [], authorities: [], additionals: [],
+ *   answers: [{ name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.9" }],
+ * });
+ * pipeline.receive({
+ *   data, interfaceName: "eth0", family: "IPv4", source: { address: "198.18.0.9", port: 5353 }, unicast: false,
+ * });
+ * assert.equal(peerCache.size, 1);
+ * assert.equal(pipeline.stats.responses, 1);
+ * ```
+ */
+export class Pipeline {
+  /** The parts, in the order their hooks run. */
+  readonly parts: StackPart[] = [];
+  #options: PipelineOptions;
+  #ingress: IngressFilter;
+  #reader = new MessageReader(new Uint8Array(12));
+  #routing = false;
+  #stats: MdnsStats = {
+    received: 0,
+    queries: 0,
+    responses: 0,
+    malformed: 0,
+    opcode: 0,
+    rcode: 0,
+    sourcePort: 0,
+    offLink: 0,
+  };
+
+  /** Creates a pipeline with no parts. */
+  constructor(options: PipelineOptions) {
+    this.#options = options;
+    this.#ingress = new IngressFilter(options.links);
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): MdnsStats {
+    return { ...this.#stats };
+  }
+
+  /** Takes one datagram from the transport; never throws. */
+  receive(datagram: Datagram): void {
+    this.#stats.received++;
+    try {
+      this.#route(datagram);
+    } catch (error) {
+      this.#options.report({ type: "error", error });
+    }
+  }
+
+  #route(datagram: Datagram): void {
+    // One reader, reset per packet: the receive path allocates no reader. A
+    // part that re-enters (a synchronous transport) gets its own.
+    let reader: MessageReader;
+    try {
+      reader = this.#routing ? new MessageReader(datagram.data) : this.#reader.reset(datagram.data);
+    } catch (error) {
+      return this.#dropMalformed(datagram, error);
+    }
+    const reason = this.#ingress.check(reader, datagram);
+    if (reason !== undefined) return this.#drop(reason, datagram);
+    // All or nothing: everything a part may read is validated before the
+    // first part sees the packet, so no packet is ever half applied.
+    try {
+      reader.validate();
+    } catch (error) {
+      return this.#dropMalformed(datagram, error);
+    }
+    const outer = this.#routing;
+    this.#routing = true;
+    try {
+      if (reader.isResponse) {
+        this.#stats.responses++;
+        this.#response(reader, datagram);
+      } else {
+        this.#stats.queries++;
+        for (const part of this.parts) this.#call(part.onQuery, part, reader, datagram);
+      }
+    } finally {
+      this.#routing = outer;
+    }
+  }
+
+  // RFC order: conflicts are judged against what we publish before the
+  // response changes the peer cache; the querier then sees the cache updated.
+  #response(reader: MessageReader, datagram: Datagram): void {
+    for (const part of this.parts) this.#call(part.beforeCache, part, reader, datagram);
+    try {
+      this.#options.peerCache.insertMessage(reader.reset(datagram.data), {
+        interfaceName: datagram.interfaceName,
+        now: this.#options.now(),
+      });
+    } catch (error) {
+      this.#options.report({ type: "error", error });
+    }
+    for (const part of this.parts) this.#call(part.afterCache, part, reader, datagram);
+    this.#options.wake();
+  }
+
+  #call(
+    hook: ((reader: MessageReader, datagram: Datagram) => void) | undefined,
+    part: StackPart,
+    reader: MessageReader,
+    datagram: Datagram,
+  ): void {
+    if (hook === undefined) return;
+    try {
+      hook.call(part, reader.reset(datagram.data), datagram);
+    } catch (error) {
+      // A validated packet cannot raise a parse error: whatever a part
+      // throws is a bug in the part, reported and isolated.
+      this.#options.report({ type: "error", error });
+    }
+  }
+
+  /** Tells the filters and every part that a link changed. */
+  linkEvent(event: LinkEvent): void {
+    const name = event.link.name;
+    this.#ingress.forget(name); // a link that comes back up may carry new addresses
+    // What we heard on a link that is gone (or down) tells nothing about it
+    // any more (RFC 6762 §10.3: records are only valid on their link).
+    if (event.type === "link-removed" || event.type === "link-down") {
+      this.#options.peerCache.clear({ interfaceName: name });
+    }
+    for (const part of this.parts) {
+      try {
+        part.onLinkEvent?.(event);
+      } catch (error) {
+        this.#options.report({ type: "error", error });
+      }
+    }
+    this.#options.wake();
+  }
+
+  #dropMalformed(datagram: Datagram, error: unknown): void {
+    if (error instanceof DnsParseError) return this.#drop("malformed", datagram, error);
+    this.#options.report({ type: "error", error });
+  }
+
+  #drop(reason: DropReason, datagram: Datagram, error?: DnsParseError): void {
+    this.#stats[DROP_COUNTERS[reason]]++;
+    this.#options.report({
+      type: "dropped",
+      reason,
+      interfaceName: datagram.interfaceName,
+      source: scopedSource(datagram),
+      ...(error ? { error } : {}),
+    });
+  }
+}
+
+const DROP_COUNTERS = {
+  "malformed": "malformed",
+  "opcode": "opcode",
+  "rcode": "rcode",
+  "source-port": "sourcePort",
+  "off-link": "offLink",
+} as const satisfies Record<DropReason, keyof MdnsStats>;
