@@ -14,13 +14,14 @@ import type { Clock, Timer } from "./clock.ts";
  *
  * @example A part that runs once, at t = 100
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ScheduledPart } from "./scheduler.ts";
  * let done = false;
  * const part: ScheduledPart = {
  *   nextDeadline: () => (done ? undefined : 100),
  *   run: () => { done = true; },
  * };
- * console.log(part.nextDeadline());
+ * assert.equal(part.nextDeadline(), 100);
  * ```
  */
 export interface ScheduledPart {
@@ -35,6 +36,7 @@ export interface ScheduledPart {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { VirtualClock } from "./testing/mod.ts";
  * import { Scheduler } from "./scheduler.ts";
  * const clock = new VirtualClock();
@@ -42,7 +44,7 @@ export interface ScheduledPart {
  * let ranAt = -1;
  * scheduler.add({ nextDeadline: () => (ranAt < 0 ? 250 : undefined), run: (now) => { ranAt = now; } });
  * clock.advance(1000);
- * console.log(ranAt); // 250
+ * assert.equal(ranAt, 250);
  * scheduler.close();
  * ```
  */

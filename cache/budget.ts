@@ -11,8 +11,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { byteBudget } from "./budget.ts";
- * console.log(byteBudget(undefined, 4096), byteBudget(1024, 4096)); // 4096 1024
+ * assert.equal(byteBudget(undefined, 4096), 4096);
+ * assert.equal(byteBudget(1024, 4096), 1024);
  * ```
  */
 export function byteBudget(maxBytes: number | undefined, fallback: number): number {

@@ -18,12 +18,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DeadlineHeap } from "./deadline_heap.ts";
  * const heap = new DeadlineHeap<string>();
  * heap.push(30, "c");
  * heap.push(10, "a");
  * heap.push(20, "b");
- * console.log(heap.peekTime(), heap.pop(), heap.pop(), heap.size); // 10 a b 1
+ * assert.equal(heap.peekTime(), 10);
+ * assert.equal(heap.pop(), "a");
+ * assert.equal(heap.pop(), "b");
+ * assert.equal(heap.size, 1);
  * ```
  */
 export class DeadlineHeap<T> {

@@ -32,8 +32,10 @@ import { LocalRecord, type LocalRecordState } from "./local_record.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_LOCAL_CACHE_BYTES, LocalServiceCache } from "./local_cache.ts";
- * console.log(DEFAULT_LOCAL_CACHE_BYTES, new LocalServiceCache().capacity); // 262144 262144
+ * assert.equal(DEFAULT_LOCAL_CACHE_BYTES, 262144);
+ * assert.equal(new LocalServiceCache().capacity, DEFAULT_LOCAL_CACHE_BYTES);
  * ```
  */
 export const DEFAULT_LOCAL_CACHE_BYTES = 256 * 1024;
@@ -43,9 +45,10 @@ export const DEFAULT_LOCAL_CACHE_BYTES = 256 * 1024;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LocalServiceCache, type LocalServiceCacheOptions } from "./local_cache.ts";
  * const options: LocalServiceCacheOptions = { maxBytes: 16 * 1024 };
- * console.log(new LocalServiceCache(options).capacity); // 16384
+ * assert.equal(new LocalServiceCache(options).capacity, 16384);
  * ```
  */
 export interface LocalServiceCacheOptions {
@@ -58,11 +61,13 @@ export interface LocalServiceCacheOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type HostOptions, LocalServiceCache } from "./local_cache.ts";
  * const local = new LocalServiceCache();
  * const options: HostOptions = { interfaceName: "eth0", ttl: 60 };
  * const [a] = local.setHost("myhost.local", ["198.18.0.2"], options);
- * console.log(a.interfaceName, a.record.ttl); // eth0 60
+ * assert.equal(a.interfaceName, "eth0");
+ * assert.equal(a.record.ttl, 60);
  * ```
  */
 export interface HostOptions {
@@ -79,12 +84,15 @@ export interface HostOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type LocalService, LocalServiceCache } from "./local_cache.ts";
  * const local = new LocalServiceCache();
  * const svc: LocalService = local.addService({
  *   instance: "Den", type: "_http._tcp", host: "myhost.local", port: 80, txt: { path: "/" },
  * });
- * console.log(svc.instanceName, svc.port, svc.txt.getString("path")); // Den._http._tcp.local 80 /
+ * assert.equal(svc.instanceName, "Den._http._tcp.local");
+ * assert.equal(svc.port, 80);
+ * assert.equal(svc.txt.getString("path"), "/");
  * ```
  */
 export interface LocalService {
@@ -122,14 +130,16 @@ interface ServiceState {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LocalServiceCache } from "./local_cache.ts";
  * const local = new LocalServiceCache();
  * local.setHost("myhost.local", ["198.18.0.2"]);
  * const svc = local.addService({ instance: "Den", type: "_http._tcp", host: "myhost.local", port: 80 });
- * console.log(svc.records.map((r) => r.state)); // ["probing", "probing", "probing", "probing", "probing"]
- * console.log(local.lookup("DEN._http._tcp.local", 33).length); // 1
+ * assert.deepEqual(svc.records.map((r) => r.state), Array(5).fill("probing"));
+ * assert.equal(local.lookup("DEN._http._tcp.local", 33).length, 1);
  * const goodbyes = local.removeService(svc.instanceName);
- * console.log(goodbyes.length, local.lookup("den._http._tcp.local", 255).length); // 0 0
+ * assert.equal(goodbyes.length, 0);
+ * assert.equal(local.lookup("den._http._tcp.local", 255).length, 0);
  * ```
  */
 export class LocalServiceCache {

@@ -17,13 +17,15 @@ import { encodeRdata, type ResourceRecord } from "../codec/mod.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LocalRecord, type LocalRecordState } from "./local_record.ts";
  * const r = new LocalRecord({
  *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
  * });
  * const next: LocalRecordState = "goodbye";
  * r.setState(next);
- * console.log(r.state, r.goodbyePending); // goodbye true
+ * assert.equal(r.state, "goodbye");
+ * assert.equal(r.goodbyePending, true);
  * ```
  */
 export type LocalRecordState = "probing" | "announcing" | "announced" | "goodbye";
@@ -33,11 +35,13 @@ export type LocalRecordState = "probing" | "announcing" | "announced" | "goodbye
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LOCAL_RECORD_OVERHEAD_BYTES, LocalRecord } from "./local_record.ts";
  * const r = new LocalRecord({
  *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
  * });
- * console.log(LOCAL_RECORD_OVERHEAD_BYTES, r.bytes); // 320 324
+ * assert.equal(LOCAL_RECORD_OVERHEAD_BYTES, 320);
+ * assert.equal(r.bytes, 324);
  * ```
  */
 export const LOCAL_RECORD_OVERHEAD_BYTES = 320;
@@ -47,12 +51,15 @@ export const LOCAL_RECORD_OVERHEAD_BYTES = 320;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LocalRecord, type LocalRecordOptions } from "./local_record.ts";
  * const options: LocalRecordOptions = { state: "announced", interfaceName: "eth0" };
  * const r = new LocalRecord({
  *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
  * }, options);
- * console.log(r.state, r.interfaceName, r.service); // announced eth0 undefined
+ * assert.equal(r.state, "announced");
+ * assert.equal(r.interfaceName, "eth0");
+ * assert.equal(r.service, undefined);
  * ```
  */
 export interface LocalRecordOptions {
@@ -69,6 +76,7 @@ export interface LocalRecordOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LocalRecord } from "./local_record.ts";
  * const r = new LocalRecord({
  *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
@@ -76,7 +84,10 @@ export interface LocalRecordOptions {
  * r.setState("announcing");
  * r.countAnnouncement();
  * r.markMulticast("eth0", 1000);
- * console.log(r.state, r.announceCount, r.lastMulticastAt("eth0"), r.unique); // announcing 1 1000 true
+ * assert.equal(r.state, "announcing");
+ * assert.equal(r.announceCount, 1);
+ * assert.equal(r.lastMulticastAt("eth0"), 1000);
+ * assert.equal(r.unique, true);
  * ```
  */
 export class LocalRecord {

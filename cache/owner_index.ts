@@ -15,13 +15,17 @@ import { CLASS_MASK, PEER_SET_INDEX_BYTES, type PeerEntry, type PeerOwner } from
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { link, LIST_LIMIT } from "./owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("_http._tcp.local", "_http._tcp.local", 160, { epoch: 0 });
  * for (let i = 0; i <= LIST_LIMIT; i++) {
  *   link(owner, new PeerEntry(owner, "eth0", 12, 1, `p${i}`, `p${i}`, 4500, 0));
  * }
- * console.log(LIST_LIMIT, owner.count, owner.sets?.size, owner.head); // 8 9 1 null
+ * assert.equal(LIST_LIMIT, 8);
+ * assert.equal(owner.count, 9);
+ * assert.equal(owner.sets?.size, 1);
+ * assert.equal(owner.head, null);
  * ```
  */
 export const LIST_LIMIT = 8;
@@ -31,9 +35,10 @@ export const LIST_LIMIT = 8;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setKey } from "./owner_index.ts";
- * console.log(setKey("eth0", 12, 1).split("\u0000")); // ["eth0", "12", "1"]
- * console.log(setKey("eth0", 12, 1) === setKey("eth1", 12, 1)); // false
+ * assert.deepEqual(setKey("eth0", 12, 1).split("\u0000"), ["eth0", "12", "1"]);
+ * assert.notEqual(setKey("eth0", 12, 1), setKey("eth1", 12, 1));
  * ```
  */
 export function setKey(iface: string, type: number, cls: number): string {
@@ -45,13 +50,14 @@ export function setKey(iface: string, type: number, cls: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { find, link } from "./owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
  * link(owner, entry);
- * console.log(find(owner, "eth0", 1, 1, "a") === entry); // true
- * console.log(find(owner, "eth1", 1, 1, "a")); // undefined
+ * assert.equal(find(owner, "eth0", 1, 1, "a"), entry);
+ * assert.equal(find(owner, "eth1", 1, 1, "a"), undefined);
  * ```
  */
 export function find(
@@ -75,13 +81,14 @@ export function find(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { forEachEntry, link } from "./owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * for (const rd of ["a", "b"]) link(owner, new PeerEntry(owner, "eth0", 1, 1, rd, rd, 120, 0));
  * const keys: string[] = [];
  * forEachEntry(owner, (e) => keys.push(e.key));
- * console.log(keys); // ["b", "a"]
+ * assert.deepEqual(keys, ["b", "a"]);
  * ```
  */
 export function forEachEntry(owner: PeerOwner, fn: (e: PeerEntry) => void): void {
@@ -97,6 +104,7 @@ export function forEachEntry(owner: PeerOwner, fn: (e: PeerEntry) => void): void
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { forEachInSet, link } from "./owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
@@ -104,7 +112,7 @@ export function forEachEntry(owner: PeerOwner, fn: (e: PeerEntry) => void): void
  * link(owner, new PeerEntry(owner, "eth0", 28, 1, "b", "b", 120, 0));
  * const found: string[] = [];
  * forEachInSet(owner, "eth0", 28, 1, (e) => found.push(e.key));
- * console.log(found); // ["b"]
+ * assert.deepEqual(found, ["b"]);
  * ```
  */
 export function forEachInSet(
@@ -129,13 +137,14 @@ export function forEachInSet(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { indexGrowth, link, LIST_LIMIT } from "./owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("_http._tcp.local", "_http._tcp.local", 160, { epoch: 0 });
  * const ptr = (i: number) => new PeerEntry(owner, "eth0", 12, 1, `p${i}`, `p${i}`, 4500, 0);
- * console.log(indexGrowth(owner, ptr(0))); // 0
+ * assert.equal(indexGrowth(owner, ptr(0)), 0);
  * for (let i = 0; i < LIST_LIMIT; i++) link(owner, ptr(i));
- * console.log(indexGrowth(owner, ptr(LIST_LIMIT))); // 160
+ * assert.equal(indexGrowth(owner, ptr(LIST_LIMIT)), 160);
  * ```
  */
 export function indexGrowth(owner: PeerOwner, entry: PeerEntry): number {
@@ -154,11 +163,14 @@ export function indexGrowth(owner: PeerOwner, entry: PeerEntry): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { link } from "./owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
- * console.log(link(owner, entry), owner.head === entry, owner.count); // 0 true 1
+ * assert.equal(link(owner, entry), 0);
+ * assert.equal(owner.head, entry);
+ * assert.equal(owner.count, 1);
  * ```
  */
 export function link(owner: PeerOwner, entry: PeerEntry): number {
@@ -201,12 +213,15 @@ function addToSet(sets: Map<string, Map<string, PeerEntry>>, entry: PeerEntry): 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { link, unlink } from "./owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
  * link(owner, entry);
- * console.log(unlink(owner, entry), owner.head, owner.count); // 0 null 0
+ * assert.equal(unlink(owner, entry), 0);
+ * assert.equal(owner.head, null);
+ * assert.equal(owner.count, 0);
  * ```
  */
 export function unlink(owner: PeerOwner, entry: PeerEntry): number {

@@ -13,6 +13,7 @@ import type { PeerRecord, RemovalReason } from "./peer_record.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CACHE_FLUSH_GRACE_MS } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import type { ARecord } from "../codec/mod.ts";
@@ -22,7 +23,7 @@ import type { PeerRecord, RemovalReason } from "./peer_record.ts";
  * });
  * cache.insertRecord(a("198.18.0.5"), { interfaceName: "eth0", now: 0 });
  * cache.insertRecord(a("198.18.0.6"), { interfaceName: "eth0", now: CACHE_FLUSH_GRACE_MS });
- * console.log(cache.lookup("h.local", 1).map((r) => r.pending)); // [undefined, undefined]
+ * assert.deepEqual(cache.lookup("h.local", 1).map((r) => r.pending), [undefined, undefined]);
  * ```
  */
 export const CACHE_FLUSH_GRACE_MS = 1000;
@@ -31,6 +32,7 @@ export const CACHE_FLUSH_GRACE_MS = 1000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CACHE_FLUSH_DELAY_MS } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import type { ARecord } from "../codec/mod.ts";
@@ -41,7 +43,8 @@ export const CACHE_FLUSH_GRACE_MS = 1000;
  * cache.insertRecord(a("198.18.0.5"), { interfaceName: "eth0", now: 0 });
  * cache.insertRecord(a("198.18.0.6"), { interfaceName: "eth0", now: 5000 });
  * const old = cache.lookup("h.local", 1).find((r) => r.pending === "flushed")!;
- * console.log(old.expiresAt, CACHE_FLUSH_DELAY_MS); // 6000 1000
+ * assert.equal(old.expiresAt, 6000);
+ * assert.equal(CACHE_FLUSH_DELAY_MS, 1000);
  * ```
  */
 export const CACHE_FLUSH_DELAY_MS = 1000;
@@ -50,6 +53,7 @@ export const CACHE_FLUSH_DELAY_MS = 1000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { GOODBYE_DELAY_MS } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import type { ARecord } from "../codec/mod.ts";
@@ -59,7 +63,8 @@ export const CACHE_FLUSH_DELAY_MS = 1000;
  * });
  * cache.insertRecord(a(120), { interfaceName: "eth0", now: 0 });
  * cache.insertRecord(a(0), { interfaceName: "eth0", now: 3000 });
- * console.log(cache.lookup("h.local", 1)[0].expiresAt, GOODBYE_DELAY_MS); // 4000 1000
+ * assert.equal(cache.lookup("h.local", 1)[0].expiresAt, 4000);
+ * assert.equal(GOODBYE_DELAY_MS, 1000);
  * ```
  */
 export const GOODBYE_DELAY_MS = 1000;
@@ -68,6 +73,7 @@ export const GOODBYE_DELAY_MS = 1000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { REFRESH_POINTS } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache({ random: () => 0 }); // no jitter
@@ -75,7 +81,8 @@ export const GOODBYE_DELAY_MS = 1000;
  *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 100, data: "198.18.0.2" },
  *   { interfaceName: "eth0", now: 0 },
  * );
- * console.log(REFRESH_POINTS, cache.nextDeadline()); // [0.8, 0.85, 0.9, 0.95] 80000
+ * assert.deepEqual(REFRESH_POINTS, [0.8, 0.85, 0.9, 0.95]);
+ * assert.equal(cache.nextDeadline(), 80_000);
  * ```
  */
 export const REFRESH_POINTS: readonly number[] = [0.8, 0.85, 0.9, 0.95];
@@ -84,6 +91,7 @@ export const REFRESH_POINTS: readonly number[] = [0.8, 0.85, 0.9, 0.95];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { REFRESH_JITTER } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache({ random: () => 1 }); // the most jitter
@@ -91,7 +99,8 @@ export const REFRESH_POINTS: readonly number[] = [0.8, 0.85, 0.9, 0.95];
  *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 100, data: "198.18.0.2" },
  *   { interfaceName: "eth0", now: 0 },
  * );
- * console.log(REFRESH_JITTER, cache.nextDeadline()); // 0.02 82000
+ * assert.equal(REFRESH_JITTER, 0.02);
+ * assert.equal(cache.nextDeadline(), 82_000);
  * ```
  */
 export const REFRESH_JITTER = 0.02;
@@ -100,9 +109,11 @@ export const REFRESH_JITTER = 0.02;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_PEER_CACHE_BYTES } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
- * console.log(DEFAULT_PEER_CACHE_BYTES, new PeerServiceCache().capacity); // 4194304 4194304
+ * assert.equal(DEFAULT_PEER_CACHE_BYTES, 4194304);
+ * assert.equal(new PeerServiceCache().capacity, DEFAULT_PEER_CACHE_BYTES);
  * ```
  */
 export const DEFAULT_PEER_CACHE_BYTES = 4 * 1024 * 1024;
@@ -112,6 +123,7 @@ export const DEFAULT_PEER_CACHE_BYTES = 4 * 1024 * 1024;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PeerRecordInput } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const input: PeerRecordInput = {
@@ -119,7 +131,8 @@ export const DEFAULT_PEER_CACHE_BYTES = 4 * 1024 * 1024;
  *   rdata: new Uint8Array([198, 18, 0, 2]),
  * };
  * const cache = new PeerServiceCache();
- * console.log(cache.insert(input, 0), cache.lookup("h.local", 1)[0].data); // added 198.18.0.2
+ * assert.equal(cache.insert(input, 0), "added");
+ * assert.equal(cache.lookup("h.local", 1)[0].data, "198.18.0.2");
  * ```
  */
 export interface PeerRecordInput {
@@ -144,6 +157,7 @@ export interface PeerRecordInput {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { InsertContext } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache();
@@ -152,7 +166,7 @@ export interface PeerRecordInput {
  *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
  *   context,
  * );
- * console.log(cache.lookup("h.local", 1)[0].interfaceName); // eth0
+ * assert.equal(cache.lookup("h.local", 1)[0].interfaceName, "eth0");
  * ```
  */
 export interface InsertContext {
@@ -170,6 +184,7 @@ export interface InsertContext {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { InsertResult } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import type { ARecord } from "../codec/mod.ts";
@@ -179,7 +194,7 @@ export interface InsertContext {
  * });
  * const ctx = { interfaceName: "eth0", now: 0 };
  * const results: InsertResult[] = [120, 120, 0].map((ttl) => cache.insertRecord(a(ttl), ctx));
- * console.log(results); // ["added", "refreshed", "goodbye"]
+ * assert.deepEqual(results, ["added", "refreshed", "goodbye"]);
  * ```
  */
 export type InsertResult = "added" | "refreshed" | "goodbye" | "ignored" | "rejected";
@@ -189,6 +204,7 @@ export type InsertResult = "added" | "refreshed" | "goodbye" | "ignored" | "reje
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PeerLookupOptions } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache();
@@ -197,7 +213,8 @@ export type InsertResult = "added" | "refreshed" | "goodbye" | "ignored" | "reje
  *   { interfaceName: "eth0", now: 0 },
  * );
  * const options: PeerLookupOptions = { interfaceName: "eth1", now: 0 };
- * console.log(cache.lookup("h.local", 1).length, cache.lookup("h.local", 1, options).length); // 1 0
+ * assert.equal(cache.lookup("h.local", 1).length, 1);
+ * assert.equal(cache.lookup("h.local", 1, options).length, 0);
  * ```
  */
 export interface PeerLookupOptions {
@@ -214,6 +231,7 @@ export interface PeerLookupOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PeerCacheEvent } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache();
@@ -224,7 +242,8 @@ export interface PeerLookupOptions {
  *   { interfaceName: "eth0", now: 0 },
  * );
  * cache.clear();
- * console.log(events.map((e) => e.kind === "removed" ? e.reason : e.kind)); // ["added", "cleared"]
+ * const kinds = events.map((e) => e.kind === "removed" ? e.reason : e.kind);
+ * assert.deepEqual(kinds, ["added", "cleared"]);
  * ```
  */
 export type PeerCacheEvent =
@@ -243,10 +262,11 @@ export type PeerCacheEvent =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PeerServiceCacheOptions } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const options: PeerServiceCacheOptions = { maxBytes: 64 * 1024, random: () => 0.5 };
- * console.log(new PeerServiceCache(options).capacity); // 65536
+ * assert.equal(new PeerServiceCache(options).capacity, 65536);
  * ```
  */
 export interface PeerServiceCacheOptions {

@@ -20,6 +20,7 @@ import { binaryToBytes } from "./rdata_key.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RemovalReason } from "./peer_record.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache();
@@ -30,7 +31,7 @@ import { binaryToBytes } from "./rdata_key.ts";
  *   { interfaceName: "eth0", now: 0 },
  * );
  * cache.expire(1000);
- * console.log(reasons); // ["expired"]
+ * assert.deepEqual(reasons, ["expired"]);
  * ```
  */
 export type RemovalReason = "expired" | "goodbye" | "flushed" | "evicted" | "cleared";
@@ -40,6 +41,7 @@ export type RemovalReason = "expired" | "goodbye" | "flushed" | "evicted" | "cle
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PendingRemoval } from "./peer_record.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import type { ARecord } from "../codec/mod.ts";
@@ -50,7 +52,7 @@ export type RemovalReason = "expired" | "goodbye" | "flushed" | "evicted" | "cle
  * cache.insertRecord(a(120), { interfaceName: "eth0", now: 0 });
  * cache.insertRecord(a(0), { interfaceName: "eth0", now: 500 }); // a goodbye
  * const pending: PendingRemoval | undefined = cache.lookup("h.local", 1)[0].pending;
- * console.log(pending); // goodbye
+ * assert.equal(pending, "goodbye");
  * ```
  */
 export type PendingRemoval = "goodbye" | "flushed";
@@ -61,6 +63,7 @@ export type PendingRemoval = "goodbye" | "flushed";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache();
  * cache.insertRecord(
@@ -68,7 +71,9 @@ export type PendingRemoval = "goodbye" | "flushed";
  *   { interfaceName: "eth0", now: 0 },
  * );
  * const [a] = cache.lookup("H.local", 1);
- * console.log(a.data, a.remainingTtl(60_000), a.interfaceName); // 198.18.0.2 60 eth0
+ * assert.equal(a.data, "198.18.0.2");
+ * assert.equal(a.remainingTtl(60_000), 60);
+ * assert.equal(a.interfaceName, "eth0");
  * ```
  */
 export interface PeerRecord {
@@ -111,6 +116,7 @@ export interface PeerRecord {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PEER_RECORD_OVERHEAD_BYTES } from "./peer_record.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache();
@@ -119,7 +125,8 @@ export interface PeerRecord {
  *   { interfaceName: "eth0", now: 0 },
  * );
  * const [a] = cache.lookup("h.local", 1);
- * console.log(PEER_RECORD_OVERHEAD_BYTES, a.bytes); // 176 200: the overhead, then 24 more for the rdata
+ * assert.equal(PEER_RECORD_OVERHEAD_BYTES, 176);
+ * assert.equal(a.bytes, 200); // the overhead, then 24 more for the rdata
  * ```
  */
 export const PEER_RECORD_OVERHEAD_BYTES = 176;
@@ -128,10 +135,12 @@ export const PEER_RECORD_OVERHEAD_BYTES = 176;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PEER_SET_INDEX_BYTES } from "./peer_record.ts";
  * import { LIST_LIMIT } from "./owner_index.ts";
  * // Paid once per (interface, type, class) by an owner of more than LIST_LIMIT records.
- * console.log(PEER_SET_INDEX_BYTES, LIST_LIMIT); // 160 8
+ * assert.equal(PEER_SET_INDEX_BYTES, 160);
+ * assert.equal(LIST_LIMIT, 8);
  * ```
  */
 export const PEER_SET_INDEX_BYTES = 160;
@@ -141,10 +150,11 @@ export const PEER_SET_INDEX_BYTES = 160;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PEER_NAME_OVERHEAD_BYTES } from "./peer_record.ts";
  * import { NameInterner } from "./interner.ts";
  * const names = new NameInterner({ entryOverheadBytes: PEER_NAME_OVERHEAD_BYTES });
- * console.log(names.costOf("h.local")); // 152: 128, then 24 for the string
+ * assert.equal(names.costOf("h.local"), 152); // 128, then 24 for the string
  * ```
  */
 export const PEER_NAME_OVERHEAD_BYTES = 128;
@@ -155,8 +165,11 @@ export const PEER_NAME_OVERHEAD_BYTES = 128;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { binaryStringBytes } from "./peer_record.ts";
- * console.log(binaryStringBytes(4), binaryStringBytes(16), binaryStringBytes(17)); // 24 32 40
+ * assert.equal(binaryStringBytes(4), 24);
+ * assert.equal(binaryStringBytes(16), 32);
+ * assert.equal(binaryStringBytes(17), 40);
  * ```
  */
 export function binaryStringBytes(length: number): number {
@@ -169,9 +182,10 @@ export function binaryStringBytes(length: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CACHE_FLUSH_BIT, CLASS_MASK } from "./peer_record.ts";
  * const bits = 1 | CACHE_FLUSH_BIT; // class IN, heard with the cache-flush bit
- * console.log(bits & CLASS_MASK); // 1
+ * assert.equal(bits & CLASS_MASK, 1);
  * ```
  */
 export const CLASS_MASK = 0x7fff;
@@ -180,9 +194,11 @@ export const CLASS_MASK = 0x7fff;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { CACHE_FLUSH_BIT } from "./peer_record.ts";
  * const bits = 1 | CACHE_FLUSH_BIT;
- * console.log((bits & CACHE_FLUSH_BIT) !== 0, (1 & CACHE_FLUSH_BIT) !== 0); // true false
+ * assert.notEqual(bits & CACHE_FLUSH_BIT, 0);
+ * assert.equal(1 & CACHE_FLUSH_BIT, 0);
  * ```
  */
 export const CACHE_FLUSH_BIT = 1 << 15;
@@ -191,9 +207,10 @@ export const CACHE_FLUSH_BIT = 1 << 15;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PENDING_FLUSHED, PENDING_MASK, PENDING_SHIFT } from "./peer_record.ts";
  * const bits = 1 | (PENDING_FLUSHED << PENDING_SHIFT);
- * console.log((bits & PENDING_MASK) >> PENDING_SHIFT === PENDING_FLUSHED); // true
+ * assert.equal((bits & PENDING_MASK) >> PENDING_SHIFT, PENDING_FLUSHED);
  * ```
  */
 export const PENDING_SHIFT = 16;
@@ -203,9 +220,11 @@ export const PENDING_SHIFT = 16;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PENDING_GOODBYE, PENDING_MASK, PENDING_SHIFT } from "./peer_record.ts";
  * const bits = 1 | (PENDING_GOODBYE << PENDING_SHIFT);
- * console.log((bits & PENDING_MASK) !== 0, (bits & ~PENDING_MASK) === 1); // true true
+ * assert.notEqual(bits & PENDING_MASK, 0);
+ * assert.equal(bits & ~PENDING_MASK, 1);
  * ```
  */
 export const PENDING_MASK = 3 << PENDING_SHIFT;
@@ -214,10 +233,11 @@ export const PENDING_MASK = 3 << PENDING_SHIFT;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PeerEntry, PeerOwner, PENDING_GOODBYE, PENDING_SHIFT } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const bits = 1 | (PENDING_GOODBYE << PENDING_SHIFT);
- * console.log(new PeerEntry(owner, "eth0", 1, bits, "a", "a", 120, 0).pending); // goodbye
+ * assert.equal(new PeerEntry(owner, "eth0", 1, bits, "a", "a", 120, 0).pending, "goodbye");
  * ```
  */
 export const PENDING_GOODBYE = 1;
@@ -226,10 +246,11 @@ export const PENDING_GOODBYE = 1;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PeerEntry, PeerOwner, PENDING_FLUSHED, PENDING_SHIFT } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const bits = 1 | (PENDING_FLUSHED << PENDING_SHIFT);
- * console.log(new PeerEntry(owner, "eth0", 1, bits, "a", "a", 120, 0).pending); // flushed
+ * assert.equal(new PeerEntry(owner, "eth0", 1, bits, "a", "a", 120, 0).pending, "flushed");
  * ```
  */
 export const PENDING_FLUSHED = 2;
@@ -238,9 +259,10 @@ export const PENDING_FLUSHED = 2;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { REFRESH_MASK, REFRESH_SHIFT } from "./peer_record.ts";
  * const bits = 1 | (2 << REFRESH_SHIFT); // next refresh at the third point (90 %)
- * console.log((bits & REFRESH_MASK) >> REFRESH_SHIFT); // 2
+ * assert.equal((bits & REFRESH_MASK) >> REFRESH_SHIFT, 2);
  * ```
  */
 export const REFRESH_SHIFT = 18;
@@ -250,9 +272,11 @@ export const REFRESH_SHIFT = 18;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { REFRESH_MASK, REFRESH_SHIFT } from "./peer_record.ts";
  * const bits = 1 | (4 << REFRESH_SHIFT); // no refresh point left
- * console.log((bits & REFRESH_MASK) >> REFRESH_SHIFT, (bits & ~REFRESH_MASK) === 1); // 4 true
+ * assert.equal((bits & REFRESH_MASK) >> REFRESH_SHIFT, 4);
+ * assert.equal(bits & ~REFRESH_MASK, 1);
  * ```
  */
 export const REFRESH_MASK = 7 << REFRESH_SHIFT;
@@ -261,12 +285,13 @@ export const REFRESH_MASK = 7 << REFRESH_SHIFT;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LIVE_BIT, PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const e = new PeerEntry(owner, "eth0", 1, 1 | LIVE_BIT, "a", "a", 120, 0);
- * console.log(e.live); // true
+ * assert.equal(e.live, true);
  * e.bits &= ~LIVE_BIT; // what the cache does on removal
- * console.log(e.live); // false
+ * assert.equal(e.live, false);
  * ```
  */
 export const LIVE_BIT = 1 << 21;
@@ -276,11 +301,13 @@ export const LIVE_BIT = 1 << 21;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PeerEntry, PeerOwner, type TimeBase } from "./peer_record.ts";
  * const time: TimeBase = { epoch: 1_000_000 };
  * const owner = new PeerOwner("h.local", "h.local", 152, time);
  * const e = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 2500);
- * console.log(e.heard, e.receivedAt); // 2500 1002500
+ * assert.equal(e.heard, 2500);
+ * assert.equal(e.receivedAt, 1_002_500);
  * ```
  */
 export interface TimeBase {
@@ -293,12 +320,16 @@ export interface TimeBase {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PeerOwner } from "./peer_record.ts";
  * import { NameInterner } from "./interner.ts";
  * const time = { epoch: 0 };
  * const names = new NameInterner<PeerOwner>({ create: (n, k, b) => new PeerOwner(n, k, b, time) });
  * const owner = names.acquire("Printer.local");
- * console.log(owner.name, owner.key, owner.count, owner.head); // Printer.local printer.local 0 null
+ * assert.equal(owner.name, "Printer.local");
+ * assert.equal(owner.key, "printer.local");
+ * assert.equal(owner.count, 0);
+ * assert.equal(owner.head, null);
  * ```
  */
 export class PeerOwner extends NameEntry {
@@ -323,12 +354,16 @@ export class PeerOwner extends NameEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LIVE_BIT, PeerEntry, PeerOwner } from "./peer_record.ts";
  * import { bytesToBinary } from "./rdata_key.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 1000 });
  * const rdata = bytesToBinary(new Uint8Array([198, 18, 0, 2]));
  * const e = new PeerEntry(owner, "eth0", 1, 1 | LIVE_BIT, rdata, rdata, 120, 0);
- * console.log(e.name, e.data, e.live, e.receivedAt); // h.local 198.18.0.2 true 1000
+ * assert.equal(e.name, "h.local");
+ * assert.equal(e.data, "198.18.0.2");
+ * assert.equal(e.live, true);
+ * assert.equal(e.receivedAt, 1000);
  * ```
  */
 export class PeerEntry implements PeerRecord {

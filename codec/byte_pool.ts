@@ -23,9 +23,10 @@ let used = 0;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { allocPooled } from "./byte_pool.ts";
  * const bytes = allocPooled(34);
- * console.log(bytes.length); // 34
+ * assert.equal(bytes.length, 34);
  * ```
  */
 export function allocPooled(n: number): Uint8Array {

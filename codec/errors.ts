@@ -7,12 +7,14 @@
  *
  * @example Catching a bad packet
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DnsParseError, decodeMessage } from "./mod.ts";
- * try {
- *   decodeMessage(new Uint8Array(5));
- * } catch (e) {
- *   if (e instanceof DnsParseError) console.log(e.offset, e.reason);
- * }
+ * assert.throws(() => decodeMessage(new Uint8Array(5)), (e) => {
+ *   assert.ok(e instanceof DnsParseError);
+ *   assert.equal(e.offset, 5);
+ *   assert.equal(e.reason, "header truncated (5 of 12 bytes)");
+ *   return true;
+ * });
  * ```
  */
 export class DnsParseError extends SyntaxError {

@@ -15,8 +15,9 @@ import { Limits } from "./constants.ts";
  *
  * @example A label with a dot
  * ```ts
+ * import assert from "node:assert/strict";
  * import { labelToString } from "./label_text.ts";
- * console.log(labelToString(new TextEncoder().encode("v2.0"), 0, 4)); // v2\.0
+ * assert.equal(labelToString(new TextEncoder().encode("v2.0"), 0, 4), "v2\\.0");
  * ```
  */
 export function labelToString(
@@ -98,8 +99,10 @@ function escapedBytes(bytes: Uint8Array, start: number, end: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { joinLabels } from "./label_text.ts";
- * console.log(joinLabels(["Printer 2.0", "_ipp", "_tcp", "local"])); // Printer 2\.0._ipp._tcp.local
+ * const name = joinLabels(["Printer 2.0", "_ipp", "_tcp", "local"]);
+ * assert.equal(name, "Printer 2\\.0._ipp._tcp.local");
  * ```
  */
 export function joinLabels(labels: readonly string[]): string {
@@ -111,8 +114,9 @@ export function joinLabels(labels: readonly string[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeLabel } from "./label_text.ts";
- * console.log(escapeLabel("a.b\\c")); // a\.b\\c
+ * assert.equal(escapeLabel("a.b\\c"), "a\\.b\\\\c");
  * ```
  */
 export function escapeLabel(label: string): string {

@@ -21,13 +21,14 @@ const sharedReader = new MessageReader(new Uint8Array(12));
  *
  * @example Reading a query
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeMessage } from "./message.ts";
  * const packet = new Uint8Array([
  *   0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
  *   5, 95, 104, 116, 116, 112, 4, 95, 116, 99, 112, 5, 108, 111, 99, 97, 108, 0,
  *   0, 12, 0, 1,
  * ]);
- * console.log(decodeMessage(packet).questions[0].name); // _http._tcp.local
+ * assert.equal(decodeMessage(packet).questions[0].name, "_http._tcp.local");
  * ```
  */
 export function decodeMessage(packet: Uint8Array): DnsMessage {
@@ -65,13 +66,14 @@ const sharedWriter = new MessageWriter({ maxSize: 0xffff });
  *
  * @example Encoding a PTR query
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeMessage } from "./message.ts";
  * const packet = encodeMessage({
  *   id: 0, flags: 0,
  *   questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false }],
  *   answers: [], authorities: [], additionals: [],
  * });
- * console.log(packet.length); // 34
+ * assert.equal(packet.length, 34);
  * ```
  */
 export function encodeMessage(message: DnsMessage, options?: WriterOptions): Uint8Array {

@@ -11,9 +11,10 @@ import type { HinfoData, NsecData, SrvData } from "./rdata/mod.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Question } from "./types.ts";
  * const q: Question = { name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false };
- * console.log(q.name);
+ * assert.equal(q.name, "_http._tcp.local");
  * ```
  */
 export interface Question {
@@ -32,9 +33,10 @@ export interface Question {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { RecordFields } from "./types.ts";
  * const f: RecordFields = { name: "host.local", class: 1, cacheFlush: true, ttl: 120 };
- * console.log(f.ttl);
+ * assert.equal(f.ttl, 120);
  * ```
  */
 export interface RecordFields {
@@ -53,9 +55,10 @@ export interface RecordFields {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ARecord } from "./types.ts";
  * const a: ARecord = { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" };
- * console.log(a.data);
+ * assert.equal(a.data, "198.18.0.2");
  * ```
  */
 export interface ARecord extends RecordFields {
@@ -69,9 +72,10 @@ export interface ARecord extends RecordFields {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { AaaaRecord } from "./types.ts";
  * const r: AaaaRecord = { name: "h.local", type: 28, class: 1, cacheFlush: true, ttl: 120, data: "fd00::2" };
- * console.log(r.data);
+ * assert.equal(r.data, "fd00::2");
  * ```
  */
 export interface AaaaRecord extends RecordFields {
@@ -85,9 +89,10 @@ export interface AaaaRecord extends RecordFields {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { PtrRecord } from "./types.ts";
  * const r: PtrRecord = { name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500, data: "A._http._tcp.local" };
- * console.log(r.data);
+ * assert.equal(r.data, "A._http._tcp.local");
  * ```
  */
 export interface PtrRecord extends RecordFields {
@@ -101,10 +106,11 @@ export interface PtrRecord extends RecordFields {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { SrvRecord } from "./types.ts";
  * const r: SrvRecord = { name: "A._http._tcp.local", type: 33, class: 1, cacheFlush: true, ttl: 120,
  *   data: { priority: 0, weight: 0, port: 80, target: "h.local" } };
- * console.log(r.data.port);
+ * assert.equal(r.data.port, 80);
  * ```
  */
 export interface SrvRecord extends RecordFields {
@@ -118,10 +124,11 @@ export interface SrvRecord extends RecordFields {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { TxtRecord } from "./types.ts";
  * const r: TxtRecord = { name: "A._http._tcp.local", type: 16, class: 1, cacheFlush: true, ttl: 4500,
  *   data: [new TextEncoder().encode("path=/")] };
- * console.log(r.data.length);
+ * assert.equal(r.data.length, 1);
  * ```
  */
 export interface TxtRecord extends RecordFields {
@@ -135,10 +142,11 @@ export interface TxtRecord extends RecordFields {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { NsecRecord } from "./types.ts";
  * const r: NsecRecord = { name: "h.local", type: 47, class: 1, cacheFlush: true, ttl: 120,
  *   data: { nextName: "h.local", types: [1, 28] } };
- * console.log(r.data.types);
+ * assert.deepEqual(r.data.types, [1, 28]);
  * ```
  */
 export interface NsecRecord extends RecordFields {
@@ -152,10 +160,11 @@ export interface NsecRecord extends RecordFields {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { HinfoRecord } from "./types.ts";
  * const r: HinfoRecord = { name: "h.local", type: 13, class: 1, cacheFlush: true, ttl: 120,
  *   data: { cpu: "X86_64", os: "LINUX" } };
- * console.log(r.data.os);
+ * assert.equal(r.data.os, "LINUX");
  * ```
  */
 export interface HinfoRecord extends RecordFields {
@@ -169,9 +178,10 @@ export interface HinfoRecord extends RecordFields {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { UnknownRecord } from "./types.ts";
  * const r: UnknownRecord = { name: "h.local", type: 99, class: 1, cacheFlush: false, ttl: 10, data: new Uint8Array([1]) };
- * console.log(r.data.length);
+ * assert.equal(r.data.length, 1);
  * ```
  */
 export interface UnknownRecord extends RecordFields {
@@ -187,11 +197,12 @@ export interface UnknownRecord extends RecordFields {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ResourceRecord } from "./types.ts";
  * const r: ResourceRecord = {
  *   name: "host.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
  * };
- * console.log(r.data);
+ * assert.equal(r.data, "198.18.0.2");
  * ```
  */
 export type ResourceRecord =
@@ -209,13 +220,14 @@ export type ResourceRecord =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DnsMessage } from "./types.ts";
  * const query: DnsMessage = {
  *   id: 0, flags: 0,
  *   questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false }],
  *   answers: [], authorities: [], additionals: [],
  * };
- * console.log(query.questions.length);
+ * assert.equal(query.questions.length, 1);
  * ```
  */
 export interface DnsMessage {

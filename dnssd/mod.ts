@@ -5,14 +5,15 @@
  *
  * @example Describing a service
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseServiceInstanceName, serviceRecords, TxtAttributes } from "./mod.ts";
  * const set = serviceRecords({
  *   instance: "Printer 2.0", type: "_ipp._tcp", host: "office.local", port: 631,
  *   txt: { txtvers: "1", pdl: "application/pdf" },
  * });
- * console.log(set.instanceName); // Printer 2\.0._ipp._tcp.local
- * console.log(parseServiceInstanceName(set.instanceName).instance); // Printer 2.0
- * console.log(TxtAttributes.decode(set.txt.data).getString("pdl")); // application/pdf
+ * assert.equal(set.instanceName, "Printer 2\\.0._ipp._tcp.local");
+ * assert.equal(parseServiceInstanceName(set.instanceName).instance, "Printer 2.0");
+ * assert.equal(TxtAttributes.decode(set.txt.data).getString("pdl"), "application/pdf");
  * ```
  *
  * @module

@@ -25,13 +25,11 @@ import { joinLabels, Limits, parseName, splitName } from "../codec/mod.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SERVICE_NAME_MAX_CHARS, validateServiceName } from "./service_name.ts";
  * validateServiceName("_" + "a".repeat(SERVICE_NAME_MAX_CHARS));
- * try {
- *   validateServiceName("_" + "a".repeat(SERVICE_NAME_MAX_CHARS + 1));
- * } catch (e) {
- *   console.log(e instanceof RangeError); // true
- * }
+ * const tooLong = "_" + "a".repeat(SERVICE_NAME_MAX_CHARS + 1);
+ * assert.throws(() => validateServiceName(tooLong), RangeError);
  * ```
  */
 export const SERVICE_NAME_MAX_CHARS = 15;
@@ -40,9 +38,10 @@ export const SERVICE_NAME_MAX_CHARS = 15;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { INSTANCE_MAX_BYTES, validateInstanceName } from "./service_name.ts";
  * validateInstanceName("x".repeat(INSTANCE_MAX_BYTES));
- * console.log(INSTANCE_MAX_BYTES); // 63
+ * assert.equal(INSTANCE_MAX_BYTES, 63);
  * ```
  */
 export const INSTANCE_MAX_BYTES: number = Limits.LABEL_BYTES;
@@ -51,8 +50,10 @@ export const INSTANCE_MAX_BYTES: number = Limits.LABEL_BYTES;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_DOMAIN, parseServiceType } from "./service_name.ts";
- * console.log(DEFAULT_DOMAIN, parseServiceType("_http._tcp").domain); // local local
+ * assert.equal(DEFAULT_DOMAIN, "local");
+ * assert.equal(parseServiceType("_http._tcp").domain, DEFAULT_DOMAIN);
  * ```
  */
 export const DEFAULT_DOMAIN = "local";
@@ -61,8 +62,10 @@ export const DEFAULT_DOMAIN = "local";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SUBTYPE_LABEL, subtypeName } from "./service_name.ts";
- * console.log(SUBTYPE_LABEL, subtypeName("_printer", "_http._tcp")); // _sub _printer._sub._http._tcp.local
+ * assert.equal(SUBTYPE_LABEL, "_sub");
+ * assert.equal(subtypeName("_printer", "_http._tcp"), "_printer._sub._http._tcp.local");
  * ```
  */
 export const SUBTYPE_LABEL = "_sub";
@@ -75,9 +78,10 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ServiceType } from "./service_name.ts";
  * const http: ServiceType = { name: "_http", protocol: "_tcp", domain: "local" };
- * console.log(http.name);
+ * assert.equal(http.name, "_http");
  * ```
  */
 export interface ServiceType {
@@ -96,9 +100,10 @@ export interface ServiceType {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseServiceType, type ServiceNameOptions } from "./service_name.ts";
  * const lenient: ServiceNameOptions = { strict: false };
- * console.log(parseServiceType("_ibisip_http._tcp", lenient).name); // _ibisip_http
+ * assert.equal(parseServiceType("_ibisip_http._tcp", lenient).name, "_ibisip_http");
  * ```
  */
 export interface ServiceNameOptions {
@@ -117,9 +122,12 @@ export interface ServiceNameOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseServiceInstanceName, type ServiceInstance } from "./service_name.ts";
  * const s: ServiceInstance = parseServiceInstanceName("Living Room\\.2._http._tcp.local");
- * console.log(s.instance, s.type.protocol, s.name); // Living Room.2 _tcp Living Room\.2._http._tcp.local
+ * assert.equal(s.instance, "Living Room.2");
+ * assert.equal(s.type.protocol, "_tcp");
+ * assert.equal(s.name, "Living Room\\.2._http._tcp.local");
  * ```
  */
 export interface ServiceInstance {
@@ -140,13 +148,13 @@ export interface ServiceInstance {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateServiceName } from "./service_name.ts";
  * validateServiceName("_http");
- * try {
- *   validateServiceName("_a--b");
- * } catch (e) {
- *   console.log((e as Error).message); // Invalid service name "_a--b": two hyphens in a row
- * }
+ * assert.throws(() => validateServiceName("_a--b"), {
+ *   name: "TypeError",
+ *   message: 'Invalid service name "_a--b": two hyphens in a row',
+ * });
  * ```
  */
 export function validateServiceName(label: string, options?: ServiceNameOptions): void {
@@ -223,9 +231,13 @@ export function validateInstanceName(instance: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseServiceType } from "./service_name.ts";
  * const t = parseServiceType("_printer._sub._http._tcp.local.");
- * console.log(t.subtype, t.name, t.protocol, t.domain); // _printer _http _tcp local
+ * assert.equal(t.subtype, "_printer");
+ * assert.equal(t.name, "_http");
+ * assert.equal(t.protocol, "_tcp");
+ * assert.equal(t.domain, "local");
  * ```
  */
 export function parseServiceType(text: string, options?: ServiceNameOptions): ServiceType {
@@ -266,8 +278,9 @@ function typeFromLabels(text: string, labels: string[], strict: boolean): Servic
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serviceTypeName } from "./service_name.ts";
- * console.log(serviceTypeName("_HTTP._TCP")); // _HTTP._tcp.local
+ * assert.equal(serviceTypeName("_HTTP._TCP"), "_HTTP._tcp.local");
  * ```
  */
 export function serviceTypeName(type: ServiceType | string): string {
@@ -283,8 +296,9 @@ export function serviceTypeName(type: ServiceType | string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { subtypeName } from "./service_name.ts";
- * console.log(subtypeName("_printer", "_http._tcp")); // _printer._sub._http._tcp.local
+ * assert.equal(subtypeName("_printer", "_http._tcp"), "_printer._sub._http._tcp.local");
  * ```
  */
 export function subtypeName(subtype: string, type: ServiceType | string): string {
@@ -328,8 +342,9 @@ export function validateSubtype(subtype: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serviceInstanceName } from "./service_name.ts";
- * console.log(serviceInstanceName("a.b\\c", "_http._tcp")); // a\.b\\c._http._tcp.local
+ * assert.equal(serviceInstanceName("a.b\\c", "_http._tcp"), "a\\.b\\\\c._http._tcp.local");
  * ```
  */
 export function serviceInstanceName(instance: string, type: ServiceType | string): string {
@@ -349,9 +364,12 @@ export function serviceInstanceName(instance: string, type: ServiceType | string
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseServiceInstanceName } from "./service_name.ts";
  * const s = parseServiceInstanceName("a\\.b\\\\c._http._tcp.local.");
- * console.log(s.instance, s.type.name, s.name); // a.b\c _http a\.b\\c._http._tcp.local
+ * assert.equal(s.instance, "a.b\\c");
+ * assert.equal(s.type.name, "_http");
+ * assert.equal(s.name, "a\\.b\\\\c._http._tcp.local");
  * ```
  */
 export function parseServiceInstanceName(
@@ -382,8 +400,9 @@ export function parseServiceInstanceName(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { servicesEnumerationName } from "./service_name.ts";
- * console.log(servicesEnumerationName()); // _services._dns-sd._udp.local
+ * assert.equal(servicesEnumerationName(), "_services._dns-sd._udp.local");
  * ```
  */
 export function servicesEnumerationName(domain: string = DEFAULT_DOMAIN): string {

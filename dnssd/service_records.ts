@@ -44,8 +44,10 @@ import { encodeTxt, type TxtInput } from "./txt.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { HOST_RECORD_TTL, hostRecords } from "./service_records.ts";
- * console.log(HOST_RECORD_TTL, hostRecords("h.local", ["198.18.0.2"]).a[0].ttl); // 120 120
+ * assert.equal(HOST_RECORD_TTL, 120);
+ * assert.equal(hostRecords("h.local", ["198.18.0.2"]).a[0].ttl, HOST_RECORD_TTL);
  * ```
  */
 export const HOST_RECORD_TTL = 120;
@@ -54,9 +56,12 @@ export const HOST_RECORD_TTL = 120;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { SERVICE_RECORD_TTL, serviceRecords } from "./service_records.ts";
  * const set = serviceRecords({ instance: "Den", type: "_http._tcp", host: "den.local", port: 80 });
- * console.log(SERVICE_RECORD_TTL, set.ptr.ttl, set.txt.ttl); // 4500 4500 4500
+ * assert.equal(SERVICE_RECORD_TTL, 4500);
+ * assert.equal(set.ptr.ttl, SERVICE_RECORD_TTL);
+ * assert.equal(set.txt.ttl, SERVICE_RECORD_TTL);
  * ```
  */
 export const SERVICE_RECORD_TTL = 4500;
@@ -65,13 +70,13 @@ export const SERVICE_RECORD_TTL = 4500;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hostRecords, MAX_TTL } from "./service_records.ts";
- * console.log(hostRecords("h.local", ["198.18.0.2"], { ttl: MAX_TTL }).a[0].ttl); // 2147483647
- * try {
- *   hostRecords("h.local", ["198.18.0.2"], { ttl: MAX_TTL + 1 });
- * } catch (e) {
- *   console.log((e as Error).message); // Invalid host TTL: 2147483648, must be 1 to 2147483647
- * }
+ * assert.equal(hostRecords("h.local", ["198.18.0.2"], { ttl: MAX_TTL }).a[0].ttl, 2147483647);
+ * assert.throws(() => hostRecords("h.local", ["198.18.0.2"], { ttl: MAX_TTL + 1 }), {
+ *   name: "RangeError",
+ *   message: "Invalid host TTL: 2147483648, must be 1 to 2147483647",
+ * });
  * ```
  */
 export const MAX_TTL = 0x7fffffff;
@@ -81,12 +86,13 @@ export const MAX_TTL = 0x7fffffff;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type ServiceDefinition, serviceRecords } from "./service_records.ts";
  * const printer: ServiceDefinition = {
  *   instance: "Office", type: "_ipp._tcp", host: "office.local", port: 631,
  *   txt: { txtvers: "1", rp: "ipp/print" }, subtypes: ["_universal"],
  * };
- * console.log(serviceRecords(printer).subtypePtrs[0].name); // _universal._sub._ipp._tcp.local
+ * assert.equal(serviceRecords(printer).subtypePtrs[0].name, "_universal._sub._ipp._tcp.local");
  * ```
  */
 export interface ServiceDefinition {
@@ -121,12 +127,15 @@ export interface ServiceDefinition {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serviceRecords, type ServiceRecordSet } from "./service_records.ts";
  * const set: ServiceRecordSet = serviceRecords({
  *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80,
  * });
- * console.log(set.typeName, set.srv.data.port, set.host); // _http._tcp.local 80 undefined
- * console.log(set.records.map((r) => r.type)); // [12, 33, 16, 12, 47]
+ * assert.equal(set.typeName, "_http._tcp.local");
+ * assert.equal(set.srv.data.port, 80);
+ * assert.equal(set.host, undefined);
+ * assert.deepEqual(set.records.map((r) => r.type), [12, 33, 16, 12, 47]);
  * ```
  */
 export interface ServiceRecordSet {
@@ -157,9 +166,12 @@ export interface ServiceRecordSet {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hostRecords, type HostRecordSet } from "./service_records.ts";
  * const host: HostRecordSet = hostRecords("h.local", ["198.18.0.2", "198.18.0.2", "fd00::2"]);
- * console.log(host.a.length, host.aaaa.length, host.records.length); // 1 1 3
+ * assert.equal(host.a.length, 1);
+ * assert.equal(host.aaaa.length, 1);
+ * assert.equal(host.records.length, 3);
  * ```
  */
 export interface HostRecordSet {
@@ -182,9 +194,10 @@ export interface HostRecordSet {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type HostRecordOptions, hostRecords } from "./service_records.ts";
  * const options: HostRecordOptions = { ttl: 60 };
- * console.log(hostRecords("h.local", ["198.18.0.2"], options).nsec?.ttl); // 60
+ * assert.equal(hostRecords("h.local", ["198.18.0.2"], options).nsec?.ttl, 60);
  * ```
  */
 export interface HostRecordOptions {
@@ -208,13 +221,17 @@ export interface HostRecordOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { serviceRecords } from "./service_records.ts";
  * const set = serviceRecords({
  *   instance: "Living Room", type: "_http._tcp", host: "myhost.local", port: 8080,
  *   txt: { path: "/" }, subtypes: ["_printer"], addresses: ["198.18.0.2"],
  * });
- * console.log(set.instanceName, set.srv.ttl, set.ptr.ttl, set.ptr.cacheFlush); // Living Room._http._tcp.local 120 4500 false
- * console.log(set.records.length); // 8
+ * assert.equal(set.instanceName, "Living Room._http._tcp.local");
+ * assert.equal(set.srv.ttl, 120);
+ * assert.equal(set.ptr.ttl, 4500);
+ * assert.equal(set.ptr.cacheFlush, false);
+ * assert.equal(set.records.length, 8);
  * ```
  */
 export function serviceRecords(service: ServiceDefinition): ServiceRecordSet {
@@ -284,9 +301,12 @@ export function serviceRecords(service: ServiceDefinition): ServiceRecordSet {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hostRecords } from "./service_records.ts";
  * const host = hostRecords("myhost.local", ["198.18.0.2", "fd00::2"]);
- * console.log(host.a.length, host.aaaa.length, host.nsec?.data.types); // 1 1 [1, 28]
+ * assert.equal(host.a.length, 1);
+ * assert.equal(host.aaaa.length, 1);
+ * assert.deepEqual(host.nsec?.data.types, [1, 28]);
  * ```
  */
 export function hostRecords(
@@ -361,9 +381,10 @@ export function reverseName(address: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { goodbyeRecord } from "./service_records.ts";
  * const r = goodbyeRecord({ name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" });
- * console.log(r.ttl); // 0
+ * assert.equal(r.ttl, 0);
  * ```
  */
 export function goodbyeRecord<R extends ResourceRecord>(record: R): R {

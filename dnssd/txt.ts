@@ -23,10 +23,12 @@ import { Limits } from "../codec/mod.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TxtAttributes, type TxtValue } from "./txt.ts";
  * const txt = TxtAttributes.from({ paper: "A4", passreq: true });
  * const paper: TxtValue | undefined = txt.get("paper");
- * console.log(paper, txt.get("passreq")); // Uint8Array(2) [ 65, 52 ] true
+ * assert.deepEqual(paper, new TextEncoder().encode("A4"));
+ * assert.equal(txt.get("passreq"), true);
  * ```
  */
 export type TxtValue = Uint8Array | true;
@@ -38,11 +40,13 @@ export type TxtValue = Uint8Array | true;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeTxt, type TxtInputValue } from "./txt.ts";
  * const values: [string, TxtInputValue][] = [
  *   ["a", "1"], ["b", ""], ["c", true], ["d", null], ["e", false], ["f", undefined],
  * ];
- * console.log(encodeTxt(values).map((s) => new TextDecoder().decode(s))); // ["a=1", "b=", "c", "d"]
+ * const strings = encodeTxt(values).map((s) => new TextDecoder().decode(s));
+ * assert.deepEqual(strings, ["a=1", "b=", "c", "d"]);
  * ```
  */
 export type TxtInputValue = string | Uint8Array | boolean | null | undefined;
@@ -53,10 +57,12 @@ export type TxtInputValue = string | Uint8Array | boolean | null | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TxtAttributes, type TxtInput } from "./txt.ts";
  * const inputs: TxtInput[] = [{ paper: "A4" }, new Map([["paper", "A4"]]), [["paper", "A4"]]];
  * const [a, b, c] = inputs.map((input) => TxtAttributes.from(input));
- * console.log(a.equals(b), a.equals(c)); // true true
+ * assert.ok(a.equals(b));
+ * assert.ok(a.equals(c));
  * ```
  */
 export type TxtInput =
@@ -70,14 +76,11 @@ export type TxtInput =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeTxt, TXT_STRING_MAX_BYTES } from "./txt.ts";
  * const value = "x".repeat(TXT_STRING_MAX_BYTES - 2); // "k=" and the value fill one string
- * console.log(encodeTxt({ k: value })[0].length); // 255
- * try {
- *   encodeTxt({ k: value + "x" });
- * } catch (e) {
- *   console.log(e instanceof RangeError); // true
- * }
+ * assert.equal(encodeTxt({ k: value })[0].length, 255);
+ * assert.throws(() => encodeTxt({ k: value + "x" }), RangeError);
  * ```
  */
 export const TXT_STRING_MAX_BYTES: number = Limits.STRING_BYTES;
@@ -86,10 +89,12 @@ export const TXT_STRING_MAX_BYTES: number = Limits.STRING_BYTES;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeTxt, TXT_KEY_RECOMMENDED_MAX_CHARS } from "./txt.ts";
  * const key = "printer-location";
  * const strings = encodeTxt({ [key]: "Office" }); // accepted all the same
- * console.log(key.length > TXT_KEY_RECOMMENDED_MAX_CHARS, strings.length); // true 1
+ * assert.ok(key.length > TXT_KEY_RECOMMENDED_MAX_CHARS);
+ * assert.equal(strings.length, 1);
  * ```
  */
 export const TXT_KEY_RECOMMENDED_MAX_CHARS = 9;
@@ -98,10 +103,12 @@ export const TXT_KEY_RECOMMENDED_MAX_CHARS = 9;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeTxt, TXT_RECOMMENDED_MAX_BYTES } from "./txt.ts";
  * const strings = encodeTxt({ txtvers: "1", note: "x".repeat(200) });
  * const rdataBytes = strings.reduce((n, s) => n + 1 + s.length, 0);
- * console.log(rdataBytes, rdataBytes <= TXT_RECOMMENDED_MAX_BYTES); // 216 true
+ * assert.equal(rdataBytes, 216);
+ * assert.ok(rdataBytes <= TXT_RECOMMENDED_MAX_BYTES);
  * ```
  */
 export const TXT_RECOMMENDED_MAX_BYTES = 1300;
@@ -115,10 +122,11 @@ const decoder = new TextDecoder();
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TxtAttributes } from "./txt.ts";
  * // Entries are internal; iterating the attributes yields each one as a pair.
  * const pairs = [...TxtAttributes.from({ paper: "A4", passreq: true })];
- * console.log(pairs.map(([key, value]) => [key, value === true ? true : value.length])); // [["paper", 2], ["passreq", true]]
+ * assert.deepEqual(pairs, [["paper", new TextEncoder().encode("A4")], ["passreq", true]]);
  * ```
  */
 interface Entry {
@@ -131,11 +139,14 @@ interface Entry {
  *
  * @example Building, encoding and reading back
  * ```ts
+ * import assert from "node:assert/strict";
  * import { TxtAttributes } from "./txt.ts";
  * const txt = TxtAttributes.from({ txtvers: "1", passreq: true, PlugIns: "" });
  * const back = TxtAttributes.decode(txt.encode());
- * console.log(back.getString("TXTVERS"), back.get("passreq"), back.getString("plugins")); // 1 true ""
- * console.log(back.has("missing")); // false
+ * assert.equal(back.getString("TXTVERS"), "1");
+ * assert.equal(back.get("passreq"), true);
+ * assert.equal(back.getString("plugins"), "");
+ * assert.equal(back.has("missing"), false);
  * ```
  */
 export class TxtAttributes implements Iterable<[string, TxtValue]> {
@@ -305,10 +316,11 @@ export class TxtAttributes implements Iterable<[string, TxtValue]> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeTxt } from "./txt.ts";
  * const strings = encodeTxt({ paper: "A4", passreq: true });
- * console.log(strings.map((s) => new TextDecoder().decode(s))); // ["paper=A4", "passreq"]
- * console.log(encodeTxt({})); // [Uint8Array(0) []]
+ * assert.deepEqual(strings.map((s) => new TextDecoder().decode(s)), ["paper=A4", "passreq"]);
+ * assert.deepEqual(encodeTxt({}), [new Uint8Array(0)]);
  * ```
  */
 export function encodeTxt(input: TxtInput): Uint8Array[] {
@@ -320,9 +332,11 @@ export function encodeTxt(input: TxtInput): Uint8Array[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeTxt } from "./txt.ts";
  * const strings = ["ci=2", "CI=3", "=ignored", ""].map((s) => new TextEncoder().encode(s));
- * console.log(decodeTxt(strings).getString("ci"), decodeTxt(strings).size); // 2 1
+ * assert.equal(decodeTxt(strings).getString("ci"), "2");
+ * assert.equal(decodeTxt(strings).size, 1);
  * ```
  */
 export function decodeTxt(strings: readonly Uint8Array[]): TxtAttributes {

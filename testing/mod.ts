@@ -11,6 +11,7 @@
  *
  * @example Two hosts on a lossy LAN
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MemoryNetwork, seededRandom, VirtualClock } from "./mod.ts";
  *
  * const clock = new VirtualClock();
@@ -32,7 +33,7 @@
  * clock.advance(5);
  *
  * const lost = network.packets({ from: "a", dropped: true }).length;
- * console.log(received + lost === 100); // true
+ * assert.equal(received + lost, 100);
  * await network.close();
  * ```
  *
