@@ -25,50 +25,19 @@
  * @module
  */
 
-export {
-  type InternedName,
-  NAME_ENTRY_OVERHEAD_BYTES,
-  NameEntry,
-  NameInterner,
-  type NameInternerOptions,
-} from "./interner.ts";
 export { PeerServiceCache } from "./peer_cache.ts";
 export {
-  CACHE_FLUSH_DELAY_MS,
-  CACHE_FLUSH_GRACE_MS,
   DEFAULT_PEER_CACHE_BYTES,
-  GOODBYE_DELAY_MS,
   type InsertContext,
   type InsertResult,
   type PeerCacheEvent,
   type PeerLookupOptions,
   type PeerRecordInput,
   type PeerServiceCacheOptions,
-  REFRESH_JITTER,
-  REFRESH_POINTS,
 } from "./peer_cache_options.ts";
-export {
-  PEER_NAME_OVERHEAD_BYTES,
-  PEER_RECORD_OVERHEAD_BYTES,
-  PEER_SET_INDEX_BYTES,
-  type PeerRecord,
-  type PendingRemoval,
-  type RemovalReason,
-} from "./peer_record.ts";
-export {
-  type DiscoveredService,
-  lookupServices,
-  resolveService,
-  type ServiceLookupOptions,
-} from "./service_lookup.ts";
-export {
-  type ServiceAddress,
-  serviceAddress,
-  type ServiceAssembly,
-  type ServiceInfo,
-  serviceInfo,
-  type ServiceInfoOptions,
-} from "./service_info.ts";
+export { type PeerRecord, type PendingRemoval, type RemovalReason } from "./peer_record.ts";
+export { type DiscoveredService, type ServiceLookupOptions } from "./service_lookup.ts";
+export { type ServiceAddress, type ServiceInfo } from "./service_info.ts";
 export type { PeerWatch, PeerWatchOptions } from "./peer_watch.ts";
 export {
   DEFAULT_LOCAL_CACHE_BYTES,
@@ -77,9 +46,4 @@ export {
   LocalServiceCache,
   type LocalServiceCacheOptions,
 } from "./local_cache.ts";
-export {
-  LOCAL_RECORD_OVERHEAD_BYTES,
-  LocalRecord,
-  type LocalRecordOptions,
-  type LocalRecordState,
-} from "./local_record.ts";
+export { LocalRecord, type LocalRecordState } from "./local_record.ts";

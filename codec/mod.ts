@@ -26,21 +26,12 @@
 
 export { CLASS_TOP_BIT, Limits, MessageFlags, RecordClass, RecordType } from "./constants.ts";
 export { DnsParseError } from "./errors.ts";
-export {
-  checkName,
-  copyNameExpanded,
-  NameMemo,
-  namesEqual,
-  readName,
-  skipName,
-} from "./name_reader.ts";
+export { copyNameExpanded, NameMemo, namesEqual, readName, skipName } from "./name_reader.ts";
 export { escapeLabel, joinLabels, labelToString } from "./label_text.ts";
 export {
   encodeName,
-  foldAsciiBytes,
   foldAsciiCase,
   nameKey,
-  NameTable,
   type ParsedName,
   parseName,
   splitName,
@@ -64,8 +55,6 @@ export {
   hasNameInRdata,
   type HinfoData,
   type NsecData,
-  type RdataCodec,
-  rdataCodec,
   rdataNameOffset,
   type RdataSink,
   type SrvData,
