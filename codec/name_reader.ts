@@ -121,7 +121,8 @@ export function skipName(packet: Uint8Array, offset: number): number {
  * @example A pointer into the header is rejected in a message
  * ```ts
  * import assert from "node:assert/strict";
- * import { checkName, DnsParseError } from "./mod.ts";
+ * import { DnsParseError } from "./mod.ts";
+ * import { checkName } from "./name_reader.ts";
  * const p = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xc0, 0]);
  * assert.equal(checkName(p, 12), 14); // offset 0 holds a zero byte: the root
  * assert.throws(() => checkName(p, 12, 12), DnsParseError);
