@@ -77,6 +77,7 @@ export const GOODBYE_DELAY_MS = 1000;
  * import { REFRESH_POINTS } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache({ random: () => 0 }); // no jitter
+ * using _interest = cache.watch("h.local", () => {}); // refresh only what a query needs
  * cache.insertRecord(
  *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 100, data: "198.18.0.2" },
  *   { interfaceName: "eth0", now: 0 },
@@ -95,6 +96,7 @@ export const REFRESH_POINTS: readonly number[] = [0.8, 0.85, 0.9, 0.95];
  * import { REFRESH_JITTER } from "./peer_cache_options.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache({ random: () => 1 }); // the most jitter
+ * using _interest = cache.watch("h.local", () => {}); // refresh only what a query needs
  * cache.insertRecord(
  *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 100, data: "198.18.0.2" },
  *   { interfaceName: "eth0", now: 0 },
