@@ -129,7 +129,10 @@ export async function publish(args: string[], context: CommandContext): Promise<
       unsubscribe();
     }
   } catch (error) {
-    throw explainPublishError(error, name);
+    // Withdrawn by the signal while probing: the rejection is the abort itself.
+    if (!(started && handle === undefined && context.signal.aborted)) {
+      throw explainPublishError(error, name);
+    }
   } finally {
     context.signal.removeEventListener("abort", onStop);
     withdraw.abort();
