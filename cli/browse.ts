@@ -130,12 +130,22 @@ class BrowseRun {
     const key = type.toLowerCase();
     if (this.#browsedTypes.has(key)) return;
     this.#browsedTypes.add(key);
-    const browser = requireApi(this.#stack, "browse")(type, {
-      resolve,
-      ...(subtype === undefined ? {} : { subtype }),
-      ...(this.#options.interfaces ? { interfaces: this.#options.interfaces } : {}),
-      signal: this.#stop.signal,
-    });
+    const browse = requireApi(this.#stack, "browse");
+    let browser: AsyncIterable<BrowseEvent>;
+    try {
+      browser = browse(type, {
+        resolve,
+        ...(subtype === undefined ? {} : { subtype }),
+        ...(this.#options.interfaces ? { interfaces: this.#options.interfaces } : {}),
+        signal: this.#stop.signal,
+      });
+    } catch (error) {
+      // The library's own checks of the type (stricter than ours for browsing).
+      if (error instanceof TypeError || error instanceof RangeError) {
+        throw new UsageError(error.message);
+      }
+      throw error;
+    }
     this.#pump(browser, (event: BrowseEvent) => this.#printService(event));
   }
 

@@ -52,6 +52,14 @@ examples:
 
 "mdns <command> --help" shows a command's options.`;
 
+/** `decode --help`. */
+export const DECODE_HELP = `usage: mdns decode FILE...
+
+Prints each FILE, one raw DNS message (a UDP payload saved from a capture), the
+way dig shows it. A malformed packet prints its offset and reason; exit 1.
+
+example: mdns decode tests/testdata/c_announce_one_service.bin`;
+
 type Command = (args: string[], context: CommandContext) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
@@ -92,12 +100,18 @@ export async function run(argv: string[], context: CommandContext): Promise<numb
       case "--help":
       case "-h":
       case "help":
-        output.line(rest[0] && COMMANDS[rest[0]] ? COMMANDS[rest[0]].help : USAGE);
+        output.line(
+          rest[0] === "decode" ? DECODE_HELP : COMMANDS[rest[0]]?.help ?? USAGE,
+        );
         return EXIT_OK;
       case undefined:
         output.error(USAGE);
         return EXIT_USAGE;
       case "decode":
+        if (rest.includes("--help") || rest.includes("-h")) {
+          output.line(DECODE_HELP);
+          return EXIT_OK;
+        }
         return decodeFiles(rest);
     }
     const entry = COMMANDS[command];

@@ -67,7 +67,16 @@ for (const [args, message] of USAGE_ERRORS) {
   });
 }
 
-const COMMANDS = ["browse", "publish", "resolve", "lookup", "services", "monitor", "watch"];
+const COMMANDS = [
+  "browse",
+  "publish",
+  "resolve",
+  "lookup",
+  "services",
+  "monitor",
+  "watch",
+  "decode",
+];
 
 Deno.test("cli process: --help for the tool and each command, with an example line", async () => {
   const tool = await mdns(["--help"]);
