@@ -87,12 +87,13 @@ export async function browse(args: string[], context: CommandContext): Promise<n
     interfaces: values.interface,
   });
   try {
-    if (!values.json) context.output.line(browseHeader());
     if (type !== undefined) {
       run.services(shortType(type), values.resolve, type.subtype);
     } else {
       run.types(values.all);
     }
+    // After the browse started, so an error is not preceded by a lone header.
+    if (!values.json) context.output.line(browseHeader());
     if (values.terminate) run.stopWhenQuiet();
     await untilStopped(context, timeout, run.signal);
   } finally {
