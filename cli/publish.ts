@@ -185,7 +185,7 @@ class PublishReport {
       host: handle.host,
       port: handle.port,
       fullName: handle.fullName,
-    }, `registered "${handle.name}" as ${handle.fullName} on ${handle.host}:${handle.port}`);
+    }, `registered '${handle.name}' as ${handle.fullName} on ${handle.host}:${handle.port}`);
   }
 
   event(event: PublishEvent): void {
@@ -197,14 +197,14 @@ class PublishReport {
         this.#print(
           "renamed",
           { from: event.from, name: event.name },
-          `renamed "${event.from}" to "${event.name}" (the name was taken)`,
+          `renamed '${event.from}' to '${event.name}' (the name was taken)`,
         );
         return;
       case "conflict":
-        this.#print("conflict", { name: event.name }, `conflict on "${event.name}"`);
+        this.#print("conflict", { name: event.name }, `conflict on '${event.name}'`);
         return;
       case "probing":
-        if (!this.#json) out.error(`publish: probing for "${event.name}"...`);
+        if (!this.#json) out.error(`publish: probing for '${event.name}'...`);
         return;
       default:
         return;
@@ -212,7 +212,7 @@ class PublishReport {
   }
 
   goodbye(name: string): void {
-    this.#print("goodbye", { name, type: this.#type }, `goodbye "${name}"`);
+    this.#print("goodbye", { name, type: this.#type }, `goodbye '${name}'`);
   }
 
   #print(event: string, fields: Record<string, unknown>, text: string): void {

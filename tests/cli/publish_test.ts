@@ -104,7 +104,7 @@ Deno.test("publish: a signal during probing withdraws it and exits 0", async () 
   assert.equal(await running, 0);
   assert.ok(aborted, "the publish signal aborted");
   assert.equal(stack.closed, 1);
-  assert.match(context.output.stdout.at(-1)!, /goodbye "Web"$/);
+  assert.match(context.output.stdout.at(-1)!, /goodbye 'Web'$/);
 });
 
 Deno.test("publish: goodbyes that hang do not keep the process past the grace period", async () => {
