@@ -88,7 +88,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
  * ```
  */
 export async function run(argv: string[], context: CommandContext): Promise<number> {
-  const [command, ...rest] = argv;
+  // `deno task mdns -- browse` (npm habit) passes the "--" through.
+  const [command, ...rest] = argv[0] === "--" ? argv.slice(1) : argv;
   const output: Output = context.output;
   try {
     switch (command) {
