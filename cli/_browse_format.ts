@@ -19,7 +19,17 @@ const MARK_COLOURS = {
   resolved: "yellow",
 } as const;
 
-/** Event kinds the formatter shows. */
+/**
+ * Event kinds the formatter shows: the browse events, and `resolved` for `resolve`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceEventKind } from "./_browse_format.ts";
+ * const kinds: ServiceEventKind[] = ["added", "updated", "removed", "resolved"];
+ * assert.equal(kinds.length, 4);
+ * ```
+ */
 export type ServiceEventKind = keyof typeof MARKS;
 
 const WIDTH = { time: 12, interface: 9, family: 9, instance: 32, type: 14 } as const;

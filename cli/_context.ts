@@ -12,7 +12,17 @@ import { UdpTransport } from "../transport/udp_transport.ts";
 import type { CliStack } from "./_library.ts";
 import type { Output } from "./_output.ts";
 
-/** Which links a command uses. */
+/**
+ * Which links a command uses.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { LinkOptions } from "./_context.ts";
+ * const links: LinkOptions = { interfaces: ["eth0"], ipv6: false };
+ * assert.deepEqual(links.interfaces, ["eth0"]);
+ * ```
+ */
 export interface LinkOptions {
   /** Only these interfaces (names); default every multicast-capable one. */
   readonly interfaces?: readonly string[];

@@ -12,14 +12,50 @@
  */
 import { TransportError } from "../transport/transport_error.ts";
 
-/** Exit status of a command that did its job. */
+/**
+ * Exit status of a command that did its job.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EXIT_OK } from "./_errors.ts";
+ * assert.equal(EXIT_OK, 0);
+ * ```
+ */
 export const EXIT_OK = 0;
-/** Exit status when the command ran and failed (nothing found, network unusable). */
+/**
+ * Exit status when the command ran and failed (nothing found, network unusable).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EXIT_FAILURE } from "./_errors.ts";
+ * assert.equal(EXIT_FAILURE, 1);
+ * ```
+ */
 export const EXIT_FAILURE = 1;
-/** Exit status for a wrong command line: arguments, or a missing Deno flag. */
+/**
+ * Exit status for a wrong command line: arguments, or a missing Deno flag.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EXIT_USAGE } from "./_errors.ts";
+ * assert.equal(EXIT_USAGE, 2);
+ * ```
+ */
 export const EXIT_USAGE = 2;
 
-/** The flags every networked command needs, in the form to paste. */
+/**
+ * The flags every networked command needs, in the form to paste.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NETWORK_FLAGS } from "./_errors.ts";
+ * assert.match(NETWORK_FLAGS, /--unstable-net/);
+ * ```
+ */
 export const NETWORK_FLAGS = "--allow-net --allow-sys=networkInterfaces,hostname --unstable-net";
 
 /**

@@ -15,7 +15,19 @@ import { type DnsMessage, MessageFlags, type ResourceRecord } from "../codec/mod
 import { className, questionLine, rdataJson, recordLine, typeName } from "./format.ts";
 import { paint } from "./_output.ts";
 
-/** Where a datagram came from, as the transport tags it. */
+/**
+ * Where a datagram came from, as the transport tags it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { PacketOrigin } from "./_monitor_format.ts";
+ * const origin: PacketOrigin = {
+ *   interfaceName: "eth0", family: "IPv6", source: "fe80::2%eth0", port: 5353, unicast: false, size: 40,
+ * };
+ * assert.equal(origin.port, 5353);
+ * ```
+ */
 export interface PacketOrigin {
   /** Interface it arrived on. */
   readonly interfaceName: string;

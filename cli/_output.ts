@@ -140,7 +140,17 @@ export class MemoryOutput implements Output {
 
 const ANSI = { green: 32, red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1 } as const;
 
-/** A colour name for {@linkcode paint}. */
+/**
+ * A colour name for {@linkcode paint}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Colour, paint } from "./_output.ts";
+ * const colour: Colour = "green";
+ * assert.equal(paint(false, colour, "+"), "+");
+ * ```
+ */
 export type Colour = keyof typeof ANSI;
 
 /**

@@ -21,6 +21,13 @@ import { timeColumn, unixSeconds } from "./_output.ts";
 /**
  * `--terminate` ends after this long without a new event (like
  * `avahi-browse -t`, which waits for its "all for now" signal).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TERMINATE_QUIET_MS } from "./browse.ts";
+ * assert.equal(TERMINATE_QUIET_MS, 1000);
+ * ```
  */
 export const TERMINATE_QUIET_MS = 1000;
 /**
@@ -28,10 +35,27 @@ export const TERMINATE_QUIET_MS = 1000;
  * 20-120 ms after browsing begins and answers may wait up to 500 ms more
  * (RFC 6762 §5.2, §6), so an empty second must not end the run before the
  * first answers could arrive (avahi's `-t` habit).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TERMINATE_FIRST_ANSWERS_MS, TERMINATE_QUIET_MS } from "./browse.ts";
+ * assert.ok(TERMINATE_FIRST_ANSWERS_MS > TERMINATE_QUIET_MS);
+ * ```
  */
 export const TERMINATE_FIRST_ANSWERS_MS = 2000;
 
-/** `browse --help`. */
+/**
+ * `browse --help`: usage, options and an example line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { BROWSE_HELP } from "./browse.ts";
+ * assert.match(BROWSE_HELP, /^usage: mdns browse/);
+ * assert.match(BROWSE_HELP, /\nexample: mdns browse /);
+ * ```
+ */
 export const BROWSE_HELP =
   `usage: mdns browse [TYPE] [--resolve] [--all] [--terminate] [--timeout S] [--interface IF]... [--json]
 
@@ -55,7 +79,21 @@ Runs until Ctrl-C, SIGTERM, --timeout or --terminate, then exits 0.
 
 example: mdns browse _http._tcp --resolve`;
 
-/** Runs `browse`; resolves with the exit status. */
+/**
+ * Runs `browse` with `args`; resolves with the exit status (0, 1 or 2) or
+ * throws a `UsageError` / `FailureError` that `main.ts` prints as one line.
+ *
+ * @example Asking for help needs no network
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { browse } from "./browse.ts";
+ * import type { CommandContext } from "./_context.ts";
+ * import { MemoryOutput } from "./_output.ts";
+ * const output = new MemoryOutput();
+ * assert.equal(await browse(["--help"], { output } as unknown as CommandContext), 0);
+ * assert.match(output.stdout[0], /^usage: mdns browse/);
+ * ```
+ */
 export async function browse(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommand("browse", args, {
     options: {

@@ -12,7 +12,17 @@ import { requireApi } from "./_library.ts";
 import { unixSeconds } from "./_output.ts";
 import { DEFAULT_TIMEOUT_S } from "./resolve.ts";
 
-/** `lookup --help`. */
+/**
+ * `lookup --help`: usage, options and an example line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LOOKUP_HELP } from "./lookup.ts";
+ * assert.match(LOOKUP_HELP, /^usage: mdns lookup/);
+ * assert.match(LOOKUP_HELP, /\nexample: mdns lookup /);
+ * ```
+ */
 export const LOOKUP_HELP = `usage: mdns lookup HOST.local|ADDRESS [--timeout S] [--json]
 
 The addresses of a .local host name (A and AAAA records), or the host name of
@@ -25,7 +35,21 @@ Exit status 0 with an answer, 1 when nothing answered in time.
 
 example: mdns lookup printer.local`;
 
-/** Runs `lookup`; resolves with the exit status. */
+/**
+ * Runs `lookup` with `args`; resolves with the exit status (0, 1 or 2) or
+ * throws a `UsageError` / `FailureError` that `main.ts` prints as one line.
+ *
+ * @example Asking for help needs no network
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { lookup } from "./lookup.ts";
+ * import type { CommandContext } from "./_context.ts";
+ * import { MemoryOutput } from "./_output.ts";
+ * const output = new MemoryOutput();
+ * assert.equal(await lookup(["--help"], { output } as unknown as CommandContext), 0);
+ * assert.match(output.stdout[0], /^usage: mdns lookup/);
+ * ```
+ */
 export async function lookup(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommand("lookup", args, {
     options: { timeout: { type: "string" } },

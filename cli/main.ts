@@ -24,10 +24,29 @@ import { type CommandContext, systemContext } from "./_context.ts";
 import { EXIT_OK, EXIT_USAGE, explainError, requireNetworkFlags, UsageError } from "./_errors.ts";
 import { type Output, TerminalOutput } from "./_output.ts";
 
-/** The version printed by `--version`, from deno.json. */
+/**
+ * The version printed by `--version`, from deno.json.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { VERSION } from "./main.ts";
+ * assert.match(VERSION, /^\d+\.\d+\.\d+/);
+ * ```
+ */
 export const VERSION: string = config.version;
 
-/** The tool's `--help`. */
+/**
+ * The tool's `--help`: every command, the JSON and exit-status conventions,
+ * example lines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { USAGE } from "./main.ts";
+ * assert.match(USAGE, /\n {2}deno task mdns browse --all\n/);
+ * ```
+ */
 export const USAGE = `mdns ${VERSION}: Multicast DNS and DNS-SD (RFC 6762, RFC 6763) for Deno
 
 usage: mdns <command> [arguments] [--json] [--help]
@@ -52,7 +71,16 @@ examples:
 
 "mdns <command> --help" shows a command's options.`;
 
-/** `decode --help`. */
+/**
+ * `decode --help`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DECODE_HELP } from "./main.ts";
+ * assert.match(DECODE_HELP, /\nexample: mdns decode /);
+ * ```
+ */
 export const DECODE_HELP = `usage: mdns decode FILE...
 
 Prints each FILE, one raw DNS message (a UDP payload saved from a capture), the

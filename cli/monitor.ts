@@ -19,7 +19,17 @@ import {
 } from "./_monitor_format.ts";
 import { timeColumn, unixSeconds } from "./_output.ts";
 
-/** `monitor --help`. */
+/**
+ * `monitor --help`: usage, options and an example line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MONITOR_HELP } from "./monitor.ts";
+ * assert.match(MONITOR_HELP, /^usage: mdns monitor/);
+ * assert.match(MONITOR_HELP, /\nexample: mdns monitor /);
+ * ```
+ */
 export const MONITOR_HELP = `usage: mdns monitor [--interface IF]... [--timeout S] [--json]
 
 Prints every mDNS packet heard on each interface: a header line (time,
@@ -35,7 +45,21 @@ unicast reply, (flush) on records with the cache-flush bit. Sends nothing.
 
 example: mdns monitor --interface eth0`;
 
-/** Runs `monitor`; resolves with the exit status. */
+/**
+ * Runs `monitor` with `args`; resolves with the exit status (0, 1 or 2) or
+ * throws a `UsageError` / `FailureError` that `main.ts` prints as one line.
+ *
+ * @example Asking for help needs no network
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { monitor } from "./monitor.ts";
+ * import type { CommandContext } from "./_context.ts";
+ * import { MemoryOutput } from "./_output.ts";
+ * const output = new MemoryOutput();
+ * assert.equal(await monitor(["--help"], { output } as unknown as CommandContext), 0);
+ * assert.match(output.stdout[0], /^usage: mdns monitor/);
+ * ```
+ */
 export async function monitor(args: string[], context: CommandContext): Promise<number> {
   const { values } = parseCommand("monitor", args, {
     options: {

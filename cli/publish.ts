@@ -25,10 +25,27 @@ import { tryParseIPv4, tryParseIPv6 } from "../codec/mod.ts";
 /**
  * How long goodbyes and closing may take after a signal: the process must be
  * gone within 3 s of SIGINT / SIGTERM (issue 8), whatever the network does.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EXIT_GRACE_MS } from "./publish.ts";
+ * assert.ok(EXIT_GRACE_MS < 3000);
+ * ```
  */
 export const EXIT_GRACE_MS = 2500;
 
-/** `publish --help`. */
+/**
+ * `publish --help`: usage, options and an example line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PUBLISH_HELP } from "./publish.ts";
+ * assert.match(PUBLISH_HELP, /^usage: mdns publish/);
+ * assert.match(PUBLISH_HELP, /\nexample: mdns publish /);
+ * ```
+ */
 export const PUBLISH_HELP =
   `usage: mdns publish NAME TYPE PORT [KEY=VALUE | KEY | KEY=]... [--subtype S]... [--host H]
                     [--address A]... [--interface IF]... [--json]
@@ -52,7 +69,21 @@ new name is reported.
 
 example: mdns publish "Living Room" _http._tcp 8080 path=/ "note=hello world" flag`;
 
-/** Runs `publish`; resolves with the exit status. */
+/**
+ * Runs `publish` with `args`; resolves with the exit status (0, 1 or 2) or
+ * throws a `UsageError` / `FailureError` that `main.ts` prints as one line.
+ *
+ * @example Asking for help needs no network
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { publish } from "./publish.ts";
+ * import type { CommandContext } from "./_context.ts";
+ * import { MemoryOutput } from "./_output.ts";
+ * const output = new MemoryOutput();
+ * assert.equal(await publish(["--help"], { output } as unknown as CommandContext), 0);
+ * assert.match(output.stdout[0], /^usage: mdns publish/);
+ * ```
+ */
 export async function publish(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommand("publish", args, {
     options: {

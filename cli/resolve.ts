@@ -12,10 +12,30 @@ import { browseHeader, formatServiceEvent, serviceJson } from "./_browse_format.
 import { requireApi } from "./_library.ts";
 import { timeColumn, unixSeconds } from "./_output.ts";
 
-/** How long `resolve` and `lookup` wait by default, in seconds. */
+/**
+ * How long `resolve`, `lookup` and `services` wait by default, in seconds
+ * (python-zeroconf's and the library's default too).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_TIMEOUT_S } from "./resolve.ts";
+ * assert.equal(DEFAULT_TIMEOUT_S, 3);
+ * ```
+ */
 export const DEFAULT_TIMEOUT_S = 3;
 
-/** `resolve --help`. */
+/**
+ * `resolve --help`: usage, options and an example line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RESOLVE_HELP } from "./resolve.ts";
+ * assert.match(RESOLVE_HELP, /^usage: mdns resolve/);
+ * assert.match(RESOLVE_HELP, /\nexample: mdns resolve /);
+ * ```
+ */
 export const RESOLVE_HELP = `usage: mdns resolve INSTANCE.TYPE.local [--timeout S] [--json]
 
 Finds one service's host, port, addresses and TXT. INSTANCE may hold spaces
@@ -30,7 +50,21 @@ Exit status 0 with an answer, 1 when nothing complete came in time.
 
 example: mdns resolve "Living Room._http._tcp.local"`;
 
-/** Runs `resolve`; resolves with the exit status. */
+/**
+ * Runs `resolve` with `args`; resolves with the exit status (0, 1 or 2) or
+ * throws a `UsageError` / `FailureError` that `main.ts` prints as one line.
+ *
+ * @example Asking for help needs no network
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolve } from "./resolve.ts";
+ * import type { CommandContext } from "./_context.ts";
+ * import { MemoryOutput } from "./_output.ts";
+ * const output = new MemoryOutput();
+ * assert.equal(await resolve(["--help"], { output } as unknown as CommandContext), 0);
+ * assert.match(output.stdout[0], /^usage: mdns resolve/);
+ * ```
+ */
 export async function resolve(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommand("resolve", args, {
     options: { timeout: { type: "string" } },

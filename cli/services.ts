@@ -11,7 +11,17 @@ import { requireApi } from "./_library.ts";
 import { unixSeconds } from "./_output.ts";
 import { DEFAULT_TIMEOUT_S } from "./resolve.ts";
 
-/** `services --help`. */
+/**
+ * `services --help`: usage, options and an example line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SERVICES_HELP } from "./services.ts";
+ * assert.match(SERVICES_HELP, /^usage: mdns services/);
+ * assert.match(SERVICES_HELP, /\nexample: mdns services /);
+ * ```
+ */
 export const SERVICES_HELP = `usage: mdns services [--timeout S] [--json]
 
 Lists the service types announced on the network, one line per type (with the
@@ -23,7 +33,21 @@ interfaces it was seen on), then exits 0 at the timeout.
 
 example: mdns services --timeout 5`;
 
-/** Runs `services`; resolves with the exit status. */
+/**
+ * Runs `services` with `args`; resolves with the exit status (0, 1 or 2) or
+ * throws a `UsageError` / `FailureError` that `main.ts` prints as one line.
+ *
+ * @example Asking for help needs no network
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { services } from "./services.ts";
+ * import type { CommandContext } from "./_context.ts";
+ * import { MemoryOutput } from "./_output.ts";
+ * const output = new MemoryOutput();
+ * assert.equal(await services(["--help"], { output } as unknown as CommandContext), 0);
+ * assert.match(output.stdout[0], /^usage: mdns services/);
+ * ```
+ */
 export async function services(args: string[], context: CommandContext): Promise<number> {
   const { values } = parseCommand("services", args, {
     options: { timeout: { type: "string" } },

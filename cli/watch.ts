@@ -14,7 +14,17 @@ import { EXIT_OK, UsageError } from "./_errors.ts";
 import type { Output } from "./_output.ts";
 import { className, rdataJson, rdataText, typeName } from "./format.ts";
 
-/** `watch --help`. */
+/**
+ * `watch --help`: usage, options and an example line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WATCH_HELP } from "./watch.ts";
+ * assert.match(WATCH_HELP, /^usage: mdns watch/);
+ * assert.match(WATCH_HELP, /\nexample: mdns watch /);
+ * ```
+ */
 export const WATCH_HELP =
   `usage: mdns watch [--json] [--interface IF]... [--no-ipv4] [--no-ipv6] [--timeout S]
 
@@ -31,7 +41,21 @@ packets themselves.)
 
 example: mdns watch --json | jq 'select(.type == "SRV")'`;
 
-/** Runs `watch` with `args`; resolves with the exit status. */
+/**
+ * Runs `watch` with `args`; resolves with the exit status (0, 1 or 2) or
+ * throws a `UsageError` / `FailureError` that `main.ts` prints as one line.
+ *
+ * @example Asking for help needs no network
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { watch } from "./watch.ts";
+ * import type { CommandContext } from "./_context.ts";
+ * import { MemoryOutput } from "./_output.ts";
+ * const output = new MemoryOutput();
+ * assert.equal(await watch(["--help"], { output } as unknown as CommandContext), 0);
+ * assert.match(output.stdout[0], /^usage: mdns watch/);
+ * ```
+ */
 export async function watch(args: string[], context: CommandContext): Promise<number> {
   const { values } = parseCommand("watch", args, {
     options: {
