@@ -15,7 +15,7 @@ import {
   formatTypeEvent,
   serviceJson,
 } from "./_browse_format.ts";
-import { type BrowseEvent, type CliStack, requireApi, type ServiceTypeEvent } from "./_library.ts";
+import type { BrowseEvent, CliStack, ServiceTypeEvent } from "./_library.ts";
 import { timeColumn, unixSeconds } from "./_output.ts";
 
 /**
@@ -169,10 +169,9 @@ class BrowseRun {
     const key = type.toLowerCase();
     if (this.#browsedTypes.has(key)) return;
     this.#browsedTypes.add(key);
-    const browse = requireApi(this.#stack, "browse");
     let browser: AsyncIterable<BrowseEvent>;
     try {
-      browser = browse(type, {
+      browser = this.#stack.browse(type, {
         resolve,
         ...(subtype === undefined ? {} : { subtype }),
         ...(this.#options.interfaces ? { interfaces: this.#options.interfaces } : {}),
@@ -190,7 +189,7 @@ class BrowseRun {
 
   /** Browses service types; with `all`, browses (resolving) each type found. */
   types(all: boolean): void {
-    const browser = requireApi(this.#stack, "browse")(undefined, {
+    const browser = this.#stack.browse(undefined, {
       ...(this.#options.interfaces ? { interfaces: this.#options.interfaces } : {}),
       signal: this.#stop.signal,
     });

@@ -8,7 +8,7 @@
 import { parseCommand, parseLookupTarget, parseTimeout } from "./_args.ts";
 import type { CommandContext } from "./_context.ts";
 import { EXIT_OK, FailureError } from "./_errors.ts";
-import { requireApi } from "./_library.ts";
+import { LookupError, ResolveError } from "../mod.ts";
 import { unixSeconds } from "./_output.ts";
 import { DEFAULT_TIMEOUT_S } from "./resolve.ts";
 
@@ -71,7 +71,7 @@ export async function lookup(args: string[], context: CommandContext): Promise<n
   const what = target.kind === "host" ? target.name : target.address;
   const failed = (error: unknown) => {
     if (context.signal.aborted) return new FailureError(`interrupted before ${what} answered`);
-    if (error instanceof Error && (error.name === "LookupError" || error.name === "ResolveError")) {
+    if (error instanceof LookupError || error instanceof ResolveError) {
       return new FailureError(`no answer for ${what} within ${timeout / 1000} s`, {
         cause: error,
       });
@@ -81,7 +81,7 @@ export async function lookup(args: string[], context: CommandContext): Promise<n
   try {
     const options = { timeout, signal: context.signal };
     if (target.kind === "host") {
-      const found = await requireApi(stack, "lookupHost")(target.name, options).catch((e) => {
+      const found = await stack.lookupHost(target.name, options).catch((e) => {
         throw failed(e);
       });
       if (found.length === 0) throw failed(new FailureError("empty"));
@@ -91,7 +91,7 @@ export async function lookup(args: string[], context: CommandContext): Promise<n
         found.map((a) => `${target.name}\t${a.address}\t${a.interfaceName}`),
       );
     } else {
-      const names = await requireApi(stack, "lookupAddress")(target.address, options).catch(
+      const names = await stack.lookupAddress(target.address, options).catch(
         (e) => {
           throw failed(e);
         },

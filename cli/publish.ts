@@ -18,7 +18,8 @@ import {
 } from "./_args.ts";
 import { type CommandContext, untilStopped } from "./_context.ts";
 import { EXIT_OK, FailureError, UsageError } from "./_errors.ts";
-import { type PublishedService, type PublishEvent, requireApi } from "./_library.ts";
+import type { PublishedService, PublishEvent } from "./_library.ts";
+import { NameConflictError } from "../mod.ts";
 import { paint, timeColumn, unixSeconds } from "./_output.ts";
 import { tryParseIPv4, tryParseIPv6 } from "../codec/mod.ts";
 
@@ -133,7 +134,7 @@ export async function publish(args: string[], context: CommandContext): Promise<
   let handle: PublishedService | undefined;
   let started = false;
   try {
-    const publishing = requireApi(stack, "publish")({
+    const publishing = stack.publish({
       name,
       type: shortType(type),
       port,
@@ -184,7 +185,7 @@ export async function publish(args: string[], context: CommandContext): Promise<
 }
 
 function explainPublishError(error: unknown, name: string): unknown {
-  if (error instanceof Error && error.name === "NameConflictError") {
+  if (error instanceof NameConflictError) {
     return new FailureError(`the name "${name}" could not be defended: ${error.message}`);
   }
   // The library checks the same rules the arguments were checked against.

@@ -9,7 +9,7 @@ import { parseCommand, parseInstanceFullName, parseTimeout } from "./_args.ts";
 import type { CommandContext } from "./_context.ts";
 import { EXIT_OK, FailureError } from "./_errors.ts";
 import { browseHeader, formatServiceEvent, serviceJson } from "./_browse_format.ts";
-import { requireApi } from "./_library.ts";
+import { ResolveError } from "../mod.ts";
 import { timeColumn, unixSeconds } from "./_output.ts";
 
 /**
@@ -79,7 +79,7 @@ export async function resolve(args: string[], context: CommandContext): Promise<
   context.checkFlags({});
   const stack = await context.startStack({});
   try {
-    const service = await requireApi(stack, "resolve")(fullName, {
+    const service = await stack.resolve(fullName, {
       timeout,
       signal: context.signal,
     }).catch((error) => {
@@ -111,9 +111,8 @@ function explainResolveError(
   signal: AbortSignal,
 ): unknown {
   if (signal.aborted) return new FailureError(`interrupted before "${fullName}" was resolved`);
-  if (error instanceof Error && error.name === "ResolveError") {
-    const missing = (error as Error & { missing?: string[] }).missing;
-    const what = missing?.length ? ` (missing: ${missing.join(", ")})` : "";
+  if (error instanceof ResolveError) {
+    const what = error.missing.length ? ` (missing: ${error.missing.join(", ")})` : "";
     return new FailureError(
       `no complete answer for "${fullName}" within ${timeoutMs / 1000} s${what}`,
       { cause: error },

@@ -7,7 +7,6 @@
 import { parseCommand, parseTimeout } from "./_args.ts";
 import { type CommandContext, untilStopped } from "./_context.ts";
 import { EXIT_OK } from "./_errors.ts";
-import { requireApi } from "./_library.ts";
 import { unixSeconds } from "./_output.ts";
 import { DEFAULT_TIMEOUT_S } from "./resolve.ts";
 
@@ -64,7 +63,7 @@ export async function services(args: string[], context: CommandContext): Promise
   const seen = new Set<string>();
   const { output } = context;
   try {
-    const browser = requireApi(stack, "browse")(undefined, { signal: stop.signal });
+    const browser = stack.browse(undefined, { signal: stop.signal });
     const pump = (async () => {
       for await (const event of browser) {
         const key = event.serviceType.toLowerCase();

@@ -17,7 +17,7 @@ import type {
   ServiceTypeEvent,
 } from "../../cli/_library.ts";
 import { MemoryOutput } from "../../cli/_output.ts";
-import { TxtAttributes } from "../../dnssd/mod.ts";
+import { LookupError, ResolveError, TxtAttributes } from "../../mod.ts";
 import type { Transport } from "../../transport/transport.ts";
 import { VirtualClock } from "../../testing/mod.ts";
 
@@ -183,12 +183,10 @@ export class FakeStack implements CliStack {
   };
   browsers: FakeBrowser<BrowseEvent | ServiceTypeEvent>[] = [];
   browseCalls: [string | undefined, BrowseOptions | undefined][] = [];
-  resolveAnswer: (name: string) => Promise<ServiceInfo> = () =>
-    Promise.reject(
-      Object.assign(new Error("Cannot resolve"), { name: "ResolveError", missing: ["srv"] }),
-    );
-  hostAnswer: (name: string) => Promise<ServiceAddress[]> = () =>
-    Promise.reject(Object.assign(new Error("Cannot look up"), { name: "LookupError" }));
+  resolveAnswer: (name: string) => Promise<ServiceInfo> = (name) =>
+    Promise.reject(new ResolveError(name, ["srv"]));
+  hostAnswer: (name: string) => Promise<ServiceAddress[]> = (name) =>
+    Promise.reject(new LookupError(name, "no answer"));
   addressAnswer: (ip: string) => Promise<string[]> = () => Promise.resolve([]);
   resolveCalls: [string, unknown][] = [];
 

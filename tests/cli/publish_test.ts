@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { publish } from "../../cli/publish.ts";
 import { run } from "../../cli/main.ts";
+import { NameConflictError } from "../../mod.ts";
 import { FakePublished, FakeStack, settle, testContext } from "./_context.ts";
 
 Deno.test("publish --json: registered, then goodbye on the signal, exit 0", async () => {
@@ -122,18 +123,11 @@ Deno.test("publish: goodbyes that hang do not keep the process past the grace pe
 
 Deno.test("publish: a name that cannot be defended exits 1 with one line", async () => {
   const stack = new FakeStack();
-  stack.onPublish = () =>
-    Promise.reject(Object.assign(new Error("15 conflicts in 10 s"), { name: "NameConflictError" }));
+  stack.onPublish = () => Promise.reject(new NameConflictError("15 conflicts in 10 s"));
   const context = testContext({ stack });
   assert.equal(await run(["publish", "Web", "_http._tcp", "80"], context), 1);
   assert.deepEqual(context.output.stderr.filter((l) => l.startsWith("mdns:")), [
     'mdns: publish: the name "Web" could not be defended: 15 conflicts in 10 s',
   ]);
   assert.equal(stack.closed, 1);
-});
-
-Deno.test("publish: a stack without the responder says so and exits 1", async () => {
-  const context = testContext({ stack: { links: [], close: () => Promise.resolve() } });
-  assert.equal(await run(["publish", "Web", "_http._tcp", "80"], context), 1);
-  assert.match(context.output.stderr[0], /has no mdns\.publish\(\) yet/);
 });
