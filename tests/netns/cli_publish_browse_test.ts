@@ -5,29 +5,13 @@
  * instance name with a dot, quotes and UTF-8; TXT with a value with spaces, a
  * flag and an empty value; IPv4 and IPv6 addresses); SIGINT and SIGTERM make
  * `publish` send goodbyes within 3 s that the browser reports as `removed`.
- *
- * These need the responder (`mdns.publish`) and the querier (`mdns.browse`,
- * `resolve`, `lookupHost`) in `mdns.ts`; until both are there the tests are
- * ignored, and their names say so.
  */
 
 import assert from "node:assert/strict";
-import { Mdns } from "../../mdns.ts";
-import { type Host, Lab, netnsIgnored } from "./harness.ts";
+import { type Host, Lab, netnsTest } from "./harness.ts";
 
 const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 const FLAGS = ["--unstable-net", "--allow-net", "--allow-sys=networkInterfaces,hostname"];
-
-const MISSING = ["publish", "browse", "resolve", "lookupHost"].filter(
-  (name) => typeof (Mdns.prototype as unknown as Record<string, unknown>)[name] !== "function",
-);
-const IGNORE_REASON = MISSING.length === 0
-  ? ""
-  : ` (ignored: mdns.${MISSING.join(", mdns.")} not in mdns.ts yet)`;
-
-function cliTest(name: string, fn: () => Promise<void>): void {
-  Deno.test({ name: name + IGNORE_REASON, ignore: MISSING.length > 0 || netnsIgnored(), fn });
-}
 
 // deno-lint-ignore no-explicit-any
 type Line = any;
@@ -51,7 +35,7 @@ function publisher(host: Host, name: string, extra: string[] = []) {
   ], { flags: FLAGS });
 }
 
-cliTest("cli: publish in one host; browse, resolve, lookup and services in another", async () => {
+netnsTest("cli: publish in one host; browse, resolve, lookup and services in another", async () => {
   await using lab = await Lab.create();
   const [a, b] = await lab.hostsOnOneBridge("a", "b");
   const aFe80 = await a.linkLocal("eth0");
@@ -117,7 +101,7 @@ cliTest("cli: publish in one host; browse, resolve, lookup and services in anoth
   assert.equal((await browser.status).code, 0, browser.stderr);
 });
 
-cliTest(
+netnsTest(
   "cli: SIGINT and SIGTERM make publish say goodbye; the browser reports removed",
   async () => {
     await using lab = await Lab.create();
