@@ -199,3 +199,21 @@ export function timeColumn(unixMs: number): string {
 export function unixSeconds(unixMs: number): number {
   return unixMs / 1000;
 }
+
+/**
+ * ` (FFI hatch active: ...)` when the transport runs with `--allow-ffi`'s
+ * extras, else nothing: tells a person whether `deno task mdns:ffi` took.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ffiNote } from "./_output.ts";
+ * assert.equal(ffiNote({ stats: { ffi: "unavailable" } }), "");
+ * assert.match(ffiNote({ stats: { ffi: "active" } }), /FFI hatch active/);
+ * assert.equal(ffiNote({}), "");
+ * ```
+ */
+export function ffiNote(transport: object): string {
+  const ffi = (transport as { stats?: { ffi?: string } }).stats?.ffi;
+  return ffi === "active" ? " (FFI hatch active: TTL 255, exact IPv4 interfaces)" : "";
+}

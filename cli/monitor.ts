@@ -17,7 +17,7 @@ import {
   packetJson,
   type PacketOrigin,
 } from "./_monitor_format.ts";
-import { timeColumn, unixSeconds } from "./_output.ts";
+import { ffiNote, timeColumn, unixSeconds } from "./_output.ts";
 
 /**
  * `monitor --help`: usage, options and an example line.
@@ -121,7 +121,9 @@ export async function monitor(args: string[], context: CommandContext): Promise<
     },
   });
   try {
-    output.error(`monitor: listening on ${transport.links.map((l) => l.name).join(", ")}`);
+    output.error(
+      `monitor: listening on ${transport.links.map((l) => l.name).join(", ")}${ffiNote(transport)}`,
+    );
     await untilStopped(context, timeout);
   } finally {
     await transport.close();

@@ -11,7 +11,7 @@ import type { PeerCacheEvent } from "../cache/mod.ts";
 import { checkInterfaces, parseCommand, parseTimeout } from "./_args.ts";
 import { type CommandContext, untilStopped } from "./_context.ts";
 import { EXIT_OK, UsageError } from "./_errors.ts";
-import type { Output } from "./_output.ts";
+import { ffiNote, type Output } from "./_output.ts";
 import { className, rdataJson, rdataText, typeName } from "./format.ts";
 
 /**
@@ -86,7 +86,9 @@ export async function watch(args: string[], context: CommandContext): Promise<nu
   try {
     const print = values.json ? printJson : printText;
     mdns.peerCache.subscribe((event) => print(output, event, systemClock.now(), context.now()));
-    output.error(`watch: listening on ${mdns.links.map((l) => l.name).join(", ")}`);
+    output.error(
+      `watch: listening on ${mdns.links.map((l) => l.name).join(", ")}${ffiNote(transport)}`,
+    );
     await untilStopped(context, timeout);
   } finally {
     await mdns.close();
