@@ -40,6 +40,8 @@ netnsTest("cli: publish in one host; browse, resolve, lookup and services in ano
   const [a, b] = await lab.hostsOnOneBridge("a", "b");
   const aFe80 = await a.linkLocal("eth0");
   const browser = b.deno(MAIN, ["browse", "_http._tcp", "--resolve", "--json"], { flags: FLAGS });
+  const monitor = b.deno(MAIN, ["monitor", "--json"], { flags: FLAGS });
+  await monitor.waitForStderr(/listening on eth0/, { timeoutMs: 20_000, what: "monitor start" });
   const pub = publisher(a, NAME);
   const registered: Line = await pub.waitFor((m: Line) => m.event === "registered", {
     timeoutMs: 20_000,
@@ -66,6 +68,23 @@ netnsTest("cli: publish in one host; browse, resolve, lookup and services in ano
     added.addresses.some((x: string) => x === "fd00:5353:1::1" || x === `${aFe80}%eth0`),
     added.addresses.join(" "),
   );
+
+  // monitor in b saw a's probe (QU on the first, our SRV proposed in Authority)
+  // and its announcement (SRV with the cache-flush bit).
+  const ours = (r: Line) => r.type === "SRV" && r.name === `${ESCAPED}._http._tcp.local`;
+  const probe: Line = await monitor.waitFor(
+    (m: Line) => m.event === "query" && m.authorities.some(ours),
+    { timeoutMs: 5000, what: "the probe" },
+  );
+  assert.equal(probe.questions[0].type, "ANY");
+  assert.equal(probe.questions[0].unicastResponse, true, "the first probe asks QU");
+  const announcement: Line = await monitor.waitFor(
+    (m: Line) => m.event === "response" && m.answers.some(ours),
+    { timeoutMs: 5000, what: "the announcement" },
+  );
+  assert.equal(announcement.answers.find(ours).cacheFlush, true);
+  assert.equal(announcement.answers.find(ours).data.port, 8080);
+  assert.ok(["198.18.1.1", `${aFe80}%eth0`, "fd00:5353:1::1"].includes(announcement.source));
 
   const run = (args: string[]) =>
     b.exec([Deno.execPath(), "run", "--quiet", ...FLAGS, MAIN, ...args], { allowFailure: true });
@@ -99,7 +118,41 @@ netnsTest("cli: publish in one host; browse, resolve, lookup and services in ano
   await pub.stop("SIGINT");
   await browser.stop("SIGTERM");
   assert.equal((await browser.status).code, 0, browser.stderr);
+  await monitor.stop("SIGINT");
+  assert.equal((await monitor.status).code, 0, monitor.stderr);
 });
+
+netnsTest(
+  "cli: a name already held on the network is published renamed, and reported",
+  async () => {
+    await using lab = await Lab.create();
+    const [a, b] = await lab.hostsOnOneBridge("a", "b");
+    const first = publisher(a, "Same Name");
+    await first.waitFor((m: Line) => m.event === "registered", { timeoutMs: 20_000 });
+    const second = b.deno(MAIN, [
+      "publish",
+      "Same Name",
+      "_http._tcp",
+      "8081",
+      "--host",
+      "pub-b.local",
+      "--json",
+    ], { flags: FLAGS });
+    const registered: Line = await second.waitFor((m: Line) => m.event === "registered", {
+      timeoutMs: 20_000,
+      what: "the second publish registered",
+    });
+    assert.equal(registered.name, "Same Name (2)");
+    const renamed = second.filter((m: Line) => m.event === "renamed");
+    assert.deepEqual(renamed.map((m: Line) => [m.from, m.name]), [["Same Name", "Same Name (2)"]]);
+    assert.ok(renamed[0].ts <= registered.ts);
+    assert.equal(first.filter((m: Line) => m.event === "renamed").length, 0, "the holder keeps it");
+    for (const pub of [first, second]) {
+      assert.equal((await pub.stop("SIGTERM")).code, 0, pub.stderr);
+      assert.equal(pub.filter((m: Line) => m.event === "goodbye").length, 1);
+    }
+  },
+);
 
 netnsTest(
   "cli: SIGINT and SIGTERM make publish say goodbye; the browser reports removed",
