@@ -61,6 +61,27 @@ export function browseHeader(): string {
 }
 
 /**
+ * The header line over service type lines (`browse` without TYPE).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatTypeEvent, typeHeader } from "./_browse_format.ts";
+ * const line = formatTypeEvent("added", { serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"] }, "12:00:00.000");
+ * assert.equal(typeHeader().indexOf("Type"), line.indexOf("_ipp"));
+ * ```
+ */
+export function typeHeader(): string {
+  return [
+    pad("Time", WIDTH.time),
+    " ",
+    pad("Interface", WIDTH.interface),
+    pad("Type", WIDTH.type),
+    "Domain",
+  ].join(" ");
+}
+
+/**
  * The address families of a service: `IPv4`, `IPv6`, `IPv4,IPv6`, or `-`
  * before any address is known.
  *

@@ -14,6 +14,7 @@ import {
   formatServiceEvent,
   formatTypeEvent,
   serviceJson,
+  typeHeader,
 } from "./_browse_format.ts";
 import type { BrowseEvent, CliStack, ServiceTypeEvent } from "./_library.ts";
 import { timeColumn, unixSeconds } from "./_output.ts";
@@ -131,7 +132,9 @@ export async function browse(args: string[], context: CommandContext): Promise<n
       run.types(values.all);
     }
     // After the browse started, so an error is not preceded by a lone header.
-    if (!values.json) context.output.line(browseHeader());
+    if (!values.json) {
+      context.output.line(type === undefined && !values.all ? typeHeader() : browseHeader());
+    }
     if (values.terminate) run.stopWhenQuiet();
     await untilStopped(context, timeout, run.signal);
   } finally {

@@ -72,6 +72,26 @@ Deno.test("browse TYPE: human output without --resolve asks for no resolution an
   assert.equal(out.length, 2);
 });
 
+Deno.test("browse without TYPE: human lines under a type header", async () => {
+  const stack = new FakeStack();
+  const context = testContext({ stack });
+  const running = run(["browse"], context);
+  await settle();
+  (stack.browsers[0] as FakeBrowser<ServiceTypeEvent>).push({
+    type: "added",
+    serviceType: "_ipp._tcp",
+    domain: "local",
+    interfaces: ["eth0"],
+  });
+  await settle();
+  context.interrupt();
+  assert.equal(await running, 0);
+  const [header, line] = context.output.stdout;
+  assert.match(header, /^Time +Interface Type +Domain$/);
+  assert.match(line, /^\d\d:\d\d:\d\d\.000 \+ eth0 +_ipp\._tcp +local$/);
+  assert.equal(header.indexOf("Type"), line.indexOf("_ipp"));
+});
+
 Deno.test("browse without TYPE lists service types", async () => {
   const stack = new FakeStack();
   const context = testContext({ stack });
