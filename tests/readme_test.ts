@@ -5,16 +5,25 @@
  * other host publishing what the README looks for ("Living Room" on
  * printer.local); the others (codec, in-memory network) run as plain
  * subprocesses that open no socket.
+ *
+ * `deno test --doc` (what `deno task test` runs) executes README's ts blocks
+ * too, in this machine's own namespace: the real-socket blocks must be marked
+ * `ts ignore` for it, and a test here fails if one is not.
  */
 import assert from "node:assert/strict";
 import { type Host, Lab, netnsTest, startAvahi } from "./netns/harness.ts";
 
 const root = new URL("../", import.meta.url);
 const readme = Deno.readTextFileSync(new URL("README.md", root));
-const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => {
-  const code = m[1];
+const blocks = [...readme.matchAll(/^```ts( ignore)?\n([\s\S]*?)^```/gm)].map((m) => {
+  const code = m[2];
   const line = readme.slice(0, m.index).split("\n").length + 1;
-  return { code, name: `README.md:${line}`, network: /\bMdns\.start\(\)/.test(code) };
+  return {
+    code,
+    name: `README.md:${line}`,
+    network: /\bMdns\.start\(\)|UdpTransport/.test(code),
+    ignoredByDocTests: m[1] !== undefined,
+  };
 });
 
 async function snippetFile(code: string): Promise<string> {
@@ -41,6 +50,12 @@ Deno.test("README: has the examples issue 10 asks for", () => {
   ];
   for (const needle of needles) assert.ok(all.includes(needle), `a README example uses ${needle}`);
   assert.ok(blocks.some((b) => b.network) && blocks.some((b) => !b.network));
+});
+
+Deno.test("README: blocks on real sockets are kept from deno test --doc", () => {
+  for (const block of blocks.filter((b) => b.network)) {
+    assert.ok(block.ignoredByDocTests, `${block.name} opens sockets: mark it \`\`\`ts ignore`);
+  }
 });
 
 for (const block of blocks.filter((b) => !b.network)) {
