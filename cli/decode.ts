@@ -7,28 +7,8 @@
  * Each FILE holds one raw DNS message (for example a payload saved from a
  * capture). A malformed packet prints the offset and reason and sets exit code 1.
  */
-import {
-  decodeMessage,
-  type DnsMessage,
-  DnsParseError,
-  MessageFlags,
-  type Question,
-  type ResourceRecord,
-} from "../codec/mod.ts";
-import { className, rdataText, typeName } from "./format.ts";
-
-function questionLine(q: Question): string {
-  return `;${q.name}.\t\t${className(q.class)}${q.unicastResponse ? " (QU)" : ""}\t${
-    typeName(q.type)
-  }`;
-}
-
-function recordLine(r: ResourceRecord): string {
-  const flush = r.cacheFlush ? " (flush)" : "";
-  return `${r.name}.\t${r.ttl}\t${className(r.class)}${flush}\t${typeName(r.type)}\t${
-    rdataText(r)
-  }`;
-}
+import { decodeMessage, type DnsMessage, DnsParseError, MessageFlags } from "../codec/mod.ts";
+import { questionLine, recordLine } from "./format.ts";
 
 /** Renders a message in dig's layout. */
 export function formatMessage(m: DnsMessage): string {

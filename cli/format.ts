@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { RecordType, type ResourceRecord } from "../codec/mod.ts";
+import { type Question, RecordType, type ResourceRecord } from "../codec/mod.ts";
 import type { HinfoData, NsecData, SrvData } from "../codec/mod.ts";
 
 const TYPE_NAMES = new Map(Object.entries(RecordType).map(([k, v]) => [v as number, k]));
@@ -63,4 +63,19 @@ export function rdataJson(r: Pick<ResourceRecord, "type" | "data">): unknown {
     return [...r.data].map((b) => b.toString(16).padStart(2, "0")).join("");
   }
   return r.data;
+}
+
+/** A question in dig's layout: `;name.  IN (QU)  PTR`. */
+export function questionLine(q: Question): string {
+  return `;${q.name}.\t\t${className(q.class)}${q.unicastResponse ? " (QU)" : ""}\t${
+    typeName(q.type)
+  }`;
+}
+
+/** A record in dig's layout, `(flush)` after the class when the cache-flush bit is set. */
+export function recordLine(r: ResourceRecord): string {
+  const flush = r.cacheFlush ? " (flush)" : "";
+  return `${r.name}.\t${r.ttl}\t${className(r.class)}${flush}\t${typeName(r.type)}\t${
+    rdataText(r)
+  }`;
 }

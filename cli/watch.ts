@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-console -- this file prints for a person, as only cli/, bench/ and tests may
 /**
  * `watch`: listen on every interface and print each record the network
  * announces or answers as it enters, changes in and leaves the peer cache.
@@ -6,98 +5,111 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { Mdns } from "../mdns.ts";
 import { systemClock } from "../clock.ts";
 import type { PeerCacheEvent } from "../cache/mod.ts";
-import { UdpTransport } from "../transport/udp_transport.ts";
-import { TransportError } from "../transport/transport_error.ts";
+import { checkInterfaces, parseCommand, parseTimeout } from "./_args.ts";
+import { type CommandContext, untilStopped } from "./_context.ts";
+import { EXIT_OK, UsageError } from "./_errors.ts";
+import { ffiNote, type Output } from "./_output.ts";
 import { className, rdataJson, rdataText, typeName } from "./format.ts";
-import { UsageError } from "./usage_error.ts";
 
-const HELP = `usage: watch [--json] [--interface IF]... [--no-ipv4] [--no-ipv6] [--timeout S]
+/**
+ * `watch --help`: usage, options and an example line.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WATCH_HELP } from "./watch.ts";
+ * assert.match(WATCH_HELP, /^usage: mdns watch/);
+ * assert.match(WATCH_HELP, /\nexample: mdns watch /);
+ * ```
+ */
+export const WATCH_HELP =
+  `usage: mdns watch [--json] [--interface IF]... [--no-ipv4] [--no-ipv6] [--timeout S]
 
-Prints every mDNS record heard on the network as it is added (+), updated (~)
-or removed (-) from the cache. Sends nothing.
+The cache view: prints every mDNS record heard on the network as it is added
+(+), updated (~) or removed (-) from the peer cache, with its TTL left and why
+it left (goodbye, expired, flushed). Sends nothing. ("monitor" shows the
+packets themselves.)
 
-  --json          one JSON object per line: event, name, type, interface, ttl, data
+  --json          one JSON object per line: event, ts, reason, name, type, interface,
+                  ttl, cacheFlush, data
   --interface IF  listen on IF only (repeatable); default every multicast interface
   --no-ipv4, --no-ipv6
-  --timeout S     stop after S seconds (default: run until Ctrl-C)`;
+  --timeout S     stop after S seconds (default: until Ctrl-C)
 
-/** Runs `watch` with `args`; resolves with the exit code. */
-export async function watch(args: string[], signal: AbortSignal): Promise<number> {
-  const { values } = parseArgs({
-    args,
+example: mdns watch --json | jq 'select(.type == "SRV")'`;
+
+/**
+ * Runs `watch` with `args`; resolves with the exit status (0, 1 or 2) or
+ * throws a `UsageError` / `FailureError` that `main.ts` prints as one line.
+ *
+ * @example Asking for help needs no network
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { watch } from "./watch.ts";
+ * import type { CommandContext } from "./_context.ts";
+ * import { MemoryOutput } from "./_output.ts";
+ * const output = new MemoryOutput();
+ * assert.equal(await watch(["--help"], { output } as unknown as CommandContext), 0);
+ * assert.match(output.stdout[0], /^usage: mdns watch/);
+ * ```
+ */
+export async function watch(args: string[], context: CommandContext): Promise<number> {
+  const { values } = parseCommand("watch", args, {
     options: {
-      json: { type: "boolean", default: false },
       interface: { type: "string", multiple: true },
       "no-ipv4": { type: "boolean", default: false },
       "no-ipv6": { type: "boolean", default: false },
       timeout: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
     },
-    strict: true,
-    allowPositionals: false,
+    positionals: [0, 0],
   });
   if (values.help) {
-    console.log(HELP);
-    return 0;
+    context.output.line(WATCH_HELP);
+    return EXIT_OK;
   }
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(timeout > 0)) {
-    throw new UsageError(`--timeout must be a positive number of seconds, not "${values.timeout}"`);
-  }
+  const timeout = parseTimeout(values.timeout);
   if (values["no-ipv4"] && values["no-ipv6"]) {
-    throw new UsageError("--no-ipv4 and --no-ipv6 together leave nothing to listen on");
+    throw new UsageError("watch: --no-ipv4 and --no-ipv6 together leave nothing to listen on");
   }
-  const transport = new UdpTransport({
-    interfaces: values.interface ? { include: values.interface } : undefined,
+  context.checkFlags({});
+  checkInterfaces(values.interface, context.interfaceNames());
+  const transport = context.transport({
+    interfaces: values.interface,
     ipv4: !values["no-ipv4"],
     ipv6: !values["no-ipv6"],
-    waitForInterfaces: true,
   });
-  let mdns: Mdns;
+  const mdns = await Mdns.start({ transport });
+  const { output } = context;
   try {
-    mdns = await Mdns.start({ transport });
-  } catch (error) {
-    if (error instanceof TransportError) {
-      console.error(`watch: ${error.message}`);
-      return 2;
-    }
-    throw error;
+    const print = values.json ? printJson : printText;
+    mdns.peerCache.subscribe((event) => print(output, event, systemClock.now(), context.now()));
+    output.error(
+      `watch: listening on ${mdns.links.map((l) => l.name).join(", ")}${ffiNote(transport)}`,
+    );
+    await untilStopped(context, timeout);
+  } finally {
+    await mdns.close();
   }
-  const print = values.json ? printJson : printText;
-  mdns.peerCache.subscribe((event) => print(event, systemClock.now()));
-  if (!values.json) {
-    console.error(`watch: listening on ${mdns.links.map((l) => l.name).join(", ")}`);
-  }
-  await new Promise<void>((resolve) => {
-    const timer = timeout === undefined ? undefined : setTimeout(resolve, timeout * 1000);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
-  await mdns.close();
-  return 0;
+  return EXIT_OK;
 }
 
 const MARK = { added: "+", updated: "~", removed: "-" } as const;
 
-function printText(event: PeerCacheEvent, now: number): void {
+function printText(output: Output, event: PeerCacheEvent, now: number): void {
   const r = event.record;
   const ttl = event.kind === "removed" ? event.reason : `${r.remainingTtl(now)}s`;
-  console.log(
+  output.line(
     `${MARK[event.kind]} ${r.interfaceName}\t${r.name}.\t${ttl}\t${className(r.class)}\t` +
       `${typeName(r.type)}\t${rdataText(r)}`,
   );
 }
 
-function printJson(event: PeerCacheEvent, now: number): void {
+function printJson(output: Output, event: PeerCacheEvent, now: number, unixMs: number): void {
   const r = event.record;
-  console.log(JSON.stringify({
-    event: event.kind,
+  output.json(event.kind, {
     ...(event.kind === "added" ? {} : { reason: event.reason }),
     name: r.name,
     type: typeName(r.type),
@@ -105,5 +117,5 @@ function printJson(event: PeerCacheEvent, now: number): void {
     ttl: event.kind === "removed" ? 0 : r.remainingTtl(now),
     cacheFlush: r.cacheFlush,
     data: rdataJson(r),
-  }));
+  }, unixMs / 1000);
 }

@@ -1,0 +1,244 @@
+/**
+ * How `browse`, `resolve` and `services` show services: pure functions from a
+ * library event to lines of text (aligned columns like `avahi-browse`, a time
+ * stamp column like `dns-sd`) or to the fields of a JSON line. Tested against
+ * a golden sample with fixed data.
+ *
+ * @module
+ */
+import type { TxtAttributes } from "../dnssd/mod.ts";
+import type { ServiceInfo } from "./_library.ts";
+import { paint } from "./_output.ts";
+
+/** The mark of each event, as `avahi-browse` prints them. */
+const MARKS = { added: "+", updated: "=", removed: "-", resolved: "=" } as const;
+const MARK_COLOURS = {
+  added: "green",
+  updated: "yellow",
+  removed: "red",
+  resolved: "yellow",
+} as const;
+
+/**
+ * Event kinds the formatter shows: the browse events, and `resolved` for `resolve`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceEventKind } from "./_browse_format.ts";
+ * const kinds: ServiceEventKind[] = ["added", "updated", "removed", "resolved"];
+ * assert.equal(kinds.length, 4);
+ * ```
+ */
+export type ServiceEventKind = keyof typeof MARKS;
+
+const WIDTH = { time: 12, interface: 9, family: 9, instance: 32, type: 14 } as const;
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + " ".repeat(width - text.length);
+}
+
+/**
+ * The header line over the columns.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { browseHeader } from "./_browse_format.ts";
+ * assert.match(browseHeader(), /^Time +  Interface Family +Instance +Type +Domain$/);
+ * ```
+ */
+export function browseHeader(): string {
+  return [
+    pad("Time", WIDTH.time),
+    " ",
+    pad("Interface", WIDTH.interface),
+    pad("Family", WIDTH.family),
+    pad("Instance", WIDTH.instance),
+    pad("Type", WIDTH.type),
+    "Domain",
+  ].join(" ");
+}
+
+/**
+ * The header line over service type lines (`browse` without TYPE).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatTypeEvent, typeHeader } from "./_browse_format.ts";
+ * const line = formatTypeEvent("added", { serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"] }, "12:00:00.000");
+ * assert.equal(typeHeader().indexOf("Type"), line.indexOf("_ipp"));
+ * ```
+ */
+export function typeHeader(): string {
+  return [
+    pad("Time", WIDTH.time),
+    " ",
+    pad("Interface", WIDTH.interface),
+    pad("Type", WIDTH.type),
+    "Domain",
+  ].join(" ");
+}
+
+/**
+ * The address families of a service: `IPv4`, `IPv6`, `IPv4,IPv6`, or `-`
+ * before any address is known.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { familiesOf } from "./_browse_format.ts";
+ * assert.equal(familiesOf([{ address: "fe80::1%eth0", family: "IPv6", interfaceName: "eth0" }]), "IPv6");
+ * assert.equal(familiesOf([]), "-");
+ * ```
+ */
+export function familiesOf(addresses: ServiceInfo["addresses"]): string {
+  const families = ["IPv4", "IPv6"].filter((f) => addresses.some((a) => a.family === f));
+  return families.length === 0 ? "-" : families.join(",");
+}
+
+/**
+ * A TXT record as `avahi-browse` prints it: `["key=value" "flag" "empty="]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TxtAttributes } from "../dnssd/mod.ts";
+ * import { txtText } from "./_browse_format.ts";
+ * assert.equal(txtText(TxtAttributes.from({ path: "/a b", flag: true, e: "" })), '["path=/a b" "flag" "e="]');
+ * ```
+ */
+export function txtText(txt: TxtAttributes | undefined): string {
+  if (txt === undefined) return "[]";
+  const items = Object.entries(txt.toObject()).map(([key, value]) =>
+    JSON.stringify(value === true ? key : `${key}=${value}`)
+  );
+  return `[${items.join(" ")}]`;
+}
+
+/**
+ * The lines for one service event: the columns, then with `details` (browse
+ * `--resolve`, `resolve`) host, addresses, port and TXT on the following lines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatServiceEvent } from "./_browse_format.ts";
+ * const service = {
+ *   fullName: "Web._http._tcp.local", name: "Web", type: "_http._tcp", domain: "local",
+ *   host: undefined, port: undefined, txt: undefined, addresses: [], interfaces: ["eth0"], ttl: 4500,
+ * };
+ * const [line] = formatServiceEvent("added", service, "12:00:00.000");
+ * assert.match(line, /^12:00:00\.000 \+ eth0 +- +Web +_http\._tcp +local$/);
+ * ```
+ */
+export function formatServiceEvent(
+  kind: ServiceEventKind,
+  service: ServiceInfo,
+  time: string,
+  options: { details?: boolean; color?: boolean } = {},
+): string[] {
+  const color = options.color ?? false;
+  const line = [
+    paint(color, "dim", pad(time, WIDTH.time)),
+    paint(color, MARK_COLOURS[kind], MARKS[kind]),
+    pad(service.interfaces.join(",") || "-", WIDTH.interface),
+    pad(familiesOf(service.addresses), WIDTH.family),
+    paint(color, "bold", pad(service.name, WIDTH.instance)),
+    pad(service.type, WIDTH.type),
+    service.domain,
+  ].join(" ").trimEnd();
+  if (!options.details || kind === "removed") return [line];
+  const indent = " ".repeat(WIDTH.time + 3);
+  const addresses = service.addresses.map((a) => `[${a.address}]`).join(" ") || "[]";
+  return [
+    line,
+    `${indent}hostname = [${service.host ?? ""}]`,
+    `${indent}address  = ${addresses}`,
+    `${indent}port     = [${service.port ?? ""}]`,
+    `${indent}txt      = ${txtText(service.txt)}`,
+  ];
+}
+
+/**
+ * A service type line (`browse` without TYPE, `services`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatTypeEvent } from "./_browse_format.ts";
+ * const line = formatTypeEvent("added", { serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"] }, "12:00:00.000");
+ * assert.match(line, /^12:00:00\.000 \+ eth0 +_ipp\._tcp +local$/);
+ * ```
+ */
+export function formatTypeEvent(
+  kind: "added" | "removed",
+  event: { serviceType: string; domain: string; interfaces: readonly string[] },
+  time: string,
+  color = false,
+): string {
+  return [
+    paint(color, "dim", pad(time, WIDTH.time)),
+    paint(color, MARK_COLOURS[kind], MARKS[kind]),
+    pad(event.interfaces.join(",") || "-", WIDTH.interface),
+    pad(event.serviceType, WIDTH.type),
+    event.domain,
+  ].join(" ");
+}
+
+/**
+ * TXT attributes as the JSON object of issue 9: `{"k": "v", "flag": null}`
+ * (a key with no value is `null`, an empty value `""`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TxtAttributes } from "../dnssd/mod.ts";
+ * import { txtJson } from "./_browse_format.ts";
+ * assert.deepEqual(txtJson(TxtAttributes.from({ k: "v", flag: true, e: "" })), { k: "v", flag: null, e: "" });
+ * ```
+ */
+export function txtJson(txt: TxtAttributes | undefined): Record<string, string | null> | null {
+  if (txt === undefined) return null;
+  const out: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(txt.toObject())) {
+    out[key] = value === true ? null : value;
+  }
+  return out;
+}
+
+/**
+ * The JSON fields of a service event (besides `event` and `ts`): `name`
+ * (instance label as text), `type`, `domain`, `host`, `port`, `txt`,
+ * `addresses` (strings, IPv6 link-local with `%zone`), `interface` (the first
+ * link it was seen on), `interfaces`, `ttl`, `fullName`. Unknown values are `null`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serviceJson } from "./_browse_format.ts";
+ * const fields = serviceJson({
+ *   fullName: "Web._http._tcp.local", name: "Web", type: "_http._tcp", domain: "local",
+ *   host: "box.local", port: 80, txt: undefined, ttl: 120, interfaces: ["eth0"],
+ *   addresses: [{ address: "198.18.1.2", family: "IPv4", interfaceName: "eth0" }],
+ * });
+ * assert.deepEqual(fields.addresses, ["198.18.1.2"]);
+ * assert.equal(fields.interface, "eth0");
+ * ```
+ */
+export function serviceJson(service: ServiceInfo): Record<string, unknown> {
+  return {
+    name: service.name,
+    type: service.type,
+    domain: service.domain,
+    host: service.host ?? null,
+    port: service.port ?? null,
+    txt: txtJson(service.txt),
+    addresses: service.addresses.map((a) => a.address),
+    interface: service.interfaces[0] ?? null,
+    interfaces: [...service.interfaces],
+    ttl: service.ttl,
+    fullName: service.fullName,
+  };
+}
