@@ -21,7 +21,9 @@ const blocks = [...readme.matchAll(/^```ts( ignore)?\n([\s\S]*?)^```/gm)].map((m
   return {
     code,
     name: `README.md:${line}`,
-    network: /\bMdns\.start\(\)|UdpTransport/.test(code),
+    // Mdns.start() without a memory transport opens real sockets (the default is UdpTransport).
+    network: /UdpTransport/.test(code) ||
+      (/\bMdns\.start\(/.test(code) && !/MemoryNetwork/.test(code)),
     ignoredByDocTests: m[1] !== undefined,
   };
 });
