@@ -3,9 +3,13 @@
  * at a name we claim with rdata we do not have (RFC 6762 §8.1 while probing:
  * any type; §9 once established: the same type as one of our unique
  * records), a copy of our record with less than half our TTL (§6.6: answer
- * it again), and the proposed records of another host's probe for a name we
+ * it again), a differing record with the cache-flush bit at the name and
+ * type of one of our shared records (§10.2: it would flush ours from every
+ * cache on the link, so we announce ours again, as §10.1 rescues a record from
+ * a goodbye; without the bit a differing shared record is no business of
+ * ours, §6.6), and the proposed records of another host's probe for a name we
  * are probing (the §8.2 tie-break). Identical rdata is never a conflict (§6.6,
- * §9). Pure.
+ * §9); shared records never conflict (§6.6). Pure.
  *
  * @module
  */
@@ -47,7 +51,10 @@ export type ClaimState = "probing" | "established";
 export interface ResponseFindings {
   /** Name keys (see `nameKey`) of claimed names in conflict. */
   readonly conflicts: Set<string>;
-  /** Our records another host sent with a low TTL (or a goodbye). */
+  /**
+   * Our records to announce again: those another host sent with a low TTL
+   * (or a goodbye), and our shared records another host tried to flush.
+   */
   readonly reannounce: LocalRecord[];
 }
 
@@ -76,7 +83,7 @@ export function scanResponse(
   claimState: (key: string) => ClaimState | undefined,
 ): ResponseFindings {
   const conflicts = new Set<string>();
-  const reannounce: LocalRecord[] = [];
+  const reannounce = new Set<LocalRecord>();
   while (reader.nextRecord()) {
     if (reader.class !== CLASS_IN) continue;
     const name = reader.name();
@@ -86,16 +93,19 @@ export function scanResponse(
     const same = ours.find((r) => localRecordKey(r) === key);
     if (same !== undefined) {
       if (reader.ttl < same.record.ttl * REANNOUNCE_TTL_FRACTION && same.state === "announced") {
-        reannounce.push(same);
+        reannounce.add(same);
       }
       continue;
+    }
+    if (reader.cacheFlush) {
+      for (const r of ours) if (!r.unique && r.state === "announced") reannounce.add(r);
     }
     const id = nameKey(name);
     const state = claimState(id);
     if (state === "probing") conflicts.add(id);
     else if (state === "established" && ours.some((r) => r.unique)) conflicts.add(id);
   }
-  return { conflicts, reannounce };
+  return { conflicts, reannounce: [...reannounce] };
 }
 
 /**

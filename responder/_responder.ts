@@ -199,10 +199,16 @@ export class Responder implements StackPart {
     const packet = reader.packet;
     const found = scanResponse(reader, this.#local, (key) => this.#registry.claimState(key));
     for (const key of found.conflicts) this.#driver.conflict(key, now);
-    if (found.reannounce.length > 0) {
-      const reply = { route: "multicast" as const, records: found.reannounce, delayMs: 0 };
+    const iface = datagram.interfaceName;
+    // Only what this link may be told (RFC 6762 §14; services limited to some links).
+    const again = found.reannounce.filter((r) =>
+      (r.interfaceName === undefined || r.interfaceName === iface) &&
+      this.#registry.visible(r, iface)
+    );
+    if (again.length > 0) {
+      const reply = { route: "multicast" as const, records: again, delayMs: 0 };
       this.#queue.add({ ...reply, defend: false }, {
-        interfaceName: datagram.interfaceName,
+        interfaceName: iface,
         family: datagram.family,
       }, { asker: datagram.source.address, now, truncated: false, random: this.#ctx.random });
     }

@@ -285,3 +285,41 @@ Deno.test("conflicts: a host renamed after announcing re-announces the SRV with 
   assert.ok(reply.additionals.some((r) => r.name === "box-2.local" && r.type === RecordType.A));
   await h.close();
 });
+
+Deno.test("conflicts: a differing record with the cache-flush bit at our shared PTR's name makes us announce ours again, no conflict", async () => {
+  const h = await harness();
+  const events: PublishEvent[] = [];
+  const service = await publishAndSettle(h, {
+    name: "Den",
+    type: "_http._tcp",
+    port: 80,
+    onEvent: (e) => events.push(e),
+  }, 10_000);
+  const ptr = (cacheFlush: boolean): ResourceRecord => ({
+    name: "_http._tcp.local",
+    type: RecordType.PTR,
+    class: 1,
+    cacheFlush, // RFC 6762 §10.2: a cache that hears it flushes our PTR within 1 s
+    ttl: 4500,
+    data: "Other._http._tcp.local",
+  });
+  const since = h.clock.now();
+  await h.send({ flags: 0x8400, answers: [ptr(true)] });
+  await h.clock.advanceAsync(1500);
+  const again = h.sent({ since, family: "IPv4" }).filter(isResponse)
+    .flatMap((s) => s.message.answers);
+  assert.deepEqual(
+    again.map((r) => `${r.name} ${r.data} ${r.ttl} ${r.cacheFlush}`),
+    ["_http._tcp.local Den._http._tcp.local 4500 false"],
+    "our PTR alone, shared (no cache-flush bit)",
+  );
+  assert.equal(h.sent({ since }).filter(isProbe).length, 0, "shared records never conflict");
+  assert.equal(service.name, "Den");
+  assert.deepEqual(events.map((e) => e.type), ["probing", "registered"]);
+  // Without the bit, another host's PTR to another instance needs no action (§6.6).
+  const later = h.clock.now();
+  await h.send({ flags: 0x8400, answers: [ptr(false)] });
+  await h.clock.advanceAsync(2000);
+  assert.equal(h.sent({ since: later }).length, 0);
+  await h.close();
+});
