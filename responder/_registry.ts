@@ -153,17 +153,23 @@ export class PublishRegistry {
 
   /** Unpublishes everything and withdraws the hosts, with goodbyes (stack close). */
   closeAll(): void {
-    for (const s of [...this.#services]) this.#unpublish(s);
-    for (const h of this.#hosts) {
-      h.remove();
-      this.#unindex(h);
-    }
+    this.#ctx.sender.batchGoodbyes(() => {
+      for (const s of [...this.#services]) this.#unpublish(s);
+      for (const h of this.#hosts) {
+        h.remove();
+        this.#unindex(h);
+      }
+    });
     this.#hosts = [];
     this.#ownHost = undefined;
   }
 
   #unpublish(entry: ServiceEntry): void {
     if (entry.removed) return;
+    this.#ctx.sender.batchGoodbyes(() => this.#withdraw(entry));
+  }
+
+  #withdraw(entry: ServiceEntry): void {
     entry.unpublish();
     entry.settle?.(new TypeError(`Cannot publish "${entry.spec.instance}": unpublished first`));
     entry.settle = undefined;
@@ -171,10 +177,14 @@ export class PublishRegistry {
     this.#unindex(entry);
     const host = entry.host;
     host.users--;
-    if (host.users === 0 && host !== this.#ownHost) {
+    // The last service using a host takes it along, ours too: its address
+    // records and reverse PTRs get their goodbyes (RFC 6762 §10.1) and the
+    // name is released, so the next publish probes it again (§8.1).
+    if (host.users === 0) {
       host.remove();
       this.#hosts.splice(this.#hosts.indexOf(host), 1);
       this.#unindex(host);
+      if (host === this.#ownHost) this.#ownHost = undefined;
     }
   }
 

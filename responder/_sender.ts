@@ -33,6 +33,7 @@ import { buildPackets, type OutgoingMessage, RESPONSE_FLAGS } from "./_packets.t
 export class Sender {
   #send: Send;
   #inFlight = new Set<Promise<boolean>>();
+  #held: Map<string, { link: NetworkLink; records: LocalRecord[] }> | undefined;
 
   /** Sends through `send`. */
   constructor(send: Send) {
@@ -69,9 +70,30 @@ export class Sender {
     for (const r of records) r.markMulticast(link.name, now);
   }
 
+  /**
+   * Runs `fn`, holding the goodbyes it sends so each link gets them in one
+   * message (a service and the host it took along leave together).
+   */
+  batchGoodbyes(fn: () => void): void {
+    if (this.#held !== undefined) return fn();
+    const held = this.#held = new Map();
+    try {
+      fn();
+    } finally {
+      this.#held = undefined;
+      for (const { link, records } of held.values()) this.goodbye(link, records);
+    }
+  }
+
   /** Multicasts TTL-0 copies of `records` on `link` (RFC 6762 §10.1). */
   goodbye(link: NetworkLink, records: readonly LocalRecord[]): void {
     if (records.length === 0) return;
+    if (this.#held !== undefined) {
+      const held = this.#held.get(link.name);
+      if (held === undefined) this.#held.set(link.name, { link, records: [...records] });
+      else held.records.push(...records.filter((r) => !held.records.includes(r)));
+      return;
+    }
     const answers: ResourceRecord[] = records.map((r) => goodbyeRecord(r.record));
     this.multicast(link, { flags: RESPONSE_FLAGS, answers });
   }

@@ -48,7 +48,11 @@ Deno.test("goodbye: unpublish sends TTL 0 for every record of the service at onc
       "Den._http._tcp.local/16",
     ]
   ) assert.ok(kinds.includes(k), `${k} in goodbye`);
-  assert.ok(records.filter((r) => r.type === RecordType.PTR).every((r) => !r.cacheFlush));
+  // The service's PTRs are shared; the host's reverse mappings (gone with it) are unique.
+  assert.ok(
+    records.filter((r) => r.type === RecordType.PTR && !r.name.endsWith(".arpa"))
+      .every((r) => !r.cacheFlush),
+  );
   assert.equal(events.at(-1)?.type, "goodbye");
   await h.clock.advanceAsync(10);
   assert.equal((await ask(h)).length, 0, "no answers after the goodbye");
@@ -120,5 +124,65 @@ Deno.test("goodbye: a service unpublished while probing sends nothing and reject
       s.message.answers.every((r) => !r.name.startsWith("Den"))
     ),
   );
+  await h.close();
+});
+
+Deno.test("goodbye: the last service takes our host name along; the next publish probes it again", async () => {
+  const h = await harness();
+  const one = await publishAndSettle(h, { name: "One", type: "_http._tcp", port: 80 }, 10_000);
+  const two = await publishAndSettle(h, { name: "Two", type: "_http._tcp", port: 81 }, 10_000);
+  const hostGoodbyes = (since: number) =>
+    goodbyes(h, since).flatMap((s) => s.message.answers).filter((r) =>
+      r.name === "box.local" || r.data === "box.local"
+    ).map((r) => `${r.name} ${r.type}${typeof r.data === "string" ? ` ${r.data}` : ""}`).sort();
+  let since = h.clock.now();
+  await one.unpublish();
+  assert.deepEqual(hostGoodbyes(since), [], "the host stays while Two uses it");
+  since = h.clock.now();
+  await two.unpublish();
+  assert.deepEqual(
+    hostGoodbyes(since),
+    [
+      "2.0.18.198.in-addr.arpa 12 box.local",
+      "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.f.ip6.arpa 12 box.local",
+      "box.local 1 198.18.0.2",
+      "box.local 28 fe80::2",
+      "box.local 47", // the NSEC
+    ].sort(),
+  );
+  assert.deepEqual(h.mdns.localCache.lookup("box.local", RecordType.ANY), []);
+  // Nobody answers for the name now.
+  await h.clock.advanceAsync(10);
+  since = h.clock.now();
+  await h.send({
+    questions: [{ name: "box.local", type: RecordType.A, class: 1, unicastResponse: false }],
+  });
+  await h.clock.advanceAsync(1000);
+  assert.equal(h.sent({ since }).length, 0);
+  // Publishing again claims the name afresh: three probes of box.local first.
+  since = h.clock.now();
+  const again = await publishAndSettle(h, { name: "Three", type: "_http._tcp", port: 82 });
+  assert.equal(again.host, "box.local");
+  const probes = h.sent({ since, family: "IPv4" }).filter((s) =>
+    !isResponse(s) && s.message.questions.some((q) => q.name === "box.local")
+  );
+  assert.equal(probes.length, 3);
+  await h.close();
+});
+
+Deno.test("goodbye: a proxied host goes with its last service and is probed again when reused", async () => {
+  const h = await harness();
+  const proxy = { type: "_ipp._tcp", port: 631, host: "printer.local", addresses: ["198.18.0.50"] };
+  const first = await publishAndSettle(h, { name: "Printer", ...proxy }, 10_000);
+  const since = h.clock.now();
+  await first.unpublish();
+  const gone = goodbyes(h, since).flatMap((s) => s.message.answers);
+  assert.ok(gone.some((r) => r.name === "printer.local" && r.data === "198.18.0.50"));
+  const at = h.clock.now();
+  await publishAndSettle(h, { name: "Printer", ...proxy });
+  const probes = h.sent({ since: at, family: "IPv4" }).filter((s) =>
+    !isResponse(s) && s.message.questions.some((q) => q.name === "printer.local")
+  );
+  assert.equal(probes.length, 3);
   await h.close();
 });
