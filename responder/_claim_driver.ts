@@ -113,6 +113,10 @@ export class ClaimDriver {
       claim.startProbing(now, 0);
       return;
     }
+    if (entry instanceof ServiceEntry && entry.spec.rename === false) {
+      this.#registry.withdrawConflicted(entry); // §9: the loser ceases using the name
+      return;
+    }
     entry.rename(now);
     claim.startProbing(now, claim.limiter.delay(now) + this.#jitter());
   }

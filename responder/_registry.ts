@@ -10,7 +10,7 @@
 import { nameKey, RecordType } from "../codec/mod.ts";
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
-import { parseServiceType } from "../dnssd/service_name.ts";
+import { parseServiceType, serviceInstanceName } from "../dnssd/service_name.ts";
 import { hostRecords, serviceRecords } from "../dnssd/service_records.ts";
 import type { PartContext } from "../_stack_part.ts";
 import { PROBE_WAIT_MAX_MS } from "./_claim.ts";
@@ -20,7 +20,11 @@ import { HostEntry } from "./_host_entry.ts";
 import { PublishedServiceHandle } from "./_published_service.ts";
 import type { Sender } from "./_sender.ts";
 import { ServiceEntry, type ServiceSpec } from "./_service_entry.ts";
-import type { PublishedService, PublishOptions } from "./publish_options.ts";
+import {
+  NameConflictError,
+  type PublishedService,
+  type PublishOptions,
+} from "./publish_options.ts";
 
 export type { ServiceEntry };
 
@@ -84,6 +88,11 @@ export class PublishRegistry {
   publish(options: PublishOptions): Promise<PublishedService> {
     const spec = validate(options);
     options.signal?.throwIfAborted();
+    const fullName = serviceInstanceName(spec.instance, spec.type);
+    if (spec.rename === false && this.#ctx.localCache.getService(fullName)) {
+      // One of our own services holds the name: a conflict known before probing.
+      throw conflictError(spec.instance, fullName);
+    }
     const now = this.#ctx.context.clock.now();
     const delay = Math.floor(this.#ctx.context.random() * PROBE_WAIT_MAX_MS);
     const host = this.#hostFor(options, now, delay);
@@ -164,6 +173,17 @@ export class PublishRegistry {
     this.#ownHost = undefined;
   }
 
+  /**
+   * A service that may not be renamed lost its name (RFC 6762 §9): a pending
+   * `publish()` rejects with {@linkcode NameConflictError}, and the service
+   * is withdrawn (goodbyes for what was announced).
+   */
+  withdrawConflicted(entry: ServiceEntry): void {
+    entry.settle?.(conflictError(entry.spec.instance, entry.claim.name));
+    entry.settle = undefined;
+    this.#unpublish(entry);
+  }
+
   #unpublish(entry: ServiceEntry): void {
     if (entry.removed) return;
     this.#ctx.sender.batchGoodbyes(() => this.#withdraw(entry));
@@ -235,7 +255,7 @@ function validate(options: PublishOptions): ServiceSpec {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("Cannot publish: options must be an object");
   }
-  const { name, type, port, txt, subtypes, host, addresses, interfaces } = options;
+  const { name, type, port, txt, subtypes, host, addresses, interfaces, rename } = options;
   if (typeof type !== "string") throw new TypeError("Cannot publish: type must be a string");
   if (parseServiceType(type).subtype !== undefined) {
     throw new TypeError(`Cannot publish: type "${type}" is a subtype, use subtypes`);
@@ -251,6 +271,9 @@ function validate(options: PublishOptions): ServiceSpec {
       throw new TypeError("Cannot publish: interfaces must be an array of names");
     }
   }
+  if (rename !== undefined && typeof rename !== "boolean") {
+    throw new TypeError("Cannot publish: rename must be a boolean");
+  }
   // The record builders check the instance (≤ 63 bytes), type, port, TXT (≤ 255 bytes a string).
   serviceRecords({ instance: name, type, host: host ?? "placeholder.local", port, txt, subtypes });
   if (addresses !== undefined) hostRecords(host!, addresses);
@@ -261,5 +284,13 @@ function validate(options: PublishOptions): ServiceSpec {
     txt: txt ?? {},
     subtypes: [...(subtypes ?? [])],
     interfaces: interfaces === undefined ? undefined : new Set(interfaces),
+    rename: rename ?? true,
   };
+}
+
+function conflictError(instance: string, fullName: string): NameConflictError {
+  return new NameConflictError(`Cannot publish "${instance}": the name is in use`, {
+    instance,
+    fullName,
+  });
 }

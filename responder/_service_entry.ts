@@ -42,6 +42,8 @@ export interface ServiceSpec {
   readonly subtypes: readonly string[];
   /** Links it is limited to. */
   readonly interfaces?: ReadonlySet<string>;
+  /** Take the next free name on a conflict (`PublishOptions.rename`); true when absent. */
+  readonly rename?: boolean;
 }
 
 /**

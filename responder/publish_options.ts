@@ -43,6 +43,19 @@ export interface PublishOptions {
   signal?: AbortSignal;
   /** Hears every event, `probing` included (it comes before the promise resolves). */
   onEvent?: (event: PublishEvent) => void;
+  /**
+   * Take the next free name (`Den (2)`, `Den (3)`…) when another host holds
+   * this one (RFC 6762 §9). With `false` (Bonjour's
+   * `kDNSServiceFlagsNoAutoRename`) the name is never changed: a name one of
+   * our own services already holds, or a conflict lost while probing, rejects
+   * the `publish()` promise with a {@linkcode NameConflictError}; a conflict
+   * lost once the name was registered (another host defended it when we
+   * probed again, §9) emits `conflict` and withdraws the service (`goodbye`).
+   * Only the instance name: the host name is still renamed on a conflict.
+   *
+   * @default {true}
+   */
+  rename?: boolean;
 }
 
 /**
@@ -93,20 +106,50 @@ export interface PublishedService extends AsyncDisposable {
 }
 
 /**
- * A name could not be defended.
+ * What a {@linkcode NameConflictError} carries.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { NameConflictErrorOptions } from "./publish_options.ts";
+ * const options: NameConflictErrorOptions = { instance: "Den", fullName: "Den._http._tcp.local" };
+ * assert.equal(options.instance, "Den");
+ * ```
+ */
+export interface NameConflictErrorOptions extends ErrorOptions {
+  /** The instance label that could not be held, `Den`. */
+  instance?: string;
+  /** Its full name, `Den._http._tcp.local`. */
+  fullName?: string;
+}
+
+/**
+ * A name could not be defended: `publish()` with `rename: false` rejects
+ * with it when the name is taken (RFC 6762 §9).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { NameConflictError } from "./publish_options.ts";
- * const e = new NameConflictError("Cannot publish \"Den\": name in use");
+ * const e = new NameConflictError("Cannot publish \"Den\": the name is in use", {
+ *   instance: "Den", fullName: "Den._http._tcp.local",
+ * });
  * assert.equal(e.name, "NameConflictError");
+ * assert.equal(e.instance, "Den");
+ * assert.equal(e.fullName, "Den._http._tcp.local");
  * ```
  */
 export class NameConflictError extends Error {
+  /** The instance label that could not be held, when known. */
+  readonly instance: string | undefined;
+  /** Its full name, when known. */
+  readonly fullName: string | undefined;
+
   /** Creates the error. */
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: NameConflictErrorOptions) {
     super(message, options);
     this.name = "NameConflictError";
+    this.instance = options?.instance;
+    this.fullName = options?.fullName;
   }
 }

@@ -18,6 +18,7 @@ Deno.test("publish: bad input is rejected with TypeError or RangeError before an
     [{ addresses: ["198.18.0.7"] }, TypeError],
     [{ host: "dev.local", addresses: ["not an address"] }, TypeError],
     [{ interfaces: "eth0" }, TypeError],
+    [{ rename: "no" }, TypeError],
   ];
   for (const [change, error] of cases) {
     await assert.rejects(
