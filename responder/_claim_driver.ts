@@ -25,6 +25,7 @@ import {
   PROBE_WAIT_MAX_MS,
 } from "./_claim.ts";
 import type { ClaimEntry } from "./_entry.ts";
+import { linkFamilies } from "./_host_addresses.ts";
 import type { PublishRegistry } from "./_registry.ts";
 import type { Sender } from "./_sender.ts";
 import { ServiceEntry } from "./_service_entry.ts";
@@ -124,7 +125,11 @@ export class ClaimDriver {
   /** Follows a link event. */
   linkEvent(event: LinkEvent, now: number): void {
     const link = event.link;
-    switch (event.type) {
+    // A link that had no address could not be heard: it is new to the network (§8).
+    const type = event.type === "link-changed" && linkFamilies(event.previous).length === 0
+      ? "link-added"
+      : event.type;
+    switch (type) {
       case "link-added":
       case "link-up": {
         for (const host of this.#registry.hosts()) host.syncLink(link);

@@ -110,3 +110,62 @@ Deno.test("interfaces: a link that goes away takes its address records, without 
   assert.deepEqual(a, ["198.18.0.2"]);
   await h.close();
 });
+
+Deno.test("interfaces: an address change on one link is told on that link only, with a goodbye and no re-probe", async () => {
+  const h = await harness(twoLinks);
+  const p = h.mdns.publish({ name: "Den", type: "_http._tcp", port: 80 });
+  await h.clock.advanceAsync(5000);
+  await p;
+  const since = h.clock.now();
+  h.network.getHost("a")!.setAddresses("eth1", { ipv4: "198.18.1.5/24" });
+  await h.clock.advanceAsync(5000);
+  assert.equal(h.sent({ since }).filter((s) => !isResponse(s)).length, 0, "no probe: still ours");
+  assert.deepEqual(h.sent({ since, interfaceName: "eth0" }), [], "eth0 hears nothing of it");
+  const after = h.sent({ since, family: "IPv4" });
+  const records = after.flatMap((s) => s.message.answers.map((r) => ({ ...r, at: s.time })));
+  assert.deepEqual(
+    records.filter((r) => r.ttl === 0).map((r) => `${r.at - since} ${r.name} ${r.data}`),
+    [
+      "0 box.local 198.18.1.2",
+      "0 2.1.18.198.in-addr.arpa box.local",
+    ],
+    "a goodbye for the address that left and its reverse mapping, at once",
+  );
+  const a = records.filter((r) => r.type === RecordType.A && r.ttl > 0);
+  assert.deepEqual([...new Set(a.map((r) => r.data))], ["198.18.1.5"]);
+  assert.ok(a.length >= 2 && a.every((r) => r.cacheFlush), "announced twice with cache-flush");
+  assert.equal(a[1].at - a[0].at, 1000);
+  await h.close();
+});
+
+Deno.test("interfaces: a link that lost every address and got a new one probes its address again", async () => {
+  const h = await harness({
+    interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+    testerInterfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.9/24" }],
+  });
+  const p = h.mdns.publish({ name: "Den", type: "_http._tcp", port: 80 });
+  await h.clock.advanceAsync(5000);
+  await p;
+  const host = h.network.getHost("a")!;
+  host.setAddresses("eth0", { ipv4: [] });
+  await h.clock.advanceAsync(1000);
+  const since = h.clock.now();
+  host.setAddresses("eth0", { ipv4: "198.18.0.5/24" });
+  await h.clock.advanceAsync(5000);
+  const after = h.sent({ since });
+  const probes = after.filter((s) => !isResponse(s));
+  assert.ok(probes.length >= 3, `${probes.length} probes`);
+  assert.ok(probes.every((s) => s.message.authorities.some((r) => r.data === "198.18.0.5")));
+  const announced = after.filter(isResponse).flatMap((s) => s.message.answers)
+    .filter((r) => r.type === RecordType.A);
+  assert.ok(announced.length >= 2 && announced.every((r) => r.data === "198.18.0.5"));
+  // And it answers for the address again.
+  const at = h.clock.now();
+  await h.send({
+    questions: [{ name: "box.local", type: RecordType.A, class: 1, unicastResponse: false }],
+  });
+  await h.clock.advanceAsync(1000);
+  const reply = h.sent({ since: at }).flatMap((s) => s.message.answers);
+  assert.deepEqual(reply.map((r) => r.data), ["198.18.0.5"]);
+  await h.close();
+});
