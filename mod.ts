@@ -37,6 +37,7 @@
 export { type DropReason, Mdns, type MdnsEvent, type MdnsOptions, type MdnsStats } from "./mdns.ts";
 export {
   NameConflictError,
+  type NameConflictErrorOptions,
   type PublishedService,
   type PublishEvent,
   type PublishOptions,
