@@ -6,20 +6,26 @@
  *
  * @example Browsing the peer cache
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LocalServiceCache, PeerServiceCache } from "./mod.ts";
  * import { serviceRecords } from "../dnssd/mod.ts";
  *
  * const peers = new PeerServiceCache({ maxBytes: 1 << 20 });
- * peers.subscribe((e) => console.log(e.kind, e.record.name, e.record.type));
+ * const events: string[] = [];
+ * peers.subscribe((e) => events.push(`${e.kind} ${e.record.name} ${e.record.type}`));
  * const heard = serviceRecords({
  *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });
  * for (const r of heard.records) peers.insertRecord(r, { interfaceName: "eth0", now: 0 });
- * console.log(peers.lookupServices("_http._tcp")[0].complete); // true
+ * assert.equal(events[0], "added _http._tcp.local 12"); // the PTR, then SRV, TXT, ...
+ * assert.equal(events.length, heard.records.length);
+ * const [den] = peers.lookupServices("_http._tcp");
+ * assert.equal(den.complete, true);
+ * assert.deepEqual(den.addresses, ["198.18.0.9"]);
  *
  * const local = new LocalServiceCache();
  * local.addService({ instance: "Mine", type: "_http._tcp", host: "me.local", port: 8080 });
- * console.log(local.owns("mine._http._tcp.local")); // true
+ * assert.equal(local.owns("mine._http._tcp.local"), true);
  * ```
  *
  * @module

@@ -14,27 +14,23 @@
  * (see `PeerRecord.bytes`) plus the owner-name table's (see `interner.ts`);
  * a new record that does not fit evicts the records nearest expiry first.
  *
+ * The work is split by job: `_peer_store.ts` holds the records, their bytes
+ * and deadlines; `_peer_insert.ts` applies what is heard; `_peer_read.ts`
+ * answers lookups; `_peer_events.ts` tells subscribers and watches. This
+ * class ties them together and is the cache's whole public face.
+ *
  * @module
  */
 
+import type { MessageReader, ResourceRecord } from "../codec/mod.ts";
+import { systemRandom } from "../clock.ts";
+import { PeerEvents } from "./_peer_events.ts";
+import { PeerInserter } from "./_peer_insert.ts";
+import { isKnownAbsent, knownAnswers, lookup } from "./_peer_read.ts";
+import { PeerStore } from "./_peer_store.ts";
 import { byteBudget } from "./budget.ts";
 import {
-  copyRdata,
-  encodeRdata,
-  hasNameInRdata,
-  type MessageReader,
-  nameKey,
-  RecordType,
-} from "../codec/mod.ts";
-import type { ResourceRecord } from "../codec/mod.ts";
-import { systemRandom } from "../clock.ts";
-import { MAX_TTL } from "../dnssd/service_records.ts";
-import { find, forEachEntry, forEachInSet, indexGrowth, link, unlink } from "./owner_index.ts";
-import {
-  CACHE_FLUSH_DELAY_MS,
-  CACHE_FLUSH_GRACE_MS,
   DEFAULT_PEER_CACHE_BYTES,
-  GOODBYE_DELAY_MS,
   type InsertContext,
   type InsertResult,
   type PeerCacheEvent,
@@ -42,26 +38,8 @@ import {
   type PeerRecordInput,
   type PeerServiceCacheOptions,
 } from "./peer_cache_options.ts";
-import { NameInterner } from "./interner.ts";
-import { PeerSchedule } from "./peer_schedule.ts";
-import { type PeerWatch, type PeerWatchOptions, WatchRegistry } from "./peer_watch.ts";
-import { bytesToBinary, nsecListsType, rdataKey } from "./rdata_key.ts";
-import {
-  CACHE_FLUSH_BIT,
-  CLASS_MASK,
-  LIVE_BIT,
-  PEER_NAME_OVERHEAD_BYTES,
-  PeerEntry,
-  PeerOwner,
-  type PeerRecord,
-  PENDING_FLUSHED,
-  PENDING_GOODBYE,
-  PENDING_MASK,
-  PENDING_SHIFT,
-  REFRESH_MASK,
-  type RemovalReason,
-  type TimeBase,
-} from "./peer_record.ts";
+import { PeerEntry, type PeerRecord } from "./peer_record.ts";
+import type { PeerWatch, PeerWatchOptions } from "./peer_watch.ts";
 import {
   type DiscoveredService,
   lookupServices,
@@ -89,24 +67,9 @@ import {
  * ```
  */
 export class PeerServiceCache {
-  #names: NameInterner<PeerOwner>;
-  #time: TimeBase = { epoch: NaN };
-  #armAt = -Infinity;
-  #schedule: PeerSchedule;
-  #listeners: ((event: PeerCacheEvent) => void)[] = [];
-  #watches: WatchRegistry;
-  #unsubscribeWatches: (() => void) | undefined;
-  #clearListeners: (() => void)[] = [];
-  #maxBytes: number;
-  #size = 0;
-  #recordBytes = 0;
-  // The rrsets a packet being inserted asked to flush (RFC 6762 §10.2), as
-  // parallel arrays reused from packet to packet: owner, interface, type, class.
-  #flushCount = 0;
-  #flushOwners: PeerOwner[] = [];
-  #flushIfaces: string[] = [];
-  #flushTypes: number[] = [];
-  #flushClasses: number[] = [];
+  #store: PeerStore;
+  #events: PeerEvents;
+  #inserter: PeerInserter;
 
   /**
    * Creates an empty cache.
@@ -114,38 +77,27 @@ export class PeerServiceCache {
    * @throws {RangeError} When `maxBytes` is not a positive number.
    */
   constructor(options?: PeerServiceCacheOptions) {
-    this.#maxBytes = byteBudget(options?.maxBytes, DEFAULT_PEER_CACHE_BYTES);
-    this.#watches = new WatchRegistry((key) => this.#armRefreshes(key), () => {
-      // No watch left: stop dispatching to the registry.
-      this.#unsubscribeWatches?.();
-      this.#unsubscribeWatches = undefined;
-    });
-    this.#schedule = new PeerSchedule(
-      options?.random ?? systemRandom,
-      (entry) => this.#watches.wants(entry),
-    );
-    const time = this.#time;
-    this.#names = new NameInterner<PeerOwner>({
-      create: (name, key, bytes) => new PeerOwner(name, key, bytes, time),
-      entryOverheadBytes: PEER_NAME_OVERHEAD_BYTES,
-    });
+    const maxBytes = byteBudget(options?.maxBytes, DEFAULT_PEER_CACHE_BYTES);
+    this.#events = new PeerEvents((key, t) => this.#store.armRefreshes(key, t));
+    this.#store = new PeerStore(maxBytes, options?.random ?? systemRandom, this.#events);
+    this.#inserter = new PeerInserter(this.#store, this.#events);
   }
 
   /** Records held. */
   get size(): number {
-    return this.#size;
+    return this.#store.size;
   }
   /** Bytes counted: records plus owner names. Never above `capacity`. */
   get bytes(): number {
-    return this.#recordBytes + this.#names.bytes;
+    return this.#store.bytes;
   }
   /** The byte budget. */
   get capacity(): number {
-    return this.#maxBytes;
+    return this.#store.capacity;
   }
   /** Distinct owner names held. */
   get names(): number {
-    return this.#names.size;
+    return this.#store.names.size;
   }
 
   /**
@@ -154,10 +106,7 @@ export class PeerServiceCache {
    * @returns A function that unsubscribes.
    */
   subscribe(listener: (event: PeerCacheEvent) => void): () => void {
-    this.#listeners = [...this.#listeners, listener];
-    return () => {
-      this.#listeners = this.#listeners.filter((l) => l !== listener);
-    };
+    return this.#events.subscribe(listener);
   }
 
   /**
@@ -193,11 +142,8 @@ export class PeerServiceCache {
     listener: (event: PeerCacheEvent) => void,
     options?: PeerWatchOptions & { now?: number },
   ): PeerWatch {
-    this.#armAt = options?.now === undefined ? -Infinity : this.#rel(options.now);
-    if (this.#unsubscribeWatches === undefined) {
-      this.#unsubscribeWatches = this.subscribe((e) => this.#watches.dispatch(e));
-    }
-    return this.#watches.add(name, listener, options ?? {});
+    const t = options?.now === undefined ? -Infinity : this.#store.rel(options.now);
+    return this.#events.watch(name, listener, options ?? {}, t);
   }
 
   /**
@@ -219,10 +165,7 @@ export class PeerServiceCache {
    * ```
    */
   onClear(listener: () => void): () => void {
-    this.#clearListeners = [...this.#clearListeners, listener];
-    return () => {
-      this.#clearListeners = this.#clearListeners.filter((l) => l !== listener);
-    };
+    return this.#events.onClear(listener);
   }
 
   /**
@@ -247,10 +190,8 @@ export class PeerServiceCache {
    */
   flushRecord(record: PeerRecord): boolean {
     const entry = record as PeerEntry;
-    if (!(entry instanceof PeerEntry) || !entry.live || entry.owner.time !== this.#time) {
-      return false;
-    }
-    this.#remove(entry, "flushed");
+    if (!(entry instanceof PeerEntry) || !this.#store.holds(entry)) return false;
+    this.#store.remove(entry, "flushed");
     return true;
   }
 
@@ -259,16 +200,7 @@ export class PeerServiceCache {
    * when none: the querier's deadline for {@linkcode PeerServiceCache.takeDueRefreshes}.
    */
   nextRefresh(): number {
-    const next = this.#schedule.nextRefresh();
-    return next === Infinity ? Infinity : this.#time.epoch + next;
-  }
-
-  // A refreshing watch began on `key`: arm the refresh points of what is cached.
-  #armRefreshes(key: string): void {
-    const owner = this.#names.getByKey(key);
-    if (owner === undefined) return;
-    const t = this.#armAt;
-    forEachEntry(owner, (e) => this.#schedule.arm(e, t));
+    return this.#store.abs(this.#store.schedule.nextRefresh());
   }
 
   /**
@@ -277,10 +209,7 @@ export class PeerServiceCache {
    * @throws {RangeError} When the TTL is not a whole number of seconds, 0 or more.
    */
   insert(input: PeerRecordInput, now: number): InsertResult {
-    checkTtl(input.ttl);
-    if (isPseudo(input.type)) return "ignored";
-    const binary = bytesToBinary(input.rdata);
-    return this.#insert(input.interfaceName, input.name, input.type, input, binary, now);
+    return this.#inserter.insert(input, now);
   }
 
   /**
@@ -291,17 +220,7 @@ export class PeerServiceCache {
    * @throws {TypeError} When the data is malformed for its type.
    */
   insertRecord(record: ResourceRecord, context: InsertContext): InsertResult {
-    checkTtl(record.ttl);
-    if (isPseudo(record.type)) return "ignored";
-    const binary = bytesToBinary(encodeRdata(record.type, record.data));
-    return this.#insert(
-      context.interfaceName,
-      record.name,
-      record.type,
-      record,
-      binary,
-      context.now,
-    );
+    return this.#inserter.insertRecord(record, context);
   }
 
   /**
@@ -310,31 +229,7 @@ export class PeerServiceCache {
    * @throws {DnsParseError} When a name inside the rdata is malformed.
    */
   insertFromReader(reader: MessageReader, context: InsertContext): InsertResult {
-    return this.#insertFromReader(reader, context, false);
-  }
-
-  #insertFromReader(
-    reader: MessageReader,
-    context: InsertContext,
-    perPacket: boolean,
-  ): InsertResult {
-    const type = reader.type;
-    if (isPseudo(type)) return "ignored";
-    const off = reader.rdataOffset;
-    const len = reader.rdataLength;
-    // Names inside rdata may be compressed: expand them so equal data compares equal.
-    const binary = hasNameInRdata(type)
-      ? bytesToBinary(copyRdata(reader.packet, type, off, len))
-      : bytesToBinary(reader.packet, off, off + len);
-    return this.#insert(
-      context.interfaceName,
-      reader.name(),
-      type,
-      reader,
-      binary,
-      context.now,
-      perPacket,
-    );
+    return this.#inserter.insertFromReader(reader, context, false);
   }
 
   /**
@@ -351,167 +246,14 @@ export class PeerServiceCache {
    * @returns How many records were added or refreshed.
    */
   insertMessage(reader: MessageReader, context: InsertContext): number {
-    let count = 0;
-    this.#flushCount = 0;
-    try {
-      while (reader.nextRecord()) {
-        const result = this.#insertFromReader(reader, context, true);
-        if (result === "added" || result === "refreshed") count++;
-      }
-    } finally {
-      if (this.#flushCount > 0) this.#applyFlushes(this.#rel(context.now));
-    }
-    return count;
-  }
-
-  /** Applies the flushes a packet asked for, each rrset once. */
-  #applyFlushes(t: number): void {
-    const owners = this.#flushOwners;
-    for (let i = 0; i < this.#flushCount; i++) {
-      this.#flushOthers(
-        owners[i],
-        this.#flushIfaces[i],
-        this.#flushTypes[i],
-        this.#flushClasses[i],
-        "",
-        t,
-      );
-    }
-    // Drop the references so a flushed owner can be collected.
-    owners.length = this.#flushIfaces.length = 0;
-    this.#flushTypes.length = this.#flushClasses.length = 0;
-    this.#flushCount = 0;
-  }
-
-  /** Notes an rrset to flush at the end of the packet (consecutive repeats once). */
-  #deferFlush(owner: PeerOwner, iface: string, type: number, cls: number): void {
-    const n = this.#flushCount;
-    if (
-      n > 0 && this.#flushOwners[n - 1] === owner && this.#flushTypes[n - 1] === type &&
-      this.#flushIfaces[n - 1] === iface && this.#flushClasses[n - 1] === cls
-    ) return;
-    this.#flushOwners[n] = owner;
-    this.#flushIfaces[n] = iface;
-    this.#flushTypes[n] = type;
-    this.#flushClasses[n] = cls;
-    this.#flushCount = n + 1;
-  }
-
-  #insert(
-    iface: string,
-    name: string,
-    type: number,
-    header: { class: number; cacheFlush: boolean; ttl: number },
-    binary: string,
-    now: number,
-    perPacket = false,
-  ): InsertResult {
-    const t = this.#rel(now);
-    const cls = header.class & CLASS_MASK;
-    // RFC 2181 §8: a TTL with the most significant bit set counts as zero.
-    const ttl = header.ttl > MAX_TTL ? 0 : header.ttl;
-    const key = nameKey(name);
-    const rkey = rdataKey(type, binary);
-    const owner = this.#names.getByKey(key);
-    const existing = owner === undefined ? undefined : find(owner, iface, type, cls, rkey);
-    if (ttl === 0) {
-      if (existing === undefined) return "ignored";
-      // RFC 6762 §10.1: keep it one more second, so a fresh announcement can rescue it.
-      this.#schedule.leaveSoon(existing, t + GOODBYE_DELAY_MS, PENDING_GOODBYE);
-      return "goodbye";
-    }
-    if (header.cacheFlush && owner !== undefined) {
-      // A new owner has nothing older to flush.
-      if (perPacket) this.#deferFlush(owner, iface, type, cls);
-      else this.#flushOthers(owner, iface, type, cls, rkey, t);
-    }
-    if (existing !== undefined) {
-      this.#refreshEntry(existing, ttl, header.cacheFlush, t);
-      return "refreshed";
-    }
-    const bits = cls | (header.cacheFlush ? CACHE_FLUSH_BIT : 0) | LIVE_BIT;
-    const entry = new PeerEntry(null!, iface, type, bits, binary, rkey, ttl, t);
-    if (!this.#add(owner, entry, name, key)) return "rejected";
-    if (this.#listeners.length > 0) this.#emit({ kind: "added", record: entry });
-    return "added";
-  }
-
-  /** Files a new entry under its owner (added if new), evicting to make room; false if it cannot fit. */
-  #add(known: PeerOwner | undefined, entry: PeerEntry, name: string, key: string): boolean {
-    const cost = entry.bytes;
-    // Make room: evict the records nearest expiry until the record, its name
-    // (if new) and any index growth fit. An eviction may free the owner.
-    let owner = known;
-    for (;;) {
-      const need = cost +
-        (owner === undefined ? this.#names.costOf(name, key) : indexGrowth(owner, entry));
-      if (this.bytes + need <= this.#maxBytes) break;
-      if (!this.#evictOne()) return false;
-      if (owner !== undefined && owner.refs === 0) owner = undefined;
-    }
-    owner = owner === undefined ? this.#names.add(name, key) : this.#names.retain(owner);
-    entry.owner = owner;
-    this.#recordBytes += cost + link(owner, entry);
-    this.#size++;
-    this.#schedule.schedule(entry, entry.heard);
-    return true;
-  }
-
-  #refreshEntry(entry: PeerEntry, ttl: number, cacheFlush: boolean, t: number): void {
-    const previousTtl = entry.ttl;
-    const wasPending = (entry.bits & PENDING_MASK) !== 0;
-    entry.ttl = ttl;
-    entry.bits = (entry.bits & ~(PENDING_MASK | REFRESH_MASK | CACHE_FLUSH_BIT)) |
-      (cacheFlush ? CACHE_FLUSH_BIT : 0);
-    this.#schedule.schedule(entry, t);
-    if (this.#listeners.length > 0 && (wasPending || previousTtl !== ttl)) {
-      this.#emit({
-        kind: "updated",
-        record: entry,
-        reason: wasPending ? "rescued" : "refreshed",
-        previousTtl,
-      });
-    }
-  }
-
-  // RFC 6762 §10.2: records of the same name, type and class on this interface
-  // heard more than one second ago are set to expire one second from now; ones
-  // heard within the last second (the rest of the same burst, and every record
-  // of the packet being applied, heard at `t`) are kept.
-  #flushOthers(
-    owner: PeerOwner,
-    iface: string,
-    type: number,
-    cls: number,
-    rkey: string,
-    t: number,
-  ) {
-    forEachInSet(owner, iface, type, cls, (e) => {
-      if (e.key === rkey || t - e.heard <= CACHE_FLUSH_GRACE_MS) return;
-      if (e.expires > t + CACHE_FLUSH_DELAY_MS || (e.bits & PENDING_MASK) === 0) {
-        this.#schedule.leaveSoon(e, t + CACHE_FLUSH_DELAY_MS, PENDING_FLUSHED);
-      }
-    });
+    return this.#inserter.insertMessage(reader, context);
   }
 
   /**
    * Records at `name` of `type` (every type for `RecordType.ANY`), any case.
    */
   lookup(name: string, type: number, options?: PeerLookupOptions): PeerRecord[] {
-    const owner = this.#names.getByKey(nameKey(name));
-    const out: PeerRecord[] = [];
-    if (owner === undefined) return out;
-    const t = options?.now === undefined ? -Infinity : this.#rel(options.now);
-    const iface = options?.interfaceName;
-    const cls = options?.class;
-    forEachEntry(owner, (e) => {
-      if (
-        (type === RecordType.ANY || e.type === type) &&
-        (iface === undefined || e.iface === iface) &&
-        (cls === undefined || (e.bits & CLASS_MASK) === cls) && e.expires > t
-      ) out.push(e);
-    });
-    return out;
+    return lookup(this.#store, name, type, options);
   }
 
   /**
@@ -524,8 +266,7 @@ export class PeerServiceCache {
     type: number,
     options: { interfaceName?: string; class?: number; now: number },
   ): PeerRecord[] {
-    const now = options.now;
-    return this.lookup(name, type, options).filter((r) => 2 * (r.expiresAt - now) >= r.ttl * 1000);
+    return knownAnswers(this.#store, name, type, options);
   }
 
   /**
@@ -533,15 +274,7 @@ export class PeerServiceCache {
    * and no such record is cached.
    */
   isKnownAbsent(name: string, type: number, options?: PeerLookupOptions): boolean {
-    if (type === RecordType.NSEC || type === RecordType.ANY) return false;
-    let nsec = false;
-    for (const r of this.lookup(name, RecordType.ANY, options)) {
-      if (r.type === type) return false;
-      if (r.type === RecordType.NSEC && !nsecListsType((r as PeerEntry).rdataBinary, type)) {
-        nsec = true;
-      }
-    }
-    return nsec;
+    return isKnownAbsent(this.#store, name, type, options);
   }
 
   /** The complete services of a type in the cache (the seed's `nx_mdns_service_lookup`). */
@@ -556,27 +289,13 @@ export class PeerServiceCache {
 
   /** When the next record expires or reaches a refresh point (ms), `Infinity` when none. */
   nextDeadline(): number {
-    const next = Math.min(this.#schedule.nextExpiry(), this.#schedule.nextRefresh());
-    return next === Infinity ? Infinity : this.#time.epoch + next;
+    const schedule = this.#store.schedule;
+    return this.#store.abs(Math.min(schedule.nextExpiry(), schedule.nextRefresh()));
   }
 
   /** Removes the records expired at `now` and returns them (events say why). */
   expire(now: number): PeerRecord[] {
-    const t = this.#rel(now);
-    const out: PeerRecord[] = [];
-    while (this.#schedule.nextExpiry() <= t) {
-      const entry = this.#schedule.popExpiry()!;
-      const pending = (entry.bits & PENDING_MASK) >> PENDING_SHIFT;
-      const reason = pending === PENDING_GOODBYE
-        ? "goodbye"
-        : pending === PENDING_FLUSHED
-        ? "flushed"
-        : "expired";
-      this.#remove(entry, reason);
-      out.push(entry);
-    }
-    this.#schedule.compact(this.#size);
-    return out;
+    return this.#store.expire(this.#store.rel(now));
   }
 
   /**
@@ -585,16 +304,7 @@ export class PeerServiceCache {
    * wants (RFC 6762 §5.2).
    */
   takeDueRefreshes(now: number): PeerRecord[] {
-    const t = this.#rel(now);
-    const out: PeerRecord[] = [];
-    for (
-      let e = this.#schedule.popDueRefresh(t);
-      e !== undefined;
-      e = this.#schedule.popDueRefresh(t)
-    ) {
-      out.push(e);
-    }
-    return out;
+    return this.#store.takeDueRefreshes(this.#store.rel(now));
   }
 
   /**
@@ -605,60 +315,13 @@ export class PeerServiceCache {
    */
   clear(options?: { interfaceName?: string }): number {
     const iface = options?.interfaceName;
-    const doomed: PeerEntry[] = [];
-    for (const owner of this.#names) {
-      forEachEntry(owner, (e) => {
-        if (iface === undefined || e.iface === iface) doomed.push(e);
-      });
-    }
-    for (const e of doomed) this.#remove(e, "cleared");
-    if (this.#size === 0) this.#schedule.clear();
-    if (iface === undefined) { for (const listener of this.#clearListeners) listener(); }
-    return doomed.length;
+    const removed = this.#store.clear(iface);
+    if (iface === undefined) this.#events.cleared();
+    return removed;
   }
 
   /** Every live record. */
   *records(): IterableIterator<PeerRecord> {
-    for (const owner of [...this.#names]) {
-      const list: PeerEntry[] = [];
-      forEachEntry(owner, (e) => list.push(e));
-      yield* list;
-    }
+    yield* this.#store.entries();
   }
-
-  #evictOne(): boolean {
-    const entry = this.#schedule.popExpiry();
-    if (entry === undefined) return false;
-    this.#remove(entry, "evicted");
-    return true;
-  }
-
-  #remove(entry: PeerEntry, reason: RemovalReason): void {
-    const owner = entry.owner;
-    this.#recordBytes -= entry.bytes + unlink(owner, entry);
-    entry.bits &= ~LIVE_BIT;
-    this.#size--;
-    this.#names.release(owner);
-    if (this.#listeners.length > 0) this.#emit({ kind: "removed", record: entry, reason });
-  }
-
-  #rel(now: number): number {
-    if (Number.isNaN(this.#time.epoch)) this.#time.epoch = Math.floor(now);
-    return Math.floor(now) - this.#time.epoch;
-  }
-
-  #emit(event: PeerCacheEvent): void {
-    for (const listener of this.#listeners) listener(event);
-  }
-}
-
-function checkTtl(ttl: number): void {
-  if (!Number.isInteger(ttl) || ttl < 0) {
-    throw new RangeError(`Invalid TTL: ${ttl}, must be a whole number of seconds, 0 or more`);
-  }
-}
-
-function isPseudo(type: number): boolean {
-  // OPT (RFC 6891) is per-message metadata and ANY only a question type: neither is a record.
-  return type === RecordType.OPT || type === RecordType.ANY;
 }

@@ -17,33 +17,18 @@
 
 import { RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
-import { serviceInfo } from "../cache/service_info.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
-import {
-  parseServiceInstanceName,
-  parseServiceType,
-  servicesEnumerationName,
-  serviceTypeName,
-  subtypeName,
-} from "../dnssd/service_name.ts";
 import type { MessageReader } from "../codec/mod.ts";
 import type { Datagram } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
-import { DEFAULT_BROWSE_BUFFER, DEFAULT_LOOKUP_TIMEOUT_MS } from "./_constants.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
 import { answerKey, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
-import { StreamBrowser } from "./_browser.ts";
-import {
-  ServiceBrowseSource,
-  type Session,
-  type SourceHost,
-  TypeBrowseSource,
-} from "./_browse_sources.ts";
-import { InstanceTracker } from "./_instance_tracker.ts";
-import { addressTypes, askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
-import { LookupError, ResolveError } from "./errors.ts";
+import type { StreamBrowser } from "./_browser.ts";
+import type { Session, SourceHost } from "./_browse_sources.ts";
+import { Lookups } from "./_lookups.ts";
+import { openBrowse } from "./_open_browse.ts";
 import type {
   BrowseEvent,
   BrowseOptions,
@@ -111,11 +96,11 @@ export class Querier implements StackPart {
   #reconfirms: Reconfirmations;
   #outbox: Outbox;
   #browsers = new Set<AnyBrowser>();
-  #shots = new Set<OneShot<unknown>>();
   #dirty = new Set<Session>();
   #flushQueued = false;
   #closed = false;
   #host: SourceHost;
+  #lookups: Lookups;
   #unsubscribeClear: () => void;
 
   /** Creates a querier; the stack adds it as a part. */
@@ -137,6 +122,9 @@ export class Querier implements StackPart {
       release: (q) => this.#questions.release(q),
       dirty: (session) => this.#markDirty(session),
     };
+    this.#lookups = new Lookups(this.#cache, options.clock, this.#host, (shot) => {
+      this.#dirty.delete(shot);
+    });
     // The NetX seed (nx_mdns_peer_cache_clear): clearing the peer cache ends the continuous queries.
     this.#unsubscribeClear = this.#cache.onClear(() => {
       for (const b of [...this.#browsers]) b.end("cleared");
@@ -182,30 +170,7 @@ export class Querier implements StackPart {
     type?: string,
     options?: BrowseOptions,
   ): Browser<BrowseEvent> | Browser<ServiceTypeEvent> {
-    const bufferSize = options?.bufferSize ?? DEFAULT_BROWSE_BUFFER;
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) {
-      throw new RangeError(`Invalid browse bufferSize: ${bufferSize}, must be 1 or more`);
-    }
-    const interfaces = options?.interfaces;
-    let browser: AnyBrowser;
-    let source: ServiceBrowseSource | TypeBrowseSource;
-    if (type === undefined) {
-      const s = new TypeBrowseSource(this.#host, servicesEnumerationName(), interfaces);
-      const b = new StreamBrowser(s, bufferSize);
-      s.attach(b);
-      source = s;
-      browser = b as AnyBrowser;
-    } else {
-      const parsed = parseServiceType(type, { strict: false });
-      const ptrName = options?.subtype === undefined
-        ? serviceTypeName(parsed)
-        : subtypeName(options.subtype, parsed);
-      const s = new ServiceBrowseSource(this.#host, ptrName, interfaces, options?.resolve ?? true);
-      const b = new StreamBrowser(s, bufferSize);
-      s.attach(b);
-      source = s;
-      browser = b as AnyBrowser;
-    }
+    const { browser, source } = openBrowse(this.#host, type, options);
     this.#dirty.delete(source);
     if (this.#closed) browser.end("closed");
     this.#browsers.add(browser);
@@ -230,25 +195,7 @@ export class Querier implements StackPart {
    * timeout, or with the signal's reason.
    */
   resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
-    parseServiceInstanceName(instance);
-    const interfaces = options?.interfaces;
-    const cached = serviceInfo(this.#cache, instance, { now: this.#ctx.clock.now(), interfaces });
-    if (cached !== undefined && cached.missing.length === 0) return Promise.resolve(cached.service);
-    let missing = cached?.missing ?? ["srv", "txt", "address"];
-    const box: { tracker?: InstanceTracker } = {};
-    const shot = this.#oneShot<ServiceInfo>(instance, options, () => {
-      const found = box.tracker?.update(undefined);
-      missing = found?.missing ?? ["srv", "txt", "address"];
-      return found !== undefined && found.missing.length === 0 ? found.service : undefined;
-    }, () => new ResolveError(instance, missing));
-    if (shot.done) return shot.promise;
-    const tracker = new InstanceTracker(this.#host, instance, interfaces, true, () => {
-      this.#markDirty(shot);
-    });
-    box.tracker = tracker;
-    tracker.update(undefined);
-    shot.onDone(() => tracker.close());
-    return shot.promise;
+    return this.#lookups.resolve(instance, options);
   }
 
   /**
@@ -260,34 +207,7 @@ export class Querier implements StackPart {
    * NSEC from the host says it has no address of the family asked (§6.1).
    */
   lookupHost(name: string, options?: LookupHostOptions): Promise<ServiceAddress[]> {
-    if (!/\.local\.?$/i.test(name)) {
-      throw new TypeError(`Cannot look up host: not a .local name: ${name}`);
-    }
-    const family = options?.family;
-    const found = () => {
-      const out = cachedAddresses(this.#cache, name, family, this.#ctx.clock.now());
-      return out.length > 0 ? out : undefined;
-    };
-    // RFC 6762 §6.1: a live NSEC listing neither type says the host has none.
-    const refuted = () =>
-      addressTypes(family).every((t) =>
-          this.#cache.isKnownAbsent(name, t, { now: this.#ctx.clock.now() })
-        )
-        ? new LookupError(name, "no address (the host says so)")
-        : undefined;
-    const cached = found();
-    if (cached !== undefined) return Promise.resolve(cached);
-    const none = refuted();
-    if (none !== undefined) return Promise.reject(none);
-    const shot = this.#oneShot(
-      name,
-      options,
-      found,
-      () => new LookupError(name, "no address"),
-      refuted,
-    );
-    if (!shot.done) askUntilDone(this.#host, shot, name, addressTypes(family));
-    return shot.promise;
+    return this.#lookups.lookupHost(name, options);
   }
 
   /**
@@ -298,17 +218,7 @@ export class Querier implements StackPart {
    * Rejects with {@linkcode LookupError} at the timeout.
    */
   lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
-    const name = reverseName(ip);
-    const found = () => {
-      const names = this.#cache.lookup(name, RecordType.PTR, { now: this.#ctx.clock.now() })
-        .map((r) => r.data as string);
-      return names.length > 0 ? [...new Set(names)] : undefined;
-    };
-    const cached = found();
-    if (cached !== undefined) return Promise.resolve(cached);
-    const shot = this.#oneShot(ip, options, found, () => new LookupError(ip, "no host name"));
-    if (!shot.done) askUntilDone(this.#host, shot, name, [RecordType.PTR]);
-    return shot.promise;
+    return this.#lookups.lookupAddress(ip, options);
   }
 
   /**
@@ -419,40 +329,11 @@ export class Querier implements StackPart {
     this.#closed = true;
     this.#unsubscribeClear();
     for (const b of [...this.#browsers]) b.end("closed");
-    for (const s of [...this.#shots]) s.abort(new LookupError(s.name, "the stack closed"));
+    this.#lookups.close();
     return Promise.resolve();
   }
 
   // ---- internals ----------------------------------------------------------
-
-  #oneShot<T>(
-    name: string,
-    options: { timeout?: number; signal?: AbortSignal } | undefined,
-    check: () => T | undefined,
-    fail: () => Error,
-    refuted?: () => Error | undefined,
-  ): OneShot<T> {
-    const timeout = options?.timeout ?? DEFAULT_LOOKUP_TIMEOUT_MS;
-    if (!(timeout >= 0)) throw new RangeError(`Invalid timeout: ${timeout}, must be 0 or more`);
-    const shot = new OneShot<T>(
-      name,
-      this.#ctx.clock,
-      timeout,
-      options?.signal,
-      check,
-      fail,
-      refuted,
-    );
-    if (this.#closed) shot.abort(new LookupError(name, "the stack closed"));
-    if (options?.signal?.aborted) shot.abort(options.signal.reason);
-    const any = shot as OneShot<unknown>;
-    this.#shots.add(any);
-    shot.onDone(() => {
-      this.#shots.delete(any);
-      this.#dirty.delete(any);
-    });
-    return shot;
-  }
 
   #markDirty(session: Session): void {
     this.#dirty.add(session);

@@ -1,0 +1,107 @@
+/**
+ * Who hears the peer cache's changes: subscribers (every event), watches (one
+ * name's events, found by a map lookup, see `peer_watch.ts`) and clear
+ * listeners. The watches are also the cache's interest: the schedule asks
+ * {@linkcode PeerEvents.wants} before it arms a refresh point (RFC 6762 §5.2).
+ * Internal to the cache.
+ *
+ * @module
+ */
+
+import type { PeerCacheEvent } from "./peer_cache_options.ts";
+import type { PeerEntry } from "./peer_record.ts";
+import { type PeerWatch, type PeerWatchOptions, WatchRegistry } from "./peer_watch.ts";
+
+/**
+ * The listeners of one peer cache (internal; times are the cache's relative
+ * milliseconds).
+ *
+ * @example A watch begins: its name's cached records get refresh points armed
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PeerEvents } from "./_peer_events.ts";
+ * const armed: [string, number][] = [];
+ * const events = new PeerEvents((key, t) => armed.push([key, t]));
+ * const heard: string[] = [];
+ * events.subscribe((e) => heard.push(e.kind));
+ * assert.equal(events.active, true);
+ * using _watch = events.watch("H.local", () => {}, {}, 5000);
+ * assert.deepEqual(armed, [["h.local", 5000]]);
+ * let cleared = 0;
+ * events.onClear(() => cleared++);
+ * events.cleared();
+ * assert.equal(cleared, 1);
+ * ```
+ */
+export class PeerEvents {
+  #listeners: ((event: PeerCacheEvent) => void)[] = [];
+  #clearListeners: (() => void)[] = [];
+  #watches: WatchRegistry;
+  #unsubscribeWatches: (() => void) | undefined;
+  #armAt = -Infinity;
+
+  /**
+   * `arm(key, t)` is called when a refreshing watch begins on a name: the
+   * cache arms the refresh points of that name's records still ahead of `t`.
+   */
+  constructor(arm: (key: string, t: number) => void) {
+    this.#watches = new WatchRegistry((key) => arm(key, this.#armAt), () => {
+      // No watch left: stop dispatching to the registry.
+      this.#unsubscribeWatches?.();
+      this.#unsubscribeWatches = undefined;
+    });
+  }
+
+  /** True when someone listens: the cache builds no event object otherwise. */
+  get active(): boolean {
+    return this.#listeners.length > 0;
+  }
+
+  /** Adds a listener for every change; returns a function that removes it. */
+  subscribe(listener: (event: PeerCacheEvent) => void): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /**
+   * Watches one name; a refreshing watch arms the refresh points after `t`
+   * (`-Infinity` for all of them) of what is cached under it.
+   */
+  watch(
+    name: string,
+    listener: (event: PeerCacheEvent) => void,
+    options: PeerWatchOptions,
+    t: number,
+  ): PeerWatch {
+    this.#armAt = t;
+    if (this.#unsubscribeWatches === undefined) {
+      this.#unsubscribeWatches = this.subscribe((e) => this.#watches.dispatch(e));
+    }
+    return this.#watches.add(name, listener, options);
+  }
+
+  /** True when a refreshing watch covers the entry. */
+  wants(entry: PeerEntry): boolean {
+    return this.#watches.wants(entry);
+  }
+
+  /** Adds a listener for full clears; returns a function that removes it. */
+  onClear(listener: () => void): () => void {
+    this.#clearListeners = [...this.#clearListeners, listener];
+    return () => {
+      this.#clearListeners = this.#clearListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Delivers a change to every listener. */
+  emit(event: PeerCacheEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  /** Tells the clear listeners the whole cache was cleared. */
+  cleared(): void {
+    for (const listener of this.#clearListeners) listener();
+  }
+}

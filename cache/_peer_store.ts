@@ -1,0 +1,214 @@
+/**
+ * The records of the peer cache and their lifetimes: owner names in a
+ * refcounted interner, entries filed under them (`owner_index.ts`), their
+ * expiry and refresh deadlines (`peer_schedule.ts`), the byte budget and the
+ * time base. Adding evicts the records nearest expiry until a new one fits;
+ * every removal goes through {@linkcode PeerStore.remove}, which emits it.
+ * Internal to the cache.
+ *
+ * Times inside are whole milliseconds from the cache's epoch (the first `now`
+ * it is given), so V8 keeps them unboxed; {@linkcode PeerStore.rel} converts.
+ *
+ * @module
+ */
+
+import type { Random } from "../clock.ts";
+import type { PeerEvents } from "./_peer_events.ts";
+import { NameInterner } from "./interner.ts";
+import { forEachEntry, indexGrowth, link, unlink } from "./owner_index.ts";
+import {
+  LIVE_BIT,
+  PEER_NAME_OVERHEAD_BYTES,
+  type PeerEntry,
+  PeerOwner,
+  type PeerRecord,
+  PENDING_FLUSHED,
+  PENDING_GOODBYE,
+  PENDING_MASK,
+  PENDING_SHIFT,
+  type RemovalReason,
+  type TimeBase,
+} from "./peer_record.ts";
+import { PeerSchedule } from "./peer_schedule.ts";
+
+/**
+ * The peer cache's records, bytes and deadlines (internal).
+ *
+ * @example Adding a record and letting it expire
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PeerStore } from "./_peer_store.ts";
+ * import { PeerEvents } from "./_peer_events.ts";
+ * import { LIVE_BIT, PeerEntry } from "./peer_record.ts";
+ * const events = new PeerEvents(() => {});
+ * const store = new PeerStore(1 << 20, () => 0, events);
+ * const t = store.rel(1_000_000); // the first time seen is the epoch
+ * const entry = new PeerEntry(null!, "eth0", 1, 1 | LIVE_BIT, "abcd", "abcd", 120, t);
+ * assert.equal(store.add(undefined, entry, "h.local", "h.local"), true);
+ * assert.equal(store.size, 1);
+ * assert.deepEqual(store.expire(store.rel(1_120_000)), [entry]);
+ * assert.equal(store.bytes, 0);
+ * ```
+ */
+export class PeerStore {
+  #names: NameInterner<PeerOwner>;
+  #time: TimeBase = { epoch: NaN };
+  #schedule: PeerSchedule;
+  #events: PeerEvents;
+  #maxBytes: number;
+  #size = 0;
+  #recordBytes = 0;
+
+  /**
+   * An empty store of at most `maxBytes`, drawing refresh jitter from
+   * `random`, arming refresh points only for what `events` wants.
+   */
+  constructor(maxBytes: number, random: Random, events: PeerEvents) {
+    this.#maxBytes = maxBytes;
+    this.#events = events;
+    this.#schedule = new PeerSchedule(random, (entry) => events.wants(entry));
+    const time = this.#time;
+    this.#names = new NameInterner<PeerOwner>({
+      create: (name, key, bytes) => new PeerOwner(name, key, bytes, time),
+      entryOverheadBytes: PEER_NAME_OVERHEAD_BYTES,
+    });
+  }
+
+  /** The owner names, by name key. */
+  get names(): NameInterner<PeerOwner> {
+    return this.#names;
+  }
+  /** The expiry and refresh deadlines. */
+  get schedule(): PeerSchedule {
+    return this.#schedule;
+  }
+  /** Records held. */
+  get size(): number {
+    return this.#size;
+  }
+  /** Bytes counted: records plus owner names. */
+  get bytes(): number {
+    return this.#recordBytes + this.#names.bytes;
+  }
+  /** The byte budget. */
+  get capacity(): number {
+    return this.#maxBytes;
+  }
+
+  /** `now` (ms, the stack's clock) as the store's relative time; the first call sets the epoch. */
+  rel(now: number): number {
+    if (Number.isNaN(this.#time.epoch)) this.#time.epoch = Math.floor(now);
+    return Math.floor(now) - this.#time.epoch;
+  }
+
+  /** A relative time back on the stack's clock (`Infinity` stays). */
+  abs(t: number): number {
+    return t === Infinity ? Infinity : this.#time.epoch + t;
+  }
+
+  /** True when `entry` is a live record of this store. */
+  holds(entry: PeerEntry): boolean {
+    return entry.live && entry.owner.time === this.#time;
+  }
+
+  /** A refreshing watch began on `key`: arms the refresh points after `t` of what is cached. */
+  armRefreshes(key: string, t: number): void {
+    const owner = this.#names.getByKey(key);
+    if (owner === undefined) return;
+    forEachEntry(owner, (e) => this.#schedule.arm(e, t));
+  }
+
+  /**
+   * Files a new entry under its owner (added if new), evicting to make room;
+   * false if it cannot fit.
+   */
+  add(known: PeerOwner | undefined, entry: PeerEntry, name: string, key: string): boolean {
+    const cost = entry.bytes;
+    // Make room: evict the records nearest expiry until the record, its name
+    // (if new) and any index growth fit. An eviction may free the owner.
+    let owner = known;
+    for (;;) {
+      const need = cost +
+        (owner === undefined ? this.#names.costOf(name, key) : indexGrowth(owner, entry));
+      if (this.bytes + need <= this.#maxBytes) break;
+      if (!this.#evictOne()) return false;
+      if (owner !== undefined && owner.refs === 0) owner = undefined;
+    }
+    owner = owner === undefined ? this.#names.add(name, key) : this.#names.retain(owner);
+    entry.owner = owner;
+    this.#recordBytes += cost + link(owner, entry);
+    this.#size++;
+    this.#schedule.schedule(entry, entry.heard);
+    return true;
+  }
+
+  /** Removes a live entry, with a `removed` event. */
+  remove(entry: PeerEntry, reason: RemovalReason): void {
+    const owner = entry.owner;
+    this.#recordBytes -= entry.bytes + unlink(owner, entry);
+    entry.bits &= ~LIVE_BIT;
+    this.#size--;
+    this.#names.release(owner);
+    if (this.#events.active) this.#events.emit({ kind: "removed", record: entry, reason });
+  }
+
+  /** Removes the entries expired at `t` and returns them (events say why). */
+  expire(t: number): PeerRecord[] {
+    const out: PeerRecord[] = [];
+    while (this.#schedule.nextExpiry() <= t) {
+      const entry = this.#schedule.popExpiry()!;
+      const pending = (entry.bits & PENDING_MASK) >> PENDING_SHIFT;
+      const reason = pending === PENDING_GOODBYE
+        ? "goodbye"
+        : pending === PENDING_FLUSHED
+        ? "flushed"
+        : "expired";
+      this.remove(entry, reason);
+      out.push(entry);
+    }
+    this.#schedule.compact(this.#size);
+    return out;
+  }
+
+  /** The entries that reached a refresh point by `t` (each once), moved to their next point. */
+  takeDueRefreshes(t: number): PeerRecord[] {
+    const out: PeerRecord[] = [];
+    for (
+      let e = this.#schedule.popDueRefresh(t);
+      e !== undefined;
+      e = this.#schedule.popDueRefresh(t)
+    ) {
+      out.push(e);
+    }
+    return out;
+  }
+
+  /** Removes every entry (or those of one interface) as `cleared`; returns how many. */
+  clear(iface: string | undefined): number {
+    const doomed: PeerEntry[] = [];
+    for (const owner of this.#names) {
+      forEachEntry(owner, (e) => {
+        if (iface === undefined || e.iface === iface) doomed.push(e);
+      });
+    }
+    for (const e of doomed) this.remove(e, "cleared");
+    if (this.#size === 0) this.#schedule.clear();
+    return doomed.length;
+  }
+
+  /** Every live entry. */
+  *entries(): IterableIterator<PeerEntry> {
+    for (const owner of [...this.#names]) {
+      const list: PeerEntry[] = [];
+      forEachEntry(owner, (e) => list.push(e));
+      yield* list;
+    }
+  }
+
+  #evictOne(): boolean {
+    const entry = this.#schedule.popExpiry();
+    if (entry === undefined) return false;
+    this.remove(entry, "evicted");
+    return true;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * How a browse is built: the source it follows in the peer cache (a service
+ * type's or subtype's instances, or the service types, RFC 6763 §7.1, §9), the
+ * {@linkcode StreamBrowser} a reader iterates. The querier then keeps the
+ * browse among its running ones and ties it to its signal. Internal.
+ *
+ * @module
+ */
+
+import {
+  parseServiceType,
+  servicesEnumerationName,
+  serviceTypeName,
+  subtypeName,
+} from "../dnssd/service_name.ts";
+import {
+  ServiceBrowseSource,
+  type Session,
+  type SourceHost,
+  TypeBrowseSource,
+} from "./_browse_sources.ts";
+import { StreamBrowser } from "./_browser.ts";
+import { DEFAULT_BROWSE_BUFFER } from "./_constants.ts";
+import type { BrowseOptions } from "./types.ts";
+
+/**
+ * A new browse of `type` (the service types when undefined): its browser
+ * and the source that feeds it.
+ *
+ * @throws {TypeError} When `type` is not a service type.
+ * @throws {RangeError} When `options.bufferSize` is not a whole number, 1 or more.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openBrowse } from "./_open_browse.ts";
+ * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * import { QuestionSet } from "./_questions.ts";
+ * import type { SourceHost } from "./_browse_sources.ts";
+ * const questions = new QuestionSet(() => 0);
+ * const host: SourceHost = {
+ *   cache: new PeerServiceCache(), now: () => 0,
+ *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
+ *   release: (q) => questions.release(q),
+ *   dirty: () => {},
+ * };
+ * const { browser, source } = openBrowse(host, "_http._tcp", { subtype: "_printer" });
+ * assert.equal(questions.size, 1); // it asks for the subtype's PTRs
+ * source.flush();
+ * await browser[Symbol.asyncDispose]();
+ * assert.equal(questions.size, 0); // and stops when disposed
+ * assert.throws(() => openBrowse(host, undefined, { bufferSize: 0 }), RangeError);
+ * ```
+ */
+export function openBrowse(
+  host: SourceHost,
+  type: string | undefined,
+  options: BrowseOptions | undefined,
+): { browser: StreamBrowser<unknown, unknown>; source: Session } {
+  const bufferSize = options?.bufferSize ?? DEFAULT_BROWSE_BUFFER;
+  if (!Number.isInteger(bufferSize) || bufferSize < 1) {
+    throw new RangeError(`Invalid browse bufferSize: ${bufferSize}, must be 1 or more`);
+  }
+  const interfaces = options?.interfaces;
+  let browser: StreamBrowser<unknown, unknown>;
+  let source: ServiceBrowseSource | TypeBrowseSource;
+  if (type === undefined) {
+    const s = new TypeBrowseSource(host, servicesEnumerationName(), interfaces);
+    const b = new StreamBrowser(s, bufferSize);
+    s.attach(b);
+    source = s;
+    browser = b as StreamBrowser<unknown, unknown>;
+  } else {
+    const parsed = parseServiceType(type, { strict: false });
+    const ptrName = options?.subtype === undefined
+      ? serviceTypeName(parsed)
+      : subtypeName(options.subtype, parsed);
+    const s = new ServiceBrowseSource(host, ptrName, interfaces, options?.resolve ?? true);
+    const b = new StreamBrowser(s, bufferSize);
+    s.attach(b);
+    source = s;
+    browser = b as StreamBrowser<unknown, unknown>;
+  }
+  return { browser, source };
+}
