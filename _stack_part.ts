@@ -13,7 +13,7 @@
 
 import type { Clock, Random } from "./clock.ts";
 import type { MessageReader } from "./codec/mod.ts";
-import type { ScheduledPart } from "./scheduler.ts";
+import type { ScheduledPart } from "./_scheduler.ts";
 import type { Datagram, Destination, NetworkLink, TransportEvent } from "./transport/transport.ts";
 
 /**

@@ -9,7 +9,7 @@
  */
 
 import { type Clock, type Random, systemClock, systemRandom, type Timer } from "./clock.ts";
-import { Scheduler } from "./scheduler.ts";
+import { Scheduler } from "./_scheduler.ts";
 import { LocalServiceCache } from "./cache/local_cache.ts";
 import { PeerServiceCache } from "./cache/peer_cache.ts";
 import { Pipeline } from "./_pipeline.ts";
@@ -20,7 +20,7 @@ import { UdpTransport } from "./transport/udp_transport.ts";
 import { Responder } from "./responder/_responder.ts";
 import { defaultHostName } from "./responder/_host_name.ts";
 import type { PublishedService, PublishOptions } from "./responder/publish_options.ts";
-import { Querier } from "./querier/querier.ts";
+import { Querier } from "./querier/_querier.ts";
 import type { ServiceAddress, ServiceInfo } from "./cache/service_info.ts";
 import type {
   BrowseEvent,

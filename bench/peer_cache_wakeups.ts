@@ -8,7 +8,7 @@
 //
 //   deno run bench/peer_cache_wakeups.ts
 import { seededRandom, VirtualClock } from "../testing/mod.ts";
-import { Scheduler } from "../scheduler.ts";
+import { Scheduler } from "../_scheduler.ts";
 import { PeerServiceCache } from "../cache/peer_cache.ts";
 
 const clock = new VirtualClock();

@@ -21,7 +21,7 @@ import {
 import { MAX_TTL } from "../dnssd/service_records.ts";
 import type { PeerEvents } from "./_peer_events.ts";
 import type { PeerStore } from "./_peer_store.ts";
-import { find, forEachInSet } from "./owner_index.ts";
+import { find, forEachInSet } from "./_owner_index.ts";
 import {
   CACHE_FLUSH_DELAY_MS,
   CACHE_FLUSH_GRACE_MS,
@@ -41,7 +41,7 @@ import {
   PENDING_MASK,
   REFRESH_MASK,
 } from "./peer_record.ts";
-import { bytesToBinary, rdataKey } from "./rdata_key.ts";
+import { bytesToBinary, rdataKey } from "./_rdata_key.ts";
 
 /**
  * Applies heard records to a {@linkcode PeerStore} (internal). It keeps the

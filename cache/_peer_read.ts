@@ -9,10 +9,10 @@
 
 import { nameKey, RecordType } from "../codec/mod.ts";
 import type { PeerStore } from "./_peer_store.ts";
-import { forEachEntry } from "./owner_index.ts";
+import { forEachEntry } from "./_owner_index.ts";
 import type { PeerLookupOptions } from "./peer_cache_options.ts";
 import { CLASS_MASK, type PeerEntry, type PeerRecord } from "./peer_record.ts";
-import { nsecListsType } from "./rdata_key.ts";
+import { nsecListsType } from "./_rdata_key.ts";
 
 /**
  * Records at `name` of `type` (every type for `RecordType.ANY`), any case,

@@ -1,7 +1,7 @@
 /**
  * The records of the peer cache and their lifetimes: owner names in a
- * refcounted interner, entries filed under them (`owner_index.ts`), their
- * expiry and refresh deadlines (`peer_schedule.ts`), the byte budget and the
+ * refcounted interner, entries filed under them (`_owner_index.ts`), their
+ * expiry and refresh deadlines (`_peer_schedule.ts`), the byte budget and the
  * time base. Adding evicts the records nearest expiry until a new one fits;
  * every removal goes through {@linkcode PeerStore.remove}, which emits it.
  * Internal to the cache.
@@ -14,8 +14,8 @@
 
 import type { Random } from "../clock.ts";
 import type { PeerEvents } from "./_peer_events.ts";
-import { NameInterner } from "./interner.ts";
-import { forEachEntry, indexGrowth, link, unlink } from "./owner_index.ts";
+import { NameInterner } from "./_interner.ts";
+import { forEachEntry, indexGrowth, link, unlink } from "./_owner_index.ts";
 import {
   LIVE_BIT,
   PEER_NAME_OVERHEAD_BYTES,
@@ -29,7 +29,7 @@ import {
   type RemovalReason,
   type TimeBase,
 } from "./peer_record.ts";
-import { PeerSchedule } from "./peer_schedule.ts";
+import { PeerSchedule } from "./_peer_schedule.ts";
 
 /**
  * The peer cache's records, bytes and deadlines (internal).

@@ -5,14 +5,14 @@
  *
  * Our own records are never evicted: adding past the byte budget fails with a
  * `RangeError` and changes nothing. Bytes are the records' (see
- * `LocalRecord.bytes`) plus the owner names' (see `interner.ts`). Records
+ * `LocalRecord.bytes`) plus the owner names' (see `_interner.ts`). Records
  * removed after they were announced stay counted until their goodbyes are
  * sent ({@linkcode LocalServiceCache.completeGoodbyes}).
  *
  * @module
  */
 
-import { byteBudget } from "./budget.ts";
+import { byteBudget } from "./_budget.ts";
 import {
   encodeRdata,
   nameKey,
@@ -24,7 +24,7 @@ import {
 import { parseServiceInstanceName } from "../dnssd/service_name.ts";
 import { hostRecords, type ServiceDefinition, serviceRecords } from "../dnssd/service_records.ts";
 import { encodeTxt, TxtAttributes, type TxtInput } from "../dnssd/txt.ts";
-import { NameEntry, NameInterner } from "./interner.ts";
+import { NameEntry, NameInterner } from "./_interner.ts";
 import { LocalRecord, type LocalRecordState } from "./local_record.ts";
 
 /**

@@ -11,7 +11,7 @@
  * every call that needs the time takes `now` (ms, from the stack's clock).
  *
  * Memory: the cache holds at most `maxBytes`, counted as the records' bytes
- * (see `PeerRecord.bytes`) plus the owner-name table's (see `interner.ts`);
+ * (see `PeerRecord.bytes`) plus the owner-name table's (see `_interner.ts`);
  * a new record that does not fit evicts the records nearest expiry first.
  *
  * The work is split by job: `_peer_store.ts` holds the records, their bytes
@@ -28,7 +28,7 @@ import { PeerEvents } from "./_peer_events.ts";
 import { PeerInserter } from "./_peer_insert.ts";
 import { isKnownAbsent, knownAnswers, lookup } from "./_peer_read.ts";
 import { PeerStore } from "./_peer_store.ts";
-import { byteBudget } from "./budget.ts";
+import { byteBudget } from "./_budget.ts";
 import {
   DEFAULT_PEER_CACHE_BYTES,
   type InsertContext,

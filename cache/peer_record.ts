@@ -4,7 +4,7 @@
  *
  * Memory is the point of this file: a cache of 100,000 records must fit in a
  * few tens of MiB, so an entry is one object of small-integer fields, its rdata
- * a binary string (see `rdata_key.ts`), its owner name shared through the
+ * a binary string (see `_rdata_key.ts`), its owner name shared through the
  * interner, and its times whole milliseconds from the cache's epoch so V8 keeps
  * them unboxed.
  *
@@ -12,8 +12,8 @@
  */
 
 import { decodeRdata, type ResourceRecord } from "../codec/mod.ts";
-import { NameEntry } from "./interner.ts";
-import { binaryToBytes } from "./rdata_key.ts";
+import { NameEntry } from "./_interner.ts";
+import { binaryToBytes } from "./_rdata_key.ts";
 
 /**
  * Why a record left the peer cache.
@@ -137,7 +137,7 @@ export const PEER_RECORD_OVERHEAD_BYTES = 176;
  * ```ts
  * import assert from "node:assert/strict";
  * import { PEER_SET_INDEX_BYTES } from "./peer_record.ts";
- * import { LIST_LIMIT } from "./owner_index.ts";
+ * import { LIST_LIMIT } from "./_owner_index.ts";
  * // Paid once per (interface, type, class) by an owner of more than LIST_LIMIT records.
  * assert.equal(PEER_SET_INDEX_BYTES, 160);
  * assert.equal(LIST_LIMIT, 8);
@@ -152,7 +152,7 @@ export const PEER_SET_INDEX_BYTES = 160;
  * ```ts
  * import assert from "node:assert/strict";
  * import { PEER_NAME_OVERHEAD_BYTES } from "./peer_record.ts";
- * import { NameInterner } from "./interner.ts";
+ * import { NameInterner } from "./_interner.ts";
  * const names = new NameInterner({ entryOverheadBytes: PEER_NAME_OVERHEAD_BYTES });
  * assert.equal(names.costOf("h.local"), 152); // 128, then 24 for the string
  * ```
@@ -322,7 +322,7 @@ export interface TimeBase {
  * ```ts
  * import assert from "node:assert/strict";
  * import { PeerOwner } from "./peer_record.ts";
- * import { NameInterner } from "./interner.ts";
+ * import { NameInterner } from "./_interner.ts";
  * const time = { epoch: 0 };
  * const names = new NameInterner<PeerOwner>({ create: (n, k, b) => new PeerOwner(n, k, b, time) });
  * const owner = names.acquire("Printer.local");
@@ -356,7 +356,7 @@ export class PeerOwner extends NameEntry {
  * ```ts
  * import assert from "node:assert/strict";
  * import { LIVE_BIT, PeerEntry, PeerOwner } from "./peer_record.ts";
- * import { bytesToBinary } from "./rdata_key.ts";
+ * import { bytesToBinary } from "./_rdata_key.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 1000 });
  * const rdata = bytesToBinary(new Uint8Array([198, 18, 0, 2]));
  * const e = new PeerEntry(owner, "eth0", 1, 1 | LIVE_BIT, rdata, rdata, 120, 0);

@@ -15,7 +15,7 @@ import { isIPv6LinkLocal } from "../codec/mod.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { PeerServiceCache } from "./peer_cache.ts";
 import type { PeerEntry, PeerRecord } from "./peer_record.ts";
-import { binaryToBytes } from "./rdata_key.ts";
+import { binaryToBytes } from "./_rdata_key.ts";
 import { type View, view } from "./_service_view.ts";
 
 /**

@@ -9,7 +9,7 @@
  */
 
 import { CLASS_TOP_BIT, Limits, RecordClass } from "./constants.ts";
-import { allocPooled } from "./byte_pool.ts";
+import { allocPooled } from "./_byte_pool.ts";
 import { NameTable, type SuffixNode } from "./name_parser.ts";
 import { hasNameInRdata, rdataCodec, type RdataSink } from "./rdata/mod.ts";
 import { Section, type SectionValue } from "./reader.ts";
@@ -262,7 +262,7 @@ export class MessageWriter implements RdataSink {
 
   /**
    * Like {@linkcode MessageWriter.finish}, but returns a copy the caller owns.
-   * A small copy is a view into a shared slab (see `byte_pool.ts`).
+   * A small copy is a view into a shared slab (see `_byte_pool.ts`).
    */
   finishCopy(): Uint8Array {
     this.#writeCounts();

@@ -8,7 +8,7 @@
  */
 
 import { copyRdata, type MessageReader, nameKey } from "../codec/mod.ts";
-import { bytesToBinary, rdataKey } from "../cache/rdata_key.ts";
+import { bytesToBinary, rdataKey } from "../cache/_rdata_key.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 
 const keys = new WeakMap<LocalRecord, string>();

@@ -68,7 +68,7 @@ export interface ResponderOptions extends PartContext {
  * import assert from "node:assert/strict";
  * import { Responder } from "./_responder.ts";
  * import { LocalServiceCache } from "../cache/local_cache.ts";
- * import { Scheduler } from "../scheduler.ts";
+ * import { Scheduler } from "../_scheduler.ts";
  * import { VirtualClock } from "../testing/mod.ts";
  * const clock = new VirtualClock();
  * const scheduler = new Scheduler(clock);

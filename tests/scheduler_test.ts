@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { VirtualClock } from "../testing/mod.ts";
-import { type ScheduledPart, Scheduler } from "../scheduler.ts";
+import { type ScheduledPart, Scheduler } from "../_scheduler.ts";
 
 /** A part that runs at the given times, recording when it ran. */
 function part(times: number[]): ScheduledPart & { ran: number[] } {

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { ipv6ToBytes } from "./subnet.ts";
+import { ipv6ToBytes } from "./_subnet.ts";
 
 /** Linux constants (identical on x86_64 and aarch64). */
 const SOL_SOCKET = 1;

@@ -15,7 +15,7 @@ import {
   type TransportEvent,
   type TransportHandler,
 } from "./transport.ts";
-import { type AddressInfo, parseAddress } from "./memory_address.ts";
+import { type AddressInfo, parseAddress } from "./_memory_address.ts";
 import { isIPv6LinkLocal } from "../codec/ip.ts";
 import type {
   InjectedDatagram,

@@ -1,7 +1,7 @@
 /**
  * The real transport: UDP sockets on port 5353, IPv4 and IPv6, one set per
  * interface, with an interface watcher. This is the only code in the library
- * that opens sockets. Linux layout and its reasons: see `link_sockets.ts` and
+ * that opens sockets. Linux layout and its reasons: see `_link_sockets.ts` and
  * `research/deno-multicast.md`.
  *
  * @module
@@ -9,11 +9,11 @@
 
 import type { Clock, Timer } from "../clock.ts";
 import { type HatchState, SockoptHatch } from "./_ffi_sockopt.ts";
-import { EchoFilter } from "./echo_filter.ts";
-import { type InterfaceSelection, selectInterfaces } from "./interface_selection.ts";
-import { Ipv4MulticastReceiver } from "./ipv4_multicast_receiver.ts";
-import { linkEvents, type PublishedLink } from "./link_events.ts";
-import { LinkSockets, type SocketFailure } from "./link_sockets.ts";
+import { EchoFilter } from "./_echo_filter.ts";
+import { type InterfaceSelection, selectInterfaces } from "./_interface_selection.ts";
+import { Ipv4MulticastReceiver } from "./_ipv4_multicast_receiver.ts";
+import { linkEvents, type PublishedLink } from "./_link_events.ts";
+import { LinkSockets, type SocketFailure } from "./_link_sockets.ts";
 import {
   type AddressFamily,
   type Datagram,
@@ -27,7 +27,7 @@ import {
   type TransportHandler,
 } from "./transport.ts";
 import { explainSocketError, isPermissionError, TransportError } from "./transport_error.ts";
-import { preflight } from "./start_checks.ts";
+import { preflight } from "./_start_checks.ts";
 import {
   ERROR_POLL_MIN_GAP_MS,
   resolveOptions,

@@ -6,7 +6,7 @@
  */
 
 import { type Clock, systemClock } from "../clock.ts";
-import type { InterfaceSelection } from "./interface_selection.ts";
+import type { InterfaceSelection } from "./_interface_selection.ts";
 
 /**
  * Default interval between interface polls (Deno has no change notification).

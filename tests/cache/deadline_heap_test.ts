@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { seededRandom } from "../../testing/mod.ts";
-import { DeadlineHeap } from "../../cache/deadline_heap.ts";
+import { DeadlineHeap } from "../../cache/_deadline_heap.ts";
 
 Deno.test("DeadlineHeap pops in time order for random input", () => {
   const random = seededRandom(1);

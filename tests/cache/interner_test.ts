@@ -4,7 +4,7 @@ import {
   NameEntry,
   NameInterner,
   stringBytes,
-} from "../../cache/interner.ts";
+} from "../../cache/_interner.ts";
 
 Deno.test("a name shared by many holders is stored once and keeps its first case", () => {
   const names = new NameInterner();

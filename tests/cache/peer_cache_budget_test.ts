@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { RecordType, type ResourceRecord } from "../../codec/mod.ts";
 import { seededRandom } from "../../testing/mod.ts";
-import { stringBytes } from "../../cache/interner.ts";
+import { stringBytes } from "../../cache/_interner.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import {
   binaryStringBytes,

@@ -6,7 +6,7 @@ import {
   flatString,
   nsecListsType,
   rdataKey,
-} from "../../cache/rdata_key.ts";
+} from "../../cache/_rdata_key.ts";
 
 Deno.test("binary strings round-trip every byte value, large rdata included", () => {
   const bytes = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 7) & 0xff);

@@ -11,12 +11,12 @@ import {
   type ResourceRecord,
 } from "../../codec/mod.ts";
 import { seededRandom, VirtualClock } from "../../testing/mod.ts";
-import { Scheduler } from "../../scheduler.ts";
+import { Scheduler } from "../../_scheduler.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { MemoryNetwork } from "../../transport/memory_network.ts";
 import type { MemoryHost } from "../../transport/memory_host.ts";
 import type { PacketLogEntry } from "../../transport/memory_network.ts";
-import { Querier } from "../../querier/querier.ts";
+import { Querier } from "../../querier/_querier.ts";
 
 export interface Rig extends AsyncDisposable {
   clock: VirtualClock;

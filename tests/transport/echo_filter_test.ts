@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../testing/mod.ts";
-import { ECHO_TTL_MS, EchoFilter, fnv1a } from "../../transport/echo_filter.ts";
+import { ECHO_TTL_MS, EchoFilter, fnv1a } from "../../transport/_echo_filter.ts";
 
 const packet = (...b: number[]) => new Uint8Array(b);
 

@@ -6,7 +6,7 @@ import {
   sameIdentity,
   selectInterfaces,
   toNetworkLink,
-} from "../../transport/interface_selection.ts";
+} from "../../transport/_interface_selection.ts";
 
 type Info = Deno.NetworkInterfaceInfo;
 

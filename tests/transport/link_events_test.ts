@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { linkEvents, type PublishedLink } from "../../transport/link_events.ts";
+import { linkEvents, type PublishedLink } from "../../transport/_link_events.ts";
 
 const eth0: PublishedLink = {
   link: { name: "eth0", index: 2, ipv4: ["198.18.1.1/24"], ipv6: ["fe80::1/64"] },

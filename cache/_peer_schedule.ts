@@ -18,7 +18,7 @@
  */
 
 import type { Random } from "../clock.ts";
-import { DeadlineHeap } from "./deadline_heap.ts";
+import { DeadlineHeap } from "./_deadline_heap.ts";
 import { REFRESH_JITTER, REFRESH_POINTS } from "./peer_cache_options.ts";
 import {
   LIVE_BIT,
@@ -36,7 +36,7 @@ import {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { PeerSchedule } from "./peer_schedule.ts";
+ * import { PeerSchedule } from "./_peer_schedule.ts";
  * import { LIVE_BIT, PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const entry = new PeerEntry(owner, "eth0", 1, 1 | LIVE_BIT, "a", "a", 100, 0);

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Cidr, isLoopbackAddress, parseCidr } from "./subnet.ts";
+import { type Cidr, isLoopbackAddress, parseCidr } from "./_subnet.ts";
 import { isIPv6LinkLocal } from "../codec/ip.ts";
 import type { NetworkLink } from "./transport.ts";
 
@@ -16,7 +16,7 @@ import type { NetworkLink } from "./transport.ts";
  * @example Only eth0, IPv4 only
  * ```ts
  * import assert from "node:assert/strict";
- * import type { InterfaceSelection } from "./interface_selection.ts";
+ * import type { InterfaceSelection } from "./_interface_selection.ts";
  * const selection: InterfaceSelection = { include: ["eth0"], ipv6: false };
  * assert.deepEqual(selection.include, ["eth0"]);
  * ```
@@ -43,7 +43,7 @@ export interface InterfaceSelection {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { selectInterfaces } from "./interface_selection.ts";
+ * import { selectInterfaces } from "./_interface_selection.ts";
  * const [spec] = selectInterfaces([{
  *   family: "IPv4", name: "eth0", address: "198.18.1.2", netmask: "255.255.255.0",
  *   scopeid: null, cidr: "198.18.1.2/24", mac: "02:00:00:00:00:01",
@@ -81,7 +81,7 @@ const LINUX_LOOPBACK_INDEX = 1;
  * @example Excluding loopback by default
  * ```ts
  * import assert from "node:assert/strict";
- * import { selectInterfaces } from "./interface_selection.ts";
+ * import { selectInterfaces } from "./_interface_selection.ts";
  * const lo = {
  *   family: "IPv4" as const, name: "lo", address: "127.0.0.1", netmask: "255.0.0.0",
  *   scopeid: null, cidr: "127.0.0.1/8", mac: "00:00:00:00:00:00",
@@ -140,7 +140,7 @@ export function selectInterfaces(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sameIdentity } from "./interface_selection.ts";
+ * import { sameIdentity } from "./_interface_selection.ts";
  * const a = { name: "eth0", mac: "02:00:00:00:00:01", index: 2, loopback: false, ipv4: [], ipv6: [] };
  * assert.equal(sameIdentity(a, { ...a, index: 7 }), false);
  * ```
@@ -155,7 +155,7 @@ export function sameIdentity(a: InterfaceSpec, b: InterfaceSpec): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { sameAddresses } from "./interface_selection.ts";
+ * import { sameAddresses } from "./_interface_selection.ts";
  * const a = { name: "eth0", mac: "m", index: 2, loopback: false, ipv4: [], ipv6: [] };
  * assert.equal(sameAddresses(a, a), true);
  * ```
@@ -173,7 +173,7 @@ export function sameAddresses(a: InterfaceSpec, b: InterfaceSpec): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { InterfaceDiff } from "./interface_selection.ts";
+ * import type { InterfaceDiff } from "./_interface_selection.ts";
  * const none: InterfaceDiff = { added: [], removed: [], replaced: [], readdressed: [] };
  * assert.equal(none.added.length, 0);
  * ```
@@ -198,7 +198,7 @@ export interface InterfaceDiff {
  * @example An interface that appeared
  * ```ts
  * import assert from "node:assert/strict";
- * import { diffInterfaces } from "./interface_selection.ts";
+ * import { diffInterfaces } from "./_interface_selection.ts";
  * const eth1 = { name: "eth1", mac: "m", index: 3, loopback: false, ipv4: [], ipv6: [] };
  * assert.equal(diffInterfaces([], [eth1]).added[0].name, "eth1");
  * ```
@@ -229,7 +229,7 @@ export function diffInterfaces(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { selectInterfaces, toNetworkLink } from "./interface_selection.ts";
+ * import { selectInterfaces, toNetworkLink } from "./_interface_selection.ts";
  * const [spec] = selectInterfaces([{
  *   family: "IPv4", name: "eth0", address: "198.18.1.2", netmask: "255.255.255.0",
  *   scopeid: null, cidr: "198.18.1.2/24", mac: "02:00:00:00:00:01",

@@ -16,7 +16,7 @@ import type { AddressFamily } from "./transport.ts";
  * @example Parsing and matching
  * ```ts
  * import assert from "node:assert/strict";
- * import { cidrContains, parseCidr } from "./subnet.ts";
+ * import { cidrContains, parseCidr } from "./_subnet.ts";
  * const net = parseCidr("198.18.1.1/24");
  * assert.equal(net.family, "IPv4");
  * assert.equal(cidrContains(net, "198.18.1.7"), true);
@@ -44,7 +44,7 @@ export interface Cidr {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ipv4ToNumber } from "./subnet.ts";
+ * import { ipv4ToNumber } from "./_subnet.ts";
  * assert.equal(ipv4ToNumber("198.18.0.1"), 0xc6120001);
  * assert.equal(ipv4ToNumber("fe80::1"), -1);
  * ```
@@ -63,7 +63,7 @@ const v4Scratch = new Uint8Array(4);
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ipv6ToBytes } from "./subnet.ts";
+ * import { ipv6ToBytes } from "./_subnet.ts";
  * assert.equal(ipv6ToBytes("fe80::1%eth0")?.[15], 1);
  * assert.equal(ipv6ToBytes("198.18.0.1"), undefined);
  * ```
@@ -80,7 +80,7 @@ export function ipv6ToBytes(text: string): Uint8Array | undefined {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseCidr } from "./subnet.ts";
+ * import { parseCidr } from "./_subnet.ts";
  * assert.equal(parseCidr("fd00:5353:1::2/64").prefixLength, 64);
  * ```
  */
@@ -127,7 +127,7 @@ export function parseCidr(text: string): Cidr {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cidrContainsIPv4, ipv4ToNumber, parseCidr } from "./subnet.ts";
+ * import { cidrContainsIPv4, ipv4ToNumber, parseCidr } from "./_subnet.ts";
  * assert.equal(cidrContainsIPv4(parseCidr("10.0.0.1/8"), ipv4ToNumber("10.9.9.9")), true);
  * ```
  */
@@ -142,7 +142,7 @@ export function cidrContainsIPv4(cidr: Cidr, address: number): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cidrContainsIPv6, ipv6ToBytes, parseCidr } from "./subnet.ts";
+ * import { cidrContainsIPv6, ipv6ToBytes, parseCidr } from "./_subnet.ts";
  * const net = parseCidr("fd00:5353:1::1/64");
  * assert.equal(cidrContainsIPv6(net, ipv6ToBytes("fd00:5353:1::9")!), true);
  * ```
@@ -163,7 +163,7 @@ export function cidrContainsIPv6(cidr: Cidr, address: Uint8Array): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cidrContains, parseCidr } from "./subnet.ts";
+ * import { cidrContains, parseCidr } from "./_subnet.ts";
  * assert.equal(cidrContains(parseCidr("198.18.1.1/24"), "198.18.2.1"), false);
  * ```
  */
@@ -179,7 +179,7 @@ export function cidrContains(cidr: Cidr, address: string): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isLoopbackAddress } from "./subnet.ts";
+ * import { isLoopbackAddress } from "./_subnet.ts";
  * assert.equal(isLoopbackAddress("127.0.0.1"), true);
  * assert.equal(isLoopbackAddress("::1"), true);
  * ```

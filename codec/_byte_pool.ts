@@ -24,7 +24,7 @@ let used = 0;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { allocPooled } from "./byte_pool.ts";
+ * import { allocPooled } from "./_byte_pool.ts";
  * const bytes = allocPooled(34);
  * assert.equal(bytes.length, 34);
  * ```

@@ -19,7 +19,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { DeadlineHeap } from "./deadline_heap.ts";
+ * import { DeadlineHeap } from "./_deadline_heap.ts";
  * const heap = new DeadlineHeap<string>();
  * heap.push(30, "c");
  * heap.push(10, "a");

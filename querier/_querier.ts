@@ -45,7 +45,7 @@ import type {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { QuerierOptions } from "./querier.ts";
+ * import type { QuerierOptions } from "./_querier.ts";
  * const unicast: QuerierOptions["unicastFirstQuery"] = false;
  * assert.equal(unicast, false);
  * ```
@@ -68,7 +68,7 @@ type AnyBrowser = StreamBrowser<unknown, unknown>;
  * @example Browsing on the in-memory network
  * ```ts
  * import assert from "node:assert/strict";
- * import { Querier } from "./querier.ts";
+ * import { Querier } from "./_querier.ts";
  * import { PeerServiceCache } from "../cache/peer_cache.ts";
  * import { VirtualClock } from "../testing/mod.ts";
  * const clock = new VirtualClock();

@@ -14,7 +14,7 @@ import type { AddressFamily } from "./transport.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseAddress } from "./memory_address.ts";
+ * import { parseAddress } from "./_memory_address.ts";
  * const info = parseAddress("fe80::2", "IPv6");
  * assert.equal(info.address, "fe80::2");
  * assert.equal(info.cidr, "fe80::2/64");
@@ -38,7 +38,7 @@ const DEFAULT_PREFIX: Record<AddressFamily, number> = { IPv4: 24, IPv6: 64 };
  * @example Two spellings, one key
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseAddress } from "./memory_address.ts";
+ * import { parseAddress } from "./_memory_address.ts";
  * const a = parseAddress("fd00::2/64", "IPv6"), b = parseAddress("FD00:0:0::2", "IPv6");
  * assert.equal(a.key, b.key);
  * ```

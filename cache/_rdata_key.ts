@@ -26,7 +26,7 @@ const codes: number[] = [];
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { bytesToBinary } from "./rdata_key.ts";
+ * import { bytesToBinary } from "./_rdata_key.ts";
  * assert.equal(bytesToBinary(new Uint8Array([104, 105])), "hi");
  * ```
  */
@@ -57,7 +57,7 @@ export function bytesToBinary(bytes: Uint8Array, start = 0, end: number = bytes.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { flatString } from "./rdata_key.ts";
+ * import { flatString } from "./_rdata_key.ts";
  * assert.equal(flatString("Living Room" + "._http._tcp.local"), "Living Room._http._tcp.local");
  * ```
  */
@@ -75,7 +75,7 @@ export function flatString(text: string): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { binaryToBytes } from "./rdata_key.ts";
+ * import { binaryToBytes } from "./_rdata_key.ts";
  * assert.deepEqual([...binaryToBytes("\x01\xff")], [1, 255]);
  * ```
  */
@@ -95,7 +95,7 @@ export function binaryToBytes(binary: string): Uint8Array {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { rdataKey } from "./rdata_key.ts";
+ * import { rdataKey } from "./_rdata_key.ts";
  * assert.equal(rdataKey(12, "\x01A\x05local\x00") === "\x01a\x05local\x00", true);
  * ```
  */
@@ -123,7 +123,7 @@ export function rdataKey(type: number, binary: string): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { bytesToBinary, nsecListsType } from "./rdata_key.ts";
+ * import { bytesToBinary, nsecListsType } from "./_rdata_key.ts";
  * import { encodeRdata } from "../codec/mod.ts";
  * const nsec = bytesToBinary(encodeRdata(47, { nextName: "h.local", types: [1] }));
  * assert.equal(nsecListsType(nsec, 1), true);

@@ -28,10 +28,10 @@
 
 import type { SockoptHatch } from "./_ffi_sockopt.ts";
 import { LinkIpv4Receiver } from "./_link_ipv4_receiver.ts";
-import type { InterfaceSpec } from "./interface_selection.ts";
-import type { PublishedLink } from "./link_events.ts";
-import { ManagedSocket, openMdnsSocket } from "./managed_socket.ts";
-import { cidrContainsIPv4, cidrContainsIPv6, ipv4ToNumber, ipv6ToBytes } from "./subnet.ts";
+import type { InterfaceSpec } from "./_interface_selection.ts";
+import type { PublishedLink } from "./_link_events.ts";
+import { ManagedSocket, openMdnsSocket } from "./_managed_socket.ts";
+import { cidrContainsIPv4, cidrContainsIPv6, ipv4ToNumber, ipv6ToBytes } from "./_subnet.ts";
 import { isIPv6LinkLocal } from "../codec/ip.ts";
 import {
   type AddressFamily,
@@ -47,7 +47,7 @@ import {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { MDNS_TTL } from "./link_sockets.ts";
+ * import { MDNS_TTL } from "./_link_sockets.ts";
  * assert.equal(MDNS_TTL, 255);
  * ```
  */
@@ -58,7 +58,7 @@ export const MDNS_TTL = 255;
  *
  * @example
  * ```ts
- * import type { LinkSocketRole } from "./link_sockets.ts";
+ * import type { LinkSocketRole } from "./_link_sockets.ts";
  * import assert from "node:assert/strict";
  * const role: LinkSocketRole = "mc6";
  * assert.equal(role, "mc6");
@@ -71,7 +71,7 @@ export type LinkSocketRole = "v4" | "mc4" | "mc6" | "uc6";
  *
  * @example
  * ```ts ignore
- * import type { LinkSocketsHooks } from "./link_sockets.ts";
+ * import type { LinkSocketsHooks } from "./_link_sockets.ts";
  * const hooks: LinkSocketsHooks = {
  *   onPacket: () => {},
  *   onOffLink: () => {},
@@ -105,7 +105,7 @@ export interface LinkSocketsHooks {
  *
  * @example
  * ```ts
- * import type { SocketFailure } from "./link_sockets.ts";
+ * import type { SocketFailure } from "./_link_sockets.ts";
  * import assert from "node:assert/strict";
  * const f: SocketFailure = { where: "eth0 198.18.1.2:5353", error: new Error("No such device") };
  * assert.equal(f.where, "eth0 198.18.1.2:5353");
@@ -124,8 +124,8 @@ export interface SocketFailure {
  * @example
  * ```ts ignore
  * import assert from "node:assert/strict";
- * import { LinkSockets } from "./link_sockets.ts";
- * import { selectInterfaces } from "./interface_selection.ts";
+ * import { LinkSockets } from "./_link_sockets.ts";
+ * import { selectInterfaces } from "./_interface_selection.ts";
  * const [spec] = selectInterfaces(Deno.networkInterfaces());
  * const link = new LinkSockets(spec.name, {
  *   onPacket: () => {},

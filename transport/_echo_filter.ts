@@ -18,7 +18,7 @@ import { type Clock, systemClock } from "../clock.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ECHO_TTL_MS } from "./echo_filter.ts";
+ * import { ECHO_TTL_MS } from "./_echo_filter.ts";
  * assert.equal(ECHO_TTL_MS, 2000);
  * ```
  */
@@ -29,7 +29,7 @@ export const ECHO_TTL_MS = 2000;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ECHO_MAX_ENTRIES } from "./echo_filter.ts";
+ * import { ECHO_MAX_ENTRIES } from "./_echo_filter.ts";
  * assert.equal(ECHO_MAX_ENTRIES, 1024);
  * ```
  */
@@ -41,7 +41,7 @@ export const ECHO_MAX_ENTRIES = 1024;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { EchoFilterOptions } from "./echo_filter.ts";
+ * import type { EchoFilterOptions } from "./_echo_filter.ts";
  * const options: EchoFilterOptions = { ttlMs: 500, maxEntries: 64 };
  * assert.equal(options.ttlMs, 500);
  * ```
@@ -67,7 +67,7 @@ interface Entry {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fnv1a } from "./echo_filter.ts";
+ * import { fnv1a } from "./_echo_filter.ts";
  * assert.equal(fnv1a("eth0/IPv4", new Uint8Array([1, 2])), fnv1a("eth0/IPv4", new Uint8Array([1, 2])));
  * ```
  */
@@ -93,7 +93,7 @@ export function fnv1a(scope: string, data: Uint8Array): number {
  * @example Our echo is dropped once; a second identical arrival is not
  * ```ts
  * import assert from "node:assert/strict";
- * import { EchoFilter } from "./echo_filter.ts";
+ * import { EchoFilter } from "./_echo_filter.ts";
  * import { VirtualClock } from "../testing/virtual_clock.ts";
  * const filter = new EchoFilter({ clock: new VirtualClock() });
  * const packet = new Uint8Array([0, 0, 0, 0]);

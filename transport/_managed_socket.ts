@@ -15,7 +15,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { RECEIVE_BUFFER_BYTES } from "./managed_socket.ts";
+ * import { RECEIVE_BUFFER_BYTES } from "./_managed_socket.ts";
  * assert.equal(RECEIVE_BUFFER_BYTES, 9000);
  * ```
  */
@@ -27,7 +27,7 @@ export const RECEIVE_BUFFER_BYTES = 9000;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { OpenSocketOptions } from "./managed_socket.ts";
+ * import type { OpenSocketOptions } from "./_managed_socket.ts";
  * const o: OpenSocketOptions = { hostname: "ff02::fb%2", port: 5353 };
  * assert.equal(o.hostname, "ff02::fb%2");
  * ```
@@ -46,7 +46,7 @@ export interface OpenSocketOptions {
  *
  * @example
  * ```ts ignore
- * import { openMdnsSocket } from "./managed_socket.ts";
+ * import { openMdnsSocket } from "./_managed_socket.ts";
  * const conn = openMdnsSocket({ hostname: "198.18.1.2", port: 5353 });
  * conn.close();
  * ```
@@ -67,7 +67,7 @@ export function openMdnsSocket(options: OpenSocketOptions): Deno.DatagramConn {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { PacketCallback } from "./managed_socket.ts";
+ * import type { PacketCallback } from "./_managed_socket.ts";
  * const seen: string[] = [];
  * const onPacket: PacketCallback = (data, address) => seen.push(`${address} ${data.length}`);
  * onPacket(new Uint8Array(12), "198.18.1.2", 5353);
@@ -83,7 +83,7 @@ export type PacketCallback = (data: Uint8Array, address: string, port: number) =
  *
  * @example
  * ```ts ignore
- * import { ManagedSocket, openMdnsSocket } from "./managed_socket.ts";
+ * import { ManagedSocket, openMdnsSocket } from "./_managed_socket.ts";
  * const socket = new ManagedSocket(
  *   openMdnsSocket({ hostname: "198.18.1.2", port: 5353 }),
  *   (data, address) => console.log(address, data.length),

@@ -13,7 +13,7 @@ import type { NetworkLink, TransportEvent } from "./transport.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { PublishedLink } from "./link_events.ts";
+ * import type { PublishedLink } from "./_link_events.ts";
  * const p: PublishedLink = { link: { name: "eth0", index: 2, ipv4: [], ipv6: [] }, mac: "02:00:00:00:00:01" };
  * assert.equal(p.link.name, "eth0");
  * ```
@@ -49,7 +49,7 @@ export interface PublishedLink {
  * @example An interface re-created with a new index
  * ```ts
  * import assert from "node:assert/strict";
- * import { linkEvents } from "./link_events.ts";
+ * import { linkEvents } from "./_link_events.ts";
  * const old = { link: { name: "eth0", index: 2, ipv4: ["198.18.1.1/24"], ipv6: [] }, mac: "m" };
  * const now = { link: { ...old.link, index: 7 }, mac: "m" };
  * assert.deepEqual(linkEvents(old, now).map((e) => e.type), ["link-removed", "link-added"]);

@@ -16,7 +16,7 @@ import { CLASS_MASK, PEER_SET_INDEX_BYTES, type PeerEntry, type PeerOwner } from
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { link, LIST_LIMIT } from "./owner_index.ts";
+ * import { link, LIST_LIMIT } from "./_owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("_http._tcp.local", "_http._tcp.local", 160, { epoch: 0 });
  * for (let i = 0; i <= LIST_LIMIT; i++) {
@@ -36,7 +36,7 @@ export const LIST_LIMIT = 8;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { setKey } from "./owner_index.ts";
+ * import { setKey } from "./_owner_index.ts";
  * assert.deepEqual(setKey("eth0", 12, 1).split("\u0000"), ["eth0", "12", "1"]);
  * assert.notEqual(setKey("eth0", 12, 1), setKey("eth1", 12, 1));
  * ```
@@ -51,7 +51,7 @@ export function setKey(iface: string, type: number, cls: number): string {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { find, link } from "./owner_index.ts";
+ * import { find, link } from "./_owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
@@ -82,7 +82,7 @@ export function find(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { forEachEntry, link } from "./owner_index.ts";
+ * import { forEachEntry, link } from "./_owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * for (const rd of ["a", "b"]) link(owner, new PeerEntry(owner, "eth0", 1, 1, rd, rd, 120, 0));
@@ -105,7 +105,7 @@ export function forEachEntry(owner: PeerOwner, fn: (e: PeerEntry) => void): void
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { forEachInSet, link } from "./owner_index.ts";
+ * import { forEachInSet, link } from "./_owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * link(owner, new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0));
@@ -138,7 +138,7 @@ export function forEachInSet(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { indexGrowth, link, LIST_LIMIT } from "./owner_index.ts";
+ * import { indexGrowth, link, LIST_LIMIT } from "./_owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("_http._tcp.local", "_http._tcp.local", 160, { epoch: 0 });
  * const ptr = (i: number) => new PeerEntry(owner, "eth0", 12, 1, `p${i}`, `p${i}`, 4500, 0);
@@ -164,7 +164,7 @@ export function indexGrowth(owner: PeerOwner, entry: PeerEntry): number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { link } from "./owner_index.ts";
+ * import { link } from "./_owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
@@ -214,7 +214,7 @@ function addToSet(sets: Map<string, Map<string, PeerEntry>>, entry: PeerEntry): 
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { link, unlink } from "./owner_index.ts";
+ * import { link, unlink } from "./_owner_index.ts";
  * import { PeerEntry, PeerOwner } from "./peer_record.ts";
  * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
  * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);

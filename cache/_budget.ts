@@ -12,7 +12,7 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { byteBudget } from "./budget.ts";
+ * import { byteBudget } from "./_budget.ts";
  * assert.equal(byteBudget(undefined, 4096), 4096);
  * assert.equal(byteBudget(1024, 4096), 1024);
  * ```

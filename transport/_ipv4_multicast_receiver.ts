@@ -10,9 +10,9 @@
  * @module
  */
 
-import type { LinkSockets } from "./link_sockets.ts";
-import { ManagedSocket, openMdnsSocket } from "./managed_socket.ts";
-import { cidrContainsIPv4, ipv4ToNumber } from "./subnet.ts";
+import type { LinkSockets } from "./_link_sockets.ts";
+import { ManagedSocket, openMdnsSocket } from "./_managed_socket.ts";
+import { cidrContainsIPv4, ipv4ToNumber } from "./_subnet.ts";
 import { MDNS_IPV4_GROUP, MDNS_PORT } from "./transport.ts";
 
 /**
@@ -21,7 +21,7 @@ import { MDNS_IPV4_GROUP, MDNS_PORT } from "./transport.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { MAX_IPV4_JOINS } from "./ipv4_multicast_receiver.ts";
+ * import { MAX_IPV4_JOINS } from "./_ipv4_multicast_receiver.ts";
  * assert.equal(MAX_IPV4_JOINS, 20);
  * ```
  */
@@ -32,7 +32,7 @@ export const MAX_IPV4_JOINS = 20;
  *
  * @example
  * ```ts ignore
- * import type { Ipv4MulticastHooks } from "./ipv4_multicast_receiver.ts";
+ * import type { Ipv4MulticastHooks } from "./_ipv4_multicast_receiver.ts";
  * const hooks: Ipv4MulticastHooks = {
  *   onPacket: () => {}, onOffLink: () => {}, onFailure: () => {}, onJoinFailure: () => {},
  * };
@@ -54,7 +54,7 @@ export interface Ipv4MulticastHooks {
  *
  * @example
  * ```ts ignore
- * import { Ipv4MulticastReceiver } from "./ipv4_multicast_receiver.ts";
+ * import { Ipv4MulticastReceiver } from "./_ipv4_multicast_receiver.ts";
  * const rx4 = new Ipv4MulticastReceiver(hooks);
  * rx4.open();
  * rx4.setLinks(links);

@@ -15,7 +15,7 @@ import type { Clock, Timer } from "./clock.ts";
  * @example A part that runs once, at t = 100
  * ```ts
  * import assert from "node:assert/strict";
- * import type { ScheduledPart } from "./scheduler.ts";
+ * import type { ScheduledPart } from "./_scheduler.ts";
  * let done = false;
  * const part: ScheduledPart = {
  *   nextDeadline: () => (done ? undefined : 100),
@@ -38,7 +38,7 @@ export interface ScheduledPart {
  * ```ts
  * import assert from "node:assert/strict";
  * import { VirtualClock } from "./testing/mod.ts";
- * import { Scheduler } from "./scheduler.ts";
+ * import { Scheduler } from "./_scheduler.ts";
  * const clock = new VirtualClock();
  * const scheduler = new Scheduler(clock);
  * let ranAt = -1;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type InterfaceSelection, selectInterfaces } from "./interface_selection.ts";
+import { type InterfaceSelection, selectInterfaces } from "./_interface_selection.ts";
 import { isPermissionError, TransportError } from "./transport_error.ts";
 
 /**
@@ -19,7 +19,7 @@ import { isPermissionError, TransportError } from "./transport_error.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { preflight } from "./start_checks.ts";
+ * import { preflight } from "./_start_checks.ts";
  * import { TransportError } from "./transport_error.ts";
  * assert.throws(() => preflight(() => [], {}, false), (e) => {
  *   assert.ok(e instanceof TransportError);

@@ -18,7 +18,7 @@
  */
 
 import { nameKey } from "../codec/mod.ts";
-import { flatString } from "./rdata_key.ts";
+import { flatString } from "./_rdata_key.ts";
 
 /**
  * Bytes an entry costs besides its strings: the entry object (56) and its `Map` slot (about
@@ -27,7 +27,7 @@ import { flatString } from "./rdata_key.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { NAME_ENTRY_OVERHEAD_BYTES, NameInterner } from "./interner.ts";
+ * import { NAME_ENTRY_OVERHEAD_BYTES, NameInterner } from "./_interner.ts";
  * const names = new NameInterner();
  * assert.equal(NAME_ENTRY_OVERHEAD_BYTES, 96);
  * assert.equal(names.costOf("h.local"), 120);
@@ -43,7 +43,7 @@ export const NAME_ENTRY_OVERHEAD_BYTES = 96;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { stringBytes } from "./interner.ts";
+ * import { stringBytes } from "./_interner.ts";
  * assert.equal(stringBytes("h.local"), 24);
  * assert.equal(stringBytes("Küche"), 24);
  * assert.equal(stringBytes("漢字"), 24);
@@ -66,7 +66,7 @@ export function stringBytes(text: string): number {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { NameInterner } from "./interner.ts";
+ * import { NameInterner } from "./_interner.ts";
  * const names = new NameInterner();
  * const entry = names.acquire("Printer.local");
  * assert.equal(entry.name, "Printer.local");
@@ -95,7 +95,7 @@ let adjustRefs: (entry: NameEntry, delta: number) => number;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { NameEntry, NameInterner } from "./interner.ts";
+ * import { NameEntry, NameInterner } from "./_interner.ts";
  * class Owner extends NameEntry {
  *   records: string[] = [];
  * }
@@ -136,7 +136,7 @@ export class NameEntry implements InternedName {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { NameEntry, NameInterner, type NameInternerOptions } from "./interner.ts";
+ * import { NameEntry, NameInterner, type NameInternerOptions } from "./_interner.ts";
  * const options: NameInternerOptions<NameEntry> = { entryOverheadBytes: 64 };
  * const names = new NameInterner(options);
  * assert.equal(names.acquire("h.local").bytes, 88);
@@ -155,7 +155,7 @@ export interface NameInternerOptions<T extends NameEntry> {
  * @example Sharing and releasing
  * ```ts
  * import assert from "node:assert/strict";
- * import { NameInterner } from "./interner.ts";
+ * import { NameInterner } from "./_interner.ts";
  * const names = new NameInterner();
  * const a = names.acquire("_http._tcp.local");
  * const b = names.acquire("_HTTP._tcp.local");
