@@ -202,7 +202,7 @@ export function unixSeconds(unixMs: number): number {
 
 /**
  * ` (FFI hatch active: ...)` when the transport runs with `--allow-ffi`'s
- * extras, else nothing: tells a person whether `deno task mdns:ffi` took.
+ * extras, else nothing: tells a person whether `--allow-ffi` took.
  *
  * @example
  * ```ts

@@ -77,6 +77,7 @@ export async function monitor(args: string[], context: CommandContext): Promise<
   checkInterfaces(values.interface, context.interfaceNames());
   const { output } = context;
   const transport = context.transport({ interfaces: values.interface });
+  let started = false;
   await transport.start({
     onDatagram(datagram) {
       const origin: PacketOrigin = {
@@ -111,6 +112,8 @@ export async function monitor(args: string[], context: CommandContext): Promise<
       }
     },
     onEvent(event) {
+      // The links found at start are announced once below, not one event at a time.
+      if (!started) return;
       if (event.type === "link-added" || event.type === "link-removed") {
         output.error(
           `monitor: ${event.type === "link-added" ? "listening on" : "lost"} ${event.link.name}`,
@@ -120,6 +123,7 @@ export async function monitor(args: string[], context: CommandContext): Promise<
       }
     },
   });
+  started = true;
   try {
     output.error(
       `monitor: listening on ${transport.links.map((l) => l.name).join(", ")}${ffiNote(transport)}`,
