@@ -199,7 +199,7 @@ export class VirtualClock implements Clock {
 /**
  * Lets every queued promise reaction run: a macrotask comes only after the
  * microtask queue is empty, however long the chain of `await`s. `setImmediate`,
- * because nested `setTimeout(0)` is clamped to milliseconds of real time each
+ * because nested zero-delay timers are clamped to milliseconds of real time each
  * (a test may fire thousands of timers) and Deno delivers `MessagePort`
  * messages between promise reactions.
  */

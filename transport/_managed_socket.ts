@@ -84,10 +84,12 @@ export type PacketCallback = (data: Uint8Array, address: string, port: number) =
  * @example
  * ```ts ignore
  * import { ManagedSocket, openMdnsSocket } from "./_managed_socket.ts";
+ * const sizes: number[] = [];
+ * const failures: unknown[] = [];
  * const socket = new ManagedSocket(
  *   openMdnsSocket({ hostname: "198.18.1.2", port: 5353 }),
- *   (data, address) => console.log(address, data.length),
- *   (error) => console.error(error),
+ *   (data) => sizes.push(data.length),
+ *   (error) => failures.push(error),
  * );
  * socket.close();
  * await socket.done;

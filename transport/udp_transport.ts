@@ -68,13 +68,14 @@ export {
  * With the FFI hatch (option `ffi`, Linux, `--allow-ffi` granted): TTL 255 on
  * everything sent and exact IPv4 attribution; `stats.ffi` says whether it is on.
  *
- * @example Printing what arrives on eth0
+ * @example Collecting what arrives on eth0
  * ```ts ignore
  * import { UdpTransport } from "./udp_transport.ts";
+ * const arrivals: string[] = [];
  * await using transport = new UdpTransport({ interfaces: { include: ["eth0"] } });
  * await transport.start({
- *   onDatagram: (d) => console.log(d.interfaceName, d.source.address, d.data.length),
- *   onEvent: (e) => console.log(e.type),
+ *   onDatagram: (d) => arrivals.push(`${d.source.address} on ${d.interfaceName}`),
+ *   onEvent: (e) => arrivals.push(e.type),
  * });
  * await transport.send(new Uint8Array(12), { interfaceName: "eth0", family: "IPv4" });
  * ```
