@@ -16,6 +16,7 @@ import process from "node:process";
 import { Mdns } from "../../../mdns.ts";
 import type { PublishedService, PublishOptions } from "../../../responder/publish_options.ts";
 import { UdpTransport } from "../../../transport/udp_transport.ts";
+import { stdinCommands } from "./_commands.ts";
 
 // deno-lint-ignore no-console
 const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
@@ -65,24 +66,14 @@ async function shutdown(): Promise<void> {
 }
 Deno.addSignalListener("SIGTERM", () => void shutdown());
 
-const decoder = new TextDecoder();
-let rest = "";
-for await (const chunk of Deno.stdin.readable) {
-  rest += decoder.decode(chunk, { stream: true });
-  let nl: number;
-  while ((nl = rest.indexOf("\n")) >= 0) {
-    const line = rest.slice(0, nl);
-    rest = rest.slice(nl + 1);
-    if (line.trim() === "") continue;
-    const cmd = JSON.parse(line);
-    if (cmd.op === "publish") void publish(cmd.id, cmd.options);
-    else if (cmd.op === "unpublish") {
-      await services.get(cmd.id)?.unpublish();
-      emit({ event: "unpublished", id: cmd.id });
-    } else if (cmd.op === "cpu") {
-      const { user, system } = process.cpuUsage();
-      emit({ event: "cpu", micros: user + system, stats: mdns.stats });
-    } else if (cmd.op === "close") await shutdown();
-  }
+for await (const cmd of stdinCommands()) {
+  if (cmd.op === "publish") void publish(cmd.id, cmd.options);
+  else if (cmd.op === "unpublish") {
+    await services.get(cmd.id)?.unpublish();
+    emit({ event: "unpublished", id: cmd.id });
+  } else if (cmd.op === "cpu") {
+    const { user, system } = process.cpuUsage();
+    emit({ event: "cpu", micros: user + system, stats: mdns.stats });
+  } else if (cmd.op === "close") await shutdown();
 }
 await shutdown();

@@ -19,6 +19,7 @@
 import { Mdns } from "../../../mdns.ts";
 import type { ServiceInfo } from "../../../cache/service_info.ts";
 import { UdpTransport, type UdpTransportOptions } from "../../../transport/udp_transport.ts";
+import { stdinCommands } from "./_commands.ts";
 
 // deno-lint-ignore no-console
 const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
@@ -73,41 +74,31 @@ async function shutdown(): Promise<void> {
 }
 Deno.addSignalListener("SIGTERM", () => void shutdown());
 
-const decoder = new TextDecoder();
-let rest = "";
-for await (const chunk of Deno.stdin.readable) {
-  rest += decoder.decode(chunk, { stream: true });
-  let nl: number;
-  while ((nl = rest.indexOf("\n")) >= 0) {
-    const line = rest.slice(0, nl);
-    rest = rest.slice(nl + 1);
-    if (line.trim() === "") continue;
-    const cmd = JSON.parse(line);
-    if (cmd.op === "browse") {
-      browse(cmd.id, cmd.type).catch((e) => fail(cmd.id, e));
-    } else if (cmd.op === "resolve") {
-      mdns.resolve(cmd.instance, { timeout: cmd.timeout }).then(
-        (s) => emit({ event: "resolved", id: cmd.id, service: plain(s) }),
-        (e) => fail(cmd.id, e),
-      );
-    } else if (cmd.op === "lookup") {
-      mdns.lookupHost(cmd.name, { timeout: cmd.timeout }).then(
-        (addresses) => emit({ event: "lookup", id: cmd.id, addresses }),
-        (e) => fail(cmd.id, e),
-      );
-    } else if (cmd.op === "reverse") {
-      mdns.lookupAddress(cmd.address, { timeout: cmd.timeout }).then(
-        (names) => emit({ event: "lookup", id: cmd.id, names }),
-        (e) => fail(cmd.id, e),
-      );
-    } else if (cmd.op === "dump") {
-      const records = [...mdns.peerCache.records()].map((r) =>
-        `${r.interfaceName} ${r.name} ${r.type} ${r.ttl} ${JSON.stringify(r.data)}`
-      );
-      emit({ event: "dump", id: cmd.id, records, stats: mdns.stats });
-    } else if (cmd.op === "close") {
-      await shutdown();
-    }
+for await (const cmd of stdinCommands()) {
+  if (cmd.op === "browse") {
+    browse(cmd.id, cmd.type).catch((e) => fail(cmd.id, e));
+  } else if (cmd.op === "resolve") {
+    mdns.resolve(cmd.instance, { timeout: cmd.timeout }).then(
+      (s) => emit({ event: "resolved", id: cmd.id, service: plain(s) }),
+      (e) => fail(cmd.id, e),
+    );
+  } else if (cmd.op === "lookup") {
+    mdns.lookupHost(cmd.name, { timeout: cmd.timeout }).then(
+      (addresses) => emit({ event: "lookup", id: cmd.id, addresses }),
+      (e) => fail(cmd.id, e),
+    );
+  } else if (cmd.op === "reverse") {
+    mdns.lookupAddress(cmd.address, { timeout: cmd.timeout }).then(
+      (names) => emit({ event: "lookup", id: cmd.id, names }),
+      (e) => fail(cmd.id, e),
+    );
+  } else if (cmd.op === "dump") {
+    const records = [...mdns.peerCache.records()].map((r) =>
+      `${r.interfaceName} ${r.name} ${r.type} ${r.ttl} ${JSON.stringify(r.data)}`
+    );
+    emit({ event: "dump", id: cmd.id, records, stats: mdns.stats });
+  } else if (cmd.op === "close") {
+    await shutdown();
   }
 }
 await shutdown();

@@ -19,6 +19,7 @@
 import { TransportError } from "../../../transport/transport_error.ts";
 import { UdpTransport, type UdpTransportOptions } from "../../../transport/udp_transport.ts";
 import { fromHex, isResponse, toHex } from "../packets.ts";
+import { stdinCommands } from "./_commands.ts";
 
 // deno-lint-ignore no-console
 const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
@@ -74,29 +75,19 @@ async function shutdown(): Promise<void> {
 }
 Deno.addSignalListener("SIGTERM", () => void shutdown());
 
-const decoder = new TextDecoder();
-let rest = "";
-for await (const chunk of Deno.stdin.readable) {
-  rest += decoder.decode(chunk, { stream: true });
-  let nl: number;
-  while ((nl = rest.indexOf("\n")) >= 0) {
-    const line = rest.slice(0, nl);
-    rest = rest.slice(nl + 1);
-    if (line.trim() === "") continue;
-    const cmd = JSON.parse(line);
-    if (cmd.op === "send") {
-      const ok = await transport.send(fromHex(cmd.hex), {
-        interfaceName: cmd.interfaceName,
-        family: cmd.family,
-        address: cmd.address,
-        port: cmd.port,
-      });
-      emit({ event: "sent", id: cmd.id, ok });
-    } else if (cmd.op === "stats") {
-      emit({ event: "stats", stats: transport.stats, links: transport.links });
-    } else if (cmd.op === "close") {
-      await shutdown();
-    }
+for await (const cmd of stdinCommands()) {
+  if (cmd.op === "send") {
+    const ok = await transport.send(fromHex(cmd.hex), {
+      interfaceName: cmd.interfaceName,
+      family: cmd.family,
+      address: cmd.address,
+      port: cmd.port,
+    });
+    emit({ event: "sent", id: cmd.id, ok });
+  } else if (cmd.op === "stats") {
+    emit({ event: "stats", stats: transport.stats, links: transport.links });
+  } else if (cmd.op === "close") {
+    await shutdown();
   }
 }
 await shutdown();
