@@ -137,6 +137,23 @@ export class Lab {
   }
 
   /**
+   * The multi-homed topology: host `mh` with eth0 on bridge 1 and eth1 on
+   * bridge 2, a peer `pa` on bridge 1 and a peer `pb` on bridge 2.
+   */
+  async twoLinks(): Promise<{ mh: Host; pa: Host; pb: Host }> {
+    const br1 = await this.addBridge();
+    const br2 = await this.addBridge();
+    const mh = await this.addHost("mh");
+    const pa = await this.addHost("pa");
+    const pb = await this.addHost("pb");
+    await this.connect(mh, br1); // eth0
+    await this.connect(mh, br2); // eth1
+    await this.connect(pa, br1);
+    await this.connect(pb, br2);
+    return { mh, pa, pb };
+  }
+
+  /**
    * Plugs `host` into `bridge` with a veth pair named `ifname` on the host side
    * (default `eth<n>`), addressed 198.18.b.h/24 and fd00:5353:b::h/64, and
    * waits until its link-local address exists.

@@ -113,15 +113,7 @@ netnsTest(
   "transport ffi: two links on one IPv4 prefix are told apart only with the hatch",
   async () => {
     await using lab = await Lab.create();
-    const br1 = await lab.addBridge();
-    const br2 = await lab.addBridge();
-    const mh = await lab.addHost("mh");
-    const pa = await lab.addHost("pa");
-    const pb = await lab.addHost("pb");
-    await lab.connect(mh, br1); // eth0
-    await lab.connect(mh, br2); // eth1
-    await lab.connect(pa, br1);
-    await lab.connect(pb, br2);
+    const { mh, pa, pb } = await lab.twoLinks();
     // Each link gets an address in one shared /16 (as 169.254/16 on two links
     // would be) and nothing else in IPv4.
     const shared: [Host, string, string][] = [

@@ -13,15 +13,7 @@ netnsTest(
   "transport: multi-homed host sends on the chosen interface and attributes arrivals",
   async () => {
     await using lab = await Lab.create();
-    const br1 = await lab.addBridge();
-    const br2 = await lab.addBridge();
-    const mh = await lab.addHost("mh");
-    const pa = await lab.addHost("pa");
-    const pb = await lab.addHost("pb");
-    await lab.connect(mh, br1); // eth0
-    await lab.connect(mh, br2); // eth1
-    await lab.connect(pa, br1);
-    await lab.connect(pb, br2);
+    const { mh, pa, pb } = await lab.twoLinks();
     const [tmh, ta, tb] = await Promise.all([Agent.start(mh), Agent.start(pa), Agent.start(pb)]);
     assert.deepEqual(tmh.links.map((l) => l.name), ["eth0", "eth1"]);
 
@@ -93,15 +85,7 @@ netnsTest(
   "transport: include/exclude select interfaces; off-link IPv4 sources are dropped",
   async () => {
     await using lab = await Lab.create();
-    const br1 = await lab.addBridge();
-    const br2 = await lab.addBridge();
-    const mh = await lab.addHost("mh");
-    const pa = await lab.addHost("pa");
-    const pb = await lab.addHost("pb");
-    await lab.connect(mh, br1);
-    await lab.connect(mh, br2);
-    await lab.connect(pa, br1);
-    await lab.connect(pb, br2);
+    const { mh, pa, pb } = await lab.twoLinks();
     // pa gets an extra address outside mh's subnet: its multicast from there is off-link.
     await pa.ip("addr", "add", "198.19.77.1/24", "dev", "eth0");
     const [only1, not1, ta, tb] = await Promise.all([
