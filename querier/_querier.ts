@@ -24,7 +24,13 @@ import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
-import { answerKey, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
+import {
+  answeredInTheOpen,
+  answerKey,
+  FailureObserver,
+  QuestionHistory,
+  readQuery,
+} from "./_observations.ts";
 import type { StreamBrowser } from "./_browser.ts";
 import type { Session, SourceHost } from "./_browse_sources.ts";
 import { Lookups } from "./_lookups.ts";
@@ -293,14 +299,18 @@ export class Querier implements StackPart {
     return this.#history.suppresses(iface, name, type, ours, now);
   }
 
-  /** A query from another host: duplicate question suppression (§7.3) and POOF (§10.5). */
+  /**
+   * A query from another host: duplicate question suppression (§7.3) and
+   * POOF (§10.5) learn only from the QM questions of a query whose answers
+   * everyone will hear ({@linkcode answeredInTheOpen}).
+   */
   onQuery(reader: MessageReader, datagram: Datagram): void {
+    if (!answeredInTheOpen(reader, datagram)) return;
     const now = this.#ctx.clock.now();
     const iface = datagram.interfaceName;
-    const truncated = reader.truncated;
     for (const q of readQuery(reader)) {
-      // With TC more Known Answers follow: do not judge the question by a part of its list.
-      if (!truncated) this.#history.heard(iface, q, now);
+      if (q.unicast) continue; // QU: answered by unicast (§5.4), unseen by us
+      this.#history.heard(iface, q, now);
       for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
         if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
         if (q.known.size === 0 || !q.known.has(answerKey(r.type, r.rdata))) {
