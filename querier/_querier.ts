@@ -15,10 +15,9 @@
  * @module
  */
 
-import { RecordType } from "../codec/mod.ts";
+import { MessageReader, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
-import type { MessageReader } from "../codec/mod.ts";
 import type { Datagram } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
@@ -34,6 +33,7 @@ import {
 import type { StreamBrowser } from "./_browser.ts";
 import type { Session, SourceHost } from "./_browse_sources.ts";
 import { Lookups } from "./_lookups.ts";
+import { UnicastExpectations } from "./_unicast_expectations.ts";
 import { openBrowse } from "./_open_browse.ts";
 import type {
   BrowseEvent,
@@ -99,6 +99,7 @@ export class Querier implements StackPart {
   #questions: QuestionSet;
   #history = new QuestionHistory();
   #poof = new FailureObserver();
+  #unicastAsked = new UnicastExpectations();
   #reconfirms: Reconfirmations;
   #outbox: Outbox;
   #browsers = new Set<AnyBrowser>();
@@ -116,7 +117,10 @@ export class Querier implements StackPart {
     this.#unicastFirst = options.unicastFirstQuery ?? true;
     this.#questions = new QuestionSet(options.random);
     this.#reconfirms = new Reconfirmations(this.#cache);
-    this.#outbox = new Outbox(this.#cache, (data, to) => this.#ctx.send(data, to));
+    this.#outbox = new Outbox(this.#cache, (data, to) => {
+      this.#unicastAsked.sent(new MessageReader(data), to, this.#ctx.clock.now());
+      return this.#ctx.send(data, to);
+    });
     this.#host = {
       cache: this.#cache,
       now: () => this.#ctx.clock.now(),
@@ -319,6 +323,11 @@ export class Querier implements StackPart {
       }
     }
     this.#ctx.wake();
+  }
+
+  /** A unicast response: did we ask for it by QU (or unicast) in the last 2 s (RFC 6762 §6)? */
+  expectsUnicast(reader: MessageReader, datagram: Datagram): boolean {
+    return this.#unicastAsked.expects(reader, datagram, this.#ctx.clock.now());
   }
 
   /** A response is in the peer cache: bring browses and lookups up to date. */
