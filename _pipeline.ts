@@ -131,7 +131,6 @@ export class Pipeline {
     this.#routing = true;
     try {
       if (reader.isResponse) {
-        this.#stats.responses++;
         this.#response(reader, datagram);
       } else {
         this.#stats.queries++;
@@ -152,6 +151,7 @@ export class Pipeline {
     if (datagram.unicast && !this.parts.some((p) => this.#asks(p, reader, datagram))) {
       return this.#drop("unsolicited-unicast", datagram);
     }
+    this.#stats.responses++;
     try {
       this.#options.peerCache.insertMessage(reader.reset(datagram.data), {
         interfaceName: datagram.interfaceName,

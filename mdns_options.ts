@@ -39,9 +39,12 @@ export type DropReason =
  * import assert from "node:assert/strict";
  * import type { MdnsStats } from "./mdns.ts";
  * function dropped(s: MdnsStats): number {
- *   return s.malformed + s.opcode + s.rcode + s.sourcePort + s.offLink;
+ *   return s.malformed + s.opcode + s.rcode + s.sourcePort + s.offLink + s.unsolicitedUnicast;
  * }
- * assert.equal(dropped({ received: 9, queries: 4, responses: 3, malformed: 1, opcode: 0, rcode: 0, sourcePort: 1, offLink: 0 }), 2);
+ * assert.equal(dropped({
+ *   received: 10, queries: 4, responses: 3, malformed: 1, opcode: 0, rcode: 0, sourcePort: 1,
+ *   offLink: 0, unsolicitedUnicast: 1,
+ * }), 3);
  * ```
  */
 export interface MdnsStats {

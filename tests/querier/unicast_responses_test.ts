@@ -96,7 +96,10 @@ Deno.test("unicast response nobody asked for is not cached, and counted (§6)", 
   await s.respond([ptr(TYPE, DEN), srv(DEN, "den.local")], { unicast: false });
   await s.clock.advanceAsync(10);
   assert.equal(s.mdns.peerCache.size, 2);
-  assert.equal(s.mdns.stats.unsolicitedUnicast, 1);
+  const stats = s.mdns.stats;
+  assert.equal(stats.unsolicitedUnicast, 1);
+  assert.equal(stats.responses, 1, "the ignored response is not counted as routed");
+  assert.equal(stats.received, stats.queries + stats.responses + stats.unsolicitedUnicast);
 });
 
 Deno.test("unicast answer to our QU question within 2 s is accepted, with its additional records", async () => {
