@@ -201,7 +201,8 @@ export class Mdns implements AsyncDisposable {
    * Resolves one service instance (`Living Room._http._tcp.local`): from the
    * peer cache when complete there, otherwise by asking until the first
    * complete answer. Rejects with `ResolveError` (its `missing` says what
-   * never came) at the timeout (default 3000 ms).
+   * never came) at the timeout (default 3000 ms), or (`reason` "closed")
+   * after `close()`.
    *
    * @example
    * ```ts

@@ -202,7 +202,8 @@ export class Querier implements StackPart {
    *
    * @throws {TypeError} When the name is not a service instance name.
    * Rejects with {@linkcode ResolveError} (saying what was missing) at the
-   * timeout, or with the signal's reason.
+   * timeout, or with `reason` "closed" once the stack is closed; with the
+   * signal's reason when aborted, even if the cache holds the answer.
    */
   resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
     return this.#lookups.resolve(instance, options);
@@ -213,8 +214,9 @@ export class Querier implements StackPart {
    * the link it was heard on.
    *
    * @throws {TypeError} When the name is not under `.local` (RFC 6762 §3, §13).
-   * Rejects with {@linkcode LookupError} at the timeout, or at once when an
-   * NSEC from the host says it has no address of the family asked (§6.1).
+   * Rejects with {@linkcode LookupError} at the timeout, at once when an
+   * NSEC from the host says it has no address of the family asked (§6.1),
+   * or when the stack is closed.
    */
   lookupHost(name: string, options?: LookupHostOptions): Promise<ServiceAddress[]> {
     return this.#lookups.lookupHost(name, options);
