@@ -10,7 +10,9 @@
  * another host just asked (§7.3), refresh the records they watch at 80-95 %
  * of the TTL (with a floor against tiny TTLs, `REFRESH_FLOOR_MS`), flush
  * records others asked for in vain (POOF, §10.5) and reconfirm on request
- * (§10.4).
+ * (§10.4). Other hosts' queries teach it something only when their answers
+ * will be multicast; a unicast response is accepted only when it answers
+ * what it asked by QU in the last two seconds (§6).
  *
  * @module
  */
