@@ -210,11 +210,14 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
         tracker.close();
         this.#trackers.delete(key);
       }
-      const state = listed && found !== undefined &&
-          (!this.#resolve || found.missing.length === 0)
-        ? found.service
-        : undefined;
+      const whole = found !== undefined && (!this.#resolve || found.missing.length === 0);
       const before = this.#current.get(key);
+      // Only the PTR says whether a service is there (as Avahi, python-zeroconf
+      // and dns-sd -B decide): while one lists it, a part being replaced (an
+      // SRV moved to a new host, a host renumbered, a TXT said goodbye to
+      // before its successor) leaves the last whole state standing; the
+      // follow-up questions ask for what is missing meanwhile.
+      const state = !listed ? undefined : whole ? found.service : before;
       if (state === undefined) this.#current.delete(key);
       else this.#current.set(key, state);
       const changed = state === undefined
