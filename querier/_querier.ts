@@ -19,7 +19,7 @@ import { RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 import type { MessageReader } from "../codec/mod.ts";
-import type { Datagram } from "../transport/transport.ts";
+import type { Datagram, NetworkLink } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
@@ -316,9 +316,20 @@ export class Querier implements StackPart {
     this.#flushSessions();
   }
 
-  /** A link came up or appeared: ask again soon on it (RFC 6762 §8.3 spirit). */
+  /**
+   * A link came up, appeared, or gained an address: ask again soon (RFC 6762
+   * §8.3 spirit; mDNSResponder restarts its questions when an interface
+   * registers). Without FFI Deno shows a link bounce only as `link-changed`
+   * (IPv6 addresses going, then coming back), so a new address counts as the
+   * link coming back: the network behind it may have changed while it was
+   * away, and the back-off of an hour-old question would otherwise wait up
+   * to an hour. An address that only goes teaches nothing new: no restart.
+   */
   onLinkEvent(event: LinkEvent): void {
-    if (event.type === "link-up" || event.type === "link-added") {
+    if (
+      event.type === "link-up" || event.type === "link-added" ||
+      (event.type === "link-changed" && gainedAddress(event.previous, event.link))
+    ) {
       this.#questions.restart(this.#ctx.clock.now());
       this.#ctx.wake();
     }
@@ -358,4 +369,10 @@ export class Querier implements StackPart {
       queueMicrotask(() => this.#flushSessions());
     }
   }
+}
+
+/** True when `after` has an address `before` did not. */
+function gainedAddress(before: NetworkLink, after: NetworkLink): boolean {
+  const had = new Set([...before.ipv4, ...before.ipv6]);
+  return [...after.ipv4, ...after.ipv6].some((address) => !had.has(address));
 }
