@@ -133,7 +133,8 @@ export class Mdns implements AsyncDisposable {
       }));
     this.#querier = addPart(
       this,
-      (context) => new Querier({ ...context, peerCache: this.#peerCache }),
+      (context) =>
+        new Querier({ ...context, peerCache: this.#peerCache, localCache: this.#localCache }),
     );
   }
 

@@ -26,6 +26,11 @@ export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
  * until its PTR expires or is flushed by `reconfirm()` or by other hosts'
  * unanswered queries (§10.4, §10.5).
  *
+ * A service this stack publishes itself is listed too, with `local: true`
+ * (see `ServiceInfo.local`): `added` once its records are registered (past
+ * probing, RFC 6762 §8), with no packet needed, and `removed` when it is
+ * unpublished. If the network also answers for that name, ours is shown.
+ *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -48,7 +53,8 @@ export type BrowseEvent = {
 
 /**
  * A service type seen (or no longer seen) on the network, from type browsing
- * (`browse()` with no type: RFC 6763 §9).
+ * (`browse()` with no type: RFC 6763 §9). The types this stack publishes are
+ * listed too, on every link it is on.
  *
  * @example
  * ```ts
