@@ -51,6 +51,40 @@ netnsTest(
 );
 
 netnsTest(
+  "querier: a host avahi publishes renumbered (goodbye for the old A, the new A 1.2 s later) is one update",
+  async () => {
+    await using lab = await Lab.create();
+    const [a, b] = await lab.hostsOnOneBridge("a", "b");
+    const avahi = await startAvahi(b, { hostName: "avahi-px", interfaces: ["eth0"] });
+    const ours = await QuerierAgent.start(a);
+    const browse = await ours.op({ op: "browse", type: "_mdp._tcp" });
+    // A proxied host: its only address is the one avahi-publish -a gives it.
+    const old = await avahi.publishAddress("moving.local", "198.18.1.50");
+    await avahi.publish("Moving", "_mdp._tcp", 4244, [], { host: "moving.local" });
+    const added = await ours.browseEvent(browse, "added", "Moving");
+    assert.deepEqual(added.service.addresses, ["198.18.1.50 eth0"]);
+    const since = ours.child.mark();
+    await old.stop(); // avahi withdraws the A: a goodbye, gone from our cache a second later
+    await delay(1200);
+    await avahi.publishAddress("moving.local", "198.18.1.60"); // probed, then announced
+    const renumbered = await ours.child.waitFor(
+      (m: Message) =>
+        m.event === "browse" && m.id === browse && m.service?.name === "Moving" &&
+        m.service.addresses.includes("198.18.1.60 eth0"),
+      { since, timeoutMs: 15_000, what: "the service at its new address" },
+    );
+    assert.equal(renumbered.type, "updated");
+    assert.deepEqual(renumbered.service.addresses, ["198.18.1.60 eth0"]);
+    const events = ours.child.filter(
+      (m: Message) => m.event === "browse" && m.id === browse && m.service?.name === "Moving",
+      since,
+    ).map((m: Message) => `${m.type} ${m.service.addresses.join(",")}`);
+    assert.deepEqual(events, ["updated 198.18.1.60 eth0"]);
+    await ours.close();
+  },
+);
+
+netnsTest(
   "querier: without FFI, ip link down/up on the browser's link is followed by queries within 2 s",
   async () => {
     await using lab = await Lab.create();
