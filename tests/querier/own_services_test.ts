@@ -97,7 +97,7 @@ Deno.test("own services: the type list shows the types the stack publishes", asy
   await it.return!();
 });
 
-Deno.test("own services: a browse sees a service published later, only once registered, and its removal", async () => {
+Deno.test("own services: a browse sees a service published later, only once registered, its TXT change and its removal", async () => {
   await using s = await stack();
   const browser = s.mdns.browse("_http._tcp");
   const seen = record(browser[Symbol.asyncIterator](), showService);
@@ -109,9 +109,13 @@ Deno.test("own services: a browse sees a service published later, only once regi
   await s.clock.advanceAsync(2000);
   const service = await published;
   assert.deepEqual(seen, ["added Late 81 local=true 198.18.0.2,fe80::2%eth0"]);
+  service.updateTxt({ v: "2" });
+  await s.clock.advanceAsync(10);
+  assert.deepEqual(seen.slice(1), ["updated Late 81 local=true 198.18.0.2,fe80::2%eth0"]);
+  assert.equal(browser.services()[0].txt?.getString("v"), "2");
   await service.unpublish();
   await s.clock.advanceAsync(10);
-  assert.deepEqual(seen.slice(1), ["removed Late 81 local=true 198.18.0.2,fe80::2%eth0"]);
+  assert.deepEqual(seen.slice(2), ["removed Late 81 local=true 198.18.0.2,fe80::2%eth0"]);
   assert.deepEqual(browser.services(), []);
   await browser[Symbol.asyncDispose]();
 });
