@@ -81,11 +81,11 @@ Deno.test("own services: browse, resolve, lookupHost and lookupAddress see what 
   await it.return!();
 });
 
-Deno.test("own services: the type list shows the types the stack publishes", async () => {
+Deno.test("own services: the type list shows the types the stack publishes, until unpublished", async () => {
   await using s = await stack();
   const published = s.mdns.publish({ name: "Mine", type: "_ipp._tcp", port: 631 });
   await s.clock.advanceAsync(3000);
-  await published;
+  const service = await published;
   const it = s.mdns.browse()[Symbol.asyncIterator]();
   const { value } = await it.next();
   assert.deepEqual(value as ServiceTypeEvent, {
@@ -94,6 +94,10 @@ Deno.test("own services: the type list shows the types the stack publishes", asy
     domain: "local",
     interfaces: ["eth0"],
   });
+  const seen = record(it, (e) => `${e.type} ${e.serviceType}`);
+  await service.unpublish();
+  await s.clock.advanceAsync(10);
+  assert.deepEqual(seen, ["removed _ipp._tcp"]);
   await it.return!();
 });
 
