@@ -36,7 +36,7 @@ export interface LocalScope {
 }
 
 /**
- * The addresses we publish for `hostName` (A and AAAA, or one family), each
+ * The addresses we publish for `hostName` (records of `types`: A, AAAA), each
  * tagged with its link and `local: true`: an address scoped to one link
  * (RFC 6762 §14) on that link, one valid everywhere (a proxied host) on
  * every link. Only registered records count (past probing, RFC 6762 §8).
@@ -49,9 +49,9 @@ export interface LocalScope {
  * import { LocalServiceCache } from "./local_cache.ts";
  * const local = new LocalServiceCache();
  * const records = local.setHost("me.local", ["198.18.0.2", "fe80::2"], { interfaceName: "eth0" });
- * assert.deepEqual(localAddresses(local, "me.local", undefined, { links: ["eth0"] }), []); // probing
+ * assert.deepEqual(localAddresses(local, "me.local", [1, 28], { links: ["eth0"] }), []); // probing
  * for (const r of records) r.setState("announced");
- * assert.deepEqual(localAddresses(local, "me.local", undefined, { links: ["eth0", "eth1"] }), [
+ * assert.deepEqual(localAddresses(local, "me.local", [1, 28], { links: ["eth0", "eth1"] }), [
  *   { address: "198.18.0.2", family: "IPv4", interfaceName: "eth0", local: true },
  *   { address: "fe80::2%eth0", family: "IPv6", interfaceName: "eth0", local: true },
  * ]);
@@ -60,15 +60,10 @@ export interface LocalScope {
 export function localAddresses(
   local: LocalCacheReader,
   hostName: string,
-  family: "IPv4" | "IPv6" | undefined,
+  types: readonly number[],
   scope: LocalScope,
 ): ServiceAddress[] {
   const links = shownLinks(scope);
-  const types = family === "IPv4"
-    ? [RecordType.A]
-    : family === "IPv6"
-    ? [RecordType.AAAA]
-    : [RecordType.A, RecordType.AAAA];
   const out: ServiceAddress[] = [];
   for (const link of links) {
     for (const type of types) {
@@ -113,7 +108,7 @@ export function localServiceInfo(
   if (srvRecord === undefined || txtRecord === undefined) return undefined;
   const links = shownLinks(scope);
   const srv = srvRecord.record.data as SrvData;
-  const addresses = localAddresses(local, srv.target, undefined, scope);
+  const addresses = localAddresses(local, srv.target, [RecordType.A, RecordType.AAAA], scope);
   if (links.length === 0 || addresses.length === 0) return undefined;
   const parsed = parseServiceInstanceName(srvRecord.name);
   return new AssembledService(

@@ -252,7 +252,9 @@ function assembleLocal(
     if (options.interfaceName !== undefined && link !== options.interfaceName) continue;
     const info = localServiceInfo(local, instanceName, { links: [link] });
     if (info === undefined) continue;
-    const addresses = localAddresses(local, target, undefined, { links: [link] });
+    const addresses = localAddresses(local, target, [RecordType.A, RecordType.AAAA], {
+      links: [link],
+    });
     out.push({
       name: info.fullName,
       instance: info.name,

@@ -20,6 +20,7 @@ import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 import { localAddresses, localServiceInfo } from "../cache/_local_view.ts";
 import type { NetworkLink } from "../transport/transport.ts";
+import { addressTypes } from "./_one_shot.ts";
 
 /**
  * Our own services and host names, as the querier's sessions read them.
@@ -82,7 +83,7 @@ export class LocalAnswers {
     family: "IPv4" | "IPv6" | undefined,
     interfaces?: readonly string[],
   ): ServiceAddress[] {
-    return localAddresses(this.#cache, hostName, family, {
+    return localAddresses(this.#cache, hostName, addressTypes(family), {
       links: this.links(undefined),
       interfaces,
     });
