@@ -75,6 +75,10 @@ Deno.test("own services: browse, resolve, lookupHost and lookupAddress see what 
     { address: "fe80::2%eth0", family: "IPv6", interfaceName: "eth0", local: true },
   ]);
   assert.deepEqual(await s.mdns.lookupAddress("198.18.0.2"), ["me.local"]);
+  // Limited to links we are not on, a browse shows nothing of ours.
+  const elsewhere = s.mdns.browse("_http._tcp", { interfaces: ["eth9"] });
+  assert.deepEqual(elsewhere.services(), []);
+  await elsewhere[Symbol.asyncDispose]();
   // None of these needed a packet: the browse's own PTR question is all that went out.
   const asked = s.queries().slice(queriesBefore).flatMap((m) => m.questions.map((q) => q.name));
   assert.ok(asked.every((name) => name === "_http._tcp.local"), asked.join());
