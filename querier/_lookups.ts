@@ -85,6 +85,10 @@ export class Lookups {
     const refused = this.#refused(options, closed);
     if (refused !== undefined) return refused;
     const interfaces = options?.interfaces;
+    // Ours first (seed 004: the local service cache before the peer cache).
+    const mine = () => this.#host.local?.service(instance, interfaces);
+    const own = mine();
+    if (own !== undefined) return Promise.resolve(own);
     const cached = serviceInfo(this.#cache, instance, { now: this.#clock.now(), interfaces });
     if (cached !== undefined && cached.missing.length === 0) return Promise.resolve(cached.service);
     missing = cached?.missing ?? missing;
@@ -93,6 +97,8 @@ export class Lookups {
       instance,
       options,
       () => {
+        const own = mine();
+        if (own !== undefined) return own;
         const found = box.tracker?.update(undefined);
         missing = found?.missing ?? ["srv", "txt", "address"];
         return found !== undefined && found.missing.length === 0 ? found.service : undefined;
@@ -121,6 +127,9 @@ export class Lookups {
     const family = options?.family;
     const interfaces = options?.interfaces;
     const found = () => {
+      // Our own host name: the addresses we publish, no packet needed.
+      const mine = this.#host.local?.addresses(name, family, interfaces) ?? [];
+      if (mine.length > 0) return mine;
       const out = cachedAddresses(this.#cache, name, family, this.#clock.now(), interfaces);
       return out.length > 0 ? out : undefined;
     };
@@ -159,9 +168,12 @@ export class Lookups {
     if (refused !== undefined) return refused;
     const interfaces = options?.interfaces;
     const found = () => {
-      const names = this.#cache.lookup(name, RecordType.PTR, { now: this.#clock.now() })
-        .filter((r) => interfaces === undefined || interfaces.includes(r.interfaceName))
-        .map((r) => r.data as string);
+      const names = [
+        ...this.#host.local?.listed(name) ?? [], // our own reverse mappings first
+        ...this.#cache.lookup(name, RecordType.PTR, { now: this.#clock.now() })
+          .filter((r) => interfaces === undefined || interfaces.includes(r.interfaceName))
+          .map((r) => r.data as string),
+      ];
       return names.length > 0 ? [...new Set(names)] : undefined;
     };
     const cached = found();
@@ -175,6 +187,11 @@ export class Lookups {
     );
     if (!shot.done) askUntilDone(this.#host, shot, name, [RecordType.PTR], interfaces);
     return shot.promise;
+  }
+
+  /** Something we publish changed: the running lookups check again (after this task). */
+  recheck(): void {
+    for (const shot of this.#shots.keys()) this.#host.dirty(shot);
   }
 
   /**
