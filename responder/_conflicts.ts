@@ -9,7 +9,8 @@
  * a goodbye; without the bit a differing shared record is no business of
  * ours, §6.6), and the proposed records of another host's probe for a name we
  * are probing (the §8.2 tie-break). Identical rdata is never a conflict (§6.6,
- * §9); shared records never conflict (§6.6). Pure.
+ * §9); shared records never conflict (§6.6); nor does a goodbye (TTL 0)
+ * with other rdata (§10.1). Pure.
  *
  * @module
  */
@@ -97,6 +98,9 @@ export function scanResponse(
       }
       continue;
     }
+    // RFC 6762 §10.1: a TTL-0 record says it is going away; it claims
+    // nothing, so a goodbye with rdata we do not have is never a conflict.
+    if (reader.ttl === 0) continue;
     if (reader.cacheFlush) {
       for (const r of ours) if (!r.unique && r.state === "announced") reannounce.add(r);
     }
