@@ -9,12 +9,14 @@
 
 import { MessageWriter, type Question } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
-import type { PeerRecord } from "../cache/peer_record.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { Send } from "../_stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import { OBSERVATION_LIMIT, REFRESH_FLOOR_MS } from "./_constants.ts";
-import { queryPackets } from "./_query_packets.ts";
+import { type KnownAnswer, queryPackets } from "./_query_packets.ts";
+
+/** The records we publish answering `name`/`type` on link `iface`. */
+export type OwnAnswers = (name: string, type: number, iface: string) => KnownAnswer[];
 
 /**
  * Gathers questions and sends them.
@@ -42,11 +44,17 @@ export class Outbox {
   #perLink = new Map<string, Map<string, Question>>();
   #noKnownAnswers = new Set<string>();
   #lastAsked = new Map<string, number>();
+  #ownAnswers: OwnAnswers;
 
-  /** Sends through `send` the questions about records of `cache`. */
-  constructor(cache: PeerServiceCache, send: Send) {
+  /**
+   * Sends through `send` the questions about records of `cache`; `ownAnswers`
+   * gives the records we publish that answer a question on a link, listed as
+   * Known Answers too (RFC 6762 §7.1: all answers the querier already knows).
+   */
+  constructor(cache: PeerServiceCache, send: Send, ownAnswers: OwnAnswers = () => []) {
     this.#cache = cache;
     this.#send = send;
+    this.#ownAnswers = ownAnswers;
   }
 
   /**
@@ -83,11 +91,15 @@ export class Outbox {
     for (const link of links) {
       const qs = this.#perLink.get(link.name);
       if (qs === undefined) continue;
-      const answers = new Set<PeerRecord>();
+      const answers = new Set<KnownAnswer>();
       for (const [key, q] of qs) {
         if (this.#noKnownAnswers.has(`${link.name}\u0000${key}`)) continue;
         const known = this.#cache.knownAnswers(q.name, q.type, { interfaceName: link.name, now });
         for (const r of known) answers.add(r);
+        // Ours too: the owner never hears its own query, so a peer holding our
+        // record would see it asked for and never answered, and flush it
+        // (§10.5 passive observation of failures).
+        for (const r of this.#ownAnswers(q.name, q.type, link.name)) answers.add(r);
       }
       const packets = queryPackets(this.#writer, [...qs.values()], [...answers], now);
       for (const family of ["IPv4", "IPv6"] as const) {

@@ -129,10 +129,18 @@ export class Querier implements StackPart {
     this.#unicastFirst = options.unicastFirstQuery ?? true;
     this.#questions = new QuestionSet(options.random);
     this.#reconfirms = new Reconfirmations(this.#cache);
-    this.#outbox = new Outbox(this.#cache, (data, to) => {
-      this.#unicastAsked.sent(new MessageReader(data), to, this.#ctx.clock.now());
-      return this.#ctx.send(data, to);
-    });
+    const localCache = options.localCache;
+    this.#outbox = new Outbox(
+      this.#cache,
+      (data, to) => {
+        this.#unicastAsked.sent(new MessageReader(data), to, this.#ctx.clock.now());
+        return this.#ctx.send(data, to);
+      },
+      (name, type, iface) =>
+        localCache === undefined ? [] : localCache.lookup(name, type, { interfaceName: iface })
+          .filter((r) => r.registered)
+          .map((r) => ({ remainingTtl: () => r.record.ttl, toResourceRecord: () => r.record })),
+    );
     const local = options.localCache === undefined
       ? undefined
       : new LocalAnswers(options.localCache, () => this.#ctx.links());
