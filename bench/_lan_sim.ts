@@ -49,6 +49,8 @@ export interface LanSimOptions {
   /** Every host starts at a seeded random time in [0, startSpreadMs). */
   startSpreadMs?: number;
   seed?: number;
+  /** Packets the network log keeps (for debugging); default 0, none. */
+  logLimit?: number;
 }
 
 class CountingTransport implements Transport {
@@ -97,20 +99,24 @@ export class LanSimulation {
   readonly #hosts: SimHost[] = [];
   readonly #browsers: Promise<void>[] = [];
   readonly #expected: number;
+  /** `removed` events seen by all browsers (none is right: nothing leaves). */
+  removals = 0;
+  /** Each host's start time (ms of virtual time). */
+  readonly starts: number[] = [];
 
-  private constructor(hosts: number) {
+  private constructor(hosts: number, logLimit: number) {
     this.clock = new VirtualClock();
     this.network = new MemoryNetwork({
       clock: this.clock,
       random: seededRandom(1),
-      logLimit: Number(Deno.env.get("SIM_LOG") ?? 0),
+      logLimit,
     });
     this.#expected = hosts;
   }
 
   /** Builds the hosts and schedules each start within the spread. */
   static start(options: LanSimOptions): LanSimulation {
-    const sim = new LanSimulation(options.hosts);
+    const sim = new LanSimulation(options.hosts, options.logLimit ?? 0);
     const random = seededRandom(options.seed ?? 42);
     const spread = options.startSpreadMs ?? 1000;
     for (let i = 0; i < options.hosts; i++) {
@@ -128,7 +134,9 @@ export class LanSimulation {
         abort: new AbortController(),
       };
       sim.#hosts.push(host);
-      sim.clock.setTimer(Math.floor(random() * spread), () => sim.#launch(host));
+      const at = Math.floor(random() * spread);
+      sim.starts.push(at);
+      sim.clock.setTimer(at, () => sim.#launch(host));
     }
     return sim;
   }
@@ -149,9 +157,7 @@ export class LanSimulation {
       for await (const event of mdns.browse(type, { signal: host.abort.signal })) {
         if (event.type === "removed") {
           host.seen.delete(event.service.fullName);
-          if (Deno.env.get("SIM_DEBUG")) {
-            console.log("removed", this.clock.now(), host.index, event.service.fullName);
-          }
+          this.removals++;
         } else host.seen.add(event.service.fullName);
         if (host.completeAt === undefined && host.seen.size === this.#expected) {
           host.completeAt = this.clock.now();
