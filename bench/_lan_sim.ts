@@ -124,7 +124,7 @@ export class LanSimulation {
         interfaces: [{
           name: "eth0",
           link: "lan",
-          ipv4: `198.18.${1 + (i >> 8)}.${1 + (i & 0xff)}/15`,
+          ipv4: `198.18.${1 + (i >> 7)}.${1 + (i & 0x7f)}/15`,
         }],
       });
       const host: SimHost = {

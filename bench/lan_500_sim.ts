@@ -93,7 +93,9 @@ async function once(seed: number): Promise<RunResult> {
   const seenAll = sim.fewestSeen();
   await sim.close();
   const used = process.cpuUsage(cpu);
-  if (seenAll !== hosts) throw new Error(`a browser sees ${seenAll} of ${hosts} services at the end`);
+  if (seenAll !== hosts) {
+    throw new Error(`a browser sees ${seenAll} of ${hosts} services at the end`);
+  }
   const models = [protocolMinimum(hosts), ...peerModels(sim.starts, seed)];
   return {
     completeMs,
