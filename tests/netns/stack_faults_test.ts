@@ -70,18 +70,16 @@ async function rig(lab: Lab, ffi: "auto" | "off"): Promise<Rig> {
 
 /** After the link is back: a probes, then announces, its service; its browse sees FaultB again. */
 async function recovers(r: Rig, since: number, sinceOurs: number, expectReAdd: boolean) {
-  const probe = await r.monitor.waitDatagram(probeOfA, {
+  await r.monitor.waitDatagram(probeOfA, {
     since,
     timeoutMs: 10_000,
     what: "a probe of FaultA after the link came back (§8.3, §13)",
   });
-  const announcement = await r.monitor.waitDatagram(announcementOfA, {
+  await r.monitor.waitDatagram(announcementOfA, {
     since,
     timeoutMs: 10_000,
     what: "an announcement of FaultA after the link came back",
   });
-  const at = (d: AgentDatagram) => r.monitor.datagrams((x) => x === d).length; // present
-  assert.ok(at(probe) && at(announcement));
   const order = r.monitor.datagrams((d) => probeOfA(d) || announcementOfA(d), since);
   assert.ok(probeOfA(order[0]), "the probe comes before the announcement");
   if (expectReAdd) {
