@@ -51,7 +51,7 @@ function query(knownAnswers: number): Uint8Array {
   });
 }
 
-const origin = { interfaceName: "eth0", sourcePort: 5353, unicast: false };
+const origin = { interfaceName: "eth0", family: "IPv4" as const, sourcePort: 5353, unicast: false };
 const options = { localCache: local, now: 0, random: () => 0.5 };
 const reader = new MessageReader(new Uint8Array(12));
 
