@@ -7,7 +7,8 @@
  * `PartContext` plus the caches and a host name, never from the stack.
  *
  * Bounds on what the network can grow: delayed replies wait in at most 256
- * groups (one per link and family, plus unicast queriers; see
+ * groups (one per link and family, plus unicast queriers and defences held by
+ * the 250 ms limit; see
  * `_response_queue.ts`), a truncated query holds its reply at most 2 s, the
  * conflict history keeps 15 times per name; known answers are read from the
  * packet in place and never kept.
@@ -266,18 +267,21 @@ export class Responder implements StackPart {
     const multicast = group.target.address === undefined;
     const limit = group.defend ? DEFEND_INTERVAL_MS : MULTICAST_INTERVAL_MS;
     const records: LocalRecord[] = [];
+    const held: LocalRecord[] = [];
     let heldUntil = Infinity;
     for (const r of group.records.keys()) {
       if (r.state !== "announced" && r.state !== "announcing") continue;
       const allowedAt = multicast ? r.lastMulticastAt(iface, family) + limit : now;
       if (allowedAt <= now) records.push(r);
-      else if (group.defend) heldUntil = Math.min(heldUntil, allowedAt);
+      else if (group.defend) {
+        held.push(r);
+        heldUntil = Math.min(heldUntil, allowedAt);
+      }
     }
-    if (heldUntil !== Infinity) {
+    if (held.length > 0) {
       // §6: a defence within 250 ms of the record's last multicast is delayed
       // until allowed, not dropped (an ordinary answer is: the last multicast
-      // answered it).
-      const held = [...group.records.keys()].filter((r) => !records.includes(r));
+      // answered it). Records allowed later than `heldUntil` wait again then.
       const reply = { route: "multicast" as const, records: held, delayMs: heldUntil - now };
       this.#queue.add({ ...reply, defend: true }, group.target, {
         asker: "",
