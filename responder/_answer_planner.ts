@@ -200,25 +200,28 @@ export function planAnswers(
     };
   }
   const replies: PlannedReply[] = [];
-  const ordinary = new Map<LocalRecord, boolean>();
-  const defenceUnicast: LocalRecord[] = [];
-  const defenceMulticast: LocalRecord[] = [];
-  for (const [r, qu] of answers) {
-    if (defended === undefined || !defended.has(r)) ordinary.set(r, qu);
-    else {
-      // §8.1: defended at once by multicast; a QU probe (or one sent to our
-      // address) also gets the unicast reply it asked for (§5.4, last paragraph).
-      defenceMulticast.push(r);
-      if (qu || origin.unicast) defenceUnicast.push(r);
+  let ordinary = answers;
+  if (defended !== undefined) {
+    ordinary = new Map();
+    const defenceUnicast: LocalRecord[] = [];
+    const defenceMulticast: LocalRecord[] = [];
+    for (const [r, qu] of answers) {
+      if (!defended.has(r)) ordinary.set(r, qu);
+      else {
+        // §8.1: defended at once by multicast; a QU probe (or one sent to our
+        // address) also gets the unicast reply it asked for (§5.4, last paragraph).
+        defenceMulticast.push(r);
+        if (qu || origin.unicast) defenceUnicast.push(r);
+      }
     }
+    if (defenceUnicast.length > 0) {
+      replies.push({ route: "unicast", records: defenceUnicast, delayMs: 0, defend: true });
+    }
+    if (defenceMulticast.length > 0) {
+      replies.push({ route: "multicast", records: defenceMulticast, delayMs: 0, defend: true });
+    }
+    if (ordinary.size === 0) return { replies, truncated, questions };
   }
-  if (defenceUnicast.length > 0) {
-    replies.push({ route: "unicast", records: defenceUnicast, delayMs: 0, defend: true });
-  }
-  if (defenceMulticast.length > 0) {
-    replies.push({ route: "multicast", records: defenceMulticast, delayMs: 0, defend: true });
-  }
-  if (ordinary.size === 0) return { replies, truncated, questions };
   let allUnique = true;
   for (const r of ordinary.keys()) if (!r.unique) allUnique = false;
   let delayMs = 0;
