@@ -200,19 +200,18 @@ export function planAnswers(
     };
   }
   const replies: PlannedReply[] = [];
-  let ordinary = answers;
+  const ordinary = answers; // what is left once the defence is taken out
   if (defended !== undefined) {
-    ordinary = new Map();
     const defenceUnicast: LocalRecord[] = [];
     const defenceMulticast: LocalRecord[] = [];
-    for (const [r, qu] of answers) {
-      if (!defended.has(r)) ordinary.set(r, qu);
-      else {
-        // §8.1: defended at once by multicast; a QU probe (or one sent to our
-        // address) also gets the unicast reply it asked for (§5.4, last paragraph).
-        defenceMulticast.push(r);
-        if (qu || origin.unicast) defenceUnicast.push(r);
-      }
+    for (const r of defended) {
+      const qu = answers.get(r);
+      if (qu === undefined) continue; // the prober already listed it as a known answer
+      answers.delete(r);
+      // §8.1: defended at once by multicast; a QU probe (or one sent to our
+      // address) also gets the unicast reply it asked for (§5.4, last paragraph).
+      defenceMulticast.push(r);
+      if (qu || origin.unicast) defenceUnicast.push(r);
     }
     if (defenceUnicast.length > 0) {
       replies.push({ route: "unicast", records: defenceUnicast, delayMs: 0, defend: true });
