@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { decodeMessage, encodeMessage, RecordType } from "../../codec/mod.ts";
+import { decodeMessage, encodeMessage, RecordType, type ResourceRecord } from "../../codec/mod.ts";
 import { Agent, type AgentDatagram } from "./agent.ts";
 import { Lab, netnsTest, startAvahi } from "./harness.ts";
 import { fromHex } from "./packets.ts";
@@ -92,25 +92,35 @@ netnsTest(
       assert.equal(line, "Host name is ours-a-2.local", "avahi gave way");
       const conflict = await avahi.daemon.waitForStderr(/Host name conflict/, { timeoutMs: 100 });
       assert.ok(conflict);
-      // Our defence left at once after avahi's first probe (as a browser heard them).
-      const heardSince = browsers[0].datagrams(() => true, avahiAt).map((x) => ({
+      // Our defence left as soon as RFC 6762 §6 allows after avahi's first
+      // probe (as a browser heard them): at once, or 250 ms after our A last
+      // went out (in a PTR answer's additionals to the browsers), never held
+      // behind the browsers' truncated queries (400-500 ms and more).
+      const capture = browsers[0].datagrams(() => true, avahiAt).map((x) => ({
         at: x.at,
         from: x.address,
         message: decodeMessage(fromHex(x.hex)),
       }));
-      const probe = heardSince.find((x) =>
-        !(x.message.flags & 0x8000) &&
-        x.message.authorities.some((r) => r.name === "ours-a.local")
-      );
+      const ourA = (records: readonly ResourceRecord[]) =>
+        records.some((r) => r.name === "ours-a.local" && r.type === RecordType.A);
+      const probe = capture.find((x) => !(x.message.flags & 0x8000) && ourA(x.message.authorities));
       assert.ok(probe, "a browser heard avahi's probe");
-      const defence = heardSince.find((x) =>
-        x.at >= probe.at && x.message.flags & 0x8000 && x.from === "198.18.1.1" &&
-        x.message.answers.some((r) => r.name === "ours-a.local" && r.type === RecordType.A)
+      const ours4 = capture.filter((x) => x.message.flags & 0x8000 && x.from === "198.18.1.1");
+      const lastA = Math.max(
+        -Infinity,
+        ...ours4.filter((x) =>
+          x.at < probe.at && ourA([...x.message.answers, ...x.message.additionals])
+        )
+          .map((x) => x.at),
       );
+      const defence = ours4.find((x) => x.at >= probe.at && ourA(x.message.answers));
       assert.ok(defence, "a browser heard our defence");
+      const allowedAt = Math.max(probe.at, lastA + 250);
       assert.ok(
-        defence.at - probe.at < 100,
-        `defended ${defence.at - probe.at} ms after the probe`,
+        defence.at - allowedAt < 150, // scheduling on a loaded host; a TC hold is 400-500 ms
+        `defended ${defence.at - probe.at} ms after the probe, ${
+          defence.at - allowedAt
+        } ms after allowed`,
       );
       // We kept ours: no conflict on our records, a new service still points at ours-a.local.
       await sleep(2000);
