@@ -9,7 +9,8 @@
  * a goodbye; without the bit a differing shared record is no business of
  * ours, §6.6), and the proposed records of another host's probe for a name we
  * are probing (the §8.2 tie-break). Identical rdata is never a conflict (§6.6,
- * §9); shared records never conflict (§6.6). Pure.
+ * §9); shared records never conflict (§6.6); another host's goodbye (TTL 0)
+ * never conflicts (§10.1: it withdraws a record, it claims nothing). Pure.
  *
  * @module
  */
@@ -91,6 +92,12 @@ export function scanResponse(
     const ours = localCache.lookup(name, reader.type);
     const key = readerRecordKey(reader);
     const same = ours.find((r) => localRecordKey(r) === key);
+    if (same === undefined && reader.ttl === 0) {
+      // Another host's goodbye says its record is gone, not that it holds the
+      // name: never a conflict, while probing or after, and it flushes
+      // nothing (§10.1; mDNSResponder and Avahi skip TTL-0 records here too).
+      continue;
+    }
     if (same !== undefined) {
       if (reader.ttl < same.record.ttl * REANNOUNCE_TTL_FRACTION && same.state === "announced") {
         reannounce.add(same);
