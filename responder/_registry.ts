@@ -17,6 +17,7 @@ import { PROBE_WAIT_MAX_MS } from "./_claim.ts";
 import type { ClaimState } from "./_conflicts.ts";
 import type { ClaimEntry, EntryContext } from "./_entry.ts";
 import { HostEntry } from "./_host_entry.ts";
+import { checkProbeFits } from "./_packets.ts";
 import { PublishedServiceHandle } from "./_published_service.ts";
 import type { Sender } from "./_sender.ts";
 import { ServiceEntry, type ServiceSpec } from "./_service_entry.ts";
@@ -275,7 +276,16 @@ function validate(options: PublishOptions): ServiceSpec {
     throw new TypeError("Cannot publish: rename must be a boolean");
   }
   // The record builders check the instance (≤ 63 bytes), type, port, TXT (≤ 255 bytes a string).
-  serviceRecords({ instance: name, type, host: host ?? "placeholder.local", port, txt, subtypes });
+  const records = serviceRecords({
+    instance: name,
+    type,
+    host: host ?? "placeholder.local",
+    port,
+    txt,
+    subtypes,
+  });
+  // RFC 6762 §17: the instance name's probe (SRV and TXT) must fit one datagram.
+  checkProbeFits(`"${name}"`, records.instanceName, [records.srv, records.txt]);
   if (addresses !== undefined) hostRecords(host!, addresses);
   return {
     instance: name,

@@ -13,7 +13,13 @@ import { goodbyeRecord } from "../dnssd/service_records.ts";
 import type { Send } from "../_stack_part.ts";
 import type { AddressFamily, NetworkLink } from "../transport/transport.ts";
 import { linkFamilies } from "./_host_addresses.ts";
-import { buildPackets, type OutgoingMessage, RESPONSE_FLAGS } from "./_packets.ts";
+import {
+  buildPackets,
+  buildProbePackets,
+  type OutgoingMessage,
+  type ProbeName,
+  RESPONSE_FLAGS,
+} from "./_packets.ts";
 
 /**
  * Sends messages and remembers the sends still in flight (so `close()` can
@@ -55,12 +61,29 @@ export class Sender {
     }
   }
 
-  /** Sends `message` to one address (and port) through `interfaceName`. */
+  /**
+   * Multicasts a probe of `names` on `link` (RFC 6762 §8.1), packed by name.
+   * Returns the names that could not be written (not probed).
+   */
+  probe(link: NetworkLink, names: readonly ProbeName[]): ProbeName[] {
+    const { packets, failed } = buildProbePackets(0, names);
+    for (const family of linkFamilies(link)) {
+      for (const p of packets) this.#track(this.#send(p, { interfaceName: link.name, family }));
+    }
+    return failed;
+  }
+
+  /**
+   * Sends `message` to one address (and port) through `interfaceName`; with
+   * `truncate`, as one packet with TC when it does not fit (a legacy reply,
+   * RFC 6762 §6.7).
+   */
   unicast(
     message: OutgoingMessage,
     to: { interfaceName: string; family: AddressFamily; address: string; port: number },
+    options: { truncate?: boolean } = {},
   ): void {
-    for (const p of buildPackets(message)) this.#track(this.#send(p, to));
+    for (const p of buildPackets(message, options)) this.#track(this.#send(p, to));
   }
 
   /** Multicasts records on `link` and notes the time for each. */
