@@ -167,7 +167,7 @@ export class PublishRegistry {
       for (const s of [...this.#services]) this.#unpublish(s);
       for (const h of this.#hosts) {
         h.remove();
-        this.#unindex(h);
+        if (!h.targetOnly) this.#unindex(h);
       }
     });
     this.#hosts = [];
@@ -204,7 +204,7 @@ export class PublishRegistry {
     if (host.users === 0) {
       host.remove();
       this.#hosts.splice(this.#hosts.indexOf(host), 1);
-      this.#unindex(host);
+      if (!host.targetOnly) this.#unindex(host);
       if (host === this.#ownHost) this.#ownHost = undefined;
     }
   }
@@ -214,7 +214,13 @@ export class PublishRegistry {
     const name = options.host ?? this.#resolveHostName();
     const key = nameKey(name);
     const existing = this.#hosts.find((h) => nameKey(h.name) === key);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) return existing; // ours, a proxy, or a target: as it is
+    if (options.host !== undefined && options.addresses === undefined) {
+      // Another device's name: the SRV target alone, never claimed (see HostEntry).
+      const target = new HostEntry(this.#ctx, name, undefined, { targetOnly: true });
+      this.#hosts.push(target);
+      return target;
+    }
     const host = new HostEntry(this.#ctx, name, options.addresses);
     host.onRename = () => {
       for (const s of this.#services) if (s.host === host) s.retarget();
