@@ -160,7 +160,9 @@ export class ClaimDriver {
         break;
       case "link-changed":
         for (const host of this.#registry.hosts()) {
-          if (!host.syncLink(link) || !host.claim.established) continue;
+          // Goodbyes over the families the link had before the change too.
+          const previous = event.type === "link-changed" ? event.previous : undefined;
+          if (!host.syncLink(link, previous) || !host.claim.established) continue;
           // §8.4 and §10.2: announce the whole address set of that link again.
           host.claim.runs.push({
             phase: "announcing",

@@ -95,9 +95,12 @@ export class HostEntry implements ClaimEntry {
 
   /**
    * Sets the records of `link` to its addresses now; sends goodbyes for
-   * addresses that left (RFC 6762 §10.1). Returns true when the set changed.
+   * addresses that left (RFC 6762 §10.1), over every family the link had
+   * (`previous`) or has: the caches that hold an old A heard it over IPv4,
+   * even when the link has no IPv4 address left. Returns true when the set
+   * changed.
    */
-  syncLink(link: NetworkLink): boolean {
+  syncLink(link: NetworkLink, previous?: NetworkLink): boolean {
     if (this.addresses !== undefined || this.targetOnly) return false;
     const local = this.#ctx.localCache;
     const before = new Set(local.pendingGoodbyes());
@@ -110,7 +113,12 @@ export class HostEntry implements ClaimEntry {
     if (now.length > 0) this.#records.set(link.name, now);
     else this.#records.delete(link.name);
     const gone = local.pendingGoodbyes().filter((r) => !before.has(r));
-    sayGoodbye(this.#ctx, gone, [link]);
+    const via = previous === undefined ? link : {
+      ...link,
+      ipv4: link.ipv4.length > 0 ? link.ipv4 : previous.ipv4,
+      ipv6: link.ipv6.length > 0 ? link.ipv6 : previous.ipv6,
+    };
+    sayGoodbye(this.#ctx, gone, [via]);
     return gone.length > 0 || now.some((r) => !had.includes(r));
   }
 

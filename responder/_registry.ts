@@ -88,6 +88,7 @@ export class PublishRegistry {
    */
   publish(options: PublishOptions): Promise<PublishedService> {
     const spec = validate(options);
+    this.#checkInterfaces(spec);
     options.signal?.throwIfAborted();
     const fullName = serviceInstanceName(spec.instance, spec.type);
     if (spec.rename === false && this.#ctx.localCache.getService(fullName)) {
@@ -111,6 +112,18 @@ export class PublishRegistry {
     options.signal?.addEventListener("abort", () => handle.unpublish(), { once: true });
     this.#ctx.context.wake();
     return done;
+  }
+
+  /** A service limited to links the stack does not have would be visible nowhere. */
+  #checkInterfaces(spec: ServiceSpec): void {
+    const have = this.#ctx.context.links().map((l) => l.name);
+    for (const name of spec.interfaces ?? []) {
+      if (have.includes(name)) continue;
+      const names = have.join(", ") || "none";
+      throw new TypeError(
+        `Cannot publish "${spec.instance}": unknown interface "${name}" (the stack has: ${names})`,
+      );
+    }
   }
 
   /** How far the claim of a name (key) is; undefined before its first probe (RFC 6762 §8.1). */
@@ -163,6 +176,11 @@ export class PublishRegistry {
 
   /** Unpublishes everything and withdraws the hosts, with goodbyes (stack close). */
   closeAll(): void {
+    for (const s of this.#services) {
+      // A publish still probing learns why it ends (not "unpublished first").
+      s.settle?.(new TypeError(`Cannot publish "${s.spec.instance}": the stack closed`));
+      s.settle = undefined;
+    }
     this.#ctx.sender.batchGoodbyes(() => {
       for (const s of [...this.#services]) this.#unpublish(s);
       for (const h of this.#hosts) {
