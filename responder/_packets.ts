@@ -223,13 +223,13 @@ export function buildPackets(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { buildProbePackets } from "./_packets.ts";
- * import { decodeMessage } from "../codec/mod.ts";
- * const names = Array.from({ length: 40 }, (_, i) => ({
- *   question: { name: `s${i}.local`, type: 255, class: 1, unicastResponse: true },
- *   authorities: [{ name: `s${i}.local`, type: 16, class: 1, cacheFlush: false, ttl: 4500,
- *     data: [new Uint8Array(60)] }],
- * }));
+ * import { buildProbePackets, type ProbeName } from "./_packets.ts";
+ * import { decodeMessage, type TxtRecord } from "../codec/mod.ts";
+ * const names = Array.from({ length: 40 }, (_, i): ProbeName => {
+ *   const txt: TxtRecord = { name: `s${i}.local`, type: 16, class: 1, cacheFlush: false,
+ *     ttl: 4500, data: [new Uint8Array(60)] };
+ *   return { question: { name: txt.name, type: 255, class: 1, unicastResponse: true }, authorities: [txt] };
+ * });
  * const { packets, failed } = buildProbePackets(0, names);
  * assert.ok(packets.length > 1 && failed.length === 0);
  * for (const p of packets) {

@@ -48,59 +48,63 @@ function goodbyesAt(d: AgentDatagram, name: string): DnsMessage | undefined {
   return at.length > 0 ? message : undefined;
 }
 
-netnsTest("busy LAN: avahi's goodbyes at our names, while we probe and after, never rename us", async () => {
-  await using lab = await Lab.create();
-  const [a, b, c] = await lab.hostsOnOneBridge("a", "b", "c");
-  // avahi first holds what we will claim: our host name and a service name.
-  const [avahi, listener] = await Promise.all([
-    startAvahi(b, { hostName: "ours-a" }),
-    Agent.start(c, { ffi: "off" }),
-  ]);
-  const held = await avahi.publish("Clash", "_mdt._tcp", 1234, ["from=avahi"]);
-  let since = listener.child.mark();
-  await held.stop(); // avahi withdraws the service: goodbyes for its SRV, TXT, PTRs
-  const serviceBye = await listener.waitDatagram(
-    (d) => d.response && d.family === "IPv4" && goodbyesAt(d, "clash._mdt._tcp.local") !== undefined,
-    { since, timeoutMs: 10_000, what: "avahi's goodbye for Clash" },
-  );
-  since = listener.child.mark();
-  await avahi.stop(); // the daemon leaves: goodbyes for ours-a.local's addresses
-  const hostBye = await listener.waitDatagram(
-    (d) => d.response && d.family === "IPv4" && goodbyesAt(d, "ours-a.local") !== undefined,
-    { since, timeoutMs: 10_000, what: "avahi's goodbye for ours-a.local" },
-  );
-  const byes = [serviceBye, hostBye].map((d) => fromHex(d.hex));
-  // Avahi's records differ from ours (its port 1234 and address 198.18.1.2).
-  const srv = goodbyesAt(serviceBye, "clash._mdt._tcp.local")!.answers.find((r) =>
-    r.type === RecordType.SRV
-  );
-  assert.equal((srv?.data as { port: number } | undefined)?.port, 1234);
+netnsTest(
+  "busy LAN: avahi's goodbyes at our names, while we probe and after, never rename us",
+  async () => {
+    await using lab = await Lab.create();
+    const [a, b, c] = await lab.hostsOnOneBridge("a", "b", "c");
+    // avahi first holds what we will claim: our host name and a service name.
+    const [avahi, listener] = await Promise.all([
+      startAvahi(b, { hostName: "ours-a" }),
+      Agent.start(c, { ffi: "off" }),
+    ]);
+    const held = await avahi.publish("Clash", "_mdt._tcp", 1234, ["from=avahi"]);
+    let since = listener.child.mark();
+    await held.stop(); // avahi withdraws the service: goodbyes for its SRV, TXT, PTRs
+    const serviceBye = await listener.waitDatagram(
+      (d) =>
+        d.response && d.family === "IPv4" && goodbyesAt(d, "clash._mdt._tcp.local") !== undefined,
+      { since, timeoutMs: 10_000, what: "avahi's goodbye for Clash" },
+    );
+    since = listener.child.mark();
+    await avahi.stop(); // the daemon leaves: goodbyes for ours-a.local's addresses
+    const hostBye = await listener.waitDatagram(
+      (d) => d.response && d.family === "IPv4" && goodbyesAt(d, "ours-a.local") !== undefined,
+      { since, timeoutMs: 10_000, what: "avahi's goodbye for ours-a.local" },
+    );
+    const byes = [serviceBye, hostBye].map((d) => fromHex(d.hex));
+    // Avahi's records differ from ours (its port 1234 and address 198.18.1.2).
+    const srv = goodbyesAt(serviceBye, "clash._mdt._tcp.local")!.answers.find((r) =>
+      r.type === RecordType.SRV
+    );
+    assert.equal((srv?.data as { port: number } | undefined)?.port, 1234);
 
-  // We publish both names while avahi's goodbyes keep arriving (every 100 ms
-  // from c, verbatim), through our probes and after.
-  const ours = await Publisher.start(a, { hostName: "ours-a.local" });
-  let replaying = true;
-  const replay = (async () => {
-    let sent = 0;
-    while (replaying) {
-      for (const bye of byes) await listener.send(bye, { interfaceName: "eth0", family: "IPv4" });
-      sent++;
-      await sleep(100);
-    }
-    return sent;
-  })();
-  const published = await ours.publish({ name: "Clash", type: "_mdt._tcp", port: 4242 });
-  await sleep(3000); // established: goodbyes keep coming
-  replaying = false;
-  const rounds = await replay;
-  assert.ok(rounds >= 10, `${rounds} rounds of goodbyes`);
-  assert.equal(published.name, "Clash");
-  assert.equal(published.host, "ours-a.local");
-  const events = ours.events(published.id).map((m) => m.event);
-  assert.ok(!events.includes("conflict") && !events.includes("renamed"), events.join());
-  // And the host was never probed again after registering: still ours-a.local.
-  const check = await ours.publish({ name: "After", type: "_mdt._tcp", port: 1 });
-  assert.equal(check.host, "ours-a.local");
-  await listener.close();
-  await ours.close();
-});
+    // We publish both names while avahi's goodbyes keep arriving (every 100 ms
+    // from c, verbatim), through our probes and after.
+    const ours = await Publisher.start(a, { hostName: "ours-a.local" });
+    let replaying = true;
+    const replay = (async () => {
+      let sent = 0;
+      while (replaying) {
+        for (const bye of byes) await listener.send(bye, { interfaceName: "eth0", family: "IPv4" });
+        sent++;
+        await sleep(100);
+      }
+      return sent;
+    })();
+    const published = await ours.publish({ name: "Clash", type: "_mdt._tcp", port: 4242 });
+    await sleep(3000); // established: goodbyes keep coming
+    replaying = false;
+    const rounds = await replay;
+    assert.ok(rounds >= 10, `${rounds} rounds of goodbyes`);
+    assert.equal(published.name, "Clash");
+    assert.equal(published.host, "ours-a.local");
+    const events = ours.events(published.id).map((m) => m.event);
+    assert.ok(!events.includes("conflict") && !events.includes("renamed"), events.join());
+    // And the host was never probed again after registering: still ours-a.local.
+    const check = await ours.publish({ name: "After", type: "_mdt._tcp", port: 1 });
+    assert.equal(check.host, "ours-a.local");
+    await listener.close();
+    await ours.close();
+  },
+);

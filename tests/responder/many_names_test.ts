@@ -4,7 +4,7 @@
 // announced that was not probed three times.
 import assert from "node:assert/strict";
 import { RecordType } from "../../codec/mod.ts";
-import { type Harness, harness, isProbe, isResponse, type Sent } from "./_harness.ts";
+import { type Harness, harness, isProbe, isResponse } from "./_harness.ts";
 
 const longName = (i: number) =>
   `Service number ${i} with a rather long instance name`.padEnd(55, "x");
