@@ -228,12 +228,15 @@ export class PublishRegistry {
   }
 
   #hostFor(options: PublishOptions, now: number, delay: number): HostEntry {
-    if (options.host === undefined && this.#ownHost !== undefined) return this.#ownHost;
-    const name = options.host ?? this.#resolveHostName();
+    // `host` naming our own host name (as configured, or as renamed) is our host.
+    const own = options.host === undefined ||
+      (options.addresses === undefined && this.#isOwnHostName(options.host));
+    if (own && this.#ownHost !== undefined) return this.#ownHost;
+    const name = own ? this.#resolveHostName() : options.host!;
     const key = nameKey(name);
     const existing = this.#hosts.find((h) => nameKey(h.name) === key);
     if (existing !== undefined) return existing; // ours, a proxy, or a target: as it is
-    if (options.host !== undefined && options.addresses === undefined) {
+    if (!own && options.addresses === undefined) {
       // Another device's name: the SRV target alone, never claimed (see HostEntry).
       const target = new HostEntry(this.#ctx, name, undefined, { targetOnly: true });
       this.#hosts.push(target);
@@ -243,12 +246,24 @@ export class PublishRegistry {
     host.onRename = () => {
       for (const s of this.#services) if (s.host === host) s.retarget();
     };
-    if (options.host === undefined) this.#ownHost = host;
+    if (own) this.#ownHost = host;
     this.#hosts.push(host);
     this.#index(host);
     host.sync();
     host.claim.startProbing(now, delay);
     return host;
+  }
+
+  /**
+   * Whether `name` is our host name: as configured, or as held now (after a
+   * rename). A name still to be read from the system is not read for this
+   * (that may need a permission the caller avoided by giving `host`).
+   */
+  #isOwnHostName(name: string): boolean {
+    const key = nameKey(name);
+    const source = this.#hostNameSource;
+    return (typeof source === "string" && key === nameKey(source)) ||
+      (this.#ownHost !== undefined && key === nameKey(this.#ownHost.name));
   }
 
   #index(entry: ClaimEntry): void {

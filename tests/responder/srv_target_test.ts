@@ -76,3 +76,16 @@ Deno.test("srv target: a second service on the same external host, then both gon
   assert.equal((await own).host, "box.local");
   await h.close();
 });
+
+Deno.test("srv target: host naming the stack's own host name is our host, claimed with our addresses", async () => {
+  const h = await harness();
+  const p = h.mdns.publish({ name: "Own", type: "_http._tcp", port: 80, host: "box.local" });
+  await h.clock.advanceAsync(5000);
+  const service = await p;
+  assert.equal(service.host, "box.local");
+  const probes = h.sent({ family: "IPv4" }).filter(isProbe);
+  assert.ok(probes.some((s) => s.message.questions.some((q) => q.name === "box.local")));
+  const announced = h.sent({ family: "IPv4" }).filter(isResponse).flatMap((s) => s.message.answers);
+  assert.ok(announced.some((r) => r.name === "box.local" && r.type === RecordType.A));
+  await h.close();
+});
