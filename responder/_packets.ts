@@ -158,7 +158,8 @@ function tryRecord(writer: MessageWriter, section: SectionValue, r: ResourceReco
  * authority records always go out: one too big for an MTU-sized packet goes
  * alone (with the questions) in a datagram of up to
  * {@linkcode JUMBO_MESSAGE_BYTES}; one too big even for that is left out, and
- * the rest still goes. Additionals fill what room the last packet has left.
+ * the rest still goes. Additionals fill what room the last packet has left,
+ * each that fits (one that does not is skipped, not the rest).
  * With `truncate` (a legacy unicast reply, RFC 6762 §6.7), the result is one
  * packet: what does not fit is cut and the TC bit set, as mDNSResponder does.
  *
@@ -205,9 +206,9 @@ export function buildPackets(
   for (const r of message.answers ?? []) put(Section.Answer, r);
   for (const r of message.authorities ?? []) put(Section.Authority, r);
   if (!cut) {
-    for (const r of message.additionals ?? []) {
-      if (!tryRecord(writer, Section.Additional, r)) break;
-    }
+    // One too big for the room left (a large TXT) must not push out the
+    // small ones after it (the SRV's addresses).
+    for (const r of message.additionals ?? []) tryRecord(writer, Section.Additional, r);
   }
   if (writer.recordCount > 0 || cut || out.length === 0) out.push(writer.finishCopy());
   return out;

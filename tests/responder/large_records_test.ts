@@ -63,6 +63,22 @@ Deno.test("large records: a 2,000-byte TXT and the host name due in the same bat
   await h.clock.advanceAsync(1000);
   const answer = h.sent({ since, family: "IPv4" }).flatMap((s) => s.message.answers);
   assert.ok(answer.some((r) => r.type === RecordType.TXT), "the TXT is answered");
+  // A PTR answer carries what fits as additionals: the TXT does not, the SRV and A do.
+  const at = h.clock.now();
+  await h.send({
+    questions: [{
+      name: "_http._tcp.local",
+      type: RecordType.PTR,
+      class: 1,
+      unicastResponse: false,
+    }],
+  });
+  await h.clock.advanceAsync(1000);
+  const reply = h.sent({ since: at, family: "IPv4" }).find((s) =>
+    s.message.answers.some((r) => r.type === RecordType.PTR)
+  )!;
+  const extra = reply.message.additionals.map((r) => r.type);
+  assert.ok(extra.includes(RecordType.SRV) && extra.includes(RecordType.A), extra.join());
   await h.close();
 });
 
