@@ -242,24 +242,44 @@ export function buildPackets(
 export function buildProbePackets(flags: number, names: readonly ProbeName[]): ProbePackets {
   const packets: Uint8Array[] = [];
   const failed: ProbeName[] = [];
+  const writer = writerFor(true);
   let group: ProbeName[] = [];
-  for (const name of names) {
-    if (write(writerFor(true), flags, [...group, name])) {
-      group.push(name);
-      continue;
-    }
-    if (group.length > 0 && write(writerFor(true), flags, group)) {
-      packets.push(writerFor(true).finishCopy());
+  // The sum of the group's names written alone: an upper bound of the group
+  // written together (compression only shortens), so most names join without
+  // writing the group again; only near the limit is it tried for real.
+  let bound: number = Limits.HEADER_BYTES;
+  const flush = (): void => {
+    if (group.length === 0) return;
+    if (write(writer, flags, group)) packets.push(writer.finishCopy());
+    else { // the compression table ran out: one name a packet
+      for (const n of group) if (write(writer, flags, [n])) packets.push(writer.finishCopy());
     }
     group = [];
-    if (write(writerFor(true), flags, [name])) group = [name];
-    else if (write(writerFor(true, JUMBO_MESSAGE_BYTES), flags, [name])) {
-      packets.push(writerFor(true, JUMBO_MESSAGE_BYTES).finishCopy());
-    } else failed.push(name);
+    bound = Limits.HEADER_BYTES;
+  };
+  for (const name of names) {
+    if (!write(writer, flags, [name])) {
+      flush();
+      // §17: too big for the link MTU, so alone in one larger datagram.
+      const jumbo = writerFor(true, JUMBO_MESSAGE_BYTES);
+      if (write(jumbo, flags, [name])) packets.push(jumbo.finishCopy());
+      else failed.push(name);
+      continue;
+    }
+    const alone = writer.size - Limits.HEADER_BYTES;
+    if (bound + alone <= Limits.LINK_MESSAGE_BYTES) {
+      group.push(name);
+      bound += alone;
+    } else if (write(writer, flags, [...group, name])) {
+      group.push(name);
+      bound = writer.size;
+    } else {
+      flush();
+      group = [name];
+      bound = Limits.HEADER_BYTES + alone;
+    }
   }
-  if (group.length > 0 && write(writerFor(true), flags, group)) {
-    packets.push(writerFor(true).finishCopy());
-  }
+  flush();
   return { packets, failed };
 }
 
