@@ -124,6 +124,9 @@ export interface ProbePackets {
   readonly failed: ProbeName[];
 }
 
+/** Additionals that did not fit, in a row, after which the packet counts as full. */
+const ADDITIONAL_MISSES_MAX = 3;
+
 const writers = new Map<string, MessageWriter>();
 
 function writerFor(compress: boolean, maxSize: number = Limits.LINK_MESSAGE_BYTES): MessageWriter {
@@ -207,8 +210,13 @@ export function buildPackets(
   for (const r of message.authorities ?? []) put(Section.Authority, r);
   if (!cut) {
     // One too big for the room left (a large TXT) must not push out the
-    // small ones after it (the SRV's addresses).
-    for (const r of message.additionals ?? []) tryRecord(writer, Section.Additional, r);
+    // small ones after it (the SRV's addresses); a run of misses means the
+    // packet is full, and trying the rest would only cost time.
+    let misses = 0;
+    for (const r of message.additionals ?? []) {
+      if (tryRecord(writer, Section.Additional, r)) misses = 0;
+      else if (++misses === ADDITIONAL_MISSES_MAX) break;
+    }
   }
   if (writer.recordCount > 0 || cut || out.length === 0) out.push(writer.finishCopy());
   return out;
