@@ -127,14 +127,20 @@ export interface ProbePackets {
 /** Additionals that did not fit, in a row, after which the packet counts as full. */
 const ADDITIONAL_MISSES_MAX = 3;
 
-const writers = new Map<string, MessageWriter>();
+/** Writers by rdata compression (index 1: on) and size limit; the hot path is one lookup. */
+const linkWriters: (MessageWriter | undefined)[] = [];
+const otherWriters = new Map<string, MessageWriter>();
 
 function writerFor(compress: boolean, maxSize: number = Limits.LINK_MESSAGE_BYTES): MessageWriter {
+  if (maxSize === Limits.LINK_MESSAGE_BYTES) {
+    const i = compress ? 1 : 0;
+    return linkWriters[i] ??= new MessageWriter({ compressRdataNames: compress, maxSize });
+  }
   const key = `${compress}/${maxSize}`;
-  let w = writers.get(key);
+  let w = otherWriters.get(key);
   if (w === undefined) {
     w = new MessageWriter({ compressRdataNames: compress, maxSize });
-    writers.set(key, w);
+    otherWriters.set(key, w);
   }
   return w;
 }
