@@ -48,7 +48,7 @@ export class Sender {
 
   /** Multicasts `message` on `link`, over each family it has an address of. */
   multicast(link: NetworkLink, message: OutgoingMessage): void {
-    const packets = buildPackets(message);
+    const packets = build(message);
     for (const family of linkFamilies(link)) {
       for (const p of packets) this.#track(this.#send(p, { interfaceName: link.name, family }));
     }
@@ -56,7 +56,7 @@ export class Sender {
 
   /** Multicasts `message` on `link` over one family. */
   multicastFamily(link: NetworkLink, family: AddressFamily, message: OutgoingMessage): void {
-    for (const p of buildPackets(message)) {
+    for (const p of build(message)) {
       this.#track(this.#send(p, { interfaceName: link.name, family }));
     }
   }
@@ -66,7 +66,13 @@ export class Sender {
    * Returns the names that could not be written (not probed).
    */
   probe(link: NetworkLink, names: readonly ProbeName[]): ProbeName[] {
-    const { packets, failed } = buildProbePackets(0, names);
+    let built: ReturnType<typeof buildProbePackets>;
+    try {
+      built = buildProbePackets(0, names);
+    } catch {
+      return [...names]; // none was probed; the next step tries again
+    }
+    const { packets, failed } = built;
     for (const family of linkFamilies(link)) {
       for (const p of packets) this.#track(this.#send(p, { interfaceName: link.name, family }));
     }
@@ -83,7 +89,7 @@ export class Sender {
     to: { interfaceName: string; family: AddressFamily; address: string; port: number },
     options: { truncate?: boolean } = {},
   ): void {
-    for (const p of buildPackets(message, options)) this.#track(this.#send(p, to));
+    for (const p of build(message, options)) this.#track(this.#send(p, to));
   }
 
   /** Multicasts records on `link` and notes the time for each. */
@@ -129,5 +135,17 @@ export class Sender {
   #track(p: Promise<boolean>): void {
     this.#inFlight.add(p);
     p.finally(() => this.#inFlight.delete(p));
+  }
+}
+
+/**
+ * Builds a message's packets; one that cannot be built at all is dropped
+ * alone, so it never stops the other messages of a run (probes, answers).
+ */
+function build(message: OutgoingMessage, options?: { truncate?: boolean }): Uint8Array[] {
+  try {
+    return buildPackets(message, options);
+  } catch {
+    return [];
   }
 }
