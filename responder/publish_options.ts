@@ -42,7 +42,11 @@ export interface PublishOptions {
   host?: string;
   /** With `host`: publish these addresses for it and claim its name (a proxy for another device). */
   addresses?: string[];
-  /** Publish on these links only. */
+  /**
+   * Publish on these links only. Each must be a link the stack uses now:
+   * `publish()` rejects an unknown name with a `TypeError` naming it (the
+   * service would otherwise be visible nowhere).
+   */
   interfaces?: string[];
   /** Aborting unpublishes (goodbyes). */
   signal?: AbortSignal;
