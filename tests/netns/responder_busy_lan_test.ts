@@ -1,190 +1,110 @@
 /**
- * Our responder on a busy LAN, on real sockets in namespaces (issue 13):
- * while other hosts send truncated known-answer queries, avahi-daemon starting
- * with our host name is defended against at once and renames, and we keep
- * ours; an IPv6 query right after an IPv4 one is answered over IPv6 (rate
- * limits per link and family).
+ * Issue 13 over real sockets, against avahi-daemon: (c) a service with a
+ * 3,000-byte TXT (sent alone in one datagram of up to 9000 bytes, RFC 6762
+ * §17) resolves in `avahi-browse -r`; (d) avahi's goodbyes (TTL 0 records at
+ * our names, other rdata) never rename us, while we probe or after.
  */
 
 import assert from "node:assert/strict";
-import { decodeMessage, encodeMessage, RecordType, type ResourceRecord } from "../../codec/mod.ts";
 import { Agent, type AgentDatagram } from "./agent.ts";
-import { Lab, netnsTest, startAvahi } from "./harness.ts";
+import { type AvahiBrowseEntry, Lab, netnsTest, startAvahi } from "./harness.ts";
 import { fromHex } from "./packets.ts";
 import { Publisher } from "./publisher.ts";
+import { decodeMessage, type DnsMessage, RecordType } from "../../codec/mod.ts";
 
-const TC = 0x0200;
-const ptr = (instance: string) => ({
-  name: "_mdt._tcp.local",
-  type: RecordType.PTR,
-  class: 1,
-  cacheFlush: false,
-  ttl: 4500,
-  data: `${instance}._mdt._tcp.local`,
-});
-/** A browser's truncated PTR query with 30 known answers (none ours), and its last packet. */
-const truncatedQuery = (who: string) =>
-  encodeMessage({
-    id: 0,
-    flags: TC,
-    questions: [{
-      name: "_mdt._tcp.local",
-      type: RecordType.PTR,
-      class: 1,
-      unicastResponse: false,
-    }],
-    answers: Array.from({ length: 30 }, (_, i) => ptr(`${who} known ${i}`)),
-    authorities: [],
-    additionals: [],
-  });
-const lastKnownAnswers = (who: string) =>
-  encodeMessage({
-    id: 0,
-    flags: 0,
-    questions: [],
-    answers: Array.from({ length: 10 }, (_, i) => ptr(`${who} more ${i}`)),
-    authorities: [],
-    additionals: [],
-  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-netnsTest(
-  "responder busy LAN: avahi starting with our host name renames while two hosts send truncated queries; we keep ours",
-  async () => {
-    await using lab = await Lab.create();
-    const [a, b, c, d] = await lab.hostsOnOneBridge("a", "b", "c", "d");
-    const ours = await Publisher.start(a, { hostName: "ours-a.local" });
-    const first = await ours.publish({ name: "Den", type: "_mdt._tcp", port: 4242 });
-    assert.equal(first.host, "ours-a.local");
-    const browsers = await Promise.all([Agent.start(c), Agent.start(d)]);
-    // Each browser: a truncated query every 300 ms, the last known-answer
-    // packet 20 ms after it; the second browser 150 ms after the first.
-    let browsing = true;
-    const loops = browsers.map(async (browser, i) => {
-      await sleep(i * 150);
-      const to = { interfaceName: "eth0", family: "IPv4" as const };
-      while (browsing) {
-        const started = performance.now();
-        await browser.send(truncatedQuery(`B${i}`), to);
-        await sleep(20);
-        await browser.send(lastKnownAnswers(`B${i}`), to);
-        await sleep(Math.max(0, 300 - (performance.now() - started)));
-      }
-    });
-    try {
-      await sleep(1000);
-      // The browsers' queries are answered (after their 400-500 ms holds).
-      const heard = browsers[0].child.mark();
-      await browsers[0].waitDatagram(
-        (x: AgentDatagram) =>
-          x.response &&
-          decodeMessage(fromHex(x.hex)).answers.some((r) =>
-            r.type === RecordType.PTR && r.data === "Den._mdt._tcp.local"
-          ),
-        { since: heard, timeoutMs: 3000, what: "our PTR answer to the browsers" },
-      );
-      const avahiAt = browsers[0].child.mark();
-      const avahi = await startAvahi(b, { hostName: "ours-a" });
-      const line = await avahi.daemon.waitForStderr(/Host name is \S+\.local/, {
-        timeoutMs: 10_000,
-        what: "avahi's final host name",
-      });
-      assert.equal(line, "Host name is ours-a-2.local", "avahi gave way");
-      const conflict = await avahi.daemon.waitForStderr(/Host name conflict/, { timeoutMs: 100 });
-      assert.ok(conflict);
-      // Our defence left as soon as RFC 6762 §6 allows after avahi's first
-      // probe (as a browser heard them): at once, or 250 ms after our A last
-      // went out (in a PTR answer's additionals to the browsers), never held
-      // behind the browsers' truncated queries (400-500 ms and more).
-      const capture = browsers[0].datagrams(() => true, avahiAt).map((x) => ({
-        at: x.at,
-        from: x.address,
-        message: decodeMessage(fromHex(x.hex)),
-      }));
-      const ourA = (records: readonly ResourceRecord[]) =>
-        records.some((r) => r.name === "ours-a.local" && r.type === RecordType.A);
-      const probe = capture.find((x) => !(x.message.flags & 0x8000) && ourA(x.message.authorities));
-      assert.ok(probe, "a browser heard avahi's probe");
-      const ours4 = capture.filter((x) => x.message.flags & 0x8000 && x.from === "198.18.1.1");
-      const lastA = Math.max(
-        -Infinity,
-        ...ours4.filter((x) =>
-          x.at < probe.at && ourA([...x.message.answers, ...x.message.additionals])
-        )
-          .map((x) => x.at),
-      );
-      const defence = ours4.find((x) => x.at >= probe.at && ourA(x.message.answers));
-      assert.ok(defence, "a browser heard our defence");
-      const allowedAt = Math.max(probe.at, lastA + 250);
-      assert.ok(
-        defence.at - allowedAt < 150, // scheduling on a loaded host; a TC hold is 400-500 ms
-        `defended ${defence.at - probe.at} ms after the probe, ${
-          defence.at - allowedAt
-        } ms after allowed`,
-      );
-      // We kept ours: no conflict on our records, a new service still points at ours-a.local.
-      await sleep(2000);
-      const events = ours.events(first.id).map((m) => m.event);
-      assert.ok(!events.includes("conflict") && !events.includes("renamed"), events.join());
-      const second = await ours.publish({ name: "Den 2", type: "_mdt._tcp", port: 4243 });
-      assert.equal(second.host, "ours-a.local");
-      // avahi resolves ours-a.local to us.
-      assert.deepEqual(await avahi.resolveHost("ours-a.local", 4), ["198.18.1.1"]);
-    } finally {
-      browsing = false;
-      await Promise.all(loops);
-    }
-    await Promise.all(browsers.map((x) => x.close()));
-    await ours.close();
-  },
-);
+netnsTest("busy LAN: avahi-browse -r resolves a service with a 3,000-byte TXT", async () => {
+  await using lab = await Lab.create();
+  const [a, b] = await lab.hostsOnOneBridge("a", "b");
+  const [ours, avahi] = await Promise.all([
+    Publisher.start(a, { hostName: "ours-a.local" }),
+    startAvahi(b, { hostName: "avahi-b" }),
+  ]);
+  const txt: Record<string, string> = {};
+  for (let i = 0; i < 12; i++) txt[`k${i}`] = String(i % 10).repeat(246); // 12 × 250 bytes
+  const browser = avahi.browse("_mdt._tcp");
+  await ours.publish({ name: "Big TXT", type: "_mdt._tcp", port: 4242, txt });
+  const resolved = await browser.waitFor(
+    (e: AvahiBrowseEntry) => e.event === "=" && e.name === "Big TXT" && e.protocol === "IPv4",
+    { timeoutMs: 15_000, what: "avahi resolving the 3,000-byte TXT" },
+  ).catch((e) => {
+    throw new Error(`${e.message}\n${browser.lines.join("\n")}`);
+  });
+  assert.equal(resolved.port, 4242);
+  assert.equal(resolved.host, "ours-a.local");
+  assert.equal(resolved.txt!.length, 12);
+  for (let i = 0; i < 12; i++) {
+    assert.ok(resolved.txt!.includes(`k${i}=${String(i % 10).repeat(246)}`), `k${i}`);
+  }
+  await browser.stop();
+  await ours.close();
+});
+
+/** The TTL-0 records of a datagram avahi sent, at `name`. */
+function goodbyesAt(d: AgentDatagram, name: string): DnsMessage | undefined {
+  const message = decodeMessage(fromHex(d.hex));
+  const at = message.answers.filter((r) => r.name.toLowerCase() === name && r.ttl === 0);
+  return at.length > 0 ? message : undefined;
+}
 
 netnsTest(
-  "responder busy LAN: an IPv6 query right after an IPv4 one is answered over IPv6",
+  "busy LAN: avahi's goodbyes at our names, while we probe and after, never rename us",
   async () => {
     await using lab = await Lab.create();
-    const [a, c] = await lab.hostsOnOneBridge("a", "c");
-    const [ours, asker] = await Promise.all([
-      Publisher.start(a, { hostName: "ours-a.local" }),
-      Agent.start(c),
+    const [a, b, c] = await lab.hostsOnOneBridge("a", "b", "c");
+    // avahi first holds what we will claim: our host name and a service name.
+    const [avahi, listener] = await Promise.all([
+      startAvahi(b, { hostName: "ours-a" }),
+      Agent.start(c, { ffi: "off" }),
     ]);
-    await ours.publish({ name: "Den", type: "_mdt._tcp", port: 4242 });
-    await sleep(3000); // announcements over: rate limits clear
-    const query = encodeMessage({
-      id: 0,
-      flags: 0,
-      questions: [
-        { name: "_mdt._tcp.local", type: RecordType.PTR, class: 1, unicastResponse: false },
-        { name: "Den._mdt._tcp.local", type: RecordType.SRV, class: 1, unicastResponse: false },
-      ],
-      answers: [],
-      authorities: [],
-      additionals: [],
-    });
-    const answered = (family: "IPv4" | "IPv6", type: number) => (x: AgentDatagram) =>
-      x.response && x.family === family &&
-      decodeMessage(fromHex(x.hex)).answers.some((r) =>
-        r.type === type && r.name.endsWith("_mdt._tcp.local")
-      );
-    const v4At = asker.child.mark();
-    await asker.send(query, { interfaceName: "eth0", family: "IPv4" });
-    for (const type of [RecordType.PTR, RecordType.SRV]) {
-      await asker.waitDatagram(answered("IPv4", type), { since: v4At, timeoutMs: 1000 });
-    }
-    await sleep(300);
-    const v6At = asker.child.mark();
-    const sentAt = performance.now();
-    await asker.send(query, { interfaceName: "eth0", family: "IPv6" });
-    // Within 1 s: a rate limit shared by both families would hold them back.
-    for (const type of [RecordType.PTR, RecordType.SRV]) {
-      await asker.waitDatagram(answered("IPv6", type), {
-        since: v6At,
-        timeoutMs: 900,
-        what: `our ${type === RecordType.PTR ? "PTR" : "SRV"} over IPv6`,
-      });
-    }
-    assert.ok(performance.now() - sentAt < 900);
-    await asker.close();
+    const held = await avahi.publish("Clash", "_mdt._tcp", 1234, ["from=avahi"]);
+    let since = listener.child.mark();
+    await held.stop(); // avahi withdraws the service: goodbyes for its SRV, TXT, PTRs
+    const serviceBye = await listener.waitDatagram(
+      (d) =>
+        d.response && d.family === "IPv4" && goodbyesAt(d, "clash._mdt._tcp.local") !== undefined,
+      { since, timeoutMs: 10_000, what: "avahi's goodbye for Clash" },
+    );
+    since = listener.child.mark();
+    await avahi.stop(); // the daemon leaves: goodbyes for ours-a.local's addresses
+    const hostBye = await listener.waitDatagram(
+      (d) => d.response && d.family === "IPv4" && goodbyesAt(d, "ours-a.local") !== undefined,
+      { since, timeoutMs: 10_000, what: "avahi's goodbye for ours-a.local" },
+    );
+    const byes = [serviceBye, hostBye].map((d) => fromHex(d.hex));
+    // Avahi's records differ from ours (its port 1234 and address 198.18.1.2).
+    const srv = goodbyesAt(serviceBye, "clash._mdt._tcp.local")!.answers.find((r) =>
+      r.type === RecordType.SRV
+    );
+    assert.equal((srv?.data as { port: number } | undefined)?.port, 1234);
+
+    // We publish both names while avahi's goodbyes keep arriving (every 100 ms
+    // from c, verbatim), through our probes and after.
+    const ours = await Publisher.start(a, { hostName: "ours-a.local" });
+    let replaying = true;
+    const replay = (async () => {
+      let sent = 0;
+      while (replaying) {
+        for (const bye of byes) await listener.send(bye, { interfaceName: "eth0", family: "IPv4" });
+        sent++;
+        await sleep(100);
+      }
+      return sent;
+    })();
+    const published = await ours.publish({ name: "Clash", type: "_mdt._tcp", port: 4242 });
+    await sleep(3000); // established: goodbyes keep coming
+    replaying = false;
+    const rounds = await replay;
+    assert.ok(rounds >= 10, `${rounds} rounds of goodbyes`);
+    assert.equal(published.name, "Clash");
+    assert.equal(published.host, "ours-a.local");
+    const events = ours.events(published.id).map((m) => m.event);
+    assert.ok(!events.includes("conflict") && !events.includes("renamed"), events.join());
+    // And the host was never probed again after registering: still ours-a.local.
+    const check = await ours.publish({ name: "After", type: "_mdt._tcp", port: 1 });
+    assert.equal(check.host, "ours-a.local");
+    await listener.close();
     await ours.close();
   },
 );
