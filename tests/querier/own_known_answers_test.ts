@@ -55,3 +55,39 @@ Deno.test("own known answers: a service its own host browses is never flushed by
   await Promise.all([a.close(), b.close(), clock.advanceAsync(2000)]);
   await network.close();
 });
+
+Deno.test("refresh: a browse keeps its services without ever asking for an NSEC (RFC 6762 §6.1: NSEC answers, it is not asked for)", async () => {
+  const clock = new VirtualClock();
+  const network = new MemoryNetwork({ clock, random: seededRandom(1) });
+  const start = (name: string, address: string) =>
+    Mdns.start({
+      transport: network.host(name, {
+        interfaces: [{ name: "eth0", link: "lan", ipv4: `${address}/24` }],
+      }),
+      clock,
+      random: seededRandom(address.length + name.charCodeAt(0)),
+      hostName: `${name}.local`,
+    });
+  const a = await start("a", "198.18.0.2");
+  const b = await start("b", "198.18.0.3");
+  const published = a.publish({ name: "Den", type: "_http._tcp", port: 80 });
+  await clock.advanceAsync(2000);
+  await published;
+  const controller = new AbortController();
+  const events: string[] = [];
+  const seenByB = (async () => {
+    for await (const e of b.browse("_http._tcp", { signal: controller.signal })) {
+      events.push(`${e.type} ${e.service.name}`);
+    }
+  })();
+  for (let i = 0; i < 60; i++) await clock.advanceAsync(10_000);
+  assert.deepEqual(events, ["added Den"]);
+  const asked = network.packets({ from: "b" }).map((p) => decodeMessage(p.data))
+    .filter((m) => !(m.flags & 0x8000)).flatMap((m) => m.questions.map((q) => q.type));
+  assert.ok(asked.includes(RecordType.SRV), "the SRV is refreshed");
+  assert.ok(!asked.includes(RecordType.NSEC), `asked types: ${[...new Set(asked)]}`);
+  controller.abort();
+  await seenByB;
+  await Promise.all([a.close(), b.close(), clock.advanceAsync(2000)]);
+  await network.close();
+});
