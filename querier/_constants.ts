@@ -79,6 +79,66 @@ export const MAX_QUERY_INTERVAL_MS = 60 * 60 * 1000;
  */
 export const REFRESH_FLOOR_MS = 3000;
 /**
+ * RFC 6762 §5.3 (several questions per query): when the querier sends, it
+ * also asks now for every watched record whose refresh point (§5.2) falls
+ * within this long, so the refreshes of records heard together (a service's
+ * SRV and its host's A, every service of one answer burst) share packets
+ * instead of leaving one by one as their 0-2 % jitter spreads them.
+ * mDNSResponder does the same ("close enough to their NextRequiredQuery to be
+ * worth batching", within TTL/50); 2.5 s is 2 % of the 120 s TTL of SRV and
+ * address records, plus the spread of one burst of answers. A record is never
+ * asked for this way while more than half its TTL is left (§5.2, §7.1): with
+ * a TTL under about 8 s, a pulled refresh point is skipped instead.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REFRESH_PULL_MS } from "./_constants.ts";
+ * assert.ok(REFRESH_PULL_MS >= 120_000 * 0.02); // the 2 % jitter of a 120 s TTL
+ * ```
+ */
+export const REFRESH_PULL_MS = 2500;
+/**
+ * A bound on refresh traffic: at most this many query packets carrying
+ * refresh questions (RFC 6762 §5.2) per link per second on each address
+ * family (a token bucket: bursts of this many, this many a second on
+ * average). Refresh questions over the bound wait, oldest first, for the next
+ * second; Known-Answer continuation packets (§7.2) count too, so one send
+ * may overdraw and the next ones wait. Twenty full packets hold about 1,600
+ * refresh questions: a thousand services' SRV and address refreshes go in
+ * about a second, ten thousand in under twenty, well inside the 15 % of the
+ * TTL between the first refresh point and expiry; a LAN whose services all
+ * stop answering at once sees this much and no more (the storm it bounds was
+ * over 1,000 packets a second for 1,000 services).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REFRESH_PACKETS_PER_SECOND } from "./_constants.ts";
+ * assert.equal(REFRESH_PACKETS_PER_SECOND, 20);
+ * ```
+ */
+export const REFRESH_PACKETS_PER_SECOND = 20;
+/**
+ * How long `lookupHost` (both families asked) waits for the other family
+ * after the first address arrives, unless an NSEC says the host has none
+ * (RFC 6762 §6.1). RFC 8305 §3 (Happy Eyeballs) waits 50 ms for the AAAA
+ * after an A ("Resolution Delay"); glibc's getaddrinfo waits for both
+ * answers; Avahi's host-name resolver returns the first address of either
+ * family (avahi-core/resolve-host-name.c). Our querier asks A and AAAA in one
+ * packet and responders answer unique records at once (§6), so both usually
+ * arrive together; 100 ms covers a responder that answers them in two
+ * packets on a loaded host. The lookup's timeout still bounds the whole.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_LOOKUP_TIMEOUT_MS, HOST_FAMILY_WAIT_MS } from "./_constants.ts";
+ * assert.ok(HOST_FAMILY_WAIT_MS >= 50 && HOST_FAMILY_WAIT_MS < DEFAULT_LOOKUP_TIMEOUT_MS);
+ * ```
+ */
+export const HOST_FAMILY_WAIT_MS = 100;
+/**
  * RFC 6762 §7.3: a QM question another host asked this recently (with no
  * Known Answer we would leave out) stands for ours; python-zeroconf uses 999 ms.
  *

@@ -1,8 +1,14 @@
 /**
- * One run's outgoing questions, gathered per link, then sent as query
- * packets with their Known-Answer lists (RFC 6762 §7.1, §7.2) on every
- * address family the link has. It also remembers when each question last
- * went out on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
+ * One link's outgoing questions, sent as query packets with their
+ * Known-Answer lists (RFC 6762 §7.1, §7.2) on every address family the link
+ * has. Questions that go in one run share packets (§5.3), filled to the MTU.
+ *
+ * Refresh questions (§5.2) are bounded per link: a token bucket of
+ * `REFRESH_PACKETS_PER_SECOND` packets a second on each family. Those over
+ * the bound wait here, oldest first, one entry per name and type (so at most
+ * one per watched record set), and go with the link's next packets once
+ * tokens are back. The outbox also remembers when each question last went out
+ * on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
  *
  * @module
  */
@@ -13,8 +19,13 @@ import type { PeerRecord } from "../cache/peer_record.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { Send } from "../_stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
-import { OBSERVATION_LIMIT, REFRESH_FLOOR_MS } from "./_constants.ts";
-import { queryPackets } from "./_query_packets.ts";
+import { OBSERVATION_LIMIT, REFRESH_FLOOR_MS, REFRESH_PACKETS_PER_SECOND } from "./_constants.ts";
+import { queryPackets, questionsThatFit } from "./_query_packets.ts";
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 /**
  * Gathers questions and sends them.
@@ -30,9 +41,10 @@ import { queryPackets } from "./_query_packets.ts";
  *   return Promise.resolve(true);
  * });
  * outbox.add("eth0", "_http._tcp.local", 12, true, 0);
+ * outbox.addRefresh("eth0", "box.local", 1);
  * outbox.send([{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }], 0);
- * assert.deepEqual(sent, ["eth0 IPv4 34"]);
- * assert.equal(outbox.refreshAllowed("eth0", "_http._tcp.local", 12, 1000), false); // the floor
+ * assert.deepEqual(sent, ["eth0 IPv4 44"]); // both questions in one packet (12 + 22 + 10)
+ * assert.equal(outbox.refreshAllowed("eth0", "box.local", 1, 1000), false); // the floor
  * ```
  */
 export class Outbox {
@@ -41,6 +53,8 @@ export class Outbox {
   #writer = new MessageWriter();
   #perLink = new Map<string, Map<string, Question>>();
   #noKnownAnswers = new Set<string>();
+  #waiting = new Map<string, Map<string, Question>>(); // refreshes over the bound
+  #buckets = new Map<string, Bucket>();
   #lastAsked = new Map<string, number>();
 
   /** Sends through `send` the questions about records of `cache`. */
@@ -50,8 +64,9 @@ export class Outbox {
   }
 
   /**
-   * Adds a question for `iface` (QU when `unicast`); with `knownAnswers`
-   * false, none are listed for it (a reconfirmation wants every answer).
+   * Adds a question for `iface` (QU when `unicast`) to the next send; with
+   * `knownAnswers` false, none are listed for it (a reconfirmation wants
+   * every answer).
    */
   add(
     iface: string,
@@ -63,33 +78,71 @@ export class Outbox {
   ): void {
     let qs = this.#perLink.get(iface);
     if (qs === undefined) this.#perLink.set(iface, qs = new Map());
-    const key = `${nameKey(name)}\u0000${type}`;
+    const key = questionKey(name, type);
     const known = qs.get(key);
     if (known === undefined || (unicast && !known.unicastResponse)) {
       qs.set(key, { name, type, class: 1, unicastResponse: unicast });
     }
+    this.#waiting.get(iface)?.delete(key); // asked anyway: no refresh needed
     this.#lastAsked.set(`${iface}\u0000${key}`, now);
     if (!knownAnswers) this.#noKnownAnswers.add(`${iface}\u0000${key}`);
   }
 
-  /** False when this question went out on `iface` less than the refresh floor ago. */
+  /**
+   * Adds a refresh question (QM) for `iface`: it goes with the next send
+   * while the link's refresh bound allows, else waits for it.
+   */
+  addRefresh(iface: string, name: string, type: number): void {
+    const key = questionKey(name, type);
+    if (this.#perLink.get(iface)?.has(key)) return;
+    let qs = this.#waiting.get(iface);
+    if (qs === undefined) this.#waiting.set(iface, qs = new Map());
+    if (!qs.has(key)) qs.set(key, { name, type, class: 1, unicastResponse: false });
+  }
+
+  /**
+   * False when this question went out on `iface` less than the refresh floor
+   * ago, or is already waiting to go.
+   */
   refreshAllowed(iface: string, name: string, type: number, now: number): boolean {
-    const last = this.#lastAsked.get(`${iface}\u0000${nameKey(name)}\u0000${type}`);
+    const key = questionKey(name, type);
+    if (this.#waiting.get(iface)?.has(key)) return false;
+    const last = this.#lastAsked.get(`${iface}\u0000${key}`);
     return last === undefined || now - last >= REFRESH_FLOOR_MS;
+  }
+
+  /** When refresh questions waiting for the bound may go (ms), `Infinity` when none wait. */
+  nextDeadline(): number {
+    let next = Infinity;
+    for (const [iface, qs] of this.#waiting) {
+      if (qs.size === 0) continue;
+      const bucket = this.#buckets.get(iface);
+      // A token back: (1 - tokens) of a packet, at the bucket's rate.
+      const at = bucket === undefined ? 0 : bucket.at +
+        Math.max(0, Math.ceil((1 - bucket.tokens) * 1000 / REFRESH_PACKETS_PER_SECOND));
+      if (at < next) next = at;
+    }
+    return next;
   }
 
   /** Sends what was gathered on each of `links`, then starts afresh. */
   send(links: readonly NetworkLink[], now: number): void {
     for (const link of links) {
-      const qs = this.#perLink.get(link.name);
-      if (qs === undefined) continue;
+      const questions = [...(this.#perLink.get(link.name)?.values() ?? [])];
+      const refreshes = this.#takeRefreshes(link.name, questions, now);
+      if (questions.length === 0 && refreshes.length === 0) continue;
+      for (const q of refreshes) {
+        this.#lastAsked.set(`${link.name}\u0000${questionKey(q.name, q.type)}`, now);
+      }
+      const all = refreshes.length === 0 ? questions : [...questions, ...refreshes];
       const answers = new Set<PeerRecord>();
-      for (const [key, q] of qs) {
-        if (this.#noKnownAnswers.has(`${link.name}\u0000${key}`)) continue;
+      for (const q of all) {
+        if (this.#noKnownAnswers.has(`${link.name}\u0000${questionKey(q.name, q.type)}`)) continue;
         const known = this.#cache.knownAnswers(q.name, q.type, { interfaceName: link.name, now });
         for (const r of known) answers.add(r);
       }
-      const packets = queryPackets(this.#writer, [...qs.values()], [...answers], now);
+      const packets = queryPackets(this.#writer, all, [...answers], now);
+      if (refreshes.length > 0) this.#buckets.get(link.name)!.tokens -= packets.length;
       for (const family of ["IPv4", "IPv6"] as const) {
         if ((family === "IPv4" ? link.ipv4 : link.ipv6).length === 0) continue;
         for (const p of packets) void this.#send(p, { interfaceName: link.name, family });
@@ -97,10 +150,46 @@ export class Outbox {
     }
     this.#perLink.clear();
     this.#noKnownAnswers.clear();
+    // A link that went away takes its waiting refreshes with it.
+    const names = new Set(links.map((l) => l.name));
+    for (const iface of this.#waiting.keys()) {
+      if (!names.has(iface)) this.#waiting.delete(iface);
+    }
+    for (const iface of this.#buckets.keys()) {
+      if (!names.has(iface)) this.#buckets.delete(iface);
+    }
     if (this.#lastAsked.size > OBSERVATION_LIMIT) {
       for (const [key, at] of this.#lastAsked) {
         if (now - at >= REFRESH_FLOOR_MS) this.#lastAsked.delete(key);
       }
     }
   }
+
+  // The waiting refreshes of `iface` that the bucket allows now, oldest first,
+  // as many as fit in the packets the questions going anyway start plus the
+  // tokens left.
+  #takeRefreshes(iface: string, questions: readonly Question[], now: number): Question[] {
+    const waiting = this.#waiting.get(iface);
+    if (waiting === undefined || waiting.size === 0) return [];
+    let bucket = this.#buckets.get(iface);
+    if (bucket === undefined) {
+      this.#buckets.set(iface, bucket = { tokens: REFRESH_PACKETS_PER_SECOND, at: now });
+    } else {
+      bucket.tokens = Math.min(
+        REFRESH_PACKETS_PER_SECOND,
+        bucket.tokens + (now - bucket.at) * REFRESH_PACKETS_PER_SECOND / 1000,
+      );
+      bucket.at = now;
+    }
+    if (bucket.tokens < 1) return [];
+    const candidates = [...waiting.values()];
+    const n = questionsThatFit(this.#writer, questions, candidates, Math.floor(bucket.tokens));
+    const taken = candidates.slice(0, n);
+    for (const q of taken) waiting.delete(questionKey(q.name, q.type));
+    return taken;
+  }
+}
+
+function questionKey(name: string, type: number): string {
+  return `${nameKey(name)}\u0000${type}`;
 }

@@ -23,6 +23,7 @@ import type { Datagram } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
+import { REFRESH_PULL_MS } from "./_constants.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
 import { answerKey, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
 import type { StreamBrowser } from "./_browser.ts";
@@ -242,6 +243,7 @@ export class Querier implements StackPart {
       this.#cache.nextRefresh(),
       this.#poof.nextDeadline(),
       this.#reconfirms.nextDeadline(),
+      this.#outbox.nextDeadline(),
     );
     return next === Infinity ? undefined : next;
   }
@@ -261,7 +263,10 @@ export class Querier implements StackPart {
     this.#flushSessions();
     const links = this.#ctx.links();
     const linkNames = new Set(links.map((l) => l.name));
-    for (const q of this.#questions.due(now)) {
+    const due = this.#questions.due(now);
+    // §5.3: first queries whose 20-120 ms window is open join the packet that goes now.
+    if (due.length > 0) due.push(...this.#questions.joinable(now));
+    for (const q of due) {
       const qu = q.sent === 0 && this.#unicastFirst;
       for (const link of links) {
         if (q.interfaces !== undefined && !q.interfaces.has(link.name)) continue;
@@ -270,11 +275,14 @@ export class Querier implements StackPart {
       }
       this.#questions.markSent(q, now);
     }
-    for (const r of this.#cache.takeDueRefreshes(now)) {
+    // Refreshes due now, and those due within REFRESH_PULL_MS, go together.
+    for (const r of this.#cache.takeDueRefreshes(now + REFRESH_PULL_MS)) {
       if (!linkNames.has(r.interfaceName)) continue;
+      // Never while more than half the TTL is left (§5.2): a tiny TTL skips a point.
+      if (r.remainingTtl(now) * 2 > r.ttl) continue;
       // The storm floor: a peer's tiny TTL cannot make us ask more often.
       if (!outbox.refreshAllowed(r.interfaceName, r.name, r.type, now)) continue;
-      outbox.add(r.interfaceName, r.name, r.type, false, now);
+      outbox.addRefresh(r.interfaceName, r.name, r.type);
     }
     outbox.send(links, now);
     this.#history.prune(now);

@@ -53,6 +53,7 @@ class Entry implements ContinuousQuestion {
     readonly type: number,
     readonly interfaces: ReadonlySet<string> | undefined,
     public nextAt: number,
+    readonly askedAt: number,
   ) {}
 }
 
@@ -105,7 +106,7 @@ export class QuestionSet {
     }
     const delay = FIRST_QUERY_MIN_DELAY_MS +
       Math.floor((FIRST_QUERY_MAX_DELAY_MS - FIRST_QUERY_MIN_DELAY_MS) * this.#random());
-    const entry = new Entry(key, name, type, links, now + delay);
+    const entry = new Entry(key, name, type, links, now + delay, now);
     this.#byKey.set(key, entry);
     return entry;
   }
@@ -129,6 +130,23 @@ export class QuestionSet {
   due(now: number): ContinuousQuestion[] {
     const out: ContinuousQuestion[] = [];
     for (const q of this.#byKey.values()) if (q.nextAt <= now) out.push(q);
+    return out;
+  }
+
+  /**
+   * Questions not sent yet whose first-query window (RFC 6762 §5.2: 20-120 ms
+   * after they were asked) is open at `now` but whose own draw is later: they
+   * may go with a packet that leaves now (§5.3), so questions asked together
+   * (A and AAAA of a host, SRV and TXT of an instance, the follow-ups of every
+   * instance one answer listed) share one packet instead of one each.
+   */
+  joinable(now: number): ContinuousQuestion[] {
+    const out: ContinuousQuestion[] = [];
+    for (const q of this.#byKey.values()) {
+      if (q.sent === 0 && q.nextAt > now && q.askedAt + FIRST_QUERY_MIN_DELAY_MS <= now) {
+        out.push(q);
+      }
+    }
     return out;
   }
 
