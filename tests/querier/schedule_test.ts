@@ -4,7 +4,7 @@ import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { QuestionSet } from "../../querier/_questions.ts";
 import { queryPackets } from "../../querier/_query_packets.ts";
 import { MAX_QUERY_INTERVAL_MS, REFRESH_FLOOR_MS } from "../../querier/_constants.ts";
-import { a, ptr, srv, txt } from "../cache/_records.ts";
+import { a, nsec, ptr, srv, txt } from "../cache/_records.ts";
 import { nextEvent, rig } from "./_harness.ts";
 
 const TYPE = "_http._tcp.local";
@@ -190,4 +190,36 @@ Deno.test("schedule: tiny TTLs cannot make us send a refresh storm (the floor)",
   // Continuous queries at about 1, 3, 7, 15 s after the start plus refreshes, at most one per floor.
   assert.ok(refreshes.length <= 4 + Math.ceil(30_000 / REFRESH_FLOOR_MS), `${refreshes.length}`);
   await browser[Symbol.asyncDispose]();
+});
+
+Deno.test("schedule: refresh asks only for the types a running query needs, never NSEC or HINFO", async () => {
+  await using r = await rig({ seed: 6 });
+  const browser = r.querier.browse("_http._tcp", { resolve: true });
+  const it = browser[Symbol.asyncIterator]();
+  await r.advance(10);
+  // A whole service plus records no browse needs: an NSEC at the instance and
+  // the host, and the host's HINFO; then everything goes silent.
+  r.respond([
+    ptr(TYPE, DEN),
+    srv(DEN, "den.local"),
+    txt(DEN, []),
+    nsec(DEN, [RecordType.SRV, RecordType.TXT]),
+    a("den.local", "198.18.0.9"),
+    nsec("den.local", [RecordType.A, RecordType.HINFO]),
+    {
+      name: "den.local",
+      type: RecordType.HINFO,
+      class: 1,
+      cacheFlush: true,
+      ttl: 120,
+      data: { cpu: "X86_64", os: "LINUX" },
+    },
+  ]);
+  assert.equal((await nextEvent(r, it))?.type, "added");
+  const since = r.clock.now();
+  await r.advance(125_000);
+  const asked = r.ourQueries(since).flatMap((p) => p.message.questions.map((q) => q.type));
+  assert.ok(asked.includes(RecordType.SRV) && asked.includes(RecordType.A), `${asked}`);
+  assert.deepEqual(asked.filter((t) => t === RecordType.NSEC || t === RecordType.HINFO), []);
+  await it.return!();
 });
