@@ -225,7 +225,9 @@ export class Mdns implements AsyncDisposable {
 
   /**
    * The addresses of a `.local` host (A and AAAA, or one `family`), each
-   * with its link; rejects with `LookupError` at the timeout.
+   * with its link; rejects with `LookupError` at the timeout. With both
+   * families asked, the first address waits up to 100 ms for the other family
+   * (or an NSEC saying there is none).
    *
    * @example
    * ```ts

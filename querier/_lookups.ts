@@ -9,13 +9,17 @@
  */
 
 import { RecordType } from "../codec/mod.ts";
-import type { Clock } from "../clock.ts";
+import type { Clock, Timer } from "../clock.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import { serviceInfo } from "../cache/service_info.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 import { parseServiceInstanceName } from "../dnssd/service_name.ts";
 import type { Session, SourceHost } from "./_browse_sources.ts";
-import { DEFAULT_LOOKUP_TIMEOUT_MS } from "./_constants.ts";
+import {
+  DEFAULT_LOOKUP_TIMEOUT_MS,
+  FIRST_QUERY_MAX_DELAY_MS,
+  HOST_FAMILY_WAIT_MS,
+} from "./_constants.ts";
 import { InstanceTracker } from "./_instance_tracker.ts";
 import { addressTypes, askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
 import { LookupError, ResolveError } from "./errors.ts";
@@ -41,12 +45,17 @@ import type { LookupAddressOptions, LookupHostOptions, ResolveOptions } from "./
  *   release: (q) => questions.release(q),
  *   dirty: (session) => session.flush(),
  * }, () => {});
+ * const at = { interfaceName: "eth0", now: clock.now() };
  * cache.insertRecord(
  *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
- *   { interfaceName: "eth0", now: clock.now() },
+ *   at,
  * );
- * const [found] = await lookups.lookupHost("box.local");
- * assert.equal(found.address, "198.18.0.7");
+ * cache.insertRecord(
+ *   { name: "box.local", type: 28, class: 1, cacheFlush: true, ttl: 120, data: "fd00::7" },
+ *   at,
+ * );
+ * const found = await lookups.lookupHost("box.local"); // both families known: no wait
+ * assert.deepEqual(found.map((a) => a.address), ["198.18.0.7", "fd00::7"]);
  * assert.equal(questions.size, 0);
  * lookups.close();
  * await assert.rejects(lookups.lookupAddress("198.18.0.7"), /the stack closed/);
@@ -105,10 +114,7 @@ export class Lookups {
       throw new TypeError(`Cannot look up host: not a .local name: ${name}`);
     }
     const family = options?.family;
-    const found = () => {
-      const out = cachedAddresses(this.#cache, name, family, this.#clock.now());
-      return out.length > 0 ? out : undefined;
-    };
+    const wait = new FamilyWait(this.#cache, this.#clock, name, family, options?.timeout);
     // RFC 6762 §6.1: a live NSEC listing neither type says the host has none.
     const refuted = () =>
       addressTypes(family).every((t) =>
@@ -116,18 +122,20 @@ export class Lookups {
         )
         ? new LookupError(name, "no address (the host says so)")
         : undefined;
-    const cached = found();
+    const cached = wait.check(true);
     if (cached !== undefined) return Promise.resolve(cached);
     const none = refuted();
     if (none !== undefined) return Promise.reject(none);
     const shot = this.#oneShot(
       name,
       options,
-      found,
+      () => wait.check(false),
       () => new LookupError(name, "no address"),
       refuted,
     );
-    if (!shot.done) askUntilDone(this.#host, shot, name, addressTypes(family));
+    wait.onRecheck(() => this.#host.dirty(shot));
+    shot.onDone(() => wait.cancel());
+    if (!shot.done) askUntilDone(this.#host, shot, name, wait.missing());
     return shot.promise;
   }
 
@@ -171,5 +179,80 @@ export class Lookups {
       this.#settled(any);
     });
     return shot;
+  }
+}
+
+/**
+ * `lookupHost` with both families asked waits for the second family (or an
+ * NSEC saying the host has none of it, RFC 6762 §6.1) up to
+ * `HOST_FAMILY_WAIT_MS` after the first address, so a host's IPv4 and IPv6
+ * addresses come back together; the lookup's timeout bounds the whole (what is
+ * known settles the lookup just before it would fail). From a cache that holds
+ * one family, the wait also covers the 20-120 ms before the first query
+ * (§5.2). With one family asked, the first address settles it at once.
+ */
+class FamilyWait {
+  #cache: PeerServiceCache;
+  #clock: Clock;
+  #name: string;
+  #family: "IPv4" | "IPv6" | undefined;
+  #deadline: number;
+  #firstAt: number | undefined;
+  #wait = HOST_FAMILY_WAIT_MS;
+  #timer: Timer | undefined;
+  #recheck: () => void = () => {};
+
+  constructor(
+    cache: PeerServiceCache,
+    clock: Clock,
+    name: string,
+    family: "IPv4" | "IPv6" | undefined,
+    timeout: number | undefined,
+  ) {
+    this.#cache = cache;
+    this.#clock = clock;
+    this.#name = name;
+    this.#family = family;
+    this.#deadline = clock.now() + (timeout ?? DEFAULT_LOOKUP_TIMEOUT_MS);
+  }
+
+  /** Called when the wait ends, to look again. */
+  onRecheck(fn: () => void): void {
+    this.#recheck = fn;
+  }
+
+  /** The address types not known yet (neither cached nor refuted by an NSEC). */
+  missing(): number[] {
+    const now = this.#clock.now();
+    return addressTypes(this.#family).filter((t) =>
+      this.#cache.lookup(this.#name, t, { now }).length === 0 &&
+      !this.#cache.isKnownAbsent(this.#name, t, { now })
+    );
+  }
+
+  /** The addresses when the lookup may settle with them, else undefined. */
+  check(fromCache: boolean): ServiceAddress[] | undefined {
+    const now = this.#clock.now();
+    const found = cachedAddresses(this.#cache, this.#name, this.#family, now);
+    if (found.length === 0) return undefined;
+    if (this.#family !== undefined || this.missing().length === 0) return found;
+    if (this.#firstAt === undefined) {
+      this.#firstAt = now;
+      if (fromCache) this.#wait += FIRST_QUERY_MAX_DELAY_MS;
+      // One millisecond before the timeout, so the lookup settles with what it has.
+      const end = Math.min(now + this.#wait, this.#deadline - 1);
+      if (end <= now) return found;
+      this.#timer = this.#clock.setTimer(end - now, () => {
+        this.#timer = undefined;
+        this.#recheck();
+      });
+      return undefined;
+    }
+    return this.#timer === undefined ? found : undefined;
+  }
+
+  cancel(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
   }
 }

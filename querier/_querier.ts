@@ -201,7 +201,8 @@ export class Querier implements StackPart {
 
   /**
    * The addresses of a `.local` host (A and AAAA, or one family), each with
-   * the link it was heard on.
+   * the link it was heard on. With both families asked, the first address
+   * waits briefly for the other (see `LookupHostOptions.family`).
    *
    * @throws {TypeError} When the name is not under `.local` (RFC 6762 §3, §13).
    * Rejects with {@linkcode LookupError} at the timeout, or at once when an
