@@ -182,11 +182,25 @@ export class Outbox {
       bucket.at = now;
     }
     if (bucket.tokens < 1) return [];
-    const candidates = [...waiting.values()];
+    const candidates: Question[] = [];
+    for (const [key, q] of waiting) {
+      if (this.#stillDue(iface, q, now)) candidates.push(q);
+      else waiting.delete(key);
+    }
     const n = questionsThatFit(this.#writer, questions, candidates, Math.floor(bucket.tokens));
     const taken = candidates.slice(0, n);
     for (const q of taken) waiting.delete(questionKey(q.name, q.type));
     return taken;
+  }
+
+  // A waiting refresh is dropped once every record it asks about has more than
+  // half its TTL again (an answer to another question refreshed it, RFC 6763
+  // §12 additionals) or is gone: asking would only list it as a known answer.
+  #stillDue(iface: string, q: Question, now: number): boolean {
+    for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
+      if (r.remainingTtl(now) * 2 <= r.ttl) return true;
+    }
+    return false;
   }
 }
 
