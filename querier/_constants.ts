@@ -39,16 +39,36 @@ export const FIRST_QUERY_MAX_DELAY_MS = 120;
  */
 export const FIRST_QUERY_INTERVAL_MS = 1000;
 /**
- * RFC 6762 §5.2: each interval at least doubles the one before...
+ * RFC 6762 §5.2: each interval at least doubles the one before ("MUST
+ * increase by at least a factor of two"); like mDNSResponder
+ * (`QuestionIntervalStep`), ours triple: 1, 3, 9 s. Every continuous query
+ * carries the Known-Answer list (§7.1), 2 packets for 100 services and 19 for
+ * 1,000, so fewer of them is most of what keeps a browse quiet.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { FIRST_QUERY_INTERVAL_MS, QUERY_INTERVAL_FACTOR } from "./_constants.ts";
- * assert.equal(FIRST_QUERY_INTERVAL_MS * QUERY_INTERVAL_FACTOR ** 3, 8000); // 1, 2, 4, 8 s
+ * assert.equal(FIRST_QUERY_INTERVAL_MS * QUERY_INTERVAL_FACTOR ** 2, 9000); // 1, 3, 9 s
  * ```
  */
-export const QUERY_INTERVAL_FACTOR = 2;
+export const QUERY_INTERVAL_FACTOR = 3;
+/**
+ * Once a continuous question's interval reaches this, the next is the
+ * 60-minute cap (mDNSResponder's `QuestionIntervalThreshold`, 27 s): a
+ * question is asked at about 0, 1, 4 and 13 s, then hourly. The intervals
+ * still grow by at least a factor of two (RFC 6762 §5.2); services that
+ * appear later announce themselves (§8.3), and the records a browse holds are
+ * kept by their own refresh queries (§5.2), not by these.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FIRST_QUERY_INTERVAL_MS, QUERY_INTERVAL_FACTOR, QUERY_INTERVAL_JUMP_MS } from "./_constants.ts";
+ * assert.equal(FIRST_QUERY_INTERVAL_MS * QUERY_INTERVAL_FACTOR ** 3, QUERY_INTERVAL_JUMP_MS);
+ * ```
+ */
+export const QUERY_INTERVAL_JUMP_MS = 27_000;
 /**
  * RFC 6762 §5.2: ...and may be capped at sixty minutes.
  *

@@ -5,7 +5,7 @@
  * (the Go seed's client lost replies that came after its window closed).
  *
  * Browse, resolve and the host lookups ask continuous questions (first after
- * 20-120 ms, the QU bit on the first, then 1 s doubling up to 60 min) with
+ * 20-120 ms, the QU bit on the first, then 1, 3 and 9 s, then hourly) with
  * Known-Answer lists (split with TC when they do not fit), skip a question
  * another host just asked (§7.3), refresh the records they watch at 80-95 %
  * of the TTL (with a floor against tiny TTLs, `REFRESH_FLOOR_MS`), flush

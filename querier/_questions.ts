@@ -15,6 +15,7 @@ import {
   FIRST_QUERY_MIN_DELAY_MS,
   MAX_QUERY_INTERVAL_MS,
   QUERY_INTERVAL_FACTOR,
+  QUERY_INTERVAL_JUMP_MS,
 } from "./_constants.ts";
 
 /**
@@ -60,7 +61,7 @@ class Entry implements ContinuousQuestion {
 /**
  * The running questions and when each is next due.
  *
- * @example Intervals of 1 s doubling after the first query
+ * @example Intervals of 1 s tripling after the first query, then hourly
  * ```ts
  * import assert from "node:assert/strict";
  * import { QuestionSet } from "./_questions.ts";
@@ -71,7 +72,7 @@ class Entry implements ContinuousQuestion {
  *   times.push(q.nextAt);
  *   questions.markSent(q, q.nextAt);
  * }
- * assert.deepEqual(times, [120, 1120, 3120, 7120]);
+ * assert.deepEqual(times, [120, 1120, 4120, 13120]);
  * ```
  */
 export class QuestionSet {
@@ -150,13 +151,17 @@ export class QuestionSet {
     return out;
   }
 
-  /** Records a transmission at `now` and sets the next, twice as far off (up to 60 min). */
+  /**
+   * Records a transmission at `now` and sets the next: 1 s, then three times
+   * as far off each time, then 60 min once the interval reaches 27 s.
+   */
   markSent(question: ContinuousQuestion, now: number): void {
     const entry = question as Entry;
     entry.sent++;
-    entry.interval = entry.interval === 0
+    const next = entry.interval === 0
       ? FIRST_QUERY_INTERVAL_MS
-      : Math.min(entry.interval * QUERY_INTERVAL_FACTOR, MAX_QUERY_INTERVAL_MS);
+      : entry.interval * QUERY_INTERVAL_FACTOR;
+    entry.interval = next >= QUERY_INTERVAL_JUMP_MS ? MAX_QUERY_INTERVAL_MS : next;
     entry.nextAt = now + entry.interval;
   }
 
