@@ -13,7 +13,7 @@
  * @module
  */
 
-import { MessageWriter, type Question } from "../codec/mod.ts";
+import { MessageWriter, type Question, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import { nameKey } from "../codec/mod.ts";
@@ -183,10 +183,15 @@ export class Outbox {
     }
     if (bucket.tokens < 1) return [];
     const candidates: Question[] = [];
+    const addresses: Question[] = [];
     for (const [key, q] of waiting) {
-      if (this.#stillDue(iface, q, now)) candidates.push(q);
-      else waiting.delete(key);
+      if (!this.#stillDue(iface, q, now)) waiting.delete(key);
+      else if (q.type === RecordType.A || q.type === RecordType.AAAA) addresses.push(q);
+      else candidates.push(q);
     }
+    // Addresses last: an SRV's answer usually carries its target's addresses
+    // (RFC 6763 §12.2), and those left waiting are then dropped as fresh.
+    candidates.push(...addresses);
     const n = questionsThatFit(this.#writer, questions, candidates, Math.floor(bucket.tokens));
     const taken = candidates.slice(0, n);
     for (const q of taken) waiting.delete(questionKey(q.name, q.type));
