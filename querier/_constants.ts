@@ -122,8 +122,7 @@ export const REFRESH_PULL_MS = 2500;
  * A bound on refresh traffic: at most this many query packets carrying
  * refresh questions (RFC 6762 §5.2) per link per second on each address
  * family (a token bucket: bursts of this many, this many a second on
- * average). Refresh questions over the bound wait, oldest first, for the next
- * second; Known-Answer continuation packets (§7.2) count too, so one send
+ * average). Refresh questions over the bound wait for the next tokens; Known-Answer continuation packets (§7.2) count too, so one send
  * may overdraw and the next ones wait. Twenty full packets hold about 1,600
  * refresh questions: a thousand services' SRV and address refreshes go in
  * about a second, ten thousand in under twenty, well inside the 15 % of the

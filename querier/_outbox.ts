@@ -5,9 +5,11 @@
  *
  * Refresh questions (§5.2) are bounded per link: a token bucket of
  * `REFRESH_PACKETS_PER_SECOND` packets a second on each family. Those over
- * the bound wait here, oldest first, one entry per name and type (so at most
- * one per watched record set), and go with the link's next packets once
- * tokens are back. The outbox also remembers when each question last went out
+ * the bound wait here, one entry per name and type (so at most one per
+ * watched record set), and go with the link's next packets once tokens are
+ * back: oldest first, address questions after the others (an SRV answer
+ * usually refreshes its target's addresses too), and dropped once what they
+ * ask about is fresh again or gone. The outbox also remembers when each question last went out
  * on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
  *
  * @module

@@ -252,7 +252,9 @@ export class Querier implements StackPart {
   /** Sends what is due: continuous questions, refreshes, reconfirms; flushes what went unanswered. */
   run(now: number): void {
     if (this.#closed) {
-      this.#cache.takeDueRefreshes(now); // due points must not keep the scheduler spinning
+      // Due points and waiting refreshes must not keep the scheduler spinning.
+      this.#cache.takeDueRefreshes(now);
+      this.#outbox.send([], now);
       return;
     }
     for (const record of this.#poof.due(now)) this.#cache.flushRecord(record);

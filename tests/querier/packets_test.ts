@@ -2,7 +2,9 @@
 // (issue 14 item 10; issue 15 item 1), on the in-memory network in virtual
 // time, against a fake network of services that answers like a responder.
 import assert from "node:assert/strict";
-import { RecordType } from "../../codec/mod.ts";
+import { decodeMessage, RecordType } from "../../codec/mod.ts";
+import { PeerServiceCache } from "../../cache/peer_cache.ts";
+import { Outbox } from "../../querier/_outbox.ts";
 import { seededRandom } from "../../testing/mod.ts";
 import { REFRESH_PACKETS_PER_SECOND } from "../../querier/_constants.ts";
 import { FakeServices } from "../../bench/_fake_services.ts";
@@ -123,4 +125,42 @@ Deno.test("packets: refresh queries per link per second are bounded when 1,000 s
   assert.ok(sizes.filter((n) => n > 1200).length >= sizes.length / 2, `${sizes}`);
   assert.equal(browse.names.size, 0, "every silent service removed at expiry");
   await browse.stop();
+});
+
+Deno.test("packets: refreshes over the bound wait for tokens, oldest first; they leave with their link", async () => {
+  const cache = new PeerServiceCache();
+  const sent: Uint8Array[] = [];
+  const outbox = new Outbox(cache, (data) => {
+    sent.push(data);
+    return Promise.resolve(true);
+  });
+  const link = { name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] };
+  // 3,000 hosts whose A records are at 80 % of their TTL: their refreshes are due.
+  for (let i = 0; i < 3000; i++) {
+    cache.insertRecord(a(`host-${i}.local`, `198.18.${i >> 8}.${i & 255}`), {
+      interfaceName: "eth0",
+      now: 0,
+    });
+    outbox.addRefresh("eth0", `host-${i}.local`, RecordType.A);
+  }
+  outbox.send([link], 96_000);
+  assert.equal(sent.length, REFRESH_PACKETS_PER_SECOND);
+  const first = sent.flatMap((p) => decodeMessage(p).questions.map((q) => q.name));
+  assert.equal(first[0], "host-0.local");
+  assert.ok(outbox.nextDeadline() > 96_000 && outbox.nextDeadline() <= 96_050);
+  outbox.send([link], 97_000); // a second later: the rest
+  assert.ok(
+    sent.length > REFRESH_PACKETS_PER_SECOND && sent.length < 2 * REFRESH_PACKETS_PER_SECOND,
+  );
+  const asked = sent.flatMap((p) => decodeMessage(p).questions.map((q) => q.name));
+  assert.equal(asked.length, 3000);
+  assert.equal(new Set(asked).size, 3000, "each asked once");
+  assert.equal(outbox.nextDeadline(), Infinity);
+  // Due again, over what is left of the bucket; then the link goes away.
+  for (let i = 0; i < 3000; i++) outbox.addRefresh("eth0", `host-${i}.local`, RecordType.A);
+  outbox.send([link], 97_001);
+  assert.ok(outbox.nextDeadline() < Infinity, "some wait");
+  outbox.send([], 97_002);
+  assert.equal(outbox.nextDeadline(), Infinity);
+  await Promise.resolve();
 });
