@@ -139,6 +139,21 @@ export const REFRESH_PULL_MS = 2500;
  */
 export const REFRESH_PACKETS_PER_SECOND = 20;
 /**
+ * RFC 6763 §12.2: a responder answering an SRV question adds its target's A
+ * and AAAA records. When a refresh question for an SRV goes out, the refresh
+ * questions for its target's addresses wait this long and are dropped if that
+ * answer refreshed them (they go as usual when the responder sent no
+ * additionals). A service's refresh then costs one question, not three.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ADDRESS_REFRESH_DEFER_MS } from "./_constants.ts";
+ * assert.equal(ADDRESS_REFRESH_DEFER_MS, 1000);
+ * ```
+ */
+export const ADDRESS_REFRESH_DEFER_MS = 1000;
+/**
  * How long `lookupHost` (both families asked) waits for the other family
  * after the first address arrives, unless an NSEC says the host has none
  * (RFC 6762 §6.1). RFC 8305 §3 (Happy Eyeballs) waits 50 ms for the AAAA

@@ -21,7 +21,12 @@ import type { PeerRecord } from "../cache/peer_record.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { Send } from "../_stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
-import { OBSERVATION_LIMIT, REFRESH_FLOOR_MS, REFRESH_PACKETS_PER_SECOND } from "./_constants.ts";
+import {
+  ADDRESS_REFRESH_DEFER_MS,
+  OBSERVATION_LIMIT,
+  REFRESH_FLOOR_MS,
+  REFRESH_PACKETS_PER_SECOND,
+} from "./_constants.ts";
 import { queryPackets, questionsThatFit } from "./_query_packets.ts";
 
 interface Bucket {
@@ -63,6 +68,8 @@ export class Outbox {
   #noKnownAnswers = new Set<string>();
   #waiting = new Map<string, Map<string, Question>>(); // refreshes over the bound
   #buckets = new Map<string, Bucket>();
+  #notBefore = new Map<string, number>(); // deferred address refreshes, by link and question
+  #readyAt = new Map<string, number>(); // per link: when a waiting refresh may go at the earliest
   #lastAsked = new Map<string, number>();
 
   /** Sends through `send` the questions about records of `cache`. */
@@ -106,6 +113,7 @@ export class Outbox {
     let qs = this.#waiting.get(iface);
     if (qs === undefined) this.#waiting.set(iface, qs = new Map());
     if (!qs.has(key)) qs.set(key, { name, type, class: 1, unicastResponse: false });
+    this.#readyAt.set(iface, 0);
   }
 
   /**
@@ -126,8 +134,9 @@ export class Outbox {
       if (qs.size === 0) continue;
       const bucket = this.#buckets.get(iface);
       // A token back: (1 - tokens) of a packet, at the bucket's rate.
-      const at = bucket === undefined ? 0 : bucket.at +
+      const tokenAt = bucket === undefined ? 0 : bucket.at +
         Math.max(0, Math.ceil((1 - bucket.tokens) * 1000 / REFRESH_PACKETS_PER_SECOND));
+      const at = Math.max(tokenAt, this.#readyAt.get(iface) ?? 0);
       if (at < next) next = at;
     }
     return next;
@@ -160,8 +169,11 @@ export class Outbox {
     this.#noKnownAnswers.clear();
     // A link that went away takes its waiting refreshes with it.
     const names = new Set(links.map((l) => l.name));
-    for (const iface of this.#waiting.keys()) {
-      if (!names.has(iface)) this.#waiting.delete(iface);
+    for (const [iface, qs] of this.#waiting) {
+      if (names.has(iface)) continue;
+      for (const key of qs.keys()) this.#notBefore.delete(`${iface}\u0000${key}`);
+      this.#waiting.delete(iface);
+      this.#readyAt.delete(iface);
     }
     for (const iface of this.#buckets.keys()) {
       if (!names.has(iface)) this.#buckets.delete(iface);
@@ -193,17 +205,55 @@ export class Outbox {
     const candidates: Question[] = [];
     const addresses: Question[] = [];
     for (const [key, q] of waiting) {
-      if (!this.#stillDue(iface, q, now)) waiting.delete(key);
+      if (!this.#stillDue(iface, q, now)) this.#forget(iface, waiting, key);
       else if (q.type === RecordType.A || q.type === RecordType.AAAA) addresses.push(q);
       else candidates.push(q);
     }
-    // Addresses last: an SRV's answer usually carries its target's addresses
-    // (RFC 6763 §12.2), and those left waiting are then dropped as fresh.
-    candidates.push(...addresses);
+    // RFC 6763 §12.2: an SRV answer carries its target's addresses. Addresses
+    // of a target whose SRV is asked now wait ADDRESS_REFRESH_DEFER_MS, and are
+    // dropped then if that answer refreshed them; the others go last.
+    const targets = this.#srvTargets(iface, questions, candidates, now);
+    let deferred = Infinity;
+    for (const q of addresses) {
+      const at = this.#notBefore.get(`${iface}\u0000${questionKey(q.name, q.type)}`);
+      if (at === undefined && targets.has(nameKey(q.name))) {
+        this.#notBefore.set(
+          `${iface}\u0000${questionKey(q.name, q.type)}`,
+          deferred = now + ADDRESS_REFRESH_DEFER_MS,
+        );
+      } else if (at !== undefined && at > now) deferred = Math.min(deferred, at);
+      else candidates.push(q);
+    }
     const n = questionsThatFit(this.#writer, questions, candidates, Math.floor(bucket.tokens));
     const taken = candidates.slice(0, n);
-    for (const q of taken) waiting.delete(questionKey(q.name, q.type));
+    for (const q of taken) this.#forget(iface, waiting, questionKey(q.name, q.type));
+    // Nothing ready is left: the link's next chance is the first deferred one.
+    this.#readyAt.set(iface, n < candidates.length ? 0 : deferred === Infinity ? 0 : deferred);
     return taken;
+  }
+
+  #forget(iface: string, waiting: Map<string, Question>, key: string): void {
+    waiting.delete(key);
+    this.#notBefore.delete(`${iface}\u0000${key}`);
+  }
+
+  // The targets (name keys) of the SRV records the SRV questions ask about.
+  #srvTargets(
+    iface: string,
+    questions: readonly Question[],
+    candidates: readonly Question[],
+    now: number,
+  ): Set<string> {
+    const targets = new Set<string>();
+    for (const list of [questions, candidates]) {
+      for (const q of list) {
+        if (q.type !== RecordType.SRV) continue;
+        for (const r of this.#cache.lookup(q.name, RecordType.SRV, { interfaceName: iface, now })) {
+          targets.add(nameKey((r.data as { target: string }).target));
+        }
+      }
+    }
+    return targets;
   }
 
   // A waiting refresh is dropped once every record it asks about has more than

@@ -6,7 +6,7 @@ import { decodeMessage, RecordType } from "../../codec/mod.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { Outbox } from "../../querier/_outbox.ts";
 import { seededRandom } from "../../testing/mod.ts";
-import { REFRESH_PACKETS_PER_SECOND } from "../../querier/_constants.ts";
+import { ADDRESS_REFRESH_DEFER_MS, REFRESH_PACKETS_PER_SECOND } from "../../querier/_constants.ts";
 import { FakeServices } from "../../bench/_fake_services.ts";
 import { a, ptr, srv, txt } from "../cache/_records.ts";
 
@@ -78,9 +78,30 @@ Deno.test("packets: refreshes due within a few seconds go in the packet that lea
   const asked = refreshes.flatMap((p) => p.message.questions.map((q) => `${q.name} ${q.type}`));
   assert.equal(asked.length, 8, `${asked}`);
   assert.equal(new Set(asked).size, 8, "each asked once");
-  // Each point drawn at 80-82 % of the TTL: 2.4 s apart at most, one packet.
-  assert.equal(refreshes.length, 1, `${refreshes.length} packets for ${asked.length} questions`);
+  // Each point drawn at 80-82 % of the TTL, 2.4 s apart at most: the SRV
+  // questions in one packet; the addresses (RFC 6763 §12.2: an SRV answer
+  // carries them) one second later, since nobody answered.
+  assert.equal(refreshes.length, 2, `${refreshes.length} packets for ${asked.length} questions`);
+  assert.deepEqual(refreshes.map((p) => p.message.questions.map((q) => q.type)), [
+    [33, 33, 33, 33],
+    [1, 1, 1, 1],
+  ]);
+  assert.equal(refreshes[1].time - refreshes[0].time, ADDRESS_REFRESH_DEFER_MS);
   await browser[Symbol.asyncDispose]();
+});
+
+Deno.test("packets: a service's refresh costs one question when the SRV answer carries the addresses", async () => {
+  await using r = await rig({ seed: 5 });
+  await fakeServices(r, 4); // answers SRV questions with the target's A (RFC 6763 §12.2)
+  const browse = await browseAll(r, 4);
+  await r.advance(60_000); // past the browse's own queries at about 1, 4 and 13 s
+  const since = r.clock.now();
+  await r.advance(50_000); // one refresh round, at 80-82 % of 120 s
+  const refreshes = r.ourQueries(since).filter((p) => p.entry.family === "IPv4");
+  assert.equal(refreshes.length, 1, `${refreshes.length} packets`);
+  assert.deepEqual(refreshes[0].message.questions.map((q) => q.type), [33, 33, 33, 33]);
+  assert.equal(browse.names.size, 4);
+  await browse.stop();
 });
 
 Deno.test("packets: a browse of 20 services sends few query packets over 10 minutes", async () => {
