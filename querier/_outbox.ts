@@ -15,7 +15,7 @@
  * @module
  */
 
-import { MessageWriter, type Question, RecordType } from "../codec/mod.ts";
+import { Limits, MessageWriter, type Question, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import { nameKey } from "../codec/mod.ts";
@@ -28,6 +28,10 @@ import {
   REFRESH_PACKETS_PER_SECOND,
 } from "./_constants.ts";
 import { queryPackets, questionsThatFit } from "./_query_packets.ts";
+
+// A packet less its header, over the smallest question (a compressed name of
+// 2 bytes, type and class).
+const MOST_QUESTIONS_PER_PACKET = Math.floor((Limits.LINK_MESSAGE_BYTES - Limits.HEADER_BYTES) / 6);
 
 interface Bucket {
   tokens: number;
@@ -202,12 +206,20 @@ export class Outbox {
       bucket.at = now;
     }
     if (bucket.tokens < 1) return [];
+    // At most what the tokens can carry is looked at (a question takes at
+    // least 6 bytes): a backlog of thousands costs no cache lookups per send.
+    const limit = Math.floor(bucket.tokens) * MOST_QUESTIONS_PER_PACKET;
     const candidates: Question[] = [];
     const addresses: Question[] = [];
     for (const [key, q] of waiting) {
+      const address = q.type === RecordType.A || q.type === RecordType.AAAA;
+      const list = address ? addresses : candidates;
+      if (list.length >= limit) {
+        if (candidates.length >= limit && addresses.length >= limit) break;
+        continue;
+      }
       if (!this.#stillDue(iface, q, now)) this.#forget(iface, waiting, key);
-      else if (q.type === RecordType.A || q.type === RecordType.AAAA) addresses.push(q);
-      else candidates.push(q);
+      else list.push(q);
     }
     // RFC 6763 §12.2: an SRV answer carries its target's addresses. Addresses
     // of a target whose SRV is asked now wait ADDRESS_REFRESH_DEFER_MS, and are
