@@ -102,7 +102,8 @@ export class Outbox {
     if (known === undefined || (unicast && !known.unicastResponse)) {
       qs.set(key, { name, type, class: 1, unicastResponse: unicast });
     }
-    this.#waiting.get(iface)?.delete(key); // asked anyway: no refresh needed
+    const waiting = this.#waiting.get(iface);
+    if (waiting !== undefined) this.#forget(iface, waiting, key); // asked anyway: no refresh needed
     this.#lastAsked.set(`${iface}\u0000${key}`, now);
     if (!knownAnswers) this.#noKnownAnswers.add(`${iface}\u0000${key}`);
   }
