@@ -99,6 +99,24 @@ export const MAX_QUERY_INTERVAL_MS = 60 * 60 * 1000;
  */
 export const REFRESH_FLOOR_MS = 3000;
 /**
+ * RFC 6762 §5.3: a continuous question already asked twice or more goes with
+ * a packet that leaves now when it is due within this fraction of its
+ * interval (mDNSResponder's `AccelerateThisQuery`: "more than 90% of the way
+ * to the query time"), so questions started a moment apart (a browse and its
+ * follow-ups, two browses) come into step. The intervals still grow by at
+ * least a factor of two (§5.2): from the third query on an interval is three
+ * times the one before, and 90 % of it is still 2.7 times; the second query
+ * is never pulled (its interval must be at least one second).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CONTINUOUS_PULL_FRACTION, QUERY_INTERVAL_FACTOR } from "./_constants.ts";
+ * assert.ok((1 - CONTINUOUS_PULL_FRACTION) * QUERY_INTERVAL_FACTOR >= 2);
+ * ```
+ */
+export const CONTINUOUS_PULL_FRACTION = 0.1;
+/**
  * RFC 6762 §5.3 (several questions per query): when the querier sends, it
  * also asks now for every watched record whose refresh point (§5.2) falls
  * within this long, so the refreshes of records heard together (a service's

@@ -267,7 +267,8 @@ export class Querier implements StackPart {
     const links = this.#ctx.links();
     const linkNames = new Set(links.map((l) => l.name));
     const due = this.#questions.due(now);
-    // §5.3: first queries whose 20-120 ms window is open join the packet that goes now.
+    // §5.3: first queries whose 20-120 ms window is open, and later ones nearly
+    // due, join the packet that goes now.
     if (due.length > 0) due.push(...this.#questions.joinable(now));
     for (const q of due) {
       const qu = q.sent === 0 && this.#unicastFirst;

@@ -10,6 +10,7 @@
 import type { Random } from "../clock.ts";
 import { nameKey } from "../codec/mod.ts";
 import {
+  CONTINUOUS_PULL_FRACTION,
   FIRST_QUERY_INTERVAL_MS,
   FIRST_QUERY_MAX_DELAY_MS,
   FIRST_QUERY_MIN_DELAY_MS,
@@ -135,16 +136,21 @@ export class QuestionSet {
   }
 
   /**
-   * Questions not sent yet whose first-query window (RFC 6762 §5.2: 20-120 ms
-   * after they were asked) is open at `now` but whose own draw is later: they
-   * may go with a packet that leaves now (§5.3), so questions asked together
-   * (A and AAAA of a host, SRV and TXT of an instance, the follow-ups of every
-   * instance one answer listed) share one packet instead of one each.
+   * Questions not due at `now` that may go with a packet that leaves now
+   * (RFC 6762 §5.3): those not sent yet whose first-query window (§5.2:
+   * 20-120 ms after they were asked) is open, so questions asked together (A
+   * and AAAA of a host, SRV and TXT of an instance, the follow-ups of every
+   * instance one answer listed) share one packet; and those asked twice or
+   * more that are due within `CONTINUOUS_PULL_FRACTION` of their interval.
    */
   joinable(now: number): ContinuousQuestion[] {
     const out: ContinuousQuestion[] = [];
     for (const q of this.#byKey.values()) {
-      if (q.sent === 0 && q.nextAt > now && q.askedAt + FIRST_QUERY_MIN_DELAY_MS <= now) {
+      if (q.nextAt <= now) continue;
+      if (
+        q.sent === 0 ? q.askedAt + FIRST_QUERY_MIN_DELAY_MS <= now : q.sent >= 2 &&
+          q.nextAt - now <= q.interval * CONTINUOUS_PULL_FRACTION
+      ) {
         out.push(q);
       }
     }

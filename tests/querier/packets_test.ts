@@ -185,3 +185,19 @@ Deno.test("packets: refreshes over the bound wait for tokens, oldest first; they
   assert.equal(outbox.nextDeadline(), Infinity);
   await Promise.resolve();
 });
+
+Deno.test("packets: continuous questions started a moment apart come into step", async () => {
+  await using r = await rig({ seed: 8 });
+  const http = r.querier.browse("_http._tcp", { resolve: false });
+  await r.advance(150);
+  const ipp = r.querier.browse("_ipp._tcp", { resolve: false });
+  await r.advance(20_000);
+  const packets = r.ourQueries().filter((p) => p.entry.family === "IPv4");
+  const names = packets.map((p) => p.message.questions.map((q) => q.name.split(".")[0]).join(","));
+  // Each asked at about 0, 1 and 4 s (their own), then 13 s: from the third
+  // query on, one that is due within a tenth of its interval goes with the other.
+  assert.deepEqual(names.slice(-2), ["_http,_ipp", "_http,_ipp"], names.join(" "));
+  assert.equal(packets.length, 6, names.join(" "));
+  await http[Symbol.asyncDispose]();
+  await ipp[Symbol.asyncDispose]();
+});
