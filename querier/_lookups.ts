@@ -89,11 +89,17 @@ export class Lookups {
   resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
     parseServiceInstanceName(instance);
     const interfaces = options?.interfaces;
+    // Ours first (seed 004: the local service cache before the peer cache).
+    const mine = () => this.#host.local?.service(instance, interfaces);
+    const own = mine();
+    if (own !== undefined) return Promise.resolve(own);
     const cached = serviceInfo(this.#cache, instance, { now: this.#clock.now(), interfaces });
     if (cached !== undefined && cached.missing.length === 0) return Promise.resolve(cached.service);
     let missing = cached?.missing ?? ["srv", "txt", "address"];
     const box: { tracker?: InstanceTracker } = {};
     const shot = this.#oneShot<ServiceInfo>(instance, options, () => {
+      const own = mine();
+      if (own !== undefined) return own;
       const found = box.tracker?.update(undefined);
       missing = found?.missing ?? ["srv", "txt", "address"];
       return found !== undefined && found.missing.length === 0 ? found.service : undefined;
@@ -114,7 +120,9 @@ export class Lookups {
       throw new TypeError(`Cannot look up host: not a .local name: ${name}`);
     }
     const family = options?.family;
-    const wait = new FamilyWait(this.#cache, this.#clock, name, family, options?.timeout);
+    // Our own host name: the addresses we publish, no packet needed.
+    const local = () => this.#host.local?.addresses(name, family) ?? [];
+    const wait = new FamilyWait(this.#cache, this.#clock, name, family, options?.timeout, local);
     // RFC 6762 §6.1: a live NSEC listing neither type says the host has none.
     const refuted = () =>
       addressTypes(family).every((t) =>
@@ -143,8 +151,11 @@ export class Lookups {
   lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
     const name = reverseName(ip);
     const found = () => {
-      const names = this.#cache.lookup(name, RecordType.PTR, { now: this.#clock.now() })
-        .map((r) => r.data as string);
+      const names = [
+        ...this.#host.local?.listed(name) ?? [], // our own reverse mappings first
+        ...this.#cache.lookup(name, RecordType.PTR, { now: this.#clock.now() })
+          .map((r) => r.data as string),
+      ];
       return names.length > 0 ? [...new Set(names)] : undefined;
     };
     const cached = found();
@@ -152,6 +163,11 @@ export class Lookups {
     const shot = this.#oneShot(ip, options, found, () => new LookupError(ip, "no host name"));
     if (!shot.done) askUntilDone(this.#host, shot, name, [RecordType.PTR]);
     return shot.promise;
+  }
+
+  /** Something we publish changed: the running lookups check again (after this task). */
+  recheck(): void {
+    for (const shot of this.#shots) this.#host.dirty(shot);
   }
 
   /** Rejects the running lookups, and every later one, with "the stack closed". */
@@ -201,6 +217,7 @@ class FamilyWait {
   #wait = HOST_FAMILY_WAIT_MS;
   #timer: Timer | undefined;
   #recheck: () => void = () => {};
+  #local: () => ServiceAddress[];
 
   constructor(
     cache: PeerServiceCache,
@@ -208,7 +225,9 @@ class FamilyWait {
     name: string,
     family: "IPv4" | "IPv6" | undefined,
     timeout: number | undefined,
+    local: () => ServiceAddress[],
   ) {
+    this.#local = local;
     this.#cache = cache;
     this.#clock = clock;
     this.#name = name;
@@ -232,6 +251,8 @@ class FamilyWait {
 
   /** The addresses when the lookup may settle with them, else undefined. */
   check(fromCache: boolean): ServiceAddress[] | undefined {
+    const mine = this.#local(); // what we publish is whole: no wait
+    if (mine.length > 0) return mine;
     const now = this.#clock.now();
     const found = cachedAddresses(this.#cache, this.#name, this.#family, now);
     if (found.length === 0) return undefined;

@@ -144,7 +144,6 @@ Deno.test("packets: refresh queries per link per second are bounded when 1,000 s
   );
   const sizes = full.map((p) => p.entry.data.length);
   assert.ok(sizes.filter((n) => n > 1200).length >= sizes.length / 2, `${sizes}`);
-  assert.equal(browse.names.size, 0, "every silent service removed at expiry");
   await browse.stop();
 });
 
