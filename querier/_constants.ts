@@ -175,12 +175,15 @@ export const ADDRESS_REFRESH_DEFER_MS = 1000;
  * How long `lookupHost` (both families asked) waits for the other family
  * after the first address arrives, unless an NSEC says the host has none
  * (RFC 6762 §6.1). RFC 8305 §3 (Happy Eyeballs) waits 50 ms for the AAAA
- * after an A ("Resolution Delay"); glibc's getaddrinfo waits for both
- * answers; Avahi's host-name resolver returns the first address of either
- * family (avahi-core/resolve-host-name.c). Our querier asks A and AAAA in one
- * packet and responders answer unique records at once (§6), so both usually
- * arrive together; 100 ms covers a responder that answers them in two
- * packets on a loaded host. The lookup's timeout still bounds the whole.
+ * after an A ("Resolution Delay"); glibc's DNS getaddrinfo sends A and AAAA
+ * together and waits for both; mDNSResponder's DNSServiceGetAddrInfo calls
+ * back once per address as it comes (a stream, which one promise cannot be);
+ * Avahi's host-name resolver returns the first address of either family
+ * (avahi-core/resolve-host-name.c), which is how one family went missing.
+ * Our querier asks A and AAAA in one packet and responders answer unique
+ * records at once (§6), so both usually arrive together; 100 ms covers a
+ * responder that answers them in two packets on a loaded host. The lookup's
+ * timeout still bounds the whole.
  *
  * @example
  * ```ts
