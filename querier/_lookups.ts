@@ -66,7 +66,8 @@ export class Lookups {
   #clock: Clock;
   #host: SourceHost;
   #settled: (session: Session) => void;
-  #shots = new Set<OneShot<unknown>>();
+  /** The running lookups, each with the error it rejects with when the stack closes. */
+  #shots = new Map<OneShot<unknown>, () => Error>();
   #closed = false;
 
   /**
@@ -88,6 +89,10 @@ export class Lookups {
   /** See `Querier.resolve`. */
   resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
     parseServiceInstanceName(instance);
+    let missing: readonly ("srv" | "txt" | "address")[] = ["srv", "txt", "address"];
+    const closed = () => new ResolveError(instance, missing, { reason: "closed" });
+    const refused = this.#refused(options, closed);
+    if (refused !== undefined) return refused;
     const interfaces = options?.interfaces;
     // Ours first (seed 004: the local service cache before the peer cache).
     const mine = () => this.#host.local?.service(instance, interfaces);
@@ -95,15 +100,21 @@ export class Lookups {
     if (own !== undefined) return Promise.resolve(own);
     const cached = serviceInfo(this.#cache, instance, { now: this.#clock.now(), interfaces });
     if (cached !== undefined && cached.missing.length === 0) return Promise.resolve(cached.service);
-    let missing = cached?.missing ?? ["srv", "txt", "address"];
+    missing = cached?.missing ?? missing;
     const box: { tracker?: InstanceTracker } = {};
-    const shot = this.#oneShot<ServiceInfo>(instance, options, () => {
-      const own = mine();
-      if (own !== undefined) return own;
-      const found = box.tracker?.update(undefined);
-      missing = found?.missing ?? ["srv", "txt", "address"];
-      return found !== undefined && found.missing.length === 0 ? found.service : undefined;
-    }, () => new ResolveError(instance, missing));
+    const shot = this.#oneShot<ServiceInfo>(
+      instance,
+      options,
+      () => {
+        const own = mine();
+        if (own !== undefined) return own;
+        const found = box.tracker?.update(undefined);
+        missing = found?.missing ?? ["srv", "txt", "address"];
+        return found !== undefined && found.missing.length === 0 ? found.service : undefined;
+      },
+      () => new ResolveError(instance, missing),
+      closed,
+    );
     if (shot.done) return shot.promise;
     const tracker = new InstanceTracker(this.#host, instance, interfaces, true, () => {
       this.#host.dirty(shot);
@@ -119,17 +130,28 @@ export class Lookups {
     if (!/\.local\.?$/i.test(name)) {
       throw new TypeError(`Cannot look up host: not a .local name: ${name}`);
     }
+    const closed = () => new LookupError(name, "the stack closed");
+    const refusedNow = this.#refused(options, closed);
+    if (refusedNow !== undefined) return refusedNow;
     const family = options?.family;
-    // Our own host name: the addresses we publish, no packet needed.
-    const local = () => this.#host.local?.addresses(name, family) ?? [];
-    const wait = new FamilyWait(this.#cache, this.#clock, name, family, options?.timeout, local);
+    const interfaces = options?.interfaces;
     // RFC 6762 §6.1: a live NSEC listing neither type says the host has none.
+    const absent = (type: number) => {
+      const now = this.#clock.now();
+      return interfaces === undefined
+        ? this.#cache.isKnownAbsent(name, type, { now })
+        : interfaces.some((i) => this.#cache.isKnownAbsent(name, type, { interfaceName: i, now }));
+    };
     const refuted = () =>
-      addressTypes(family).every((t) =>
-          this.#cache.isKnownAbsent(name, t, { now: this.#clock.now() })
-        )
+      addressTypes(family).every(absent)
         ? new LookupError(name, "no address (the host says so)")
         : undefined;
+    const wait = new FamilyWait(this.#clock, family, options?.timeout, {
+      // Our own host name: the addresses we publish, no packet needed.
+      local: () => this.#host.local?.addresses(name, family, interfaces) ?? [],
+      cached: () => cachedAddresses(this.#cache, name, family, this.#clock.now(), interfaces),
+      absent,
+    });
     const cached = wait.check(true);
     if (cached !== undefined) return Promise.resolve(cached);
     const none = refuted();
@@ -139,41 +161,67 @@ export class Lookups {
       options,
       () => wait.check(false),
       () => new LookupError(name, "no address"),
+      closed,
       refuted,
     );
     wait.onRecheck(() => this.#host.dirty(shot));
     shot.onDone(() => wait.cancel());
-    if (!shot.done) askUntilDone(this.#host, shot, name, wait.missing());
+    if (!shot.done) askUntilDone(this.#host, shot, name, wait.missing(), interfaces);
     return shot.promise;
   }
 
   /** See `Querier.lookupAddress`. */
   lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
     const name = reverseName(ip);
+    const closed = () => new LookupError(ip, "the stack closed");
+    const refused = this.#refused(options, closed);
+    if (refused !== undefined) return refused;
+    const interfaces = options?.interfaces;
     const found = () => {
       const names = [
         ...this.#host.local?.listed(name) ?? [], // our own reverse mappings first
         ...this.#cache.lookup(name, RecordType.PTR, { now: this.#clock.now() })
+          .filter((r) => interfaces === undefined || interfaces.includes(r.interfaceName))
           .map((r) => r.data as string),
       ];
       return names.length > 0 ? [...new Set(names)] : undefined;
     };
     const cached = found();
     if (cached !== undefined) return Promise.resolve(cached);
-    const shot = this.#oneShot(ip, options, found, () => new LookupError(ip, "no host name"));
-    if (!shot.done) askUntilDone(this.#host, shot, name, [RecordType.PTR]);
+    const shot = this.#oneShot(
+      ip,
+      options,
+      found,
+      () => new LookupError(ip, "no host name"),
+      closed,
+    );
+    if (!shot.done) askUntilDone(this.#host, shot, name, [RecordType.PTR], interfaces);
     return shot.promise;
   }
 
   /** Something we publish changed: the running lookups check again (after this task). */
   recheck(): void {
-    for (const shot of this.#shots) this.#host.dirty(shot);
+    for (const shot of this.#shots.keys()) this.#host.dirty(shot);
   }
 
-  /** Rejects the running lookups, and every later one, with "the stack closed". */
+  /**
+   * Rejects the running lookups, and every later one, saying the stack
+   * closed (in the error type each call documents).
+   */
   close(): void {
     this.#closed = true;
-    for (const s of [...this.#shots]) s.abort(new LookupError(s.name, "the stack closed"));
+    for (const [shot, closed] of [...this.#shots]) shot.abort(closed());
+  }
+
+  // Before the cache is read: an aborted signal rejects with its reason, a
+  // closed stack with `closed()`, whatever the cache holds.
+  #refused(
+    options: { signal?: AbortSignal } | undefined,
+    closed: () => Error,
+  ): Promise<never> | undefined {
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
+    if (this.#closed) return Promise.reject(closed());
+    return undefined;
   }
 
   #oneShot<T>(
@@ -181,15 +229,14 @@ export class Lookups {
     options: { timeout?: number; signal?: AbortSignal } | undefined,
     check: () => T | undefined,
     fail: () => Error,
+    closed: () => Error,
     refuted?: () => Error | undefined,
   ): OneShot<T> {
     const timeout = options?.timeout ?? DEFAULT_LOOKUP_TIMEOUT_MS;
     if (!(timeout >= 0)) throw new RangeError(`Invalid timeout: ${timeout}, must be 0 or more`);
     const shot = new OneShot<T>(name, this.#clock, timeout, options?.signal, check, fail, refuted);
-    if (this.#closed) shot.abort(new LookupError(name, "the stack closed"));
-    if (options?.signal?.aborted) shot.abort(options.signal.reason);
     const any = shot as OneShot<unknown>;
-    this.#shots.add(any);
+    this.#shots.set(any, closed);
     shot.onDone(() => {
       this.#shots.delete(any);
       this.#settled(any);
@@ -208,31 +255,25 @@ export class Lookups {
  * (§5.2). With one family asked, the first address settles it at once.
  */
 class FamilyWait {
-  #cache: PeerServiceCache;
   #clock: Clock;
-  #name: string;
   #family: "IPv4" | "IPv6" | undefined;
   #deadline: number;
   #firstAt: number | undefined;
   #wait = HOST_FAMILY_WAIT_MS;
   #timer: Timer | undefined;
   #recheck: () => void = () => {};
-  #local: () => ServiceAddress[];
+  #sources: FamilySources;
 
   constructor(
-    cache: PeerServiceCache,
     clock: Clock,
-    name: string,
     family: "IPv4" | "IPv6" | undefined,
     timeout: number | undefined,
-    local: () => ServiceAddress[],
+    sources: FamilySources,
   ) {
-    this.#local = local;
-    this.#cache = cache;
     this.#clock = clock;
-    this.#name = name;
     this.#family = family;
     this.#deadline = clock.now() + (timeout ?? DEFAULT_LOOKUP_TIMEOUT_MS);
+    this.#sources = sources;
   }
 
   /** Called when the wait ends, to look again. */
@@ -241,22 +282,21 @@ class FamilyWait {
   }
 
   /** The address types not known yet (neither cached nor refuted by an NSEC). */
-  missing(): number[] {
-    const now = this.#clock.now();
+  missing(found: readonly ServiceAddress[] = this.#sources.cached()): number[] {
     return addressTypes(this.#family).filter((t) =>
-      this.#cache.lookup(this.#name, t, { now }).length === 0 &&
-      !this.#cache.isKnownAbsent(this.#name, t, { now })
+      !found.some((a) => a.family === (t === RecordType.A ? "IPv4" : "IPv6")) &&
+      !this.#sources.absent(t)
     );
   }
 
   /** The addresses when the lookup may settle with them, else undefined. */
   check(fromCache: boolean): ServiceAddress[] | undefined {
-    const mine = this.#local(); // what we publish is whole: no wait
+    const mine = this.#sources.local(); // what we publish is whole: no wait
     if (mine.length > 0) return mine;
     const now = this.#clock.now();
-    const found = cachedAddresses(this.#cache, this.#name, this.#family, now);
+    const found = this.#sources.cached();
     if (found.length === 0) return undefined;
-    if (this.#family !== undefined || this.missing().length === 0) return found;
+    if (this.#family !== undefined || this.missing(found).length === 0) return found;
     if (this.#firstAt === undefined) {
       this.#firstAt = now;
       if (fromCache) this.#wait += FIRST_QUERY_MAX_DELAY_MS;
@@ -276,4 +316,14 @@ class FamilyWait {
     this.#timer?.cancel();
     this.#timer = undefined;
   }
+}
+
+/** Where a {@linkcode FamilyWait} looks. */
+interface FamilySources {
+  /** Our own addresses for the name (none unless it is our host name). */
+  local(): ServiceAddress[];
+  /** The addresses the peer cache holds for it. */
+  cached(): ServiceAddress[];
+  /** True when an NSEC says the host has no record of this type. */
+  absent(type: number): boolean;
 }
