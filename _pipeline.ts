@@ -85,6 +85,7 @@ export class Pipeline {
     rcode: 0,
     sourcePort: 0,
     offLink: 0,
+    evicted: 0,
   };
 
   /** Creates a pipeline with no parts. */
@@ -95,7 +96,7 @@ export class Pipeline {
 
   /** A snapshot of the counters. */
   get stats(): MdnsStats {
-    return { ...this.#stats };
+    return { ...this.#stats, evicted: this.#options.peerCache.evictions };
   }
 
   /** Takes one datagram from the transport; never throws. */

@@ -30,8 +30,9 @@ export type DropReason =
 
 /**
  * Counters of what the stack received and dropped: every datagram received
- * lands in exactly one of the other counters (routed as a query or a
- * response, or dropped for one reason).
+ * lands in exactly one of the datagram counters (routed as a query or a
+ * response, or dropped for one reason). `evicted` counts records, not
+ * datagrams: what the peer cache gave up for lack of room.
  *
  * @example
  * ```ts
@@ -40,7 +41,7 @@ export type DropReason =
  * function dropped(s: MdnsStats): number {
  *   return s.malformed + s.opcode + s.rcode + s.sourcePort + s.offLink;
  * }
- * assert.equal(dropped({ received: 9, queries: 4, responses: 3, malformed: 1, opcode: 0, rcode: 0, sourcePort: 1, offLink: 0 }), 2);
+ * assert.equal(dropped({ received: 9, queries: 4, responses: 3, malformed: 1, opcode: 0, rcode: 0, sourcePort: 1, offLink: 0, evicted: 0 }), 2);
  * ```
  */
 export interface MdnsStats {
@@ -60,6 +61,11 @@ export interface MdnsStats {
   sourcePort: number;
   /** Dropped: source not on the link it arrived on. */
   offLink: number;
+  /**
+   * Records the peer cache evicted for lack of room (its byte budget), each
+   * also a `removed` cache event with the reason `evicted`.
+   */
+  evicted: number;
 }
 
 /**

@@ -87,6 +87,11 @@ export class PeerEvents {
     return this.#watches.wants(entry);
   }
 
+  /** True when any watch covers the entry: the eviction policy's "a running query needs it". */
+  covers(entry: PeerEntry): boolean {
+    return this.#watches.covers(entry);
+  }
+
   /** Adds a listener for full clears; returns a function that removes it. */
   onClear(listener: () => void): () => void {
     this.#clearListeners = [...this.#clearListeners, listener];

@@ -175,6 +175,15 @@ export class WatchRegistry {
     }
   }
 
+  /** True when any watch (refreshing or not) covers the entry: a running query needs it. */
+  covers(entry: PeerEntry): boolean {
+    const known = this.#byKey.get(entry.owner.key);
+    if (known === undefined) return false;
+    if (!Array.isArray(known)) return matches(known, entry);
+    for (const w of known) if (matches(w, entry)) return true;
+    return false;
+  }
+
   /** True when a refreshing watch covers the entry. */
   wants(entry: PeerEntry): boolean {
     const known = this.#byKey.get(entry.owner.key);

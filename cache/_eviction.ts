@@ -1,0 +1,457 @@
+/**
+ * What the peer cache evicts when it is full, and in what order (the policy
+ * `peer_cache.ts` documents; DESIGN.md §1).
+ *
+ * The unit of eviction is a whole service, not a record: a service instance
+ * name's records (SRV, TXT, NSEC...) together with the PTRs that list it (a
+ * PTR belongs to the name it points to, so `_http._tcp.local → A._http...`
+ * goes with `A`). A host's address records are a unit too, but one that
+ * services share: while an SRV in the cache targets a host, the host is
+ * "held" and is never evicted on its own; it leaves with the last service
+ * that uses it. Names that are not services (a host nobody targets, a reverse
+ * PTR, a type enumeration) are units of their own.
+ *
+ * Units are ranked in three tiers, evicted lowest first and, within a tier,
+ * the one heard longest ago first (an LRU list per tier):
+ *  - 0: no running query (no watch) covers any of its records;
+ *  - 1: a query needs it but it is incomplete (a PTR without its SRV, TXT or
+ *    an address of its host): useless as it is;
+ *  - 2: a query needs it and it is complete (or is not a service at all).
+ *
+ * A new record may evict only units of a lower tier than the one its own unit
+ * reaches with it (or, among units nobody needs, the oldest): so a full cache
+ * of complete services a browse needs keeps them, and a newcomer that cannot
+ * get room is rejected instead of pushing a whole service out, which would
+ * draw follow-up queries for it, whose answers would push out another, and so
+ * on. When a record is rejected, the incomplete service it belonged to is
+ * evicted whole rather than half kept; a host address that cannot fit first
+ * gives up the newest of the incomplete services that need it, so the rest can
+ * complete.
+ *
+ * Cost: the tiers stored in the lists are refreshed when a unit's records
+ * change; a watch that begins or ends, or a host that gains an address, is
+ * noticed when the eviction scan reaches the unit, which then moves to its
+ * right list. Every step of a scan evicts a unit, moves a unit whose state
+ * changed since it was filed, or skips the newcomer's own unit, so the cost
+ * is amortised O(1) per record, with no scan over the whole cache. Internal.
+ *
+ * @module
+ */
+
+import { decodeRdata, nameKey, RecordType, type SrvData } from "../codec/mod.ts";
+import { binaryToBytes } from "./_rdata_key.ts";
+import {
+  PEER_NAME_OVERHEAD_BYTES,
+  PEER_RECORD_OVERHEAD_BYTES,
+  type PeerEntry,
+  type PeerOwner,
+  PENDING_MASK,
+} from "./peer_record.ts";
+
+/**
+ * The least room a whole service takes besides its PTR: SRV, TXT and two
+ * address records (A and AAAA), the instance name and its host's name,
+ * without their strings. A PTR listing a service the cache holds nothing of
+ * must leave room for a whole service (evicting for it as for any record):
+ * otherwise a full cache would take the PTR, SRV and TXT of a service whose
+ * address then finds no room, drop them (not half kept), and do it again for
+ * every service of every answer. The room asked is this, or more once a
+ * service failed to fit: what that service took plus what it lacked (at most
+ * {@linkcode MAX_SERVICE_RESERVE_BYTES}).
+ */
+export const SERVICE_RESERVE_BYTES = 4 * PEER_RECORD_OVERHEAD_BYTES + 2 * PEER_NAME_OVERHEAD_BYTES;
+/** The most room a listed service is asked to leave (a huge TXT must not empty the cache). */
+export const MAX_SERVICE_RESERVE_BYTES = 16 * 1024;
+
+/** Tier of a unit no list holds: no records, or held by the services that target it. */
+const HELD = -1;
+/** The tiers, lowest evicted first. */
+const TIERS = 3;
+
+/** One unit of eviction, named by a name key. */
+class Unit {
+  /** Its records: non-PTR records at the name, and PTRs that point to it. */
+  entries = 0;
+  /** PTRs from a service type (or subtype) listing this name. */
+  readonly pointers: PeerEntry[] = [];
+  servicePointers = 0;
+  srv = 0;
+  txt = 0;
+  addresses = 0;
+  /** Hosts its SRVs target, one per SRV. */
+  readonly targets: Unit[] = [];
+  /** Services whose SRVs target this name, with how many SRVs each. */
+  readonly dependents = new Map<Unit, number>();
+  heard = 0;
+  tier = HELD;
+  prev: Unit | null = null;
+  next: Unit | null = null;
+  constructor(readonly key: string) {}
+}
+
+class UnitList {
+  head: Unit | null = null;
+  tail: Unit | null = null;
+  size = 0;
+  pushBack(u: Unit): void {
+    u.prev = this.tail;
+    u.next = null;
+    if (this.tail === null) this.head = u;
+    else this.tail.next = u;
+    this.tail = u;
+    this.size++;
+  }
+  pushFront(u: Unit): void {
+    u.next = this.head;
+    u.prev = null;
+    if (this.head === null) this.tail = u;
+    else this.head.prev = u;
+    this.head = u;
+    this.size++;
+  }
+  remove(u: Unit): void {
+    if (u.prev === null) this.head = u.next;
+    else u.prev.next = u.next;
+    if (u.next === null) this.tail = u.prev;
+    else u.next.prev = u.prev;
+    u.prev = u.next = null;
+    this.size--;
+  }
+}
+
+/** What the policy needs from the store. */
+export interface EvictionHost {
+  /** The owner of a name key, if cached. */
+  owner(key: string): PeerOwner | undefined;
+  /** Calls `fn` for each record at `owner` that is not a PTR. */
+  forEachOwnRecord(owner: PeerOwner, fn: (e: PeerEntry) => void): void;
+  /** True when a running query (a watch) covers the record. */
+  covers(entry: PeerEntry): boolean;
+  /** Removes a record with an `evicted` event. */
+  evict(entry: PeerEntry): void;
+  /** Bytes counted now. */
+  bytes(): number;
+}
+
+/**
+ * The units of one peer cache and their eviction order (internal).
+ *
+ * @example A full cache keeps the complete service a query needs
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * import { serviceRecords } from "../dnssd/service_records.ts";
+ * const records = (instance: string, host: string, ip: string) =>
+ *   serviceRecords({ instance, type: "_http._tcp", host, port: 80, addresses: [ip] }).records;
+ * const probe = new PeerServiceCache();
+ * for (const r of records("A", "a.local", "198.18.0.1")) {
+ *   probe.insertRecord(r, { interfaceName: "eth0", now: 0 });
+ * }
+ * const cache = new PeerServiceCache({ maxBytes: Math.ceil(probe.bytes * 1.5) });
+ * using _browse = cache.watch("_http._tcp.local", () => {}, { type: 12 });
+ * using _a = cache.watch("A._http._tcp.local", () => {});
+ * using _host = cache.watch("a.local", () => {});
+ * for (const r of records("A", "a.local", "198.18.0.1")) {
+ *   cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
+ * }
+ * for (const r of records("B", "b.local", "198.18.0.2")) {
+ *   cache.insertRecord(r, { interfaceName: "eth0", now: 1000 });
+ * }
+ * assert.equal(cache.lookupServices("_http._tcp").length, 1);
+ * assert.equal(cache.lookup("A._http._tcp.local", 33).length, 1);
+ * assert.equal(cache.lookup("B._http._tcp.local", 33).length, 0); // not half kept
+ * ```
+ */
+export class EvictionPolicy {
+  #units = new Map<string, Unit>();
+  #lists: UnitList[] = Array.from({ length: TIERS }, () => new UnitList());
+  #host: EvictionHost;
+  #reserve = SERVICE_RESERVE_BYTES;
+
+  /** A policy over the records `host` holds. */
+  constructor(host: EvictionHost) {
+    this.#host = host;
+  }
+
+  /** Units known (for tests and benches). */
+  get units(): number {
+    return this.#units.size;
+  }
+
+  /**
+   * Room kept free for what a query needs: a record nobody needs, or a PTR
+   * listing a service the cache holds nothing of, may fill the cache only up
+   * to this much below the budget (see {@linkcode SERVICE_RESERVE_BYTES}; at
+   * most an eighth of the budget, so a small cache still takes records).
+   */
+  reserve(budget: number): number {
+    return Math.min(this.#reserve, Math.floor(budget / 8));
+  }
+
+  /** A record joined the cache (heard at relative time `t`). */
+  linked(entry: PeerEntry, t: number): void {
+    const u = this.#unitOf(entry, true)!;
+    u.entries++;
+    switch (entry.type) {
+      case RecordType.PTR:
+        u.pointers.push(entry);
+        if (isServiceListing(entry.owner.key)) u.servicePointers++;
+        break;
+      case RecordType.SRV: {
+        u.srv++;
+        const target = this.#get(nameKey(srvTarget(entry)), true)!;
+        u.targets.push(target);
+        target.dependents.set(u, (target.dependents.get(u) ?? 0) + 1);
+        this.#file(target);
+        break;
+      }
+      case RecordType.TXT:
+        u.txt++;
+        break;
+      case RecordType.A:
+      case RecordType.AAAA:
+        u.addresses++;
+        break;
+    }
+    this.heard(entry, t);
+  }
+
+  /** A record was heard again at `t`: its unit moves to the back of its list. */
+  heard(entry: PeerEntry, t: number): void {
+    const u = this.#unitOf(entry, false);
+    if (u === undefined) return;
+    u.heard = t;
+    this.#file(u, true);
+  }
+
+  /**
+   * A record is leaving in a second (a goodbye, RFC 6762 §10.1): its unit
+   * goes to the front of the line, and no query counts as needing it.
+   */
+  leaving(entry: PeerEntry): void {
+    const u = this.#unitOf(entry, false);
+    if (u !== undefined) this.#file(u, false, true);
+  }
+
+  /** A record left the cache. */
+  unlinked(entry: PeerEntry): void {
+    const u = this.#unitOf(entry, false);
+    if (u === undefined) return;
+    u.entries--;
+    switch (entry.type) {
+      case RecordType.PTR: {
+        const i = u.pointers.indexOf(entry);
+        if (i >= 0) u.pointers.splice(i, 1);
+        if (isServiceListing(entry.owner.key)) u.servicePointers--;
+        break;
+      }
+      case RecordType.SRV: {
+        u.srv--;
+        const target = this.#get(nameKey(srvTarget(entry)), false);
+        if (target !== undefined) {
+          const i = u.targets.indexOf(target);
+          if (i >= 0) u.targets.splice(i, 1);
+          const n = (target.dependents.get(u) ?? 1) - 1;
+          if (n > 0) target.dependents.set(u, n);
+          else target.dependents.delete(u);
+          // A host its last service left: first in line (no service needs it).
+          if (target.dependents.size === 0) this.#file(target, false, true);
+          this.#forget(target);
+        }
+        break;
+      }
+      case RecordType.TXT:
+        u.txt--;
+        break;
+      case RecordType.A:
+      case RecordType.AAAA:
+        u.addresses--;
+        break;
+    }
+    this.#file(u, false);
+    this.#forget(u);
+  }
+
+  /**
+   * Makes room for `entry`, already linked, until `fits()`: evicts units of
+   * a lower tier than the entry's own unit reaches. When that is not enough,
+   * a host address gives up incomplete services that need it (newest first).
+   * False when the entry cannot stay; its incomplete service was then evicted
+   * whole, except the entry itself, which the caller takes out silently.
+   */
+  makeRoom(entry: PeerEntry, budget: number): boolean {
+    const u = this.#unitOf(entry, false)!;
+    let limit = 0;
+    if (u.dependents.size > 0) {
+      for (const d of u.dependents.keys()) limit = Math.max(limit, this.#tierOf(d));
+    } else limit = Math.max(0, this.#tierOf(u));
+    // What nobody needs, and the first PTR of a service, leave the reserve free.
+    const opens = entry.type === RecordType.PTR && u.entries === 1 && u.servicePointers === 1;
+    const max = limit === 0 || opens ? budget - this.reserve(budget) : budget;
+    const fits = () => this.#host.bytes() <= max;
+    // Nobody needs the newcomer: it takes free room only, so unsolicited
+    // records never churn the cache (they would evict each other, burst after burst).
+    for (let tier = 0; tier < limit && !fits(); tier++) {
+      const list = this.#lists[tier];
+      for (let visits = list.size; visits > 0 && !fits(); visits--) {
+        const v = list.head;
+        if (v === null) break;
+        if (v === u) {
+          list.remove(v);
+          list.pushBack(v);
+          continue;
+        }
+        const real = this.#tierOf(v);
+        if (real !== tier) {
+          this.#place(v, real, false);
+          continue;
+        }
+        this.#evictUnit(v, u);
+      }
+    }
+    if (fits()) return true;
+    if (u.dependents.size > 0) {
+      // An address the services of its host wait for: give up the newest of
+      // them while another would still complete...
+      const waiting = [...u.dependents.keys()].filter((d) => d.servicePointers > 0)
+        .sort((a, b) => b.heard - a.heard);
+      while (!fits() && waiting.length > 1) this.#evictUnit(waiting.shift()!, u);
+      if (fits()) return true;
+      // ...else none of them can be whole: they go with the rejected address.
+      const before = this.#host.bytes();
+      for (const d of waiting) this.#evictUnit(d, u);
+      if (!this.#needed(u)) this.#evictUnit(u, u, entry);
+      if (limit > 0) this.#learn(before - this.#host.bytes(), before - budget);
+      return false;
+    }
+    // Not half kept: the rest of an incomplete service goes with the rejected record.
+    if (isServiceLike(u) && !isComplete(u, entry)) {
+      const before = this.#host.bytes();
+      this.#evictUnit(u, u, entry);
+      if (limit > 0 && !opens) this.#learn(before - this.#host.bytes(), before - budget);
+    }
+    return false;
+  }
+
+  /** Forgets every unit (the cache is empty). */
+  clear(): void {
+    this.#units.clear();
+    for (let i = 0; i < TIERS; i++) this.#lists[i] = new UnitList();
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  // A service could not fit: it took `freed` bytes (the newcomer, still
+  // counted, is in `lacking`) and lacked `lacking` more.
+  #learn(freed: number, lacking: number): void {
+    const whole = freed + lacking;
+    this.#reserve = Math.min(MAX_SERVICE_RESERVE_BYTES, Math.max(SERVICE_RESERVE_BYTES, whole));
+  }
+
+  #unitOf(entry: PeerEntry, create: boolean): Unit | undefined {
+    const key = entry.type === RecordType.PTR ? nameKey(ptrTarget(entry)) : entry.owner.key;
+    return this.#get(key, create);
+  }
+
+  #get(key: string, create: boolean): Unit | undefined {
+    let u = this.#units.get(key);
+    if (u === undefined && create) {
+      u = new Unit(key);
+      this.#units.set(key, u);
+    }
+    return u;
+  }
+
+  #forget(u: Unit): void {
+    if (u.entries === 0 && u.dependents.size === 0 && this.#units.get(u.key) === u) {
+      if (u.tier !== HELD) this.#lists[u.tier].remove(u);
+      u.tier = HELD;
+      this.#units.delete(u.key);
+    }
+  }
+
+  /** Recomputes a unit's tier and files it: at the back when `touched`, at the front when `first`. */
+  #file(u: Unit, touched = false, first = false): void {
+    const tier = this.#tierOf(u);
+    if (tier === u.tier && !touched && !first) return;
+    this.#place(u, tier, first);
+  }
+
+  #place(u: Unit, tier: number, first: boolean): void {
+    if (u.tier !== HELD) this.#lists[u.tier].remove(u);
+    u.tier = tier;
+    if (tier === HELD) return;
+    if (first) this.#lists[tier].pushFront(u);
+    else this.#lists[tier].pushBack(u);
+  }
+
+  #tierOf(u: Unit): number {
+    if (u.entries === 0 || u.dependents.size > 0) return HELD;
+    if (!this.#needed(u)) return 0;
+    return isComplete(u) ? 2 : 1;
+  }
+
+  #needed(u: Unit): boolean {
+    const host = this.#host;
+    // A record leaving in a second (goodbye, flush) is needed by nobody.
+    for (const p of u.pointers) if (!isLeaving(p) && host.covers(p)) return true;
+    const owner = host.owner(u.key);
+    if (owner === undefined) return false;
+    let needed = false;
+    host.forEachOwnRecord(owner, (e) => {
+      if (!needed && !isLeaving(e) && host.covers(e)) needed = true;
+    });
+    return needed;
+  }
+
+  /** Evicts a unit whole, then the hosts only it used (unless `pinned`, or a query needs them). */
+  #evictUnit(u: Unit, pinned: Unit, spare?: PeerEntry): void {
+    const host = this.#host;
+    const doomed: PeerEntry[] = [...u.pointers];
+    const owner = host.owner(u.key);
+    if (owner !== undefined) host.forEachOwnRecord(owner, (e) => doomed.push(e));
+    const targets = [...new Set(u.targets)];
+    for (const e of doomed) if (e !== spare && e.live) host.evict(e);
+    for (const t of targets) {
+      if (t !== pinned && t.dependents.size === 0 && t.entries > 0 && !this.#needed(t)) {
+        this.#evictUnit(t, pinned);
+      }
+    }
+  }
+}
+
+function isLeaving(e: PeerEntry): boolean {
+  return (e.bits & PENDING_MASK) !== 0;
+}
+
+function isServiceLike(u: Unit): boolean {
+  return u.servicePointers > 0 || u.srv > 0 || u.txt > 0;
+}
+
+// Complete: listed, with SRV, TXT and an address of a host it targets (RFC
+// 6763 §12). A name that is not a service is whole by itself. `without` is a
+// record to leave out (one being rejected).
+function isComplete(u: Unit, without?: PeerEntry): boolean {
+  if (!isServiceLike(u)) return true;
+  const minus = (type: number) => without !== undefined && without.type === type ? 1 : 0;
+  if (u.servicePointers - minus(RecordType.PTR) <= 0) return false;
+  if (u.srv - minus(RecordType.SRV) <= 0 || u.txt - minus(RecordType.TXT) <= 0) return false;
+  for (const t of u.targets) if (t.addresses > 0) return true;
+  return false;
+}
+
+// A PTR whose owner is a service type or subtype (`_http._tcp.local`,
+// `_printer._sub._http._tcp.local`) lists a service instance; the type
+// enumeration (`_services._dns-sd._udp`, RFC 6763 §9) and reverse-mapping PTRs
+// do not.
+function isServiceListing(ownerKey: string): boolean {
+  return ownerKey.startsWith("_") && !ownerKey.startsWith("_services._dns-sd._udp.");
+}
+
+function ptrTarget(entry: PeerEntry): string {
+  return decodeRdata(RecordType.PTR, binaryToBytes(entry.rdataBinary)) as string;
+}
+
+function srvTarget(entry: PeerEntry): string {
+  return (decodeRdata(RecordType.SRV, binaryToBytes(entry.rdataBinary)) as SrvData).target;
+}
