@@ -40,6 +40,7 @@
 
 import { decodeRdata, nameKey, RecordType, type SrvData } from "../codec/mod.ts";
 import { binaryToBytes } from "./_rdata_key.ts";
+import { forEachEntry } from "./_owner_index.ts";
 import {
   PEER_NAME_OVERHEAD_BYTES,
   PEER_RECORD_OVERHEAD_BYTES,
@@ -231,6 +232,23 @@ export class EvictionPolicy {
   leaving(entry: PeerEntry): void {
     const u = this.#unitOf(entry, false);
     if (u !== undefined) this.#file(u, false, true);
+  }
+
+  /**
+   * A watch on `key` ended: the unit of that name, and those its PTRs list
+   * (`owner`'s, a browse's type), may be needed by no one now. Re-ranked at
+   * once, since a scan never looks at a list above the newcomer's tier. One
+   * pass over what the watch covered, once per watch.
+   */
+  released(key: string, owner: PeerOwner | undefined): void {
+    const u = this.#units.get(key);
+    if (u !== undefined) this.#file(u);
+    if (owner === undefined) return;
+    forEachEntry(owner, (e) => {
+      if (e.type !== RecordType.PTR) return;
+      const target = this.#unitOf(e, false);
+      if (target !== undefined) this.#file(target);
+    });
   }
 
   /** A record left the cache. */

@@ -133,6 +133,11 @@ export class PeerStore {
     forEachEntry(owner, (e) => this.#schedule.arm(e, t));
   }
 
+  /** A watch on `key` ended: what it covered is re-ranked for eviction. */
+  released(key: string): void {
+    this.#eviction.released(key, this.#names.getByKey(key));
+  }
+
   /**
    * Files a new entry under its owner (added if new), evicting by the policy
    * to make room; false if it cannot stay.

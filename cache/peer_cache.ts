@@ -108,7 +108,10 @@ export class PeerServiceCache {
    */
   constructor(options?: PeerServiceCacheOptions) {
     const maxBytes = byteBudget(options?.maxBytes, DEFAULT_PEER_CACHE_BYTES);
-    this.#events = new PeerEvents((key, t) => this.#store.armRefreshes(key, t));
+    this.#events = new PeerEvents(
+      (key, t) => this.#store.armRefreshes(key, t),
+      (key) => this.#store.released(key),
+    );
     this.#store = new PeerStore(maxBytes, options?.random ?? systemRandom, this.#events);
     this.#inserter = new PeerInserter(this.#store, this.#events);
   }
