@@ -14,6 +14,12 @@ import { announcementPackets } from "../../bench/_workload.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { Mdns } from "../../mdns.ts";
 import { MemoryNetwork, seededRandom, VirtualClock } from "../../testing/mod.ts";
+import type { MemoryHost } from "../../transport/memory_host.ts";
+import type { Transport } from "../../transport/transport.ts";
+
+const TYPE_NAMES = new Map<number, string>(
+  Object.entries(RecordType).map(([name, value]) => [value, name]),
+);
 
 /** What one browse under a budget saw. */
 export interface PressureResult {
@@ -21,6 +27,10 @@ export interface PressureResult {
   complete: number;
   /** Query packets the browsing stack sent during the measured window. */
   queries: number;
+  /** Questions in them by type: PTR (the browse), SRV, TXT, A, AAAA (follow-ups, refreshes). */
+  questions: Record<string, number>;
+  /** The most times one name was asked for one type besides PTR in the window (a re-ask loop shows here). */
+  maxAsks: number;
   /** Records the browsing stack's cache evicted during the whole run. */
   evictions: number;
   /** The cache's bytes at the end. */
@@ -39,6 +49,47 @@ export interface PressureOptions {
   windowMs: number;
   /** Seed of every random draw. */
   seed?: number;
+}
+
+/** Our query packets and the questions in them, counted while `counting` is on. */
+class QueryCounter {
+  counting = true;
+  queries = 0;
+  readonly questions: Record<string, number> = {};
+  readonly #asks = new Map<string, number>();
+
+  /** `host` as a transport whose sends are counted. */
+  wrap(host: MemoryHost): Transport {
+    return {
+      get links() {
+        return host.links;
+      },
+      start: (handler) => host.start(handler),
+      close: () => host.close(),
+      [Symbol.asyncDispose]: () => host.close(),
+      send: (data, to) => {
+        if (this.counting) this.#count(data);
+        return host.send(data, to);
+      },
+    };
+  }
+
+  /** The most times one name was asked for one type besides PTR (follow-ups, refreshes). */
+  get maxAsks(): number {
+    return Math.max(0, ...this.#asks.values());
+  }
+
+  #count(data: Uint8Array): void {
+    if ((new MessageReader(data).flags & MessageFlags.RESPONSE) !== 0) return;
+    this.queries++;
+    for (const q of decodeMessage(data).questions) {
+      const type = TYPE_NAMES.get(q.type) ?? String(q.type);
+      this.questions[type] = (this.questions[type] ?? 0) + 1;
+      if (q.type === RecordType.PTR) continue; // the browse's own question
+      const key = `${nameKey(q.name)} ${type}`;
+      this.#asks.set(key, (this.#asks.get(key) ?? 0) + 1);
+    }
+  }
 }
 
 /** Publishes the services, then browses them for `windowMs` under the budget. */
@@ -79,20 +130,9 @@ export async function browseUnderPressure(options: PressureOptions): Promise<Pre
   const us = network.host("us", {
     interfaces: [{ name: "eth0", link: "lan", ipv4: "198.19.0.2/15", ipv6: ["fe80::2/64"] }],
   });
-  let queries = 0;
-  let counting = false;
-  const transport = {
-    get links() {
-      return us.links;
-    },
-    start: us.start.bind(us),
-    close: us.close.bind(us),
-    [Symbol.asyncDispose]: () => us.close(),
-    send: (data: Uint8Array, to: Parameters<typeof us.send>[1]) => {
-      if (counting && (new MessageReader(data).flags & MessageFlags.RESPONSE) === 0) queries++;
-      return us.send(data, to);
-    },
-  };
+  const counter = new QueryCounter();
+  counter.counting = false;
+  const transport = counter.wrap(us);
   const cache = new PeerServiceCache({
     maxBytes: options.maxBytes,
     random: seededRandom(seed + 7),
@@ -108,12 +148,14 @@ export async function browseUnderPressure(options: PressureOptions): Promise<Pre
     peerCache: cache,
   });
   const browser = mdns.browse("_http._tcp");
-  counting = true;
+  counter.counting = true;
   await clock.advanceAsync(options.windowMs);
-  counting = false;
+  counter.counting = false;
   const result: PressureResult = {
     complete: browser.services().filter((s) => s.addresses.length > 0).length,
-    queries,
+    queries: counter.queries,
+    questions: counter.questions,
+    maxAsks: counter.maxAsks,
     evictions,
     bytes: cache.bytes,
   };
@@ -172,19 +214,8 @@ export async function browseManyServices(
   const us = network.host("us", {
     interfaces: [{ name: "eth0", link: "lan", ipv4: "198.19.0.2/15", ipv6: ["fe80::2/64"] }],
   });
-  let queries = 0;
-  const transport = {
-    get links() {
-      return us.links;
-    },
-    start: us.start.bind(us),
-    close: us.close.bind(us),
-    [Symbol.asyncDispose]: () => us.close(),
-    send: (data: Uint8Array, to: Parameters<typeof us.send>[1]) => {
-      if ((new MessageReader(data).flags & MessageFlags.RESPONSE) === 0) queries++;
-      return us.send(data, to);
-    },
-  };
+  const counter = new QueryCounter();
+  const transport = counter.wrap(us);
   const cache = new PeerServiceCache({ maxBytes: options.maxBytes, random: seededRandom(8) });
   let evictions = 0;
   cache.subscribe((e) => {
@@ -201,7 +232,9 @@ export async function browseManyServices(
   const result = {
     listed: services.length,
     complete: services.filter((s) => s.addresses.length > 0).length,
-    queries,
+    queries: counter.queries,
+    questions: counter.questions,
+    maxAsks: counter.maxAsks,
     evictions,
     bytes: cache.bytes,
   };

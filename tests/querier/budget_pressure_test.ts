@@ -31,5 +31,11 @@ Deno.test("under a byte budget a browse keeps as many complete services as fit, 
       r.queries <= roomy.queries,
       `${fraction * 100} %: ${r.queries} query packets, ${roomy.queries} with room for all`,
     );
+    // A service that did not fit is not re-asked again and again: no name is
+    // asked for its SRV, TXT or address more often than with room for all.
+    assert.ok(
+      r.maxAsks <= roomy.maxAsks,
+      `${fraction * 100} %: a name asked ${r.maxAsks} times, ${roomy.maxAsks} with room for all`,
+    );
   }
 });
