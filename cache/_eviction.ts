@@ -85,6 +85,8 @@ class Unit {
   readonly dependents = new Map<Unit, number>();
   heard = 0;
   tier = HELD;
+  /** The rdata key of the PTRs that point to it, once one did. */
+  pointerKey: string | undefined = undefined;
   prev: Unit | null = null;
   next: Unit | null = null;
   constructor(readonly key: string) {}
@@ -165,6 +167,9 @@ export interface EvictionHost {
  */
 export class EvictionPolicy {
   #units = new Map<string, Unit>();
+  // Units by the rdata key of the PTRs that point to them, so a PTR finds its
+  // unit without decoding its rdata each time it is heard.
+  #byPointer = new Map<string, Unit>();
   #lists: UnitList[] = Array.from({ length: TIERS }, () => new UnitList());
   #host: EvictionHost;
   #reserve = SERVICE_RESERVE_BYTES;
@@ -214,7 +219,8 @@ export class EvictionPolicy {
         u.addresses++;
         break;
     }
-    this.heard(entry, t);
+    u.heard = t;
+    this.#file(u, true);
   }
 
   /** A record was heard again at `t`: its unit moves to the back of its list. */
@@ -222,7 +228,12 @@ export class EvictionPolicy {
     const u = this.#unitOf(entry, false);
     if (u === undefined) return;
     u.heard = t;
-    this.#file(u, true);
+    // Its tier is as before (a scan corrects it if a watch changed meanwhile).
+    if (u.tier !== HELD) {
+      const list = this.#lists[u.tier];
+      list.remove(u);
+      list.pushBack(u);
+    }
   }
 
   /**
@@ -354,6 +365,7 @@ export class EvictionPolicy {
   /** Forgets every unit (the cache is empty). */
   clear(): void {
     this.#units.clear();
+    this.#byPointer.clear();
     for (let i = 0; i < TIERS; i++) this.#lists[i] = new UnitList();
   }
 
@@ -367,8 +379,15 @@ export class EvictionPolicy {
   }
 
   #unitOf(entry: PeerEntry, create: boolean): Unit | undefined {
-    const key = entry.type === RecordType.PTR ? nameKey(ptrTarget(entry)) : entry.owner.key;
-    return this.#get(key, create);
+    if (entry.type !== RecordType.PTR) return this.#get(entry.owner.key, create);
+    const known = this.#byPointer.get(entry.key);
+    if (known !== undefined && this.#units.get(known.key) === known) return known;
+    const u = this.#get(nameKey(ptrTarget(entry)), create);
+    if (u !== undefined) {
+      u.pointerKey = entry.key;
+      this.#byPointer.set(entry.key, u);
+    }
+    return u;
   }
 
   #get(key: string, create: boolean): Unit | undefined {
@@ -385,6 +404,8 @@ export class EvictionPolicy {
       if (u.tier !== HELD) this.#lists[u.tier].remove(u);
       u.tier = HELD;
       this.#units.delete(u.key);
+      const key = u.pointerKey;
+      if (key !== undefined && this.#byPointer.get(key) === u) this.#byPointer.delete(key);
     }
   }
 

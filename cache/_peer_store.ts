@@ -105,6 +105,10 @@ export class PeerStore {
   get capacity(): number {
     return this.#maxBytes;
   }
+  /** Units the eviction policy tracks (services, hosts, other names): none once empty. */
+  get units(): number {
+    return this.#eviction.units;
+  }
   /** Records evicted for lack of room since the store was made. */
   get evictions(): number {
     return this.#evictions;

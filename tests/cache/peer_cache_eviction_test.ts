@@ -5,6 +5,10 @@ import assert from "node:assert/strict";
 import type { ResourceRecord } from "../../codec/mod.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import type { PeerWatch } from "../../cache/peer_watch.ts";
+import { PeerEvents } from "../../cache/_peer_events.ts";
+import { PeerInserter } from "../../cache/_peer_insert.ts";
+import { PeerStore } from "../../cache/_peer_store.ts";
+import { seededRandom } from "../../testing/mod.ts";
 import { a, at, ptr, srv, txt } from "./_records.ts";
 
 const HTTP = "_http._tcp.local";
@@ -171,4 +175,45 @@ Deno.test("eviction: when a browse ends, its services go before what a running q
   insert(cache, service("C", "c.local", IPP), 2000);
   assert.deepEqual(names(cache, "_http._tcp"), ["B"]);
   assert.deepEqual(names(cache, "_ipp._tcp"), ["C"]);
+});
+
+Deno.test("eviction: randomized, with watches coming and going: the budget holds and no unit outlives its records", () => {
+  const random = seededRandom(14);
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const events = new PeerEvents(() => {});
+  const store = new PeerStore(48 * 1024, random, events);
+  const inserter = new PeerInserter(store, events);
+  const types = [HTTP, IPP];
+  const instances = Array.from({ length: 120 }, (_, i) => `Svc ${i}.${pick(types)}`);
+  const hosts = Array.from({ length: 30 }, (_, i) => `host-${i}.local`);
+  const watches: PeerWatch[] = [];
+  let now = 0;
+  for (let step = 0; step < 5000; step++) {
+    now += Math.floor(random() * 300);
+    const instance = pick(instances);
+    const type = instance.slice(instance.indexOf(".") + 1);
+    const host = pick(hosts);
+    const ttl = random() < 0.05 ? 0 : pick([1, 120, 4500]);
+    const record = pick([
+      () => ptr(type, instance, ttl),
+      () => srv(instance, host, 80, ttl),
+      () => txt(instance, [`v=${step % 3}`], ttl),
+      () => a(host, `198.18.0.${step % 4}`, ttl),
+    ])();
+    inserter.insertRecord(record, at(now));
+    assert.ok(store.bytes <= store.capacity, `step ${step}`);
+    const roll = random();
+    if (roll < 0.05) {
+      watches.push(events.watch(pick([...types, ...instances, ...hosts]), () => {}, {}, 0));
+    } else if (roll < 0.08 && watches.length > 0) {
+      watches.splice(Math.floor(random() * watches.length), 1)[0].cancel();
+    }
+    if (step % 7 === 0) store.expire(store.rel(now));
+  }
+  assert.ok(store.evictions > 0, "the sequence should have filled the cache");
+  for (const w of watches) w.cancel();
+  store.expire(store.rel(now + 5_000_000));
+  assert.equal(store.size, 0);
+  assert.equal(store.bytes, 0);
+  assert.equal(store.units, 0);
 });
