@@ -38,15 +38,24 @@
  * @module
  */
 
-import { decodeRdata, nameKey, RecordType, type SrvData } from "../codec/mod.ts";
-import { binaryToBytes } from "./_rdata_key.ts";
+import { nameKey, RecordType } from "../codec/mod.ts";
 import { forEachEntry } from "./_owner_index.ts";
+import {
+  HELD,
+  isComplete,
+  isLeaving,
+  isServiceLike,
+  isServiceListing,
+  ptrTarget,
+  srvTarget,
+  Unit,
+  UnitList,
+} from "./_eviction_units.ts";
 import {
   PEER_NAME_OVERHEAD_BYTES,
   PEER_RECORD_OVERHEAD_BYTES,
   type PeerEntry,
   type PeerOwner,
-  PENDING_MASK,
 } from "./peer_record.ts";
 
 /**
@@ -64,63 +73,8 @@ export const SERVICE_RESERVE_BYTES = 4 * PEER_RECORD_OVERHEAD_BYTES + 2 * PEER_N
 /** The most room a listed service is asked to leave (a huge TXT must not empty the cache). */
 export const MAX_SERVICE_RESERVE_BYTES = 16 * 1024;
 
-/** Tier of a unit no list holds: no records, or held by the services that target it. */
-const HELD = -1;
 /** The tiers, lowest evicted first. */
 const TIERS = 3;
-
-/** One unit of eviction, named by a name key. */
-class Unit {
-  /** Its records: non-PTR records at the name, and PTRs that point to it. */
-  entries = 0;
-  /** PTRs from a service type (or subtype) listing this name. */
-  readonly pointers: PeerEntry[] = [];
-  servicePointers = 0;
-  srv = 0;
-  txt = 0;
-  addresses = 0;
-  /** Hosts its SRVs target, one per SRV. */
-  readonly targets: Unit[] = [];
-  /** Services whose SRVs target this name, with how many SRVs each. */
-  readonly dependents = new Map<Unit, number>();
-  heard = 0;
-  tier = HELD;
-  /** The rdata key of the PTRs that point to it, once one did. */
-  pointerKey: string | undefined = undefined;
-  prev: Unit | null = null;
-  next: Unit | null = null;
-  constructor(readonly key: string) {}
-}
-
-class UnitList {
-  head: Unit | null = null;
-  tail: Unit | null = null;
-  size = 0;
-  pushBack(u: Unit): void {
-    u.prev = this.tail;
-    u.next = null;
-    if (this.tail === null) this.head = u;
-    else this.tail.next = u;
-    this.tail = u;
-    this.size++;
-  }
-  pushFront(u: Unit): void {
-    u.next = this.head;
-    u.prev = null;
-    if (this.head === null) this.tail = u;
-    else this.head.prev = u;
-    this.head = u;
-    this.size++;
-  }
-  remove(u: Unit): void {
-    if (u.prev === null) this.head = u.next;
-    else u.prev.next = u.next;
-    if (u.next === null) this.tail = u.prev;
-    else u.next.prev = u.prev;
-    u.prev = u.next = null;
-    this.size--;
-  }
-}
 
 /** What the policy needs from the store. */
 export interface EvictionHost {
@@ -312,7 +266,10 @@ export class EvictionPolicy {
     const u = this.#unitOf(entry, false)!;
     let limit = 0;
     if (u.dependents.size > 0) {
+      // A host's address: as needed as the services that use it, or as a
+      // lookup of the host itself.
       for (const d of u.dependents.keys()) limit = Math.max(limit, this.#tierOf(d));
+      if (this.#needed(u)) limit = TIERS - 1;
     } else limit = Math.max(0, this.#tierOf(u));
     // What nobody needs, and the first PTR of a service, leave the reserve free.
     const opens = entry.type === RecordType.PTR && u.entries === 1 && u.servicePointers === 1;
@@ -360,13 +317,6 @@ export class EvictionPolicy {
       if (limit > 0 && !opens) this.#learn(before - this.#host.bytes(), before - budget);
     }
     return false;
-  }
-
-  /** Forgets every unit (the cache is empty). */
-  clear(): void {
-    this.#units.clear();
-    this.#byPointer.clear();
-    for (let i = 0; i < TIERS; i++) this.#lists[i] = new UnitList();
   }
 
   // ---- internals ----------------------------------------------------------
@@ -457,40 +407,4 @@ export class EvictionPolicy {
       }
     }
   }
-}
-
-function isLeaving(e: PeerEntry): boolean {
-  return (e.bits & PENDING_MASK) !== 0;
-}
-
-function isServiceLike(u: Unit): boolean {
-  return u.servicePointers > 0 || u.srv > 0 || u.txt > 0;
-}
-
-// Complete: listed, with SRV, TXT and an address of a host it targets (RFC
-// 6763 §12). A name that is not a service is whole by itself. `without` is a
-// record to leave out (one being rejected).
-function isComplete(u: Unit, without?: PeerEntry): boolean {
-  if (!isServiceLike(u)) return true;
-  const minus = (type: number) => without !== undefined && without.type === type ? 1 : 0;
-  if (u.servicePointers - minus(RecordType.PTR) <= 0) return false;
-  if (u.srv - minus(RecordType.SRV) <= 0 || u.txt - minus(RecordType.TXT) <= 0) return false;
-  for (const t of u.targets) if (t.addresses > 0) return true;
-  return false;
-}
-
-// A PTR whose owner is a service type or subtype (`_http._tcp.local`,
-// `_printer._sub._http._tcp.local`) lists a service instance; the type
-// enumeration (`_services._dns-sd._udp`, RFC 6763 §9) and reverse-mapping PTRs
-// do not.
-function isServiceListing(ownerKey: string): boolean {
-  return ownerKey.startsWith("_") && !ownerKey.startsWith("_services._dns-sd._udp.");
-}
-
-function ptrTarget(entry: PeerEntry): string {
-  return decodeRdata(RecordType.PTR, binaryToBytes(entry.rdataBinary)) as string;
-}
-
-function srvTarget(entry: PeerEntry): string {
-  return (decodeRdata(RecordType.SRV, binaryToBytes(entry.rdataBinary)) as SrvData).target;
 }
