@@ -41,6 +41,9 @@
 import { nameKey, RecordType } from "../codec/mod.ts";
 import { forEachEntry } from "./_owner_index.ts";
 import {
+  fewAdd,
+  fewList,
+  fewRemove,
   HELD,
   isComplete,
   isLeaving,
@@ -154,14 +157,14 @@ export class EvictionPolicy {
     u.entries++;
     switch (entry.type) {
       case RecordType.PTR:
-        u.pointers.push(entry);
+        u.pointers = fewAdd(u.pointers, entry);
         if (isServiceListing(entry.owner.key)) u.servicePointers++;
         break;
       case RecordType.SRV: {
         u.srv++;
         const target = this.#get(nameKey(srvTarget(entry)), true)!;
-        u.targets.push(target);
-        target.dependents.set(u, (target.dependents.get(u) ?? 0) + 1);
+        u.targets = fewAdd(u.targets, target);
+        target.dependents = fewAdd(target.dependents, u);
         this.#file(target);
         break;
       }
@@ -223,8 +226,7 @@ export class EvictionPolicy {
     u.entries--;
     switch (entry.type) {
       case RecordType.PTR: {
-        const i = u.pointers.indexOf(entry);
-        if (i >= 0) u.pointers.splice(i, 1);
+        u.pointers = fewRemove(u.pointers, entry);
         if (isServiceListing(entry.owner.key)) u.servicePointers--;
         break;
       }
@@ -232,13 +234,10 @@ export class EvictionPolicy {
         u.srv--;
         const target = this.#get(nameKey(srvTarget(entry)), false);
         if (target !== undefined) {
-          const i = u.targets.indexOf(target);
-          if (i >= 0) u.targets.splice(i, 1);
-          const n = (target.dependents.get(u) ?? 1) - 1;
-          if (n > 0) target.dependents.set(u, n);
-          else target.dependents.delete(u);
+          u.targets = fewRemove(u.targets, target);
+          target.dependents = fewRemove(target.dependents, u);
           // A host its last service left: first in line (no service needs it).
-          if (target.dependents.size === 0) this.#file(target, false, true);
+          if (target.dependents === null) this.#file(target, false, true);
           this.#forget(target);
         }
         break;
@@ -265,10 +264,10 @@ export class EvictionPolicy {
   makeRoom(entry: PeerEntry, budget: number): boolean {
     const u = this.#unitOf(entry, false)!;
     let limit = 0;
-    if (u.dependents.size > 0) {
+    if (u.dependents !== null) {
       // A host's address: as needed as the services that use it, or as a
       // lookup of the host itself.
-      for (const d of u.dependents.keys()) limit = Math.max(limit, this.#tierOf(d));
+      for (const d of fewList(u.dependents)) limit = Math.max(limit, this.#tierOf(d));
       if (this.#needed(u)) limit = TIERS - 1;
     } else limit = Math.max(0, this.#tierOf(u));
     // What nobody needs, and the first PTR of a service, leave the reserve free.
@@ -296,10 +295,10 @@ export class EvictionPolicy {
       }
     }
     if (fits()) return true;
-    if (u.dependents.size > 0) {
+    if (u.dependents !== null) {
       // An address the services of its host wait for: give up the newest of
       // them while another would still complete...
-      const waiting = [...u.dependents.keys()].filter((d) => d.servicePointers > 0)
+      const waiting = [...new Set(fewList(u.dependents))].filter((d) => d.servicePointers > 0)
         .sort((a, b) => b.heard - a.heard);
       while (!fits() && waiting.length > 1) this.#evictUnit(waiting.shift()!, u);
       if (fits()) return true;
@@ -350,7 +349,7 @@ export class EvictionPolicy {
   }
 
   #forget(u: Unit): void {
-    if (u.entries === 0 && u.dependents.size === 0 && this.#units.get(u.key) === u) {
+    if (u.entries === 0 && u.dependents === null && this.#units.get(u.key) === u) {
       if (u.tier !== HELD) this.#lists[u.tier].remove(u);
       u.tier = HELD;
       this.#units.delete(u.key);
@@ -375,7 +374,7 @@ export class EvictionPolicy {
   }
 
   #tierOf(u: Unit): number {
-    if (u.entries === 0 || u.dependents.size > 0) return HELD;
+    if (u.entries === 0 || u.dependents !== null) return HELD;
     if (!this.#needed(u)) return 0;
     return isComplete(u) ? 2 : 1;
   }
@@ -383,7 +382,7 @@ export class EvictionPolicy {
   #needed(u: Unit): boolean {
     const host = this.#host;
     // A record leaving in a second (goodbye, flush) is needed by nobody.
-    for (const p of u.pointers) if (!isLeaving(p) && host.covers(p)) return true;
+    for (const p of fewList(u.pointers)) if (!isLeaving(p) && host.covers(p)) return true;
     const owner = host.owner(u.key);
     if (owner === undefined) return false;
     let needed = false;
@@ -396,13 +395,13 @@ export class EvictionPolicy {
   /** Evicts a unit whole, then the hosts only it used (unless `pinned`, or a query needs them). */
   #evictUnit(u: Unit, pinned: Unit, spare?: PeerEntry): void {
     const host = this.#host;
-    const doomed: PeerEntry[] = [...u.pointers];
+    const doomed: PeerEntry[] = [...fewList(u.pointers)];
     const owner = host.owner(u.key);
     if (owner !== undefined) host.forEachOwnRecord(owner, (e) => doomed.push(e));
-    const targets = [...new Set(u.targets)];
+    const targets = [...new Set(fewList(u.targets))];
     for (const e of doomed) if (e !== spare && e.live) host.evict(e);
     for (const t of targets) {
-      if (t !== pinned && t.dependents.size === 0 && t.entries > 0 && !this.#needed(t)) {
+      if (t !== pinned && t.dependents === null && t.entries > 0 && !this.#needed(t)) {
         this.#evictUnit(t, pinned);
       }
     }

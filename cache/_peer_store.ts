@@ -18,6 +18,7 @@ import type { PeerEvents } from "./_peer_events.ts";
 import { NameInterner } from "./_interner.ts";
 import { forEachEntry, forEachOwnRecord, indexGrowth, link, unlink } from "./_owner_index.ts";
 import { EvictionPolicy } from "./_eviction.ts";
+import { EVICTION_UNIT_BYTES } from "./_eviction_units.ts";
 import {
   LIVE_BIT,
   PEER_NAME_OVERHEAD_BYTES,
@@ -97,9 +98,9 @@ export class PeerStore {
   get size(): number {
     return this.#size;
   }
-  /** Bytes counted: records plus owner names. */
+  /** Bytes counted: records, owner names and eviction units. */
   get bytes(): number {
-    return this.#recordBytes + this.#names.bytes;
+    return this.#recordBytes + this.#names.bytes + this.#eviction.units * EVICTION_UNIT_BYTES;
   }
   /** The byte budget. */
   get capacity(): number {

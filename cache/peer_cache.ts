@@ -11,7 +11,9 @@
  * every call that needs the time takes `now` (ms, from the stack's clock).
  *
  * Memory: the cache holds at most `maxBytes`, counted as the records' bytes
- * (see `PeerRecord.bytes`) plus the owner-name table's (see `_interner.ts`).
+ * (see `PeerRecord.bytes`) plus the owner-name table's (see `_interner.ts`)
+ * plus a fixed cost per eviction unit, a service or a host (see below and
+ * `_eviction_units.ts`).
  *
  * Eviction keeps whole services, because a service is useful only whole
  * (RFC 6763 §12: PTR, SRV, TXT and its host's addresses), and evicting single
@@ -120,7 +122,7 @@ export class PeerServiceCache {
   get size(): number {
     return this.#store.size;
   }
-  /** Bytes counted: records plus owner names. Never above `capacity`. */
+  /** Bytes counted: records, owner names and eviction units. Never above `capacity`. */
   get bytes(): number {
     return this.#store.bytes;
   }
@@ -136,7 +138,7 @@ export class PeerServiceCache {
    * ```ts
    * import assert from "node:assert/strict";
    * import { PeerServiceCache } from "./peer_cache.ts";
-   * const cache = new PeerServiceCache({ maxBytes: 1400 }); // room for 3 such names
+   * const cache = new PeerServiceCache({ maxBytes: 1700 }); // room for 3 such names
    * const a = (n: number) => ({
    *   name: `h${n}.local`, type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
    * } as const);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RecordType, type ResourceRecord } from "../../codec/mod.ts";
+import { RecordType, type ResourceRecord, type SrvData } from "../../codec/mod.ts";
 import { seededRandom } from "../../testing/mod.ts";
 import { stringBytes } from "../../cache/_interner.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
@@ -10,16 +10,26 @@ import {
   PEER_SET_INDEX_BYTES,
 } from "../../cache/peer_record.ts";
 import { SERVICE_RESERVE_BYTES } from "../../cache/_eviction.ts";
+import { EVICTION_UNIT_BYTES } from "../../cache/_eviction_units.ts";
 import { a, aaaa, at, ptr, srv, txt } from "./_records.ts";
 
-/** Bytes recomputed from the records and names visible from outside. */
+/**
+ * Bytes recomputed from the records and names visible from outside, and the
+ * eviction units they make: one per name with records other than PTRs, per
+ * name a PTR points to, and per name an SRV targets.
+ */
 function recount(cache: PeerServiceCache): number {
   const names = new Map<string, string>();
+  const units = new Set<string>();
   let records = 0;
   for (const r of cache.records()) {
     records += r.bytes;
     names.set(r.name.toLowerCase(), r.name);
+    if (r.type === RecordType.PTR) units.add((r.data as string).toLowerCase());
+    else units.add(r.name.toLowerCase());
+    if (r.type === RecordType.SRV) units.add((r.data as SrvData).target.toLowerCase());
   }
+  records += units.size * EVICTION_UNIT_BYTES;
   let nameBytes = 0;
   for (const [key, name] of names) {
     nameBytes += PEER_NAME_OVERHEAD_BYTES + stringBytes(name) +
@@ -54,7 +64,7 @@ Deno.test("a record's bytes follow the documented rule", () => {
   const [r] = cache.lookup("h.local", 1);
   assert.equal(r.bytes, PEER_RECORD_OVERHEAD_BYTES + binaryStringBytes(4));
   assert.equal(binaryStringBytes(4), 24);
-  assert.equal(cache.bytes, r.bytes + PEER_NAME_OVERHEAD_BYTES + 24);
+  assert.equal(cache.bytes, r.bytes + PEER_NAME_OVERHEAD_BYTES + 24 + EVICTION_UNIT_BYTES);
   // A PTR whose target has capitals keeps a second, lowered key string.
   cache.insertRecord(ptr("_http._tcp.local", "Den._http._tcp.local"), at(0));
   const [p] = cache.lookup("_http._tcp.local", 12);
@@ -107,7 +117,7 @@ Deno.test("a record pending a goodbye goes before healthy ones", () => {
 });
 
 Deno.test("a record larger than the whole budget is rejected and changes nothing", () => {
-  const cache = new PeerServiceCache({ maxBytes: 600 });
+  const cache = new PeerServiceCache({ maxBytes: 800 });
   cache.insertRecord(a("h.local", "198.18.0.5"), at(0));
   const before = cache.bytes;
   const big = txt("x._http._tcp.local", ["k=" + "v".repeat(250), "j=" + "w".repeat(250)]);
