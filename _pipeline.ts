@@ -179,8 +179,10 @@ export class Pipeline {
     const name = event.link.name;
     this.#ingress.forget(name); // a link that comes back up may carry new addresses
     // What we heard on a link that is gone (or down) tells nothing about it
-    // any more (RFC 6762 §10.3: records are only valid on their link).
-    if (event.type === "link-removed" || event.type === "link-down") {
+    // any more (RFC 6762 §10.3: records are only valid on their link). A link
+    // left with no address is down too: that is how Deno shows a link going
+    // down when it cannot read the interface flags (no FFI).
+    if (event.type === "link-removed" || event.type === "link-down" || lostEveryAddress(event)) {
       this.#options.peerCache.clear({ interfaceName: name });
     }
     for (const part of this.parts) {
@@ -208,6 +210,11 @@ export class Pipeline {
       ...(error ? { error } : {}),
     });
   }
+}
+
+function lostEveryAddress(event: LinkEvent): boolean {
+  return event.type === "link-changed" && event.link.ipv4.length === 0 &&
+    event.link.ipv6.length === 0;
 }
 
 const DROP_COUNTERS = {

@@ -57,6 +57,7 @@ export {
   type DiscoveredService,
   type InsertContext,
   type InsertResult,
+  type LocalCacheReader,
   LocalServiceCache,
   type LocalServiceCacheOptions,
   type PeerCacheEvent,

@@ -80,11 +80,17 @@ export class Lookups {
   resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
     parseServiceInstanceName(instance);
     const interfaces = options?.interfaces;
+    // Ours first (seed 004: the local service cache before the peer cache).
+    const mine = () => this.#host.local?.service(instance, interfaces);
+    const own = mine();
+    if (own !== undefined) return Promise.resolve(own);
     const cached = serviceInfo(this.#cache, instance, { now: this.#clock.now(), interfaces });
     if (cached !== undefined && cached.missing.length === 0) return Promise.resolve(cached.service);
     let missing = cached?.missing ?? ["srv", "txt", "address"];
     const box: { tracker?: InstanceTracker } = {};
     const shot = this.#oneShot<ServiceInfo>(instance, options, () => {
+      const own = mine();
+      if (own !== undefined) return own;
       const found = box.tracker?.update(undefined);
       missing = found?.missing ?? ["srv", "txt", "address"];
       return found !== undefined && found.missing.length === 0 ? found.service : undefined;
@@ -106,6 +112,9 @@ export class Lookups {
     }
     const family = options?.family;
     const found = () => {
+      // Our own host name: the addresses we publish, no packet needed.
+      const mine = this.#host.local?.addresses(name, family) ?? [];
+      if (mine.length > 0) return mine;
       const out = cachedAddresses(this.#cache, name, family, this.#clock.now());
       return out.length > 0 ? out : undefined;
     };
@@ -135,8 +144,11 @@ export class Lookups {
   lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
     const name = reverseName(ip);
     const found = () => {
-      const names = this.#cache.lookup(name, RecordType.PTR, { now: this.#clock.now() })
-        .map((r) => r.data as string);
+      const names = [
+        ...this.#host.local?.listed(name) ?? [], // our own reverse mappings first
+        ...this.#cache.lookup(name, RecordType.PTR, { now: this.#clock.now() })
+          .map((r) => r.data as string),
+      ];
       return names.length > 0 ? [...new Set(names)] : undefined;
     };
     const cached = found();
@@ -144,6 +156,11 @@ export class Lookups {
     const shot = this.#oneShot(ip, options, found, () => new LookupError(ip, "no host name"));
     if (!shot.done) askUntilDone(this.#host, shot, name, [RecordType.PTR]);
     return shot.promise;
+  }
+
+  /** Something we publish changed: the running lookups check again (after this task). */
+  recheck(): void {
+    for (const shot of this.#shots) this.#host.dirty(shot);
   }
 
   /** Rejects the running lookups, and every later one, with "the stack closed". */

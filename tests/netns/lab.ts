@@ -12,7 +12,7 @@
  * @module
  */
 
-import { exists, netnsUnavailableReason, run, runSync } from "./availability.ts";
+import { netnsUnavailableReason, run, runSync } from "./availability.ts";
 import type { Child } from "./child.ts";
 import { type Bridge, Host, type HostInterface } from "./host.ts";
 
@@ -306,7 +306,22 @@ async function sweepStaleLabs(): Promise<void> {
   const list = (await run(["ip", "netns", "list"], { allowFailure: true })).stdout;
   for (const line of list.split("\n")) {
     const match = line.match(/^(mdt-(\d+)-\S+)/);
-    if (match === null || exists(`/proc/${match[2]}`)) continue;
+    if (match === null || processMayExist(Number(match[2]))) continue;
     await deleteNamespace(match[1]);
+  }
+}
+
+/**
+ * False only when `/proc/<pid>` is surely gone. Under `--allow-all
+ * --deny-net` (the test task) Deno refuses to stat `/proc/<pid>` at all
+ * (NotCapable): reading that as "gone" swept every other run's live lab,
+ * killing its processes mid-test.
+ */
+function processMayExist(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch (error) {
+    return !(error instanceof Deno.errors.NotFound);
   }
 }
