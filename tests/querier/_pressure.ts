@@ -31,8 +31,10 @@ export interface PressureResult {
   questions: Record<string, number>;
   /** The most times one name was asked for one type besides PTR in the window (a re-ask loop shows here). */
   maxAsks: number;
-  /** Records the browsing stack's cache evicted during the whole run. */
+  /** Records the browsing stack's cache evicted during the whole run (its `removed` events). */
   evictions: number;
+  /** The same as the stack counts it (`stats.evicted`). */
+  statsEvicted: number;
   /** The cache's bytes at the end. */
   bytes: number;
 }
@@ -157,6 +159,7 @@ export async function browseUnderPressure(options: PressureOptions): Promise<Pre
     questions: counter.questions,
     maxAsks: counter.maxAsks,
     evictions,
+    statsEvicted: mdns.stats.evicted,
     bytes: cache.bytes,
   };
   await browser[Symbol.asyncDispose]();
@@ -236,6 +239,7 @@ export async function browseManyServices(
     questions: counter.questions,
     maxAsks: counter.maxAsks,
     evictions,
+    statsEvicted: mdns.stats.evicted,
     bytes: cache.bytes,
   };
   await browser[Symbol.asyncDispose]();

@@ -25,6 +25,8 @@ Deno.test("under a byte budget a browse keeps as many complete services as fit, 
     );
     assert.ok(r.complete <= fit, `${r.complete} > ${fit}: the budget was overrun`);
     assert.ok(r.bytes <= maxBytes);
+    // Evictions are reported (removed events, reason "evicted") and counted in stats.
+    assert.equal(r.statsEvicted, r.evictions);
     // Query packets in that minute stay at the no-pressure figure: no
     // follow-up, answer, eviction, follow-up loop.
     assert.ok(
