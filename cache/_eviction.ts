@@ -19,21 +19,28 @@
  *  - 2: a query needs it and it is complete (or is not a service at all).
  *
  * A new record may evict only units of a lower tier than the one its own unit
- * reaches with it (or, among units nobody needs, the oldest): so a full cache
- * of complete services a browse needs keeps them, and a newcomer that cannot
- * get room is rejected instead of pushing a whole service out, which would
- * draw follow-up queries for it, whose answers would push out another, and so
- * on. When a record is rejected, the incomplete service it belonged to is
- * evicted whole rather than half kept; a host address that cannot fit first
- * gives up the newest of the incomplete services that need it, so the rest can
- * complete.
+ * reaches with it; a record no query needs evicts nothing and takes free room
+ * only, leaving a reserve for what queries need. So a full cache of complete
+ * services a browse needs keeps them, and a newcomer that cannot get room is
+ * rejected instead of pushing a whole service out, which would draw follow-up
+ * queries for it, whose answers would push out another, and so on.
+ * mDNSResponder is stricter still: its GetCacheEntity never recycles a record
+ * that answers a still-active question, and Avahi adds nothing to a full
+ * cache (avahi-core/cache.c). When a record is rejected, the incomplete
+ * service it belonged to is evicted whole rather than half kept; a host
+ * address that cannot fit first gives up the newest of the incomplete services
+ * that need it, so the rest can complete. A goodbye sends its unit to the
+ * front of its line.
  *
  * Cost: the tiers stored in the lists are refreshed when a unit's records
- * change; a watch that begins or ends, or a host that gains an address, is
- * noticed when the eviction scan reaches the unit, which then moves to its
- * right list. Every step of a scan evicts a unit, moves a unit whose state
- * changed since it was filed, or skips the newcomer's own unit, so the cost
- * is amortised O(1) per record, with no scan over the whole cache. Internal.
+ * change or a watch on it ends; a watch that begins, or a host that gains an
+ * address, is noticed when an eviction scan reaches the unit, which then moves
+ * to its right list. Every step of a scan evicts a unit, moves a unit whose
+ * state changed since it was filed, or skips the newcomer's own unit, so the
+ * cost is amortised O(1) per record, with no scan over the whole cache (a
+ * watch that ends re-ranks what it covered once). Units are counted in the
+ * budget (`EVICTION_UNIT_BYTES`) and live only while they have records or
+ * services that target them. Internal.
  *
  * @module
  */
