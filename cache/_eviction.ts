@@ -48,6 +48,7 @@
 import { nameKey, RecordType } from "../codec/mod.ts";
 import { forEachEntry } from "./_owner_index.ts";
 import {
+  EVICTING,
   fewAdd,
   fewList,
   fewRemove,
@@ -193,7 +194,7 @@ export class EvictionPolicy {
     if (u === undefined) return;
     u.heard = t;
     // Its tier is as before (a scan corrects it if a watch changed meanwhile).
-    if (u.tier !== HELD) {
+    if (u.tier >= 0) {
       const list = this.#lists[u.tier];
       list.remove(u);
       list.pushBack(u);
@@ -257,7 +258,8 @@ export class EvictionPolicy {
         u.addresses--;
         break;
     }
-    this.#file(u, false);
+    // A unit being evicted whole is filed again once, when it is done.
+    if (u.tier !== EVICTING) this.#file(u, false);
     this.#forget(u);
   }
 
@@ -276,7 +278,7 @@ export class EvictionPolicy {
       // lookup of the host itself.
       for (const d of fewList(u.dependents)) limit = Math.max(limit, this.#tierOf(d));
       if (this.#needed(u)) limit = TIERS - 1;
-    } else limit = Math.max(0, this.#tierOf(u));
+    } else limit = Math.max(0, u.tier); // filed just now, when the entry was linked
     // What nobody needs, and the first PTR of a service, leave the reserve free.
     const opens = entry.type === RecordType.PTR && u.entries === 1 && u.servicePointers === 1;
     const max = limit === 0 || opens ? budget - this.reserve(budget) : budget;
@@ -357,7 +359,7 @@ export class EvictionPolicy {
 
   #forget(u: Unit): void {
     if (u.entries === 0 && u.dependents === null && this.#units.get(u.key) === u) {
-      if (u.tier !== HELD) this.#lists[u.tier].remove(u);
+      if (u.tier >= 0) this.#lists[u.tier].remove(u);
       u.tier = HELD;
       this.#units.delete(u.key);
       const key = u.pointerKey;
@@ -373,9 +375,9 @@ export class EvictionPolicy {
   }
 
   #place(u: Unit, tier: number, first: boolean): void {
-    if (u.tier !== HELD) this.#lists[u.tier].remove(u);
+    if (u.tier >= 0) this.#lists[u.tier].remove(u);
     u.tier = tier;
-    if (tier === HELD) return;
+    if (tier < 0) return;
     if (first) this.#lists[tier].pushFront(u);
     else this.#lists[tier].pushBack(u);
   }
@@ -406,7 +408,12 @@ export class EvictionPolicy {
     const owner = host.owner(u.key);
     if (owner !== undefined) host.forEachOwnRecord(owner, (e) => doomed.push(e));
     const targets = [...new Set(fewList(u.targets))];
+    this.#place(u, EVICTING, false);
     for (const e of doomed) if (e !== spare && e.live) host.evict(e);
+    if (u.tier === EVICTING) {
+      u.tier = HELD;
+      if (u.entries > 0) this.#file(u); // the spared newcomer, or what the unit still holds
+    }
     for (const t of targets) {
       if (t !== pinned && t.dependents === null && t.entries > 0 && !this.#needed(t)) {
         this.#evictUnit(t, pinned);

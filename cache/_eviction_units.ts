@@ -25,6 +25,19 @@ import { type PeerEntry, PENDING_MASK } from "./peer_record.ts";
 export const HELD = -1;
 
 /**
+ * Tier of a unit being evicted whole: no list holds it, and its records
+ * leaving do not file it again one by one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EVICTING, HELD } from "./_eviction_units.ts";
+ * assert.ok(EVICTING < 0 && EVICTING !== HELD); // both mean: in no list
+ * ```
+ */
+export const EVICTING = -2;
+
+/**
  * Bytes a unit costs, counted in the peer cache's budget with its records and
  * names: the unit object (14 fields, 128), its slot in the policy's map of
  * units (40) and in the map of PTR keys (24, amortised over names no PTR
