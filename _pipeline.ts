@@ -85,6 +85,7 @@ export class Pipeline {
     rcode: 0,
     sourcePort: 0,
     offLink: 0,
+    unsolicitedUnicast: 0,
     evicted: 0,
   };
 
@@ -131,7 +132,6 @@ export class Pipeline {
     this.#routing = true;
     try {
       if (reader.isResponse) {
-        this.#stats.responses++;
         this.#response(reader, datagram);
       } else {
         this.#stats.queries++;
@@ -144,8 +144,15 @@ export class Pipeline {
 
   // RFC order: conflicts are judged against what we publish before the
   // response changes the peer cache; the querier then sees the cache updated.
+  // A unicast response is cached only when a part asked for it (RFC 6762 §6);
+  // its conflicts are judged first all the same (a defender answers our QU
+  // probe by unicast, §8.1).
   #response(reader: MessageReader, datagram: Datagram): void {
     for (const part of this.parts) this.#call(part.beforeCache, part, reader, datagram);
+    if (datagram.unicast && !this.parts.some((p) => this.#asks(p, reader, datagram))) {
+      return this.#drop("unsolicited-unicast", datagram);
+    }
+    this.#stats.responses++;
     try {
       this.#options.peerCache.insertMessage(reader.reset(datagram.data), {
         interfaceName: datagram.interfaceName,
@@ -156,6 +163,16 @@ export class Pipeline {
     }
     for (const part of this.parts) this.#call(part.afterCache, part, reader, datagram);
     this.#options.wake();
+  }
+
+  #asks(part: StackPart, reader: MessageReader, datagram: Datagram): boolean {
+    if (part.expectsUnicast === undefined) return false;
+    try {
+      return part.expectsUnicast(reader.reset(datagram.data), datagram);
+    } catch (error) {
+      this.#options.report({ type: "error", error });
+      return false;
+    }
   }
 
   #call(
@@ -223,4 +240,5 @@ const DROP_COUNTERS = {
   "rcode": "rcode",
   "source-port": "sourcePort",
   "off-link": "offLink",
+  "unsolicited-unicast": "unsolicitedUnicast",
 } as const satisfies Record<DropReason, keyof MdnsStats>;

@@ -205,7 +205,8 @@ export class Mdns implements AsyncDisposable {
    * from the local cache (`local: true`), else from the peer cache when
    * complete there, otherwise by asking until the first
    * complete answer. Rejects with `ResolveError` (its `missing` says what
-   * never came) at the timeout (default 3000 ms).
+   * never came) at the timeout (default 3000 ms), or (`reason` "closed")
+   * after `close()`.
    *
    * @example
    * ```ts

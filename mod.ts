@@ -50,6 +50,7 @@ export {
   LookupError,
   type LookupHostOptions,
   ResolveError,
+  type ResolveErrorOptions,
   type ResolveOptions,
   type ServiceTypeEvent,
 } from "./querier/mod.ts";

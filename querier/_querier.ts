@@ -10,26 +10,34 @@
  * another host just asked (§7.3), refresh the records they watch at 80-95 %
  * of the TTL (with a floor against tiny TTLs, `REFRESH_FLOOR_MS`), flush
  * records others asked for in vain (POOF, §10.5) and reconfirm on request
- * (§10.4).
+ * (§10.4). Other hosts' queries teach it something only when their answers
+ * will be multicast; a unicast response is accepted only when it answers
+ * what it asked by QU in the last two seconds (§6).
  *
  * @module
  */
 
-import { RecordType } from "../codec/mod.ts";
+import { MessageReader, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
-import type { MessageReader } from "../codec/mod.ts";
 import type { Datagram, NetworkLink } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
-import { answerKey, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
+import {
+  answeredInTheOpen,
+  answerKey,
+  FailureObserver,
+  QuestionHistory,
+  readQuery,
+} from "./_observations.ts";
 import type { StreamBrowser } from "./_browser.ts";
 import type { LocalSession, Session, SourceHost } from "./_browse_sources.ts";
 import { LocalAnswers } from "./_local_answers.ts";
 import { Lookups } from "./_lookups.ts";
+import { UnicastExpectations } from "./_unicast_expectations.ts";
 import { openBrowse } from "./_open_browse.ts";
 import type {
   BrowseEvent,
@@ -101,6 +109,7 @@ export class Querier implements StackPart {
   #questions: QuestionSet;
   #history = new QuestionHistory();
   #poof = new FailureObserver();
+  #unicastAsked = new UnicastExpectations();
   #reconfirms: Reconfirmations;
   #outbox: Outbox;
   #browsers = new Set<AnyBrowser>();
@@ -120,7 +129,10 @@ export class Querier implements StackPart {
     this.#unicastFirst = options.unicastFirstQuery ?? true;
     this.#questions = new QuestionSet(options.random);
     this.#reconfirms = new Reconfirmations(this.#cache);
-    this.#outbox = new Outbox(this.#cache, (data, to) => this.#ctx.send(data, to));
+    this.#outbox = new Outbox(this.#cache, (data, to) => {
+      this.#unicastAsked.sent(new MessageReader(data), to, this.#ctx.clock.now());
+      return this.#ctx.send(data, to);
+    });
     const local = options.localCache === undefined
       ? undefined
       : new LocalAnswers(options.localCache, () => this.#ctx.links());
@@ -213,7 +225,8 @@ export class Querier implements StackPart {
    *
    * @throws {TypeError} When the name is not a service instance name.
    * Rejects with {@linkcode ResolveError} (saying what was missing) at the
-   * timeout, or with the signal's reason.
+   * timeout, or with `reason` "closed" once the stack is closed; with the
+   * signal's reason when aborted, even if the cache holds the answer.
    */
   resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
     return this.#lookups.resolve(instance, options);
@@ -225,8 +238,9 @@ export class Querier implements StackPart {
    * publish (`local: true`), with no packet.
    *
    * @throws {TypeError} When the name is not under `.local` (RFC 6762 §3, §13).
-   * Rejects with {@linkcode LookupError} at the timeout, or at once when an
-   * NSEC from the host says it has no address of the family asked (§6.1).
+   * Rejects with {@linkcode LookupError} at the timeout, at once when an
+   * NSEC from the host says it has no address of the family asked (§6.1),
+   * or when the stack is closed.
    */
   lookupHost(name: string, options?: LookupHostOptions): Promise<ServiceAddress[]> {
     return this.#lookups.lookupHost(name, options);
@@ -315,14 +329,18 @@ export class Querier implements StackPart {
     return this.#history.suppresses(iface, name, type, ours, now);
   }
 
-  /** A query from another host: duplicate question suppression (§7.3) and POOF (§10.5). */
+  /**
+   * A query from another host: duplicate question suppression (§7.3) and
+   * POOF (§10.5) learn only from the QM questions of a query whose answers
+   * everyone will hear ({@linkcode answeredInTheOpen}).
+   */
   onQuery(reader: MessageReader, datagram: Datagram): void {
+    if (!answeredInTheOpen(reader, datagram)) return;
     const now = this.#ctx.clock.now();
     const iface = datagram.interfaceName;
-    const truncated = reader.truncated;
     for (const q of readQuery(reader)) {
-      // With TC more Known Answers follow: do not judge the question by a part of its list.
-      if (!truncated) this.#history.heard(iface, q, now);
+      if (q.unicast) continue; // QU: answered by unicast (§5.4), unseen by us
+      this.#history.heard(iface, q, now);
       for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
         if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
         if (q.known.size === 0 || !q.known.has(answerKey(r.type, r.rdata))) {
@@ -331,6 +349,11 @@ export class Querier implements StackPart {
       }
     }
     this.#ctx.wake();
+  }
+
+  /** A unicast response: did we ask for it by QU (or unicast) in the last 2 s (RFC 6762 §6)? */
+  expectsUnicast(reader: MessageReader, datagram: Datagram): boolean {
+    return this.#unicastAsked.expects(reader, datagram, this.#ctx.clock.now());
   }
 
   /** A response is in the peer cache: bring browses and lookups up to date. */

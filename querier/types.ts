@@ -173,6 +173,8 @@ export interface LookupHostOptions {
   family?: "IPv4" | "IPv6";
   /** Abort to give up (rejects with the signal's reason). */
   signal?: AbortSignal;
+  /** Only these links: asked there, and answered with what was heard there. */
+  interfaces?: string[];
 }
 
 /**
@@ -191,4 +193,6 @@ export interface LookupAddressOptions {
   timeout?: number;
   /** Abort to give up (rejects with the signal's reason). */
   signal?: AbortSignal;
+  /** Only these links: asked there, and answered with what was heard there. */
+  interfaces?: string[];
 }
