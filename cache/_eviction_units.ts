@@ -32,7 +32,9 @@ export const HELD = -1;
  * ```ts
  * import assert from "node:assert/strict";
  * import { EVICTING, HELD } from "./_eviction_units.ts";
- * assert.ok(EVICTING < 0 && EVICTING !== HELD); // both mean: in no list
+ * const inNoList: number[] = [EVICTING, HELD]; // both below 0: in no list
+ * assert.ok(inNoList.every((tier) => tier < 0));
+ * assert.notEqual(inNoList[0], inNoList[1]);
  * ```
  */
 export const EVICTING = -2;
