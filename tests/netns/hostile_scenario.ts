@@ -43,6 +43,9 @@ export interface HostileRun {
   /** RSS and V8 heap in use (bytes) before, after warm-up (20 % of the packets) and at the end. */
   rss: { before: number; warm: number; end: number };
   heap: { before: number; warm: number; end: number };
+  /** V8 heap reserved (heapTotal) and external buffers, bytes, at the same three points. */
+  heapTotal: { before: number; warm: number; end: number };
+  external: { before: number; warm: number; end: number };
   /** Target CPU time over the run, s. */
   cpuSeconds: number;
   /** The names the target holds at the end, and its rename/conflict events. */
@@ -170,10 +173,84 @@ export async function runHostile(
     kernelDrops: drops,
     rss: { before: before.rss, warm: warm.rss, end: after.rss },
     heap: { before: before.heapUsed, warm: warm.heapUsed, end: after.heapUsed },
+    heapTotal: { before: before.heapTotal, warm: warm.heapTotal, end: after.heapTotal },
+    external: { before: before.external, warm: warm.external, end: after.external },
     cpuSeconds: (after.micros - before.micros) / 1e6,
     names: { service: published.name, host: published.host, renames },
     alive,
   };
   await target.close();
   return run;
+}
+
+/** Every shape the generator makes: a run that misses one did not test it. */
+export const HOSTILE_KINDS = [
+  "mutated",
+  "pointer-loop",
+  "pointer-chain",
+  "counts-beyond",
+  "rdlength-past-end",
+  "empty-rdata",
+  "txt-65535",
+  "txt-large",
+  "escaped-dot",
+  "self-reference",
+  "opcode",
+  "rcode",
+  "own-probe-garbage",
+  "own-response-garbage",
+  "other-port",
+] as const;
+
+/**
+ * The bounds a run must keep. RSS is sampled after warm-up (20 % of the
+ * packets, when the peer cache has filled and V8 has sized its heap for the
+ * packet rate) and at the end; the V8 heap in use may grow by the peer
+ * cache's 4 MiB budget plus a constant.
+ */
+export const HOSTILE_BOUNDS = {
+  rssGrowthAfterWarmUp: 32 * 1024 * 1024,
+  heapGrowthAfterWarmUp: 8 * 1024 * 1024,
+} as const;
+
+/** What a run did wrong (empty when it kept every promise of issue 16 item 1). */
+export function checkHostileRun(run: HostileRun): string[] {
+  const problems: string[] = [];
+  if (!run.alive) problems.push("the target died");
+  for (const kind of HOSTILE_KINDS) {
+    if (!(run.byKind[kind] > 0)) problems.push(`no ${kind} packet was sent`);
+  }
+  if (!(run.byFamily.IPv4 > 0 && run.byFamily.IPv6 > 0)) problems.push("not both families");
+  if (run.names.renames.length > 0) problems.push(`renamed: ${JSON.stringify(run.names.renames)}`);
+  if (run.names.service !== "Den" || run.names.host !== HOSTILE_TARGET.host) {
+    problems.push(`names changed: ${JSON.stringify(run.names)}`);
+  }
+  const { sent, passed, failed } = run.checker;
+  if (failed > 0 || passed !== sent || passed < run.seconds * 2) {
+    problems.push(`resolve checks: ${passed} of ${sent} passed, ${failed} failed`);
+  }
+  // Accounting: every datagram that arrived ends in exactly one counter, and
+  // every datagram sent arrived or was dropped by the kernel (counted there).
+  const outcomes = sum(run.stats, OUTCOME_COUNTERS);
+  if (outcomes !== run.stats.received) {
+    problems.push(`counters sum to ${outcomes}, received ${run.stats.received}`);
+  }
+  const expected = run.sent + run.checker.sent;
+  if (run.arrived + run.kernelDrops !== expected) {
+    problems.push(
+      `sent ${expected} (hostile ${run.sent} + checker ${run.checker.sent}), arrived ${run.arrived} + kernel drops ${run.kernelDrops}`,
+    );
+  }
+  for (const counter of ["malformed", "opcode", "rcode", "sourcePort", "queries", "responses"]) {
+    if (!(run.stats[counter] > 0)) problems.push(`nothing counted as ${counter}`);
+  }
+  const rssGrowth = run.rss.end - run.rss.warm;
+  if (rssGrowth > HOSTILE_BOUNDS.rssGrowthAfterWarmUp) {
+    problems.push(`RSS grew ${(rssGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`);
+  }
+  const heapGrowth = run.heap.end - run.heap.warm;
+  if (heapGrowth > HOSTILE_BOUNDS.heapGrowthAfterWarmUp) {
+    problems.push(`V8 heap in use grew ${(heapGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`);
+  }
+  return problems;
 }

@@ -74,13 +74,15 @@ export class Publisher {
   }
 
   /**
-   * CPU time the process has used (µs), its memory (RSS and V8 heap in use,
-   * bytes), and the stack's and the transport's counters.
+   * CPU time the process has used (µs), its memory (RSS, V8 heap in use and
+   * reserved, external buffers; bytes), and the stack's and the transport's counters.
    */
   async cpu(): Promise<{
     micros: number;
     rss: number;
     heapUsed: number;
+    heapTotal: number;
+    external: number;
     stats: Record<string, number>;
     transport: Record<string, number>;
   }> {
@@ -91,6 +93,8 @@ export class Publisher {
       micros: m.micros,
       rss: m.rss,
       heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
       stats: m.stats,
       transport: m.transport,
     };

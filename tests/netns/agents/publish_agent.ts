@@ -102,12 +102,14 @@ for await (const cmd of stdinCommands()) {
     void browse(cmd.id, cmd.type);
   } else if (cmd.op === "cpu") {
     const { user, system } = process.cpuUsage();
-    const { rss, heapUsed } = Deno.memoryUsage();
+    const { rss, heapUsed, heapTotal, external } = Deno.memoryUsage();
     emit({
       event: "cpu",
       micros: user + system,
       rss,
       heapUsed,
+      heapTotal,
+      external,
       stats: mdns.stats,
       transport: transport.stats,
     });
