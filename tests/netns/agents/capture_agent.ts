@@ -7,7 +7,7 @@
  * Every multicast or unicast response that reaches port 5353 is decoded and,
  * when it carries records whose name ends with `suffix` (any, without one),
  * printed as one `response` line: ms since start, interface, family, source,
- * and those records (name, type, ttl). Queries are only counted, so a flood
+ * and those records (name, type, ttl, data as JSON). Queries are only counted, so a flood
  * of them costs no output. stdin: {"op":"stats"} → stats (queries, responses,
  * undecodable); {"op":"close"}.
  *
@@ -25,6 +25,9 @@ const cfg = JSON.parse(Deno.args[0] ?? "{}") as { suffix?: string };
 const suffix = cfg.suffix?.toLowerCase() ?? "";
 const counts = { queries: 0, responses: 0, undecodable: 0 };
 const start = performance.now();
+/** Record data as text, so two records of one name and type can be told apart. */
+const show = (data: unknown) =>
+  JSON.stringify(data, (_k, v) => v instanceof Uint8Array ? [...v] : v);
 const transport = new UdpTransport();
 await transport.start({
   onDatagram(d) {
@@ -38,7 +41,7 @@ await transport.start({
       const m = decodeMessage(d.data);
       records = [...m.answers, ...m.additionals]
         .filter((r) => r.name.toLowerCase().endsWith(suffix))
-        .map((r) => ({ name: r.name, type: r.type, ttl: r.ttl }));
+        .map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, data: show(r.data) }));
     } catch {
       counts.undecodable++;
       return;

@@ -4,13 +4,16 @@
  * §6.7, so the reply is unicast to it and nothing comes from a cache),
  * alternately to the IPv4 and the IPv6 address, and counts a check as passed
  * when an answer for the name with target `host` arrives within `timeoutMs`.
+ * With `retryMs`, an unanswered query is sent once more after that long, as a
+ * stub resolver retries (the first may be lost in a flooded socket buffer);
+ * `retried` counts those.
  * Run inside a test namespace only:
  *
  *   ip netns exec NS deno run --allow-all resolve_checker.ts '{"v4":"198.18.1.1",
  *     "v6":"fd00:5353:1::1","name":"Den._mdt._tcp.local","host":"hard-a.local","intervalMs":500}'
  *
  * stdin: {"op":"stop"}. stdout: started, check (id, family, ok, ms), summary
- * (sent: queries sent, passed, failed).
+ * (sent: queries sent, retries included; passed, failed, retried).
  *
  * @module
  */
@@ -28,6 +31,7 @@ const cfg = JSON.parse(Deno.args[0]) as {
   host: string;
   intervalMs?: number;
   timeoutMs?: number;
+  retryMs?: number;
 };
 const SRV = 33;
 const intervalMs = cfg.intervalMs ?? 500;
@@ -38,13 +42,19 @@ const sockets = {
 };
 const pending = new Map<
   number,
-  { started: number; family: string; timer: ReturnType<typeof setTimeout> }
+  {
+    started: number;
+    family: string;
+    timer: ReturnType<typeof setTimeout>;
+    retry?: ReturnType<typeof setTimeout>;
+  }
 >();
-let sent = 0, passed = 0, failed = 0;
+let sent = 0, passed = 0, failed = 0, retried = 0;
 
 function answered(id: number, data: Uint8Array): void {
   const check = pending.get(id);
   if (check === undefined) return;
+  if ((data[2] & 0x80) === 0) return; // a query, not the answer
   let ok = false;
   try {
     const message = decodeMessage(data);
@@ -57,6 +67,7 @@ function answered(id: number, data: Uint8Array): void {
   }
   if (!ok) return; // not the answer; the timeout decides
   clearTimeout(check.timer);
+  clearTimeout(check.retry);
   pending.delete(id);
   passed++;
   emit({ event: "check", id, family: check.family, ok, ms: performance.now() - check.started });
@@ -89,14 +100,23 @@ async function check(): Promise<void> {
   });
   const started = performance.now();
   const timer = setTimeout(() => {
+    clearTimeout(retry);
     pending.delete(id);
     failed++;
     emit({ event: "check", id, family, ok: false, ms: timeoutMs });
   }, timeoutMs);
-  pending.set(id, { started, family, timer });
   const hostname = family === "IPv4" ? cfg.v4 : cfg.v6;
-  await sockets[family].send(query, { transport: "udp", hostname, port: 5353 });
-  sent++;
+  const send = async () => {
+    await sockets[family].send(query, { transport: "udp", hostname, port: 5353 });
+    sent++;
+  };
+  const retry = cfg.retryMs === undefined ? undefined : setTimeout(() => {
+    if (!pending.has(id)) return;
+    retried++;
+    void send();
+  }, cfg.retryMs);
+  pending.set(id, { started, family, timer, retry });
+  await send();
 }
 
 emit({ event: "started" });
@@ -106,7 +126,7 @@ async function stop(): Promise<void> {
   // Let the last checks finish or time out.
   while (pending.size > 0) await new Promise((r) => setTimeout(r, 50));
   for (const socket of Object.values(sockets)) socket.close();
-  emit({ event: "summary", sent, passed, failed });
+  emit({ event: "summary", sent, passed, failed, retried });
   Deno.exit(0);
 }
 for await (const cmd of stdinCommands()) if (cmd.op === "stop") await stop();
