@@ -235,10 +235,14 @@ export function checkHostileRun(run: HostileRun): string[] {
   if (outcomes !== run.stats.received) {
     problems.push(`counters sum to ${outcomes}, received ${run.stats.received}`);
   }
+  // The kernel counts a drop per socket: a multicast datagram copied to two
+  // sockets of the target (the shared one and a link's) and dropped by one is
+  // counted there and delivered by the other. So drops may only widen the
+  // window, and with none the count is exact.
   const expected = run.sent + run.checker.sent;
-  if (run.arrived + run.kernelDrops !== expected) {
+  if (run.arrived > expected || run.arrived + run.kernelDrops < expected) {
     problems.push(
-      `sent ${expected} (hostile ${run.sent} + checker ${run.checker.sent}), arrived ${run.arrived} + kernel drops ${run.kernelDrops}`,
+      `sent ${expected} (hostile ${run.sent} + checker ${run.checker.sent}), arrived ${run.arrived}, kernel drops ${run.kernelDrops}`,
     );
   }
   for (const counter of ["malformed", "opcode", "rcode", "sourcePort", "queries", "responses"]) {
