@@ -9,7 +9,9 @@
  * Prints per run: the hostile-packet run (tests/netns/hostile_scenario.ts:
  * packets, resolve checks, CPU, RSS before / after warm-up / end, kernel
  * drops, problems found by the same checks as the CI test), then the
- * multicast and legacy floods (tests/netns/flood_scenario.ts). The machine
+ * multicast and legacy floods (tests/netns/flood_scenario.ts) at our stack,
+ * avahi-daemon and python-zeroconf in turn (CPU and RSS of the publishing
+ * process from /proc; `--skip-hostile` leaves the first part out). The machine
  * has 2 cores shared with other work: CPU and RSS figures move with load;
  * packet counts do not.
  *
@@ -35,7 +37,7 @@ if (import.meta.main) await main();
 async function main(): Promise<void> {
   const runs = Number(args.runs ?? 3);
   for (let i = 1; i <= runs; i++) {
-    {
+    if (args["skip-hostile"] === undefined) {
       await using lab = await Lab.create();
       const run = await runHostile(lab, {
         count: Number(args.count ?? 100_000),
@@ -55,9 +57,9 @@ async function main(): Promise<void> {
         problems: checkHostileRun(run),
       });
     }
-    {
+    for (const publisher of ["ours", "avahi", "zeroconf"] as const) {
       await using lab = await Lab.create();
-      const flood = await floodLab(lab);
+      const flood = await floodLab(lab, publisher);
       const seconds = Number(args.seconds ?? 10);
       for (const mode of ["multicast", "legacy"] as const) {
         const rate = Number(
@@ -66,13 +68,15 @@ async function main(): Promise<void> {
         const run = await flood.flood(mode, rate, seconds);
         print({
           run: i,
+          publisher,
           attack: `${mode} query flood`,
           rate,
           sent: run.sent,
           reached: run.queries,
           checks: run.checker,
+          multicastRecords: run.multicastRecords,
           shortestGapMs: run.shortestGapMs,
-          cpuSeconds: run.cpuSeconds,
+          cpuSeconds: Math.round(run.cpuSeconds * 100) / 100,
           rssMiB: [mib(run.rss.before), mib(run.rss.warm), mib(run.rss.end)],
           problems: checkFloodRun(run),
         });
