@@ -14,7 +14,7 @@
  * @module
  */
 
-import { type Child, type Host, type Lab, startAvahi, zeroconfPublish } from "./harness.ts";
+import { type Child, type Host, type Lab, run, startAvahi, zeroconfPublish } from "./harness.ts";
 import { Publisher, type PublisherMessage } from "./publisher.ts";
 
 const FLOOD = new URL("./agents/query_flood.ts", import.meta.url).pathname;
@@ -68,12 +68,16 @@ interface FloodTarget {
   close(): Promise<void>;
 }
 
-/** CPU time and RSS of a process, from /proc (the namespaces share the PID namespace). */
+/**
+ * CPU time and RSS of a process, from /proc (the namespaces share the PID
+ * namespace). Read by `cat`: under `--deny-net`, Deno refuses to read
+ * /proc/<pid> itself (NotCapable).
+ */
 async function procUsage(pid: number): Promise<{ cpuSeconds: number; rss: number }> {
-  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  const stat = (await run(["cat", `/proc/${pid}/stat`])).stdout;
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const status = (await run(["cat", `/proc/${pid}/status`])).stdout;
   const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
   return { cpuSeconds: ticks / 100, rss: rssKb * 1024 }; // USER_HZ is 100 on Linux
 }
