@@ -30,6 +30,8 @@ export class Publisher {
     options: { hostName: string; interfaces?: string[] },
   ): Promise<Publisher> {
     const child = host.deno(AGENT, [JSON.stringify(options)], {
+      // --expose-gc: the agent measures the heap after a full collection.
+      flags: ["--unstable-net", "--allow-all", "--v8-flags=--expose-gc"],
       stdin: true,
       label: `[${host.name}] publish_agent`,
     });

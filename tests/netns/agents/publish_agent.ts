@@ -102,7 +102,12 @@ for await (const cmd of stdinCommands()) {
     void browse(cmd.id, cmd.type);
   } else if (cmd.op === "cpu") {
     const { user, system } = process.cpuUsage();
-    const { rss, heapUsed, heapTotal, external } = Deno.memoryUsage();
+    // RSS as the process holds it; the heap after a full collection (when
+    // run with --expose-gc, as Publisher starts it), so garbage not yet
+    // collected does not read as growth.
+    const { rss } = Deno.memoryUsage();
+    (globalThis as { gc?: () => void }).gc?.();
+    const { heapUsed, heapTotal, external } = Deno.memoryUsage();
     emit({
       event: "cpu",
       micros: user + system,
