@@ -5,7 +5,8 @@
  * on `pb` (bridge 2) must each see the goodbye over IPv4 and over IPv6, from
  * mh's address on that link. Covered: `unpublish()`, an aborted signal, the
  * service's `Symbol.asyncDispose` (what `await using` calls), SIGINT and
- * SIGTERM to the process (the stack closes: services and host). `kill -9`
+ * SIGTERM to the process (the stack closes: services and host), and SIGINT
+ * and SIGTERM to the CLI's `publish` on the same two-link host. `kill -9`
  * leaves no goodbye at all: peers keep the records until their TTLs run out
  * (the README says so). The in-memory counterparts are in
  * tests/responder/goodbye_test.ts, the CLI's signals on one link in
@@ -17,6 +18,8 @@ import { type Child, type Host, Lab, netnsTest } from "./harness.ts";
 import { Publisher, type PublisherMessage } from "./publisher.ts";
 
 const CAPTURE = new URL("./agents/capture_agent.ts", import.meta.url).pathname;
+const CLI = new URL("../../cli/main.ts", import.meta.url).pathname;
+const CLI_FLAGS = ["--unstable-net", "--allow-net", "--allow-sys=networkInterfaces,hostname"];
 const TYPE = "_mdbye._tcp";
 const SRV = 33;
 const A = 1;
@@ -57,7 +60,7 @@ async function goodbyeOnBothFamilies(
 }
 
 netnsTest(
-  "shutdown: unpublish, an aborted signal, dispose, SIGINT and SIGTERM say goodbye on both links over IPv4 and IPv6; kill -9 says nothing",
+  "shutdown: unpublish, an aborted signal, dispose, SIGINT and SIGTERM (library and CLI) say goodbye on both links over IPv4 and IPv6; kill -9 says nothing",
   async () => {
     await using lab = await Lab.create();
     const { mh, pa, pb } = await lab.twoLinks();
@@ -118,6 +121,19 @@ netnsTest(
     assert.equal((await second.child.stop("SIGTERM")).code, 0, second.child.stderr);
     await expectGoodbye(since, srvOf(`Bye Term.${TYPE}.local`), "SIGTERM's service goodbye");
     await expectGoodbye(since, (r) => r.type === A && r.name === "bye-term.local", "SIGTERM's A");
+
+    // The CLI's publish, on the same two-link host: SIGINT and SIGTERM.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      const name = `Bye CLI ${signal}`;
+      const cli = mh.deno(CLI, ["publish", name, TYPE, "4010", "--json"], { flags: CLI_FLAGS });
+      await cli.waitFor((m: PublisherMessage) => m.event === "registered", {
+        timeoutMs: 20_000,
+        what: `${name} registered`,
+      });
+      since = marks();
+      assert.equal((await cli.stop(signal, 5000)).code, 0, cli.stderr);
+      await expectGoodbye(since, srvOf(`${name}.${TYPE}.local`), `the CLI's goodbye on ${signal}`);
+    }
 
     // kill -9: nothing can be said; only the peers' TTLs clean up.
     const third = await Publisher.start(mh, { hostName: "bye-kill.local" });
