@@ -240,10 +240,9 @@ export function checkHostileRun(run: HostileRun): string[] {
   if (outcomes !== run.stats.received) {
     problems.push(`counters sum to ${outcomes}, received ${run.stats.received}`);
   }
-  // The kernel counts a drop per socket: a multicast datagram copied to two
-  // sockets of the target (the shared one and a link's) and dropped by one is
-  // counted there and delivered by the other. So drops may only widen the
-  // window, and with none the count is exact.
+  // The kernel's drop counters also count the target's own multicast looped
+  // back to it (echoes, which the transport would have dropped) when they did
+  // not fit: drops may only widen the window, and with none it is exact.
   const expected = run.sent + run.checker.sent;
   if (run.arrived > expected || run.arrived + run.kernelDrops < expected) {
     problems.push(
