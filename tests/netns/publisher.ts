@@ -24,14 +24,19 @@ export class Publisher {
     this.child = child;
   }
 
-  /** Starts the agent in `host` with host name `hostName` (`ours-a.local`). */
+  /**
+   * Starts the agent in `host` with host name `hostName` (`ours-a.local`);
+   * `flags` replaces `deno run`'s default `--unstable-net --allow-all`.
+   */
   static async start(
     host: Host,
-    options: { hostName: string; interfaces?: string[] },
+    options: { hostName: string; interfaces?: string[]; flags?: readonly string[] },
   ): Promise<Publisher> {
-    const child = host.deno(AGENT, [JSON.stringify(options)], {
+    const { flags, ...config } = options;
+    const child = host.deno(AGENT, [JSON.stringify(config)], {
       stdin: true,
       label: `[${host.name}] publish_agent`,
+      ...(flags ? { flags } : {}),
     });
     const first = await child.waitFor(
       (m: PublisherMessage) => m.event === "started" || m.event === "start-error",
