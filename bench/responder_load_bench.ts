@@ -103,45 +103,92 @@ async function main(): Promise<void> {
   const loads: LoadResult[] = [];
   const idles: IdleResult[] = [];
   for (let run = 1; run <= runs; run++) {
-    print(`# run ${run} of ${runs}`);
-    await using lab = await Lab.create();
-    const hosts = await lab.hostsOnOneBridge("g", ...peers.map((_, i) => `r${i}`));
-    const generator = hosts[0];
-    const responders: Responder[] = [];
-    for (const [i, peer] of peers.entries()) {
-      responders.push(await startResponder(peer, hosts[i + 1], profile));
-    }
-    // Announcements (ours 2, avahi 3, python-zeroconf 3) are over within ~4 s.
-    await sleep(6000);
-    if (idleSeconds > 0 && profile === undefined) {
-      const meters = responders.map((r) => new Meter(r.pid));
-      const t0 = performance.now();
-      await pollWhile(meters, sleep(idleSeconds * 1000));
-      const elapsed = (performance.now() - t0) / 1000;
-      for (const [i, r] of responders.entries()) {
-        const after = meters[i].poll();
-        const { cpuNs, switches } = meters[i].totals();
-        const idle: IdleResult = {
-          peer: r.peer,
-          cpuMsPerSecond: round(cpuNs / 1e6 / elapsed, 3),
-          wakeupsPerSecond: round(switches / elapsed, 2),
-          rssMb: round(after.rssKb / 1024, 1),
-        };
-        idles.push(idle);
-        print({ run, idle: true, ...idle });
+    // Another lab's teardown on this shared machine has been seen to SIGKILL
+    // processes in ours (avahi-daemon among them): a run in which a responder
+    // died is repeated, up to three times, and said so.
+    for (let attempt = 1;; attempt++) {
+      print(`# run ${run} of ${runs}${attempt > 1 ? ` (attempt ${attempt})` : ""}`);
+      try {
+        const result = await oneRun(run, peers, rates, seconds, idleSeconds, profile);
+        loads.push(...result.loads);
+        idles.push(...result.idles);
+        break;
+      } catch (error) {
+        const died = error instanceof ResponderDied || error instanceof Deno.errors.NotFound;
+        if (!died || attempt === 3) throw error;
+        print(`# ${error.message}; repeating the run`);
       }
     }
-    for (const rate of profile !== undefined ? rates.slice(0, 1) : rates) {
-      for (const r of responders) {
-        const result = await load(generator, r, rate, seconds);
-        loads.push(result);
-        print({ run, ...result });
-        await sleep(1000);
-      }
-    }
-    for (const r of responders) await r.stop();
   }
   summarize(peers, rates, loads, idles);
+}
+
+class ResponderDied extends Error {}
+
+async function oneRun(
+  run: number,
+  peers: PeerName[],
+  rates: number[],
+  seconds: number,
+  idleSeconds: number,
+  profile: string | undefined,
+): Promise<{ loads: LoadResult[]; idles: IdleResult[] }> {
+  const loads: LoadResult[] = [];
+  const idles: IdleResult[] = [];
+  await using lab = await Lab.create();
+  const hosts = await lab.hostsOnOneBridge("g", ...peers.map((_, i) => `r${i}`));
+  const generator = hosts[0];
+  const responders: Responder[] = [];
+  for (const [i, peer] of peers.entries()) {
+    responders.push(await startResponder(peer, hosts[i + 1], profile));
+  }
+  const alive = () => {
+    for (const r of responders) {
+      if (!exists(`/proc/${r.pid}`)) throw new ResponderDied(`${r.peer} (pid ${r.pid}) died`);
+    }
+  };
+  // Announcements (ours 2, avahi 3, python-zeroconf 3) are over within ~4 s.
+  await sleep(6000);
+  alive();
+  if (idleSeconds > 0 && profile === undefined) {
+    const meters = responders.map((r) => new Meter(r.pid));
+    const t0 = performance.now();
+    await pollWhile(meters, sleep(idleSeconds * 1000));
+    const elapsed = (performance.now() - t0) / 1000;
+    for (const [i, r] of responders.entries()) {
+      const after = meters[i].poll();
+      const { cpuNs, switches } = meters[i].totals();
+      const idle: IdleResult = {
+        peer: r.peer,
+        cpuMsPerSecond: round(cpuNs / 1e6 / elapsed, 3),
+        wakeupsPerSecond: round(switches / elapsed, 2),
+        rssMb: round(after.rssKb / 1024, 1),
+      };
+      idles.push(idle);
+      print({ run, idle: true, ...idle });
+    }
+  }
+  for (const rate of profile !== undefined ? rates.slice(0, 1) : rates) {
+    for (const r of responders) {
+      alive();
+      const result = await load(generator, r, rate, seconds);
+      alive();
+      loads.push(result);
+      print({ run, ...result });
+      await sleep(1000);
+    }
+  }
+  for (const r of responders) await r.stop();
+  return { loads, idles };
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function startResponder(
