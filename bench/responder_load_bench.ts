@@ -62,6 +62,8 @@ interface Responder {
   /** The SRV owner to ask for. */
   readonly instance: string;
   readonly pid: number;
+  /** The spawned process, for its stderr when it dies. */
+  readonly child: Child;
   readonly stop: () => Promise<void>;
 }
 
@@ -86,6 +88,8 @@ interface IdleResult {
   readonly wakeupsPerSecond: number;
   readonly rssMb: number;
 }
+
+class ResponderDied extends Error {}
 
 // `deno bench` imports *_bench.ts files: this one needs root and namespaces,
 // so it runs only as `deno run`.
@@ -123,8 +127,6 @@ async function main(): Promise<void> {
   summarize(peers, rates, loads, idles);
 }
 
-class ResponderDied extends Error {}
-
 async function oneRun(
   run: number,
   peers: PeerName[],
@@ -144,7 +146,9 @@ async function oneRun(
   }
   const alive = () => {
     for (const r of responders) {
-      if (!exists(`/proc/${r.pid}`)) throw new ResponderDied(`${r.peer} (pid ${r.pid}) died`);
+      if (!exists(`/proc/${r.pid}`)) {
+        throw new ResponderDied(`${r.peer} (pid ${r.pid}) died: ${r.child.stderr.slice(-2000)}`);
+      }
     }
   };
   // Announcements (ours 2, avahi 3, python-zeroconf 3) are over within ~4 s.
@@ -212,6 +216,7 @@ async function startResponder(
         address,
         instance: `Ours.${SERVICE_TYPE}.local`,
         pid: workerPid(ours.child.pid, "deno"),
+        child: ours.child,
         stop: () => ours.close(),
       };
     }
@@ -223,6 +228,7 @@ async function startResponder(
         address,
         instance: `Avahi.${SERVICE_TYPE}.local`,
         pid: workerPid(avahi.daemon.pid, "avahi-daemon"),
+        child: avahi.daemon,
         stop: async () => {
           await publisher.stop();
           await avahi.stop();
@@ -243,6 +249,7 @@ async function startResponder(
         address,
         instance: `Zc.${SERVICE_TYPE}.local`,
         pid: workerPid(child.pid, "python3"),
+        child,
         stop: async () => void await child.stop(),
       };
     }
@@ -254,6 +261,7 @@ async function startResponder(
         address,
         instance: `Floor.${SERVICE_TYPE}.local`,
         pid: workerPid(child.pid, "deno"),
+        child,
         stop: async () => void await child.stop(),
       };
     }

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { exists, netnsUnavailableReason, run, runSync } from "./availability.ts";
+import { netnsUnavailableReason, processAlive, run, runSync } from "./availability.ts";
 import type { Child } from "./child.ts";
 import { type Bridge, Host, type HostInterface } from "./host.ts";
 
@@ -306,7 +306,7 @@ async function sweepStaleLabs(): Promise<void> {
   const list = (await run(["ip", "netns", "list"], { allowFailure: true })).stdout;
   for (const line of list.split("\n")) {
     const match = line.match(/^(mdt-(\d+)-\S+)/);
-    if (match === null || exists(`/proc/${match[2]}`)) continue;
+    if (match === null || processAlive(Number(match[2]))) continue;
     await deleteNamespace(match[1]);
   }
 }
