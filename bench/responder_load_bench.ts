@@ -137,7 +137,7 @@ async function oneRun(
 ): Promise<{ loads: LoadResult[]; idles: IdleResult[] }> {
   const loads: LoadResult[] = [];
   const idles: IdleResult[] = [];
-  await using lab = await Lab.create();
+  await using lab = await Lab.create({ bench: true });
   const hosts = await lab.hostsOnOneBridge("g", ...peers.map((_, i) => `r${i}`));
   const generator = hosts[0];
   const responders: Responder[] = [];
