@@ -18,6 +18,7 @@
  */
 
 import { ipv6ToBytes } from "./_subnet.ts";
+import { FfiDatagrams } from "./_ffi_datagrams.ts";
 
 /** Linux constants (identical on x86_64 and aarch64). */
 const SOL_SOCKET = 1;
@@ -68,6 +69,10 @@ const SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
+  // The datagram path (`_ffi_datagrams.ts`).
+  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
+  sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "i32" },
+  strerror: { parameters: ["i32"], result: "pointer" },
 } as const;
 
 type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
@@ -107,6 +112,7 @@ export class SockoptHatch {
   #addr = new Uint8Array(128);
   #closed = false;
   #control = -1;
+  #datagrams: FfiDatagrams | undefined;
 
   private constructor(lib: Deno.DynamicLibrary<typeof SYMBOLS>) {
     this.#lib = lib;
@@ -207,10 +213,21 @@ export class SockoptHatch {
     return (flags & IFF_UP) !== 0 && (flags & IFF_RUNNING) !== 0;
   }
 
+  /** `recvmmsg` / `sendto` on adopted descriptors (the receive and send hot path). */
+  get datagrams(): FfiDatagrams {
+    return this.#datagrams ??= new FfiDatagrams(this.#libc);
+  }
+
+  /** What the datagram path has done so far (zeros before its first use). */
+  get datagramCounts(): { received: number; sent: number } {
+    return { received: this.#datagrams?.received ?? 0, sent: this.#datagrams?.sent ?? 0 };
+  }
+
   /** Unloads libc; later calls do nothing (a call into an unloaded library would crash). Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#datagrams?.close();
     if (this.#control >= 0) this.#libc.close(this.#control);
     try {
       this.#lib.close();

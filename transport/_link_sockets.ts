@@ -171,11 +171,11 @@ export class LinkSockets {
   }
 
   /** The socket that sends for `family` on this link, if one is open. */
-  sender(family: AddressFamily): Deno.DatagramConn | undefined {
-    if (family === "IPv6") return this.#mc6?.conn;
+  sender(family: AddressFamily): ManagedSocket | undefined {
+    if (family === "IPv6") return this.#mc6;
     for (const cidr of this.spec?.ipv4 ?? []) {
       const v4 = this.#v4.get(cidr.address);
-      if (v4 !== undefined) return v4.conn;
+      if (v4 !== undefined) return v4;
     }
     return undefined;
   }
@@ -285,6 +285,7 @@ export class LinkSockets {
       conn,
       (data, address, port) => this.#arrived(role, data, address, port),
       (error) => this.#hooks.onSocketFailure(this, where, error),
+      hatch !== undefined && fd >= 0 ? { fd, datagrams: hatch.datagrams } : undefined,
     );
     if (hatch !== undefined && role !== "mc4") {
       const set = role === "v4" ? hatch.setIPv4Ttl(fd) : hatch.setIPv6Hops(fd);

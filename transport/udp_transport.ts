@@ -101,6 +101,7 @@ export class UdpTransport implements Transport {
   #state: "new" | "starting" | "running" | "closed" = "new";
   #stats = { delivered: 0, echoes: 0, offLink: 0, oversized: 0, sent: 0, sendErrors: 0 };
   #ffiMisses = 0;
+  #directAtClose = { received: 0, sent: 0 };
 
   /** Creates a transport; nothing is opened until {@linkcode UdpTransport.start}. */
   constructor(options: UdpTransportOptions = {}) {
@@ -124,7 +125,15 @@ export class UdpTransport implements Transport {
   get stats(): UdpTransportStats {
     let oversized = this.#stats.oversized + (this.#rx4?.oversized ?? 0);
     for (const link of this.#links.values()) oversized += link.oversized;
-    return { ...this.#stats, oversized, ffi: this.#hatchState, ffiMisses: this.#ffiMisses };
+    const direct = this.#hatch?.datagramCounts;
+    return {
+      ...this.#stats,
+      oversized,
+      ffi: this.#hatchState,
+      ffiMisses: this.#ffiMisses,
+      directReceived: direct?.received ?? this.#directAtClose.received,
+      directSent: direct?.sent ?? this.#directAtClose.sent,
+    };
   }
 
   /**
@@ -157,29 +166,47 @@ export class UdpTransport implements Transport {
    * Sends `data` to the mDNS group of one link, or to a unicast address through
    * it. Never rejects: resolves false and emits `send-error` on failure.
    */
-  async send(data: Uint8Array, to: Destination): Promise<boolean> {
-    if (this.#state !== "running") return false;
+  send(data: Uint8Array, to: Destination): Promise<boolean> {
+    if (this.#state !== "running") return FALSE;
     const link = this.#links.get(to?.interfaceName);
     const family: AddressFamily = to?.family;
     const up = link?.published?.up !== false;
-    const conn = link?.published !== undefined && up ? link.sender(family) : undefined;
-    if (!(data instanceof Uint8Array) || conn === undefined || link === undefined) {
+    const socket = link?.published !== undefined && up ? link.sender(family) : undefined;
+    if (!(data instanceof Uint8Array) || socket === undefined || link === undefined) {
       const reason = !(data instanceof Uint8Array)
         ? new TypeError("Cannot send: data is not a Uint8Array")
         : !up
         ? new Error(`Cannot send: interface is down: ${to.interfaceName}`)
         : new Error(`Cannot send: no ${family} socket on interface: ${to?.interfaceName}`);
-      return this.#sendFailed(to, reason);
+      return Promise.resolve(this.#sendFailed(to, reason));
     }
     const multicast = to.address === undefined;
     // A "%zone" in the destination would override the socket's device and go
     // through getaddrinfo; the interface already says which link.
     const hostname = multicast
       ? (family === "IPv4" ? MDNS_IPV4_GROUP : MDNS_IPV6_GROUP)
-      : to.address!.replace(/%.*$/, "");
+      : withoutZone(to.address!);
     if (multicast) this.#echo.remember(`${link.name}/${family}`, data);
+    const port = to.port ?? MDNS_PORT;
+    // With the FFI hatch: one sendto, no async op (the hot path of a loaded responder).
+    const direct = socket.trySend(data, hostname, port);
+    if (direct === true) {
+      this.#stats.sent++;
+      return TRUE;
+    }
+    if (direct !== undefined) return Promise.resolve(this.#sendFailed(to, direct));
+    return this.#sendThroughDeno(socket.conn, data, to, hostname, port);
+  }
+
+  async #sendThroughDeno(
+    conn: Deno.DatagramConn,
+    data: Uint8Array,
+    to: Destination,
+    hostname: string,
+    port: number,
+  ): Promise<boolean> {
     try {
-      await conn.send(data, { transport: "udp", hostname, port: to.port ?? MDNS_PORT });
+      await conn.send(data, { transport: "udp", hostname, port });
       this.#stats.sent++;
       return true;
     } catch (error) {
@@ -204,6 +231,7 @@ export class UdpTransport implements Transport {
     this.#published = [];
     this.#echo.clear();
     await Promise.all([rx4?.close(), ...links.map((l) => l.close())]);
+    this.#directAtClose = this.#hatch?.datagramCounts ?? this.#directAtClose;
     this.#hatch?.close();
     this.#hatch = undefined;
   }
@@ -410,6 +438,14 @@ export class UdpTransport implements Transport {
       // The handler contract forbids throwing; nothing sensible is left to tell.
     }
   }
+}
+
+const TRUE = Promise.resolve(true);
+const FALSE = Promise.resolve(false);
+
+function withoutZone(address: string): string {
+  const zone = address.indexOf("%");
+  return zone < 0 ? address : address.slice(0, zone);
 }
 
 function asError(error: unknown): Error {

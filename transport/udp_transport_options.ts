@@ -110,6 +110,13 @@ export interface UdpTransportStats {
   readonly ffi: "active" | "off" | "unavailable";
   /** Sockets the hatch could not give TTL 255 (their descriptor was not found). */
   readonly ffiMisses: number;
+  /**
+   * Datagrams read by the hatch's `recvmmsg` drain after a wake-up of Deno's
+   * `receive()` (0 without the hatch): the ones that cost no async op.
+   */
+  readonly directReceived: number;
+  /** Datagrams sent by the hatch's `sendto` instead of Deno's async `send()`. */
+  readonly directSent: number;
 }
 
 /**
