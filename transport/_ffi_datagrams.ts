@@ -24,6 +24,7 @@
  * @module
  */
 
+import type { Libc } from "./_ffi_sockopt.ts";
 import { formatIPv4, formatIPv6, tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
 
 /** Datagrams one `recvmmsg` call can return. */
@@ -42,22 +43,8 @@ const EAGAIN = 11;
 const ENOBUFS = 105;
 const MEMO_LIMIT = 1024;
 
-/**
- * The libc functions this file calls (declared in `_ffi_sockopt.ts`'s table).
- */
-export interface DatagramSymbols {
-  recvmmsg(fd: number, msgvec: Uint8Array, vlen: number, flags: number, timeout: null): number;
-  sendto(
-    fd: number,
-    buf: Uint8Array,
-    len: number | bigint,
-    flags: number,
-    addr: Uint8Array,
-    addrlen: number,
-  ): number;
-  strerror(errnum: number): Deno.PointerValue;
-  __errno_location(): Deno.PointerValue;
-}
+/** The libc functions this file calls (declared in `_ffi_sockopt.ts`'s table). */
+export type DatagramSymbols = Pick<Libc, "recvmmsg" | "sendto" | "strerror" | "__errno_location">;
 
 /** Called for each datagram drained; `data` is valid only during the call. */
 export type DrainCallback = (data: Uint8Array, address: string, port: number) => void;
@@ -158,7 +145,14 @@ export class FfiDatagrams {
     if (address === undefined) return undefined;
     address[2] = port >> 8;
     address[3] = port & 0xff;
-    const n = this.#libc.sendto(fd, data, data.length, MSG_DONTWAIT, address, address.length);
+    const n = this.#libc.sendto(
+      fd,
+      data,
+      BigInt(data.length),
+      MSG_DONTWAIT,
+      address,
+      address.length,
+    );
     if (n >= 0) {
       this.sent++;
       return true;

@@ -75,7 +75,8 @@ const SYMBOLS = {
   strerror: { parameters: ["i32"], result: "pointer" },
 } as const;
 
-type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+/** The libc functions the hatch loads. */
+export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 /**
  * Whether the hatch is in use: `"active"`, `"off"` (the transport was told
