@@ -6,7 +6,10 @@
  *
  *   deno run -A --unstable-net bench/responder_load_bench.ts [--runs=3] [--seconds=5]
  *     [--rates=5000,20000] [--idle=30] [--peers=ours,avahi,zeroconf,floor] [--ffi=on|off]
- *     [--profile=DIR]
+ *     [--poll=MS] [--profile=DIR]
+ *
+ * `ours-noffi` is our stack without the `ffi` permission (Deno's own UDP
+ * path, interface polling without rtnetlink).
  *
  * One bridge; one namespace per responder, each publishing one service, and
  * one for the load generator (`_query_load.py`: legacy unicast SRV queries,
@@ -24,8 +27,9 @@
  * received and sent with nothing else done. avahi runs with its packet rate
  * limit off (issue 15: otherwise it caps at ~1,000 answers a second).
  *
- * `--profile=DIR` runs only our stack, under `--cpu-prof`, at the first rate,
- * and leaves the .cpuprofile in DIR.
+ * `--profile=DIR` runs only our stack, under `--cpu-prof`, idle and at the
+ * first rate (`--idle=0` or `--rates=` leave one out), and leaves the
+ * .cpuprofile in DIR.
  *
  * The load generator shares the machine's CPUs with the responder (and, on a
  * shared machine, with everything else): compare figures within a run.
@@ -54,7 +58,7 @@ const LOAD = new URL("./_query_load.py", import.meta.url).pathname;
 const ECHO = new URL("./_datagram_echo.ts", import.meta.url).pathname;
 const SERVICE_TYPE = "_mdt._tcp";
 
-type PeerName = "ours" | "avahi" | "zeroconf" | "floor";
+type PeerName = "ours" | "ours-noffi" | "avahi" | "zeroconf" | "floor";
 
 interface Responder {
   readonly peer: PeerName;
@@ -98,7 +102,7 @@ if (import.meta.main) await main();
 async function main(): Promise<void> {
   const runs = Number(args.runs ?? 3);
   const seconds = Number(args.seconds ?? 5);
-  const rates = String(args.rates ?? "5000,20000").split(",").map(Number);
+  const rates = String(args.rates ?? "5000,20000").split(",").filter(Boolean).map(Number);
   const idleSeconds = Number(args.idle ?? 30);
   const profile = args.profile as string | undefined;
   const peers = profile !== undefined
@@ -154,7 +158,7 @@ async function oneRun(
   // Announcements (ours 2, avahi 3, python-zeroconf 3) are over within ~4 s.
   await sleep(6000);
   alive();
-  if (idleSeconds > 0 && profile === undefined) {
+  if (idleSeconds > 0) {
     const meters = responders.map((r) => new Meter(r.pid));
     const t0 = performance.now();
     await pollWhile(meters, sleep(idleSeconds * 1000));
@@ -203,13 +207,20 @@ async function startResponder(
   const address = host.interfaces.get("eth0")!.ipv4;
   const hostName = `bench-${host.name}`;
   switch (peer) {
-    case "ours": {
+    case "ours":
+    case "ours-noffi": {
       const flags = [
         "--unstable-net",
-        ...(args.ffi === "off" ? ["--allow-all", "--deny-ffi"] : ["--allow-all"]),
+        ...(args.ffi === "off" || peer === "ours-noffi"
+          ? ["--allow-all", "--deny-ffi"]
+          : ["--allow-all"]),
         ...(profile !== undefined ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []),
       ];
-      const ours = await Publisher.start(host, { hostName: `${hostName}.local`, flags });
+      const ours = await Publisher.start(host, {
+        hostName: `${hostName}.local`,
+        flags,
+        ...(args.poll ? { pollIntervalMs: Number(args.poll) } : {}),
+      });
       await ours.publish({ name: "Ours", type: SERVICE_TYPE, port: 4242, txt: { path: "/" } });
       return {
         peer,

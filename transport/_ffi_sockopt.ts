@@ -19,6 +19,7 @@
 
 import { ipv6ToBytes } from "./_subnet.ts";
 import { FfiDatagrams } from "./_ffi_datagrams.ts";
+import { NetlinkNotices } from "./_ffi_netlink.ts";
 
 /** Linux constants (identical on x86_64 and aarch64). */
 const SOL_SOCKET = 1;
@@ -73,6 +74,13 @@ const SYMBOLS = {
   recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
   sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "i32" },
   strerror: { parameters: ["i32"], result: "pointer" },
+  // Interface change notices (`_ffi_netlink.ts`).
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
+  pipe2: { parameters: ["buffer", "i32"], result: "i32" },
+  write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  // Blocks one of Deno's blocking threads, never the event loop.
+  poll: { parameters: ["buffer", "usize", "i32"], result: "i32", nonblocking: true },
 } as const;
 
 /** The libc functions the hatch loads. */
@@ -114,6 +122,7 @@ export class SockoptHatch {
   #closed = false;
   #control = -1;
   #datagrams: FfiDatagrams | undefined;
+  #notices: NetlinkNotices | undefined | null = null;
 
   private constructor(lib: Deno.DynamicLibrary<typeof SYMBOLS>) {
     this.#lib = lib;
@@ -217,6 +226,23 @@ export class SockoptHatch {
   /** `recvmmsg` / `sendto` on adopted descriptors (the receive and send hot path). */
   get datagrams(): FfiDatagrams {
     return this.#datagrams ??= new FfiDatagrams(this.#libc);
+  }
+
+  /**
+   * The kernel's interface change notices (rtnetlink), opened on first use;
+   * undefined when the kernel refuses the subscription.
+   */
+  get notices(): NetlinkNotices | undefined {
+    if (this.#closed) return undefined;
+    if (this.#notices === null) this.#notices = NetlinkNotices.open(this.#libc);
+    return this.#notices;
+  }
+
+  /** Ends the interface notices, if they were opened (before {@linkcode SockoptHatch.close}). */
+  async closeNotices(): Promise<void> {
+    const notices = this.#notices;
+    this.#notices = undefined;
+    await notices?.close();
   }
 
   /** What the datagram path has done so far (zeros before its first use). */

@@ -13,6 +13,8 @@ import { EchoFilter } from "./_echo_filter.ts";
 import { type InterfaceSelection, selectInterfaces } from "./_interface_selection.ts";
 import { Ipv4MulticastReceiver } from "./_ipv4_multicast_receiver.ts";
 import { linkEvents, type PublishedLink } from "./_link_events.ts";
+import { InterfaceWatch } from "./_interface_watch.ts";
+import type { NetlinkNotices } from "./_ffi_netlink.ts";
 import { LinkSockets, type SocketFailure } from "./_link_sockets.ts";
 import {
   type AddressFamily,
@@ -30,6 +32,7 @@ import { explainSocketError, isPermissionError, TransportError } from "./transpo
 import { preflight } from "./_start_checks.ts";
 import {
   ERROR_POLL_MIN_GAP_MS,
+  NOTICED_POLL_INTERVAL_MS,
   resolveOptions,
   type UdpTransportOptions,
   type UdpTransportStats,
@@ -38,6 +41,7 @@ import {
 export {
   DEFAULT_POLL_INTERVAL_MS,
   ERROR_POLL_MIN_GAP_MS,
+  NOTICED_POLL_INTERVAL_MS,
   type UdpTransportOptions,
   type UdpTransportStats,
 } from "./udp_transport_options.ts";
@@ -99,7 +103,18 @@ export class UdpTransport implements Transport {
   #again = false;
   #lastErrorPoll = -Infinity;
   #state: "new" | "starting" | "running" | "closed" = "new";
-  #stats = { delivered: 0, echoes: 0, offLink: 0, oversized: 0, sent: 0, sendErrors: 0 };
+  #stats = {
+    delivered: 0,
+    echoes: 0,
+    offLink: 0,
+    oversized: 0,
+    sent: 0,
+    sendErrors: 0,
+    polls: 0,
+    rebuilds: 0,
+  };
+  #watch = new InterfaceWatch();
+  #following: Promise<void> | undefined;
   #ffiMisses = 0;
   #directAtClose = { received: 0, sent: 0 };
 
@@ -159,7 +174,9 @@ export class UdpTransport implements Transport {
     }
     if (this.#state !== "starting") return; // closed while starting
     this.#state = "running";
-    this.#schedulePoll(this.#pollIntervalMs);
+    const notices = this.#hatch?.notices;
+    if (notices !== undefined) this.#following = this.#followNotices(notices);
+    this.#schedulePoll(this.#nextPollMs());
   }
 
   /**
@@ -232,6 +249,8 @@ export class UdpTransport implements Transport {
     this.#echo.clear();
     await Promise.all([rx4?.close(), ...links.map((l) => l.close())]);
     this.#directAtClose = this.#hatch?.datagramCounts ?? this.#directAtClose;
+    await this.#hatch?.closeNotices();
+    await this.#following;
     this.#hatch?.close();
     this.#hatch = undefined;
   }
@@ -242,15 +261,30 @@ export class UdpTransport implements Transport {
   }
 
   async #startSockets(): Promise<void> {
-    const infos = preflight(this.#listInterfaces, this.#selection, this.#waitForInterfaces);
     ({ hatch: this.#hatch, state: this.#hatchState } = SockoptHatch.open(this.#ffi));
+    const hatch = this.#hatch;
+    if (hatch !== undefined) {
+      this.#watch = new InterfaceWatch((name) => ({
+        index: hatch.ifIndex(name),
+        up: hatch.linkUp(name),
+      }));
+      // Subscribe before the first listing: a change in between is then queued, not lost.
+      void hatch.notices;
+    }
+    const infos = preflight(this.#listInterfaces, this.#selection, this.#waitForInterfaces);
     if (this.#selection.ipv4 && this.#hatch === undefined) {
       this.#rx4 = new Ipv4MulticastReceiver({
         onPacket: (link, data, address, port) =>
           this.#deliver(link, "IPv4", false, data, address, port),
         onOffLink: () => this.#stats.offLink++,
-        onFailure: (error) => this.#emitError(`${MDNS_IPV4_GROUP}:${MDNS_PORT}`, error),
-        onJoinFailure: (link, where, error) => this.#emitError(link.name, withWhere(where, error)),
+        onFailure: (error) => {
+          this.#watch.invalidate();
+          this.#emitError(`${MDNS_IPV4_GROUP}:${MDNS_PORT}`, error);
+        },
+        onJoinFailure: (link, where, error) => {
+          this.#watch.invalidate();
+          this.#emitError(link.name, withWhere(where, error));
+        },
       });
       try {
         this.#rx4.open();
@@ -258,6 +292,7 @@ export class UdpTransport implements Transport {
         throw explainSocketError(error, `${MDNS_IPV4_GROUP}:${MDNS_PORT}`);
       }
     }
+    this.#watch.needsRebuild(infos);
     const reconcile = this.#reconcile(infos);
     this.#reconciling = reconcile.then(() => {}, () => {});
     let failures: SocketFailure[];
@@ -266,6 +301,7 @@ export class UdpTransport implements Transport {
     } finally {
       this.#reconciling = undefined;
     }
+    this.#watch.rebuilt(failures.length);
     if (this.#state === "closed") return; // close() was called while starting
     // With the hatch, `mc4` stands in for `rx4`, whose AddrInUse is fatal: a
     // program holds 224.0.0.251:5353 without sharing it.
@@ -290,39 +326,80 @@ export class UdpTransport implements Transport {
     });
   }
 
-  /** Runs one reconcile (or queues one behind the running one), then re-arms the timer. */
-  #poll(): void {
+  /**
+   * One look at the interfaces (or one queued behind the running rebuild),
+   * then re-arms the timer. Cheap when nothing changed: with the hatch's
+   * rtnetlink subscription, one `recv` that finds nothing; without it, the
+   * list compared with the last rebuilt one (`_interface_watch.ts`). The
+   * sockets are rebuilt only for a change, a failure, or a send error.
+   */
+  #poll(look = false): void {
     if (this.#state !== "running") return;
     if (this.#reconciling !== undefined) {
       this.#again = true;
       return;
     }
+    this.#stats.polls++;
+    const watch = this.#watch;
+    const notices = this.#hatch?.notices;
+    if (!look && !watch.stale && notices !== undefined && !notices.changed()) {
+      this.#schedulePoll(this.#nextPollMs());
+      return;
+    }
+    let infos: Deno.NetworkInterfaceInfo[];
+    try {
+      infos = this.#listInterfaces();
+    } catch (error) {
+      this.#emitError("*", asError(error));
+      this.#schedulePoll(this.#nextPollMs());
+      return;
+    }
+    if (!watch.needsRebuild(infos)) {
+      this.#schedulePoll(this.#nextPollMs());
+      return;
+    }
     this.#reconciling = (async () => {
-      let infos: Deno.NetworkInterfaceInfo[] | undefined;
-      try {
-        infos = this.#listInterfaces();
-      } catch (error) {
-        this.#emitError("*", asError(error));
-      }
-      if (infos !== undefined) await this.#reconcile(infos);
+      const failures = await this.#reconcile(infos);
+      watch.rebuilt(failures.length);
     })().catch((error) => {
       // Reconcile reports per-socket failures itself; this guards against a bug
       // there becoming an unhandled rejection, which would end the process.
+      watch.invalidate();
       this.#emitError("*", asError(error));
     }).finally(() => {
       this.#reconciling = undefined;
       if (this.#state !== "running") return;
       if (this.#again) {
         this.#again = false;
-        this.#poll();
+        this.#poll(true);
       } else {
-        this.#schedulePoll(this.#pollIntervalMs);
+        this.#schedulePoll(this.#nextPollMs());
       }
     });
   }
 
+  /**
+   * The poll timer: every `pollIntervalMs`, or with the hatch's kernel
+   * notices (which start a look at once) only as a safety net, unless a
+   * failure waits to be retried.
+   */
+  #nextPollMs(): number {
+    const noticed = this.#hatch?.notices !== undefined && !this.#watch.stale;
+    return noticed
+      ? Math.max(this.#pollIntervalMs, NOTICED_POLL_INTERVAL_MS)
+      : this.#pollIntervalMs;
+  }
+
+  /** Looks at the interfaces whenever the kernel says something changed, until close. */
+  async #followNotices(notices: NetlinkNotices): Promise<void> {
+    while (this.#state === "running" && !notices.closed) {
+      if (await notices.next()) this.#poll(true);
+    }
+  }
+
   /** Makes the sockets match the interface list; returns this round's failures. */
   async #reconcile(infos: Deno.NetworkInterfaceInfo[]): Promise<SocketFailure[]> {
+    this.#stats.rebuilds++;
     const specs = selectInterfaces(infos, this.#selection);
     const wanted = new Set(specs.map((s) => s.name));
     const all: SocketFailure[] = [];
@@ -340,7 +417,10 @@ export class UdpTransport implements Transport {
           onPacket: (l, family, unicast, data, address, port) =>
             this.#deliver(l, family, unicast, data, address, port),
           onOffLink: () => this.#stats.offLink++,
-          onSocketFailure: (l, where, error) => this.#emitError(l.name, withWhere(where, error)),
+          onSocketFailure: (l, where, error) => {
+            this.#watch.invalidate();
+            this.#emitError(l.name, withWhere(where, error));
+          },
           onHatchMiss: () => this.#ffiMisses++,
         }, this.#hatch);
         this.#links.set(spec.name, link);
@@ -413,6 +493,7 @@ export class UdpTransport implements Transport {
 
   #sendFailed(to: Destination, error: Error): boolean {
     this.#stats.sendErrors++;
+    this.#watch.invalidate();
     this.#emit({ type: "send-error", destination: to, error });
     // A failing send is often the first sign of an interface change: look now,
     // but not more than once a second however many sends fail.

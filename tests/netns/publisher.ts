@@ -30,7 +30,12 @@ export class Publisher {
    */
   static async start(
     host: Host,
-    options: { hostName: string; interfaces?: string[]; flags?: readonly string[] },
+    options: {
+      hostName: string;
+      interfaces?: string[];
+      pollIntervalMs?: number;
+      flags?: readonly string[];
+    },
   ): Promise<Publisher> {
     const { flags, ...config } = options;
     const child = host.deno(AGENT, [JSON.stringify(config)], {

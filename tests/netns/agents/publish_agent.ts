@@ -21,13 +21,18 @@ import { stdinCommands } from "./_commands.ts";
 // deno-lint-ignore no-console
 const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
 
-const config = JSON.parse(Deno.args[0] ?? "{}") as { hostName?: string; interfaces?: string[] };
+const config = JSON.parse(Deno.args[0] ?? "{}") as {
+  hostName?: string;
+  interfaces?: string[];
+  pollIntervalMs?: number;
+};
 let mdns: Mdns;
 try {
   mdns = await Mdns.start({
-    transport: new UdpTransport(
-      config.interfaces ? { interfaces: { include: config.interfaces } } : {},
-    ),
+    transport: new UdpTransport({
+      ...(config.interfaces ? { interfaces: { include: config.interfaces } } : {}),
+      ...(config.pollIntervalMs ? { pollIntervalMs: config.pollIntervalMs } : {}),
+    }),
     hostName: config.hostName,
   });
 } catch (error) {
