@@ -6,7 +6,7 @@
  *
  *   deno run -A --unstable-net bench/responder_load_bench.ts [--runs=3] [--seconds=5]
  *     [--rates=5000,20000] [--idle=30] [--peers=ours,avahi,zeroconf,floor] [--ffi=on|off]
- *     [--poll=MS] [--profile=DIR]
+ *     [--poll=MS] [--settle=S] [--profile=DIR]
  *
  * `ours-noffi` is our stack without the `ffi` permission (Deno's own UDP
  * path, interface polling without rtnetlink).
@@ -69,6 +69,8 @@ interface Responder {
   /** The spawned process, for its stderr when it dies. */
   readonly child: Child;
   readonly stop: () => Promise<void>;
+  /** Our stack's counters (stack and transport), for the record. */
+  readonly counters?: () => Promise<unknown>;
 }
 
 interface LoadResult {
@@ -155,8 +157,9 @@ async function oneRun(
       }
     }
   };
-  // Announcements (ours 2, avahi 3, python-zeroconf 3) are over within ~4 s.
-  await sleep(6000);
+  // Announcements (ours 2, avahi 3, python-zeroconf 3) are over within ~4 s;
+  // `--settle` waits longer (V8 keeps collecting garbage for a while after start).
+  await sleep(Number(args.settle ?? 6) * 1000);
   alive();
   if (idleSeconds > 0) {
     const meters = responders.map((r) => new Meter(r.pid));
@@ -173,7 +176,7 @@ async function oneRun(
         rssMb: round(after.rssKb / 1024, 1),
       };
       idles.push(idle);
-      print({ run, idle: true, ...idle });
+      print({ run, idle: true, ...idle, ...(r.counters ? { counters: await r.counters() } : {}) });
     }
   }
   for (const rate of profile !== undefined ? rates.slice(0, 1) : rates) {
@@ -228,6 +231,10 @@ async function startResponder(
         instance: `Ours.${SERVICE_TYPE}.local`,
         pid: workerPid(ours.child.pid, "deno"),
         child: ours.child,
+        counters: async () => {
+          const { stats, transport } = await ours.cpu();
+          return { stats, transport };
+        },
         stop: () => ours.close(),
       };
     }

@@ -83,12 +83,14 @@ export class Publisher {
     return this.child.filter<PublisherMessage>((m) => m.id === id);
   }
 
-  /** CPU time the process has used (µs) and the stack's counters. */
-  async cpu(): Promise<{ micros: number; stats: Record<string, number> }> {
+  /** CPU time the process has used (µs), the stack's and the transport's counters. */
+  async cpu(): Promise<
+    { micros: number; stats: Record<string, number>; transport: Record<string, unknown> }
+  > {
     const since = this.child.mark();
     await this.child.send({ op: "cpu" });
     const m = await this.child.waitFor((m: PublisherMessage) => m.event === "cpu", { since });
-    return { micros: m.micros, stats: m.stats };
+    return { micros: m.micros, stats: m.stats, transport: m.transport };
   }
 
   /** Closes the stack (goodbyes) and waits for the process to exit. */

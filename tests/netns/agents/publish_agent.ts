@@ -5,7 +5,8 @@
  *   ip netns exec NS deno run --unstable-net --allow-all publish_agent.ts '{"hostName":"ours-a.local"}'
  *
  * stdin: {"op":"publish","id":1,"options":{PublishOptions without signal}} |
- * {"op":"unpublish","id":1} | {"op":"cpu"} (CPU time used, µs) | {"op":"close"}.
+ * {"op":"unpublish","id":1} | {"op":"cpu"} (CPU time used, µs, and the stack's and the
+ * transport's counters) | {"op":"close"}.
  * stdout: started, start-error, publish-error, probing, registered, renamed,
  * conflict, goodbye (each with the service id), unpublished, closed.
  *
@@ -27,9 +28,10 @@ const config = JSON.parse(Deno.args[0] ?? "{}") as {
   pollIntervalMs?: number;
 };
 let mdns: Mdns;
+let transport: UdpTransport;
 try {
   mdns = await Mdns.start({
-    transport: new UdpTransport({
+    transport: transport = new UdpTransport({
       ...(config.interfaces ? { interfaces: { include: config.interfaces } } : {}),
       ...(config.pollIntervalMs ? { pollIntervalMs: config.pollIntervalMs } : {}),
     }),
@@ -78,7 +80,7 @@ for await (const cmd of stdinCommands()) {
     emit({ event: "unpublished", id: cmd.id });
   } else if (cmd.op === "cpu") {
     const { user, system } = process.cpuUsage();
-    emit({ event: "cpu", micros: user + system, stats: mdns.stats });
+    emit({ event: "cpu", micros: user + system, stats: mdns.stats, transport: transport.stats });
   } else if (cmd.op === "close") await shutdown();
 }
 await shutdown();
