@@ -99,6 +99,21 @@ export class Meter {
     return { cpuNs, switches };
   }
 
+  /** CPU (ns) per thread name since the window opened, largest first. */
+  byThread(): [string, number][] {
+    const names = new Map<string, number>();
+    for (const [tid, [cpu]] of this.#last) {
+      let name = tid;
+      try {
+        name = Deno.readTextFileSync(`/proc/${this.#pid}/task/${tid}/comm`).trim();
+      } catch {
+        // ended
+      }
+      names.set(name, (names.get(name) ?? 0) + cpu - (this.#first.threadCpuNs.get(tid) ?? 0));
+    }
+    return [...names].sort((a, b) => b[1] - a[1]);
+  }
+
   #record(s: ProcSample): void {
     for (const [tid, cpu] of s.threadCpuNs) this.#last.set(tid, [cpu, s.threadSwitches.get(tid)!]);
   }

@@ -322,6 +322,13 @@ async function load(
   );
   const after = meter.poll();
   const { cpuNs } = meter.totals();
+  if (args.threads) {
+    print({
+      threads: meter.byThread().filter(([, ns]) => ns > 0).map(([name, ns]) =>
+        `${name} ${round(ns / 1e6, 1)} ms`
+      ),
+    });
+  }
   await child.status;
   return {
     peer: responder.peer,
