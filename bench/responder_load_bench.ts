@@ -224,11 +224,13 @@ async function startResponder(
         flags,
         ...(args.poll ? { pollIntervalMs: Number(args.poll) } : {}),
       });
-      await ours.publish({ name: "Ours", type: SERVICE_TYPE, port: 4242, txt: { path: "/" } });
+      // Each responder its own name: a second "Ours" on the bridge would be renamed.
+      const name = peer === "ours" ? "Ours" : "Ours NoFFI";
+      await ours.publish({ name, type: SERVICE_TYPE, port: 4242, txt: { path: "/" } });
       return {
         peer,
         address,
-        instance: `Ours.${SERVICE_TYPE}.local`,
+        instance: `${name}.${SERVICE_TYPE}.local`,
         pid: workerPid(ours.child.pid, "deno"),
         child: ours.child,
         counters: async () => {

@@ -227,6 +227,12 @@ export class FfiDatagrams {
   }
 }
 
+/** `size_t` arguments are BigInts: one per length, made once (no allocation per send). */
+const SIZES: bigint[] = [];
+function sizeT(length: number): bigint {
+  return SIZES[length] ??= BigInt(length);
+}
+
 function pointerValue(buffer: Uint8Array): bigint {
   return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
 }

@@ -7,14 +7,13 @@
  * @module
  */
 
-import type { Clock, Timer } from "../clock.ts";
+import type { Clock } from "../clock.ts";
 import { type HatchState, SockoptHatch } from "./_ffi_sockopt.ts";
 import { EchoFilter } from "./_echo_filter.ts";
 import { type InterfaceSelection, selectInterfaces } from "./_interface_selection.ts";
 import { Ipv4MulticastReceiver } from "./_ipv4_multicast_receiver.ts";
 import { linkEvents, type PublishedLink } from "./_link_events.ts";
-import { InterfaceWatch } from "./_interface_watch.ts";
-import type { NetlinkNotices } from "./_ffi_netlink.ts";
+import { InterfacePoller } from "./_interface_poller.ts";
 import { LinkSockets, type SocketFailure } from "./_link_sockets.ts";
 import {
   type AddressFamily,
@@ -31,8 +30,6 @@ import {
 import { explainSocketError, isPermissionError, TransportError } from "./transport_error.ts";
 import { preflight } from "./_start_checks.ts";
 import {
-  ERROR_POLL_MIN_GAP_MS,
-  NOTICED_POLL_INTERVAL_MS,
   resolveOptions,
   type UdpTransportOptions,
   type UdpTransportStats,
@@ -98,10 +95,8 @@ export class UdpTransport implements Transport {
   #links = new Map<string, LinkSockets>();
   #published: NetworkLink[] = [];
   #rx4: Ipv4MulticastReceiver | undefined;
-  #timer: Timer | undefined;
-  #reconciling: Promise<void> | undefined;
-  #again = false;
-  #lastErrorPoll = -Infinity;
+  #poller: InterfacePoller | undefined;
+  #lastFailures: SocketFailure[] = [];
   #state: "new" | "starting" | "running" | "closed" = "new";
   #stats = {
     delivered: 0,
@@ -113,8 +108,6 @@ export class UdpTransport implements Transport {
     polls: 0,
     rebuilds: 0,
   };
-  #watch = new InterfaceWatch();
-  #following: Promise<void> | undefined;
   #ffiMisses = 0;
   #directAtClose = { received: 0, sent: 0 };
 
@@ -143,6 +136,7 @@ export class UdpTransport implements Transport {
     const direct = this.#hatch?.datagramCounts;
     return {
       ...this.#stats,
+      polls: this.#poller?.polls ?? 0,
       oversized,
       ffi: this.#hatchState,
       ffiMisses: this.#ffiMisses,
@@ -174,9 +168,7 @@ export class UdpTransport implements Transport {
     }
     if (this.#state !== "starting") return; // closed while starting
     this.#state = "running";
-    const notices = this.#hatch?.notices;
-    if (notices !== undefined) this.#following = this.#followNotices(notices);
-    this.#schedulePoll(this.#nextPollMs());
+    this.#poller?.start();
   }
 
   /**
@@ -234,13 +226,12 @@ export class UdpTransport implements Transport {
   /** Closes every socket and stops the watcher; pending receives end. Idempotent. */
   async close(): Promise<void> {
     if (this.#state === "closed") {
-      await this.#reconciling;
+      await this.#poller?.idle;
       return;
     }
     this.#state = "closed";
-    this.#timer?.cancel();
-    this.#timer = undefined;
-    await this.#reconciling;
+    await this.#hatch?.closeNotices();
+    await this.#poller?.stop();
     const rx4 = this.#rx4;
     this.#rx4 = undefined;
     const links = [...this.#links.values()];
@@ -249,8 +240,6 @@ export class UdpTransport implements Transport {
     this.#echo.clear();
     await Promise.all([rx4?.close(), ...links.map((l) => l.close())]);
     this.#directAtClose = this.#hatch?.datagramCounts ?? this.#directAtClose;
-    await this.#hatch?.closeNotices();
-    await this.#following;
     this.#hatch?.close();
     this.#hatch = undefined;
   }
@@ -263,14 +252,15 @@ export class UdpTransport implements Transport {
   async #startSockets(): Promise<void> {
     ({ hatch: this.#hatch, state: this.#hatchState } = SockoptHatch.open(this.#ffi));
     const hatch = this.#hatch;
-    if (hatch !== undefined) {
-      this.#watch = new InterfaceWatch((name) => ({
-        index: hatch.ifIndex(name),
-        up: hatch.linkUp(name),
-      }));
-      // Subscribe before the first listing: a change in between is then queued, not lost.
-      void hatch.notices;
-    }
+    const poller = this.#poller = new InterfacePoller(this.#clock, this.#pollIntervalMs, {
+      list: this.#listInterfaces,
+      rebuild: async (infos) => (await this.#reconcile(infos)).length,
+      onError: (error) => this.#emitError("*", error),
+    }, {
+      state: hatch && ((name) => ({ index: hatch.ifIndex(name), up: hatch.linkUp(name) })),
+      // Subscribed before the first listing: a change in between is queued, not lost.
+      notices: hatch?.notices,
+    });
     const infos = preflight(this.#listInterfaces, this.#selection, this.#waitForInterfaces);
     if (this.#selection.ipv4 && this.#hatch === undefined) {
       this.#rx4 = new Ipv4MulticastReceiver({
@@ -278,11 +268,11 @@ export class UdpTransport implements Transport {
           this.#deliver(link, "IPv4", false, data, address, port),
         onOffLink: () => this.#stats.offLink++,
         onFailure: (error) => {
-          this.#watch.invalidate();
+          poller.invalidate();
           this.#emitError(`${MDNS_IPV4_GROUP}:${MDNS_PORT}`, error);
         },
         onJoinFailure: (link, where, error) => {
-          this.#watch.invalidate();
+          poller.invalidate();
           this.#emitError(link.name, withWhere(where, error));
         },
       });
@@ -292,16 +282,8 @@ export class UdpTransport implements Transport {
         throw explainSocketError(error, `${MDNS_IPV4_GROUP}:${MDNS_PORT}`);
       }
     }
-    this.#watch.needsRebuild(infos);
-    const reconcile = this.#reconcile(infos);
-    this.#reconciling = reconcile.then(() => {}, () => {});
-    let failures: SocketFailure[];
-    try {
-      failures = await reconcile;
-    } finally {
-      this.#reconciling = undefined;
-    }
-    this.#watch.rebuilt(failures.length);
+    await poller.rebuildNow(infos);
+    const failures = this.#lastFailures;
     if (this.#state === "closed") return; // close() was called while starting
     // With the hatch, `mc4` stands in for `rx4`, whose AddrInUse is fatal: a
     // program holds 224.0.0.251:5353 without sharing it.
@@ -318,88 +300,10 @@ export class UdpTransport implements Transport {
     }
   }
 
-  #schedulePoll(delayMs: number): void {
-    this.#timer?.cancel();
-    this.#timer = this.#clock.setTimer(delayMs, () => {
-      this.#timer = undefined;
-      this.#poll();
-    });
-  }
-
-  /**
-   * One look at the interfaces (or one queued behind the running rebuild),
-   * then re-arms the timer. Cheap when nothing changed: with the hatch's
-   * rtnetlink subscription, one `recv` that finds nothing; without it, the
-   * list compared with the last rebuilt one (`_interface_watch.ts`). The
-   * sockets are rebuilt only for a change, a failure, or a send error.
-   */
-  #poll(look = false): void {
-    if (this.#state !== "running") return;
-    if (this.#reconciling !== undefined) {
-      this.#again = true;
-      return;
-    }
-    this.#stats.polls++;
-    const watch = this.#watch;
-    const notices = this.#hatch?.notices;
-    if (!look && !watch.stale && notices !== undefined && !notices.changed()) {
-      this.#schedulePoll(this.#nextPollMs());
-      return;
-    }
-    let infos: Deno.NetworkInterfaceInfo[];
-    try {
-      infos = this.#listInterfaces();
-    } catch (error) {
-      this.#emitError("*", asError(error));
-      this.#schedulePoll(this.#nextPollMs());
-      return;
-    }
-    if (!watch.needsRebuild(infos)) {
-      this.#schedulePoll(this.#nextPollMs());
-      return;
-    }
-    this.#reconciling = (async () => {
-      const failures = await this.#reconcile(infos);
-      watch.rebuilt(failures.length);
-    })().catch((error) => {
-      // Reconcile reports per-socket failures itself; this guards against a bug
-      // there becoming an unhandled rejection, which would end the process.
-      watch.invalidate();
-      this.#emitError("*", asError(error));
-    }).finally(() => {
-      this.#reconciling = undefined;
-      if (this.#state !== "running") return;
-      if (this.#again) {
-        this.#again = false;
-        this.#poll(true);
-      } else {
-        this.#schedulePoll(this.#nextPollMs());
-      }
-    });
-  }
-
-  /**
-   * The poll timer: every `pollIntervalMs`, or with the hatch's kernel
-   * notices (which start a look at once) only as a safety net, unless a
-   * failure waits to be retried.
-   */
-  #nextPollMs(): number {
-    const noticed = this.#hatch?.notices !== undefined && !this.#watch.stale;
-    return noticed
-      ? Math.max(this.#pollIntervalMs, NOTICED_POLL_INTERVAL_MS)
-      : this.#pollIntervalMs;
-  }
-
-  /** Looks at the interfaces whenever the kernel says something changed, until close. */
-  async #followNotices(notices: NetlinkNotices): Promise<void> {
-    while (this.#state === "running" && !notices.closed) {
-      if (await notices.next()) this.#poll(true);
-    }
-  }
-
   /** Makes the sockets match the interface list; returns this round's failures. */
   async #reconcile(infos: Deno.NetworkInterfaceInfo[]): Promise<SocketFailure[]> {
     this.#stats.rebuilds++;
+    this.#lastFailures = [];
     const specs = selectInterfaces(infos, this.#selection);
     const wanted = new Set(specs.map((s) => s.name));
     const all: SocketFailure[] = [];
@@ -418,7 +322,7 @@ export class UdpTransport implements Transport {
             this.#deliver(l, family, unicast, data, address, port),
           onOffLink: () => this.#stats.offLink++,
           onSocketFailure: (l, where, error) => {
-            this.#watch.invalidate();
+            this.#poller?.invalidate();
             this.#emitError(l.name, withWhere(where, error));
           },
           onHatchMiss: () => this.#ffiMisses++,
@@ -433,6 +337,7 @@ export class UdpTransport implements Transport {
       this.#publish(link, view === undefined ? undefined : { link: view, mac: spec.mac, up });
     }
     if (this.#state !== "closed") await this.#rx4?.sync();
+    this.#lastFailures = all;
     return all;
   }
 
@@ -493,17 +398,8 @@ export class UdpTransport implements Transport {
 
   #sendFailed(to: Destination, error: Error): boolean {
     this.#stats.sendErrors++;
-    this.#watch.invalidate();
     this.#emit({ type: "send-error", destination: to, error });
-    // A failing send is often the first sign of an interface change: look now,
-    // but not more than once a second however many sends fail.
-    if (
-      this.#state === "running" && this.#reconciling === undefined &&
-      this.#clock.now() - this.#lastErrorPoll >= ERROR_POLL_MIN_GAP_MS
-    ) {
-      this.#lastErrorPoll = this.#clock.now();
-      this.#schedulePoll(0);
-    }
+    this.#poller?.sendFailed();
     return false;
   }
 
