@@ -24,6 +24,8 @@ import { NetlinkNotices } from "./_ffi_netlink.ts";
 /** Linux constants (identical on x86_64 and aarch64). */
 const SOL_SOCKET = 1;
 const SO_TYPE = 3;
+const SO_RCVBUF = 8;
+const SO_RCVBUFFORCE = 33;
 const SOCK_DGRAM = 2;
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -175,6 +177,16 @@ export class SockoptHatch {
   setIPv6Hops(fd: number): boolean {
     return this.#setInt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, HATCH_TTL) &&
       this.#setInt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, HATCH_TTL);
+  }
+
+  /**
+   * A receive buffer of `bytes` (the kernel doubles it for its bookkeeping):
+   * SO_RCVBUFFORCE where the process may (CAP_NET_ADMIN), else SO_RCVBUF,
+   * which the kernel caps at `net.core.rmem_max`.
+   */
+  setReceiveBuffer(fd: number, bytes: number): boolean {
+    return this.#setInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, bytes) ||
+      this.#setInt(fd, SOL_SOCKET, SO_RCVBUF, bytes);
   }
 
   /**

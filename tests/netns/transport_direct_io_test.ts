@@ -4,7 +4,8 @@
  * of Deno's `receive()` and replies leave through `sendto`; every datagram is
  * delivered once, with the source address text and port Deno itself would
  * give (IPv4, IPv6 global and fe80), and a refused send is reported as Deno
- * reports it. Without the permission, the same traffic takes Deno's path.
+ * reports it; every socket gets the larger receive buffer. Without the
+ * permission, the same traffic takes Deno's path and the system's buffer.
  */
 
 import assert from "node:assert/strict";
@@ -12,6 +13,7 @@ import { Agent, type AgentDatagram } from "./agent.ts";
 import { type Host, Lab, netnsTest } from "./harness.ts";
 import { buildQuery, fromHex, hasLabel, TYPE } from "./packets.ts";
 import { decodeMessage } from "../../codec/mod.ts";
+import { SOCKET_RECEIVE_BUFFER_BYTES } from "../../transport/_link_sockets.ts";
 import { SYSTEM_PYTHON } from "./zeroconf.ts";
 
 const NO_FFI = ["--unstable-net", "--allow-all", "--deny-ffi"];
@@ -73,6 +75,12 @@ async function waitFor(count: () => number, want: number, what: string): Promise
   }
 }
 
+/** Receive buffer sizes (`rb` in `ss -m`) of the sockets bound to port 5353 in `host`. */
+async function receiveBuffers(host: Host): Promise<number[]> {
+  const out = await host.exec(["ss", "-uamnH", "sport = :5353"]);
+  return [...out.stdout.matchAll(/rb(\d+)/g)].map((m) => Number(m[1]));
+}
+
 /** Delivers a burst to `agent` over IPv4, IPv6 and fe80 multicast; checks each datagram. */
 async function checkBurst(agent: Agent, a: Host, b: Host, tag: string): Promise<void> {
   const { ipv4, ipv6 } = a.interfaces.get("eth0")!;
@@ -105,6 +113,10 @@ netnsTest(
     const [a, b] = await lab.hostsOnOneBridge("a", "b");
     const agent = await Agent.start(a);
     assert.equal((await agent.stats()).stats.ffi, "active");
+    // Every socket gets the larger receive buffer (the kernel reports twice what was set).
+    const buffers = await receiveBuffers(a);
+    assert.ok(buffers.length >= 3, `sockets: ${buffers}`);
+    for (const rb of buffers) assert.equal(rb, 2 * SOCKET_RECEIVE_BUFFER_BYTES);
     await checkBurst(agent, a, b, "d");
     const { stats } = await agent.stats();
     assert.ok(
