@@ -85,6 +85,7 @@ export class Pipeline {
     rcode: 0,
     sourcePort: 0,
     offLink: 0,
+    unsolicitedUnicast: 0,
   };
 
   /** Creates a pipeline with no parts. */
@@ -130,7 +131,6 @@ export class Pipeline {
     this.#routing = true;
     try {
       if (reader.isResponse) {
-        this.#stats.responses++;
         this.#response(reader, datagram);
       } else {
         this.#stats.queries++;
@@ -143,8 +143,15 @@ export class Pipeline {
 
   // RFC order: conflicts are judged against what we publish before the
   // response changes the peer cache; the querier then sees the cache updated.
+  // A unicast response is cached only when a part asked for it (RFC 6762 §6);
+  // its conflicts are judged first all the same (a defender answers our QU
+  // probe by unicast, §8.1).
   #response(reader: MessageReader, datagram: Datagram): void {
     for (const part of this.parts) this.#call(part.beforeCache, part, reader, datagram);
+    if (datagram.unicast && !this.parts.some((p) => this.#asks(p, reader, datagram))) {
+      return this.#drop("unsolicited-unicast", datagram);
+    }
+    this.#stats.responses++;
     try {
       this.#options.peerCache.insertMessage(reader.reset(datagram.data), {
         interfaceName: datagram.interfaceName,
@@ -155,6 +162,16 @@ export class Pipeline {
     }
     for (const part of this.parts) this.#call(part.afterCache, part, reader, datagram);
     this.#options.wake();
+  }
+
+  #asks(part: StackPart, reader: MessageReader, datagram: Datagram): boolean {
+    if (part.expectsUnicast === undefined) return false;
+    try {
+      return part.expectsUnicast(reader.reset(datagram.data), datagram);
+    } catch (error) {
+      this.#options.report({ type: "error", error });
+      return false;
+    }
   }
 
   #call(
@@ -178,8 +195,10 @@ export class Pipeline {
     const name = event.link.name;
     this.#ingress.forget(name); // a link that comes back up may carry new addresses
     // What we heard on a link that is gone (or down) tells nothing about it
-    // any more (RFC 6762 §10.3: records are only valid on their link).
-    if (event.type === "link-removed" || event.type === "link-down") {
+    // any more (RFC 6762 §10.3: records are only valid on their link). A link
+    // left with no address is down too: that is how Deno shows a link going
+    // down when it cannot read the interface flags (no FFI).
+    if (event.type === "link-removed" || event.type === "link-down" || lostEveryAddress(event)) {
       this.#options.peerCache.clear({ interfaceName: name });
     }
     for (const part of this.parts) {
@@ -209,10 +228,16 @@ export class Pipeline {
   }
 }
 
+function lostEveryAddress(event: LinkEvent): boolean {
+  return event.type === "link-changed" && event.link.ipv4.length === 0 &&
+    event.link.ipv6.length === 0;
+}
+
 const DROP_COUNTERS = {
   "malformed": "malformed",
   "opcode": "opcode",
   "rcode": "rcode",
   "source-port": "sourcePort",
   "off-link": "offLink",
+  "unsolicited-unicast": "unsolicitedUnicast",
 } as const satisfies Record<DropReason, keyof MdnsStats>;

@@ -84,7 +84,9 @@ export interface PartContext {
  * order for each packet that passed its ingress filters (RFC 6762 §6, §9,
  * §10.2): for a response, every part's `beforeCache` (conflict checks against
  * what we publish), then the peer cache insert, then every part's
- * `afterCache`; for a query, every part's `onQuery`. `reader` is positioned at
+ * `afterCache`; for a query, every part's `onQuery`. A response sent to our
+ * unicast address reaches the cache and `afterCache` only when some part's
+ * `expectsUnicast` says it asked for it (RFC 6762 §6). `reader` is positioned at
  * the start of the packet and valid only during the call; the whole packet
  * has been validated before the first hook runs, so a part can read any name
  * or rdata without a parse error.
@@ -104,6 +106,12 @@ export interface StackPart extends ScheduledPart {
   onQuery?(reader: MessageReader, datagram: Datagram): void;
   /** A response arrived, before it enters the peer cache (RFC 6762 §9 conflict checks). */
   beforeCache?(reader: MessageReader, datagram: Datagram): void;
+  /**
+   * A response came to our unicast address (after `beforeCache`): true when
+   * it answers a question this part asked for a unicast reply in the last two
+   * seconds (RFC 6762 §6). When no part says so, the stack ignores it.
+   */
+  expectsUnicast?(reader: MessageReader, datagram: Datagram): boolean;
   /** A response arrived and is in the peer cache. */
   afterCache?(reader: MessageReader, datagram: Datagram): void;
   /** A link appeared, vanished, went up or down, or changed its addresses. */

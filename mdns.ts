@@ -133,15 +133,18 @@ export class Mdns implements AsyncDisposable {
       }));
     this.#querier = addPart(
       this,
-      (context) => new Querier({ ...context, peerCache: this.#peerCache }),
+      (context) =>
+        new Querier({ ...context, peerCache: this.#peerCache, localCache: this.#localCache }),
     );
   }
 
   /**
    * Browses a service type (`_http._tcp`): an async iterable of `added`,
    * `updated` and `removed` events; with no type, the service types on the
-   * network. Services already in the peer cache come first, before any
-   * packet is sent. See {@linkcode BrowseOptions} for the bounded buffer.
+   * network. Services already in the peer cache, and the ones this stack
+   * publishes (`local: true`), come first, before any packet is sent. See
+   * {@linkcode BrowseEvent} for when a service counts as removed and
+   * {@linkcode BrowseOptions} for the bounded buffer.
    *
    * @throws {TypeError} When `type` is not a service type.
    *
@@ -198,10 +201,12 @@ export class Mdns implements AsyncDisposable {
   }
 
   /**
-   * Resolves one service instance (`Living Room._http._tcp.local`): from the
-   * peer cache when complete there, otherwise by asking until the first
+   * Resolves one service instance (`Living Room._http._tcp.local`): our own
+   * from the local cache (`local: true`), else from the peer cache when
+   * complete there, otherwise by asking until the first
    * complete answer. Rejects with `ResolveError` (its `missing` says what
-   * never came) at the timeout (default 3000 ms).
+   * never came) at the timeout (default 3000 ms), or (`reason` "closed")
+   * after `close()`.
    *
    * @example
    * ```ts
@@ -225,7 +230,8 @@ export class Mdns implements AsyncDisposable {
 
   /**
    * The addresses of a `.local` host (A and AAAA, or one `family`), each
-   * with its link; rejects with `LookupError` at the timeout.
+   * with its link (our own host name answered from the local cache, `local:
+   * true`); rejects with `LookupError` at the timeout.
    *
    * @example
    * ```ts

@@ -26,7 +26,8 @@ export type DropReason =
   | "opcode" // RFC 6762 §18.3
   | "rcode" // RFC 6762 §18.11
   | "source-port" // RFC 6762 §6: responses must come from port 5353
-  | "off-link"; // RFC 6762 §11: source not on the arrival interface's link
+  | "off-link" // RFC 6762 §11: source not on the arrival interface's link
+  | "unsolicited-unicast"; // RFC 6762 §6: a unicast response to nothing we asked by unicast
 
 /**
  * Counters of what the stack received and dropped: every datagram received
@@ -38,9 +39,12 @@ export type DropReason =
  * import assert from "node:assert/strict";
  * import type { MdnsStats } from "./mdns.ts";
  * function dropped(s: MdnsStats): number {
- *   return s.malformed + s.opcode + s.rcode + s.sourcePort + s.offLink;
+ *   return s.malformed + s.opcode + s.rcode + s.sourcePort + s.offLink + s.unsolicitedUnicast;
  * }
- * assert.equal(dropped({ received: 9, queries: 4, responses: 3, malformed: 1, opcode: 0, rcode: 0, sourcePort: 1, offLink: 0 }), 2);
+ * assert.equal(dropped({
+ *   received: 10, queries: 4, responses: 3, malformed: 1, opcode: 0, rcode: 0, sourcePort: 1,
+ *   offLink: 0, unsolicitedUnicast: 1,
+ * }), 3);
  * ```
  */
 export interface MdnsStats {
@@ -60,6 +64,12 @@ export interface MdnsStats {
   sourcePort: number;
   /** Dropped: source not on the link it arrived on. */
   offLink: number;
+  /**
+   * Ignored: a unicast response answering no question we asked for a unicast
+   * reply in the last two seconds (RFC 6762 §6). Conflicts with what we
+   * publish are still checked; nothing enters the peer cache.
+   */
+  unsolicitedUnicast: number;
 }
 
 /**

@@ -50,6 +50,7 @@ export {
   LookupError,
   type LookupHostOptions,
   ResolveError,
+  type ResolveErrorOptions,
   type ResolveOptions,
   type ServiceTypeEvent,
 } from "./querier/mod.ts";
@@ -57,6 +58,7 @@ export {
   type DiscoveredService,
   type InsertContext,
   type InsertResult,
+  type LocalCacheReader,
   LocalServiceCache,
   type LocalServiceCacheOptions,
   type PeerCacheEvent,

@@ -26,6 +26,7 @@ import { hostRecords, type ServiceDefinition, serviceRecords } from "../dnssd/se
 import { encodeTxt, TxtAttributes, type TxtInput } from "../dnssd/txt.ts";
 import { NameEntry, NameInterner } from "./_interner.ts";
 import { LocalRecord, type LocalRecordState } from "./local_record.ts";
+import { forgetState, observeState } from "./_local_state.ts";
 
 /**
  * Default byte budget: 256 KiB, a few hundred services.
@@ -116,6 +117,21 @@ export interface LocalService {
   readonly records: readonly LocalRecord[];
 }
 
+/**
+ * The read side of a {@linkcode LocalServiceCache}: what the querier is handed
+ * so a stack's browse and lookups see what it publishes, without holding the
+ * stack or being able to change what it publishes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type LocalCacheReader, LocalServiceCache } from "./local_cache.ts";
+ * const reader: LocalCacheReader = new LocalServiceCache();
+ * assert.deepEqual(reader.lookup("me.local", 1), []);
+ * ```
+ */
+export type LocalCacheReader = Pick<LocalServiceCache, "lookup" | "onChange">;
+
 class LocalOwner extends NameEntry {
   records: LocalRecord[] = [];
 }
@@ -148,6 +164,8 @@ export class LocalServiceCache {
   #hosts = new Map<string, LocalRecord[]>();
   #shared = new Map<LocalRecord, number>();
   #goodbyes = new Set<LocalRecord>();
+  #listeners: ((name: string) => void)[] = [];
+  #onState = (record: LocalRecord) => this.#changed(record.name);
   #maxBytes: number;
   #recordBytes = 0;
   #size = 0;
@@ -365,6 +383,41 @@ export class LocalServiceCache {
     return out;
   }
 
+  /**
+   * Hears every change to what the cache shows: a record added or removed,
+   * or moving from one state to another (probing, announcing, announced).
+   * The listener gets the owner name; it is called while the cache changes
+   * (several times for one `addService`), so it should note the name and
+   * read the cache later. This is how a stack's own browse and lookups see
+   * a service the moment it is registered, and its removal.
+   *
+   * @returns A function that removes the listener.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { LocalServiceCache } from "./local_cache.ts";
+   * const local = new LocalServiceCache();
+   * const names = new Set<string>();
+   * const stop = local.onChange((name) => names.add(name));
+   * const svc = local.addService({ instance: "Den", type: "_http._tcp", host: "h.local", port: 80 });
+   * assert.ok(names.has("Den._http._tcp.local"));
+   * names.clear();
+   * for (const r of svc.records) r.setState("announced");
+   * assert.ok(names.has("_http._tcp.local"));
+   * stop();
+   * names.clear();
+   * local.removeService(svc.instanceName);
+   * assert.equal(names.size, 0);
+   * ```
+   */
+  onChange(listener: (name: string) => void): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
   /** Records removed after being announced whose goodbyes are still to be sent. */
   pendingGoodbyes(): LocalRecord[] {
     return [...this.#goodbyes];
@@ -411,12 +464,20 @@ export class LocalServiceCache {
     this.#names.acquire(record.name).records.push(record);
     this.#recordBytes += record.bytes;
     this.#size++;
+    observeState(record, this.#onState);
+    this.#changed(record.name);
   }
 
   /** Takes a record out of the index; its name reference stays while a goodbye is pending. */
   #unindex(record: LocalRecord): void {
     const owner = this.#names.get(record.name)!;
     owner.records.splice(owner.records.indexOf(record), 1);
+    forgetState(record);
+    this.#changed(record.name);
+  }
+
+  #changed(name: string): void {
+    for (const listener of this.#listeners) listener(name);
   }
 
   #drop(record: LocalRecord): void {

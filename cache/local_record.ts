@@ -9,6 +9,7 @@
  */
 
 import { encodeRdata, type ResourceRecord } from "../codec/mod.ts";
+import { stateChanged } from "./_local_state.ts";
 
 /**
  * Where a record is in its life: `probing` (RFC 6762 §8.1, not yet ours to
@@ -81,10 +82,12 @@ export interface LocalRecordOptions {
  * const r = new LocalRecord({
  *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
  * });
+ * assert.equal(r.registered, false); // probing
  * r.setState("announcing");
  * r.countAnnouncement();
  * r.markMulticast("eth0", 1000);
  * assert.equal(r.state, "announcing");
+ * assert.equal(r.registered, true);
  * assert.equal(r.announceCount, 1);
  * assert.equal(r.lastMulticastAt("eth0"), 1000);
  * assert.equal(r.unique, true);
@@ -157,10 +160,22 @@ export class LocalRecord {
     return LOCAL_RECORD_OVERHEAD_BYTES + this.#rdata!.length;
   }
 
+  /**
+   * True once probing is over and until it is removed (`announcing` or
+   * `announced`): the records a stack's own browse and lookups see
+   * (mDNSResponder answers its local questions only from records past
+   * probing).
+   */
+  get registered(): boolean {
+    return this.#state === "announcing" || this.#state === "announced";
+  }
+
   /** Moves to `state`; entering `announcing` restarts the announcement count. */
   setState(state: LocalRecordState): void {
     if (state === "announcing" && this.#state !== "announcing") this.#announceCount = 0;
+    const before = this.#state;
     this.#state = state;
+    if (before !== state) stateChanged(this);
   }
 
   /** Counts one announcement sent; returns the new count. */

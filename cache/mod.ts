@@ -48,6 +48,7 @@ export type { PeerWatch, PeerWatchOptions } from "./peer_watch.ts";
 export {
   DEFAULT_LOCAL_CACHE_BYTES,
   type HostOptions,
+  type LocalCacheReader,
   type LocalService,
   LocalServiceCache,
   type LocalServiceCacheOptions,

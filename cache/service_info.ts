@@ -8,14 +8,14 @@
  * @module
  */
 
-import { RecordType, type SrvData } from "../codec/mod.ts";
+import { RecordType } from "../codec/mod.ts";
 import { parseServiceInstanceName } from "../dnssd/service_name.ts";
-import { TxtAttributes } from "../dnssd/txt.ts";
+import type { TxtAttributes } from "../dnssd/txt.ts";
 import { isIPv6LinkLocal } from "../codec/mod.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { PeerServiceCache } from "./peer_cache.ts";
-import type { PeerEntry, PeerRecord } from "./peer_record.ts";
-import { binaryToBytes } from "./_rdata_key.ts";
+import type { PeerRecord } from "./peer_record.ts";
+import { AssembledService } from "./_assembled_service.ts";
 import { type View, view } from "./_service_view.ts";
 
 /**
@@ -36,8 +36,13 @@ export interface ServiceAddress {
   readonly address: string;
   /** Its family. */
   readonly family: "IPv4" | "IPv6";
-  /** The interface it was heard on. */
+  /** The interface it was heard on (for our own address, the link it is published on). */
   readonly interfaceName: string;
+  /**
+   * True for an address this stack publishes itself (read from the local
+   * cache, no packet needed); absent for addresses heard on the network.
+   */
+  readonly local?: boolean;
 }
 
 /**
@@ -80,8 +85,21 @@ export interface ServiceInfo {
   readonly addresses: readonly ServiceAddress[];
   /** Every link the instance was heard on. */
   readonly interfaces: readonly string[];
-  /** Seconds left on the PTR that lists it (on the SRV when resolved directly). */
+  /**
+   * Seconds left on the PTR that lists it (on the SRV when resolved
+   * directly); for our own service, the TTL its SRV is published with.
+   */
   readonly ttl: number;
+  /**
+   * True for a service this stack publishes itself: read from the local
+   * cache once its records are registered (past probing, RFC 6762 §8), with
+   * no packet needed, as Avahi (`AVAHI_LOOKUP_RESULT_LOCAL`) and
+   * mDNSResponder report their own services. Its `interfaces` are every link
+   * of the stack (service records are valid on all of them), its addresses
+   * those its host publishes on each. Absent for services heard on the
+   * network.
+   */
+  readonly local?: boolean;
 }
 
 /**
@@ -231,64 +249,6 @@ export function serviceInfo(
   };
 }
 
-// A ServiceInfo whose TXT is decoded when read: the canonical rdata it
-// decodes from is the cache's own string, so a browse of 10,000 services
-// keeps no second copy of every TXT.
-class AssembledService implements ServiceInfo {
-  readonly fullName: string;
-  readonly name: string;
-  readonly type: string;
-  readonly domain: string;
-  readonly host: string | undefined;
-  readonly port: number | undefined;
-  readonly addresses: readonly ServiceAddress[];
-  readonly interfaces: readonly string[];
-  readonly ttl: number;
-  #txt: string | undefined;
-
-  constructor(
-    id: { name: string; instance: string; type: string; domain: string },
-    srv: SrvData | undefined,
-    txtRecord: PeerRecord | undefined,
-    addresses: readonly ServiceAddress[],
-    interfaces: readonly string[],
-    ttl: number,
-  ) {
-    this.fullName = id.name;
-    this.name = id.instance;
-    this.type = id.type;
-    this.domain = id.domain;
-    this.host = srv?.target;
-    this.port = srv?.port;
-    this.addresses = addresses;
-    this.interfaces = interfaces;
-    this.ttl = ttl;
-    this.#txt = txtRecord === undefined ? undefined : (txtRecord as PeerEntry).rdataBinary;
-  }
-
-  get txt(): TxtAttributes | undefined {
-    return this.#txt === undefined
-      ? undefined
-      : TxtAttributes.decodeRdata(binaryToBytes(this.#txt));
-  }
-
-  /** For `JSON.stringify`: the fields, with the TXT as an object (`true` for a boolean key). */
-  toJSON(): Record<string, unknown> {
-    return {
-      fullName: this.fullName,
-      name: this.name,
-      type: this.type,
-      domain: this.domain,
-      host: this.host,
-      port: this.port,
-      txt: this.txt?.toObject(),
-      addresses: this.addresses,
-      interfaces: this.interfaces,
-      ttl: this.ttl,
-    };
-  }
-}
-
 /**
  * An address heard on `interfaceName`, tagged with it (IPv6 link-local
  * addresses get it as their zone).
@@ -303,12 +263,17 @@ class AssembledService implements ServiceInfo {
  * assert.equal(serviceAddress("198.18.0.1", "eth0").family, "IPv4");
  * ```
  */
-export function serviceAddress(address: string, interfaceName: string): ServiceAddress {
+export function serviceAddress(
+  address: string,
+  interfaceName: string,
+  local = false,
+): ServiceAddress {
   const v6 = address.includes(":");
   return {
     address: v6 && isIPv6LinkLocal(address) ? `${address}%${interfaceName}` : address,
     family: v6 ? "IPv6" : "IPv4",
     interfaceName,
+    ...(local ? { local: true } : {}),
   };
 }
 

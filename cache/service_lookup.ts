@@ -22,6 +22,8 @@ import { parseServiceType, serviceTypeName, subtypeName } from "../dnssd/service
 import { TxtAttributes } from "../dnssd/txt.ts";
 import type { PeerServiceCache } from "./peer_cache.ts";
 import { view } from "./_service_view.ts";
+import type { LocalCacheReader } from "./local_cache.ts";
+import { localAddresses, localServiceInfo } from "./_local_view.ts";
 
 /**
  * A service instance as assembled from the cache.
@@ -67,6 +69,12 @@ export interface DiscoveredService {
   readonly addresses: readonly string[];
   /** True when SRV, TXT and at least one address are all cached. */
   readonly complete: boolean;
+  /**
+   * True for a service this stack publishes itself (listed when
+   * {@linkcode ServiceLookupOptions.localCache} is given); absent for
+   * services heard on the network.
+   */
+  readonly local?: boolean;
 }
 
 /**
@@ -94,6 +102,16 @@ export interface ServiceLookupOptions {
   now?: number;
   /** Only services whose SRV, TXT and addresses are all cached. @default {false} */
   completeOnly?: boolean;
+  /**
+   * The stack's local cache (`mdns.localCache`): our own services are listed
+   * too, first, marked `local: true`, once registered (past probing, RFC 6762
+   * §8), with no packet needed, as seed 004's lookups search the local
+   * service cache before the peer cache. One result per link its host
+   * publishes addresses on (RFC 6762 §14); a host whose addresses are valid
+   * on every link (a proxied device) gives one result whose `interfaceName`
+   * is this option's `interfaceName`, or `""` (every link) without one.
+   */
+  localCache?: LocalCacheReader;
 }
 
 /**
@@ -131,6 +149,15 @@ export function lookupServices(
   const filter = { interfaceName: options?.interfaceName, now: options?.now };
   const seen = new Set<string>();
   const out: DiscoveredService[] = [];
+  const local = options?.localCache;
+  for (const ptr of local?.lookup(ptrName, RecordType.PTR) ?? []) {
+    if (!ptr.registered) continue;
+    for (const mine of assembleLocal(local!, ptr.record.data as string, options!)) {
+      // Ours wins over an echo of it in the peer cache.
+      seen.add(`${mine.interfaceName}\u0000${nameKey(mine.name)}`);
+      out.push(mine);
+    }
+  }
   for (const ptr of cache.lookup(ptrName, RecordType.PTR, filter)) {
     const instanceName = ptr.data as string;
     const id = `${ptr.interfaceName}\u0000${nameKey(instanceName)}`;
@@ -170,6 +197,9 @@ export function resolveService(
     if (r.type === RecordType.SRV || r.type === RecordType.TXT) interfaces.add(r.interfaceName);
   }
   const out: DiscoveredService[] = [];
+  if (options?.localCache !== undefined) {
+    out.push(...assembleLocal(options.localCache, instanceName, options));
+  }
   for (const iface of interfaces) {
     const service = assemble(cache, instanceName, iface, options?.now);
     if (service !== undefined && (!options?.completeOnly || service.complete)) out.push(service);
@@ -199,4 +229,46 @@ function assemble(
     addresses: v.addresses,
     complete: v.srv !== undefined && txt !== undefined && v.addresses.length > 0,
   };
+}
+
+// Our own service, one result per link its host publishes addresses on
+// (only whole, registered services: a half-published one is not offered yet).
+function assembleLocal(
+  local: LocalCacheReader,
+  instanceName: string,
+  options: ServiceLookupOptions,
+): DiscoveredService[] {
+  const srv = local.lookup(instanceName, RecordType.SRV).find((r) => r.registered);
+  if (srv === undefined) return [];
+  const target = (srv.record.data as SrvData).target;
+  const links = new Set<string>();
+  for (const type of [RecordType.A, RecordType.AAAA]) {
+    for (const r of local.lookup(target, type)) {
+      if (r.registered) links.add(r.interfaceName ?? options.interfaceName ?? "");
+    }
+  }
+  const out: DiscoveredService[] = [];
+  for (const link of [...links].sort()) {
+    if (options.interfaceName !== undefined && link !== options.interfaceName) continue;
+    const info = localServiceInfo(local, instanceName, { links: [link] });
+    if (info === undefined) continue;
+    const addresses = localAddresses(local, target, [RecordType.A, RecordType.AAAA], {
+      links: [link],
+    });
+    out.push({
+      name: info.fullName,
+      instance: info.name,
+      type: info.type,
+      domain: info.domain,
+      interfaceName: link,
+      host: info.host,
+      port: info.port,
+      srv: srv.record.data as SrvData,
+      txt: info.txt,
+      addresses: addresses.map((a) => a.address.split("%")[0]),
+      complete: true,
+      local: true,
+    });
+  }
+  return out;
 }

@@ -49,7 +49,7 @@ export const EXIT_GRACE_MS = 2500;
  */
 export const PUBLISH_HELP =
   `usage: mdns publish NAME TYPE PORT [KEY=VALUE | KEY | KEY=]... [--subtype S]... [--host H]
-                    [--address A]... [--interface IF]... [--json]
+                    [--address A]... [--interface IF]... [--no-rename] [--json]
 
 Announces a service until Ctrl-C or SIGTERM, then sends goodbyes and exits 0.
 NAME is the instance name as people see it (spaces, dots and UTF-8 are fine);
@@ -58,15 +58,18 @@ KEY=VALUE (the value may hold spaces, quotes and =), KEY= (empty value), KEY
 (a flag with no value); each at most 255 bytes.
 
   --subtype S     also register subtype S, e.g. _printer (repeatable)
-  --host H        use H (name.local) as the SRV target and publish its addresses
-  --address A     with --host: publish these addresses for H (a proxy for
-                  another device; repeatable)
+  --host H        use H (name.local) as the SRV target; H answers for its own
+                  addresses (we neither claim nor publish them)
+  --address A     with --host: publish these addresses for H and claim its
+                  name (a proxy for another device; repeatable)
   --interface IF  publish on IF only (repeatable); other links never see it
+  --no-rename     never rename: if NAME is taken, exit 1 naming it
   --json          one JSON object per line: event (registered, renamed,
                   conflict, goodbye), ts, name, type, host, port (renamed: from, name)
 
 If NAME is taken on the network it becomes "NAME (2)", "NAME (3)"... and the
-new name is reported.
+new name is reported (with --no-rename: exit 1 instead, also when another host
+takes it later).
 
 example: mdns publish "Living Room" _http._tcp 8080 path=/ "note=hello world" flag`;
 
@@ -92,6 +95,7 @@ export async function publish(args: string[], context: CommandContext): Promise<
       host: { type: "string" },
       address: { type: "string", multiple: true },
       interface: { type: "string", multiple: true },
+      "no-rename": { type: "boolean", default: false },
     },
     positionals: [3, Infinity],
   });
@@ -128,6 +132,7 @@ export async function publish(args: string[], context: CommandContext): Promise<
 
   const stack = await context.startStack({ interfaces: values.interface });
   const report = new PublishReport(context, values.json, shortType(type));
+  const noRename = values["no-rename"] === true;
   const withdraw = new AbortController();
   const onStop = () => withdraw.abort();
   context.signal.addEventListener("abort", onStop, { once: true });
@@ -143,6 +148,7 @@ export async function publish(args: string[], context: CommandContext): Promise<
       ...(host === undefined ? {} : { host }),
       ...(addresses.length ? { addresses } : {}),
       ...(values.interface ? { interfaces: values.interface } : {}),
+      ...(noRename ? { rename: false } : {}),
       signal: withdraw.signal,
       onEvent: (event) => report.event(event),
     });
@@ -156,13 +162,23 @@ export async function publish(args: string[], context: CommandContext): Promise<
     publishing.catch(() => {}); // settled after a signal: nothing left to report
     if (handle !== undefined) {
       report.registered(handle);
-      const unsubscribe = handle.subscribe((event) => report.event(event));
-      await untilStopped(context);
+      let lost: (() => void) | undefined;
+      const withdrawn = new Promise<"lost">((resolve) => lost = () => resolve("lost"));
+      const unsubscribe = handle.subscribe((event) => {
+        report.event(event);
+        // With rename: false the library withdraws a name lost later (§9).
+        if (event.type === "goodbye" && !withdraw.signal.aborted) lost?.();
+      });
+      const end = await Promise.race([untilStopped(context), withdrawn]);
       unsubscribe();
+      if (end === "lost") throw takenError(handle.fullName);
     }
   } catch (error) {
     // Withdrawn by the signal while probing: the rejection is the abort itself.
     if (!(started && handle === undefined && context.signal.aborted)) {
+      if (noRename && error instanceof NameConflictError) {
+        throw takenError(error.fullName ?? `${name}.${shortType(type)}.local`);
+      }
       throw explainPublishError(error, name);
     }
   } finally {
@@ -182,6 +198,11 @@ export async function publish(args: string[], context: CommandContext): Promise<
     }
   }
   return EXIT_OK;
+}
+
+/** `--no-rename`: the one line naming the name another host holds. */
+function takenError(fullName: string): FailureError {
+  return new FailureError(`"${fullName}" is held by another host, and --no-rename keeps the name`);
 }
 
 function explainPublishError(error: unknown, name: string): unknown {

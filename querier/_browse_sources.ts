@@ -1,9 +1,9 @@
 /**
- * What a browse follows in the peer cache: the instances a service type's
- * PTRs list (each through an {@linkcode InstanceTracker}), or, for type
- * browsing, the types `_services._dns-sd._udp.local` lists (RFC 6763 §9).
- * Each keeps the latest state per key for its {@linkcode StreamBrowser}.
- * Internal.
+ * What a browse of a service type follows in the peer cache: the instances
+ * its PTRs list (each through an {@linkcode InstanceTracker}), and the ones
+ * this stack publishes itself (from the local cache). It keeps the latest
+ * state per instance for its {@linkcode StreamBrowser}. Type browsing lives
+ * in `_type_browse_source.ts`. Internal.
  *
  * @module
  */
@@ -13,11 +13,11 @@ import type { PeerWatch } from "../cache/peer_watch.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import type { ServiceInfo } from "../cache/service_info.ts";
 import { nameKey } from "../codec/mod.ts";
-import { parseServiceType } from "../dnssd/service_name.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
 import { InstanceTracker, type TrackerHost } from "./_instance_tracker.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
-import type { BrowseEvent, ServiceTypeEvent } from "./types.ts";
+import type { LocalAnswers } from "./_local_answers.ts";
+import type { BrowseEvent } from "./types.ts";
 
 /**
  * Something the querier brings up to date after each packet or timer run.
@@ -62,6 +62,27 @@ export interface Session {
 export interface SourceHost extends TrackerHost {
   /** Asks the querier to flush `session` soon (after the current packet or timer run). */
   dirty(session: Session): void;
+  /** What this stack publishes, when the querier was handed the local cache. */
+  readonly local?: LocalAnswers;
+}
+
+/**
+ * A session that also shows what this stack publishes: told when the local
+ * cache changed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { LocalSession } from "./_browse_sources.ts";
+ * let stale = false;
+ * const session: LocalSession = { flush: () => {}, localChanged: () => (stale = true) };
+ * session.localChanged();
+ * assert.equal(stale, true);
+ * ```
+ */
+export interface LocalSession extends Session {
+  /** Something we publish changed: read the local cache again at the next flush. */
+  localChanged(): void;
 }
 
 /**
@@ -127,8 +148,9 @@ export function sameService(a: ServiceInfo, b: ServiceInfo): boolean {
  * assert.equal(questions.size, 0);
  * ```
  */
-export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEvent>, Session {
+export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEvent>, LocalSession {
   #host: SourceHost;
+  #ptrName: string;
   #interfaces: readonly string[] | undefined;
   #resolve: boolean;
   #question: ContinuousQuestion;
@@ -139,6 +161,8 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #current = new Map<string, ServiceInfo>();
   #browser: StreamBrowser<ServiceInfo, BrowseEvent> | undefined;
   #stopped = false;
+  #mine = new Map<string, string>(); // our own instances listed under the PTR name, by key
+  #mineStale: boolean;
 
   /** Starts following the instances `ptrName`'s PTRs list; asks for them continuously. */
   constructor(
@@ -148,6 +172,8 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     resolve: boolean,
   ) {
     this.#host = host;
+    this.#ptrName = ptrName;
+    this.#mineStale = host.local !== undefined; // read at the first flush, before any packet
     this.#interfaces = interfaces;
     this.#resolve = resolve;
     this.#watch = host.cache.watch(ptrName, (e) => this.#listed(e.record), {
@@ -195,26 +221,34 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     this.#host.dirty(this);
   }
 
+  /** Something we publish changed: our own instances are read again at the next flush. */
+  localChanged(): void {
+    if (this.#stopped || this.#host.local === undefined) return;
+    this.#mineStale = true;
+    this.#host.dirty(this);
+  }
+
+  // Our own instances under the PTR name: those that came or went are dirty.
+  #readMine(local: LocalAnswers): void {
+    this.#mineStale = false;
+    const mine = new Map(local.listed(this.#ptrName).map((name) => [nameKey(name), name]));
+    for (const key of new Set([...this.#mine.keys(), ...mine.keys()])) this.#dirty.add(key);
+    this.#mine = mine;
+  }
+
   /** Re-assembles the instances that changed and tells the browser. */
   flush(): void {
     if (this.#stopped) return;
+    if (this.#mineStale) this.#readMine(this.#host.local!);
     for (const key of this.#dirty) {
       this.#dirty.delete(key);
-      const tracker = this.#trackers.get(key);
-      if (tracker === undefined) continue;
-      // Listed means a live PTR names it; only then follow-ups are worth asking.
-      const ptrs = this.#ptrs.get(key);
-      const listed = ptrs !== undefined;
-      const found = tracker.update(ptrs ?? [], listed && this.#resolve);
-      if (!listed) {
-        tracker.close();
-        this.#trackers.delete(key);
-      }
-      const state = listed && found !== undefined &&
-          (!this.#resolve || found.missing.length === 0)
-        ? found.service
-        : undefined;
       const before = this.#current.get(key);
+      const mine = this.#mine.get(key);
+      // Ours, when we publish it (the name is ours, defended since probing,
+      // RFC 6762 §9); otherwise what the network says.
+      const state =
+        (mine === undefined ? undefined : this.#host.local!.service(mine, this.#interfaces)) ??
+          this.#heard(key, before?.local === true ? undefined : before);
       if (state === undefined) this.#current.delete(key);
       else this.#current.set(key, state);
       const changed = state === undefined
@@ -222,6 +256,27 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
         : before === undefined || !sameService(before, state);
       if (changed) this.#browser?.notify(key);
     }
+  }
+
+  // The instance as the network shows it, undefined once no live PTR lists it.
+  #heard(key: string, before: ServiceInfo | undefined): ServiceInfo | undefined {
+    const tracker = this.#trackers.get(key);
+    if (tracker === undefined) return undefined;
+    // Listed means a live PTR names it; only then follow-ups are worth asking.
+    const ptrs = this.#ptrs.get(key);
+    const listed = ptrs !== undefined;
+    const found = tracker.update(ptrs ?? [], listed && this.#resolve);
+    if (!listed) {
+      tracker.close();
+      this.#trackers.delete(key);
+    }
+    const whole = found !== undefined && (!this.#resolve || found.missing.length === 0);
+    // Only the PTR says whether a service is there (as Avahi, python-zeroconf
+    // and dns-sd -B decide): while one lists it, a part being replaced (an
+    // SRV moved to a new host, a host renumbered, a TXT said goodbye to
+    // before its successor) leaves the last whole state standing; the
+    // follow-up questions ask for what is missing meanwhile.
+    return !listed ? undefined : whole ? found.service : before;
   }
 
   current(key: string): ServiceInfo | undefined {
@@ -251,135 +306,5 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     this.#host.release(this.#question);
     for (const tracker of this.#trackers.values()) tracker.close();
     this.#trackers.clear();
-  }
-}
-
-interface TypeState {
-  readonly serviceType: string;
-  readonly domain: string;
-  readonly interfaces: readonly string[];
-}
-
-/**
- * The service types `_services._dns-sd._udp.<domain>` lists (RFC 6763 §9).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { TypeBrowseSource } from "./_browse_sources.ts";
- * import { StreamBrowser } from "./_browser.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord({
- *   name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
- *   data: "_ipp._tcp.local",
- * }, { interfaceName: "eth0", now: 0 });
- * const questions = new QuestionSet(() => 0);
- * const source = new TypeBrowseSource({
- *   cache, now: () => 0,
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
- *   release: (q) => questions.release(q),
- *   dirty: () => {},
- * }, "_services._dns-sd._udp.local", undefined);
- * const browser = new StreamBrowser(source, 16);
- * source.attach(browser);
- * const it = browser[Symbol.asyncIterator]();
- * const { value } = await it.next();
- * assert.deepEqual(value, {
- *   type: "added", serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"],
- * });
- * await it.return!();
- * ```
- */
-export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEvent>, Session {
-  #host: SourceHost;
-  #ptrName: string;
-  #interfaces: readonly string[] | undefined;
-  #question: ContinuousQuestion;
-  #watch: PeerWatch;
-  #dirty = new Set<string>();
-  #current = new Map<string, TypeState>();
-  #browser: StreamBrowser<TypeState, ServiceTypeEvent> | undefined;
-
-  /** Starts following the types `ptrName` lists; asks for them continuously. */
-  constructor(host: SourceHost, ptrName: string, interfaces: readonly string[] | undefined) {
-    this.#host = host;
-    this.#ptrName = ptrName;
-    this.#interfaces = interfaces;
-    this.#watch = host.cache.watch(ptrName, (e) => this.#mark(e.record.data as string), {
-      type: RecordType.PTR,
-      now: host.now(),
-    });
-    for (const ptr of host.cache.lookup(ptrName, RecordType.PTR, { now: host.now() })) {
-      this.#mark(ptr.data as string);
-    }
-    this.#question = host.ask(ptrName, RecordType.PTR, interfaces);
-  }
-
-  /** Connects the browser that reads this source, and flushes what the cache already held. */
-  attach(browser: StreamBrowser<TypeState, ServiceTypeEvent>): void {
-    this.#browser = browser;
-    this.flush();
-  }
-
-  #mark(typeName: string): void {
-    this.#dirty.add(typeName);
-    this.#host.dirty(this);
-  }
-
-  flush(): void {
-    const now = this.#host.now();
-    const ptrs = this.#host.cache.lookup(this.#ptrName, RecordType.PTR, { now });
-    for (const typeName of this.#dirty) {
-      this.#dirty.delete(typeName);
-      const key = nameKey(typeName);
-      const links = new Set<string>();
-      for (const r of ptrs) {
-        if (nameKey(r.data as string) !== key) continue;
-        if (this.#interfaces !== undefined && !this.#interfaces.includes(r.interfaceName)) continue;
-        links.add(r.interfaceName);
-      }
-      let state: TypeState | undefined;
-      if (links.size > 0) {
-        try {
-          const type = parseServiceType(typeName, { strict: false });
-          state = {
-            serviceType: `${type.name}.${type.protocol}`,
-            domain: type.domain,
-            interfaces: [...links].sort(),
-          };
-        } catch {
-          state = undefined; // not a service type: nothing to report
-        }
-      }
-      const before = this.#current.get(key);
-      if (state === undefined) this.#current.delete(key);
-      else this.#current.set(key, state);
-      if ((before === undefined) !== (state === undefined)) this.#browser?.notify(key);
-    }
-  }
-
-  current(key: string): TypeState | undefined {
-    return this.#current.get(key);
-  }
-
-  keys(): Iterable<string> {
-    return this.#current.keys();
-  }
-
-  diff(prev: TypeState | undefined, cur: TypeState | undefined): ServiceTypeEvent | undefined {
-    if (cur !== undefined && prev === undefined) return { type: "added", ...cur };
-    if (cur === undefined && prev !== undefined) return { type: "removed", ...prev };
-    return undefined;
-  }
-
-  services(): ServiceInfo[] {
-    return [];
-  }
-
-  stop(): void {
-    this.#watch.cancel();
-    this.#host.release(this.#question);
   }
 }

@@ -113,6 +113,19 @@ export const POOF_WINDOW_MS = 10_000;
  */
 export const POOF_QUERY_COUNT = 2;
 /**
+ * RFC 6762 §6: a unicast response is accepted only if it answers a question
+ * we asked for a unicast reply this recently ("e.g., sent within the last two
+ * seconds").
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UNICAST_RESPONSE_WINDOW_MS } from "./_constants.ts";
+ * assert.equal(UNICAST_RESPONSE_WINDOW_MS, 2000);
+ * ```
+ */
+export const UNICAST_RESPONSE_WINDOW_MS = 2000;
+/**
  * RFC 6762 §10.4: a reconfirmed record not heard again within this long is flushed.
  *
  * @example

@@ -57,7 +57,8 @@ export class Lookups {
   #clock: Clock;
   #host: SourceHost;
   #settled: (session: Session) => void;
-  #shots = new Set<OneShot<unknown>>();
+  /** The running lookups, each with the error it rejects with when the stack closes. */
+  #shots = new Map<OneShot<unknown>, () => Error>();
   #closed = false;
 
   /**
@@ -79,16 +80,32 @@ export class Lookups {
   /** See `Querier.resolve`. */
   resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
     parseServiceInstanceName(instance);
+    let missing: readonly ("srv" | "txt" | "address")[] = ["srv", "txt", "address"];
+    const closed = () => new ResolveError(instance, missing, { reason: "closed" });
+    const refused = this.#refused(options, closed);
+    if (refused !== undefined) return refused;
     const interfaces = options?.interfaces;
+    // Ours first (seed 004: the local service cache before the peer cache).
+    const mine = () => this.#host.local?.service(instance, interfaces);
+    const own = mine();
+    if (own !== undefined) return Promise.resolve(own);
     const cached = serviceInfo(this.#cache, instance, { now: this.#clock.now(), interfaces });
     if (cached !== undefined && cached.missing.length === 0) return Promise.resolve(cached.service);
-    let missing = cached?.missing ?? ["srv", "txt", "address"];
+    missing = cached?.missing ?? missing;
     const box: { tracker?: InstanceTracker } = {};
-    const shot = this.#oneShot<ServiceInfo>(instance, options, () => {
-      const found = box.tracker?.update(undefined);
-      missing = found?.missing ?? ["srv", "txt", "address"];
-      return found !== undefined && found.missing.length === 0 ? found.service : undefined;
-    }, () => new ResolveError(instance, missing));
+    const shot = this.#oneShot<ServiceInfo>(
+      instance,
+      options,
+      () => {
+        const own = mine();
+        if (own !== undefined) return own;
+        const found = box.tracker?.update(undefined);
+        missing = found?.missing ?? ["srv", "txt", "address"];
+        return found !== undefined && found.missing.length === 0 ? found.service : undefined;
+      },
+      () => new ResolveError(instance, missing),
+      closed,
+    );
     if (shot.done) return shot.promise;
     const tracker = new InstanceTracker(this.#host, instance, interfaces, true, () => {
       this.#host.dirty(shot);
@@ -104,16 +121,27 @@ export class Lookups {
     if (!/\.local\.?$/i.test(name)) {
       throw new TypeError(`Cannot look up host: not a .local name: ${name}`);
     }
+    const closed = () => new LookupError(name, "the stack closed");
+    const refusedNow = this.#refused(options, closed);
+    if (refusedNow !== undefined) return refusedNow;
     const family = options?.family;
+    const interfaces = options?.interfaces;
     const found = () => {
-      const out = cachedAddresses(this.#cache, name, family, this.#clock.now());
+      // Our own host name: the addresses we publish, no packet needed.
+      const mine = this.#host.local?.addresses(name, family, interfaces) ?? [];
+      if (mine.length > 0) return mine;
+      const out = cachedAddresses(this.#cache, name, family, this.#clock.now(), interfaces);
       return out.length > 0 ? out : undefined;
     };
     // RFC 6762 §6.1: a live NSEC listing neither type says the host has none.
+    const absent = (type: number) => {
+      const now = this.#clock.now();
+      return interfaces === undefined
+        ? this.#cache.isKnownAbsent(name, type, { now })
+        : interfaces.some((i) => this.#cache.isKnownAbsent(name, type, { interfaceName: i, now }));
+    };
     const refuted = () =>
-      addressTypes(family).every((t) =>
-          this.#cache.isKnownAbsent(name, t, { now: this.#clock.now() })
-        )
+      addressTypes(family).every(absent)
         ? new LookupError(name, "no address (the host says so)")
         : undefined;
     const cached = found();
@@ -125,31 +153,65 @@ export class Lookups {
       options,
       found,
       () => new LookupError(name, "no address"),
+      closed,
       refuted,
     );
-    if (!shot.done) askUntilDone(this.#host, shot, name, addressTypes(family));
+    if (!shot.done) askUntilDone(this.#host, shot, name, addressTypes(family), interfaces);
     return shot.promise;
   }
 
   /** See `Querier.lookupAddress`. */
   lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
     const name = reverseName(ip);
+    const closed = () => new LookupError(ip, "the stack closed");
+    const refused = this.#refused(options, closed);
+    if (refused !== undefined) return refused;
+    const interfaces = options?.interfaces;
     const found = () => {
-      const names = this.#cache.lookup(name, RecordType.PTR, { now: this.#clock.now() })
-        .map((r) => r.data as string);
+      const names = [
+        ...this.#host.local?.listed(name) ?? [], // our own reverse mappings first
+        ...this.#cache.lookup(name, RecordType.PTR, { now: this.#clock.now() })
+          .filter((r) => interfaces === undefined || interfaces.includes(r.interfaceName))
+          .map((r) => r.data as string),
+      ];
       return names.length > 0 ? [...new Set(names)] : undefined;
     };
     const cached = found();
     if (cached !== undefined) return Promise.resolve(cached);
-    const shot = this.#oneShot(ip, options, found, () => new LookupError(ip, "no host name"));
-    if (!shot.done) askUntilDone(this.#host, shot, name, [RecordType.PTR]);
+    const shot = this.#oneShot(
+      ip,
+      options,
+      found,
+      () => new LookupError(ip, "no host name"),
+      closed,
+    );
+    if (!shot.done) askUntilDone(this.#host, shot, name, [RecordType.PTR], interfaces);
     return shot.promise;
   }
 
-  /** Rejects the running lookups, and every later one, with "the stack closed". */
+  /** Something we publish changed: the running lookups check again (after this task). */
+  recheck(): void {
+    for (const shot of this.#shots.keys()) this.#host.dirty(shot);
+  }
+
+  /**
+   * Rejects the running lookups, and every later one, saying the stack
+   * closed (in the error type each call documents).
+   */
   close(): void {
     this.#closed = true;
-    for (const s of [...this.#shots]) s.abort(new LookupError(s.name, "the stack closed"));
+    for (const [shot, closed] of [...this.#shots]) shot.abort(closed());
+  }
+
+  // Before the cache is read: an aborted signal rejects with its reason, a
+  // closed stack with `closed()`, whatever the cache holds.
+  #refused(
+    options: { signal?: AbortSignal } | undefined,
+    closed: () => Error,
+  ): Promise<never> | undefined {
+    if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
+    if (this.#closed) return Promise.reject(closed());
+    return undefined;
   }
 
   #oneShot<T>(
@@ -157,15 +219,14 @@ export class Lookups {
     options: { timeout?: number; signal?: AbortSignal } | undefined,
     check: () => T | undefined,
     fail: () => Error,
+    closed: () => Error,
     refuted?: () => Error | undefined,
   ): OneShot<T> {
     const timeout = options?.timeout ?? DEFAULT_LOOKUP_TIMEOUT_MS;
     if (!(timeout >= 0)) throw new RangeError(`Invalid timeout: ${timeout}, must be 0 or more`);
     const shot = new OneShot<T>(name, this.#clock, timeout, options?.signal, check, fail, refuted);
-    if (this.#closed) shot.abort(new LookupError(name, "the stack closed"));
-    if (options?.signal?.aborted) shot.abort(options.signal.reason);
     const any = shot as OneShot<unknown>;
-    this.#shots.add(any);
+    this.#shots.set(any, closed);
     shot.onDone(() => {
       this.#shots.delete(any);
       this.#settled(any);

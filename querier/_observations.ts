@@ -3,7 +3,11 @@
  * which QM questions were just asked (so ours can be suppressed), and which
  * cached records others asked for without any answer coming (passive
  * observation of failures, POOF). Both tables hold at most
- * `OBSERVATION_LIMIT` entries, the oldest dropped first. Internal.
+ * `OBSERVATION_LIMIT` entries, the oldest dropped first.
+ *
+ * Only what the whole link will see answered teaches anything: a
+ * non-truncated query sent to the multicast group from port 5353, and of it
+ * only the QM questions ({@linkcode answeredInTheOpen}). Internal.
  *
  * @module
  */
@@ -11,6 +15,7 @@
 import { encodeRdata, type MessageReader, type ResourceRecord } from "../codec/mod.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
+import { type Datagram, MDNS_PORT } from "../transport/transport.ts";
 import {
   DUPLICATE_QUESTION_WINDOW_MS,
   OBSERVATION_LIMIT,
@@ -108,6 +113,39 @@ export function readQuery(reader: MessageReader): HeardQuestion[] {
     }
   }
   return questions;
+}
+
+/**
+ * True when a query's answers will be multicast for everyone to hear, so that
+ * silence after it means something (RFC 6762 §7.3, §10.5). Not so for a query
+ * sent to our unicast address or from a port other than 5353 (a legacy query:
+ * its answers go by unicast to it, §6.7), nor for one with TC (more Known
+ * Answers follow, and may suppress the answer, §7.2). The QM bit of each
+ * question is the caller's to check: a QU question is answered by unicast
+ * too (§5.4). mDNSResponder draws the same line ("For any query generating a
+ * unicast response we don't do this because we can't assume we will see the
+ * response"); a continuation packet carries no question, so nothing counts.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { answeredInTheOpen } from "./_observations.ts";
+ * import { encodeMessage, MessageFlags, MessageReader } from "../codec/mod.ts";
+ * const query = (flags: number) =>
+ *   new MessageReader(encodeMessage({
+ *     id: 0, flags, questions: [], answers: [], authorities: [], additionals: [],
+ *   }));
+ * const from = (port: number) => ({
+ *   data: new Uint8Array(0), interfaceName: "eth0", family: "IPv4" as const,
+ *   source: { address: "198.18.0.7", port }, unicast: false,
+ * });
+ * assert.equal(answeredInTheOpen(query(0), from(5353)), true);
+ * assert.equal(answeredInTheOpen(query(0), from(40000)), false);
+ * assert.equal(answeredInTheOpen(query(MessageFlags.TRUNCATED), from(5353)), false);
+ * ```
+ */
+export function answeredInTheOpen(reader: MessageReader, datagram: Datagram): boolean {
+  return !datagram.unicast && datagram.source.port === MDNS_PORT && !reader.truncated;
 }
 
 interface Asked {

@@ -100,8 +100,8 @@ export class OneShot<T> implements Session {
 }
 
 /**
- * Watches `name` and asks for records of `types` until `shot`
- * settles; the watch arms no refreshes (a finished lookup wants none, RFC
+ * Watches `name` and asks for records of `types` (on `interfaces`, every link
+ * when undefined) until `shot` settles; the watch arms no refreshes (a finished lookup wants none, RFC
  * 6762 §5.2).
  *
  * @example
@@ -136,10 +136,11 @@ export function askUntilDone(
   shot: OneShot<unknown>,
   name: string,
   types: readonly number[],
+  interfaces?: readonly string[],
 ): void {
   // Every type: an NSEC saying there is none settles the lookup too (RFC 6762 §6.1).
   const watch = host.cache.watch(name, () => host.dirty(shot), { refresh: false });
-  const questions = types.map((type) => host.ask(name, type, undefined));
+  const questions = types.map((type) => host.ask(name, type, interfaces));
   shot.onDone(() => {
     watch.cancel();
     for (const q of questions) host.release(q);
@@ -147,7 +148,8 @@ export function askUntilDone(
 }
 
 /**
- * The addresses the cache holds for `name` (A and AAAA, or one family).
+ * The addresses the cache holds for `name` (A and AAAA, or one family), heard
+ * on `interfaces` (any link when undefined).
  *
  * @example
  * ```ts
@@ -169,10 +171,12 @@ export function cachedAddresses(
   name: string,
   family: "IPv4" | "IPv6" | undefined,
   now: number,
+  interfaces?: readonly string[],
 ): ServiceAddress[] {
   const out: ServiceAddress[] = [];
   for (const type of addressTypes(family)) {
     for (const r of cache.lookup(name, type, { now })) {
+      if (interfaces !== undefined && !interfaces.includes(r.interfaceName)) continue;
       out.push(serviceAddress(r.data as string, r.interfaceName));
     }
   }

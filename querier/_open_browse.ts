@@ -13,12 +13,8 @@ import {
   serviceTypeName,
   subtypeName,
 } from "../dnssd/service_name.ts";
-import {
-  ServiceBrowseSource,
-  type Session,
-  type SourceHost,
-  TypeBrowseSource,
-} from "./_browse_sources.ts";
+import { type LocalSession, ServiceBrowseSource, type SourceHost } from "./_browse_sources.ts";
+import { TypeBrowseSource } from "./_type_browse_source.ts";
 import { StreamBrowser } from "./_browser.ts";
 import { DEFAULT_BROWSE_BUFFER } from "./_constants.ts";
 import type { BrowseOptions } from "./types.ts";
@@ -56,7 +52,7 @@ export function openBrowse(
   host: SourceHost,
   type: string | undefined,
   options: BrowseOptions | undefined,
-): { browser: StreamBrowser<unknown, unknown>; source: Session } {
+): { browser: StreamBrowser<unknown, unknown>; source: LocalSession } {
   const bufferSize = options?.bufferSize ?? DEFAULT_BROWSE_BUFFER;
   if (!Number.isInteger(bufferSize) || bufferSize < 1) {
     throw new RangeError(`Invalid browse bufferSize: ${bufferSize}, must be 1 or more`);

@@ -10,24 +10,34 @@
  * another host just asked (§7.3), refresh the records they watch at 80-95 %
  * of the TTL (with a floor against tiny TTLs, `REFRESH_FLOOR_MS`), flush
  * records others asked for in vain (POOF, §10.5) and reconfirm on request
- * (§10.4).
+ * (§10.4). Other hosts' queries teach it something only when their answers
+ * will be multicast; a unicast response is accepted only when it answers
+ * what it asked by QU in the last two seconds (§6).
  *
  * @module
  */
 
-import { RecordType } from "../codec/mod.ts";
+import { MessageReader, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
+import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
-import type { MessageReader } from "../codec/mod.ts";
-import type { Datagram } from "../transport/transport.ts";
+import type { Datagram, NetworkLink } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
-import { answerKey, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
+import {
+  answeredInTheOpen,
+  answerKey,
+  FailureObserver,
+  QuestionHistory,
+  readQuery,
+} from "./_observations.ts";
 import type { StreamBrowser } from "./_browser.ts";
-import type { Session, SourceHost } from "./_browse_sources.ts";
+import type { LocalSession, Session, SourceHost } from "./_browse_sources.ts";
+import { LocalAnswers } from "./_local_answers.ts";
 import { Lookups } from "./_lookups.ts";
+import { UnicastExpectations } from "./_unicast_expectations.ts";
 import { openBrowse } from "./_open_browse.ts";
 import type {
   BrowseEvent,
@@ -53,6 +63,12 @@ import type {
 export interface QuerierOptions extends PartContext {
   /** The one store of what the stack heard. */
   readonly peerCache: PeerServiceCache;
+  /**
+   * The read side of what the stack publishes: browse, resolve and the
+   * lookups show our own registered services and host names from it
+   * (`local: true`), with no packet. None when omitted.
+   */
+  readonly localCache?: LocalCacheReader;
   /**
    * Set the QU bit on the first query of each question (RFC 6762 §5.4): only
    * when unicast replies to port 5353 reach this stack. @default {true}
@@ -93,6 +109,7 @@ export class Querier implements StackPart {
   #questions: QuestionSet;
   #history = new QuestionHistory();
   #poof = new FailureObserver();
+  #unicastAsked = new UnicastExpectations();
   #reconfirms: Reconfirmations;
   #outbox: Outbox;
   #browsers = new Set<AnyBrowser>();
@@ -102,6 +119,8 @@ export class Querier implements StackPart {
   #host: SourceHost;
   #lookups: Lookups;
   #unsubscribeClear: () => void;
+  #unsubscribeLocal: () => void;
+  #localSessions = new Set<LocalSession>();
 
   /** Creates a querier; the stack adds it as a part. */
   constructor(options: QuerierOptions) {
@@ -110,8 +129,15 @@ export class Querier implements StackPart {
     this.#unicastFirst = options.unicastFirstQuery ?? true;
     this.#questions = new QuestionSet(options.random);
     this.#reconfirms = new Reconfirmations(this.#cache);
-    this.#outbox = new Outbox(this.#cache, (data, to) => this.#ctx.send(data, to));
+    this.#outbox = new Outbox(this.#cache, (data, to) => {
+      this.#unicastAsked.sent(new MessageReader(data), to, this.#ctx.clock.now());
+      return this.#ctx.send(data, to);
+    });
+    const local = options.localCache === undefined
+      ? undefined
+      : new LocalAnswers(options.localCache, () => this.#ctx.links());
     this.#host = {
+      local,
       cache: this.#cache,
       now: () => this.#ctx.clock.now(),
       ask: (name, type, interfaces) => {
@@ -129,6 +155,7 @@ export class Querier implements StackPart {
     this.#unsubscribeClear = this.#cache.onClear(() => {
       for (const b of [...this.#browsers]) b.end("cleared");
     });
+    this.#unsubscribeLocal = local?.onChange(() => this.#localChanged()) ?? (() => {});
   }
 
   // ---- the public API ---------------------------------------------------
@@ -136,7 +163,8 @@ export class Querier implements StackPart {
   /**
    * Browses a service type (`_http._tcp` or `_http._tcp.local`), or with no
    * type the service types on the network (RFC 6763 §9). Services already in
-   * the peer cache come first, before any packet is sent.
+   * the peer cache, and our own (`local: true`), come first, before any
+   * packet is sent.
    *
    * @throws {TypeError} When `type` is not a service type.
    */
@@ -174,7 +202,11 @@ export class Querier implements StackPart {
     this.#dirty.delete(source);
     if (this.#closed) browser.end("closed");
     this.#browsers.add(browser);
-    browser.onEnd(() => this.#browsers.delete(browser));
+    this.#localSessions.add(source);
+    browser.onEnd(() => {
+      this.#browsers.delete(browser);
+      this.#localSessions.delete(source);
+    });
     const signal = options?.signal;
     if (signal !== undefined) {
       if (signal.aborted) browser.end("aborted");
@@ -186,13 +218,15 @@ export class Querier implements StackPart {
   }
 
   /**
-   * Resolves one instance (`Living Room._http._tcp.local`): from the peer
-   * cache when it is complete there, otherwise asking for SRV and TXT, then
-   * A and AAAA of the target, until the first complete answer.
+   * Resolves one instance (`Living Room._http._tcp.local`): our own service
+   * from the local cache (`local: true`), else from the peer cache when it is
+   * complete there, otherwise asking for SRV and TXT, then A and AAAA of the
+   * target, until the first complete answer.
    *
    * @throws {TypeError} When the name is not a service instance name.
    * Rejects with {@linkcode ResolveError} (saying what was missing) at the
-   * timeout, or with the signal's reason.
+   * timeout, or with `reason` "closed" once the stack is closed; with the
+   * signal's reason when aborted, even if the cache holds the answer.
    */
   resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
     return this.#lookups.resolve(instance, options);
@@ -200,11 +234,13 @@ export class Querier implements StackPart {
 
   /**
    * The addresses of a `.local` host (A and AAAA, or one family), each with
-   * the link it was heard on.
+   * the link it was heard on; for our own host name, the addresses we
+   * publish (`local: true`), with no packet.
    *
    * @throws {TypeError} When the name is not under `.local` (RFC 6762 §3, §13).
-   * Rejects with {@linkcode LookupError} at the timeout, or at once when an
-   * NSEC from the host says it has no address of the family asked (§6.1).
+   * Rejects with {@linkcode LookupError} at the timeout, at once when an
+   * NSEC from the host says it has no address of the family asked (§6.1),
+   * or when the stack is closed.
    */
   lookupHost(name: string, options?: LookupHostOptions): Promise<ServiceAddress[]> {
     return this.#lookups.lookupHost(name, options);
@@ -293,14 +329,18 @@ export class Querier implements StackPart {
     return this.#history.suppresses(iface, name, type, ours, now);
   }
 
-  /** A query from another host: duplicate question suppression (§7.3) and POOF (§10.5). */
+  /**
+   * A query from another host: duplicate question suppression (§7.3) and
+   * POOF (§10.5) learn only from the QM questions of a query whose answers
+   * everyone will hear ({@linkcode answeredInTheOpen}).
+   */
   onQuery(reader: MessageReader, datagram: Datagram): void {
+    if (!answeredInTheOpen(reader, datagram)) return;
     const now = this.#ctx.clock.now();
     const iface = datagram.interfaceName;
-    const truncated = reader.truncated;
     for (const q of readQuery(reader)) {
-      // With TC more Known Answers follow: do not judge the question by a part of its list.
-      if (!truncated) this.#history.heard(iface, q, now);
+      if (q.unicast) continue; // QU: answered by unicast (§5.4), unseen by us
+      this.#history.heard(iface, q, now);
       for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
         if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
         if (q.known.size === 0 || !q.known.has(answerKey(r.type, r.rdata))) {
@@ -311,29 +351,55 @@ export class Querier implements StackPart {
     this.#ctx.wake();
   }
 
+  /** A unicast response: did we ask for it by QU (or unicast) in the last 2 s (RFC 6762 §6)? */
+  expectsUnicast(reader: MessageReader, datagram: Datagram): boolean {
+    return this.#unicastAsked.expects(reader, datagram, this.#ctx.clock.now());
+  }
+
   /** A response is in the peer cache: bring browses and lookups up to date. */
   afterCache(_reader: MessageReader, _datagram: Datagram): void {
     this.#flushSessions();
   }
 
-  /** A link came up or appeared: ask again soon on it (RFC 6762 §8.3 spirit). */
+  /**
+   * A link came up, appeared, or gained an address: ask again soon (RFC 6762
+   * §8.3 spirit; mDNSResponder restarts its questions when an interface
+   * registers). Without FFI Deno shows a link bounce only as `link-changed`
+   * (IPv6 addresses going, then coming back), so a new address counts as the
+   * link coming back: the network behind it may have changed while it was
+   * away, and the back-off of an hour-old question would otherwise wait up
+   * to an hour. An address that only goes teaches nothing new: no restart.
+   */
   onLinkEvent(event: LinkEvent): void {
-    if (event.type === "link-up" || event.type === "link-added") {
+    if (
+      event.type === "link-up" || event.type === "link-added" ||
+      (event.type === "link-changed" && gainedAddress(event.previous, event.link))
+    ) {
       this.#questions.restart(this.#ctx.clock.now());
       this.#ctx.wake();
     }
+    // Our own services are shown on every link we are on.
+    if (this.#host.local !== undefined) this.#localChanged();
   }
 
   /** Ends every browse ("closed") and rejects pending lookups; sends nothing. */
   close(): Promise<void> {
     this.#closed = true;
     this.#unsubscribeClear();
+    this.#unsubscribeLocal();
     for (const b of [...this.#browsers]) b.end("closed");
     this.#lookups.close();
     return Promise.resolve();
   }
 
   // ---- internals ----------------------------------------------------------
+
+  // Something we publish changed (added, registered, removed): browses read
+  // the local cache again and waiting lookups check it, after this task.
+  #localChanged(): void {
+    for (const session of this.#localSessions) session.localChanged();
+    this.#lookups.recheck();
+  }
 
   #markDirty(session: Session): void {
     this.#dirty.add(session);
@@ -358,4 +424,10 @@ export class Querier implements StackPart {
       queueMicrotask(() => this.#flushSessions());
     }
   }
+}
+
+/** True when `after` has an address `before` did not. */
+function gainedAddress(before: NetworkLink, after: NetworkLink): boolean {
+  const had = new Set([...before.ipv4, ...before.ipv6]);
+  return [...after.ipv4, ...after.ipv6].some((address) => !had.has(address));
 }

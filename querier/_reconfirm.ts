@@ -13,9 +13,16 @@ import { nameKey } from "../codec/mod.ts";
 import { parseServiceInstanceName, serviceTypeName } from "../dnssd/service_name.ts";
 import { RECONFIRM_QUERY_TIMES_MS, RECONFIRM_WINDOW_MS } from "./_constants.ts";
 
+/** A cached record as it was when the reconfirmation began. */
+interface Watched {
+  readonly record: PeerRecord;
+  readonly heard: number;
+}
+
 interface Reconfirm {
-  readonly records: { record: PeerRecord; heard: number }[];
-  readonly questions: { name: string; type: number; iface: string }[];
+  readonly records: Watched[];
+  /** Each question with the records that answer it. */
+  readonly questions: { name: string; type: number; iface: string; records: Watched[] }[];
   readonly instance: string;
   readonly start: number;
   sent: number;
@@ -72,17 +79,19 @@ export class Reconfirmations {
       }
     }
     if (records.length === 0) return false;
-    const seen = new Set<string>();
-    const questions: Reconfirm["questions"] = [];
-    for (const r of records) {
+    const byQuestion = new Map<string, Reconfirm["questions"][number]>();
+    const watched = records.map((record) => ({ record, heard: record.receivedAt }));
+    for (const w of watched) {
+      const r = w.record;
       const key = `${r.interfaceName}\u0000${nameKey(r.name)}\u0000${r.type}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      questions.push({ name: r.name, type: r.type, iface: r.interfaceName });
+      const question = byQuestion.get(key) ??
+        { name: r.name, type: r.type, iface: r.interfaceName, records: [] };
+      question.records.push(w);
+      byQuestion.set(key, question);
     }
     this.#running.push({
-      records: records.map((record) => ({ record, heard: record.receivedAt })),
-      questions,
+      records: watched,
+      questions: [...byQuestion.values()],
       instance,
       start: now,
       sent: 0,
@@ -113,13 +122,16 @@ export class Reconfirmations {
         r.start + RECONFIRM_QUERY_TIMES_MS[r.sent] <= now
       ) {
         r.sent++;
-        for (const q of r.questions) ask(q.iface, q.name, q.type);
+        // Once the peer has answered every record of a question, asking
+        // again only costs the link a packet (in mDNSResponder a re-heard
+        // record gets a fresh TTL, which ends its reconfirmation too).
+        for (const q of r.questions) {
+          if (q.records.some(unconfirmed)) ask(q.iface, q.name, q.type);
+        }
       }
       if (r.start + RECONFIRM_WINDOW_MS > now) continue;
       this.#running.splice(this.#running.indexOf(r), 1);
-      for (const { record, heard } of r.records) {
-        if (record.live && record.receivedAt === heard) this.#cache.flushRecord(record);
-      }
+      for (const w of r.records) if (unconfirmed(w)) this.#cache.flushRecord(w.record);
       if (this.#cache.lookup(r.instance, RecordType.SRV, { now }).length > 0) continue;
       const parsed = parseServiceInstanceName(r.instance);
       for (const ptr of this.#cache.lookup(serviceTypeName(parsed.type), RecordType.PTR, { now })) {
@@ -129,4 +141,9 @@ export class Reconfirmations {
       }
     }
   }
+}
+
+/** Still as it was: live, and not heard again since the reconfirmation began. */
+function unconfirmed(w: Watched): boolean {
+  return w.record.live && w.record.receivedAt === w.heard;
 }

@@ -5,7 +5,24 @@
  */
 
 /**
- * `resolve` found no complete answer in time; `missing` says what was lacking.
+ * Options of {@linkcode ResolveError}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ResolveErrorOptions } from "./errors.ts";
+ * const options: ResolveErrorOptions = { reason: "closed" };
+ * assert.equal(options.reason, "closed");
+ * ```
+ */
+export interface ResolveErrorOptions {
+  /** Why it gave up: the timeout passed, or the stack closed. @default {"timeout"} */
+  readonly reason?: "timeout" | "closed";
+}
+
+/**
+ * `resolve` found no complete answer: at the timeout (`missing` says what was
+ * lacking), or because the stack closed (`reason` is `"closed"`).
  *
  * @example
  * ```ts
@@ -14,18 +31,33 @@
  * const error = new ResolveError("Den._http._tcp.local", ["address"]);
  * assert.equal(error.name, "ResolveError");
  * assert.equal(error.message, "Cannot resolve Den._http._tcp.local: no address");
+ * assert.equal(error.reason, "timeout");
+ * const closed = new ResolveError("Den._http._tcp.local", ["srv"], { reason: "closed" });
+ * assert.equal(closed.message, "Cannot resolve Den._http._tcp.local: the stack closed");
  * ```
  */
 export class ResolveError extends Error {
-  /** What was still unknown at the timeout. */
+  /** What was still unknown when it gave up. */
   readonly missing: readonly ("srv" | "txt" | "address")[];
+  /** Why it gave up. */
+  readonly reason: "timeout" | "closed";
 
   /** Creates the error for `instance` lacking `missing`. */
-  constructor(instance: string, missing: readonly ("srv" | "txt" | "address")[]) {
+  constructor(
+    instance: string,
+    missing: readonly ("srv" | "txt" | "address")[],
+    options?: ResolveErrorOptions,
+  ) {
+    const reason = options?.reason ?? "timeout";
     const what = missing.map((m) => (m === "address" ? "address" : m.toUpperCase()));
-    super(`Cannot resolve ${instance}: no ${what.join(", no ")}`);
+    super(
+      `Cannot resolve ${instance}: ${
+        reason === "closed" ? "the stack closed" : `no ${what.join(", no ")}`
+      }`,
+    );
     this.name = "ResolveError";
     this.missing = missing;
+    this.reason = reason;
   }
 }
 

@@ -19,7 +19,7 @@
  * @module
  */
 
-export { LookupError, ResolveError } from "./errors.ts";
+export { LookupError, ResolveError, type ResolveErrorOptions } from "./errors.ts";
 export type {
   BrowseEvent,
   BrowseOptions,

@@ -11,7 +11,25 @@ export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 /**
  * A change to a browsed service. With `resolve` (the default) `added` comes
  * once SRV, TXT and at least one address are known, `updated` when any of
- * them changes, `removed` when the service leaves (goodbye, expiry, flush).
+ * them changes, `removed` when the service leaves.
+ *
+ * Only the PTR that lists a service decides whether it is there, as in Avahi,
+ * python-zeroconf and `dns-sd -B`: `removed` comes when the last live PTR
+ * listing it goes (its goodbye plus one second, RFC 6762 §10.1; its expiry;
+ * a flush, §10.4-§10.5; the link it was heard on going away). While a PTR
+ * lists it, a service that is briefly incomplete (its SRV moved to a host
+ * whose address has not come yet, its host renumbered with a goodbye before
+ * the new address, a TXT said goodbye to before its successor) produces no
+ * event: the browse keeps its last whole state (in `services()` too), asks
+ * for what is missing, and reports one `updated` with the new state once the
+ * service is whole again. A host that vanishes without a goodbye stays listed
+ * until its PTR expires or is flushed by `reconfirm()` or by other hosts'
+ * unanswered queries (§10.4, §10.5).
+ *
+ * A service this stack publishes itself is listed too, with `local: true`
+ * (see `ServiceInfo.local`): `added` once its records are registered (past
+ * probing, RFC 6762 §8), with no packet needed, and `removed` when it is
+ * unpublished. If the network also answers for that name, ours is shown.
  *
  * @example
  * ```ts
@@ -35,7 +53,8 @@ export type BrowseEvent = {
 
 /**
  * A service type seen (or no longer seen) on the network, from type browsing
- * (`browse()` with no type: RFC 6763 §9).
+ * (`browse()` with no type: RFC 6763 §9). The types this stack publishes are
+ * listed too, on every link it is on.
  *
  * @example
  * ```ts
@@ -154,6 +173,8 @@ export interface LookupHostOptions {
   family?: "IPv4" | "IPv6";
   /** Abort to give up (rejects with the signal's reason). */
   signal?: AbortSignal;
+  /** Only these links: asked there, and answered with what was heard there. */
+  interfaces?: string[];
 }
 
 /**
@@ -172,4 +193,6 @@ export interface LookupAddressOptions {
   timeout?: number;
   /** Abort to give up (rejects with the signal's reason). */
   signal?: AbortSignal;
+  /** Only these links: asked there, and answered with what was heard there. */
+  interfaces?: string[];
 }

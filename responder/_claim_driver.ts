@@ -7,12 +7,14 @@
  * renamed, with the §8.1 back-off) and link events (§8: probe and announce on
  * a link that appears; follow address changes, §8.4).
  *
- * Several claims due at the same moment share one packet per link.
+ * Several claims due at the same moment share packets per link, packed by
+ * name: a packet carries each of its names whole (question and proposed
+ * records), however many names are due (`buildProbePackets`).
  *
  * @module
  */
 
-import { nameKey, type Question, RecordType, type ResourceRecord } from "../codec/mod.ts";
+import { nameKey, RecordType } from "../codec/mod.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import type { LinkEvent, PartContext } from "../_stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
@@ -26,6 +28,7 @@ import {
 } from "./_claim.ts";
 import type { ClaimEntry } from "./_entry.ts";
 import { linkFamilies } from "./_host_addresses.ts";
+import type { ProbeName } from "./_packets.ts";
 import type { PublishRegistry } from "./_registry.ts";
 import type { Sender } from "./_sender.ts";
 import { ServiceEntry } from "./_service_entry.ts";
@@ -34,8 +37,9 @@ const CLASS_IN = 1;
 
 interface ProbeBatch {
   link: NetworkLink;
-  questions: Question[];
-  authorities: ResourceRecord[];
+  names: ProbeName[];
+  /** The run each name's probe belongs to: a name that could not be sent does not count. */
+  runs: Map<ProbeName, ClaimRun>;
 }
 
 /**
@@ -89,8 +93,12 @@ export class ClaimDriver {
         } else run.at = now + ANNOUNCE_INTERVAL_MS * 2 ** (run.step - 1);
       }
     }
-    for (const { link, questions, authorities } of probes.values()) {
-      this.#sender.multicast(link, { flags: 0, questions, authorities });
+    for (const { link, names, runs } of probes.values()) {
+      // Packed by name: each packet carries whole names (§8.2.1 compares whole sets).
+      for (const failed of this.#sender.probe(link, names)) {
+        const run = runs.get(failed)!;
+        if (run.step > 0 && run.phase === "probing") run.step--; // not probed: never announced
+      }
     }
     for (const { link, records } of announcements.values()) {
       this.#sender.announce(link, [...records], now);
@@ -152,7 +160,9 @@ export class ClaimDriver {
         break;
       case "link-changed":
         for (const host of this.#registry.hosts()) {
-          if (!host.syncLink(link) || !host.claim.established) continue;
+          // Goodbyes over the families the link had before the change too.
+          const previous = event.type === "link-changed" ? event.previous : undefined;
+          if (!host.syncLink(link, previous) || !host.claim.established) continue;
           // §8.4 and §10.2: announce the whole address set of that link again.
           host.claim.runs.push({
             phase: "announcing",
@@ -184,18 +194,20 @@ export class ClaimDriver {
     for (const link of this.#links(entry, run)) {
       let batch = probes.get(link.name);
       if (batch === undefined) {
-        probes.set(link.name, batch = { link, questions: [], authorities: [] });
+        probes.set(link.name, batch = { link, names: [], runs: new Map() });
       }
-      batch.questions.push({
-        name: claim.name,
-        type: RecordType.ANY,
-        class: CLASS_IN,
-        unicastResponse: run.step === 0,
-      });
-      // BCT: proposed records never carry the cache-flush bit.
-      for (const r of entry.proposed(link.name)) {
-        batch.authorities.push({ ...r.record, cacheFlush: false });
-      }
+      const name: ProbeName = {
+        question: {
+          name: claim.name,
+          type: RecordType.ANY,
+          class: CLASS_IN,
+          unicastResponse: run.step === 0,
+        },
+        // BCT: proposed records never carry the cache-flush bit.
+        authorities: entry.proposed(link.name).map((r) => ({ ...r.record, cacheFlush: false })),
+      };
+      batch.names.push(name);
+      batch.runs.set(name, run);
     }
     run.step++;
     run.at = now + PROBE_INTERVAL_MS;

@@ -1,20 +1,21 @@
 /**
  * Reads a packet for what threatens our names: a response holding a record
  * at a name we claim with rdata we do not have (RFC 6762 §8.1 while probing:
- * any type; §9 once established: the same type as one of our unique
- * records), a copy of our record with less than half our TTL (§6.6: answer
+ * any type; once established: any type but NSEC at a unique name of ours,
+ * as mDNSResponder judges it, see `establishedConflict`), a copy of our record with less than half our TTL (§6.6: answer
  * it again), a differing record with the cache-flush bit at the name and
  * type of one of our shared records (§10.2: it would flush ours from every
  * cache on the link, so we announce ours again, as §10.1 rescues a record from
  * a goodbye; without the bit a differing shared record is no business of
  * ours, §6.6), and the proposed records of another host's probe for a name we
  * are probing (the §8.2 tie-break). Identical rdata is never a conflict (§6.6,
- * §9); shared records never conflict (§6.6). Pure.
+ * §9); shared records never conflict (§6.6); another host's goodbye (TTL 0)
+ * never conflicts (§10.1: it withdraws a record, it claims nothing). Pure.
  *
  * @module
  */
 
-import { copyRdata, type MessageReader, nameKey, Section } from "../codec/mod.ts";
+import { copyRdata, type MessageReader, nameKey, RecordType, Section } from "../codec/mod.ts";
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import { localRecordKey, readerRecordKey } from "./_record_key.ts";
@@ -91,6 +92,12 @@ export function scanResponse(
     const ours = localCache.lookup(name, reader.type);
     const key = readerRecordKey(reader);
     const same = ours.find((r) => localRecordKey(r) === key);
+    if (same === undefined && reader.ttl === 0) {
+      // Another host's goodbye says its record is gone, not that it holds the
+      // name: never a conflict, while probing or after, and it flushes
+      // nothing (§10.1; mDNSResponder and Avahi skip TTL-0 records here too).
+      continue;
+    }
     if (same !== undefined) {
       if (reader.ttl < same.record.ttl * REANNOUNCE_TTL_FRACTION && same.state === "announced") {
         reannounce.add(same);
@@ -103,9 +110,27 @@ export function scanResponse(
     const id = nameKey(name);
     const state = claimState(id);
     if (state === "probing") conflicts.add(id);
-    else if (state === "established" && ours.some((r) => r.unique)) conflicts.add(id);
+    else if (state === "established" && establishedConflict(localCache, name, reader.type)) {
+      conflicts.add(id);
+    }
   }
   return { conflicts, reannounce: [...reannounce] };
+}
+
+/**
+ * Whether a live record of `type` with rdata we lack, at an established name
+ * of ours, is a conflict. RFC 6762 §9 names only records of "the same name,
+ * rrtype and rrclass"; mDNSResponder (`PacketRRMatchesSignature` in mDNS.c)
+ * compares the type only for shared records, so at a unique name any type
+ * conflicts, NSEC excepted. We follow mDNSResponder: a unique name is ours
+ * whole (our NSEC says it has no other types), and another host holding the
+ * same host name with only an AAAA where we have only an A would otherwise
+ * never be noticed. The cost of a false alarm is one §9 re-probe, which
+ * keeps the name when nobody defends it.
+ */
+function establishedConflict(localCache: LocalServiceCache, name: string, type: number): boolean {
+  if (type === RecordType.NSEC) return false;
+  return localCache.lookup(name, RecordType.ANY).some((r) => r.unique);
 }
 
 /**

@@ -4,6 +4,12 @@
  * `addresses`, valid on every link). Probed and defended like any unique
  * name; renamed `name-2`, `name-3`… on a lost conflict.
  *
+ * Or a name we only point at: `host` without `addresses` is another device's
+ * name, the SRV target alone, as `avahi-publish -s -H` and
+ * `DNSServiceRegister(host=…)` take it. Such a target has no records, is
+ * never probed nor defended, and is never renamed (the device answers for
+ * its own addresses; claiming it with ours would point the SRV at us).
+ *
  * @module
  */
 
@@ -38,8 +44,10 @@ import { nextHostName } from "./_renamer.ts";
 export class HostEntry implements ClaimEntry {
   /** Its claim. */
   readonly claim: Claim;
-  /** Addresses of a proxied host; undefined for our own (per link). */
+  /** Addresses of a proxied host; undefined for our own (per link) and a target. */
   readonly addresses: readonly string[] | undefined;
+  /** Another device's name, only the SRV target: no records, no claim on it. */
+  readonly targetOnly: boolean;
   /** Services using it. */
   users = 0;
   /** Called after a rename with the new name. */
@@ -48,11 +56,21 @@ export class HostEntry implements ClaimEntry {
   /** Its records by link ("" for a proxy's, valid on every link), reverse PTRs included. */
   #records = new Map<string, LocalRecord[]>();
 
-  /** Claims `hostName`; call {@linkcode HostEntry.sync} to publish its records. */
-  constructor(ctx: EntryContext, hostName: string, addresses?: readonly string[]) {
+  /**
+   * Claims `hostName`; call {@linkcode HostEntry.sync} to publish its records.
+   * With `targetOnly`, it names another device and claims nothing.
+   */
+  constructor(
+    ctx: EntryContext,
+    hostName: string,
+    addresses?: readonly string[],
+    options: { targetOnly?: boolean } = {},
+  ) {
     this.#ctx = ctx;
     this.claim = new Claim("host", hostName);
     this.addresses = addresses;
+    this.targetOnly = options.targetOnly ?? false;
+    if (this.targetOnly) this.claim.established = true; // nothing to probe: never ours
   }
 
   /** Its name now. */
@@ -67,6 +85,7 @@ export class HostEntry implements ClaimEntry {
 
   /** Publishes its address records: on every link for a proxy, per link otherwise. */
   sync(): void {
+    if (this.targetOnly) return;
     if (this.addresses !== undefined) {
       this.#records.set("", this.#ctx.localCache.setHost(this.name, this.addresses));
       return;
@@ -76,10 +95,13 @@ export class HostEntry implements ClaimEntry {
 
   /**
    * Sets the records of `link` to its addresses now; sends goodbyes for
-   * addresses that left (RFC 6762 §10.1). Returns true when the set changed.
+   * addresses that left (RFC 6762 §10.1), over every family the link had
+   * (`previous`) or has: the caches that hold an old A heard it over IPv4,
+   * even when the link has no IPv4 address left. Returns true when the set
+   * changed.
    */
-  syncLink(link: NetworkLink): boolean {
-    if (this.addresses !== undefined) return false;
+  syncLink(link: NetworkLink, previous?: NetworkLink): boolean {
+    if (this.addresses !== undefined || this.targetOnly) return false;
     const local = this.#ctx.localCache;
     const before = new Set(local.pendingGoodbyes());
     const had = this.#records.get(link.name) ?? [];
@@ -91,13 +113,19 @@ export class HostEntry implements ClaimEntry {
     if (now.length > 0) this.#records.set(link.name, now);
     else this.#records.delete(link.name);
     const gone = local.pendingGoodbyes().filter((r) => !before.has(r));
-    sayGoodbye(this.#ctx, gone, [link]);
+    const via = previous === undefined ? link : {
+      ...link,
+      ipv4: link.ipv4.length > 0 ? link.ipv4 : previous.ipv4,
+      ipv6: link.ipv6.length > 0 ? link.ipv6 : previous.ipv6,
+    };
+    sayGoodbye(this.#ctx, gone, [via]);
     return gone.length > 0 || now.some((r) => !had.includes(r));
   }
 
   /** A link went away: its records go, without goodbyes (nobody to hear them there). */
   dropLink(interfaceName: string): void {
-    if (this.addresses !== undefined || !this.#records.delete(interfaceName)) return;
+    if (this.addresses !== undefined || this.targetOnly) return;
+    if (!this.#records.delete(interfaceName)) return;
     const gone = this.#ctx.localCache.removeHost(this.name, { interfaceName });
     this.#ctx.forget(gone);
     this.#ctx.localCache.completeGoodbyes(gone);

@@ -4,13 +4,26 @@
  * back by the writer and starts the next packet, so nothing is silently
  * truncated (RFC 6762 §7.2 for probes' authority records, §6 for answers).
  *
+ * Packets fit the link MTU (`Limits.LINK_MESSAGE_BYTES`). A record too big
+ * for that goes alone in one datagram of up to {@linkcode JUMBO_MESSAGE_BYTES}
+ * (RFC 6762 §17: "a single resource record ... larger than the interface MTU
+ * ... sent in a single datagram", at most 9000 bytes with IP and UDP
+ * headers). What cannot be built even so is left out, alone: the rest of the
+ * message still goes out (one oversized record must never silence the other
+ * names; `publish()` rejects such records first, so this is a last defence).
+ * Probes are packed by name: each packet carries whole names, the question
+ * and every proposed record of it, so a peer's §8.2.1 tie-break sees our
+ * whole set. A legacy reply (§6.7) is one packet, with TC when cut.
+ *
  * @module
  */
 
 import {
+  Limits,
   MessageFlags,
   MessageWriter,
   type Question,
+  RecordType,
   type ResourceRecord,
   Section,
   type SectionValue,
@@ -44,7 +57,7 @@ export interface OutgoingMessage {
   readonly id?: number;
   /** Flags word. */
   readonly flags: number;
-  /** Questions, repeated in every packet (probes, legacy replies). */
+  /** Questions, repeated in every packet (legacy replies; probes use `buildProbePackets`). */
   readonly questions?: readonly Question[];
   /** Answer records. */
   readonly answers?: readonly ResourceRecord[];
@@ -56,57 +69,290 @@ export interface OutgoingMessage {
   readonly compressRdataNames?: boolean;
 }
 
-const writers = new Map<boolean, MessageWriter>();
+/** IPv6 (40) and UDP (8) headers: what a datagram spends beyond the DNS message. */
+const IP_UDP_HEADER_BYTES = 48;
 
-function writerFor(compress: boolean): MessageWriter {
-  let w = writers.get(compress);
+/**
+ * RFC 6762 §17: the largest DNS message we send, a record too big for the link
+ * MTU alone in one datagram of at most 9000 bytes, IPv6 and UDP headers
+ * included (the IPv4 header is smaller).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { JUMBO_MESSAGE_BYTES } from "./_packets.ts";
+ * assert.equal(JUMBO_MESSAGE_BYTES, 8952);
+ * ```
+ */
+export const JUMBO_MESSAGE_BYTES: number = Limits.MDNS_PACKET_BYTES - IP_UDP_HEADER_BYTES;
+
+/**
+ * One name of a probe (RFC 6762 §8.1, §8.2): its ANY question and the records
+ * proposed for it, which travel together.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ProbeName } from "./_packets.ts";
+ * const p: ProbeName = { question: { name: "h.local", type: 255, class: 1, unicastResponse: true }, authorities: [] };
+ * assert.equal(p.question.type, 255);
+ * ```
+ */
+export interface ProbeName {
+  /** The ANY question for the name. */
+  readonly question: Question;
+  /** Every record proposed for the name (no cache-flush bit). */
+  readonly authorities: readonly ResourceRecord[];
+}
+
+/**
+ * Packets of a probe, and the names that could not be written even alone in
+ * a 9000-byte datagram (they were not probed).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ProbePackets } from "./_packets.ts";
+ * const built: ProbePackets = { packets: [], failed: [] };
+ * assert.equal(built.failed.length, 0);
+ * ```
+ */
+export interface ProbePackets {
+  /** The packets, each holding whole names. */
+  readonly packets: Uint8Array[];
+  /** Names left out. */
+  readonly failed: ProbeName[];
+}
+
+/** Additionals that did not fit, in a row, after which the packet counts as full. */
+const ADDITIONAL_MISSES_MAX = 3;
+
+/** Writers by rdata compression (index 1: on) and size limit; the hot path is one lookup. */
+const linkWriters: (MessageWriter | undefined)[] = [];
+const otherWriters = new Map<string, MessageWriter>();
+
+function writerFor(compress: boolean, maxSize: number = Limits.LINK_MESSAGE_BYTES): MessageWriter {
+  if (maxSize === Limits.LINK_MESSAGE_BYTES) {
+    const i = compress ? 1 : 0;
+    return linkWriters[i] ??= new MessageWriter({ compressRdataNames: compress, maxSize });
+  }
+  const key = `${compress}/${maxSize}`;
+  let w = otherWriters.get(key);
   if (w === undefined) {
-    w = new MessageWriter({ compressRdataNames: compress });
-    writers.set(compress, w);
+    w = new MessageWriter({ compressRdataNames: compress, maxSize });
+    otherWriters.set(key, w);
   }
   return w;
 }
 
+/** Writes `questions` into a fresh message; false when they do not fit. */
+function start(writer: MessageWriter, message: OutgoingMessage): boolean {
+  writer.reset(message.id ?? 0, message.flags);
+  for (const q of message.questions ?? []) if (!writer.question(q)) return false;
+  return true;
+}
+
+/** Writes a record, false when it does not fit; a value out of range is "does not fit". */
+function tryRecord(writer: MessageWriter, section: SectionValue, r: ResourceRecord): boolean {
+  try {
+    return writer.record(section, r);
+  } catch (error) {
+    if (error instanceof RangeError) return false;
+    throw error;
+  }
+}
+
 /**
- * Writes a message as few packets as the writer's size limit allows. Answers
- * and authority records always go out (a record too big for an empty packet
- * throws); additionals fill what room the last packet has left.
- *
- * @throws {RangeError} When one record alone does not fit a packet.
+ * Writes a message as few packets as the link MTU allows. Answers and
+ * authority records always go out: one too big for an MTU-sized packet goes
+ * alone (with the questions) in a datagram of up to
+ * {@linkcode JUMBO_MESSAGE_BYTES}; one too big even for that is left out, and
+ * the rest still goes. Additionals fill what room the last packet has left,
+ * each that fits (one that does not is skipped, not the rest).
+ * With `truncate` (a legacy unicast reply, RFC 6762 §6.7), the result is one
+ * packet: what does not fit is cut and the TC bit set, as mDNSResponder does.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { buildPackets, RESPONSE_FLAGS } from "./_packets.ts";
- * import { type ARecord, decodeMessage } from "../codec/mod.ts";
+ * import { type ARecord, decodeMessage, type TxtRecord } from "../codec/mod.ts";
  * const a: ARecord = { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" };
  * const [packet] = buildPackets({ flags: RESPONSE_FLAGS, answers: [a] });
  * assert.equal(decodeMessage(packet).answers[0].data, "198.18.0.2");
+ * const txt: TxtRecord = { name: "s.local", type: 16, class: 1, cacheFlush: true, ttl: 4500,
+ *   data: Array.from({ length: 12 }, () => new Uint8Array(250)) };
+ * const packets = buildPackets({ flags: RESPONSE_FLAGS, answers: [a, txt] });
+ * assert.deepEqual(packets.map((p) => decodeMessage(p).answers.length), [1, 1]);
+ * assert.ok(packets[1].length > 1440 && packets[1].length <= 8952);
  * ```
  */
-export function buildPackets(message: OutgoingMessage): Uint8Array[] {
-  const writer = writerFor(message.compressRdataNames ?? true);
+export function buildPackets(
+  message: OutgoingMessage,
+  options: { truncate?: boolean } = {},
+): Uint8Array[] {
+  const compress = message.compressRdataNames ?? true;
+  const writer = writerFor(compress);
   const out: Uint8Array[] = [];
-  const start = (): void => {
-    writer.reset(message.id ?? 0, message.flags);
-    for (const q of message.questions ?? []) {
-      if (!writer.question(q)) throw new RangeError("Cannot build packet: questions do not fit");
-    }
-  };
+  if (!start(writer, message)) return []; // questions alone overflow: nothing sensible to send
+  let cut = false;
   const put = (section: SectionValue, r: ResourceRecord): void => {
-    if (writer.record(section, r)) return;
-    out.push(writer.finishCopy());
-    start();
-    if (!writer.record(section, r)) {
-      throw new RangeError(`Cannot build packet: record "${r.name}" does not fit one packet`);
+    if (cut || tryRecord(writer, section, r)) return;
+    if (options.truncate) {
+      cut = true;
+      writer.setFlags(message.flags | MessageFlags.TRUNCATED);
+      return;
     }
+    if (writer.recordCount > 0) {
+      out.push(writer.finishCopy());
+      start(writer, message);
+      if (tryRecord(writer, section, r)) return;
+    }
+    // §17: too big for the link MTU, so alone in one larger datagram.
+    const jumbo = writerFor(compress, JUMBO_MESSAGE_BYTES);
+    if (start(jumbo, message) && tryRecord(jumbo, section, r)) out.push(jumbo.finishCopy());
   };
-  start();
   for (const r of message.answers ?? []) put(Section.Answer, r);
   for (const r of message.authorities ?? []) put(Section.Authority, r);
-  for (const r of message.additionals ?? []) {
-    if (!writer.record(Section.Additional, r)) break;
+  if (!cut) {
+    // One too big for the room left (a large TXT) must not push out the
+    // small ones after it (the SRV's addresses); a run of misses means the
+    // packet is full, and trying the rest would only cost time.
+    let misses = 0;
+    for (const r of message.additionals ?? []) {
+      if (tryRecord(writer, Section.Additional, r)) misses = 0;
+      else if (++misses === ADDITIONAL_MISSES_MAX) break;
+    }
   }
-  if (writer.recordCount > 0 || out.length === 0) out.push(writer.finishCopy());
+  if (writer.recordCount > 0 || cut || out.length === 0) out.push(writer.finishCopy());
   return out;
+}
+
+/**
+ * Writes a probe (RFC 6762 §8.1) packed by name: each packet holds whole
+ * names, every question first, then every proposed record of those names in
+ * Authority. A name too big for an MTU-sized packet goes alone in a datagram
+ * of up to {@linkcode JUMBO_MESSAGE_BYTES} (§17); one too big even for that is
+ * reported in `failed`, and the other names still go out.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildProbePackets, type ProbeName } from "./_packets.ts";
+ * import { decodeMessage, type TxtRecord } from "../codec/mod.ts";
+ * const names = Array.from({ length: 40 }, (_, i): ProbeName => {
+ *   const txt: TxtRecord = { name: `s${i}.local`, type: 16, class: 1, cacheFlush: false,
+ *     ttl: 4500, data: [new Uint8Array(60)] };
+ *   return { question: { name: txt.name, type: 255, class: 1, unicastResponse: true }, authorities: [txt] };
+ * });
+ * const { packets, failed } = buildProbePackets(0, names);
+ * assert.ok(packets.length > 1 && failed.length === 0);
+ * for (const p of packets) {
+ *   const m = decodeMessage(p);
+ *   assert.deepEqual(m.questions.map((q) => q.name), m.authorities.map((r) => r.name));
+ * }
+ * ```
+ */
+export function buildProbePackets(flags: number, names: readonly ProbeName[]): ProbePackets {
+  const packets: Uint8Array[] = [];
+  const failed: ProbeName[] = [];
+  const writer = writerFor(true);
+  let group: ProbeName[] = [];
+  // The sum of the group's names written alone: an upper bound of the group
+  // written together (compression only shortens), so most names join without
+  // writing the group again; only near the limit is it tried for real.
+  let bound: number = Limits.HEADER_BYTES;
+  const flush = (): void => {
+    if (group.length === 0) return;
+    if (write(writer, flags, group)) packets.push(writer.finishCopy());
+    else { // the compression table ran out: one name a packet
+      for (const n of group) if (write(writer, flags, [n])) packets.push(writer.finishCopy());
+    }
+    group = [];
+    bound = Limits.HEADER_BYTES;
+  };
+  for (const name of names) {
+    if (!write(writer, flags, [name])) {
+      flush();
+      // §17: too big for the link MTU, so alone in one larger datagram.
+      const jumbo = writerFor(true, JUMBO_MESSAGE_BYTES);
+      if (write(jumbo, flags, [name])) packets.push(jumbo.finishCopy());
+      else failed.push(name);
+      continue;
+    }
+    const alone = writer.size - Limits.HEADER_BYTES;
+    if (bound + alone <= Limits.LINK_MESSAGE_BYTES) {
+      group.push(name);
+      bound += alone;
+    } else if (write(writer, flags, [...group, name])) {
+      group.push(name);
+      bound = writer.size;
+    } else {
+      flush();
+      group = [name];
+      bound = Limits.HEADER_BYTES + alone;
+    }
+  }
+  flush();
+  return { packets, failed };
+}
+
+/** Writes `names` into one message of `writer`; false when they do not fit. */
+function write(writer: MessageWriter, flags: number, names: readonly ProbeName[]): boolean {
+  writer.reset(0, flags);
+  for (const n of names) if (!writer.question(n.question)) return false;
+  for (const n of names) {
+    for (const r of n.authorities) if (!tryRecord(writer, Section.Authority, r)) return false;
+  }
+  return true;
+}
+
+/**
+ * Room kept in {@linkcode checkProbeFits} for what can still change a name's
+ * probe once published: the SRV target (a host rename, `box-2.local`) and the
+ * instance label (`Den (2)`). One full name is more than either can grow.
+ */
+const PROBE_HEADROOM_BYTES = Limits.NAME_BYTES;
+
+/**
+ * Checks that the probe of `name` proposing `records` fits one datagram of
+ * {@linkcode JUMBO_MESSAGE_BYTES} (RFC 6762 §17), with room for a rename.
+ * Its records then fit too, each alone in an answer.
+ *
+ * @throws {RangeError} Naming `what` and the largest record's type when not.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkProbeFits } from "./_packets.ts";
+ * import type { TxtRecord } from "../codec/mod.ts";
+ * const txt = (strings: number): TxtRecord => ({ name: "Den._http._tcp.local", type: 16, class: 1,
+ *   cacheFlush: true, ttl: 4500, data: Array.from({ length: strings }, () => new Uint8Array(250)) });
+ * checkProbeFits("service \"Den\"", "Den._http._tcp.local", [txt(12)]); // 3,000 bytes: fine
+ * assert.throws(() => checkProbeFits("service \"Den\"", "Den._http._tcp.local", [txt(40)]), RangeError);
+ * ```
+ */
+export function checkProbeFits(
+  what: string,
+  name: string,
+  records: readonly ResourceRecord[],
+): void {
+  const writer = writerFor(true, JUMBO_MESSAGE_BYTES - PROBE_HEADROOM_BYTES);
+  const question = { name, type: RecordType.ANY, class: 1, unicastResponse: true };
+  const probe: ProbeName = { question, authorities: records };
+  if (write(writer, 0, [probe])) return;
+  let largest = records[0];
+  let largestSize = 0;
+  for (const r of records) {
+    const single = writerFor(true, 0xffff);
+    single.reset();
+    const size = tryRecord(single, Section.Answer, r) ? single.size : Infinity;
+    if (size >= largestSize) [largest, largestSize] = [r, size];
+  }
+  const type = Object.entries(RecordType).find(([, v]) => v === largest?.type)?.[0] ??
+    `type ${largest?.type}`;
+  const size = Number.isFinite(largestSize) ? `${largestSize - 12} bytes` : "over 65535 bytes";
+  throw new RangeError(
+    `Cannot publish ${what}: its ${type} record (${size}) does not fit one ${Limits.MDNS_PACKET_BYTES}-byte datagram (RFC 6762 §17)`,
+  );
 }

@@ -17,6 +17,7 @@ import { PROBE_WAIT_MAX_MS } from "./_claim.ts";
 import type { ClaimState } from "./_conflicts.ts";
 import type { ClaimEntry, EntryContext } from "./_entry.ts";
 import { HostEntry } from "./_host_entry.ts";
+import { checkProbeFits } from "./_packets.ts";
 import { PublishedServiceHandle } from "./_published_service.ts";
 import type { Sender } from "./_sender.ts";
 import { ServiceEntry, type ServiceSpec } from "./_service_entry.ts";
@@ -87,6 +88,7 @@ export class PublishRegistry {
    */
   publish(options: PublishOptions): Promise<PublishedService> {
     const spec = validate(options);
+    this.#checkInterfaces(spec);
     options.signal?.throwIfAborted();
     const fullName = serviceInstanceName(spec.instance, spec.type);
     if (spec.rename === false && this.#ctx.localCache.getService(fullName)) {
@@ -110,6 +112,18 @@ export class PublishRegistry {
     options.signal?.addEventListener("abort", () => handle.unpublish(), { once: true });
     this.#ctx.context.wake();
     return done;
+  }
+
+  /** A service limited to links the stack does not have would be visible nowhere. */
+  #checkInterfaces(spec: ServiceSpec): void {
+    const have = this.#ctx.context.links().map((l) => l.name);
+    for (const name of spec.interfaces ?? []) {
+      if (have.includes(name)) continue;
+      const names = have.join(", ") || "none";
+      throw new TypeError(
+        `Cannot publish "${spec.instance}": unknown interface "${name}" (the stack has: ${names})`,
+      );
+    }
   }
 
   /** How far the claim of a name (key) is; undefined before its first probe (RFC 6762 §8.1). */
@@ -162,11 +176,16 @@ export class PublishRegistry {
 
   /** Unpublishes everything and withdraws the hosts, with goodbyes (stack close). */
   closeAll(): void {
+    for (const s of this.#services) {
+      // A publish still probing learns why it ends (not "unpublished first").
+      s.settle?.(new TypeError(`Cannot publish "${s.spec.instance}": the stack closed`));
+      s.settle = undefined;
+    }
     this.#ctx.sender.batchGoodbyes(() => {
       for (const s of [...this.#services]) this.#unpublish(s);
       for (const h of this.#hosts) {
         h.remove();
-        this.#unindex(h);
+        if (!h.targetOnly) this.#unindex(h);
       }
     });
     this.#hosts = [];
@@ -203,27 +222,48 @@ export class PublishRegistry {
     if (host.users === 0) {
       host.remove();
       this.#hosts.splice(this.#hosts.indexOf(host), 1);
-      this.#unindex(host);
+      if (!host.targetOnly) this.#unindex(host);
       if (host === this.#ownHost) this.#ownHost = undefined;
     }
   }
 
   #hostFor(options: PublishOptions, now: number, delay: number): HostEntry {
-    if (options.host === undefined && this.#ownHost !== undefined) return this.#ownHost;
-    const name = options.host ?? this.#resolveHostName();
+    // `host` naming our own host name (as configured, or as renamed) is our host.
+    const own = options.host === undefined ||
+      (options.addresses === undefined && this.#isOwnHostName(options.host));
+    if (own && this.#ownHost !== undefined) return this.#ownHost;
+    const name = own ? this.#resolveHostName() : options.host!;
     const key = nameKey(name);
     const existing = this.#hosts.find((h) => nameKey(h.name) === key);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) return existing; // ours, a proxy, or a target: as it is
+    if (!own && options.addresses === undefined) {
+      // Another device's name: the SRV target alone, never claimed (see HostEntry).
+      const target = new HostEntry(this.#ctx, name, undefined, { targetOnly: true });
+      this.#hosts.push(target);
+      return target;
+    }
     const host = new HostEntry(this.#ctx, name, options.addresses);
     host.onRename = () => {
       for (const s of this.#services) if (s.host === host) s.retarget();
     };
-    if (options.host === undefined) this.#ownHost = host;
+    if (own) this.#ownHost = host;
     this.#hosts.push(host);
     this.#index(host);
     host.sync();
     host.claim.startProbing(now, delay);
     return host;
+  }
+
+  /**
+   * Whether `name` is our host name: as configured, or as held now (after a
+   * rename). A name still to be read from the system is not read for this
+   * (that may need a permission the caller avoided by giving `host`).
+   */
+  #isOwnHostName(name: string): boolean {
+    const key = nameKey(name);
+    const source = this.#hostNameSource;
+    return (typeof source === "string" && key === nameKey(source)) ||
+      (this.#ownHost !== undefined && key === nameKey(this.#ownHost.name));
   }
 
   #index(entry: ClaimEntry): void {
@@ -275,7 +315,16 @@ function validate(options: PublishOptions): ServiceSpec {
     throw new TypeError("Cannot publish: rename must be a boolean");
   }
   // The record builders check the instance (≤ 63 bytes), type, port, TXT (≤ 255 bytes a string).
-  serviceRecords({ instance: name, type, host: host ?? "placeholder.local", port, txt, subtypes });
+  const records = serviceRecords({
+    instance: name,
+    type,
+    host: host ?? "placeholder.local",
+    port,
+    txt,
+    subtypes,
+  });
+  // RFC 6762 §17: the instance name's probe (SRV and TXT) must fit one datagram.
+  checkProbeFits(`"${name}"`, records.instanceName, [records.srv, records.txt]);
   if (addresses !== undefined) hostRecords(host!, addresses);
   return {
     instance: name,

@@ -275,7 +275,10 @@ export class Responder implements StackPart {
     }
   }
 
-  /** RFC 6762 §6.7: ID and questions echoed, TTL ≤ 10, no cache-flush, names uncompressed. */
+  /**
+   * RFC 6762 §6.7: ID and questions echoed, TTL ≤ 10, no cache-flush, names
+   * uncompressed; one packet, with TC set when the answers do not all fit.
+   */
   #sendLegacy(
     reply: PlannedReply,
     datagram: Datagram,
@@ -305,6 +308,6 @@ export class Responder implements StackPart {
       family: datagram.family,
       address: datagram.source.address,
       port: datagram.source.port,
-    });
+    }, { truncate: true }); // one packet, TC when cut, as mDNSResponder (a resolver keeps one)
   }
 }

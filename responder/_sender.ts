@@ -13,7 +13,13 @@ import { goodbyeRecord } from "../dnssd/service_records.ts";
 import type { Send } from "../_stack_part.ts";
 import type { AddressFamily, NetworkLink } from "../transport/transport.ts";
 import { linkFamilies } from "./_host_addresses.ts";
-import { buildPackets, type OutgoingMessage, RESPONSE_FLAGS } from "./_packets.ts";
+import {
+  buildPackets,
+  buildProbePackets,
+  type OutgoingMessage,
+  type ProbeName,
+  RESPONSE_FLAGS,
+} from "./_packets.ts";
 
 /**
  * Sends messages and remembers the sends still in flight (so `close()` can
@@ -42,7 +48,7 @@ export class Sender {
 
   /** Multicasts `message` on `link`, over each family it has an address of. */
   multicast(link: NetworkLink, message: OutgoingMessage): void {
-    const packets = buildPackets(message);
+    const packets = build(message);
     for (const family of linkFamilies(link)) {
       for (const p of packets) this.#track(this.#send(p, { interfaceName: link.name, family }));
     }
@@ -50,17 +56,40 @@ export class Sender {
 
   /** Multicasts `message` on `link` over one family. */
   multicastFamily(link: NetworkLink, family: AddressFamily, message: OutgoingMessage): void {
-    for (const p of buildPackets(message)) {
+    for (const p of build(message)) {
       this.#track(this.#send(p, { interfaceName: link.name, family }));
     }
   }
 
-  /** Sends `message` to one address (and port) through `interfaceName`. */
+  /**
+   * Multicasts a probe of `names` on `link` (RFC 6762 §8.1), packed by name.
+   * Returns the names that could not be written (not probed).
+   */
+  probe(link: NetworkLink, names: readonly ProbeName[]): ProbeName[] {
+    let built: ReturnType<typeof buildProbePackets>;
+    try {
+      built = buildProbePackets(0, names);
+    } catch {
+      return [...names]; // none was probed; the next step tries again
+    }
+    const { packets, failed } = built;
+    for (const family of linkFamilies(link)) {
+      for (const p of packets) this.#track(this.#send(p, { interfaceName: link.name, family }));
+    }
+    return failed;
+  }
+
+  /**
+   * Sends `message` to one address (and port) through `interfaceName`; with
+   * `truncate`, as one packet with TC when it does not fit (a legacy reply,
+   * RFC 6762 §6.7).
+   */
   unicast(
     message: OutgoingMessage,
     to: { interfaceName: string; family: AddressFamily; address: string; port: number },
+    options: { truncate?: boolean } = {},
   ): void {
-    for (const p of buildPackets(message)) this.#track(this.#send(p, to));
+    for (const p of build(message, options)) this.#track(this.#send(p, to));
   }
 
   /** Multicasts records on `link` and notes the time for each. */
@@ -106,5 +135,17 @@ export class Sender {
   #track(p: Promise<boolean>): void {
     this.#inFlight.add(p);
     p.finally(() => this.#inFlight.delete(p));
+  }
+}
+
+/**
+ * Builds a message's packets; one that cannot be built at all is dropped
+ * alone, so it never stops the other messages of a run (probes, answers).
+ */
+function build(message: OutgoingMessage, options?: { truncate?: boolean }): Uint8Array[] {
+  try {
+    return buildPackets(message, options);
+  } catch {
+    return [];
   }
 }

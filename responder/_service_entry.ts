@@ -6,15 +6,16 @@
  * @module
  */
 
-import { RecordType } from "../codec/mod.ts";
+import { RecordType, type ResourceRecord } from "../codec/mod.ts";
 import type { LocalService } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import { serviceInstanceName } from "../dnssd/service_name.ts";
-import type { TxtInput } from "../dnssd/txt.ts";
+import { encodeTxt, type TxtInput } from "../dnssd/txt.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import { Claim } from "./_claim.ts";
 import { advance, type ClaimEntry, type EntryContext, sayGoodbye } from "./_entry.ts";
 import type { HostEntry } from "./_host_entry.ts";
+import { checkProbeFits } from "./_packets.ts";
 import { nextInstanceName } from "./_renamer.ts";
 import type { PublishEvent } from "./publish_options.ts";
 
@@ -184,6 +185,9 @@ export class ServiceEntry implements ClaimEntry {
 
   /** Replaces the TXT; announces it if the name is ours (RFC 6762 §8.4). */
   updateTxt(txt: TxtInput): void {
+    const srv = this.proposed("").find((r) => r.type === RecordType.SRV)!.record;
+    const record = { ...srv, type: RecordType.TXT, data: encodeTxt(txt) } as ResourceRecord;
+    checkProbeFits(`"${this.spec.instance}"`, this.claim.name, [srv, record]); // §17
     this.#ctx.localCache.updateTxt(this.claim.name, txt);
     this.spec.txt = txt;
     if (this.claim.established) {

@@ -33,11 +33,20 @@ export interface PublishOptions {
   txt?: TxtInput;
   /** Subtype labels, `_printer` (without `._sub`). */
   subtypes?: string[];
-  /** SRV target, `box.local`; default the stack's host name. */
+  /**
+   * SRV target, `printer.local`; default the stack's host name. Without
+   * `addresses` it is only the target (as `avahi-publish -s -H` and
+   * `DNSServiceRegister` take it): the device answers for its own addresses,
+   * and we neither probe nor publish that host name.
+   */
   host?: string;
-  /** With `host`: publish these addresses for it (a proxy for another device). */
+  /** With `host`: publish these addresses for it and claim its name (a proxy for another device). */
   addresses?: string[];
-  /** Publish on these links only. */
+  /**
+   * Publish on these links only. Each must be a link the stack uses now:
+   * `publish()` rejects an unknown name with a `TypeError` naming it (the
+   * service would otherwise be visible nowhere).
+   */
   interfaces?: string[];
   /** Aborting unpublishes (goodbyes). */
   signal?: AbortSignal;

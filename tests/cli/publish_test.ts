@@ -131,3 +131,43 @@ Deno.test("publish: a name that cannot be defended exits 1 with one line", async
   ]);
   assert.equal(stack.closed, 1);
 });
+
+Deno.test("publish --no-rename: the library gets rename: false; a taken name exits 1 with one line naming it", async () => {
+  const stack = new FakeStack();
+  stack.onPublish = (options) =>
+    Promise.reject(
+      new NameConflictError(`Cannot publish "${options.name}": the name is in use`, {
+        instance: options.name,
+        fullName: `${options.name}._http._tcp.local`,
+      }),
+    );
+  const context = testContext({ stack });
+  assert.equal(await run(["publish", "Web", "_http._tcp", "80", "--no-rename"], context), 1);
+  assert.equal(stack.published[0].rename, false);
+  assert.deepEqual(context.output.stderr.filter((l) => l.startsWith("mdns:")), [
+    'mdns: publish: "Web._http._tcp.local" is held by another host, and --no-rename keeps the name',
+  ]);
+  assert.equal(stack.closed, 1);
+});
+
+Deno.test("publish --no-rename: losing the name after registering (withdrawn by the library) exits 1", async () => {
+  const stack = new FakeStack();
+  const context = testContext({ stack });
+  const running = run(["publish", "Web", "_http._tcp", "80", "--no-rename"], context);
+  await settle();
+  const handle = stack.handles[0];
+  handle.emit({ type: "conflict", name: "Web" });
+  handle.emit({ type: "goodbye", name: "Web" });
+  assert.equal(await running, 1);
+  assert.deepEqual(context.output.stderr.filter((l) => l.startsWith("mdns:")), [
+    'mdns: publish: "Web._http._tcp.local" is held by another host, and --no-rename keeps the name',
+  ]);
+  // Without --no-rename the option is left to the library's default.
+  const other = new FakeStack();
+  const ctx = testContext({ stack: other });
+  const again = publish(["Web", "_http._tcp", "80"], ctx);
+  await settle();
+  assert.equal(other.published[0].rename, undefined);
+  ctx.interrupt();
+  assert.equal(await again, 0);
+});

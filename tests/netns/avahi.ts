@@ -154,17 +154,43 @@ export class Avahi {
     type: string,
     port: number,
     txt: readonly string[] = [],
+    options: { timeoutMs?: number; host?: string } = {},
+  ): Promise<Child> {
+    const host = options.host === undefined ? [] : ["-H", options.host];
+    return await this.#established(
+      ["avahi-publish", "-s", ...host, name, type, String(port), ...txt],
+      name,
+      options.timeoutMs,
+    );
+  }
+
+  /**
+   * Publishes an address record for a host name (a proxied host) with
+   * `avahi-publish -a -R` (no reverse PTR) and waits until avahi reports it
+   * established. Stop the returned child to withdraw it (goodbye).
+   */
+  async publishAddress(
+    hostName: string,
+    address: string,
     options: { timeoutMs?: number } = {},
   ): Promise<Child> {
-    const child = this.host.spawn(["avahi-publish", "-s", name, type, String(port), ...txt], {
+    return await this.#established(
+      ["avahi-publish", "-a", "-R", hostName, address],
+      `${hostName} ${address}`,
+      options.timeoutMs,
+    );
+  }
+
+  async #established(args: string[], what: string, timeoutMs = 10_000): Promise<Child> {
+    const child = this.host.spawn(args, {
       env: this.env,
       parse: () => undefined,
-      label: `[${this.host.name}] avahi-publish ${name}`,
+      label: `[${this.host.name}] avahi-publish ${what}`,
     });
     const established = /Established under name/;
     await Promise.race([
-      child.waitForLine(established, { timeoutMs: options.timeoutMs ?? 10_000, what: "publish" }),
-      child.waitForStderr(established, { timeoutMs: options.timeoutMs ?? 10_000, what: "publish" }),
+      child.waitForLine(established, { timeoutMs, what: "publish" }),
+      child.waitForStderr(established, { timeoutMs, what: "publish" }),
     ]);
     return child;
   }

@@ -28,8 +28,14 @@ function publisher(host: Host, name: string, extra: string[] = []) {
     "note=hello world",
     "flag",
     "empty=",
+    // Its own name in a shared UTS namespace: pub-a.local with a's addresses
+    // (--host alone names only the SRV target, as avahi-publish -H does).
     "--host",
     "pub-a.local",
+    "--address",
+    "198.18.1.1",
+    "--address",
+    "fd00:5353:1::1",
     "--json",
     ...extra,
   ], { flags: FLAGS });

@@ -6,55 +6,8 @@
  */
 
 import assert from "node:assert/strict";
-import type { Child } from "./harness.ts";
 import { Lab, netnsTest, startAvahi, zeroconfPublish } from "./harness.ts";
-
-const AGENT = new URL("./agents/querier_agent.ts", import.meta.url).pathname;
-
-// deno-lint-ignore no-explicit-any
-type Message = Record<string, any>;
-
-class Querier {
-  #id = 1;
-  constructor(readonly child: Child) {}
-  static async start(host: Parameters<typeof startAvahi>[0]): Promise<Querier> {
-    const child = host.deno(AGENT, [JSON.stringify({ pollIntervalMs: 200 })], {
-      stdin: true,
-      label: `[${host.name}] querier`,
-    });
-    const first = await child.waitFor((m: Message) => m.event !== undefined, {
-      timeoutMs: 20_000,
-      what: "querier agent start",
-    });
-    if (first.event !== "started") throw new Error(`Agent failed: ${first.message}`);
-    return new Querier(child);
-  }
-  async op(message: Message): Promise<number> {
-    const id = this.#id++;
-    await this.child.send({ ...message, id });
-    return id;
-  }
-  reply(id: number, event: string, timeoutMs = 10_000): Promise<Message> {
-    return this.child.waitFor(
-      (m: Message) => m.id === id && (m.event === event || m.event === "failed"),
-      {
-        timeoutMs,
-        what: `${event} ${id}`,
-      },
-    );
-  }
-  browseEvent(id: number, type: string, name: string, timeoutMs = 15_000): Promise<Message> {
-    return this.child.waitFor(
-      (m: Message) =>
-        m.event === "browse" && m.id === id && m.type === type && m.service?.name === name,
-      { timeoutMs, what: `browse ${type} ${name}` },
-    );
-  }
-  async close(): Promise<void> {
-    await this.child.send({ op: "close" });
-    await this.child.status;
-  }
-}
+import { type Message, QuerierAgent as Querier } from "./querier_agent.ts";
 
 const NAME = 'Büro "A".1'; // a dot, quotes and UTF-8 in one label
 

@@ -14,8 +14,16 @@ import threading
 from zeroconf import IPVersion, ServiceBrowser, ServiceStateChange, Zeroconf
 
 
+_emit_lock = threading.Lock()
+
+
 def emit(**fields):
-    print(json.dumps(fields), flush=True)
+    # Resolves run in threads: one write per line, under a lock, or two
+    # services resolved at once come out as one unparseable line.
+    line = json.dumps(fields) + "\n"
+    with _emit_lock:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 def main():
