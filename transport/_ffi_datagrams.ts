@@ -148,7 +148,7 @@ export class FfiDatagrams {
     const n = this.#libc.sendto(
       fd,
       data,
-      BigInt(data.length),
+      sizeT(data.length),
       MSG_DONTWAIT,
       address,
       address.length,
