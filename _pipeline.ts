@@ -86,6 +86,7 @@ export class Pipeline {
     sourcePort: 0,
     offLink: 0,
     unsolicitedUnicast: 0,
+    evicted: 0,
   };
 
   /** Creates a pipeline with no parts. */
@@ -96,7 +97,7 @@ export class Pipeline {
 
   /** A snapshot of the counters. */
   get stats(): MdnsStats {
-    return { ...this.#stats };
+    return { ...this.#stats, evicted: this.#options.peerCache.evictions };
   }
 
   /** Takes one datagram from the transport; never throws. */

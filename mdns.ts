@@ -231,7 +231,9 @@ export class Mdns implements AsyncDisposable {
   /**
    * The addresses of a `.local` host (A and AAAA, or one `family`), each
    * with its link (our own host name answered from the local cache, `local:
-   * true`); rejects with `LookupError` at the timeout.
+   * true`); rejects with `LookupError` at the timeout. With both families
+   * asked, the first address waits up to 100 ms for the other family (or an
+   * NSEC saying there is none).
    *
    * @example
    * ```ts

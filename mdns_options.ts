@@ -31,8 +31,9 @@ export type DropReason =
 
 /**
  * Counters of what the stack received and dropped: every datagram received
- * lands in exactly one of the other counters (routed as a query or a
- * response, or dropped for one reason).
+ * lands in exactly one of the datagram counters (routed as a query or a
+ * response, or dropped for one reason). `evicted` counts records, not
+ * datagrams: what the peer cache gave up for lack of room.
  *
  * @example
  * ```ts
@@ -43,7 +44,7 @@ export type DropReason =
  * }
  * assert.equal(dropped({
  *   received: 10, queries: 4, responses: 3, malformed: 1, opcode: 0, rcode: 0, sourcePort: 1,
- *   offLink: 0, unsolicitedUnicast: 1,
+ *   offLink: 0, unsolicitedUnicast: 1, evicted: 0,
  * }), 3);
  * ```
  */
@@ -70,6 +71,11 @@ export interface MdnsStats {
    * publish are still checked; nothing enters the peer cache.
    */
   unsolicitedUnicast: number;
+  /**
+   * Records the peer cache evicted for lack of room (its byte budget), each
+   * also a `removed` cache event with the reason `evicted`.
+   */
+  evicted: number;
 }
 
 /**

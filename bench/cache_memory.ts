@@ -34,10 +34,10 @@ function fill(cache: PeerServiceCache, packets: Uint8Array[]): void {
 const SERVICES = Number(Deno.args[0] ?? 20_000);
 const MiB = 1024 * 1024;
 const packets = announcementPackets(SERVICES);
-fill(new PeerServiceCache({ maxBytes: 32 * MiB }), packets.slice(0, 2000));
+fill(new PeerServiceCache({ maxBytes: 64 * MiB }), packets.slice(0, 2000));
 
 const before = used();
-const cache = new PeerServiceCache({ maxBytes: 32 * MiB, random: () => 0.5 });
+const cache = new PeerServiceCache({ maxBytes: 64 * MiB, random: () => 0.5 });
 fill(cache, packets);
 const after = used();
 

@@ -51,7 +51,7 @@ function query(knownAnswers: number): Uint8Array {
   });
 }
 
-const origin = { interfaceName: "eth0", sourcePort: 5353, unicast: false };
+const origin = { interfaceName: "eth0", family: "IPv4" as const, sourcePort: 5353, unicast: false };
 const options = { localCache: local, now: 0, random: () => 0.5 };
 const reader = new MessageReader(new Uint8Array(12));
 
@@ -95,6 +95,30 @@ const srvQuery = encodeMessage({
 Deno.bench("plan SRV answer (one instance) among 1,000 services", { group: "single" }, () => {
   planAnswers(reader.reset(srvQuery), origin, options);
 });
+// mDNSResponder's shape: a browse question and a probe (question + Authority
+// record) in one packet; only the probe question's answers are a defence.
+const probeAndBrowse = encodeMessage({
+  id: 0,
+  flags: 0,
+  questions: [
+    { name: "_http._tcp.local", type: RecordType.PTR, class: 1, unicastResponse: false },
+    { name: "box.local", type: RecordType.ANY, class: 1, unicastResponse: true },
+  ],
+  answers: [],
+  authorities: [{
+    name: "box.local",
+    type: RecordType.A,
+    class: 1,
+    cacheFlush: false,
+    ttl: 120,
+    data: "198.18.0.77",
+  }],
+  additionals: [],
+});
+Deno.bench("plan probe for our host + PTR question, 1,000 services", { group: "single" }, () => {
+  const plan = planAnswers(reader.reset(probeAndBrowse), origin, options);
+  if (plan.replies.length === 0) throw new Error("wrong plan");
+});
 void single;
 
 // The whole query path of the part, sockets aside: onQuery plans, writes and
@@ -134,10 +158,16 @@ const legacy = (name: string, type: number): Datagram => ({
   source: { address: "198.18.0.9", port: 40000 },
   unicast: false,
 });
+const multicast = (name: string, type: number): Datagram => ({
+  ...legacy(name, type),
+  source: { address: "198.18.0.9", port: 5353 },
+});
 for (
   const [label, datagram] of [
     ["legacy SRV query", legacy("Den._http._tcp.local", RecordType.SRV)],
     ["legacy PTR query", legacy("_http._tcp.local", RecordType.PTR)],
+    // Unique: sent at once (then held by the 1 s limit while the clock stands still).
+    ["multicast SRV query", multicast("Den._http._tcp.local", RecordType.SRV)],
   ] as const
 ) {
   Deno.bench(`Responder.onQuery, ${label} answered (plan, write, send)`, { group: "path" }, () => {

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { RecordType } from "../codec/mod.ts";
 import { CLASS_MASK, PEER_SET_INDEX_BYTES, type PeerEntry, type PeerOwner } from "./peer_record.ts";
 
 /**
@@ -97,6 +98,36 @@ export function forEachEntry(owner: PeerOwner, fn: (e: PeerEntry) => void): void
     return;
   }
   for (let e = owner.head; e !== null; e = e.next) fn(e);
+}
+
+/**
+ * Calls `fn` for every entry of `owner` that is not a PTR, without walking
+ * the PTRs (a service type's name may own thousands): the eviction policy
+ * files a PTR with the name it points to.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { forEachOwnRecord, link } from "./_owner_index.ts";
+ * import { PeerEntry, PeerOwner } from "./peer_record.ts";
+ * const owner = new PeerOwner("_http._tcp.local", "_http._tcp.local", 160, { epoch: 0 });
+ * for (let i = 0; i < 20; i++) link(owner, new PeerEntry(owner, "eth0", 12, 1, `p${i}`, `p${i}`, 4500, 0));
+ * link(owner, new PeerEntry(owner, "eth0", 47, 1, "n", "n", 4500, 0));
+ * const types: number[] = [];
+ * forEachOwnRecord(owner, (e) => types.push(e.type));
+ * assert.deepEqual(types, [47]);
+ * ```
+ */
+export function forEachOwnRecord(owner: PeerOwner, fn: (e: PeerEntry) => void): void {
+  if (owner.sets !== null) {
+    for (const set of owner.sets.values()) {
+      const first = set.values().next();
+      if (first.done || first.value.type === RecordType.PTR) continue;
+      for (const e of set.values()) fn(e);
+    }
+    return;
+  }
+  for (let e = owner.head; e !== null; e = e.next) if (e.type !== RecordType.PTR) fn(e);
 }
 
 /**

@@ -42,14 +42,18 @@ export class PeerEvents {
 
   /**
    * `arm(key, t)` is called when a refreshing watch begins on a name: the
-   * cache arms the refresh points of that name's records still ahead of `t`.
+   * cache arms the refresh points of that name's records still ahead of `t`;
+   * `released(key)` when a watch on a name ends (eviction re-ranks what it covered).
    */
-  constructor(arm: (key: string, t: number) => void) {
+  constructor(
+    arm: (key: string, t: number) => void,
+    released: (key: string) => void = () => {},
+  ) {
     this.#watches = new WatchRegistry((key) => arm(key, this.#armAt), () => {
       // No watch left: stop dispatching to the registry.
       this.#unsubscribeWatches?.();
       this.#unsubscribeWatches = undefined;
-    });
+    }, released);
   }
 
   /** True when someone listens: the cache builds no event object otherwise. */
@@ -85,6 +89,11 @@ export class PeerEvents {
   /** True when a refreshing watch covers the entry. */
   wants(entry: PeerEntry): boolean {
     return this.#watches.wants(entry);
+  }
+
+  /** True when any watch covers the entry: the eviction policy's "a running query needs it". */
+  covers(entry: PeerEntry): boolean {
+    return this.#watches.covers(entry);
   }
 
   /** Adds a listener for full clears; returns a function that removes it. */

@@ -223,6 +223,7 @@ export class PeerInserter {
       if (existing === undefined) return "ignored";
       // RFC 6762 §10.1: keep it one more second, so a fresh announcement can rescue it.
       store.schedule.leaveSoon(existing, t + GOODBYE_DELAY_MS, PENDING_GOODBYE);
+      store.leaving(existing);
       return "goodbye";
     }
     if (header.cacheFlush && owner !== undefined) {
@@ -248,6 +249,7 @@ export class PeerInserter {
     entry.bits = (entry.bits & ~(PENDING_MASK | REFRESH_MASK | CACHE_FLUSH_BIT)) |
       (cacheFlush ? CACHE_FLUSH_BIT : 0);
     this.#store.schedule.schedule(entry, t);
+    this.#store.heard(entry, t);
     if (this.#events.active && (wasPending || previousTtl !== ttl)) {
       this.#events.emit({
         kind: "updated",

@@ -2,7 +2,8 @@
  * The records of the peer cache and their lifetimes: owner names in a
  * refcounted interner, entries filed under them (`_owner_index.ts`), their
  * expiry and refresh deadlines (`_peer_schedule.ts`), the byte budget and the
- * time base. Adding evicts the records nearest expiry until a new one fits;
+ * time base. Adding makes room by the eviction policy (`_eviction.ts`: whole
+ * services, what no query needs first, then what was heard longest ago);
  * every removal goes through {@linkcode PeerStore.remove}, which emits it.
  * Internal to the cache.
  *
@@ -15,7 +16,9 @@
 import type { Random } from "../clock.ts";
 import type { PeerEvents } from "./_peer_events.ts";
 import { NameInterner } from "./_interner.ts";
-import { forEachEntry, indexGrowth, link, unlink } from "./_owner_index.ts";
+import { forEachEntry, forEachOwnRecord, indexGrowth, link, unlink } from "./_owner_index.ts";
+import { EvictionPolicy } from "./_eviction.ts";
+import { EVICTION_UNIT_BYTES } from "./_eviction_units.ts";
 import {
   LIVE_BIT,
   PEER_NAME_OVERHEAD_BYTES,
@@ -58,6 +61,8 @@ export class PeerStore {
   #maxBytes: number;
   #size = 0;
   #recordBytes = 0;
+  #evictions = 0;
+  #eviction: EvictionPolicy;
 
   /**
    * An empty store of at most `maxBytes`, drawing refresh jitter from
@@ -71,6 +76,13 @@ export class PeerStore {
     this.#names = new NameInterner<PeerOwner>({
       create: (name, key, bytes) => new PeerOwner(name, key, bytes, time),
       entryOverheadBytes: PEER_NAME_OVERHEAD_BYTES,
+    });
+    this.#eviction = new EvictionPolicy({
+      owner: (key) => this.#names.getByKey(key),
+      forEachOwnRecord,
+      covers: (entry) => events.covers(entry),
+      evict: (entry) => this.#evict(entry),
+      bytes: () => this.bytes,
     });
   }
 
@@ -86,13 +98,21 @@ export class PeerStore {
   get size(): number {
     return this.#size;
   }
-  /** Bytes counted: records plus owner names. */
+  /** Bytes counted: records, owner names and eviction units. */
   get bytes(): number {
-    return this.#recordBytes + this.#names.bytes;
+    return this.#recordBytes + this.#names.bytes + this.#eviction.units * EVICTION_UNIT_BYTES;
   }
   /** The byte budget. */
   get capacity(): number {
     return this.#maxBytes;
+  }
+  /** Units the eviction policy tracks (services, hosts, other names): none once empty. */
+  get units(): number {
+    return this.#eviction.units;
+  }
+  /** Records evicted for lack of room since the store was made. */
+  get evictions(): number {
+    return this.#evictions;
   }
 
   /** `now` (ms, the stack's clock) as the store's relative time; the first call sets the epoch. */
@@ -118,38 +138,64 @@ export class PeerStore {
     forEachEntry(owner, (e) => this.#schedule.arm(e, t));
   }
 
+  /** A watch on `key` ended: what it covered is re-ranked for eviction. */
+  released(key: string): void {
+    this.#eviction.released(key, this.#names.getByKey(key));
+  }
+
   /**
-   * Files a new entry under its owner (added if new), evicting to make room;
-   * false if it cannot fit.
+   * Files a new entry under its owner (added if new), evicting by the policy
+   * to make room; false if it cannot stay.
    */
   add(known: PeerOwner | undefined, entry: PeerEntry, name: string, key: string): boolean {
     const cost = entry.bytes;
-    // Make room: evict the records nearest expiry until the record, its name
-    // (if new) and any index growth fit. An eviction may free the owner.
-    let owner = known;
-    for (;;) {
-      const need = cost +
-        (owner === undefined ? this.#names.costOf(name, key) : indexGrowth(owner, entry));
-      if (this.bytes + need <= this.#maxBytes) break;
-      if (!this.#evictOne()) return false;
-      if (owner !== undefined && owner.refs === 0) owner = undefined;
-    }
-    owner = owner === undefined ? this.#names.add(name, key) : this.#names.retain(owner);
+    const need = cost +
+      (known === undefined ? this.#names.costOf(name, key) : indexGrowth(known, entry));
+    // Rejected before anything changes: larger than the whole budget.
+    if (need > this.#maxBytes) return false;
+    const owner = known === undefined ? this.#names.add(name, key) : this.#names.retain(known);
     entry.owner = owner;
     this.#recordBytes += cost + link(owner, entry);
     this.#size++;
+    this.#eviction.linked(entry, entry.heard);
+    // Over the budget for a moment: the policy judges the newcomer with its
+    // record in place (does it complete a service?) and evicts for it.
+    if (this.bytes > this.#maxBytes - this.#eviction.reserve(this.#maxBytes)) {
+      const kept = this.#eviction.makeRoom(entry, this.#maxBytes);
+      this.#schedule.compact(this.#size);
+      if (!kept) {
+        this.#unlink(entry);
+        return false;
+      }
+    }
     this.#schedule.schedule(entry, entry.heard);
     return true;
   }
 
+  /** A live entry said goodbye (RFC 6762 §10.1): its service is first in line for eviction. */
+  leaving(entry: PeerEntry): void {
+    this.#eviction.leaving(entry);
+  }
+
+  /** A live entry was heard again at `t` (its service counts as heard). */
+  heard(entry: PeerEntry, t: number): void {
+    this.#eviction.heard(entry, t);
+  }
+
   /** Removes a live entry, with a `removed` event. */
   remove(entry: PeerEntry, reason: RemovalReason): void {
+    this.#unlink(entry);
+    if (this.#events.active) this.#events.emit({ kind: "removed", record: entry, reason });
+  }
+
+  // Takes a live entry out without telling anyone (a newcomer that could not stay).
+  #unlink(entry: PeerEntry): void {
     const owner = entry.owner;
     this.#recordBytes -= entry.bytes + unlink(owner, entry);
     entry.bits &= ~LIVE_BIT;
     this.#size--;
+    this.#eviction.unlinked(entry);
     this.#names.release(owner);
-    if (this.#events.active) this.#events.emit({ kind: "removed", record: entry, reason });
   }
 
   /** Removes the entries expired at `t` and returns them (events say why). */
@@ -205,10 +251,8 @@ export class PeerStore {
     }
   }
 
-  #evictOne(): boolean {
-    const entry = this.#schedule.popExpiry();
-    if (entry === undefined) return false;
+  #evict(entry: PeerEntry): void {
+    this.#evictions++;
     this.remove(entry, "evicted");
-    return true;
   }
 }

@@ -9,6 +9,7 @@
  */
 
 import { encodeRdata, type ResourceRecord } from "../codec/mod.ts";
+import type { AddressFamily } from "../transport/transport.ts";
 import { stateChanged } from "./_local_state.ts";
 
 /**
@@ -86,10 +87,13 @@ export interface LocalRecordOptions {
  * r.setState("announcing");
  * r.countAnnouncement();
  * r.markMulticast("eth0", 1000);
+ * r.markMulticast("eth0", 1500, "IPv6");
  * assert.equal(r.state, "announcing");
  * assert.equal(r.registered, true);
  * assert.equal(r.announceCount, 1);
  * assert.equal(r.lastMulticastAt("eth0"), 1000);
+ * assert.equal(r.lastMulticastAt("eth0", "IPv6"), 1500);
+ * assert.equal(r.lastMulticastAt("eth0", "IPv4"), -Infinity);
  * assert.equal(r.unique, true);
  * ```
  */
@@ -183,13 +187,21 @@ export class LocalRecord {
     return ++this.#announceCount;
   }
 
-  /** When it was last multicast on `interfaceName` (ms), `-Infinity` if never. */
-  lastMulticastAt(interfaceName: string): number {
-    return this.#lastMulticast.get(interfaceName) ?? -Infinity;
+  /**
+   * When it was last multicast on `interfaceName` (ms), `-Infinity` if never.
+   * With `family`, over that family only: the responder keeps its rate limits
+   * per link and family, since a reply goes out on the query's family only.
+   */
+  lastMulticastAt(interfaceName: string, family?: AddressFamily): number {
+    return this.#lastMulticast.get(multicastKey(interfaceName, family)) ?? -Infinity;
   }
 
-  /** Notes that it was multicast on `interfaceName` at `now` (ms). */
-  markMulticast(interfaceName: string, now: number): void {
-    this.#lastMulticast.set(interfaceName, now);
+  /** Notes that it was multicast on `interfaceName` (over `family`, if given) at `now` (ms). */
+  markMulticast(interfaceName: string, now: number, family?: AddressFamily): void {
+    this.#lastMulticast.set(multicastKey(interfaceName, family), now);
   }
+}
+
+function multicastKey(interfaceName: string, family: AddressFamily | undefined): string {
+  return family === undefined ? interfaceName : `${interfaceName}\u0000${family}`;
 }

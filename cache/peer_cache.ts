@@ -11,8 +11,40 @@
  * every call that needs the time takes `now` (ms, from the stack's clock).
  *
  * Memory: the cache holds at most `maxBytes`, counted as the records' bytes
- * (see `PeerRecord.bytes`) plus the owner-name table's (see `_interner.ts`);
- * a new record that does not fit evicts the records nearest expiry first.
+ * (see `PeerRecord.bytes`) plus the owner-name table's (see `_interner.ts`)
+ * plus a fixed cost per eviction unit, a service or a host (see below and
+ * `_eviction_units.ts`).
+ *
+ * Eviction keeps whole services, because a service is useful only whole
+ * (RFC 6763 §12: PTR, SRV, TXT and its host's addresses), and evicting single
+ * records nearest expiry throws out every SRV and A (TTL 120 s) before any PTR
+ * or TXT (4,500 s) and leaves no service whole. The policy (`_eviction.ts`):
+ * - The unit is a service: an instance name's records with the PTRs that list
+ *   it. Its host's addresses are shared by the host's services: they stay while
+ *   a cached SRV targets the host and leave with the last such service. Other
+ *   names (a host no SRV targets, a reverse PTR) are units of their own.
+ * - What no running query needs goes first: a unit no watch covers, then one a
+ *   query needs but that is incomplete, last a complete one; within each, the
+ *   unit heard longest ago. Our own records are never touched: they live in the
+ *   local cache, and the stack never puts its own echoes here.
+ * - A newcomer evicts only units below the tier its own service reaches with
+ *   it; a record no query needs takes free room only. So a full cache of
+ *   complete services a browse needs keeps them, and what cannot fit is
+ *   rejected (`"rejected"`), instead of pushing out a whole service whose
+ *   follow-up queries would push out another, and so on.
+ * - Not half kept: when a record is rejected, the rest of its incomplete service
+ *   is evicted with it; an address that cannot fit first gives up the newest of
+ *   the incomplete services of its host, so the others complete. The first PTR
+ *   of a service must leave room for a whole one (learned from the last service
+ *   that did not fit), so a full cache does not take and drop parts of services
+ *   again and again.
+ * - Each eviction is a `removed` event with the reason `evicted` and counts in
+ *   {@linkcode PeerServiceCache.evictions} (the stack's `stats.evicted`). A
+ *   browse hears an evicted service as `removed`; it is not re-asked: its
+ *   PTR is gone, so no follow-up question runs for it, and the browse's PTR
+ *   question (whose answers bring it back if room appears) keeps its back-off.
+ * - Cost: amortised O(1) per record (per-tier LRU lists, states refreshed
+ *   lazily when a scan reaches them), no scan over the whole cache.
  *
  * The work is split by job: `_peer_store.ts` holds the records, their bytes
  * and deadlines; `_peer_insert.ts` applies what is heard; `_peer_read.ts`
@@ -78,7 +110,10 @@ export class PeerServiceCache {
    */
   constructor(options?: PeerServiceCacheOptions) {
     const maxBytes = byteBudget(options?.maxBytes, DEFAULT_PEER_CACHE_BYTES);
-    this.#events = new PeerEvents((key, t) => this.#store.armRefreshes(key, t));
+    this.#events = new PeerEvents(
+      (key, t) => this.#store.armRefreshes(key, t),
+      (key) => this.#store.released(key),
+    );
     this.#store = new PeerStore(maxBytes, options?.random ?? systemRandom, this.#events);
     this.#inserter = new PeerInserter(this.#store, this.#events);
   }
@@ -87,13 +122,37 @@ export class PeerServiceCache {
   get size(): number {
     return this.#store.size;
   }
-  /** Bytes counted: records plus owner names. Never above `capacity`. */
+  /** Bytes counted: records, owner names and eviction units. Never above `capacity`. */
   get bytes(): number {
     return this.#store.bytes;
   }
   /** The byte budget. */
   get capacity(): number {
     return this.#store.capacity;
+  }
+  /**
+   * Records evicted for lack of room so far (each also a `removed` event with
+   * the reason `evicted`); the stack reports it as `stats.evicted`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PeerServiceCache } from "./peer_cache.ts";
+   * const cache = new PeerServiceCache({ maxBytes: 1700 }); // room for 3 such names
+   * const a = (n: number) => ({
+   *   name: `h${n}.local`, type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
+   * } as const);
+   * cache.insertRecord(a(1), { interfaceName: "eth0", now: 0 }); // nobody asked for h1
+   * const watches = [7, 8, 9].map((n) => cache.watch(`h${n}.local`, () => {}));
+   * for (const n of [9, 8, 7]) cache.insertRecord(a(n), { interfaceName: "eth0", now: n });
+   * assert.equal(cache.evictions, 1); // h1, which no query needs, made room for h7
+   * assert.equal(cache.lookup("h7.local", 1).length, 1);
+   * assert.equal(cache.lookup("h1.local", 1).length, 0);
+   * for (const w of watches) w.cancel();
+   * ```
+   */
+  get evictions(): number {
+    return this.#store.evictions;
   }
   /** Distinct owner names held. */
   get names(): number {

@@ -181,8 +181,9 @@ export interface InsertContext {
 /**
  * What an insert did: a new record (`added`), a known one heard again
  * (`refreshed`), a goodbye scheduled (`goodbye`), nothing (`ignored`: a goodbye
- * for an unknown record, or an OPT/ANY pseudo-record), or `rejected` (larger
- * than the whole budget).
+ * for an unknown record, or an OPT/ANY pseudo-record), or `rejected` (no room:
+ * larger than the whole budget, or the cache is full of what it may not evict
+ * for this record; see the eviction policy in `peer_cache.ts`).
  *
  * @example
  * ```ts
@@ -272,7 +273,10 @@ export type PeerCacheEvent =
  * ```
  */
 export interface PeerServiceCacheOptions {
-  /** Byte budget. @default {4194304} */
+  /**
+   * Byte budget; when full, whole services are evicted, what no running query
+   * needs first (see `PeerServiceCache`). @default {4194304}
+   */
   maxBytes?: number;
   /** Source of refresh jitter. @default {systemRandom} */
   random?: Random;

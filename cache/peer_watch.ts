@@ -107,14 +107,21 @@ export class WatchRegistry {
   #size = 0;
   #onInterest: (key: string) => void;
   #onEmpty: () => void;
+  #onRelease: (key: string) => void;
 
   /**
    * `onInterest(key)` is called when a refreshing watch is added for a name,
-   * `onEmpty()` when the last watch is cancelled.
+   * `onEmpty()` when the last watch is cancelled, `onRelease(key)` when any
+   * watch on a name is cancelled (what it covered may be needed by no one now).
    */
-  constructor(onInterest: (key: string) => void, onEmpty: () => void = () => {}) {
+  constructor(
+    onInterest: (key: string) => void,
+    onEmpty: () => void = () => {},
+    onRelease: (key: string) => void = () => {},
+  ) {
     this.#onInterest = onInterest;
     this.#onEmpty = onEmpty;
+    this.#onRelease = onRelease;
   }
 
   /** Watches in place. */
@@ -158,6 +165,7 @@ export class WatchRegistry {
       if (rest.length === known.length) return;
       this.#byKey.set(w.key, rest.length === 1 ? rest[0] : rest);
     } else return;
+    this.#onRelease(w.key);
     if (--this.#size === 0) this.#onEmpty();
   }
 
@@ -173,6 +181,15 @@ export class WatchRegistry {
     for (const w of known) {
       if (w.live && matches(w, entry)) w.listener(event);
     }
+  }
+
+  /** True when any watch (refreshing or not) covers the entry: a running query needs it. */
+  covers(entry: PeerEntry): boolean {
+    const known = this.#byKey.get(entry.owner.key);
+    if (known === undefined) return false;
+    if (!Array.isArray(known)) return matches(known, entry);
+    for (const w of known) if (matches(w, entry)) return true;
+    return false;
   }
 
   /** True when a refreshing watch covers the entry. */

@@ -39,16 +39,36 @@ export const FIRST_QUERY_MAX_DELAY_MS = 120;
  */
 export const FIRST_QUERY_INTERVAL_MS = 1000;
 /**
- * RFC 6762 §5.2: each interval at least doubles the one before...
+ * RFC 6762 §5.2: each interval at least doubles the one before ("MUST
+ * increase by at least a factor of two"); like mDNSResponder
+ * (`QuestionIntervalStep`), ours triple: 1, 3, 9 s. Every continuous query
+ * carries the Known-Answer list (§7.1), 2 packets for 100 services and 19 for
+ * 1,000, so fewer of them is most of what keeps a browse quiet.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { FIRST_QUERY_INTERVAL_MS, QUERY_INTERVAL_FACTOR } from "./_constants.ts";
- * assert.equal(FIRST_QUERY_INTERVAL_MS * QUERY_INTERVAL_FACTOR ** 3, 8000); // 1, 2, 4, 8 s
+ * assert.equal(FIRST_QUERY_INTERVAL_MS * QUERY_INTERVAL_FACTOR ** 2, 9000); // 1, 3, 9 s
  * ```
  */
-export const QUERY_INTERVAL_FACTOR = 2;
+export const QUERY_INTERVAL_FACTOR = 3;
+/**
+ * Once a continuous question's interval reaches this, the next is the
+ * 60-minute cap (mDNSResponder's `QuestionIntervalThreshold`, 27 s): a
+ * question is asked at about 0, 1, 4 and 13 s, then hourly. The intervals
+ * still grow by at least a factor of two (RFC 6762 §5.2); services that
+ * appear later announce themselves (§8.3), and the records a browse holds are
+ * kept by their own refresh queries (§5.2), not by these.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FIRST_QUERY_INTERVAL_MS, QUERY_INTERVAL_FACTOR, QUERY_INTERVAL_JUMP_MS } from "./_constants.ts";
+ * assert.equal(FIRST_QUERY_INTERVAL_MS * QUERY_INTERVAL_FACTOR ** 3, QUERY_INTERVAL_JUMP_MS);
+ * ```
+ */
+export const QUERY_INTERVAL_JUMP_MS = 27_000;
 /**
  * RFC 6762 §5.2: ...and may be capped at sixty minutes.
  *
@@ -78,6 +98,101 @@ export const MAX_QUERY_INTERVAL_MS = 60 * 60 * 1000;
  * ```
  */
 export const REFRESH_FLOOR_MS = 3000;
+/**
+ * RFC 6762 §5.3: a continuous question already asked twice or more goes with
+ * a packet that leaves now when it is due within this fraction of its
+ * interval (mDNSResponder's `AccelerateThisQuery`: "more than 90% of the way
+ * to the query time"), so questions started a moment apart (a browse and its
+ * follow-ups, two browses) come into step. The intervals still grow by at
+ * least a factor of two (§5.2): from the third query on an interval is three
+ * times the one before, and 90 % of it is still 2.7 times; the second query
+ * is never pulled (its interval must be at least one second).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CONTINUOUS_PULL_FRACTION, QUERY_INTERVAL_FACTOR } from "./_constants.ts";
+ * assert.ok((1 - CONTINUOUS_PULL_FRACTION) * QUERY_INTERVAL_FACTOR >= 2);
+ * ```
+ */
+export const CONTINUOUS_PULL_FRACTION = 0.1;
+/**
+ * RFC 6762 §5.3 (several questions per query): when the querier sends, it
+ * also asks now for every watched record whose refresh point (§5.2) falls
+ * within this long, so the refreshes of records heard together (a service's
+ * SRV and its host's A, every service of one answer burst) share packets
+ * instead of leaving one by one as their 0-2 % jitter spreads them.
+ * mDNSResponder does the same ("close enough to their NextRequiredQuery to be
+ * worth batching", within TTL/50); 2.5 s is 2 % of the 120 s TTL of SRV and
+ * address records, plus the spread of one burst of answers. A record is never
+ * asked for this way while more than half its TTL is left (§5.2, §7.1): with
+ * a TTL under about 8 s, a pulled refresh point is skipped instead.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REFRESH_PULL_MS } from "./_constants.ts";
+ * assert.ok(REFRESH_PULL_MS >= 120_000 * 0.02); // the 2 % jitter of a 120 s TTL
+ * ```
+ */
+export const REFRESH_PULL_MS = 2500;
+/**
+ * A bound on refresh traffic: at most this many query packets carrying
+ * refresh questions (RFC 6762 §5.2) per link per second on each address
+ * family (a token bucket: bursts of this many, this many a second on
+ * average). Refresh questions over the bound wait for the next tokens; Known-Answer continuation packets (§7.2) count too, so one send
+ * may overdraw and the next ones wait. Twenty full packets hold about 1,600
+ * refresh questions: a thousand services' SRV and address refreshes go in
+ * about a second, ten thousand in under twenty, well inside the 15 % of the
+ * TTL between the first refresh point and expiry; a LAN whose services all
+ * stop answering at once sees this much and no more (the storm it bounds was
+ * over 1,000 packets a second for 1,000 services).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { REFRESH_PACKETS_PER_SECOND } from "./_constants.ts";
+ * assert.equal(REFRESH_PACKETS_PER_SECOND, 20);
+ * ```
+ */
+export const REFRESH_PACKETS_PER_SECOND = 20;
+/**
+ * RFC 6763 §12.2: a responder answering an SRV question adds its target's A
+ * and AAAA records. When a refresh question for an SRV goes out, the refresh
+ * questions for its target's addresses wait this long and are dropped if that
+ * answer refreshed them (they go as usual when the responder sent no
+ * additionals). A service's refresh then costs one question, not three.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ADDRESS_REFRESH_DEFER_MS } from "./_constants.ts";
+ * assert.equal(ADDRESS_REFRESH_DEFER_MS, 1000);
+ * ```
+ */
+export const ADDRESS_REFRESH_DEFER_MS = 1000;
+/**
+ * How long `lookupHost` (both families asked) waits for the other family
+ * after the first address arrives, unless an NSEC says the host has none
+ * (RFC 6762 §6.1). RFC 8305 §3 (Happy Eyeballs) waits 50 ms for the AAAA
+ * after an A ("Resolution Delay"); glibc's DNS getaddrinfo sends A and AAAA
+ * together and waits for both; mDNSResponder's DNSServiceGetAddrInfo calls
+ * back once per address as it comes (a stream, which one promise cannot be);
+ * Avahi's host-name resolver returns the first address of either family
+ * (avahi-core/resolve-host-name.c), which is how one family went missing.
+ * Our querier asks A and AAAA in one packet and responders answer unique
+ * records at once (§6), so both usually arrive together; 100 ms covers a
+ * responder that answers them in two packets on a loaded host. The lookup's
+ * timeout still bounds the whole.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_LOOKUP_TIMEOUT_MS, HOST_FAMILY_WAIT_MS } from "./_constants.ts";
+ * assert.ok(HOST_FAMILY_WAIT_MS >= 50 && HOST_FAMILY_WAIT_MS < DEFAULT_LOOKUP_TIMEOUT_MS);
+ * ```
+ */
+export const HOST_FAMILY_WAIT_MS = 100;
 /**
  * RFC 6762 §7.3: a QM question another host asked this recently (with no
  * Known Answer we would leave out) stands for ours; python-zeroconf uses 999 ms.

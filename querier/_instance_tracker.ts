@@ -11,6 +11,7 @@
 import { RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
+import type { PeerCacheEvent } from "../cache/peer_cache_options.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import { type ServiceAssembly, serviceInfo } from "../cache/service_info.ts";
 import { nameKey } from "../codec/mod.ts";
@@ -39,6 +40,43 @@ export interface TrackerHost {
 }
 
 type FollowUp = "srv" | "txt" | "a" | "aaaa";
+
+const INSTANCE_TYPES = [RecordType.SRV, RecordType.TXT];
+const ADDRESS_TYPES = [RecordType.A, RecordType.AAAA];
+
+/**
+ * One watch per type of `types` at `name`, cancelled together: a watch covers
+ * one type or all, and refreshes follow what it covers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { watchTypes } from "./_instance_tracker.ts";
+ * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * const heard: number[] = [];
+ * const watch = watchTypes(cache, "h.local", [1, 28], (e) => heard.push(e.record.type), {});
+ * const at = { interfaceName: "eth0", now: 0 };
+ * const head = { name: "h.local", class: 1, cacheFlush: true, ttl: 120 } as const;
+ * cache.insertRecord({ ...head, type: 1, data: "198.18.0.2" }, at);
+ * cache.insertRecord({ ...head, type: 13, data: { cpu: "X86_64", os: "LINUX" } }, at);
+ * watch.cancel();
+ * assert.deepEqual(heard, [1]); // the HINFO is not watched
+ * ```
+ */
+export function watchTypes(
+  cache: PeerServiceCache,
+  name: string,
+  types: readonly number[],
+  listener: (event: PeerCacheEvent) => void,
+  options: { refresh?: boolean; now?: number },
+): PeerWatch {
+  const watches = types.map((type) => cache.watch(name, listener, { ...options, type }));
+  const cancel = () => {
+    for (const w of watches) w.cancel();
+  };
+  return { cancel, [Symbol.dispose]: cancel };
+}
 
 /**
  * One instance being followed.
@@ -87,7 +125,9 @@ export class InstanceTracker {
     this.#interfaces = interfaces;
     this.#followUps = followUps;
     this.#onChange = onChange;
-    this.#watch = host.cache.watch(instance, onChange, {
+    // Only the types a service needs: NSEC, HINFO or others at the name would
+    // otherwise draw refresh queries nobody wants (RFC 6762 §5.2).
+    this.#watch = watchTypes(host.cache, instance, INSTANCE_TYPES, onChange, {
       refresh: followUps,
       now: host.now(),
     });
@@ -114,15 +154,12 @@ export class InstanceTracker {
     ) {
       this.#targetWatch?.cancel();
       this.#target = target;
-      this.#targetWatch = target === undefined ? undefined : this.#host.cache.watch(
-        target,
-        (e) => {
-          if (e.record.type === RecordType.A || e.record.type === RecordType.AAAA) {
-            this.#onChange();
-          }
-        },
-        { refresh: this.#followUps, now },
-      );
+      this.#targetWatch = target === undefined
+        ? undefined
+        : watchTypes(this.#host.cache, target, ADDRESS_TYPES, () => this.#onChange(), {
+          refresh: this.#followUps,
+          now,
+        });
     }
     const missing = found?.missing ?? ["srv", "txt", "address"];
     const needsAddress = target !== undefined && missing.includes("address");

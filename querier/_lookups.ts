@@ -9,13 +9,17 @@
  */
 
 import { RecordType } from "../codec/mod.ts";
-import type { Clock } from "../clock.ts";
+import type { Clock, Timer } from "../clock.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import { serviceInfo } from "../cache/service_info.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 import { parseServiceInstanceName } from "../dnssd/service_name.ts";
 import type { Session, SourceHost } from "./_browse_sources.ts";
-import { DEFAULT_LOOKUP_TIMEOUT_MS } from "./_constants.ts";
+import {
+  DEFAULT_LOOKUP_TIMEOUT_MS,
+  FIRST_QUERY_MAX_DELAY_MS,
+  HOST_FAMILY_WAIT_MS,
+} from "./_constants.ts";
 import { InstanceTracker } from "./_instance_tracker.ts";
 import { addressTypes, askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
 import { LookupError, ResolveError } from "./errors.ts";
@@ -41,12 +45,17 @@ import type { LookupAddressOptions, LookupHostOptions, ResolveOptions } from "./
  *   release: (q) => questions.release(q),
  *   dirty: (session) => session.flush(),
  * }, () => {});
+ * const at = { interfaceName: "eth0", now: clock.now() };
  * cache.insertRecord(
  *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
- *   { interfaceName: "eth0", now: clock.now() },
+ *   at,
  * );
- * const [found] = await lookups.lookupHost("box.local");
- * assert.equal(found.address, "198.18.0.7");
+ * cache.insertRecord(
+ *   { name: "box.local", type: 28, class: 1, cacheFlush: true, ttl: 120, data: "fd00::7" },
+ *   at,
+ * );
+ * const found = await lookups.lookupHost("box.local"); // both families known: no wait
+ * assert.deepEqual(found.map((a) => a.address), ["198.18.0.7", "fd00::7"]);
  * assert.equal(questions.size, 0);
  * lookups.close();
  * await assert.rejects(lookups.lookupAddress("198.18.0.7"), /the stack closed/);
@@ -126,13 +135,6 @@ export class Lookups {
     if (refusedNow !== undefined) return refusedNow;
     const family = options?.family;
     const interfaces = options?.interfaces;
-    const found = () => {
-      // Our own host name: the addresses we publish, no packet needed.
-      const mine = this.#host.local?.addresses(name, family, interfaces) ?? [];
-      if (mine.length > 0) return mine;
-      const out = cachedAddresses(this.#cache, name, family, this.#clock.now(), interfaces);
-      return out.length > 0 ? out : undefined;
-    };
     // RFC 6762 §6.1: a live NSEC listing neither type says the host has none.
     const absent = (type: number) => {
       const now = this.#clock.now();
@@ -144,19 +146,27 @@ export class Lookups {
       addressTypes(family).every(absent)
         ? new LookupError(name, "no address (the host says so)")
         : undefined;
-    const cached = found();
+    const wait = new FamilyWait(this.#clock, family, options?.timeout, {
+      // Our own host name: the addresses we publish, no packet needed.
+      local: () => this.#host.local?.addresses(name, family, interfaces) ?? [],
+      cached: () => cachedAddresses(this.#cache, name, family, this.#clock.now(), interfaces),
+      absent,
+    });
+    const cached = wait.check(true);
     if (cached !== undefined) return Promise.resolve(cached);
     const none = refuted();
     if (none !== undefined) return Promise.reject(none);
     const shot = this.#oneShot(
       name,
       options,
-      found,
+      () => wait.check(false),
       () => new LookupError(name, "no address"),
       closed,
       refuted,
     );
-    if (!shot.done) askUntilDone(this.#host, shot, name, addressTypes(family), interfaces);
+    wait.onRecheck(() => this.#host.dirty(shot));
+    shot.onDone(() => wait.cancel());
+    if (!shot.done) askUntilDone(this.#host, shot, name, wait.missing(), interfaces);
     return shot.promise;
   }
 
@@ -233,4 +243,87 @@ export class Lookups {
     });
     return shot;
   }
+}
+
+/**
+ * `lookupHost` with both families asked waits for the second family (or an
+ * NSEC saying the host has none of it, RFC 6762 §6.1) up to
+ * `HOST_FAMILY_WAIT_MS` after the first address, so a host's IPv4 and IPv6
+ * addresses come back together; the lookup's timeout bounds the whole (what is
+ * known settles the lookup just before it would fail). From a cache that holds
+ * one family, the wait also covers the 20-120 ms before the first query
+ * (§5.2). With one family asked, the first address settles it at once.
+ */
+class FamilyWait {
+  #clock: Clock;
+  #family: "IPv4" | "IPv6" | undefined;
+  #deadline: number;
+  #firstAt: number | undefined;
+  #wait = HOST_FAMILY_WAIT_MS;
+  #timer: Timer | undefined;
+  #recheck: () => void = () => {};
+  #sources: FamilySources;
+
+  constructor(
+    clock: Clock,
+    family: "IPv4" | "IPv6" | undefined,
+    timeout: number | undefined,
+    sources: FamilySources,
+  ) {
+    this.#clock = clock;
+    this.#family = family;
+    this.#deadline = clock.now() + (timeout ?? DEFAULT_LOOKUP_TIMEOUT_MS);
+    this.#sources = sources;
+  }
+
+  /** Called when the wait ends, to look again. */
+  onRecheck(fn: () => void): void {
+    this.#recheck = fn;
+  }
+
+  /** The address types not known yet (neither cached nor refuted by an NSEC). */
+  missing(found: readonly ServiceAddress[] = this.#sources.cached()): number[] {
+    return addressTypes(this.#family).filter((t) =>
+      !found.some((a) => a.family === (t === RecordType.A ? "IPv4" : "IPv6")) &&
+      !this.#sources.absent(t)
+    );
+  }
+
+  /** The addresses when the lookup may settle with them, else undefined. */
+  check(fromCache: boolean): ServiceAddress[] | undefined {
+    const mine = this.#sources.local(); // what we publish is whole: no wait
+    if (mine.length > 0) return mine;
+    const now = this.#clock.now();
+    const found = this.#sources.cached();
+    if (found.length === 0) return undefined;
+    if (this.#family !== undefined || this.missing(found).length === 0) return found;
+    if (this.#firstAt === undefined) {
+      this.#firstAt = now;
+      if (fromCache) this.#wait += FIRST_QUERY_MAX_DELAY_MS;
+      // One millisecond before the timeout, so the lookup settles with what it has.
+      const end = Math.min(now + this.#wait, this.#deadline - 1);
+      if (end <= now) return found;
+      this.#timer = this.#clock.setTimer(end - now, () => {
+        this.#timer = undefined;
+        this.#recheck();
+      });
+      return undefined;
+    }
+    return this.#timer === undefined ? found : undefined;
+  }
+
+  cancel(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+}
+
+/** Where a {@linkcode FamilyWait} looks. */
+interface FamilySources {
+  /** Our own addresses for the name (none unless it is our host name). */
+  local(): ServiceAddress[];
+  /** The addresses the peer cache holds for it. */
+  cached(): ServiceAddress[];
+  /** True when an NSEC says the host has no record of this type. */
+  absent(type: number): boolean;
 }

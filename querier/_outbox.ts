@@ -1,20 +1,42 @@
 /**
- * One run's outgoing questions, gathered per link, then sent as query
- * packets with their Known-Answer lists (RFC 6762 §7.1, §7.2) on every
- * address family the link has. It also remembers when each question last
- * went out on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
+ * One link's outgoing questions, sent as query packets with their
+ * Known-Answer lists (RFC 6762 §7.1, §7.2) on every address family the link
+ * has. Questions that go in one run share packets (§5.3), filled to the MTU.
+ *
+ * Refresh questions (§5.2) are bounded per link: a token bucket of
+ * `REFRESH_PACKETS_PER_SECOND` packets a second on each family. Those over
+ * the bound wait here, one entry per name and type (so at most one per
+ * watched record set), and go with the link's next packets once tokens are
+ * back: oldest first, address questions after the others (an SRV answer
+ * usually refreshes its target's addresses too), and dropped once what they
+ * ask about is fresh again or gone. The outbox also remembers when each question last went out
+ * on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
  *
  * @module
  */
 
-import { MessageWriter, type Question } from "../codec/mod.ts";
+import { Limits, MessageWriter, type Question, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { Send } from "../_stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
-import { OBSERVATION_LIMIT, REFRESH_FLOOR_MS } from "./_constants.ts";
-import { queryPackets } from "./_query_packets.ts";
+import {
+  ADDRESS_REFRESH_DEFER_MS,
+  OBSERVATION_LIMIT,
+  REFRESH_FLOOR_MS,
+  REFRESH_PACKETS_PER_SECOND,
+} from "./_constants.ts";
+import { queryPackets, questionsThatFit } from "./_query_packets.ts";
+
+// A packet less its header, over the smallest question (a compressed name of
+// 2 bytes, type and class).
+const MOST_QUESTIONS_PER_PACKET = Math.floor((Limits.LINK_MESSAGE_BYTES - Limits.HEADER_BYTES) / 6);
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
 
 /**
  * Gathers questions and sends them.
@@ -24,15 +46,22 @@ import { queryPackets } from "./_query_packets.ts";
  * import assert from "node:assert/strict";
  * import { Outbox } from "./_outbox.ts";
  * import { PeerServiceCache } from "../cache/peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * cache.insertRecord(
+ *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
  * const sent: string[] = [];
- * const outbox = new Outbox(new PeerServiceCache(), (data, to) => {
+ * const outbox = new Outbox(cache, (data, to) => {
  *   sent.push(`${to.interfaceName} ${to.family} ${data.length}`);
  *   return Promise.resolve(true);
  * });
- * outbox.add("eth0", "_http._tcp.local", 12, true, 0);
- * outbox.send([{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }], 0);
- * assert.deepEqual(sent, ["eth0 IPv4 34"]);
- * assert.equal(outbox.refreshAllowed("eth0", "_http._tcp.local", 12, 1000), false); // the floor
+ * const now = 96_000; // 80 % of the A record's TTL
+ * outbox.add("eth0", "_http._tcp.local", 12, true, now);
+ * outbox.addRefresh("eth0", "box.local", 1);
+ * outbox.send([{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }], now);
+ * assert.deepEqual(sent, ["eth0 IPv4 44"]); // both questions in one packet (12 + 22 + 10)
+ * assert.equal(outbox.refreshAllowed("eth0", "box.local", 1, now + 1000), false); // the floor
  * ```
  */
 export class Outbox {
@@ -41,6 +70,10 @@ export class Outbox {
   #writer = new MessageWriter();
   #perLink = new Map<string, Map<string, Question>>();
   #noKnownAnswers = new Set<string>();
+  #waiting = new Map<string, Map<string, Question>>(); // refreshes over the bound
+  #buckets = new Map<string, Bucket>();
+  #notBefore = new Map<string, number>(); // deferred address refreshes, by link and question
+  #readyAt = new Map<string, number>(); // per link: when a waiting refresh may go at the earliest
   #lastAsked = new Map<string, number>();
 
   /** Sends through `send` the questions about records of `cache`. */
@@ -50,8 +83,9 @@ export class Outbox {
   }
 
   /**
-   * Adds a question for `iface` (QU when `unicast`); with `knownAnswers`
-   * false, none are listed for it (a reconfirmation wants every answer).
+   * Adds a question for `iface` (QU when `unicast`) to the next send; with
+   * `knownAnswers` false, none are listed for it (a reconfirmation wants
+   * every answer).
    */
   add(
     iface: string,
@@ -63,33 +97,74 @@ export class Outbox {
   ): void {
     let qs = this.#perLink.get(iface);
     if (qs === undefined) this.#perLink.set(iface, qs = new Map());
-    const key = `${nameKey(name)}\u0000${type}`;
+    const key = questionKey(name, type);
     const known = qs.get(key);
     if (known === undefined || (unicast && !known.unicastResponse)) {
       qs.set(key, { name, type, class: 1, unicastResponse: unicast });
     }
+    const waiting = this.#waiting.get(iface);
+    if (waiting !== undefined) this.#forget(iface, waiting, key); // asked anyway: no refresh needed
     this.#lastAsked.set(`${iface}\u0000${key}`, now);
     if (!knownAnswers) this.#noKnownAnswers.add(`${iface}\u0000${key}`);
   }
 
-  /** False when this question went out on `iface` less than the refresh floor ago. */
+  /**
+   * Adds a refresh question (QM) for `iface`: it goes with the next send
+   * while the link's refresh bound allows, else waits for it.
+   */
+  addRefresh(iface: string, name: string, type: number): void {
+    const key = questionKey(name, type);
+    if (this.#perLink.get(iface)?.has(key)) return;
+    let qs = this.#waiting.get(iface);
+    if (qs === undefined) this.#waiting.set(iface, qs = new Map());
+    if (!qs.has(key)) qs.set(key, { name, type, class: 1, unicastResponse: false });
+    this.#readyAt.set(iface, 0);
+  }
+
+  /**
+   * False when this question went out on `iface` less than the refresh floor
+   * ago, or is already waiting to go.
+   */
   refreshAllowed(iface: string, name: string, type: number, now: number): boolean {
-    const last = this.#lastAsked.get(`${iface}\u0000${nameKey(name)}\u0000${type}`);
+    const key = questionKey(name, type);
+    if (this.#waiting.get(iface)?.has(key)) return false;
+    const last = this.#lastAsked.get(`${iface}\u0000${key}`);
     return last === undefined || now - last >= REFRESH_FLOOR_MS;
+  }
+
+  /** When refresh questions waiting for the bound may go (ms), `Infinity` when none wait. */
+  nextDeadline(): number {
+    let next = Infinity;
+    for (const [iface, qs] of this.#waiting) {
+      if (qs.size === 0) continue;
+      const bucket = this.#buckets.get(iface);
+      // A token back: (1 - tokens) of a packet, at the bucket's rate.
+      const tokenAt = bucket === undefined ? 0 : bucket.at +
+        Math.max(0, Math.ceil((1 - bucket.tokens) * 1000 / REFRESH_PACKETS_PER_SECOND));
+      const at = Math.max(tokenAt, this.#readyAt.get(iface) ?? 0);
+      if (at < next) next = at;
+    }
+    return next;
   }
 
   /** Sends what was gathered on each of `links`, then starts afresh. */
   send(links: readonly NetworkLink[], now: number): void {
     for (const link of links) {
-      const qs = this.#perLink.get(link.name);
-      if (qs === undefined) continue;
+      const questions = [...(this.#perLink.get(link.name)?.values() ?? [])];
+      const refreshes = this.#takeRefreshes(link.name, questions, now);
+      if (questions.length === 0 && refreshes.length === 0) continue;
+      for (const q of refreshes) {
+        this.#lastAsked.set(`${link.name}\u0000${questionKey(q.name, q.type)}`, now);
+      }
+      const all = refreshes.length === 0 ? questions : [...questions, ...refreshes];
       const answers = new Set<PeerRecord>();
-      for (const [key, q] of qs) {
-        if (this.#noKnownAnswers.has(`${link.name}\u0000${key}`)) continue;
+      for (const q of all) {
+        if (this.#noKnownAnswers.has(`${link.name}\u0000${questionKey(q.name, q.type)}`)) continue;
         const known = this.#cache.knownAnswers(q.name, q.type, { interfaceName: link.name, now });
         for (const r of known) answers.add(r);
       }
-      const packets = queryPackets(this.#writer, [...qs.values()], [...answers], now);
+      const packets = queryPackets(this.#writer, all, [...answers], now);
+      if (refreshes.length > 0) this.#buckets.get(link.name)!.tokens -= packets.length;
       for (const family of ["IPv4", "IPv6"] as const) {
         if ((family === "IPv4" ? link.ipv4 : link.ipv6).length === 0) continue;
         for (const p of packets) void this.#send(p, { interfaceName: link.name, family });
@@ -97,10 +172,114 @@ export class Outbox {
     }
     this.#perLink.clear();
     this.#noKnownAnswers.clear();
+    // A link that went away takes its waiting refreshes with it.
+    const names = new Set(links.map((l) => l.name));
+    for (const [iface, qs] of this.#waiting) {
+      if (names.has(iface)) continue;
+      for (const key of qs.keys()) this.#notBefore.delete(`${iface}\u0000${key}`);
+      this.#waiting.delete(iface);
+      this.#readyAt.delete(iface);
+    }
+    for (const iface of this.#buckets.keys()) {
+      if (!names.has(iface)) this.#buckets.delete(iface);
+    }
     if (this.#lastAsked.size > OBSERVATION_LIMIT) {
       for (const [key, at] of this.#lastAsked) {
         if (now - at >= REFRESH_FLOOR_MS) this.#lastAsked.delete(key);
       }
     }
   }
+
+  // The waiting refreshes of `iface` that the bucket allows now, oldest first,
+  // as many as fit in the packets the questions going anyway start plus the
+  // tokens left.
+  #takeRefreshes(iface: string, questions: readonly Question[], now: number): Question[] {
+    const waiting = this.#waiting.get(iface);
+    if (waiting === undefined || waiting.size === 0) return [];
+    let bucket = this.#buckets.get(iface);
+    if (bucket === undefined) {
+      this.#buckets.set(iface, bucket = { tokens: REFRESH_PACKETS_PER_SECOND, at: now });
+    } else {
+      bucket.tokens = Math.min(
+        REFRESH_PACKETS_PER_SECOND,
+        bucket.tokens + (now - bucket.at) * REFRESH_PACKETS_PER_SECOND / 1000,
+      );
+      bucket.at = now;
+    }
+    if (bucket.tokens < 1) return [];
+    // At most what the tokens can carry is looked at (a question takes at
+    // least 6 bytes): a backlog of thousands costs no cache lookups per send.
+    const limit = Math.floor(bucket.tokens) * MOST_QUESTIONS_PER_PACKET;
+    const candidates: Question[] = [];
+    const addresses: Question[] = [];
+    for (const [key, q] of waiting) {
+      const address = q.type === RecordType.A || q.type === RecordType.AAAA;
+      const list = address ? addresses : candidates;
+      if (list.length >= limit) {
+        if (candidates.length >= limit && addresses.length >= limit) break;
+        continue;
+      }
+      if (!this.#stillDue(iface, q, now)) this.#forget(iface, waiting, key);
+      else list.push(q);
+    }
+    // RFC 6763 §12.2: an SRV answer carries its target's addresses. Addresses
+    // of a target whose SRV is asked now wait ADDRESS_REFRESH_DEFER_MS, and are
+    // dropped then if that answer refreshed them; the others go last.
+    const targets = this.#srvTargets(iface, questions, candidates, now);
+    let deferred = Infinity;
+    for (const q of addresses) {
+      const at = this.#notBefore.get(`${iface}\u0000${questionKey(q.name, q.type)}`);
+      if (at === undefined && targets.has(nameKey(q.name))) {
+        this.#notBefore.set(
+          `${iface}\u0000${questionKey(q.name, q.type)}`,
+          deferred = now + ADDRESS_REFRESH_DEFER_MS,
+        );
+      } else if (at !== undefined && at > now) deferred = Math.min(deferred, at);
+      else candidates.push(q);
+    }
+    const n = questionsThatFit(this.#writer, questions, candidates, Math.floor(bucket.tokens));
+    const taken = candidates.slice(0, n);
+    for (const q of taken) this.#forget(iface, waiting, questionKey(q.name, q.type));
+    // Nothing ready is left: the link's next chance is the first deferred one.
+    this.#readyAt.set(iface, n < candidates.length ? 0 : deferred === Infinity ? 0 : deferred);
+    return taken;
+  }
+
+  #forget(iface: string, waiting: Map<string, Question>, key: string): void {
+    waiting.delete(key);
+    this.#notBefore.delete(`${iface}\u0000${key}`);
+  }
+
+  // The targets (name keys) of the SRV records the SRV questions ask about.
+  #srvTargets(
+    iface: string,
+    questions: readonly Question[],
+    candidates: readonly Question[],
+    now: number,
+  ): Set<string> {
+    const targets = new Set<string>();
+    for (const list of [questions, candidates]) {
+      for (const q of list) {
+        if (q.type !== RecordType.SRV) continue;
+        for (const r of this.#cache.lookup(q.name, RecordType.SRV, { interfaceName: iface, now })) {
+          targets.add(nameKey((r.data as { target: string }).target));
+        }
+      }
+    }
+    return targets;
+  }
+
+  // A waiting refresh is dropped once every record it asks about has more than
+  // half its TTL again (an answer to another question refreshed it, RFC 6763
+  // §12 additionals) or is gone: asking would only list it as a known answer.
+  #stillDue(iface: string, q: Question, now: number): boolean {
+    for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
+      if (r.remainingTtl(now) * 2 <= r.ttl) return true;
+    }
+    return false;
+  }
+}
+
+function questionKey(name: string, type: number): string {
+  return `${nameKey(name)}\u0000${type}`;
 }

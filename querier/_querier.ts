@@ -5,7 +5,7 @@
  * (the Go seed's client lost replies that came after its window closed).
  *
  * Browse, resolve and the host lookups ask continuous questions (first after
- * 20-120 ms, the QU bit on the first, then 1 s doubling up to 60 min) with
+ * 20-120 ms, the QU bit on the first, then 1, 3 and 9 s, then hourly) with
  * Known-Answer lists (split with TC when they do not fit), skip a question
  * another host just asked (§7.3), refresh the records they watch at 80-95 %
  * of the TTL (with a floor against tiny TTLs, `REFRESH_FLOOR_MS`), flush
@@ -25,6 +25,7 @@ import type { Datagram, NetworkLink } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
+import { REFRESH_PULL_MS } from "./_constants.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
 import {
   answeredInTheOpen,
@@ -235,7 +236,8 @@ export class Querier implements StackPart {
   /**
    * The addresses of a `.local` host (A and AAAA, or one family), each with
    * the link it was heard on; for our own host name, the addresses we
-   * publish (`local: true`), with no packet.
+   * publish (`local: true`), with no packet. With both families asked, the
+   * first address waits briefly for the other (see `LookupHostOptions.family`).
    *
    * @throws {TypeError} When the name is not under `.local` (RFC 6762 §3, §13).
    * Rejects with {@linkcode LookupError} at the timeout, at once when an
@@ -278,6 +280,7 @@ export class Querier implements StackPart {
       this.#cache.nextRefresh(),
       this.#poof.nextDeadline(),
       this.#reconfirms.nextDeadline(),
+      this.#outbox.nextDeadline(),
     );
     return next === Infinity ? undefined : next;
   }
@@ -285,7 +288,9 @@ export class Querier implements StackPart {
   /** Sends what is due: continuous questions, refreshes, reconfirms; flushes what went unanswered. */
   run(now: number): void {
     if (this.#closed) {
-      this.#cache.takeDueRefreshes(now); // due points must not keep the scheduler spinning
+      // Due points and waiting refreshes must not keep the scheduler spinning.
+      this.#cache.takeDueRefreshes(now);
+      this.#outbox.send([], now);
       return;
     }
     for (const record of this.#poof.due(now)) this.#cache.flushRecord(record);
@@ -297,7 +302,11 @@ export class Querier implements StackPart {
     this.#flushSessions();
     const links = this.#ctx.links();
     const linkNames = new Set(links.map((l) => l.name));
-    for (const q of this.#questions.due(now)) {
+    const due = this.#questions.due(now);
+    // §5.3: first queries whose 20-120 ms window is open, and later ones nearly
+    // due, join the packet that goes now.
+    if (due.length > 0) due.push(...this.#questions.joinable(now));
+    for (const q of due) {
       const qu = q.sent === 0 && this.#unicastFirst;
       for (const link of links) {
         if (q.interfaces !== undefined && !q.interfaces.has(link.name)) continue;
@@ -306,11 +315,14 @@ export class Querier implements StackPart {
       }
       this.#questions.markSent(q, now);
     }
-    for (const r of this.#cache.takeDueRefreshes(now)) {
+    // Refreshes due now, and those due within REFRESH_PULL_MS, go together.
+    for (const r of this.#cache.takeDueRefreshes(now + REFRESH_PULL_MS)) {
       if (!linkNames.has(r.interfaceName)) continue;
+      // Never while more than half the TTL is left (§5.2): a tiny TTL skips a point.
+      if (r.remainingTtl(now) * 2 > r.ttl) continue;
       // The storm floor: a peer's tiny TTL cannot make us ask more often.
       if (!outbox.refreshAllowed(r.interfaceName, r.name, r.type, now)) continue;
-      outbox.add(r.interfaceName, r.name, r.type, false, now);
+      outbox.addRefresh(r.interfaceName, r.name, r.type);
     }
     outbox.send(links, now);
     this.#history.prune(now);

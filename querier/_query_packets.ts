@@ -60,3 +60,48 @@ export function queryPackets(
   packets.push(writer.finishCopy());
   return packets;
 }
+
+/**
+ * How many of `extra` (in order) fit, after `questions`, in the packets
+ * `questions` need or in `maxPackets`, whichever is more: the questions are
+ * written as `queryPackets` writes them, each packet filled to the writer's
+ * size (RFC 6762 §5.3).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { questionsThatFit } from "./_query_packets.ts";
+ * import { MessageWriter } from "../codec/mod.ts";
+ * const extra = Array.from({ length: 100 }, (_, i) => (
+ *   { name: `host-${i}.local`, type: 1, class: 1, unicastResponse: false }
+ * ));
+ * const writer = new MessageWriter({ maxSize: 512 });
+ * const one = questionsThatFit(writer, [], extra, 1);
+ * assert.ok(one > 20 && one < 100);
+ * assert.equal(questionsThatFit(writer, [], extra, 10), 100);
+ * ```
+ */
+export function questionsThatFit(
+  writer: MessageWriter,
+  questions: readonly Question[],
+  extra: readonly Question[],
+  maxPackets: number,
+): number {
+  writer.reset(0, 0);
+  let packets = 1;
+  for (const q of questions) {
+    if (writer.question(q)) continue;
+    packets++;
+    writer.reset(0, 0);
+    writer.question(q);
+  }
+  const limit = Math.max(packets, maxPackets);
+  for (const [i, q] of extra.entries()) {
+    if (writer.question(q)) continue;
+    if (packets >= limit) return i;
+    packets++;
+    writer.reset(0, 0);
+    writer.question(q);
+  }
+  return extra.length;
+}

@@ -10,11 +10,13 @@
 import type { Random } from "../clock.ts";
 import { nameKey } from "../codec/mod.ts";
 import {
+  CONTINUOUS_PULL_FRACTION,
   FIRST_QUERY_INTERVAL_MS,
   FIRST_QUERY_MAX_DELAY_MS,
   FIRST_QUERY_MIN_DELAY_MS,
   MAX_QUERY_INTERVAL_MS,
   QUERY_INTERVAL_FACTOR,
+  QUERY_INTERVAL_JUMP_MS,
 } from "./_constants.ts";
 
 /**
@@ -53,13 +55,14 @@ class Entry implements ContinuousQuestion {
     readonly type: number,
     readonly interfaces: ReadonlySet<string> | undefined,
     public nextAt: number,
+    readonly askedAt: number,
   ) {}
 }
 
 /**
  * The running questions and when each is next due.
  *
- * @example Intervals of 1 s doubling after the first query
+ * @example Intervals of 1 s tripling after the first query, then hourly
  * ```ts
  * import assert from "node:assert/strict";
  * import { QuestionSet } from "./_questions.ts";
@@ -70,7 +73,7 @@ class Entry implements ContinuousQuestion {
  *   times.push(q.nextAt);
  *   questions.markSent(q, q.nextAt);
  * }
- * assert.deepEqual(times, [120, 1120, 3120, 7120]);
+ * assert.deepEqual(times, [120, 1120, 4120, 13120]);
  * ```
  */
 export class QuestionSet {
@@ -105,7 +108,7 @@ export class QuestionSet {
     }
     const delay = FIRST_QUERY_MIN_DELAY_MS +
       Math.floor((FIRST_QUERY_MAX_DELAY_MS - FIRST_QUERY_MIN_DELAY_MS) * this.#random());
-    const entry = new Entry(key, name, type, links, now + delay);
+    const entry = new Entry(key, name, type, links, now + delay, now);
     this.#byKey.set(key, entry);
     return entry;
   }
@@ -132,13 +135,39 @@ export class QuestionSet {
     return out;
   }
 
-  /** Records a transmission at `now` and sets the next, twice as far off (up to 60 min). */
+  /**
+   * Questions not due at `now` that may go with a packet that leaves now
+   * (RFC 6762 §5.3): those not sent yet whose first-query window (§5.2:
+   * 20-120 ms after they were asked) is open, so questions asked together (A
+   * and AAAA of a host, SRV and TXT of an instance, the follow-ups of every
+   * instance one answer listed) share one packet; and those asked twice or
+   * more that are due within `CONTINUOUS_PULL_FRACTION` of their interval.
+   */
+  joinable(now: number): ContinuousQuestion[] {
+    const out: ContinuousQuestion[] = [];
+    for (const q of this.#byKey.values()) {
+      if (q.nextAt <= now) continue;
+      if (
+        q.sent === 0 ? q.askedAt + FIRST_QUERY_MIN_DELAY_MS <= now : q.sent >= 2 &&
+          q.nextAt - now <= q.interval * CONTINUOUS_PULL_FRACTION
+      ) {
+        out.push(q);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Records a transmission at `now` and sets the next: 1 s, then three times
+   * as far off each time, then 60 min once the interval reaches 27 s.
+   */
   markSent(question: ContinuousQuestion, now: number): void {
     const entry = question as Entry;
     entry.sent++;
-    entry.interval = entry.interval === 0
+    const next = entry.interval === 0
       ? FIRST_QUERY_INTERVAL_MS
-      : Math.min(entry.interval * QUERY_INTERVAL_FACTOR, MAX_QUERY_INTERVAL_MS);
+      : entry.interval * QUERY_INTERVAL_FACTOR;
+    entry.interval = next >= QUERY_INTERVAL_JUMP_MS ? MAX_QUERY_INTERVAL_MS : next;
     entry.nextAt = now + entry.interval;
   }
 

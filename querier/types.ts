@@ -169,7 +169,14 @@ export interface ResolveOptions {
 export interface LookupHostOptions {
   /** Milliseconds to wait for an answer. @default {3000} */
   timeout?: number;
-  /** Only this family (both otherwise). */
+  /**
+   * Only this family: the first address settles the lookup. Both otherwise:
+   * after the first address the lookup waits up to `HOST_FAMILY_WAIT_MS`
+   * (100 ms; plus the first query's 20-120 ms when one family came from the
+   * cache) for the other family, or an NSEC saying the host has none (RFC
+   * 6762 §6.1), so IPv4 and IPv6 addresses come back together. The timeout
+   * bounds the whole: what is known by then is the answer.
+   */
   family?: "IPv4" | "IPv6";
   /** Abort to give up (rejects with the signal's reason). */
   signal?: AbortSignal;

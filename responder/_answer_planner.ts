@@ -8,7 +8,12 @@
  * - known-answer suppression: a record listed with at least half its true
  *   TTL is left out (§7.1);
  * - unique answers at once, shared ones after 20-120 ms, 400-500 ms when the
- *   query is truncated (§6, §7.2); probe defences at once (§8.1);
+ *   query is truncated (§6, §7.2);
+ * - probe defences at once, whatever else the packet holds (§8.1): only the
+ *   records that answer a probe question (one naming a record of the
+ *   Authority section) are a defence; the packet's other questions (an
+ *   mDNSResponder probe travels with its browse questions) are answered as
+ *   in any query. A QU probe gets its unicast reply as well (§5.4);
  * - QU questions and direct unicast queries answered by unicast, unless the
  *   record was not multicast on that link within a quarter of its TTL (§5.4,
  *   §5.5); legacy queries (source port not 5353) by legacy unicast (§6.7).
@@ -22,7 +27,7 @@ import { type MessageReader, type Question, RecordType, Section } from "../codec
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import type { Random } from "../clock.ts";
-import { MDNS_PORT } from "../transport/transport.ts";
+import { type AddressFamily, MDNS_PORT } from "../transport/transport.ts";
 import { localRecordKey, readerRecordKey } from "./_record_key.ts";
 
 /** RFC 6762 §6: shared answers wait 20-120 ms. */
@@ -33,7 +38,7 @@ export const SHARED_DELAY_MAX_MS = 120;
 export const TRUNCATED_DELAY_MIN_MS = 400;
 /** RFC 6762 §7.2: upper bound of the truncated-query delay. */
 export const TRUNCATED_DELAY_MAX_MS = 500;
-/** RFC 6762 §5.4: answer a QU question by multicast if not multicast within this share of the TTL. */
+/** RFC 6762 §5.4: answer a QU question by multicast if not multicast within this share of the TTL (per link and family). */
 export const QU_MULTICAST_TTL_FRACTION = 0.25;
 /** RFC 6762 §7.1: a known answer suppresses ours if its TTL is at least this share of ours. */
 export const KNOWN_ANSWER_TTL_FRACTION = 0.5;
@@ -89,7 +94,7 @@ export interface PlannedReply {
  * ```
  */
 export interface AnswerPlan {
-  /** At most one reply per route. */
+  /** At most one defence and one ordinary reply per route; defences first. */
   readonly replies: readonly PlannedReply[];
   /** The query had the TC bit: more known answers follow (RFC 6762 §7.2). */
   readonly truncated: boolean;
@@ -104,13 +109,15 @@ export interface AnswerPlan {
  * ```ts
  * import assert from "node:assert/strict";
  * import type { QueryOrigin } from "./_answer_planner.ts";
- * const origin: QueryOrigin = { interfaceName: "eth0", sourcePort: 5353, unicast: false };
+ * const origin: QueryOrigin = { interfaceName: "eth0", family: "IPv4", sourcePort: 5353, unicast: false };
  * assert.equal(origin.sourcePort, 5353);
  * ```
  */
 export interface QueryOrigin {
   /** Interface it arrived on. */
   readonly interfaceName: string;
+  /** Family it arrived over: the one its multicast reply goes out on. */
+  readonly family: AddressFamily;
   /** Its source port (not 5353: a legacy querier, RFC 6762 §6.7). */
   readonly sourcePort: number;
   /** Sent to our unicast address (RFC 6762 §5.5). */
@@ -133,7 +140,7 @@ export interface QueryOrigin {
  * for (const r of svc.records) r.setState("announced");
  * const query = encodeMessage({ id: 0, flags: 0, answers: [], authorities: [], additionals: [],
  *   questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false }] });
- * const plan = planAnswers(new MessageReader(query), { interfaceName: "eth0", sourcePort: 5353, unicast: false },
+ * const plan = planAnswers(new MessageReader(query), { interfaceName: "eth0", family: "IPv4", sourcePort: 5353, unicast: false },
  *   { localCache: local, now: 0, random: () => 0.5 });
  * assert.equal(plan.replies[0].route, "multicast");
  * assert.equal(plan.replies[0].delayMs, 70);
@@ -157,7 +164,10 @@ export function planAnswers(
   const answerable = (r: LocalRecord): boolean => isAnswerable(r) && visible(r, iface);
   const questions: Question[] = [];
   const answers = new Map<LocalRecord, boolean>(); // record → asked with QU
-  let allUnique = true;
+  // A probe (RFC 6762 §8.1) carries its proposed records in the Authority
+  // section; only the questions naming them are probe questions (§8.2).
+  const maybeProbe = reader.authorityCount > 0 && !legacy;
+  let asked: { nameOffset: number; records: LocalRecord[] }[] | undefined;
   while (reader.nextQuestion()) {
     if (reader.class !== CLASS_IN && reader.class !== CLASS_ANY) continue;
     const name = reader.name();
@@ -170,14 +180,16 @@ export function planAnswers(
       found = localCache.lookup(name, RecordType.NSEC, { interfaceName: iface })
         .filter(answerable);
     }
-    for (const r of found) {
-      answers.set(r, (answers.get(r) ?? false) || qu);
-      if (!r.unique) allUnique = false;
+    if (maybeProbe && found.length > 0) {
+      (asked ??= []).push({ nameOffset: reader.nameOffset, records: found });
     }
+    for (const r of found) answers.set(r, (answers.get(r) ?? false) || qu);
   }
   const truncated = reader.truncated;
-  const probe = reader.authorityCount > 0;
-  if (answers.size > 0 && reader.answerCount > 0) suppressKnownAnswers(reader, answers);
+  const defended = asked === undefined ? undefined : probedRecords(reader, asked);
+  if (answers.size > 0 && reader.answerCount > 0) {
+    suppressKnownAnswers(defended === undefined ? reader : reader.reset(reader.packet), answers);
+  }
   if (answers.size === 0) return { replies: [], truncated, questions };
   if (legacy) {
     const records = [...answers.keys()];
@@ -187,27 +199,76 @@ export function planAnswers(
       questions,
     };
   }
+  const replies: PlannedReply[] = [];
+  const ordinary = answers; // what is left once the defence is taken out
+  if (defended !== undefined) {
+    const defenceUnicast: LocalRecord[] = [];
+    const defenceMulticast: LocalRecord[] = [];
+    for (const r of defended) {
+      const qu = answers.get(r);
+      if (qu === undefined) continue; // the prober already listed it as a known answer
+      answers.delete(r);
+      // §8.1: defended at once by multicast; a QU probe (or one sent to our
+      // address) also gets the unicast reply it asked for (§5.4, last paragraph).
+      defenceMulticast.push(r);
+      if (qu || origin.unicast) defenceUnicast.push(r);
+    }
+    if (defenceUnicast.length > 0) {
+      replies.push({ route: "unicast", records: defenceUnicast, delayMs: 0, defend: true });
+    }
+    if (defenceMulticast.length > 0) {
+      replies.push({ route: "multicast", records: defenceMulticast, delayMs: 0, defend: true });
+    }
+    if (ordinary.size === 0) return { replies, truncated, questions };
+  }
+  let allUnique = true;
+  for (const r of ordinary.keys()) if (!r.unique) allUnique = false;
   let delayMs = 0;
   if (truncated) delayMs = between(random, TRUNCATED_DELAY_MIN_MS, TRUNCATED_DELAY_MAX_MS);
-  else if (!allUnique && !probe) {
-    delayMs = between(random, SHARED_DELAY_MIN_MS, SHARED_DELAY_MAX_MS);
-  }
+  else if (!allUnique) delayMs = between(random, SHARED_DELAY_MIN_MS, SHARED_DELAY_MAX_MS);
   const multicast: LocalRecord[] = [];
   const unicast: LocalRecord[] = [];
-  for (const [r, qu] of answers) {
+  const quarter = QU_MULTICAST_TTL_FRACTION * 1000;
+  for (const [r, qu] of ordinary) {
     if (!qu && !origin.unicast) multicast.push(r);
-    else if (now - r.lastMulticastAt(iface) > r.record.ttl * 1000 * QU_MULTICAST_TTL_FRACTION) {
+    else if (now - r.lastMulticastAt(iface, origin.family) > r.record.ttl * quarter) {
       multicast.push(r); // §5.4: not multicast here lately, so everyone hears it
     } else unicast.push(r);
   }
-  const replies: PlannedReply[] = [];
   if (unicast.length > 0) {
-    replies.push({ route: "unicast", records: unicast, delayMs, defend: probe });
+    replies.push({ route: "unicast", records: unicast, delayMs, defend: false });
   }
   if (multicast.length > 0) {
-    replies.push({ route: "multicast", records: multicast, delayMs, defend: probe });
+    replies.push({ route: "multicast", records: multicast, delayMs, defend: false });
   }
   return { replies, truncated, questions };
+}
+
+/**
+ * The records among `asked` that answer a probe question: a question whose
+ * name is the owner of a record in the Authority section (RFC 6762 §8.2).
+ * Reads the packet again from the start; leaves the reader in the Authority
+ * or Additional section.
+ */
+function probedRecords(
+  reader: MessageReader,
+  asked: readonly { nameOffset: number; records: LocalRecord[] }[],
+): Set<LocalRecord> | undefined {
+  const packet = reader.packet;
+  reader.reset(packet); // nextRecord() skips the questions
+  let out: Set<LocalRecord> | undefined;
+  const pending = [...asked];
+  while (pending.length > 0 && reader.nextRecord()) {
+    if (reader.section === Section.Answer) continue;
+    if (reader.section !== Section.Authority) break;
+    for (let i = pending.length - 1; i >= 0; i--) {
+      if (!reader.nameEquals(packet, pending[i].nameOffset)) continue;
+      out ??= new Set();
+      for (const r of pending[i].records) out.add(r);
+      pending.splice(i, 1);
+    }
+  }
+  return out;
 }
 
 /**

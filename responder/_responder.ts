@@ -7,7 +7,8 @@
  * `PartContext` plus the caches and a host name, never from the stack.
  *
  * Bounds on what the network can grow: delayed replies wait in at most 256
- * groups (one per link and family, plus unicast queriers; see
+ * groups (one per link and family, plus unicast queriers and defences held by
+ * the 250 ms limit; see
  * `_response_queue.ts`), a truncated query holds its reply at most 2 s, the
  * conflict history keeps 15 times per name; known answers are read from the
  * packet in place and never kept.
@@ -27,18 +28,20 @@ import { TIE_BREAK_DEFER_MS } from "./_claim.ts";
 import { proposedRecords, scanResponse } from "./_conflicts.ts";
 import { PublishRegistry } from "./_registry.ts";
 import { RESPONSE_FLAGS } from "./_packets.ts";
-import { type PendingGroup, ResponseQueue } from "./_response_queue.ts";
+import { type PendingGroup, type ReplyTarget, ResponseQueue } from "./_response_queue.ts";
 import { Sender } from "./_sender.ts";
 import { compareProposals, type ProposedRecord } from "./_tie_break.ts";
 import { ClaimDriver } from "./_claim_driver.ts";
 import type { PublishedService, PublishOptions } from "./publish_options.ts";
 
-/** RFC 6762 §6: at most one multicast of a record per second per link... */
+/** RFC 6762 §6: at most one multicast of a record per second per link and family... */
 export const MULTICAST_INTERVAL_MS = 1000;
 /** ...or per 250 ms when defending a name against a probe (RFC 6762 §6). */
 export const DEFEND_INTERVAL_MS = 250;
 /** RFC 6762 §6.7: TTL cap in replies to legacy unicast queries. */
 export const LEGACY_TTL_MAX = 10;
+
+const EMPTY_ASKERS: Set<string> = new Set();
 
 /**
  * What a {@linkcode Responder} is built from.
@@ -151,13 +154,15 @@ export class Responder implements StackPart {
     const asker = datagram.source.address;
     if (datagram.source.port === MDNS_PORT && reader.questionCount === 0) {
       // A truncated query's follow-up: only known answers (RFC 6762 §7.2).
-      this.#queue.followUp(reader, asker, { now, random: this.#ctx.random });
+      const truncated = reader.truncated;
+      this.#queue.followUp(reader, asker, { now, random: this.#ctx.random, truncated });
       return;
     }
     if (reader.authorityCount > 0) this.#contest(reader, datagram, now);
     reader.reset(packet);
     const plan = planAnswers(reader, {
       interfaceName: datagram.interfaceName,
+      family: datagram.family,
       sourcePort: datagram.source.port,
       unicast: datagram.unicast,
     }, {
@@ -171,7 +176,7 @@ export class Responder implements StackPart {
         this.#sendLegacy(reply, datagram, reader.id, plan.questions);
         continue;
       }
-      const target = reply.route === "multicast"
+      const target: ReplyTarget = reply.route === "multicast"
         ? { interfaceName: datagram.interfaceName, family: datagram.family }
         : {
           interfaceName: datagram.interfaceName,
@@ -179,14 +184,14 @@ export class Responder implements StackPart {
           address: asker,
           port: datagram.source.port,
         };
-      this.#queue.add(reply, target, {
-        asker,
-        now,
-        truncated: plan.truncated,
-        random: this.#ctx.random,
-      });
-      if (reply.delayMs === 0) {
-        for (const g of this.#queue.take(now)) this.#flush(g, now);
+      if (reply.delayMs === 0) this.#sendNow(reply, target, now);
+      else {
+        this.#queue.add(reply, target, {
+          asker,
+          now,
+          truncated: plan.truncated,
+          random: this.#ctx.random,
+        });
       }
     }
     this.#ctx.wake();
@@ -206,13 +211,10 @@ export class Responder implements StackPart {
       this.#registry.visible(r, iface)
     );
     if (again.length > 0) {
-      const reply = { route: "multicast" as const, records: again, delayMs: 0 };
-      this.#queue.add({ ...reply, defend: false }, {
-        interfaceName: iface,
-        family: datagram.family,
-      }, { asker: datagram.source.address, now, truncated: false, random: this.#ctx.random });
+      const reply = { route: "multicast" as const, records: again, delayMs: 0, defend: false };
+      this.#sendNow(reply, { interfaceName: iface, family: datagram.family }, now);
     }
-    this.#queue.suppressDuplicates(reader.reset(packet), datagram.interfaceName);
+    this.#queue.suppressDuplicates(reader.reset(packet), iface, datagram.family);
     this.#ctx.wake();
   }
 
@@ -244,14 +246,51 @@ export class Responder implements StackPart {
     }
   }
 
+  /**
+   * Sends a reply due now in a packet of its own (RFC 6762 §6: unique answers
+   * within 10 ms, §8.1: a defence at once), never joining a pending group
+   * whose send time is later.
+   */
+  #sendNow(reply: PlannedReply, target: ReplyTarget, now: number): void {
+    this.#flush({
+      target,
+      records: new Map(reply.records.map((r) => [r, EMPTY_ASKERS])),
+      dueAt: now,
+      openedAt: now,
+      defend: reply.defend,
+      truncatedAskers: EMPTY_ASKERS,
+    }, now);
+  }
+
   #flush(group: PendingGroup, now: number): void {
-    const iface = group.target.interfaceName;
+    const { interfaceName: iface, family } = group.target;
     const multicast = group.target.address === undefined;
     const limit = group.defend ? DEFEND_INTERVAL_MS : MULTICAST_INTERVAL_MS;
-    const records = [...group.records.keys()].filter((r) =>
-      (r.state === "announced" || r.state === "announcing") &&
-      (!multicast || now - r.lastMulticastAt(iface) >= limit)
-    );
+    const records: LocalRecord[] = [];
+    const held: LocalRecord[] = [];
+    let heldUntil = Infinity;
+    for (const r of group.records.keys()) {
+      if (r.state !== "announced" && r.state !== "announcing") continue;
+      const allowedAt = multicast ? r.lastMulticastAt(iface, family) + limit : now;
+      if (allowedAt <= now) records.push(r);
+      else if (group.defend) {
+        held.push(r);
+        heldUntil = Math.min(heldUntil, allowedAt);
+      }
+    }
+    if (held.length > 0) {
+      // §6: a defence within 250 ms of the record's last multicast is delayed
+      // until allowed, not dropped (an ordinary answer is: the last multicast
+      // answered it). Records allowed later than `heldUntil` wait again then.
+      const reply = { route: "multicast" as const, records: held, delayMs: heldUntil - now };
+      this.#queue.add({ ...reply, defend: true }, group.target, {
+        asker: "",
+        now,
+        truncated: false,
+        random: this.#ctx.random,
+      });
+      this.#ctx.wake();
+    }
     if (records.length === 0) return;
     const extra = additionalRecords(records, this.#local, iface, this.#registry.visible);
     const message = {
@@ -262,13 +301,13 @@ export class Responder implements StackPart {
     if (multicast) {
       const link = this.#ctx.links().find((l) => l.name === iface);
       if (link === undefined) return;
-      this.#sender.multicastFamily(link, group.target.family, message);
-      for (const r of records) r.markMulticast(iface, now);
-      for (const r of extra) r.markMulticast(iface, now);
+      this.#sender.multicastFamily(link, family, message);
+      for (const r of records) r.markMulticast(iface, now, family);
+      for (const r of extra) r.markMulticast(iface, now, family);
     } else {
       this.#sender.unicast(message, {
         interfaceName: iface,
-        family: group.target.family,
+        family,
         address: group.target.address!,
         port: group.target.port ?? MDNS_PORT,
       });

@@ -1,10 +1,17 @@
 /**
  * Delayed replies waiting to go out, one group per destination (multicast on
- * a link and family, or one querier's address): later answers for the same
- * destination join the group (aggregation, RFC 6762 §6.4, holding the first at
- * most 500 ms), known answers in a truncated query's follow-up packets remove
- * what that querier already has (§7.2), and another responder's identical
- * answer makes ours redundant (duplicate answer suppression, §7.4).
+ * a link and family, or one querier's address): later delayed answers for the
+ * same destination join the group (aggregation, RFC 6762 §6.4, holding the
+ * first at most 500 ms), known answers in a truncated query's follow-up
+ * packets remove what that querier already has (§7.2), and another
+ * responder's identical answer on the same link and family makes ours
+ * redundant (duplicate answer suppression, §7.4).
+ *
+ * Immediate replies never come here (the responder sends them at once, in
+ * their own packet: §6 "within 10 ms"), except a probe defence that the
+ * 250 ms limit of §6 holds back: it waits in a group of its own, keyed apart
+ * from the ordinary one, that nothing delays (no aggregation, no truncated
+ * query's hold) and that goes out as soon as the limit allows.
  *
  * Bounds: at most {@linkcode MAX_PENDING_GROUPS} groups (a new destination
  * past that is answered without delay aggregation: dropped); a truncated query
@@ -75,8 +82,8 @@ export interface PendingGroup {
   dueAt: number;
   /** When its first reply was queued. */
   readonly openedAt: number;
-  /** Defends a probe (250 ms rate limit). */
-  defend: boolean;
+  /** Defends a probe (250 ms rate limit; never aggregated with ordinary replies). */
+  readonly defend: boolean;
   /** Queriers whose truncated queries it waits on. */
   readonly truncatedAskers: Set<string>;
 }
@@ -111,7 +118,7 @@ export class ResponseQueue {
     target: ReplyTarget,
     options: { asker: string; now: number; truncated: boolean; random: Random },
   ): void {
-    const key = targetKey(target);
+    const key = targetKey(target, reply.defend);
     const dueAt = options.now + reply.delayMs;
     let group = this.#groups.get(key);
     if (group === undefined) {
@@ -121,16 +128,17 @@ export class ResponseQueue {
         records: new Map(),
         dueAt,
         openedAt: options.now,
-        defend: false,
+        defend: reply.defend,
         truncatedAskers: new Set(),
       };
       this.#groups.set(key, group);
+    } else if (reply.defend) {
+      group.dueAt = Math.min(group.dueAt, dueAt); // a defence waits for nothing but its limit
     } else {
       const latest = group.openedAt + AGGREGATION_MAX_MS;
       group.dueAt = Math.min(Math.max(group.dueAt, dueAt), Math.max(latest, group.dueAt));
     }
-    group.defend ||= reply.defend;
-    if (options.truncated) group.truncatedAskers.add(options.asker);
+    if (options.truncated && !reply.defend) group.truncatedAskers.add(options.asker);
     for (const r of reply.records) {
       let askers = group.records.get(r);
       if (askers === undefined) group.records.set(r, askers = new Set());
@@ -140,10 +148,16 @@ export class ResponseQueue {
 
   /**
    * A packet of known answers from `asker` (a truncated query's follow-up,
-   * RFC 6762 §7.2): drops what it lists from replies only that asker wanted,
-   * and pushes the groups waiting on it 400-500 ms past now.
+   * RFC 6762 §7.2): drops what it lists from replies only that asker wanted;
+   * when it is itself truncated (`options.truncated`, more are coming), pushes
+   * the groups waiting on it 400-500 ms past now. The last packet, without
+   * TC, adds no wait: the querier has said everything it knows.
    */
-  followUp(reader: MessageReader, asker: string, options: { now: number; random: Random }): void {
+  followUp(
+    reader: MessageReader,
+    asker: string,
+    options: { now: number; random: Random; truncated: boolean },
+  ): void {
     const waiting = [...this.#groups.values()].filter((g) => g.truncatedAskers.has(asker));
     if (waiting.length === 0) return;
     const known = new Map<string, number>();
@@ -160,17 +174,20 @@ export class ResponseQueue {
         askers.delete(asker);
         if (askers.size === 0) g.records.delete(r);
       }
-      g.dueAt = Math.min(dueAt, g.openedAt + TRUNCATED_HOLD_MAX_MS);
+      if (options.truncated) g.dueAt = Math.min(dueAt, g.openedAt + TRUNCATED_HOLD_MAX_MS);
     }
   }
 
   /**
-   * Another responder's response seen on `interfaceName` (RFC 6762 §7.4):
-   * a pending multicast answer it carries with a TTL at least ours is dropped.
+   * Another responder's response seen on `interfaceName` over `family`
+   * (RFC 6762 §7.4): a pending multicast answer for that link and family it
+   * carries with a TTL at least ours is dropped. The hosts that hear only
+   * the other family did not hear it, so an answer pending there stays.
    */
-  suppressDuplicates(reader: MessageReader, interfaceName: string): void {
+  suppressDuplicates(reader: MessageReader, interfaceName: string, family: AddressFamily): void {
     const groups = [...this.#groups.values()].filter((g) =>
-      g.target.address === undefined && g.target.interfaceName === interfaceName
+      g.target.address === undefined && g.target.interfaceName === interfaceName &&
+      g.target.family === family
     );
     if (groups.length === 0) return;
     const seen = new Map<string, number>();
@@ -215,6 +232,7 @@ export class ResponseQueue {
   }
 }
 
-function targetKey(t: ReplyTarget): string {
-  return `${t.interfaceName}\u0000${t.family}\u0000${t.address ?? ""}\u0000${t.port ?? ""}`;
+function targetKey(t: ReplyTarget, defend: boolean): string {
+  const to = `${t.interfaceName}\u0000${t.family}\u0000${t.address ?? ""}\u0000${t.port ?? ""}`;
+  return defend ? `${to}\u0000defend` : to;
 }

@@ -1,8 +1,8 @@
 /**
  * Puts the responder's messages on the wire through the part's `send`:
  * multicast on a link over each family it has, unicast to a querier, and
- * goodbyes (RFC 6762 §10.1). Notes each multicast record's time per link (the
- * §6 rate limit and the §5.4 quarter-TTL rule read it).
+ * goodbyes (RFC 6762 §10.1). Notes each multicast record's time per link and
+ * family (the §6 rate limit and the §5.4 quarter-TTL rule read it).
  *
  * @module
  */
@@ -92,11 +92,13 @@ export class Sender {
     for (const p of build(message, options)) this.#track(this.#send(p, to));
   }
 
-  /** Multicasts records on `link` and notes the time for each. */
+  /** Multicasts records on `link` and notes the time for each, per family sent on. */
   announce(link: NetworkLink, records: readonly LocalRecord[], now: number): void {
     if (records.length === 0) return;
     this.multicast(link, { flags: RESPONSE_FLAGS, answers: records.map((r) => r.record) });
-    for (const r of records) r.markMulticast(link.name, now);
+    for (const family of linkFamilies(link)) {
+      for (const r of records) r.markMulticast(link.name, now, family);
+    }
   }
 
   /**

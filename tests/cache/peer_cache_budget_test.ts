@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { RecordType, type ResourceRecord } from "../../codec/mod.ts";
+import { RecordType, type ResourceRecord, type SrvData } from "../../codec/mod.ts";
 import { seededRandom } from "../../testing/mod.ts";
 import { stringBytes } from "../../cache/_interner.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
@@ -9,16 +9,27 @@ import {
   PEER_RECORD_OVERHEAD_BYTES,
   PEER_SET_INDEX_BYTES,
 } from "../../cache/peer_record.ts";
+import { SERVICE_RESERVE_BYTES } from "../../cache/_eviction.ts";
+import { EVICTION_UNIT_BYTES } from "../../cache/_eviction_units.ts";
 import { a, aaaa, at, ptr, srv, txt } from "./_records.ts";
 
-/** Bytes recomputed from the records and names visible from outside. */
+/**
+ * Bytes recomputed from the records and names visible from outside, and the
+ * eviction units they make: one per name with records other than PTRs, per
+ * name a PTR points to, and per name an SRV targets.
+ */
 function recount(cache: PeerServiceCache): number {
   const names = new Map<string, string>();
+  const units = new Set<string>();
   let records = 0;
   for (const r of cache.records()) {
     records += r.bytes;
     names.set(r.name.toLowerCase(), r.name);
+    if (r.type === RecordType.PTR) units.add((r.data as string).toLowerCase());
+    else units.add(r.name.toLowerCase());
+    if (r.type === RecordType.SRV) units.add((r.data as SrvData).target.toLowerCase());
   }
+  records += units.size * EVICTION_UNIT_BYTES;
   let nameBytes = 0;
   for (const [key, name] of names) {
     nameBytes += PEER_NAME_OVERHEAD_BYTES + stringBytes(name) +
@@ -53,7 +64,7 @@ Deno.test("a record's bytes follow the documented rule", () => {
   const [r] = cache.lookup("h.local", 1);
   assert.equal(r.bytes, PEER_RECORD_OVERHEAD_BYTES + binaryStringBytes(4));
   assert.equal(binaryStringBytes(4), 24);
-  assert.equal(cache.bytes, r.bytes + PEER_NAME_OVERHEAD_BYTES + 24);
+  assert.equal(cache.bytes, r.bytes + PEER_NAME_OVERHEAD_BYTES + 24 + EVICTION_UNIT_BYTES);
   // A PTR whose target has capitals keeps a second, lowered key string.
   cache.insertRecord(ptr("_http._tcp.local", "Den._http._tcp.local"), at(0));
   const [p] = cache.lookup("_http._tcp.local", 12);
@@ -61,25 +72,33 @@ Deno.test("a record's bytes follow the documented rule", () => {
   assert.equal(p.bytes, PEER_RECORD_OVERHEAD_BYTES + 2 * binaryStringBytes(rdataLength));
 });
 
-Deno.test("when full, the records nearest expiry are evicted first, with events", () => {
+Deno.test("when full, what a query needs evicts what none needs, heard longest ago first, with events", () => {
   const probe = new PeerServiceCache();
   probe.insertRecord(a("h1.local", "198.18.0.1"), at(0));
   const one = probe.bytes; // one A record under its own 8-character name
-  const cache = new PeerServiceCache({ maxBytes: one * 3 });
+  // Records nobody needs leave an eighth free (the reserve, at most SERVICE_RESERVE_BYTES).
+  const cache = new PeerServiceCache({ maxBytes: one * 4 });
+  assert.ok(one / 2 < SERVICE_RESERVE_BYTES);
   const removed: string[] = [];
   cache.subscribe((e) => {
     if (e.kind === "removed") removed.push(`${e.reason} ${e.record.name}`);
   });
+  // Nobody asked: they take free room only, whatever their TTL.
   cache.insertRecord(a("h1.local", "198.18.0.1", 50), at(0));
-  cache.insertRecord(a("h2.local", "198.18.0.2", 10), at(0));
-  cache.insertRecord(a("h3.local", "198.18.0.3", 30), at(0));
+  cache.insertRecord(a("h2.local", "198.18.0.2", 10), at(500));
+  cache.insertRecord(a("h3.local", "198.18.0.3", 30), at(1000));
   assert.equal(cache.size, 3);
-  assert.equal(cache.bytes, cache.capacity);
-  cache.insertRecord(a("h4.local", "198.18.0.4", 40), at(1000));
-  assert.deepEqual(removed, ["evicted h2.local"]);
-  cache.insertRecord(a("h5.local", "198.18.0.5", 90), at(1000));
-  assert.deepEqual(removed, ["evicted h2.local", "evicted h3.local"]);
-  assert.deepEqual(cache.lookup("h1.local", 1).length, 1);
+  assert.equal(cache.insertRecord(a("h4.local", "198.18.0.4", 40), at(1000)), "rejected");
+  assert.deepEqual(removed, []);
+  // A running query needs h5-h7: the reserve takes h5, then they evict h1,
+  // then h2 (heard longest ago), not h3.
+  const watches = [5, 6, 7].map((n) => cache.watch(`h${n}.local`, () => {}));
+  for (const n of [5, 6, 7]) cache.insertRecord(a(`h${n}.local`, `198.18.0.${n}`, 90), at(2000));
+  assert.deepEqual(removed, ["evicted h1.local", "evicted h2.local"]);
+  assert.equal(cache.evictions, 2);
+  assert.equal(cache.lookup("h3.local", 1).length, 1);
+  assert.equal(cache.insertRecord(a("h9.local", "198.18.0.9"), at(3000)), "rejected");
+  for (const w of watches) w.cancel();
   assert.ok(cache.bytes <= cache.capacity);
 });
 
@@ -87,21 +106,24 @@ Deno.test("a record pending a goodbye goes before healthy ones", () => {
   const probe = new PeerServiceCache();
   probe.insertRecord(a("h1.local", "198.18.0.1"), at(0));
   const cache = new PeerServiceCache({ maxBytes: probe.bytes * 2 });
+  using _h1 = cache.watch("h1.local", () => {});
+  using _h2 = cache.watch("h2.local", () => {});
+  using _h3 = cache.watch("h3.local", () => {});
   cache.insertRecord(a("h1.local", "198.18.0.1", 10), at(0));
-  cache.insertRecord(a("h2.local", "198.18.0.2", 4500), at(0));
-  cache.insertRecord(a("h2.local", "198.18.0.2", 0), at(0));
-  cache.insertRecord(a("h3.local", "198.18.0.3"), at(0));
+  cache.insertRecord(a("h2.local", "198.18.0.2", 4500), at(500));
+  cache.insertRecord(a("h2.local", "198.18.0.2", 0), at(600)); // goodbye: nobody needs it now
+  cache.insertRecord(a("h3.local", "198.18.0.3"), at(700));
   assert.deepEqual([...cache.records()].map((r) => r.name).sort(), ["h1.local", "h3.local"]);
 });
 
 Deno.test("a record larger than the whole budget is rejected and changes nothing", () => {
-  const cache = new PeerServiceCache({ maxBytes: 600 });
+  const cache = new PeerServiceCache({ maxBytes: 800 });
   cache.insertRecord(a("h.local", "198.18.0.5"), at(0));
   const before = cache.bytes;
   const big = txt("x._http._tcp.local", ["k=" + "v".repeat(250), "j=" + "w".repeat(250)]);
   assert.equal(cache.insertRecord(big, at(0)), "rejected");
-  assert.equal(cache.size, 0, "the eviction loop emptied the cache before giving up");
-  assert.ok(cache.bytes <= before);
+  assert.equal(cache.size, 1, "nothing was evicted for a record that could never fit");
+  assert.equal(cache.bytes, before);
 });
 
 Deno.test("randomized: the budget is never exceeded and the accounting stays exact", () => {
@@ -160,17 +182,22 @@ Deno.test("a name with many records counts its index maps and frees them", () =>
 
 Deno.test("eviction keeps working when the type name holds thousands of PTRs", () => {
   const cache = new PeerServiceCache({ maxBytes: 256 * 1024 });
+  using _browse = cache.watch("_http._tcp.local", () => {}, { type: RecordType.PTR });
+  const listing = (i: number) =>
+    ptr("_http._tcp.local", `service-${i}._http._tcp.local`, 100 + (i % 50));
   for (let i = 0; i < 5000; i++) {
-    cache.insertRecord(
-      ptr("_http._tcp.local", `service-${i}._http._tcp.local`, 100 + (i % 50)),
-      at(i),
-    );
+    cache.insertRecord(listing(i), at(i));
     assert.ok(cache.bytes <= cache.capacity);
   }
   assert.ok(cache.size < 5000);
   const kept = cache.lookup("_http._tcp.local", RecordType.PTR);
   assert.equal(kept.length, cache.size);
-  // The survivors are the ones expiring latest.
-  const minKept = Math.min(...kept.map((r) => r.expiresAt));
-  assert.ok(minKept >= 100_000 + 4000);
+  // Each is an incomplete service the browse needs: newcomers do not push out
+  // their equals (that would churn), so the first ones stay.
+  const first = new Set(Array.from({ length: kept.length }, (_, i) => `service-${i}`));
+  assert.ok(kept.every((r) => first.has((r.data as string).split(".")[0])));
+  assert.equal(cache.evictions, 0);
+  // Unwatched records at another name go first when a complete service needs room.
+  cache.expire(0);
+  assert.equal(cache.insertRecord(listing(6000), at(6000)), "rejected");
 });

@@ -22,6 +22,8 @@ export interface AgentDatagram {
   readonly unicast: boolean;
   readonly response: boolean;
   readonly hex: string;
+  /** When the agent received it (`performance.now()` in the agent's process). */
+  readonly at: number;
 }
 
 /** Any agent message. */

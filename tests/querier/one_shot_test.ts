@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { RecordType } from "../../codec/mod.ts";
 import { LookupError, ResolveError } from "../../querier/errors.ts";
+import { HOST_FAMILY_WAIT_MS } from "../../querier/_constants.ts";
 import { a, aaaa, nsec, ptr, srv, txt } from "../cache/_records.ts";
 import { rig } from "./_harness.ts";
 
@@ -143,4 +144,57 @@ Deno.test("lookupHost: an NSEC saying there is no AAAA settles at once (§6.1)",
   await r.advance(10);
   await failed;
   assert.ok(r.clock.now() < 1000);
+});
+
+Deno.test("lookupHost: an AAAA 30 ms after the A is included; the wait is short", async () => {
+  await using r = await rig();
+  const pending = r.querier.lookupHost("box.local");
+  let done: number | undefined;
+  pending.then(() => done = r.clock.now(), () => {});
+  await r.advance(200);
+  r.respond([a("box.local", "198.18.0.7")]);
+  await r.advance(30);
+  assert.equal(done, undefined, "still waiting for the AAAA");
+  const aAt = r.clock.now() - 30;
+  r.respond([aaaa("box.local", "fe80::7")]);
+  await r.advance(200);
+  assert.deepEqual((await pending).map((x) => x.family), ["IPv4", "IPv6"]);
+  assert.ok(done! - aAt <= 40, `settled ${done! - aAt} ms after the A`);
+
+  // A host that never answers for the other family: the first one after HOST_FAMILY_WAIT_MS.
+  const lone = r.querier.lookupHost("v4only.local");
+  await r.advance(200);
+  r.respond([a("v4only.local", "198.18.0.8")]);
+  const heard = r.clock.now() + 1;
+  let loneDone: number | undefined;
+  lone.then(() => loneDone = r.clock.now(), () => {});
+  await r.advance(500);
+  assert.deepEqual((await lone).map((x) => x.address), ["198.18.0.8"]);
+  assert.ok(
+    loneDone! - heard >= HOST_FAMILY_WAIT_MS && loneDone! - heard <= HOST_FAMILY_WAIT_MS + 5,
+  );
+});
+
+Deno.test("lookupHost: an NSEC for the other family ends the wait; the timeout bounds the whole", async () => {
+  await using r = await rig();
+  const pending = r.querier.lookupHost("box.local");
+  let done: number | undefined;
+  pending.then(() => done = r.clock.now(), () => {});
+  await r.advance(200);
+  r.respond([a("box.local", "198.18.0.7"), nsec("box.local", [RecordType.A])]);
+  const heard = r.clock.now() + 1;
+  await r.advance(20);
+  assert.equal(done, heard, "no wait: the host says it has no AAAA");
+  assert.deepEqual((await pending).map((x) => x.address), ["198.18.0.7"]);
+
+  // The first answer just before the timeout: what is known, at the timeout, not an error.
+  const late = r.querier.lookupHost("late.local", { timeout: 1000 });
+  await r.advance(960);
+  r.respond([a("late.local", "198.18.0.9")]);
+  let lateDone: number | undefined;
+  const start = r.clock.now() - 960;
+  late.then(() => lateDone = r.clock.now(), () => {});
+  await r.advance(300);
+  assert.deepEqual((await late).map((x) => x.address), ["198.18.0.9"]);
+  assert.ok(lateDone! - start <= 1000, `settled at ${lateDone! - start} ms`);
 });

@@ -4,14 +4,14 @@ import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { QuestionSet } from "../../querier/_questions.ts";
 import { queryPackets } from "../../querier/_query_packets.ts";
 import { MAX_QUERY_INTERVAL_MS, REFRESH_FLOOR_MS } from "../../querier/_constants.ts";
-import { a, ptr, srv, txt } from "../cache/_records.ts";
+import { a, nsec, ptr, srv, txt } from "../cache/_records.ts";
 import { nextEvent, rig } from "./_harness.ts";
 
 const TYPE = "_http._tcp.local";
 const DEN = "Den._http._tcp.local";
 const ptrQuestion = { name: TYPE, type: RecordType.PTR, class: 1, unicastResponse: false };
 
-Deno.test("schedule: first query 20-120 ms after browse(), QU on the first only, then 1 s doubling", async () => {
+Deno.test("schedule: first query 20-120 ms after browse(), QU on the first only, then 1 s tripling, then hourly", async () => {
   const delays: number[] = [];
   for (let seed = 1; seed <= 20; seed++) {
     await using r = await rig({ seed });
@@ -26,7 +26,8 @@ Deno.test("schedule: first query 20-120 ms after browse(), QU on the first only,
     assert.equal(qs[0].message.questions[0].unicastResponse, true);
     assert.ok(qs.slice(1).every((p) => !p.message.questions[0].unicastResponse));
     const gaps = times.slice(1).map((t, i) => t - times[i]);
-    assert.deepEqual(gaps.slice(0, 5), [1000, 2000, 4000, 8000, 16000]);
+    // 1, 3, 9 s (RFC 6762 §5.2: at least doubling; mDNSResponder triples), then 60 min.
+    assert.deepEqual(gaps, [1000, 3000, 9000]);
     await browser[Symbol.asyncDispose]();
   }
   assert.ok(new Set(delays).size > 5, "the first delay is random");
@@ -47,13 +48,13 @@ Deno.test("schedule: known answers with more than half their TTL left, at their 
   await using r = await rig();
   const browser = r.querier.browse("_http._tcp", { resolve: false });
   r.respond([ptr(TYPE, "Fresh._http._tcp.local", 4500), ptr(TYPE, "Stale._http._tcp.local", 20)]);
-  await r.advance(14_000); // queries at ~1.1 s, 3.1 s, 7.1 s, then ~15.1 s
+  await r.advance(12_000); // queries at ~1.1 s, 4.1 s, then ~13.1 s
   const since = r.clock.now();
   await r.advance(2000);
   const [q] = r.ourQueries(since).filter((p) => p.entry.family === "IPv4");
   assert.ok(q !== undefined);
   const known = q.message.answers.map((x) => `${x.data} ${x.ttl} ${x.cacheFlush}`);
-  // At about 15 s the 20 s PTR has a quarter of its TTL left: left out.
+  // At about 13 s the 20 s PTR has a third of its TTL left: left out.
   assert.equal(known.length, 1);
   assert.match(known[0], /^Fresh\._http\._tcp\.local 44(8|9)\d false$/);
   await browser[Symbol.asyncDispose]();
@@ -104,8 +105,8 @@ Deno.test("schedule: a QM question another host just asked suppresses ours (§7.
   r.query([ptrQuestion]); // 100 ms before our Q2
   await r.advance(500);
   assert.equal(r.ourQueries(q1 + 1).length, 0, "our second query was skipped");
-  await r.advance(2000); // Q3 at q1 + 3 s goes out as usual
-  assert.ok(r.ourQueries(q1 + 2999).length > 0);
+  await r.advance(3000); // Q3 at q1 + 4 s goes out as usual
+  assert.ok(r.ourQueries(q1 + 3999).length > 0);
   await browser[Symbol.asyncDispose]();
 });
 
@@ -190,4 +191,36 @@ Deno.test("schedule: tiny TTLs cannot make us send a refresh storm (the floor)",
   // Continuous queries at about 1, 3, 7, 15 s after the start plus refreshes, at most one per floor.
   assert.ok(refreshes.length <= 4 + Math.ceil(30_000 / REFRESH_FLOOR_MS), `${refreshes.length}`);
   await browser[Symbol.asyncDispose]();
+});
+
+Deno.test("schedule: refresh asks only for the types a running query needs, never NSEC or HINFO", async () => {
+  await using r = await rig({ seed: 6 });
+  const browser = r.querier.browse("_http._tcp", { resolve: true });
+  const it = browser[Symbol.asyncIterator]();
+  await r.advance(10);
+  // A whole service plus records no browse needs: an NSEC at the instance and
+  // the host, and the host's HINFO; then everything goes silent.
+  r.respond([
+    ptr(TYPE, DEN),
+    srv(DEN, "den.local"),
+    txt(DEN, []),
+    nsec(DEN, [RecordType.SRV, RecordType.TXT]),
+    a("den.local", "198.18.0.9"),
+    nsec("den.local", [RecordType.A, RecordType.HINFO]),
+    {
+      name: "den.local",
+      type: RecordType.HINFO,
+      class: 1,
+      cacheFlush: true,
+      ttl: 120,
+      data: { cpu: "X86_64", os: "LINUX" },
+    },
+  ]);
+  assert.equal((await nextEvent(r, it))?.type, "added");
+  const since = r.clock.now();
+  await r.advance(125_000);
+  const asked = r.ourQueries(since).flatMap((p) => p.message.questions.map((q) => q.type));
+  assert.ok(asked.includes(RecordType.SRV) && asked.includes(RecordType.A), `${asked}`);
+  assert.deepEqual(asked.filter((t) => t === RecordType.NSEC || t === RecordType.HINFO), []);
+  await it.return!();
 });

@@ -136,13 +136,13 @@ Deno.test("answering: known-answer suppression with the half-TTL rule, per recor
   await h.close();
 });
 
-Deno.test("answering: a truncated query waits 400-500 ms after its last known-answer packet", async () => {
+Deno.test("answering: a truncated query waits 400-500 ms after its last truncated known-answer packet", async () => {
   const h = await published({}, ["One", "Two"]);
   const since = h.clock.now();
   await h.send({ flags: 0x0200, questions: [q("_http._tcp.local", RecordType.PTR)] });
   await h.clock.advanceAsync(300);
   const followUpAt = h.clock.now();
-  await h.send({ answers: [ptr("One")] });
+  await h.send({ flags: 0x0200, answers: [ptr("One")] }); // TC: more known answers follow
   await h.clock.advanceAsync(1500);
   const replies = h.sent({ since, family: "IPv4" });
   assert.equal(replies.length, 1);

@@ -43,6 +43,7 @@ try {
         unicast: d.unicast,
         response: isResponse(d.data),
         hex: toHex(d.data),
+        at: performance.now(), // arrival, on this process's clock
       });
     },
     onEvent(e) {

@@ -1,0 +1,123 @@
+// A fake network of N services for the querier benches: one in-memory host
+// that answers queries from a table of raw records (per service a PTR, SRV,
+// TXT, A and optionally AAAA, from `_workload.ts`), the way a responder would:
+// Known-Answer suppression (RFC 6762 §7.1), additionals (RFC 6763 §12),
+// 20-120 ms delay when a shared answer is in the reply (§6), split over packets
+// of at most 1440 bytes. `silent = true` makes every service stop answering.
+import { decodeMessage, nameKey, RecordType, type ResourceRecord } from "../codec/mod.ts";
+import { writeAll } from "../codec/_write_all.ts";
+import type { Clock, Random } from "../clock.ts";
+import type { MemoryHost } from "../transport/memory_host.ts";
+import { serviceAnnouncement } from "./_workload.ts";
+
+export interface FakeServicesOptions {
+  /** How many services. */
+  readonly count: number;
+  /** Publish AAAA records too (default false: SRV and A, as issue 15's arithmetic). */
+  readonly ipv6?: boolean;
+}
+
+export class FakeServices {
+  /** When true, nothing is answered (every service went silent). */
+  silent = false;
+  /** Queries heard and responses sent. */
+  queries = 0;
+  responses = 0;
+  #byKey = new Map<string, ResourceRecord[]>();
+  #host: MemoryHost;
+  #clock: Clock;
+  #random: Random;
+
+  constructor(host: MemoryHost, clock: Clock, random: Random, options: FakeServicesOptions) {
+    this.#host = host;
+    this.#clock = clock;
+    this.#random = random;
+    for (let i = 0; i < options.count; i++) {
+      for (const r of serviceAnnouncement(i)) {
+        if (r.type === RecordType.AAAA && !options.ipv6) continue;
+        const key = `${nameKey(r.name)}\u0000${r.type}`;
+        const list = this.#byKey.get(key);
+        if (list === undefined) this.#byKey.set(key, [r]);
+        else list.push(r);
+      }
+    }
+  }
+
+  start(): Promise<void> {
+    return this.#host.start({
+      onDatagram: (d) => {
+        if (this.silent) return;
+        const message = decodeMessage(d.data);
+        if ((message.flags & 0x8000) !== 0) return;
+        this.queries++;
+        this.#answer(message.questions, message.answers, d.interfaceName, d.family);
+      },
+      onEvent() {},
+    });
+  }
+
+  #find(name: string, type: number): ResourceRecord[] {
+    if (type !== RecordType.ANY) return this.#byKey.get(`${nameKey(name)}\u0000${type}`) ?? [];
+    const out: ResourceRecord[] = [];
+    for (const t of [RecordType.SRV, RecordType.TXT, RecordType.A, RecordType.AAAA]) {
+      out.push(...this.#find(name, t));
+    }
+    return out;
+  }
+
+  #answer(
+    questions: readonly { name: string; type: number }[],
+    known: readonly ResourceRecord[],
+    iface: string,
+    family: "IPv4" | "IPv6",
+  ): void {
+    const knownKeys = new Set(known.map((k) => recordKey(k)));
+    const chosen = new Map<string, ResourceRecord>();
+    let shared = false;
+    for (const q of questions) {
+      for (const r of this.#find(q.name, q.type)) {
+        const key = recordKey(r);
+        if (knownKeys.has(key)) continue; // the peer lists it with half its TTL or more
+        chosen.set(key, r);
+        if (!r.cacheFlush) shared = true;
+      }
+    }
+    if (chosen.size === 0) return;
+    const extra: ResourceRecord[] = [];
+    for (const r of chosen.values()) {
+      const names = r.type === RecordType.PTR
+        ? [[r.data as string, RecordType.SRV], [r.data as string, RecordType.TXT]] as const
+        : [];
+      for (const [n, t] of names) extra.push(...this.#find(n, t));
+      const target = r.type === RecordType.SRV
+        ? (r.data as { target: string }).target
+        : r.type === RecordType.PTR
+        ? (this.#find(r.data as string, RecordType.SRV)[0]?.data as { target: string })?.target
+        : undefined;
+      if (target !== undefined) {
+        extra.push(...this.#find(target, RecordType.A), ...this.#find(target, RecordType.AAAA));
+      }
+    }
+    for (const r of extra) {
+      const key = recordKey(r);
+      if (!chosen.has(key) && !knownKeys.has(key)) chosen.set(key, r);
+    }
+    const packets = writeAll([...chosen.values()], { flags: 0x8400 });
+    const send = () => {
+      for (const p of packets) {
+        this.responses++;
+        void this.#host.send(p, { interfaceName: iface, family });
+      }
+    };
+    // RFC 6762 §6: shared answers wait 20-120 ms; unique ones go at once.
+    if (shared) this.#clock.setTimer(20 + Math.floor(100 * this.#random()), send);
+    else send();
+  }
+}
+
+function recordKey(r: ResourceRecord): string {
+  return `${nameKey(r.name)}\u0000${r.type}\u0000${
+    JSON.stringify(r.data, (_k, v) =>
+      v instanceof Uint8Array ? [...v] : typeof v === "string" ? v.toLowerCase() : v)
+  }`;
+}

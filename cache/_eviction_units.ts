@@ -1,0 +1,229 @@
+/**
+ * The units the peer cache's eviction policy (`_eviction.ts`) works on: one
+ * per service instance (its records and the PTRs listing it) or other name,
+ * with the counts that say whether it is a complete service, the hosts its
+ * SRVs target and the services that target it; an intrusive list per tier for
+ * LRU order; and the rules of completeness (RFC 6763 §12). Internal.
+ *
+ * @module
+ */
+
+import { decodeRdata, RecordType, type SrvData } from "../codec/mod.ts";
+import { binaryToBytes } from "./_rdata_key.ts";
+import { type PeerEntry, PENDING_MASK } from "./peer_record.ts";
+
+/**
+ * Tier of a unit no list holds: no records, or held by the services that target it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HELD, Unit } from "./_eviction_units.ts";
+ * assert.equal(new Unit("h.local").tier, HELD);
+ * ```
+ */
+export const HELD = -1;
+
+/**
+ * Tier of a unit being evicted whole: no list holds it, and its records
+ * leaving do not file it again one by one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EVICTING, HELD } from "./_eviction_units.ts";
+ * const inNoList: number[] = [EVICTING, HELD]; // both below 0: in no list
+ * assert.ok(inNoList.every((tier) => tier < 0));
+ * assert.notEqual(inNoList[0], inNoList[1]);
+ * ```
+ */
+export const EVICTING = -2;
+
+/**
+ * Bytes a unit costs, counted in the peer cache's budget with its records and
+ * names: the unit object (14 fields, 128), its slot in the policy's map of
+ * units (40) and in the map of PTR keys (24, amortised over names no PTR
+ * points to). Measured against V8 by `bench/cache_memory.ts` (a cache of
+ * 20,000 services: 40,000 units, 7.1 MiB more heap than without them).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EVICTION_UNIT_BYTES } from "./_eviction_units.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const cache = new PeerServiceCache();
+ * cache.insertRecord(
+ *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+ *   { interfaceName: "eth0", now: 0 },
+ * );
+ * const [a] = cache.lookup("h.local", 1);
+ * assert.equal(cache.bytes, a.bytes + 152 + EVICTION_UNIT_BYTES); // record, name, unit
+ * ```
+ */
+export const EVICTION_UNIT_BYTES = 192;
+
+/**
+ * One unit of eviction, named by a name key.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isComplete, Unit } from "./_eviction_units.ts";
+ * const service = new Unit("den._http._tcp.local");
+ * const host = new Unit("den.local");
+ * service.servicePointers = service.srv = service.txt = 1;
+ * service.targets = host;
+ * assert.equal(isComplete(service), false); // no address yet
+ * host.addresses = 1;
+ * assert.equal(isComplete(service), true);
+ * ```
+ */
+export class Unit {
+  /** Its records: non-PTR records at the name, and PTRs that point to it. */
+  entries = 0;
+  /** The PTRs that point to it. */
+  pointers: Few<PeerEntry> = null;
+  servicePointers = 0;
+  srv = 0;
+  txt = 0;
+  addresses = 0;
+  /** Hosts its SRVs target, one per SRV. */
+  targets: Few<Unit> = null;
+  /** Services whose SRVs target this name, once per SRV. */
+  dependents: Few<Unit> = null;
+  heard = 0;
+  tier = HELD;
+  /** The rdata key of the PTRs that point to it, once one did. */
+  pointerKey: string | undefined = undefined;
+  prev: Unit | null = null;
+  next: Unit | null = null;
+  constructor(readonly key: string) {}
+}
+
+/**
+ * A few items without an array for the usual one: none, one item, or an
+ * array (a unit per cached service and host must stay small: a host has
+ * one or a few services, a service one PTR and one SRV).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type Few, fewAdd, fewList, fewRemove } from "./_eviction_units.ts";
+ * let few: Few<object> = null;
+ * const [x, y] = [{}, {}];
+ * few = fewAdd(few, x);
+ * assert.equal(few, x); // no array for one
+ * few = fewAdd(few, y);
+ * assert.deepEqual(fewList(few), [x, y]);
+ * few = fewRemove(fewRemove(few, x), y);
+ * assert.equal(few, null);
+ * ```
+ */
+export type Few<T extends object> = T | T[] | null;
+
+/** `few` with `item` added (once more if already there). */
+export function fewAdd<T extends object>(few: Few<T>, item: T): Few<T> {
+  if (few === null) return item;
+  if (Array.isArray(few)) {
+    few.push(item);
+    return few;
+  }
+  return [few, item];
+}
+
+/** `few` with one occurrence of `item` removed. */
+export function fewRemove<T extends object>(few: Few<T>, item: T): Few<T> {
+  if (few === null) return null;
+  if (!Array.isArray(few)) return few === item ? null : few;
+  const i = few.indexOf(item);
+  if (i >= 0) few.splice(i, 1);
+  return few.length === 0 ? null : few.length === 1 ? few[0] : few;
+}
+
+/** The items of `few`, as an array (not to be kept: it may be the field's own). */
+export function fewList<T extends object>(few: Few<T>): readonly T[] {
+  return few === null ? [] : Array.isArray(few) ? few : [few];
+}
+
+/**
+ * Units in LRU order: an intrusive doubly linked list, O(1) each way.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Unit, UnitList } from "./_eviction_units.ts";
+ * const list = new UnitList();
+ * const [a, b] = [new Unit("a.local"), new Unit("b.local")];
+ * list.pushBack(a);
+ * list.pushBack(b);
+ * list.remove(a);
+ * list.pushBack(a); // heard again: to the back
+ * assert.equal(list.head, b);
+ * assert.equal(list.size, 2);
+ * ```
+ */
+export class UnitList {
+  head: Unit | null = null;
+  tail: Unit | null = null;
+  size = 0;
+  pushBack(u: Unit): void {
+    u.prev = this.tail;
+    u.next = null;
+    if (this.tail === null) this.head = u;
+    else this.tail.next = u;
+    this.tail = u;
+    this.size++;
+  }
+  pushFront(u: Unit): void {
+    u.next = this.head;
+    u.prev = null;
+    if (this.head === null) this.tail = u;
+    else this.head.prev = u;
+    this.head = u;
+    this.size++;
+  }
+  remove(u: Unit): void {
+    if (u.prev === null) this.head = u.next;
+    else u.prev.next = u.next;
+    if (u.next === null) this.tail = u.prev;
+    else u.next.prev = u.prev;
+    u.prev = u.next = null;
+    this.size--;
+  }
+}
+
+export function isLeaving(e: PeerEntry): boolean {
+  return (e.bits & PENDING_MASK) !== 0;
+}
+
+export function isServiceLike(u: Unit): boolean {
+  return u.servicePointers > 0 || u.srv > 0 || u.txt > 0;
+}
+
+// Complete: listed, with SRV, TXT and an address of a host it targets (RFC
+// 6763 §12). A name that is not a service is whole by itself. `without` is a
+// record to leave out (one being rejected).
+export function isComplete(u: Unit, without?: PeerEntry): boolean {
+  if (!isServiceLike(u)) return true;
+  const minus = (type: number) => without !== undefined && without.type === type ? 1 : 0;
+  if (u.servicePointers - minus(RecordType.PTR) <= 0) return false;
+  if (u.srv - minus(RecordType.SRV) <= 0 || u.txt - minus(RecordType.TXT) <= 0) return false;
+  for (const t of fewList(u.targets)) if (t.addresses > 0) return true;
+  return false;
+}
+
+// A PTR whose owner is a service type or subtype (`_http._tcp.local`,
+// `_printer._sub._http._tcp.local`) lists a service instance; the type
+// enumeration (`_services._dns-sd._udp`, RFC 6763 §9) and reverse-mapping PTRs
+// do not.
+export function isServiceListing(ownerKey: string): boolean {
+  return ownerKey.startsWith("_") && !ownerKey.startsWith("_services._dns-sd._udp.");
+}
+
+export function ptrTarget(entry: PeerEntry): string {
+  return decodeRdata(RecordType.PTR, binaryToBytes(entry.rdataBinary)) as string;
+}
+
+export function srvTarget(entry: PeerEntry): string {
+  return (decodeRdata(RecordType.SRV, binaryToBytes(entry.rdataBinary)) as SrvData).target;
+}
