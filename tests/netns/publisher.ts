@@ -24,14 +24,23 @@ export class Publisher {
     this.child = child;
   }
 
-  /** Starts the agent in `host` with host name `hostName` (`ours-a.local`). */
+  /**
+   * Starts the agent in `host` with host name `hostName` (`ours-a.local`);
+   * `flags` replaces `deno run`'s default `--unstable-net --allow-all --v8-flags=--expose-gc`.
+   */
   static async start(
     host: Host,
-    options: { hostName: string; interfaces?: string[] },
+    options: {
+      hostName: string;
+      interfaces?: string[];
+      pollIntervalMs?: number;
+      flags?: readonly string[];
+    },
   ): Promise<Publisher> {
-    const child = host.deno(AGENT, [JSON.stringify(options)], {
+    const { flags, ...config } = options;
+    const child = host.deno(AGENT, [JSON.stringify(config)], {
       // --expose-gc: the agent measures the heap after a full collection.
-      flags: ["--unstable-net", "--allow-all", "--v8-flags=--expose-gc"],
+      flags: flags ?? ["--unstable-net", "--allow-all", "--v8-flags=--expose-gc"],
       stdin: true,
       label: `[${host.name}] publish_agent`,
     });
@@ -86,7 +95,7 @@ export class Publisher {
     heapTotal: number;
     external: number;
     stats: Record<string, number>;
-    transport: Record<string, number>;
+    transport: Record<string, unknown>;
   }> {
     const since = this.child.mark();
     await this.child.send({ op: "cpu" });

@@ -27,13 +27,21 @@ import { stdinCommands } from "./_commands.ts";
 // deno-lint-ignore no-console
 const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
 
-const config = JSON.parse(Deno.args[0] ?? "{}") as { hostName?: string; interfaces?: string[] };
+const config = JSON.parse(Deno.args[0] ?? "{}") as {
+  hostName?: string;
+  interfaces?: string[];
+  pollIntervalMs?: number;
+};
 let mdns: Mdns;
-const transport = new UdpTransport(
-  config.interfaces ? { interfaces: { include: config.interfaces } } : {},
-);
+let transport: UdpTransport;
 try {
-  mdns = await Mdns.start({ transport, hostName: config.hostName });
+  mdns = await Mdns.start({
+    transport: transport = new UdpTransport({
+      ...(config.interfaces ? { interfaces: { include: config.interfaces } } : {}),
+      ...(config.pollIntervalMs ? { pollIntervalMs: config.pollIntervalMs } : {}),
+    }),
+    hostName: config.hostName,
+  });
 } catch (error) {
   emit({ event: "start-error", message: (error as Error).message });
   Deno.exit(0);
