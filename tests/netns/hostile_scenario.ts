@@ -84,10 +84,11 @@ export const OUTCOME_COUNTERS = [
   "unsolicitedUnicast",
 ] as const;
 
-function delta(after: Record<string, number>, before: Record<string, number>) {
+function delta(after: Record<string, unknown>, before: Record<string, unknown>) {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(after)) {
-    if (typeof v === "number") out[k] = v - (before[k] ?? 0);
+    const was = before[k];
+    if (typeof v === "number") out[k] = v - (typeof was === "number" ? was : 0);
   }
   return out;
 }
