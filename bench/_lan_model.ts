@@ -148,8 +148,11 @@ function run(schedule: Schedule, starts: readonly number[], seed: number): Model
   const hosts = starts.length;
   const END = 7_200_000;
   const events: Ev[] = [];
-  /** When each host's PTRs were last multicast (heard by all). */
-  const lastHeard = new Array<number>(hosts).fill(-Infinity);
+  /** Per type: when each host last multicast its PTR of that type (heard by all). */
+  const lastHeard = Array.from(
+    { length: TYPES },
+    () => new Array<number>(hosts).fill(-Infinity),
+  );
   const announced = new Array<number>(hosts).fill(Infinity);
   for (let h = 0; h < hosts; h++) {
     const claim = schedule.claim(r).map((t) => t + starts[h]);
@@ -172,10 +175,11 @@ function run(schedule: Schedule, starts: readonly number[], seed: number): Model
     // Known Answers: PTRs of the type heard since the browser started, over half TTL left.
     let known = 0;
     const silent: number[] = [];
-    for (let p = type; p < hosts; p += TYPES) {
+    const heardOf = lastHeard[type];
+    for (let p = 0; p < hosts; p++) {
       if (p === h) continue; // its own: it answers nobody, nobody answers it
       // The browser holds p's PTR if it was listening when p last multicast it.
-      const heard = lastHeard[p];
+      const heard = heardOf[p];
       if (heard >= starts[h] && heard <= at && at - heard < PTR_TTL_MS / 2) known++;
       else if (announced[p] <= at) silent.push(p);
     }
@@ -185,8 +189,8 @@ function run(schedule: Schedule, starts: readonly number[], seed: number): Model
     const packets = Math.max(1, Math.ceil(known / KNOWN_ANSWERS_PER_PACKET));
     if (b) b.queries += packets;
     for (const p of silent) {
-      if (at - lastHeard[p] < schedule.historyMs) continue;
-      lastHeard[p] = at + 20;
+      if (at - heardOf[p] < schedule.historyMs) continue;
+      heardOf[p] = at + 20;
       if (b) b.responses++;
     }
     // Everyone heard these responses: the next refresh is due from them.
@@ -216,8 +220,9 @@ function run(schedule: Schedule, starts: readonly number[], seed: number): Model
       const b = bucket(ev.at);
       if (b) b.claims++;
       if (ev.at >= announced[ev.host]) {
-        lastHeard[ev.host] = ev.at;
-        for (let o = ev.host % TYPES; o < hosts; o += TYPES) {
+        // An announcement carries the host's PTRs of every type.
+        for (const heardOf of lastHeard) heardOf[ev.host] = ev.at;
+        for (let o = 0; o < hosts; o++) {
           refreshDue[o] = Math.min(refreshDue[o], ev.at + PTR_TTL_MS * schedule.refreshAt);
         }
       }
