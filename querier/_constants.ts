@@ -157,6 +157,43 @@ export const REFRESH_PULL_MS = 2500;
  */
 export const REFRESH_PACKETS_PER_SECOND = 20;
 /**
+ * A bound on a browse's follow-up questions (RFC 6763 §12: SRV and TXT of
+ * each instance its PTRs list, A and AAAA of each target): at most this many
+ * query packets of them per link per second on each address family (a token
+ * bucket: a burst of this many, this many a second after that). The network
+ * decides how many instances a browse follows, so without a bound 50,000 fake
+ * PTRs drew over 1,300 query packets in 15 s (issue 16). A real instance
+ * usually needs no follow-up at all (its responder adds SRV, TXT and
+ * addresses to the PTR answer, §12.1); the questions over the bound wait per
+ * link (newest first, `FOLLOW_UP_QUEUE_LIMIT`). A resolve or a lookup the
+ * user started is not bound by it. Two full packets carry about 160
+ * follow-up questions.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FOLLOW_UP_PACKETS_PER_SECOND } from "./_constants.ts";
+ * assert.equal(FOLLOW_UP_PACKETS_PER_SECOND, 2);
+ * ```
+ */
+export const FOLLOW_UP_PACKETS_PER_SECOND = 2;
+/**
+ * How many follow-up questions may wait for `FOLLOW_UP_PACKETS_PER_SECOND`
+ * on one link. The newest go first (a service that just appeared is the one
+ * a user is looking at); when the queue is full the oldest waiting question
+ * is dropped, and it comes back when its continuous question is next due
+ * (§5.2 back-off: 1, 3, 9 s, then hourly), so an instance that never answers
+ * costs less and less.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FOLLOW_UP_QUEUE_LIMIT } from "./_constants.ts";
+ * assert.equal(FOLLOW_UP_QUEUE_LIMIT, 1024);
+ * ```
+ */
+export const FOLLOW_UP_QUEUE_LIMIT = 1024;
+/**
  * RFC 6763 §12.2: a responder answering an SRV question adds its target's A
  * and AAAA records. When a refresh question for an SRV goes out, the refresh
  * questions for its target's addresses wait this long and are dropped if that

@@ -9,7 +9,9 @@
  * watched record set), and go with the link's next packets once tokens are
  * back: oldest first, address questions after the others (an SRV answer
  * usually refreshes its target's addresses too), and dropped once what they
- * ask about is fresh again or gone. The outbox also remembers when each question last went out
+ * ask about is fresh again or gone. A browse's follow-up questions (RFC 6763
+ * §12) have their own per-link budget (`FollowUpBudget`) and join the
+ * packets the same way. The outbox also remembers when each question last went out
  * on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
  *
  * @module
@@ -28,6 +30,7 @@ import {
   REFRESH_PACKETS_PER_SECOND,
 } from "./_constants.ts";
 import { queryPackets, questionsThatFit } from "./_query_packets.ts";
+import { FollowUpBudget } from "./_follow_ups.ts";
 
 // A packet less its header, over the smallest question (a compressed name of
 // 2 bytes, type and class).
@@ -75,6 +78,7 @@ export class Outbox {
   #notBefore = new Map<string, number>(); // deferred address refreshes, by link and question
   #readyAt = new Map<string, number>(); // per link: when a waiting refresh may go at the earliest
   #lastAsked = new Map<string, number>();
+  #followUps = new FollowUpBudget();
 
   /** Sends through `send` the questions about records of `cache`. */
   constructor(cache: PeerServiceCache, send: Send) {
@@ -104,6 +108,7 @@ export class Outbox {
     }
     const waiting = this.#waiting.get(iface);
     if (waiting !== undefined) this.#forget(iface, waiting, key); // asked anyway: no refresh needed
+    this.#followUps.forget(name, type, iface);
     this.#lastAsked.set(`${iface}\u0000${key}`, now);
     if (!knownAnswers) this.#noKnownAnswers.add(`${iface}\u0000${key}`);
   }
@@ -119,6 +124,21 @@ export class Outbox {
     if (qs === undefined) this.#waiting.set(iface, qs = new Map());
     if (!qs.has(key)) qs.set(key, { name, type, class: 1, unicastResponse: false });
     this.#readyAt.set(iface, 0);
+  }
+
+  /**
+   * Adds a browse's follow-up question (RFC 6763 §12) for `iface`: it goes
+   * with the next send while the link's follow-up budget allows, else waits
+   * for it (`FollowUpBudget`).
+   */
+  addFollowUp(iface: string, name: string, type: number, unicast: boolean): void {
+    if (this.#perLink.get(iface)?.has(questionKey(name, type))) return;
+    this.#followUps.add(iface, { name, type, class: 1, unicastResponse: unicast });
+  }
+
+  /** A follow-up question ended: it no longer waits on any link. */
+  forgetFollowUp(name: string, type: number): void {
+    this.#followUps.forget(name, type);
   }
 
   /**
@@ -144,7 +164,7 @@ export class Outbox {
       const at = Math.max(tokenAt, this.#readyAt.get(iface) ?? 0);
       if (at < next) next = at;
     }
-    return next;
+    return Math.min(next, this.#followUps.nextDeadline());
   }
 
   /** Sends what was gathered on each of `links`, then starts afresh. */
@@ -152,11 +172,19 @@ export class Outbox {
     for (const link of links) {
       const questions = [...(this.#perLink.get(link.name)?.values() ?? [])];
       const refreshes = this.#takeRefreshes(link.name, questions, now);
-      if (questions.length === 0 && refreshes.length === 0) continue;
-      for (const q of refreshes) {
+      const followUps = this.#followUps.take(
+        link.name,
+        this.#writer,
+        refreshes.length === 0 ? questions : [...questions, ...refreshes],
+        now,
+      );
+      if (questions.length === 0 && refreshes.length === 0 && followUps.length === 0) continue;
+      for (const q of [...refreshes, ...followUps]) {
         this.#lastAsked.set(`${link.name}\u0000${questionKey(q.name, q.type)}`, now);
       }
-      const all = refreshes.length === 0 ? questions : [...questions, ...refreshes];
+      const all = refreshes.length === 0 && followUps.length === 0
+        ? questions
+        : [...questions, ...refreshes, ...followUps];
       const answers = new Set<PeerRecord>();
       for (const q of all) {
         if (this.#noKnownAnswers.has(`${link.name}\u0000${questionKey(q.name, q.type)}`)) continue;
@@ -165,6 +193,7 @@ export class Outbox {
       }
       const packets = queryPackets(this.#writer, all, [...answers], now);
       if (refreshes.length > 0) this.#buckets.get(link.name)!.tokens -= packets.length;
+      if (followUps.length > 0) this.#followUps.spend(link.name, packets.length);
       for (const family of ["IPv4", "IPv6"] as const) {
         if ((family === "IPv4" ? link.ipv4 : link.ipv6).length === 0) continue;
         for (const p of packets) void this.#send(p, { interfaceName: link.name, family });
@@ -183,6 +212,7 @@ export class Outbox {
     for (const iface of this.#buckets.keys()) {
       if (!names.has(iface)) this.#buckets.delete(iface);
     }
+    this.#followUps.keepLinks(names);
     if (this.#lastAsked.size > OBSERVATION_LIMIT) {
       for (const [key, at] of this.#lastAsked) {
         if (now - at >= REFRESH_FLOOR_MS) this.#lastAsked.delete(key);
