@@ -87,7 +87,14 @@ const recordAt = (i: number): ResourceRecord => {
       ttl,
       data: `10.${i >> 16 & 255}.${i >> 8 & 255}.${i & 255}`,
     }
-    : { name: `n${i}._x._tcp.local`, type: 16, class: 1, cacheFlush: true, ttl, data: [`k=${i}`] };
+    : {
+      name: `n${i}._x._tcp.local`,
+      type: 16,
+      class: 1,
+      cacheFlush: true,
+      ttl,
+      data: [new TextEncoder().encode(`k=${i}`)],
+    };
 };
 for (let i = 0; i < records; i += 40) {
   const answers: ResourceRecord[] = [];

@@ -194,6 +194,24 @@ export const FOLLOW_UP_PACKETS_PER_SECOND = 2;
  */
 export const FOLLOW_UP_QUEUE_LIMIT = 1024;
 /**
+ * The most Known-Answer records (RFC 6762 §7.1) one link's query lists,
+ * continuation packets (§7.2) included. The network decides how many PTRs a
+ * browse holds: 9,000 fake instances made each PTR query about 100 packets.
+ * Past the limit, records whose service is whole in the cache go first (a
+ * PTR whose instance has an SRV), so real services stay suppressed and what
+ * is left out are listings nobody completed; a responder whose record was
+ * left out only answers again (§7.1 costs a response, never a query). About
+ * three packets of PTRs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { KNOWN_ANSWER_LIMIT } from "./_constants.ts";
+ * assert.equal(KNOWN_ANSWER_LIMIT, 200);
+ * ```
+ */
+export const KNOWN_ANSWER_LIMIT = 200;
+/**
  * RFC 6763 §12.2: a responder answering an SRV question adds its target's A
  * and AAAA records. When a refresh question for an SRV goes out, the refresh
  * questions for its target's addresses wait this long and are dropped if that

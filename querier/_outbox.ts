@@ -11,7 +11,8 @@
  * usually refreshes its target's addresses too), and dropped once what they
  * ask about is fresh again or gone. A browse's follow-up questions (RFC 6763
  * §12) have their own per-link budget (`FollowUpBudget`) and join the
- * packets the same way. The outbox also remembers when each question last went out
+ * packets the same way; a link's Known-Answer list is at most
+ * `KNOWN_ANSWER_LIMIT` records, whole services first. The outbox also remembers when each question last went out
  * on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
  *
  * @module
@@ -25,6 +26,7 @@ import type { Send } from "../_stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import {
   ADDRESS_REFRESH_DEFER_MS,
+  KNOWN_ANSWER_LIMIT,
   OBSERVATION_LIMIT,
   REFRESH_FLOOR_MS,
   REFRESH_PACKETS_PER_SECOND,
@@ -191,7 +193,7 @@ export class Outbox {
         const known = this.#cache.knownAnswers(q.name, q.type, { interfaceName: link.name, now });
         for (const r of known) answers.add(r);
       }
-      const packets = queryPackets(this.#writer, all, [...answers], now);
+      const packets = queryPackets(this.#writer, all, this.#bounded(answers, link.name, now), now);
       if (refreshes.length > 0) this.#buckets.get(link.name)!.tokens -= packets.length;
       if (followUps.length > 0) this.#followUps.spend(link.name, packets.length);
       for (const family of ["IPv4", "IPv6"] as const) {
@@ -273,6 +275,22 @@ export class Outbox {
     // Nothing ready is left: the link's next chance is the first deferred one.
     this.#readyAt.set(iface, n < candidates.length ? 0 : deferred === Infinity ? 0 : deferred);
     return taken;
+  }
+
+  // At most KNOWN_ANSWER_LIMIT known answers: records of whole services first
+  // (anything but a PTR, or a PTR whose instance has an SRV here), then the
+  // listings nobody completed (what a flood of fake PTRs is).
+  #bounded(answers: Set<PeerRecord>, iface: string, now: number): PeerRecord[] {
+    if (answers.size <= KNOWN_ANSWER_LIMIT) return [...answers];
+    const whole: PeerRecord[] = [];
+    const bare: PeerRecord[] = [];
+    for (const r of answers) {
+      const listed = r.type === RecordType.PTR && typeof r.data === "string" &&
+        this.#cache.lookup(r.data, RecordType.SRV, { interfaceName: iface, now }).length === 0;
+      (listed ? bare : whole).push(r);
+      if (whole.length >= KNOWN_ANSWER_LIMIT) break;
+    }
+    return [...whole, ...bare].slice(0, KNOWN_ANSWER_LIMIT);
   }
 
   #forget(iface: string, waiting: Map<string, Question>, key: string): void {

@@ -9,6 +9,7 @@ import { RecordType } from "../../codec/mod.ts";
 import {
   FIRST_QUERY_MAX_DELAY_MS,
   FOLLOW_UP_PACKETS_PER_SECOND,
+  KNOWN_ANSWER_LIMIT,
 } from "../../querier/_constants.ts";
 import { a, ptr, srv, txt } from "../cache/_records.ts";
 import { nextEvent, type Rig, rig } from "./_harness.ts";
@@ -89,5 +90,35 @@ Deno.test("a resolve's questions are not held back by the follow-up budget", asy
   assert.equal(asked.length >= 2, true, `resolve asked ${asked.length} questions`);
   await r.advance(3000);
   await pending;
+  await browser[Symbol.asyncDispose]();
+});
+
+Deno.test("the browse's Known-Answer list stays bounded under 5,000 fake PTRs, real services first", async () => {
+  await using r = await rig();
+  const browser = r.querier.browse("_http._tcp");
+  const it = browser[Symbol.asyncIterator]();
+  r.respond([ptr(TYPE, DEN), srv(DEN, "den.local"), txt(DEN, []), a("den.local", "198.18.0.9")]);
+  assert.equal((await nextEvent(r, it))?.type, "added");
+  await r.advance(5000);
+  poison(r, 5000);
+  const start = r.clock.now();
+  await r.advance(60_000); // the browse's PTR question goes again (27 s interval, then hourly)
+  const withPtr = questionsIn(r, start, r.clock.now())
+    .filter((p) => p.message.questions.some((q) => q.type === RecordType.PTR));
+  assert.ok(withPtr.length > 0, "the browse asked no PTR question");
+  // Each PTR query with its TC continuations (sent at the same instant, per family).
+  const bursts = new Map<string, string[]>();
+  for (const p of questionsIn(r, start, r.clock.now())) {
+    const key = `${p.time} ${p.entry.family}`;
+    const names = bursts.get(key) ?? [];
+    names.push(...p.message.answers.map((x) => String(x.data)));
+    bursts.set(key, names);
+  }
+  const most = Math.max(...[...bursts.values()].map((b) => b.length));
+  assert.ok(most <= KNOWN_ANSWER_LIMIT, `${most} known answers in one query`);
+  for (const p of withPtr) {
+    const listed = bursts.get(`${p.time} ${p.entry.family}`)!;
+    assert.ok(listed.includes(DEN), "the real service left out of the Known-Answer list");
+  }
   await browser[Symbol.asyncDispose]();
 });
