@@ -7,7 +7,7 @@
  *   ip netns exec NS deno run --unstable-net --allow-all poison_target.ts '{"type":"_http._tcp"}'
  *
  * stdin: {"op":"report"} | {"op":"close"}. stdout: started, published,
- * report (RSS, heap, stats, cache bytes and budget, query packets sent so far,
+ * report (RSS, heap after a full GC when run with --expose-gc, stats, cache bytes and budget, query packets sent so far,
  * instances per browse, whether Real is whole), closed.
  *
  * @module
@@ -61,7 +61,11 @@ const types = mdns.browse();
   }
 })();
 
+const gc = (globalThis as { gc?: () => void }).gc; // with --v8-flags=--expose-gc
+
 function report(): Record<string, unknown> {
+  const before = Deno.memoryUsage();
+  gc?.();
   const m = Deno.memoryUsage();
   const real = [...browses.values()].flatMap((b) => b.services())
     .find((s) => s.name === service.name);
@@ -69,6 +73,8 @@ function report(): Record<string, unknown> {
     event: "report",
     rss: m.rss,
     heap: m.heapUsed + m.external,
+    heapTotal: m.heapTotal,
+    heapBeforeGc: gc === undefined ? undefined : before.heapUsed + before.external,
     stats: mdns.stats,
     cacheBytes: mdns.peerCache.bytes,
     cacheBudget: mdns.peerCache.capacity,
