@@ -78,6 +78,11 @@ netnsTest(
     assert.equal(later.realWhole, true, figures);
     const queries = later.queries - after.queries;
     assert.ok(queries <= 100, `${queries} query packets in the 15 s after: ${figures}`);
+    const heap = Math.max(after.heap, later.heap) - idle.heap;
+    assert.ok(
+      heap <= later.cacheBudget + HEAP_CONSTANT_BYTES,
+      `heap grew ${heap} bytes: ${figures}`,
+    );
     const growth = Math.max(after.rss, later.rss) - idle.rss;
     assert.ok(
       growth <= later.cacheBudget + RSS_CONSTANT_BYTES,
