@@ -10,6 +10,7 @@ import {
   FIRST_QUERY_MAX_DELAY_MS,
   FOLLOW_UP_PACKETS_PER_SECOND,
   KNOWN_ANSWER_LIMIT,
+  REFRESH_PACKETS_PER_SECOND,
 } from "../../querier/_constants.ts";
 import { a, ptr, srv, txt } from "../cache/_records.ts";
 import { nextEvent, type Rig, rig } from "./_harness.ts";
@@ -120,5 +121,37 @@ Deno.test("the browse's Known-Answer list stays bounded under 5,000 fake PTRs, r
     const listed = bursts.get(`${p.time} ${p.entry.family}`)!;
     assert.ok(listed.includes(DEN), "the real service left out of the Known-Answer list");
   }
+  await browser[Symbol.asyncDispose]();
+});
+
+Deno.test("tiny TTLs (1-5 s) on 2,000 services make no refresh storm", async () => {
+  await using r = await rig();
+  const browser = r.querier.browse("_http._tcp");
+  await r.advance(20_000);
+  const start = r.clock.now();
+  for (let i = 0; i < 2000; i += 20) {
+    const records = [];
+    for (let j = i; j < i + 20; j++) {
+      const name = `Tiny ${j}.${TYPE}`;
+      const ttl = 1 + (j % 5);
+      records.push(
+        ptr(TYPE, name, ttl),
+        srv(name, `tiny-${j}.local`, 80, ttl),
+        txt(name, [], ttl),
+        a(`tiny-${j}.local`, "198.18.0.9", ttl),
+      );
+    }
+    r.respond(records);
+  }
+  await r.advance(15_000);
+  const sent = questionsIn(r, start, start + 15_000);
+  const families = 2;
+  // Refreshes: REFRESH_PACKETS_PER_SECOND a second, follow-ups
+  // FOLLOW_UP_PACKETS_PER_SECOND, each with a one-second burst; the browse's
+  // PTR question at most twice.
+  const bound = families * ((REFRESH_PACKETS_PER_SECOND + FOLLOW_UP_PACKETS_PER_SECOND) * 16 + 2);
+  // deno-lint-ignore no-console
+  console.log(`tiny TTLs: ${sent.length} query packets in 15 s (bound ${bound})`);
+  assert.ok(sent.length <= bound, `${sent.length} query packets in 15 s (bound ${bound})`);
   await browser[Symbol.asyncDispose]();
 });
