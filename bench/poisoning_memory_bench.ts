@@ -4,7 +4,7 @@
 // `records` unique records from an attacker, a quarter of them PTR-only fake
 // `_http._tcp` instances, the rest unique A and TXT records at fake names.
 // Printed: the heap (used + external, after GC) at idle, after the attack and
-// 15 s later; the peer cache's bytes and evictions (`stats.evicted`); the
+// 15 s later; the peer cache's bytes and evictions and refusals (`stats.evicted`, `stats.rejected`); the
 // browse's instances; the query packets sent in the 15 s after; whether the
 // real service is still whole. Counts are load-independent; the heap is
 // V8's, not RSS (the netns test and bench measure RSS).
@@ -131,7 +131,7 @@ print(
 print(
   `peer cache: ${
     (mdns.peerCache.bytes / 2 ** 20).toFixed(2)
-  } MiB in ${mdns.peerCache.size} records, evicted ${stats.evicted}`,
+  } MiB in ${mdns.peerCache.size} records, evicted ${stats.evicted}, rejected ${stats.rejected}`,
 );
 print(`browse _http._tcp: ${http.services().length} instances; real service whole: ${whole}`);
 print(`query packets in the 15 s after: ${queries}`);
