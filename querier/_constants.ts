@@ -201,16 +201,16 @@ export const FOLLOW_UP_QUEUE_LIMIT = 1024;
  * PTR whose instance has an SRV), so real services stay suppressed and what
  * is left out are listings nobody completed; a responder whose record was
  * left out only answers again (§7.1 costs a response, never a query). About
- * three packets of PTRs.
+ * seven packets of PTRs.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { KNOWN_ANSWER_LIMIT } from "./_constants.ts";
- * assert.equal(KNOWN_ANSWER_LIMIT, 200);
+ * assert.equal(KNOWN_ANSWER_LIMIT, 400);
  * ```
  */
-export const KNOWN_ANSWER_LIMIT = 200;
+export const KNOWN_ANSWER_LIMIT = 400;
 /**
  * RFC 6763 §12.2: a responder answering an SRV question adds its target's A
  * and AAAA records. When a refresh question for an SRV goes out, the refresh
