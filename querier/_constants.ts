@@ -194,14 +194,15 @@ export const FOLLOW_UP_PACKETS_PER_SECOND = 2;
  */
 export const FOLLOW_UP_QUEUE_LIMIT = 1024;
 /**
- * The most Known-Answer records (RFC 6762 §7.1) one link's query lists,
+ * The most Known-Answer records (RFC 6762 §7.1) of incomplete listings (a PTR
+ * whose instance has no SRV in the cache) one link's query lists,
  * continuation packets (§7.2) included. The network decides how many PTRs a
  * browse holds: 9,000 fake instances made each PTR query about 100 packets.
- * Past the limit, records whose service is whole in the cache go first (a
- * PTR whose instance has an SRV), so real services stay suppressed and what
- * is left out are listings nobody completed; a responder whose record was
- * left out only answers again (§7.1 costs a response, never a query). About
- * seven packets of PTRs.
+ * Records of whole services are all listed (the peer cache's byte budget
+ * bounds them, and leaving one out draws a response from its responder each
+ * time we ask); what is left out are listings nobody completed, whose
+ * responders, if real, only answer again (§7.1 costs a response, never a
+ * query). About seven packets of PTRs.
  *
  * @example
  * ```ts

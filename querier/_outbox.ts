@@ -11,9 +11,9 @@
  * usually refreshes its target's addresses too), and dropped once what they
  * ask about is fresh again or gone. A browse's follow-up questions (RFC 6763
  * §12) have their own per-link budget (`FollowUpBudget`) and join the
- * packets the same way; a link's Known-Answer list is at most
- * `KNOWN_ANSWER_LIMIT` records, whole services first. The outbox also remembers when each question last went out
- * on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
+ * packets the same way; a link's Known-Answer list names every whole service
+ * but at most `KNOWN_ANSWER_LIMIT` listings nobody completed. The outbox also
+ * remembers when each question last went out on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
  *
  * @module
  */
@@ -277,20 +277,22 @@ export class Outbox {
     return taken;
   }
 
-  // At most KNOWN_ANSWER_LIMIT known answers: records of whole services first
-  // (anything but a PTR, or a PTR whose instance has an SRV here), then the
-  // listings nobody completed (what a flood of fake PTRs is).
+  // Every record of a whole service (anything but a PTR, or a PTR whose
+  // instance has an SRV here) goes: the cache's byte budget bounds how many
+  // there are, and leaving one out draws a response from its responder each
+  // time we ask. Listings nobody completed (what a flood of fake PTRs is) go
+  // up to KNOWN_ANSWER_LIMIT.
   #bounded(answers: Set<PeerRecord>, iface: string, now: number): PeerRecord[] {
     if (answers.size <= KNOWN_ANSWER_LIMIT) return [...answers];
-    const whole: PeerRecord[] = [];
-    const bare: PeerRecord[] = [];
+    const listed: PeerRecord[] = [];
+    let bare = 0;
     for (const r of answers) {
-      const listed = r.type === RecordType.PTR && typeof r.data === "string" &&
+      const incomplete = r.type === RecordType.PTR && typeof r.data === "string" &&
         this.#cache.lookup(r.data, RecordType.SRV, { interfaceName: iface, now }).length === 0;
-      (listed ? bare : whole).push(r);
-      if (whole.length >= KNOWN_ANSWER_LIMIT) break;
+      if (incomplete && bare++ >= KNOWN_ANSWER_LIMIT) continue;
+      listed.push(r);
     }
-    return [...whole, ...bare].slice(0, KNOWN_ANSWER_LIMIT);
+    return listed;
   }
 
   #forget(iface: string, waiting: Map<string, Question>, key: string): void {
