@@ -149,12 +149,14 @@ export class Querier implements StackPart {
       local,
       cache: this.#cache,
       now: () => this.#ctx.clock.now(),
-      ask: (name, type, interfaces) => {
-        const q = this.#questions.ask(name, type, interfaces, this.#ctx.clock.now());
+      ask: (name, type, interfaces, followUp) => {
+        const q = this.#questions.ask(name, type, interfaces, this.#ctx.clock.now(), followUp);
         this.#ctx.wake();
         return q;
       },
-      release: (q) => this.#questions.release(q),
+      release: (q, followUp) => {
+        if (this.#questions.release(q, followUp)) this.#outbox.forgetFollowUp(q.name, q.type);
+      },
       dirty: (session) => this.#markDirty(session),
     };
     this.#lookups = new Lookups(this.#cache, options.clock, this.#host, (shot) => {
@@ -319,7 +321,9 @@ export class Querier implements StackPart {
       for (const link of links) {
         if (q.interfaces !== undefined && !q.interfaces.has(link.name)) continue;
         if (!qu && this.#askedByOthers(q.name, q.type, link.name, now)) continue;
-        outbox.add(link.name, q.name, q.type, qu, now);
+        // RFC 6763 §12 follow-ups of a browse: bound per link whatever the network lists.
+        if (q.followUp) outbox.addFollowUp(link.name, q.name, q.type, qu);
+        else outbox.add(link.name, q.name, q.type, qu, now);
       }
       this.#questions.markSent(q, now);
     }
