@@ -21,7 +21,7 @@
  * Reported per run: time until all N are resolved (from the browser's first
  * query, and from its spawn), query packets per minute from a (both families,
  * probes excluded) in `--windows` windows of `--window` s after that, and the
- * CPU of every process in a over the first window (/proc/PID/stat, 10 ms
+ * CPU of every process in a over each window (/proc/PID/stat, 10 ms
  * resolution), Avahi's as daemon + client with its private dbus-daemon apart.
  * Then min-max over runs per stack.
  *
@@ -63,8 +63,8 @@ interface RunResult {
   queriesPerMinute: number[];
   questionsPerMinute: number[];
   perFamilyPerMinute: { IPv4: number; IPv6: number }[];
-  cpuS: number;
-  cpuByProcess: Record<string, number>;
+  cpuS: number[];
+  cpuByProcess: Record<string, number[]>;
   fakeAnswered: Message;
 }
 
@@ -189,23 +189,28 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     const ms = t * 1000 - Date.now();
     if (ms > 0) await sleep(ms);
   };
-  const cpuBefore = await cpuOf(a);
-  await waitUntil(start + WINDOW_S);
-  const cpuAfter = await cpuOf(a);
-  await waitUntil(start + WINDOW_S * WINDOWS + 1);
+  const cpuSamples = [await cpuOf(a)];
+  for (let w = 1; w <= WINDOWS; w++) {
+    await waitUntil(start + WINDOW_S * w);
+    cpuSamples.push(await cpuOf(a));
+  }
+  await sleep(1000); // the capture's last lines
   const all = queries();
   const perMinute = 60 / WINDOW_S;
   const windows = Array.from({ length: WINDOWS }, (_, w) => {
     const from = start + w * WINDOW_S, to = from + WINDOW_S;
     return all.filter((m) => m.t >= from && m.t < to);
   });
-  const cpuByProcess: Record<string, number> = {};
-  let cpu = 0;
-  for (const [key, after] of Object.entries(cpuAfter)) {
-    const used = +(after - (cpuBefore[key] ?? 0)).toFixed(4);
-    cpuByProcess[key] = used;
-    if (!key.startsWith("dbus-daemon")) cpu += used;
-  }
+  const cpuByProcess: Record<string, number[]> = {};
+  const cpuS = Array.from({ length: WINDOWS }, (_, w) => {
+    let cpu = 0;
+    for (const [key, after] of Object.entries(cpuSamples[w + 1])) {
+      const used = +(after - (cpuSamples[w][key] ?? 0)).toFixed(4);
+      (cpuByProcess[key] ??= []).push(used);
+      if (!key.startsWith("dbus-daemon")) cpu += used;
+    }
+    return +cpu.toFixed(3);
+  });
   await fake.stop();
   const fakeStats = (fake.messages as Message[]).find((m) => m.event === "stats") ?? {};
   return {
@@ -222,7 +227,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
       IPv4: +(w.filter((m) => m.family === "IPv4").length * perMinute).toFixed(1),
       IPv6: +(w.filter((m) => m.family === "IPv6").length * perMinute).toFixed(1),
     })),
-    cpuS: +cpu.toFixed(4),
+    cpuS,
     cpuByProcess,
     fakeAnswered: fakeStats,
   };
@@ -267,7 +272,7 @@ if (import.meta.main) {
         range(rs.map((r) => r.queriesPerMinute[w]))),
       questionsPerMinute: Array.from({ length: WINDOWS }, (_, w) =>
         range(rs.map((r) => r.questionsPerMinute[w]))),
-      cpuFirstWindowS: range(rs.map((r) => r.cpuS)),
+      cpuS: Array.from({ length: WINDOWS }, (_, w) => range(rs.map((r) => r.cpuS[w]))),
     });
   }
 }
