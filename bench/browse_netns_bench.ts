@@ -15,6 +15,10 @@
  *   avahi     avahi-daemon + `avahi-browse -r -p -k _http._tcp`
  *   zeroconf  python-zeroconf ServiceBrowser resolving each service
  *             (tests/netns/peers/zc_browse.py)
+ *   ours-idle the same CLI browsing a type nobody has, windows from 2 s
+ *             after spawn: what the stack costs with nothing to browse
+ * `--dump=PREFIX` writes each run's queries from a (time from all resolved)
+ * to PREFIX-<stack>-<run>.jsonl. `--cpu-prof=DIR` runs ours with Deno's --cpu-prof (written at exit).
  * Labs start `--stagger` seconds apart (so discoveries do not overlap on the
  * shared CPU) and then run together.
  *
@@ -50,7 +54,7 @@ const STAGGER_S = Number(args.stagger ?? 8);
 const RESOLVE_LIMIT_S = Number(args["resolve-limit"] ?? 30);
 const TYPE = "_http._tcp";
 
-type Stack = "ours" | "avahi" | "zeroconf";
+type Stack = "ours" | "avahi" | "zeroconf" | "ours-idle";
 // deno-lint-ignore no-explicit-any
 type Message = Record<string, any>;
 
@@ -109,13 +113,20 @@ async function cpuOf(host: Host): Promise<Record<string, number>> {
 const CLOCK_TICKS_PER_S = 100;
 
 function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>): Child {
-  if (stack === "ours") {
+  if (stack === "ours" || stack === "ours-idle") {
+    const profile = args["cpu-prof"] === undefined
+      ? []
+      : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`];
     return a.deno(new URL("../cli/main.ts", import.meta.url).pathname, [
       "browse",
-      TYPE,
+      stack === "ours" ? TYPE : "_nothing-here._tcp",
       "--resolve",
       "--json",
-    ], { parse: stamped(json), label: "[a] ours" });
+    ], {
+      parse: stamped(json),
+      label: `[a] ${stack}`,
+      flags: ["--unstable-net", "--allow-all", ...profile],
+    });
   }
   if (stack === "avahi") {
     return a.spawn(["avahi-browse", "-p", "-k", "-r", TYPE], {
@@ -167,6 +178,10 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
   let allAt: number | undefined;
   const limit = spawnedAt + RESOLVE_LIMIT_S;
   let seen = 0;
+  if (stack === "ours-idle") {
+    await sleep(2000);
+    allAt = Date.now() / 1000;
+  }
   while (Date.now() / 1000 < limit && allAt === undefined) {
     for (; seen < browser.messages.length; seen++) {
       const m = browser.messages[seen] as Message;
@@ -196,6 +211,10 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
   }
   await sleep(1000); // the capture's last lines
   const all = queries();
+  if (args.dump !== undefined) {
+    const lines = all.map((m) => JSON.stringify({ ...m, t: +(m.t - start).toFixed(3) }));
+    await Deno.writeTextFile(`${args.dump}-${stack}-${run}.jsonl`, lines.join("\n") + "\n");
+  }
   const perMinute = 60 / WINDOW_S;
   const windows = Array.from({ length: WINDOWS }, (_, w) => {
     const from = start + w * WINDOW_S, to = from + WINDOW_S;
@@ -211,6 +230,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     }
     return +cpu.toFixed(3);
   });
+  await browser.stop(); // its profile, if any, is written now
   await fake.stop();
   const fakeStats = (fake.messages as Message[]).find((m) => m.event === "stats") ?? {};
   return {
