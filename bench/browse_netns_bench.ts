@@ -136,7 +136,11 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
     });
   }
   const script = new URL("../tests/netns/peers/zc_browse.py", import.meta.url).pathname;
-  return a.spawn([SYSTEM_PYTHON, script, JSON.stringify({ type: `${TYPE}.local.`, ipVersion: "all" })], {
+  return a.spawn([
+    SYSTEM_PYTHON,
+    script,
+    JSON.stringify({ type: `${TYPE}.local.`, ipVersion: "all" }),
+  ], {
     parse: stamped(json),
     label: "[a] zeroconf",
   });
@@ -156,10 +160,13 @@ function resolvedName(stack: Stack, m: Message): string | undefined {
 async function runOne(stack: Stack, run: number): Promise<RunResult> {
   await using lab = await Lab.create();
   const [a, b, c] = await lab.hostsOnOneBridge("a", "b", "c");
-  const capture = c.spawn([SYSTEM_PYTHON, new URL("./_mdns_capture.py", import.meta.url).pathname], {
-    parse: json,
-    label: "[c] capture",
-  });
+  const capture = c.spawn(
+    [SYSTEM_PYTHON, new URL("./_mdns_capture.py", import.meta.url).pathname],
+    {
+      parse: json,
+      label: "[c] capture",
+    },
+  );
   await capture.waitFor((m: Message) => m.event === "started", { timeoutMs: 10_000 });
   const fake = b.deno(new URL("./_fake_services_agent.ts", import.meta.url).pathname, [
     JSON.stringify({ count: SERVICES }),
@@ -279,7 +286,9 @@ if (import.meta.main) {
     }
   }
   const results = (await Promise.all(jobs)).filter((r): r is RunResult => r !== undefined);
-  print(`\n${SERVICES} services, ${RUNS} runs each (min-max); 2-core machine shared with other work`);
+  print(
+    `\n${SERVICES} services, ${RUNS} runs each (min-max); 2-core machine shared with other work`,
+  );
   for (const stack of STACKS) {
     const rs = results.filter((r) => r.stack === stack);
     print({
@@ -288,10 +297,14 @@ if (import.meta.main) {
       resolved: range(rs.map((r) => r.resolved)),
       resolvedAfterFirstQueryS: range(rs.map((r) => r.resolvedAfterFirstQueryS)),
       resolvedAfterSpawnS: range(rs.map((r) => r.resolvedAfterSpawnS)),
-      queriesPerMinute: Array.from({ length: WINDOWS }, (_, w) =>
-        range(rs.map((r) => r.queriesPerMinute[w]))),
-      questionsPerMinute: Array.from({ length: WINDOWS }, (_, w) =>
-        range(rs.map((r) => r.questionsPerMinute[w]))),
+      queriesPerMinute: Array.from(
+        { length: WINDOWS },
+        (_, w) => range(rs.map((r) => r.queriesPerMinute[w])),
+      ),
+      questionsPerMinute: Array.from(
+        { length: WINDOWS },
+        (_, w) => range(rs.map((r) => r.questionsPerMinute[w])),
+      ),
       cpuS: Array.from({ length: WINDOWS }, (_, w) => range(rs.map((r) => r.cpuS[w]))),
     });
   }
