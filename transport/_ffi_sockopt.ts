@@ -18,10 +18,14 @@
  */
 
 import { ipv6ToBytes } from "./_subnet.ts";
+import { FfiDatagrams } from "./_ffi_datagrams.ts";
+import { NetlinkNotices } from "./_ffi_netlink.ts";
 
 /** Linux constants (identical on x86_64 and aarch64). */
 const SOL_SOCKET = 1;
 const SO_TYPE = 3;
+const SO_RCVBUF = 8;
+const SO_RCVBUFFORCE = 33;
 const SOCK_DGRAM = 2;
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -68,9 +72,21 @@ const SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
+  // The datagram path (`_ffi_datagrams.ts`).
+  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
+  sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "i32" },
+  strerror: { parameters: ["i32"], result: "pointer" },
+  // Interface change notices (`_ffi_netlink.ts`).
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
+  pipe2: { parameters: ["buffer", "i32"], result: "i32" },
+  write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  // Blocks one of Deno's blocking threads, never the event loop.
+  poll: { parameters: ["buffer", "usize", "i32"], result: "i32", nonblocking: true },
 } as const;
 
-type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+/** The libc functions the hatch loads. */
+export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 /**
  * Whether the hatch is in use: `"active"`, `"off"` (the transport was told
@@ -107,6 +123,8 @@ export class SockoptHatch {
   #addr = new Uint8Array(128);
   #closed = false;
   #control = -1;
+  #datagrams: FfiDatagrams | undefined;
+  #notices: NetlinkNotices | undefined | null = null;
 
   private constructor(lib: Deno.DynamicLibrary<typeof SYMBOLS>) {
     this.#lib = lib;
@@ -162,6 +180,16 @@ export class SockoptHatch {
   }
 
   /**
+   * A receive buffer of `bytes` (the kernel doubles it for its bookkeeping):
+   * SO_RCVBUFFORCE where the process may (CAP_NET_ADMIN), else SO_RCVBUF,
+   * which the kernel caps at `net.core.rmem_max`.
+   */
+  setReceiveBuffer(fd: number, bytes: number): boolean {
+    return this.#setInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, bytes) ||
+      this.#setInt(fd, SOL_SOCKET, SO_RCVBUF, bytes);
+  }
+
+  /**
    * IP_MULTICAST_ALL off: the socket then receives only the multicast of the
    * groups it joined itself, on the interfaces it joined them on (Linux
    * delivers every membership of the host to every socket bound to the port
@@ -207,10 +235,38 @@ export class SockoptHatch {
     return (flags & IFF_UP) !== 0 && (flags & IFF_RUNNING) !== 0;
   }
 
+  /** `recvmmsg` / `sendto` on adopted descriptors (the receive and send hot path). */
+  get datagrams(): FfiDatagrams {
+    return this.#datagrams ??= new FfiDatagrams(this.#libc);
+  }
+
+  /**
+   * The kernel's interface change notices (rtnetlink), opened on first use;
+   * undefined when the kernel refuses the subscription.
+   */
+  get notices(): NetlinkNotices | undefined {
+    if (this.#closed) return undefined;
+    if (this.#notices === null) this.#notices = NetlinkNotices.open(this.#libc);
+    return this.#notices;
+  }
+
+  /** Ends the interface notices, if they were opened (before {@linkcode SockoptHatch.close}). */
+  async closeNotices(): Promise<void> {
+    const notices = this.#notices;
+    this.#notices = undefined;
+    await notices?.close();
+  }
+
+  /** What the datagram path has done so far (zeros before its first use). */
+  get datagramCounts(): { received: number; sent: number } {
+    return { received: this.#datagrams?.received ?? 0, sent: this.#datagrams?.sent ?? 0 };
+  }
+
   /** Unloads libc; later calls do nothing (a call into an unloaded library would crash). Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#datagrams?.close();
     if (this.#control >= 0) this.#libc.close(this.#control);
     try {
       this.#lib.close();

@@ -21,7 +21,8 @@
  *   link's subnets are dropped as off-link, as `rx4` drops them.
  *
  * With the hatch, every sending socket also gets IP_TTL or the IPv6 hop
- * limits 255 (RFC 6762 §11).
+ * limits 255 (RFC 6762 §11), and every socket a larger receive buffer
+ * ({@linkcode SOCKET_RECEIVE_BUFFER_BYTES}).
  *
  * @module
  */
@@ -52,6 +53,24 @@ import {
  * ```
  */
 export const MDNS_TTL = 255;
+
+/**
+ * Receive buffer asked for each socket with the FFI hatch (Deno leaves the
+ * system default, 208 KiB on Linux). A burst of queries arriving while the
+ * event loop is busy (a garbage collection) overflowed the default at 20,000
+ * queries a second (issue 15: 1-2 % dropped); 1 MiB holds about 1,500 such
+ * queries, ~75 ms of that load. The bound: 1 MiB of kernel memory per socket
+ * (the kernel counts twice that), granted in full only with CAP_NET_ADMIN,
+ * else capped at `net.core.rmem_max`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SOCKET_RECEIVE_BUFFER_BYTES } from "./_link_sockets.ts";
+ * assert.equal(SOCKET_RECEIVE_BUFFER_BYTES, 1 << 20);
+ * ```
+ */
+export const SOCKET_RECEIVE_BUFFER_BYTES = 1 << 20;
 
 /**
  * Which socket of a link a datagram arrived on.
@@ -171,11 +190,11 @@ export class LinkSockets {
   }
 
   /** The socket that sends for `family` on this link, if one is open. */
-  sender(family: AddressFamily): Deno.DatagramConn | undefined {
-    if (family === "IPv6") return this.#mc6?.conn;
+  sender(family: AddressFamily): ManagedSocket | undefined {
+    if (family === "IPv6") return this.#mc6;
     for (const cidr of this.spec?.ipv4 ?? []) {
       const v4 = this.#v4.get(cidr.address);
-      if (v4 !== undefined) return v4.conn;
+      if (v4 !== undefined) return v4;
     }
     return undefined;
   }
@@ -285,11 +304,13 @@ export class LinkSockets {
       conn,
       (data, address, port) => this.#arrived(role, data, address, port),
       (error) => this.#hooks.onSocketFailure(this, where, error),
+      hatch !== undefined && fd >= 0 ? { fd, datagrams: hatch.datagrams } : undefined,
     );
     if (hatch !== undefined && role !== "mc4") {
       const set = role === "v4" ? hatch.setIPv4Ttl(fd) : hatch.setIPv6Hops(fd);
       if (!set) this.#hooks.onHatchMiss?.(this, where);
     }
+    if (hatch !== undefined && fd >= 0) hatch.setReceiveBuffer(fd, SOCKET_RECEIVE_BUFFER_BYTES);
     return [socket, fd];
   }
 
@@ -326,7 +347,7 @@ export class LinkSockets {
     const where = `${this.name} ${address}:${MDNS_PORT}`;
     const existing = this.#v4.get(address);
     if (existing !== undefined) {
-      // Re-join every poll: AddrInUse means still joined; success means the
+      // Re-join at every rebuild: AddrInUse means still joined; success means the
       // interface was re-created and the kernel had dropped the membership.
       try {
         await existing.conn.joinMulticastV4(MDNS_IPV4_GROUP, address);

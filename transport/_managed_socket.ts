@@ -4,6 +4,12 @@
  * twice the CPU) and hands each datagram on synchronously, so the view stays
  * valid exactly as long as the callback runs.
  *
+ * With the FFI hatch and the socket's descriptor (`direct`), each wake-up of
+ * Deno's `receive()` is followed by a drain of whatever else is queued
+ * (`recvmmsg`, no await), and {@linkcode ManagedSocket.trySend} sends with a
+ * plain `sendto`: one async op per burst instead of one per datagram each
+ * way (`_ffi_datagrams.ts` says why and how).
+ *
  * @module
  */
 
@@ -20,6 +26,24 @@
  * ```
  */
 export const RECEIVE_BUFFER_BYTES = 9000;
+
+/**
+ * A socket's descriptor and the FFI calls that use it.
+ *
+ * @example
+ * ```ts ignore
+ * import type { DirectIo } from "./_managed_socket.ts";
+ * const direct: DirectIo = { fd, datagrams: hatch.datagrams };
+ * ```
+ */
+export interface DirectIo {
+  /** The socket's file descriptor (found by `SockoptHatch.adopt`). */
+  readonly fd: number;
+  /** `recvmmsg` / `sendto` through libc. */
+  readonly datagrams: FfiDatagrams;
+}
+
+import type { FfiDatagrams } from "./_ffi_datagrams.ts";
 
 /**
  * Options for opening a mDNS socket.
@@ -103,15 +127,29 @@ export class ManagedSocket {
   /** Datagrams dropped because they filled the receive buffer (RFC 6762 §17). */
   oversized = 0;
   #closed = false;
+  #direct: DirectIo | undefined;
+  #isClosed = () => this.#closed;
 
-  /** Starts the receive loop on `conn`. */
+  /** Starts the receive loop on `conn`; `direct` adds the FFI drain and send. */
   constructor(
     conn: Deno.DatagramConn,
     onPacket: PacketCallback,
     onFailure: (error: Error) => void,
+    direct?: DirectIo,
   ) {
     this.conn = conn;
+    this.#direct = direct !== undefined && direct.fd >= 0 ? direct : undefined;
     this.done = this.#run(onPacket, onFailure);
+  }
+
+  /**
+   * Sends without an async op when the socket has `direct` I/O: `true` sent,
+   * an `Error` when the kernel refused it, `undefined` when this path cannot
+   * (no descriptor, closed, or the send would block): use `conn.send()`.
+   */
+  trySend(data: Uint8Array, hostname: string, port: number): true | Error | undefined {
+    if (this.#direct === undefined || this.#closed) return undefined;
+    return this.#direct.datagrams.sendTo(this.#direct.fd, data, hostname, port);
   }
 
   /** Whether the socket has been closed. */
@@ -145,17 +183,29 @@ export class ManagedSocket {
         return;
       }
       if (this.#closed) return;
-      if (data.length >= RECEIVE_BUFFER_BYTES) {
-        this.oversized++;
-        continue;
-      }
       const net = addr as Deno.NetAddr;
-      try {
-        onPacket(data, net.hostname, net.port);
-      } catch {
-        // The transport's callback reports handler errors itself; this only keeps
-        // a bug there from ending the loop or rejecting `done`.
+      this.#hand(onPacket, data, net.hostname, net.port);
+      const direct = this.#direct;
+      if (direct !== undefined && !this.#closed) {
+        direct.datagrams.drain(
+          direct.fd,
+          (data, address, port) => this.#hand(onPacket, data, address, port),
+          this.#isClosed,
+        );
       }
+    }
+  }
+
+  #hand(onPacket: PacketCallback, data: Uint8Array, address: string, port: number): void {
+    if (data.length >= RECEIVE_BUFFER_BYTES) {
+      this.oversized++;
+      return;
+    }
+    try {
+      onPacket(data, address, port);
+    } catch {
+      // The transport's callback reports handler errors itself; this only keeps
+      // a bug there from ending the loop or rejecting `done`.
     }
   }
 }

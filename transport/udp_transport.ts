@@ -7,12 +7,13 @@
  * @module
  */
 
-import type { Clock, Timer } from "../clock.ts";
+import type { Clock } from "../clock.ts";
 import { type HatchState, SockoptHatch } from "./_ffi_sockopt.ts";
 import { EchoFilter } from "./_echo_filter.ts";
 import { type InterfaceSelection, selectInterfaces } from "./_interface_selection.ts";
 import { Ipv4MulticastReceiver } from "./_ipv4_multicast_receiver.ts";
 import { linkEvents, type PublishedLink } from "./_link_events.ts";
+import { InterfacePoller } from "./_interface_poller.ts";
 import { LinkSockets, type SocketFailure } from "./_link_sockets.ts";
 import {
   type AddressFamily,
@@ -29,7 +30,6 @@ import {
 import { explainSocketError, isPermissionError, TransportError } from "./transport_error.ts";
 import { preflight } from "./_start_checks.ts";
 import {
-  ERROR_POLL_MIN_GAP_MS,
   resolveOptions,
   type UdpTransportOptions,
   type UdpTransportStats,
@@ -38,6 +38,7 @@ import {
 export {
   DEFAULT_POLL_INTERVAL_MS,
   ERROR_POLL_MIN_GAP_MS,
+  NOTICED_POLL_INTERVAL_MS,
   type UdpTransportOptions,
   type UdpTransportStats,
 } from "./udp_transport_options.ts";
@@ -94,13 +95,21 @@ export class UdpTransport implements Transport {
   #links = new Map<string, LinkSockets>();
   #published: NetworkLink[] = [];
   #rx4: Ipv4MulticastReceiver | undefined;
-  #timer: Timer | undefined;
-  #reconciling: Promise<void> | undefined;
-  #again = false;
-  #lastErrorPoll = -Infinity;
+  #poller: InterfacePoller | undefined;
+  #lastFailures: SocketFailure[] = [];
   #state: "new" | "starting" | "running" | "closed" = "new";
-  #stats = { delivered: 0, echoes: 0, offLink: 0, oversized: 0, sent: 0, sendErrors: 0 };
+  #stats = {
+    delivered: 0,
+    echoes: 0,
+    offLink: 0,
+    oversized: 0,
+    sent: 0,
+    sendErrors: 0,
+    polls: 0,
+    rebuilds: 0,
+  };
   #ffiMisses = 0;
+  #directAtClose = { received: 0, sent: 0 };
 
   /** Creates a transport; nothing is opened until {@linkcode UdpTransport.start}. */
   constructor(options: UdpTransportOptions = {}) {
@@ -124,7 +133,16 @@ export class UdpTransport implements Transport {
   get stats(): UdpTransportStats {
     let oversized = this.#stats.oversized + (this.#rx4?.oversized ?? 0);
     for (const link of this.#links.values()) oversized += link.oversized;
-    return { ...this.#stats, oversized, ffi: this.#hatchState, ffiMisses: this.#ffiMisses };
+    const direct = this.#hatch?.datagramCounts;
+    return {
+      ...this.#stats,
+      polls: this.#poller?.polls ?? 0,
+      oversized,
+      ffi: this.#hatchState,
+      ffiMisses: this.#ffiMisses,
+      directReceived: direct?.received ?? this.#directAtClose.received,
+      directSent: direct?.sent ?? this.#directAtClose.sent,
+    };
   }
 
   /**
@@ -150,36 +168,54 @@ export class UdpTransport implements Transport {
     }
     if (this.#state !== "starting") return; // closed while starting
     this.#state = "running";
-    this.#schedulePoll(this.#pollIntervalMs);
+    this.#poller?.start();
   }
 
   /**
    * Sends `data` to the mDNS group of one link, or to a unicast address through
    * it. Never rejects: resolves false and emits `send-error` on failure.
    */
-  async send(data: Uint8Array, to: Destination): Promise<boolean> {
-    if (this.#state !== "running") return false;
+  send(data: Uint8Array, to: Destination): Promise<boolean> {
+    if (this.#state !== "running") return FALSE;
     const link = this.#links.get(to?.interfaceName);
     const family: AddressFamily = to?.family;
     const up = link?.published?.up !== false;
-    const conn = link?.published !== undefined && up ? link.sender(family) : undefined;
-    if (!(data instanceof Uint8Array) || conn === undefined || link === undefined) {
+    const socket = link?.published !== undefined && up ? link.sender(family) : undefined;
+    if (!(data instanceof Uint8Array) || socket === undefined || link === undefined) {
       const reason = !(data instanceof Uint8Array)
         ? new TypeError("Cannot send: data is not a Uint8Array")
         : !up
         ? new Error(`Cannot send: interface is down: ${to.interfaceName}`)
         : new Error(`Cannot send: no ${family} socket on interface: ${to?.interfaceName}`);
-      return this.#sendFailed(to, reason);
+      return Promise.resolve(this.#sendFailed(to, reason));
     }
     const multicast = to.address === undefined;
     // A "%zone" in the destination would override the socket's device and go
     // through getaddrinfo; the interface already says which link.
     const hostname = multicast
       ? (family === "IPv4" ? MDNS_IPV4_GROUP : MDNS_IPV6_GROUP)
-      : to.address!.replace(/%.*$/, "");
+      : withoutZone(to.address!);
     if (multicast) this.#echo.remember(`${link.name}/${family}`, data);
+    const port = to.port ?? MDNS_PORT;
+    // With the FFI hatch: one sendto, no async op (the hot path of a loaded responder).
+    const direct = socket.trySend(data, hostname, port);
+    if (direct === true) {
+      this.#stats.sent++;
+      return TRUE;
+    }
+    if (direct !== undefined) return Promise.resolve(this.#sendFailed(to, direct));
+    return this.#sendThroughDeno(socket.conn, data, to, hostname, port);
+  }
+
+  async #sendThroughDeno(
+    conn: Deno.DatagramConn,
+    data: Uint8Array,
+    to: Destination,
+    hostname: string,
+    port: number,
+  ): Promise<boolean> {
     try {
-      await conn.send(data, { transport: "udp", hostname, port: to.port ?? MDNS_PORT });
+      await conn.send(data, { transport: "udp", hostname, port });
       this.#stats.sent++;
       return true;
     } catch (error) {
@@ -190,13 +226,12 @@ export class UdpTransport implements Transport {
   /** Closes every socket and stops the watcher; pending receives end. Idempotent. */
   async close(): Promise<void> {
     if (this.#state === "closed") {
-      await this.#reconciling;
+      await this.#poller?.idle;
       return;
     }
     this.#state = "closed";
-    this.#timer?.cancel();
-    this.#timer = undefined;
-    await this.#reconciling;
+    await this.#hatch?.closeNotices();
+    await this.#poller?.stop();
     const rx4 = this.#rx4;
     this.#rx4 = undefined;
     const links = [...this.#links.values()];
@@ -204,6 +239,7 @@ export class UdpTransport implements Transport {
     this.#published = [];
     this.#echo.clear();
     await Promise.all([rx4?.close(), ...links.map((l) => l.close())]);
+    this.#directAtClose = this.#hatch?.datagramCounts ?? this.#directAtClose;
     this.#hatch?.close();
     this.#hatch = undefined;
   }
@@ -214,15 +250,31 @@ export class UdpTransport implements Transport {
   }
 
   async #startSockets(): Promise<void> {
-    const infos = preflight(this.#listInterfaces, this.#selection, this.#waitForInterfaces);
     ({ hatch: this.#hatch, state: this.#hatchState } = SockoptHatch.open(this.#ffi));
+    const hatch = this.#hatch;
+    const poller = this.#poller = new InterfacePoller(this.#clock, this.#pollIntervalMs, {
+      list: this.#listInterfaces,
+      rebuild: async (infos) => (await this.#reconcile(infos)).length,
+      onError: (error) => this.#emitError("*", error),
+    }, {
+      state: hatch && ((name) => ({ index: hatch.ifIndex(name), up: hatch.linkUp(name) })),
+      // Subscribed before the first listing: a change in between is queued, not lost.
+      notices: hatch?.notices,
+    });
+    const infos = preflight(this.#listInterfaces, this.#selection, this.#waitForInterfaces);
     if (this.#selection.ipv4 && this.#hatch === undefined) {
       this.#rx4 = new Ipv4MulticastReceiver({
         onPacket: (link, data, address, port) =>
           this.#deliver(link, "IPv4", false, data, address, port),
         onOffLink: () => this.#stats.offLink++,
-        onFailure: (error) => this.#emitError(`${MDNS_IPV4_GROUP}:${MDNS_PORT}`, error),
-        onJoinFailure: (link, where, error) => this.#emitError(link.name, withWhere(where, error)),
+        onFailure: (error) => {
+          poller.invalidate();
+          this.#emitError(`${MDNS_IPV4_GROUP}:${MDNS_PORT}`, error);
+        },
+        onJoinFailure: (link, where, error) => {
+          poller.invalidate();
+          this.#emitError(link.name, withWhere(where, error));
+        },
       });
       try {
         this.#rx4.open();
@@ -230,14 +282,8 @@ export class UdpTransport implements Transport {
         throw explainSocketError(error, `${MDNS_IPV4_GROUP}:${MDNS_PORT}`);
       }
     }
-    const reconcile = this.#reconcile(infos);
-    this.#reconciling = reconcile.then(() => {}, () => {});
-    let failures: SocketFailure[];
-    try {
-      failures = await reconcile;
-    } finally {
-      this.#reconciling = undefined;
-    }
+    await poller.rebuildNow(infos);
+    const failures = this.#lastFailures;
     if (this.#state === "closed") return; // close() was called while starting
     // With the hatch, `mc4` stands in for `rx4`, whose AddrInUse is fatal: a
     // program holds 224.0.0.251:5353 without sharing it.
@@ -254,47 +300,10 @@ export class UdpTransport implements Transport {
     }
   }
 
-  #schedulePoll(delayMs: number): void {
-    this.#timer?.cancel();
-    this.#timer = this.#clock.setTimer(delayMs, () => {
-      this.#timer = undefined;
-      this.#poll();
-    });
-  }
-
-  /** Runs one reconcile (or queues one behind the running one), then re-arms the timer. */
-  #poll(): void {
-    if (this.#state !== "running") return;
-    if (this.#reconciling !== undefined) {
-      this.#again = true;
-      return;
-    }
-    this.#reconciling = (async () => {
-      let infos: Deno.NetworkInterfaceInfo[] | undefined;
-      try {
-        infos = this.#listInterfaces();
-      } catch (error) {
-        this.#emitError("*", asError(error));
-      }
-      if (infos !== undefined) await this.#reconcile(infos);
-    })().catch((error) => {
-      // Reconcile reports per-socket failures itself; this guards against a bug
-      // there becoming an unhandled rejection, which would end the process.
-      this.#emitError("*", asError(error));
-    }).finally(() => {
-      this.#reconciling = undefined;
-      if (this.#state !== "running") return;
-      if (this.#again) {
-        this.#again = false;
-        this.#poll();
-      } else {
-        this.#schedulePoll(this.#pollIntervalMs);
-      }
-    });
-  }
-
   /** Makes the sockets match the interface list; returns this round's failures. */
   async #reconcile(infos: Deno.NetworkInterfaceInfo[]): Promise<SocketFailure[]> {
+    this.#stats.rebuilds++;
+    this.#lastFailures = [];
     const specs = selectInterfaces(infos, this.#selection);
     const wanted = new Set(specs.map((s) => s.name));
     const all: SocketFailure[] = [];
@@ -312,7 +321,10 @@ export class UdpTransport implements Transport {
           onPacket: (l, family, unicast, data, address, port) =>
             this.#deliver(l, family, unicast, data, address, port),
           onOffLink: () => this.#stats.offLink++,
-          onSocketFailure: (l, where, error) => this.#emitError(l.name, withWhere(where, error)),
+          onSocketFailure: (l, where, error) => {
+            this.#poller?.invalidate();
+            this.#emitError(l.name, withWhere(where, error));
+          },
           onHatchMiss: () => this.#ffiMisses++,
         }, this.#hatch);
         this.#links.set(spec.name, link);
@@ -325,6 +337,7 @@ export class UdpTransport implements Transport {
       this.#publish(link, view === undefined ? undefined : { link: view, mac: spec.mac, up });
     }
     if (this.#state !== "closed") await this.#rx4?.sync();
+    this.#lastFailures = all;
     return all;
   }
 
@@ -386,15 +399,7 @@ export class UdpTransport implements Transport {
   #sendFailed(to: Destination, error: Error): boolean {
     this.#stats.sendErrors++;
     this.#emit({ type: "send-error", destination: to, error });
-    // A failing send is often the first sign of an interface change: look now,
-    // but not more than once a second however many sends fail.
-    if (
-      this.#state === "running" && this.#reconciling === undefined &&
-      this.#clock.now() - this.#lastErrorPoll >= ERROR_POLL_MIN_GAP_MS
-    ) {
-      this.#lastErrorPoll = this.#clock.now();
-      this.#schedulePoll(0);
-    }
+    this.#poller?.sendFailed();
     return false;
   }
 
@@ -410,6 +415,14 @@ export class UdpTransport implements Transport {
       // The handler contract forbids throwing; nothing sensible is left to tell.
     }
   }
+}
+
+const TRUE = Promise.resolve(true);
+const FALSE = Promise.resolve(false);
+
+function withoutZone(address: string): string {
+  const zone = address.indexOf("%");
+  return zone < 0 ? address : address.slice(0, zone);
 }
 
 function asError(error: unknown): Error {

@@ -9,7 +9,9 @@ import { type Clock, systemClock } from "../clock.ts";
 import type { InterfaceSelection } from "./_interface_selection.ts";
 
 /**
- * Default interval between interface polls (Deno has no change notification).
+ * Default interval between interface polls (Deno has no change notification;
+ * with the FFI hatch the kernel's notices replace them, see
+ * {@linkcode NOTICED_POLL_INTERVAL_MS}).
  *
  * @example
  * ```ts
@@ -30,6 +32,21 @@ export const DEFAULT_POLL_INTERVAL_MS = 2000;
  * ```
  */
 export const ERROR_POLL_MIN_GAP_MS = 1000;
+
+/**
+ * With the FFI hatch's rtnetlink notices, a change starts a look at the
+ * interfaces at once; the timer then only checks, this often, that no notice
+ * was lost. Each wake of an idle Deno process costs ~0.3 ms of CPU (issue 15),
+ * so a quiet host should not be woken every 2 s for nothing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { NOTICED_POLL_INTERVAL_MS } from "./udp_transport_options.ts";
+ * assert.equal(NOTICED_POLL_INTERVAL_MS, 60_000);
+ * ```
+ */
+export const NOTICED_POLL_INTERVAL_MS = 60_000;
 
 /**
  * Options for `UdpTransport`.
@@ -54,7 +71,12 @@ export interface UdpTransportOptions {
   readonly ipv6?: boolean;
   /** Use loopback interfaces (always used when named in `interfaces.include`). @default {false} */
   readonly loopback?: boolean;
-  /** Interval between interface polls, in milliseconds. @default {2000} */
+  /**
+   * Interval between interface polls, in milliseconds. With the FFI hatch the
+   * kernel's notices start a look at once and the timer runs at least
+   * {@linkcode NOTICED_POLL_INTERVAL_MS} apart (back to this interval while a
+   * failed socket waits to be retried). @default {2000}
+   */
   readonly pollIntervalMs?: number;
   /** Time source for the poll timer and the echo filter. @default {systemClock} */
   readonly clock?: Clock;
@@ -110,6 +132,21 @@ export interface UdpTransportStats {
   readonly ffi: "active" | "off" | "unavailable";
   /** Sockets the hatch could not give TTL 255 (their descriptor was not found). */
   readonly ffiMisses: number;
+  /**
+   * Datagrams read by the hatch's `recvmmsg` drain after a wake-up of Deno's
+   * `receive()` (0 without the hatch): the ones that cost no async op.
+   */
+  readonly directReceived: number;
+  /** Datagrams sent by the hatch's `sendto` instead of Deno's async `send()`. */
+  readonly directSent: number;
+  /** Looks at the interfaces by the watcher (after start). */
+  readonly polls: number;
+  /**
+   * Socket rebuilds (re-joins, checks, link events), at start and after a
+   * poll that found a change, a failure or a send error; a quiet host polls
+   * without rebuilding.
+   */
+  readonly rebuilds: number;
 }
 
 /**

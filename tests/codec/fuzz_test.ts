@@ -11,49 +11,12 @@ import assert from "node:assert/strict";
 import { decodeMessage, DnsParseError, encodeMessage, MessageReader } from "../../codec/mod.ts";
 import { seededRandom } from "../../testing/mod.ts";
 import { loadCorpus, plain } from "./corpus.ts";
+import { mutate } from "./mutate.ts";
 
 const CASES = Number(Deno.env.get("MDNS_FUZZ_CASES") ?? 200_000);
 const SEED = Number(Deno.env.get("MDNS_FUZZ_SEED") ?? 0x5eed);
 /** Far above any sane decode of a ≤ 9000-byte packet; only a hang trips it. */
 const HANG_MS = 1000;
-
-function mutate(packet: Uint8Array, random: () => number): Uint8Array {
-  const pick = (n: number) => Math.floor(random() * n);
-  let bytes = Array.from(packet);
-  const rounds = 1 + pick(4);
-  for (let r = 0; r < rounds; r++) {
-    const at = pick(Math.max(1, bytes.length));
-    switch (pick(7)) {
-      case 0: // bit flip
-        bytes[at] ^= 1 << pick(8);
-        break;
-      case 1: // byte insertion
-        bytes.splice(at, 0, pick(256));
-        break;
-      case 2: // byte deletion
-        bytes.splice(at, 1);
-        break;
-      case 3: { // section count edit
-        const field = 4 + 2 * pick(4);
-        bytes[field] = pick(3) === 0 ? 0xff : pick(4);
-        bytes[field + 1] = pick(256);
-        break;
-      }
-      case 4: { // pointer rewrite: aim a pointer anywhere, forwards and self included
-        const target = pick(bytes.length + 8);
-        bytes[at] = 0xc0 | ((target >> 8) & 0x3f);
-        bytes[at + 1] = target & 0xff;
-        break;
-      }
-      case 5: // truncation
-        bytes = bytes.slice(0, at);
-        break;
-      default: // random byte
-        bytes[at] = pick(256);
-    }
-  }
-  return new Uint8Array(bytes.map((b) => b & 0xff));
-}
 
 Deno.test(`decoder survives ${CASES} mutated corpus packets (seed ${SEED})`, () => {
   const corpus = loadCorpus().map((e) => e.bytes);

@@ -28,6 +28,12 @@ export interface AvahiOptions {
   readonly ipv4?: boolean;
   /** `use-ipv6`. @default {true} */
   readonly ipv6?: boolean;
+  /**
+   * Avahi's incoming-packet rate limit (`ratelimit-interval-usec` 1 s, burst
+   * 1,000); `false` leaves both settings out, which turns it off (benches
+   * that compare answers per second). @default {true}
+   */
+  readonly rateLimit?: boolean;
   /** How long to wait for "Server startup complete". @default {15000} */
   readonly timeoutMs?: number;
 }
@@ -259,8 +265,9 @@ export async function startAvahi(host: Host, options: AvahiOptions): Promise<Ava
     ...(options.interfaces ? [`allow-interfaces=${options.interfaces.join(",")}`] : []),
     "enable-dbus=yes",
     "disallow-other-stacks=no",
-    "ratelimit-interval-usec=1000000",
-    "ratelimit-burst=1000",
+    ...(options.rateLimit === false
+      ? []
+      : ["ratelimit-interval-usec=1000000", "ratelimit-burst=1000"]),
     "[wide-area]",
     "enable-wide-area=no",
     "[publish]",

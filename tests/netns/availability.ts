@@ -111,3 +111,26 @@ export async function run(
   }
   return result;
 }
+
+/**
+ * Whether process `pid` is running (the creator of a lab, before its
+ * namespaces are swept as stale). Asks `kill -0` rather than /proc: under
+ * `--allow-all --deny-net` (the test task) Deno refuses every /proc read, and
+ * "cannot tell" must never read as "gone". Only a definite "no such process"
+ * is false.
+ *
+ * @example
+ * ```ts ignore
+ * import { processAlive } from "./availability.ts";
+ * console.log(processAlive(Deno.pid)); // true
+ * ```
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    const out = new Deno.Command("kill", { args: ["-0", String(pid)], stderr: "piped" })
+      .outputSync();
+    return out.success || !/no such process/i.test(new TextDecoder().decode(out.stderr));
+  } catch {
+    return true; // no `kill` to ask: never sweep what we cannot prove stale
+  }
+}

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { netnsUnavailableReason, run, runSync } from "./availability.ts";
+import { netnsUnavailableReason, processAlive, run, runSync } from "./availability.ts";
 import type { Child } from "./child.ts";
 import { type Bridge, Host, type HostInterface } from "./host.ts";
 
@@ -53,13 +53,18 @@ export class Lab {
     this.switchNs = `${prefix}-sw`;
   }
 
-  /** Creates an empty lab (just the switch namespace). */
-  static async create(): Promise<Lab> {
+  /**
+   * Creates an empty lab (just the switch namespace). `bench: true` names it
+   * `mdb-<pid>-…` instead of `mdt-<pid>-…`: a bench outlives many test runs,
+   * and test runs from before the sweep fix (`processAlive`) take every
+   * `mdt-` lab for stale; both prefixes are swept here.
+   */
+  static async create(options: { bench?: boolean } = {}): Promise<Lab> {
     const reason = netnsUnavailableReason();
     if (reason !== undefined) throw new Error(`Cannot create a namespace lab: ${reason}`);
     await sweepStaleLabs();
     const id = crypto.randomUUID().slice(0, 6);
-    const lab = new Lab(`mdt-${Deno.pid}-${id}`);
+    const lab = new Lab(`${options.bench ? "mdb" : "mdt"}-${Deno.pid}-${id}`);
     globalThis.addEventListener("unload", lab.#unload);
     try {
       await lab.#addNamespace(lab.switchNs);
@@ -301,27 +306,12 @@ async function deleteNamespace(ns: string): Promise<void> {
   await run(["ip", "netns", "del", ns], { allowFailure: true });
 }
 
-/** Deletes `mdt-<pid>-*` namespaces whose creating process no longer exists. */
+/** Deletes `mdt-<pid>-*` and `mdb-<pid>-*` namespaces whose creating process no longer exists. */
 async function sweepStaleLabs(): Promise<void> {
   const list = (await run(["ip", "netns", "list"], { allowFailure: true })).stdout;
   for (const line of list.split("\n")) {
-    const match = line.match(/^(mdt-(\d+)-\S+)/);
-    if (match === null || processMayExist(Number(match[2]))) continue;
+    const match = line.match(/^(md[tb]-(\d+)-\S+)/);
+    if (match === null || processAlive(Number(match[2]))) continue;
     await deleteNamespace(match[1]);
-  }
-}
-
-/**
- * False only when `/proc/<pid>` is surely gone. Under `--allow-all
- * --deny-net` (the test task) Deno refuses to stat `/proc/<pid>` at all
- * (NotCapable): reading that as "gone" swept every other run's live lab,
- * killing its processes mid-test.
- */
-function processMayExist(pid: number): boolean {
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch (error) {
-    return !(error instanceof Deno.errors.NotFound);
   }
 }

@@ -24,12 +24,23 @@ export class Publisher {
     this.child = child;
   }
 
-  /** Starts the agent in `host` with host name `hostName` (`ours-a.local`). */
+  /**
+   * Starts the agent in `host` with host name `hostName` (`ours-a.local`);
+   * `flags` replaces `deno run`'s default `--unstable-net --allow-all --v8-flags=--expose-gc`.
+   */
   static async start(
     host: Host,
-    options: { hostName: string; interfaces?: string[] },
+    options: {
+      hostName: string;
+      interfaces?: string[];
+      pollIntervalMs?: number;
+      flags?: readonly string[];
+    },
   ): Promise<Publisher> {
-    const child = host.deno(AGENT, [JSON.stringify(options)], {
+    const { flags, ...config } = options;
+    const child = host.deno(AGENT, [JSON.stringify(config)], {
+      // --expose-gc: the agent measures the heap after a full collection.
+      flags: flags ?? ["--unstable-net", "--allow-all", "--v8-flags=--expose-gc"],
       stdin: true,
       label: `[${host.name}] publish_agent`,
     });
@@ -73,12 +84,56 @@ export class Publisher {
     return this.child.filter<PublisherMessage>((m) => m.id === id);
   }
 
-  /** CPU time the process has used (µs) and the stack's counters. */
-  async cpu(): Promise<{ micros: number; stats: Record<string, number> }> {
+  /**
+   * CPU time the process has used (µs), its memory (RSS, V8 heap in use and
+   * reserved, external buffers; bytes), and the stack's and the transport's counters.
+   */
+  async cpu(): Promise<{
+    micros: number;
+    rss: number;
+    heapUsed: number;
+    heapTotal: number;
+    external: number;
+    stats: Record<string, number>;
+    transport: Record<string, unknown>;
+  }> {
     const since = this.child.mark();
     await this.child.send({ op: "cpu" });
     const m = await this.child.waitFor((m: PublisherMessage) => m.event === "cpu", { since });
-    return { micros: m.micros, stats: m.stats };
+    return {
+      micros: m.micros,
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      stats: m.stats,
+      transport: m.transport,
+    };
+  }
+
+  /** Starts a browse (of `type`, or of the service types); events come as `browse` with `id`. */
+  async browse(type?: string): Promise<number> {
+    const id = this.#nextId++;
+    await this.child.send({ op: "browse", id, type });
+    return id;
+  }
+
+  /** Aborts the signal service `id` was published with. */
+  async abort(id: number): Promise<void> {
+    const since = this.child.mark();
+    await this.child.send({ op: "abort", id });
+    await this.child.waitFor((m: PublisherMessage) => m.event === "aborted" && m.id === id, {
+      since,
+    });
+  }
+
+  /** Disposes service `id` (what leaving an `await using` scope does). */
+  async dispose(id: number): Promise<void> {
+    const since = this.child.mark();
+    await this.child.send({ op: "dispose", id });
+    await this.child.waitFor((m: PublisherMessage) => m.event === "disposed" && m.id === id, {
+      since,
+    });
   }
 
   /** Closes the stack (goodbyes) and waits for the process to exit. */

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { VirtualClock } from "../../../testing/mod.ts";
 import type { Datagram, TransportEvent } from "../../../transport/transport.ts";
-import { UdpTransport } from "../../../transport/udp_transport.ts";
+import { NOTICED_POLL_INTERVAL_MS, UdpTransport } from "../../../transport/udp_transport.ts";
 import { buildQuery, hasLabel, TYPE } from "../packets.ts";
 
 if (!Deno.env.get("MDT_INSIDE_NETNS")) {
@@ -70,10 +70,15 @@ Deno.test("two transports in one process talk and close without leaks", async ()
   assert.equal(await ta.send(new Uint8Array(12), { interfaceName: "eth0", family: "IPv4" }), false);
 });
 
-Deno.test("the watcher runs on the injected clock and stops with close()", async () => {
+Deno.test("without the hatch, the watcher runs on the injected clock and stops with close()", async () => {
   const clock = new VirtualClock();
   const c = collector();
-  const t = new UdpTransport({ clock, pollIntervalMs: 5000, interfaces: { include: ["eth0"] } });
+  const t = new UdpTransport({
+    clock,
+    pollIntervalMs: 5000,
+    interfaces: { include: ["eth0"] },
+    ffi: "off",
+  });
   await t.start(c.handler);
   assert.equal(clock.pending, 1, "one poll timer");
   await ip("addr", "add", "198.18.1.77/24", "dev", "eth0");
@@ -99,7 +104,13 @@ Deno.test("the watcher runs on the injected clock and stops with close()", async
 Deno.test("a failed send reports send-error and triggers an immediate poll", async () => {
   const clock = new VirtualClock(10_000);
   const c = collector();
-  const t = new UdpTransport({ clock, pollIntervalMs: 60_000, interfaces: { include: ["eth0"] } });
+  // Without the hatch: its kernel notices would see the address go before the send fails.
+  const t = new UdpTransport({
+    clock,
+    pollIntervalMs: 60_000,
+    interfaces: { include: ["eth0"] },
+    ffi: "off",
+  });
   await t.start(c.handler);
   await ip("addr", "del", "198.18.1.1/24", "dev", "eth0");
   try {
@@ -120,6 +131,55 @@ Deno.test("a failed send reports send-error and triggers an immediate poll", asy
   } finally {
     await ip("addr", "add", "198.18.1.1/24", "dev", "eth0");
   }
+  await t.close();
+});
+
+Deno.test("with the hatch, a kernel notice starts the look at once; the timer is only a safety net", async () => {
+  const clock = new VirtualClock();
+  const c = collector();
+  const t = new UdpTransport({ clock, pollIntervalMs: 5000, interfaces: { include: ["eth0"] } });
+  await t.start(c.handler);
+  assert.equal(t.stats.ffi, "active");
+  assert.equal(clock.pending, 1, "one timer");
+  assert.equal(t.stats.rebuilds, 1, "the sockets were built once, at start");
+  await ip("addr", "add", "198.18.1.78/24", "dev", "eth0");
+  try {
+    // The virtual clock never moves: only the kernel's notice can bring the change in.
+    await until(() => t.links[0]?.ipv4.length === 2, "second address picked up");
+    const changed = c.events.filter((e) => e.type === "link-changed");
+    assert.equal(changed.length, 1);
+    // The one timer left is the safety net, not the 5 s poll interval.
+    assert.equal(clock.pending, 1);
+    clock.runNext();
+    assert.equal(
+      clock.now(),
+      NOTICED_POLL_INTERVAL_MS,
+      `next poll: ${
+        JSON.stringify(c.events.map((e) => [e.type, "error" in e ? e.error.message : ""]))
+      }`,
+    );
+  } finally {
+    await ip("addr", "del", "198.18.1.78/24", "dev", "eth0");
+  }
+  await until(() => t.links[0]?.ipv4.length === 1, "address removal noticed");
+  await t.close();
+  assert.equal(clock.pending, 0, "close cancels the poll timer");
+});
+
+Deno.test("a quiet host is polled without rebuilding its sockets", async () => {
+  const clock = new VirtualClock();
+  const t = new UdpTransport({
+    clock,
+    pollIntervalMs: 1000,
+    interfaces: { include: ["eth0"] },
+    ffi: "off",
+  });
+  await t.start(collector().handler);
+  for (let i = 0; i < 5; i++) {
+    clock.advance(1000);
+    await until(() => t.stats.polls === i + 1 && clock.pending === 1, `poll ${i + 1}`);
+  }
+  assert.equal(t.stats.rebuilds, 1, "only the rebuild at start");
   await t.close();
 });
 

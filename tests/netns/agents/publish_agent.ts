@@ -5,9 +5,15 @@
  *   ip netns exec NS deno run --unstable-net --allow-all publish_agent.ts '{"hostName":"ours-a.local"}'
  *
  * stdin: {"op":"publish","id":1,"options":{PublishOptions without signal}} |
- * {"op":"unpublish","id":1} | {"op":"cpu"} (CPU time used, µs) | {"op":"close"}.
+ * {"op":"unpublish","id":1} | {"op":"abort","id":1} (aborts the signal the
+ * service was published with) | {"op":"dispose","id":1} (the service's
+ * `Symbol.asyncDispose`, as `await using` calls it) | {"op":"browse","id":9,"type"?:"_x._tcp"}
+ * (the service types, or the services of one type) | {"op":"cpu"} (CPU time
+ * used, µs; memory; the stack's and the transport's counters) | {"op":"close"}.
+ * SIGINT and SIGTERM close the stack (goodbyes), as the CLI does.
  * stdout: started, start-error, publish-error, probing, registered, renamed,
- * conflict, goodbye (each with the service id), unpublished, closed.
+ * conflict, goodbye (each with the service id), unpublished, aborted,
+ * disposed, browse (id, type, name), cpu, closed.
  *
  * @module
  */
@@ -21,13 +27,19 @@ import { stdinCommands } from "./_commands.ts";
 // deno-lint-ignore no-console
 const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
 
-const config = JSON.parse(Deno.args[0] ?? "{}") as { hostName?: string; interfaces?: string[] };
+const config = JSON.parse(Deno.args[0] ?? "{}") as {
+  hostName?: string;
+  interfaces?: string[];
+  pollIntervalMs?: number;
+};
 let mdns: Mdns;
+let transport: UdpTransport;
 try {
   mdns = await Mdns.start({
-    transport: new UdpTransport(
-      config.interfaces ? { interfaces: { include: config.interfaces } } : {},
-    ),
+    transport: transport = new UdpTransport({
+      ...(config.interfaces ? { interfaces: { include: config.interfaces } } : {}),
+      ...(config.pollIntervalMs ? { pollIntervalMs: config.pollIntervalMs } : {}),
+    }),
     hostName: config.hostName,
   });
 } catch (error) {
@@ -37,11 +49,15 @@ try {
 emit({ event: "started", links: mdns.links });
 
 const services = new Map<number, PublishedService>();
+const aborts = new Map<number, AbortController>();
 
 async function publish(id: number, options: PublishOptions): Promise<void> {
+  const abort = new AbortController();
+  aborts.set(id, abort);
   try {
     const service = await mdns.publish({
       ...options,
+      signal: abort.signal,
       onEvent: (e) => emit({ ...e, event: e.type, id }),
     });
     services.set(id, service);
@@ -65,15 +81,51 @@ async function shutdown(): Promise<void> {
   Deno.exit(0);
 }
 Deno.addSignalListener("SIGTERM", () => void shutdown());
+Deno.addSignalListener("SIGINT", () => void shutdown());
+
+async function browse(id: number, type: string | undefined): Promise<void> {
+  if (type === undefined) {
+    for await (const e of mdns.browse()) {
+      emit({ event: "browse", id, type: e.type, name: e.serviceType });
+    }
+    return;
+  }
+  for await (const e of mdns.browse(type)) {
+    emit({ event: "browse", id, type: e.type, name: e.service.fullName });
+  }
+}
 
 for await (const cmd of stdinCommands()) {
   if (cmd.op === "publish") void publish(cmd.id, cmd.options);
   else if (cmd.op === "unpublish") {
     await services.get(cmd.id)?.unpublish();
     emit({ event: "unpublished", id: cmd.id });
+  } else if (cmd.op === "abort") {
+    aborts.get(cmd.id)?.abort();
+    emit({ event: "aborted", id: cmd.id });
+  } else if (cmd.op === "dispose") {
+    await services.get(cmd.id)?.[Symbol.asyncDispose]();
+    emit({ event: "disposed", id: cmd.id });
+  } else if (cmd.op === "browse") {
+    void browse(cmd.id, cmd.type);
   } else if (cmd.op === "cpu") {
     const { user, system } = process.cpuUsage();
-    emit({ event: "cpu", micros: user + system, stats: mdns.stats });
+    // RSS as the process holds it; the heap after a full collection (when
+    // run with --expose-gc, as Publisher starts it), so garbage not yet
+    // collected does not read as growth.
+    const { rss } = Deno.memoryUsage();
+    (globalThis as { gc?: () => void }).gc?.();
+    const { heapUsed, heapTotal, external } = Deno.memoryUsage();
+    emit({
+      event: "cpu",
+      micros: user + system,
+      rss,
+      heapUsed,
+      heapTotal,
+      external,
+      stats: mdns.stats,
+      transport: transport.stats,
+    });
   } else if (cmd.op === "close") await shutdown();
 }
 await shutdown();

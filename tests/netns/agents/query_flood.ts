@@ -7,6 +7,12 @@
  *   ip netns exec NS deno run --allow-all query_flood.ts '{"address":"198.18.1.1",
  *     "name":"Den._mdt._tcp.local","type":33,"durationMs":3000,"window":32}'
  *
+ * With `rate`, it paces instead: `rate` queries a second, no window; with
+ * `multicast` too, they are multicast from port 5353 through our UdpTransport
+ * on the first link, alternating IPv4 and IPv6 (a flood of ordinary mDNS
+ * queries, which the responder may answer only once a second per record,
+ * RFC 6762 §6), and `received` counts nothing.
+ *
  * @module
  */
 
@@ -21,7 +27,10 @@ const cfg = JSON.parse(Deno.args[0]) as {
   type: number;
   durationMs: number;
   window?: number;
+  rate?: number;
+  multicast?: boolean;
 };
+if (cfg.rate !== undefined) await paced(cfg.rate);
 const socket = Deno.listenDatagram({ transport: "udp", hostname: "0.0.0.0", port: 0 });
 const query = encodeMessage({
   id: 1,
@@ -65,3 +74,55 @@ done = true;
 socket.close();
 await receiving;
 emit({ event: "done", sent, received, seconds });
+
+/** The paced flood (`rate` set): reports and exits. */
+async function paced(rate: number): Promise<never> {
+  const query = encodeMessage({
+    id: 0,
+    flags: 0,
+    questions: [{ name: cfg.name, type: cfg.type, class: 1, unicastResponse: false }],
+    answers: [],
+    authorities: [],
+    additionals: [],
+  });
+  let send: (i: number) => Promise<unknown>;
+  let close: () => Promise<void> | void;
+  if (cfg.multicast) {
+    const { UdpTransport } = await import("../../../transport/udp_transport.ts");
+    const transport = new UdpTransport();
+    await transport.start({ onDatagram() {}, onEvent() {} });
+    const link = transport.links[0].name;
+    send = (i) =>
+      transport.send(query, { interfaceName: link, family: i % 2 === 0 ? "IPv4" : "IPv6" });
+    close = () => transport.close();
+  } else {
+    const socket = Deno.listenDatagram({ transport: "udp", hostname: "0.0.0.0", port: 0 });
+    const to = { transport: "udp" as const, hostname: cfg.address, port: 5353 };
+    // Replies are read and dropped, so they never fill the socket's buffer.
+    (async () => {
+      try {
+        for (;;) await socket.receive();
+      } catch {
+        // closed
+      }
+    })();
+    send = () => socket.send(query, to);
+    close = () => socket.close();
+  }
+  let sent = 0;
+  const start = performance.now();
+  for (;;) {
+    const elapsed = performance.now() - start;
+    if (elapsed >= cfg.durationMs) break;
+    if (sent > elapsed * rate / 1000) {
+      await new Promise((r) => setTimeout(r, 1));
+      continue;
+    }
+    await send(sent);
+    sent++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await close();
+  emit({ event: "done", sent, received: 0, seconds });
+  Deno.exit(0);
+}
