@@ -29,6 +29,22 @@
  * resolution), Avahi's as daemon + client with its private dbus-daemon apart.
  * Then min-max over runs per stack.
  *
+ * Figures (2026-12-02, main at 7bb000a merged, 3 runs each, 2-core machine
+ * shared with five other engineers; windows 0-2 and 2-4 min after resolved):
+ *
+ * | 100 services             | ours          | Avahi 0.8   | python-zeroconf |
+ * |--------------------------|---------------|-------------|-----------------|
+ * | resolved after 1st query | 0.135-0.202 s | 0.203-0.262 | 0.145-0.168     |
+ * | query packets/min        | 8, then 2     | 12, then 2  | 12, then 2      |
+ * | CPU per window           | 0.08-0.10, 0.01-0.02 s | 0.05-0.06, 0.01 | 0.11-0.13, 0-0.01 |
+ * (ours-idle, nothing to browse: 0.04 s, then 0.)
+ *
+ * | 1,000 services           | ours          | Avahi 0.8   | python-zeroconf |
+ * |--------------------------|---------------|-------------|-----------------|
+ * | resolved after 1st query | 0.339-0.683 s | 773 after 30 s | 1.75-1.78 s (1 run: 917) |
+ * | query packets/min        | 70, then 13   | 57, then 19 (from 30 s) | 95, then 19 |
+ * | CPU per window           | 0.21-0.22, 0.11-0.16 s | 1.35-1.61, 0.35-0.45 | 0.08-0.50, 0.02-0.04 |
+ *
  * @module
  */
 
