@@ -87,6 +87,7 @@ export class Pipeline {
     offLink: 0,
     unsolicitedUnicast: 0,
     evicted: 0,
+    rejected: 0,
   };
 
   /** Creates a pipeline with no parts. */
@@ -97,7 +98,8 @@ export class Pipeline {
 
   /** A snapshot of the counters. */
   get stats(): MdnsStats {
-    return { ...this.#stats, evicted: this.#options.peerCache.evictions };
+    const cache = this.#options.peerCache;
+    return { ...this.#stats, evicted: cache.evictions, rejected: cache.rejections };
   }
 
   /** Takes one datagram from the transport; never throws. */

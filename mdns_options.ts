@@ -32,8 +32,9 @@ export type DropReason =
 /**
  * Counters of what the stack received and dropped: every datagram received
  * lands in exactly one of the datagram counters (routed as a query or a
- * response, or dropped for one reason). `evicted` counts records, not
- * datagrams: what the peer cache gave up for lack of room.
+ * response, or dropped for one reason). `evicted` and `rejected` count
+ * records, not datagrams: what the peer cache gave up, or turned away, for
+ * lack of room.
  *
  * @example
  * ```ts
@@ -44,7 +45,7 @@ export type DropReason =
  * }
  * assert.equal(dropped({
  *   received: 10, queries: 4, responses: 3, malformed: 1, opcode: 0, rcode: 0, sourcePort: 1,
- *   offLink: 0, unsolicitedUnicast: 1, evicted: 0,
+ *   offLink: 0, unsolicitedUnicast: 1, evicted: 0, rejected: 0,
  * }), 3);
  * ```
  */
@@ -76,6 +77,12 @@ export interface MdnsStats {
    * also a `removed` cache event with the reason `evicted`.
    */
   evicted: number;
+  /**
+   * New records the peer cache turned away for lack of room: under a flood
+   * of records no running query needs, the budget refuses them rather than
+   * evicting what is there (`PeerServiceCache.rejections`).
+   */
+  rejected: number;
 }
 
 /**

@@ -62,6 +62,7 @@ export class PeerStore {
   #size = 0;
   #recordBytes = 0;
   #evictions = 0;
+  #rejections = 0;
   #eviction: EvictionPolicy;
 
   /**
@@ -114,6 +115,10 @@ export class PeerStore {
   get evictions(): number {
     return this.#evictions;
   }
+  /** New records turned away for lack of room since the store was made. */
+  get rejections(): number {
+    return this.#rejections;
+  }
 
   /** `now` (ms, the stack's clock) as the store's relative time; the first call sets the epoch. */
   rel(now: number): number {
@@ -152,7 +157,10 @@ export class PeerStore {
     const need = cost +
       (known === undefined ? this.#names.costOf(name, key) : indexGrowth(known, entry));
     // Rejected before anything changes: larger than the whole budget.
-    if (need > this.#maxBytes) return false;
+    if (need > this.#maxBytes) {
+      this.#rejections++;
+      return false;
+    }
     const owner = known === undefined ? this.#names.add(name, key) : this.#names.retain(known);
     entry.owner = owner;
     this.#recordBytes += cost + link(owner, entry);
@@ -165,6 +173,7 @@ export class PeerStore {
       this.#schedule.compact(this.#size);
       if (!kept) {
         this.#unlink(entry);
+        this.#rejections++;
         return false;
       }
     }

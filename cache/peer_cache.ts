@@ -154,6 +154,28 @@ export class PeerServiceCache {
   get evictions(): number {
     return this.#store.evictions;
   }
+  /**
+   * New records turned away for lack of room so far (their insert returned
+   * `"rejected"`): a flood of records no running query needs is refused
+   * rather than let in by evicting; the stack reports it as `stats.rejected`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PeerServiceCache } from "./peer_cache.ts";
+   * const cache = new PeerServiceCache({ maxBytes: 1700 }); // room for 3 such names
+   * for (let n = 0; n < 5; n++) {
+   *   cache.insertRecord({
+   *     name: `h${n}.local`, type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2",
+   *   }, { interfaceName: "eth0", now: n });
+   * }
+   * assert.equal(cache.size + cache.evictions + cache.rejections, 5);
+   * assert.ok(cache.rejections > 0);
+   * ```
+   */
+  get rejections(): number {
+    return this.#store.rejections;
+  }
   /** Distinct owner names held. */
   get names(): number {
     return this.#store.names.size;

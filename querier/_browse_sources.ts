@@ -214,7 +214,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
         new InstanceTracker(this.#host, instance, this.#interfaces, this.#resolve, () => {
           this.#dirty.add(key);
           this.#host.dirty(this);
-        }),
+        }, true),
       );
     }
     this.#dirty.add(key);

@@ -157,6 +157,62 @@ export const REFRESH_PULL_MS = 2500;
  */
 export const REFRESH_PACKETS_PER_SECOND = 20;
 /**
+ * A bound on a browse's follow-up questions (RFC 6763 §12: SRV and TXT of
+ * each instance its PTRs list, A and AAAA of each target): at most this many
+ * query packets of them per link per second on each address family (a token
+ * bucket: a burst of this many, this many a second after that). The network
+ * decides how many instances a browse follows, so without a bound 50,000 fake
+ * PTRs drew over 1,300 query packets in 15 s (issue 16). A real instance
+ * usually needs no follow-up at all (its responder adds SRV, TXT and
+ * addresses to the PTR answer, §12.1); the questions over the bound wait per
+ * link (newest first, `FOLLOW_UP_QUEUE_LIMIT`). A resolve or a lookup the
+ * user started is not bound by it. Two full packets carry about 160
+ * follow-up questions.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FOLLOW_UP_PACKETS_PER_SECOND } from "./_constants.ts";
+ * assert.equal(FOLLOW_UP_PACKETS_PER_SECOND, 2);
+ * ```
+ */
+export const FOLLOW_UP_PACKETS_PER_SECOND = 2;
+/**
+ * How many follow-up questions may wait for `FOLLOW_UP_PACKETS_PER_SECOND`
+ * on one link. The newest go first (a service that just appeared is the one
+ * a user is looking at); when the queue is full the oldest waiting question
+ * is dropped, and it comes back when its continuous question is next due
+ * (§5.2 back-off: 1, 3, 9 s, then hourly), so an instance that never answers
+ * costs less and less.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FOLLOW_UP_QUEUE_LIMIT } from "./_constants.ts";
+ * assert.equal(FOLLOW_UP_QUEUE_LIMIT, 1024);
+ * ```
+ */
+export const FOLLOW_UP_QUEUE_LIMIT = 1024;
+/**
+ * The most Known-Answer records (RFC 6762 §7.1) of incomplete listings (a PTR
+ * whose instance has no SRV in the cache) one link's query lists,
+ * continuation packets (§7.2) included. The network decides how many PTRs a
+ * browse holds: 9,000 fake instances made each PTR query about 100 packets.
+ * Records of whole services are all listed (the peer cache's byte budget
+ * bounds them, and leaving one out draws a response from its responder each
+ * time we ask); what is left out are listings nobody completed, whose
+ * responders, if real, only answer again (§7.1 costs a response, never a
+ * query). About seven packets of PTRs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { KNOWN_ANSWER_LIMIT } from "./_constants.ts";
+ * assert.equal(KNOWN_ANSWER_LIMIT, 400);
+ * ```
+ */
+export const KNOWN_ANSWER_LIMIT = 400;
+/**
  * RFC 6763 §12.2: a responder answering an SRV question adds its target's A
  * and AAAA records. When a refresh question for an SRV goes out, the refresh
  * questions for its target's addresses wait this long and are dropped if that

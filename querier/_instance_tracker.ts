@@ -33,10 +33,18 @@ export interface TrackerHost {
   readonly cache: PeerServiceCache;
   /** The stack's time. */
   now(): number;
-  /** Starts (or joins) a continuous question. */
-  ask(name: string, type: number, interfaces: readonly string[] | undefined): ContinuousQuestion;
-  /** Leaves a question. */
-  release(question: ContinuousQuestion): void;
+  /**
+   * Starts (or joins) a continuous question; `followUp` when a browse asks
+   * it for an instance it lists (bound per link, `FOLLOW_UP_PACKETS_PER_SECOND`).
+   */
+  ask(
+    name: string,
+    type: number,
+    interfaces: readonly string[] | undefined,
+    followUp?: boolean,
+  ): ContinuousQuestion;
+  /** Leaves a question (`followUp` as it was asked). */
+  release(question: ContinuousQuestion, followUp?: boolean): void;
 }
 
 type FollowUp = "srv" | "txt" | "a" | "aaaa";
@@ -111,16 +119,23 @@ export class InstanceTracker {
   #target: string | undefined;
   #targetWatch: PeerWatch | undefined;
   #questions: Map<FollowUp, ContinuousQuestion> | undefined; // made when first needed
+  #bounded: boolean;
 
-  /** Starts following `instance`; `onChange` hears every change to its records. */
+  /**
+   * Starts following `instance`; `onChange` hears every change to its
+   * records. `bounded` (a browse's trackers) puts its follow-up questions
+   * under the per-link follow-up budget; a resolve's are not.
+   */
   constructor(
     host: TrackerHost,
     instance: string,
     interfaces: readonly string[] | undefined,
     followUps: boolean,
     onChange: () => void,
+    bounded = false,
   ) {
     this.instance = instance;
+    this.#bounded = bounded;
     this.#host = host;
     this.#interfaces = interfaces;
     this.#followUps = followUps;
@@ -175,11 +190,11 @@ export class InstanceTracker {
     const questions = this.#questions ??= new Map();
     const asked = questions.get(what);
     if (asked !== undefined && (!wanted || nameKey(asked.name) !== nameKey(name!))) {
-      this.#host.release(asked);
+      this.#host.release(asked, this.#bounded);
       questions.delete(what);
     }
     if (wanted && !questions.has(what)) {
-      questions.set(what, this.#host.ask(name!, type, this.#interfaces));
+      questions.set(what, this.#host.ask(name!, type, this.#interfaces, this.#bounded));
     }
   }
 
@@ -187,7 +202,7 @@ export class InstanceTracker {
   close(): void {
     this.#watch.cancel();
     this.#targetWatch?.cancel();
-    for (const q of this.#questions?.values() ?? []) this.#host.release(q);
+    for (const q of this.#questions?.values() ?? []) this.#host.release(q, this.#bounded);
     this.#questions = undefined;
   }
 }

@@ -9,8 +9,11 @@
  * watched record set), and go with the link's next packets once tokens are
  * back: oldest first, address questions after the others (an SRV answer
  * usually refreshes its target's addresses too), and dropped once what they
- * ask about is fresh again or gone. The outbox also remembers when each question last went out
- * on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
+ * ask about is fresh again or gone. A browse's follow-up questions (RFC 6763
+ * §12) have their own per-link budget (`FollowUpBudget`) and join the
+ * packets the same way; a link's Known-Answer list names every whole service
+ * but at most `KNOWN_ANSWER_LIMIT` listings nobody completed. The outbox also
+ * remembers when each question last went out on each link, for the refresh floor (`REFRESH_FLOOR_MS`). Internal.
  *
  * @module
  */
@@ -23,11 +26,16 @@ import type { Send } from "../_stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import {
   ADDRESS_REFRESH_DEFER_MS,
+  KNOWN_ANSWER_LIMIT,
   OBSERVATION_LIMIT,
   REFRESH_FLOOR_MS,
   REFRESH_PACKETS_PER_SECOND,
 } from "./_constants.ts";
-import { queryPackets, questionsThatFit } from "./_query_packets.ts";
+import { type KnownAnswer, queryPackets, questionsThatFit } from "./_query_packets.ts";
+import { FollowUpBudget } from "./_follow_ups.ts";
+
+/** The records we publish answering `name`/`type` on link `iface`. */
+export type OwnAnswers = (name: string, type: number, iface: string) => KnownAnswer[];
 
 // A packet less its header, over the smallest question (a compressed name of
 // 2 bytes, type and class).
@@ -75,11 +83,18 @@ export class Outbox {
   #notBefore = new Map<string, number>(); // deferred address refreshes, by link and question
   #readyAt = new Map<string, number>(); // per link: when a waiting refresh may go at the earliest
   #lastAsked = new Map<string, number>();
+  #ownAnswers: OwnAnswers;
+  #followUps = new FollowUpBudget();
 
-  /** Sends through `send` the questions about records of `cache`. */
-  constructor(cache: PeerServiceCache, send: Send) {
+  /**
+   * Sends through `send` the questions about records of `cache`; `ownAnswers`
+   * gives the records we publish that answer a question on a link, listed as
+   * Known Answers too (RFC 6762 §7.1: all answers the querier already knows).
+   */
+  constructor(cache: PeerServiceCache, send: Send, ownAnswers: OwnAnswers = () => []) {
     this.#cache = cache;
     this.#send = send;
+    this.#ownAnswers = ownAnswers;
   }
 
   /**
@@ -104,6 +119,7 @@ export class Outbox {
     }
     const waiting = this.#waiting.get(iface);
     if (waiting !== undefined) this.#forget(iface, waiting, key); // asked anyway: no refresh needed
+    this.#followUps.forget(name, type, iface);
     this.#lastAsked.set(`${iface}\u0000${key}`, now);
     if (!knownAnswers) this.#noKnownAnswers.add(`${iface}\u0000${key}`);
   }
@@ -119,6 +135,21 @@ export class Outbox {
     if (qs === undefined) this.#waiting.set(iface, qs = new Map());
     if (!qs.has(key)) qs.set(key, { name, type, class: 1, unicastResponse: false });
     this.#readyAt.set(iface, 0);
+  }
+
+  /**
+   * Adds a browse's follow-up question (RFC 6763 §12) for `iface`: it goes
+   * with the next send while the link's follow-up budget allows, else waits
+   * for it (`FollowUpBudget`).
+   */
+  addFollowUp(iface: string, name: string, type: number, unicast: boolean): void {
+    if (this.#perLink.get(iface)?.has(questionKey(name, type))) return;
+    this.#followUps.add(iface, { name, type, class: 1, unicastResponse: unicast });
+  }
+
+  /** A follow-up question ended: it no longer waits on any link. */
+  forgetFollowUp(name: string, type: number): void {
+    this.#followUps.forget(name, type);
   }
 
   /**
@@ -144,7 +175,7 @@ export class Outbox {
       const at = Math.max(tokenAt, this.#readyAt.get(iface) ?? 0);
       if (at < next) next = at;
     }
-    return next;
+    return Math.min(next, this.#followUps.nextDeadline());
   }
 
   /** Sends what was gathered on each of `links`, then starts afresh. */
@@ -152,19 +183,34 @@ export class Outbox {
     for (const link of links) {
       const questions = [...(this.#perLink.get(link.name)?.values() ?? [])];
       const refreshes = this.#takeRefreshes(link.name, questions, now);
-      if (questions.length === 0 && refreshes.length === 0) continue;
-      for (const q of refreshes) {
+      const followUps = this.#followUps.take(
+        link.name,
+        this.#writer,
+        refreshes.length === 0 ? questions : [...questions, ...refreshes],
+        now,
+      );
+      if (questions.length === 0 && refreshes.length === 0 && followUps.length === 0) continue;
+      for (const q of [...refreshes, ...followUps]) {
         this.#lastAsked.set(`${link.name}\u0000${questionKey(q.name, q.type)}`, now);
       }
-      const all = refreshes.length === 0 ? questions : [...questions, ...refreshes];
+      const all = refreshes.length === 0 && followUps.length === 0
+        ? questions
+        : [...questions, ...refreshes, ...followUps];
       const answers = new Set<PeerRecord>();
+      const own: KnownAnswer[] = [];
       for (const q of all) {
         if (this.#noKnownAnswers.has(`${link.name}\u0000${questionKey(q.name, q.type)}`)) continue;
         const known = this.#cache.knownAnswers(q.name, q.type, { interfaceName: link.name, now });
         for (const r of known) answers.add(r);
+        // Ours too: the owner never hears its own query, so a peer holding our
+        // record would see it asked for and never answered, and flush it
+        // (§10.5 passive observation of failures).
+        own.push(...this.#ownAnswers(q.name, q.type, link.name));
       }
-      const packets = queryPackets(this.#writer, all, [...answers], now);
+      const listed = [...this.#bounded(answers, link.name, now), ...new Set(own)];
+      const packets = queryPackets(this.#writer, all, listed, now);
       if (refreshes.length > 0) this.#buckets.get(link.name)!.tokens -= packets.length;
+      if (followUps.length > 0) this.#followUps.spend(link.name, packets.length);
       for (const family of ["IPv4", "IPv6"] as const) {
         if ((family === "IPv4" ? link.ipv4 : link.ipv6).length === 0) continue;
         for (const p of packets) void this.#send(p, { interfaceName: link.name, family });
@@ -183,6 +229,7 @@ export class Outbox {
     for (const iface of this.#buckets.keys()) {
       if (!names.has(iface)) this.#buckets.delete(iface);
     }
+    this.#followUps.keepLinks(names);
     if (this.#lastAsked.size > OBSERVATION_LIMIT) {
       for (const [key, at] of this.#lastAsked) {
         if (now - at >= REFRESH_FLOOR_MS) this.#lastAsked.delete(key);
@@ -243,6 +290,24 @@ export class Outbox {
     // Nothing ready is left: the link's next chance is the first deferred one.
     this.#readyAt.set(iface, n < candidates.length ? 0 : deferred === Infinity ? 0 : deferred);
     return taken;
+  }
+
+  // Every record of a whole service (anything but a PTR, or a PTR whose
+  // instance has an SRV here) goes: the cache's byte budget bounds how many
+  // there are, and leaving one out draws a response from its responder each
+  // time we ask. Listings nobody completed (what a flood of fake PTRs is) go
+  // up to KNOWN_ANSWER_LIMIT.
+  #bounded(answers: Set<PeerRecord>, iface: string, now: number): PeerRecord[] {
+    if (answers.size <= KNOWN_ANSWER_LIMIT) return [...answers];
+    const listed: PeerRecord[] = [];
+    let bare = 0;
+    for (const r of answers) {
+      const incomplete = r.type === RecordType.PTR && typeof r.data === "string" &&
+        this.#cache.lookup(r.data, RecordType.SRV, { interfaceName: iface, now }).length === 0;
+      if (incomplete && bare++ >= KNOWN_ANSWER_LIMIT) continue;
+      listed.push(r);
+    }
+    return listed;
   }
 
   #forget(iface: string, waiting: Map<string, Question>, key: string): void {

@@ -8,8 +8,24 @@
  * @module
  */
 
-import { MessageFlags, type MessageWriter, type Question } from "../codec/mod.ts";
-import type { PeerRecord } from "../cache/peer_record.ts";
+import {
+  MessageFlags,
+  type MessageWriter,
+  type Question,
+  type ResourceRecord,
+} from "../codec/mod.ts";
+
+/**
+ * What a Known Answer must tell: its remaining TTL and the record. A cached
+ * `PeerRecord` is one; so is one of our own registered records (§7.1: every
+ * answer the querier already knows).
+ */
+export interface KnownAnswer {
+  /** Seconds left at `now`. */
+  remainingTtl(now: number): number;
+  /** The record as it would go out at `now`. */
+  toResourceRecord(now: number): ResourceRecord;
+}
 
 /**
  * The packets of one query, in sending order.
@@ -29,7 +45,7 @@ import type { PeerRecord } from "../cache/peer_record.ts";
 export function queryPackets(
   writer: MessageWriter,
   questions: readonly Question[],
-  knownAnswers: readonly PeerRecord[],
+  knownAnswers: readonly KnownAnswer[],
   now: number,
 ): Uint8Array[] {
   const packets: Uint8Array[] = [];

@@ -43,10 +43,16 @@ export interface ContinuousQuestion {
   readonly nextAt: number;
   /** How many times it was sent. */
   readonly sent: number;
+  /**
+   * Only browses' follow-ups (RFC 6763 §12) ask it: it goes under the
+   * per-link follow-up budget (`FOLLOW_UP_PACKETS_PER_SECOND`).
+   */
+  readonly followUp: boolean;
 }
 
 class Entry implements ContinuousQuestion {
   users = 1;
+  primaryUsers = 0; // users other than browses' follow-ups
   sent = 0;
   interval = 0;
   constructor(
@@ -57,6 +63,9 @@ class Entry implements ContinuousQuestion {
     public nextAt: number,
     readonly askedAt: number,
   ) {}
+  get followUp(): boolean {
+    return this.primaryUsers === 0;
+  }
 }
 
 /**
@@ -90,12 +99,16 @@ export class QuestionSet {
     return this.#byKey.size;
   }
 
-  /** Starts asking (or joins a question already asked) and returns it. */
+  /**
+   * Starts asking (or joins a question already asked) and returns it;
+   * `followUp` when a browse asks it to complete an instance it lists.
+   */
   ask(
     name: string,
     type: number,
     interfaces: readonly string[] | undefined,
     now: number,
+    followUp = false,
   ): ContinuousQuestion {
     const links = interfaces === undefined ? undefined : new Set(interfaces);
     const key = `${nameKey(name)}\u0000${type}\u0000${
@@ -104,21 +117,29 @@ export class QuestionSet {
     const known = this.#byKey.get(key);
     if (known !== undefined) {
       known.users++;
+      if (!followUp) known.primaryUsers++;
       return known;
     }
     const delay = FIRST_QUERY_MIN_DELAY_MS +
       Math.floor((FIRST_QUERY_MAX_DELAY_MS - FIRST_QUERY_MIN_DELAY_MS) * this.#random());
     const entry = new Entry(key, name, type, links, now + delay, now);
+    if (!followUp) entry.primaryUsers++;
     this.#byKey.set(key, entry);
     return entry;
   }
 
-  /** One user stopped asking; the question ends with its last user. */
-  release(question: ContinuousQuestion): void {
+  /**
+   * One user stopped asking (`followUp` as it asked); the question ends with
+   * its last user: true then.
+   */
+  release(question: ContinuousQuestion, followUp = false): boolean {
     const entry = question as Entry;
+    if (!followUp) entry.primaryUsers--;
     if (--entry.users === 0 && this.#byKey.get(entry.key) === entry) {
       this.#byKey.delete(entry.key);
+      return true;
     }
+    return false;
   }
 
   /** The earliest send time, `Infinity` when none. */

@@ -133,8 +133,11 @@ export class ClaimDriver {
   /** Follows a link event. */
   linkEvent(event: LinkEvent, now: number): void {
     const link = event.link;
-    // A link that had no address could not be heard: it is new to the network (§8).
-    const type = event.type === "link-changed" && linkFamilies(event.previous).length === 0
+    // A link that had no address could not be heard: it is new to the network
+    // (§8). So is a family that comes back to it: Deno without FFI shows a link
+    // bounce only as the IPv6 addresses going and coming back, and §8.3/§13
+    // want every name probed and announced again on a link that comes up.
+    const type = event.type === "link-changed" && gainsFamily(event.previous, link)
       ? "link-added"
       : event.type;
     switch (type) {
@@ -227,4 +230,10 @@ export class ClaimDriver {
   #jitter(): number {
     return Math.floor(this.#ctx.random() * PROBE_WAIT_MAX_MS);
   }
+}
+
+/** True when `now` has an address family `before` had none of. */
+function gainsFamily(before: NetworkLink, now: NetworkLink): boolean {
+  const had = linkFamilies(before);
+  return linkFamilies(now).some((f) => !had.includes(f));
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RecordType } from "../../codec/mod.ts";
-import { type Harness, harness, isResponse } from "./_harness.ts";
+import { type Harness, harness, isProbe, isResponse } from "./_harness.ts";
 
 const twoLinks = {
   interfaces: [
@@ -167,5 +167,39 @@ Deno.test("interfaces: a link that lost every address and got a new one probes i
   await h.clock.advanceAsync(1000);
   const reply = h.sent({ since: at }).flatMap((s) => s.message.answers);
   assert.deepEqual(reply.map((r) => r.data), ["198.18.0.5"]);
+  await h.close();
+});
+
+Deno.test("interfaces: a family that comes back to a link (a bounce seen without FFI: IPv6 gone, then back) probes and announces every name on it again (RFC 6762 §8.3, §13)", async () => {
+  const h = await harness();
+  const p = h.mdns.publish({ name: "Den", type: "_http._tcp", port: 80 });
+  await h.clock.advanceAsync(5000);
+  await p;
+  const host = h.network.getHost("a")!;
+  // Deno without FFI sees a link bounce only as its IPv6 addresses going and coming back.
+  host.setAddresses("eth0", { ipv4: "198.18.0.2/24", ipv6: [] });
+  await h.clock.advanceAsync(1000);
+  const since = h.clock.now();
+  host.setAddresses("eth0", { ipv4: "198.18.0.2/24", ipv6: ["fe80::2/64"] });
+  await h.clock.advanceAsync(5000);
+  for (const family of ["IPv4", "IPv6"] as const) {
+    const after = h.sent({ since, family });
+    const probes = after.filter(isProbe);
+    assert.ok(
+      probes.filter((s) => s.message.questions.some((q) => q.name === "Den._http._tcp.local"))
+        .length >= 3,
+      `${family}: the service probed again`,
+    );
+    const srv = after.filter(isResponse).flatMap((s) => s.message.answers)
+      .filter((r) => r.type === RecordType.SRV && r.name === "Den._http._tcp.local" && r.ttl > 0);
+    assert.ok(srv.length >= 2, `${family}: the service announced again (${srv.length})`);
+    const firstProbe = Math.min(...probes.map((s) => s.time));
+    const firstSrv = Math.min(
+      ...after.filter((s) =>
+        isResponse(s) && s.message.answers.some((r) => r.type === RecordType.SRV)
+      ).map((s) => s.time),
+    );
+    assert.ok(firstProbe < firstSrv, `${family}: probes before announcements`);
+  }
   await h.close();
 });

@@ -4,14 +4,17 @@
  *
  *   ip netns exec NS deno run --unstable-net --allow-all querier_agent.ts '<options JSON>'
  *
- * Options: UdpTransportOptions fields.
+ * Options: UdpTransportOptions fields, and `hostName` for the stack.
  * stdin commands: {"op":"browse","id":1,"type"?:"_http._tcp"} |
+ * {"op":"publish","id":6,"options":{PublishOptions without signal}} |
  * {"op":"resolve","id":2,"instance":"…","timeout"?:3000} |
  * {"op":"lookup","id":3,"name":"box.local","timeout"?:3000} |
  * {"op":"reverse","id":4,"address":"…"} | {"op":"dump","id":5} (the peer cache) |
  * {"op":"close"}.
  * stdout events: started, start-error, browse (id, type, service | serviceType),
- * resolved, lookup, failed (id, name, message), closed.
+ * resolved, lookup, publish (id, type: probing | registered | renamed |
+ * conflict | goodbye, name), published (id, name), failed (id, name, message),
+ * closed.
  *
  * @module
  */
@@ -24,10 +27,12 @@ import { stdinCommands } from "./_commands.ts";
 // deno-lint-ignore no-console
 const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
 
-const options = JSON.parse(Deno.args[0] ?? "{}") as UdpTransportOptions;
+const { hostName, ...options } = JSON.parse(Deno.args[0] ?? "{}") as
+  & UdpTransportOptions
+  & { hostName?: string };
 let mdns: Mdns;
 try {
-  mdns = await Mdns.start({ transport: new UdpTransport(options) });
+  mdns = await Mdns.start({ transport: new UdpTransport(options), hostName });
 } catch (error) {
   emit({ event: "start-error", message: (error as Error).message });
   Deno.exit(0);
@@ -77,6 +82,14 @@ Deno.addSignalListener("SIGTERM", () => void shutdown());
 for await (const cmd of stdinCommands()) {
   if (cmd.op === "browse") {
     browse(cmd.id, cmd.type).catch((e) => fail(cmd.id, e));
+  } else if (cmd.op === "publish") {
+    mdns.publish({
+      ...cmd.options,
+      onEvent: (e) => emit({ event: "publish", id: cmd.id, ...e }),
+    }).then(
+      (s) => emit({ event: "published", id: cmd.id, name: s.name, host: s.host }),
+      (e) => fail(cmd.id, e),
+    );
   } else if (cmd.op === "resolve") {
     mdns.resolve(cmd.instance, { timeout: cmd.timeout }).then(
       (s) => emit({ event: "resolved", id: cmd.id, service: plain(s) }),

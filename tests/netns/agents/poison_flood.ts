@@ -1,0 +1,83 @@
+/**
+ * Cache poisoning (issue 16, item 3): announces `records` unique records by
+ * multicast from port 5353 (through our UdpTransport, IPv4), 40 to a packet,
+ * at `packetsPerSecond`: the first quarter are PTR-only fake instances of
+ * `type`, the rest unique A and TXT records at fake names. Prints
+ * `{"event":"done","packets":N}`. Run inside a test namespace only:
+ *
+ *   ip netns exec NS deno run --unstable-net --allow-all poison_flood.ts \
+ *     '{"records":50000,"type":"_http._tcp.local","packetsPerSecond":2000}'
+ *
+ * @module
+ */
+
+import { encodeMessage, MessageFlags, type ResourceRecord } from "../../../codec/mod.ts";
+import { UdpTransport } from "../../../transport/udp_transport.ts";
+
+// deno-lint-ignore no-console
+const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
+
+const cfg = JSON.parse(Deno.args[0]) as {
+  records: number;
+  type: string;
+  packetsPerSecond?: number;
+  ttl?: number;
+};
+const rate = cfg.packetsPerSecond ?? 2000;
+const ttl = cfg.ttl ?? 120;
+const fakes = Math.floor(cfg.records / 4);
+
+function recordAt(i: number): ResourceRecord {
+  if (i < fakes) {
+    return {
+      name: cfg.type,
+      type: 12,
+      class: 1,
+      cacheFlush: false,
+      ttl: 4500,
+      data: `Fake ${i}.${cfg.type}`,
+    };
+  }
+  return i % 2 === 0
+    ? {
+      name: `p${i}.local`,
+      type: 1,
+      class: 1,
+      cacheFlush: true,
+      ttl,
+      data: `10.${i >> 16 & 255}.${i >> 8 & 255}.${i & 255}`,
+    }
+    : {
+      name: `n${i}._x._tcp.local`,
+      type: 16,
+      class: 1,
+      cacheFlush: true,
+      ttl,
+      data: [new TextEncoder().encode(`k=${i}`)],
+    };
+}
+
+const transport = new UdpTransport({});
+await transport.start({ onDatagram() {}, onEvent() {} });
+const link = transport.links.find((l) => l.ipv4.length > 0);
+if (link === undefined) throw new Error("no IPv4 link");
+let packets = 0;
+const started = performance.now();
+for (let i = 0; i < cfg.records; i += 40) {
+  const answers: ResourceRecord[] = [];
+  for (let j = i; j < Math.min(cfg.records, i + 40); j++) answers.push(recordAt(j));
+  const data = encodeMessage({
+    id: 0,
+    flags: MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE,
+    questions: [],
+    answers,
+    authorities: [],
+    additionals: [],
+  });
+  await transport.send(data, { interfaceName: link.name, family: "IPv4" });
+  packets++;
+  const ahead = started + packets * 1000 / rate - performance.now();
+  if (ahead > 5) await new Promise((resolve) => setTimeout(resolve, ahead));
+}
+emit({ event: "done", packets, ms: Math.round(performance.now() - started) });
+await transport.close();
