@@ -4,10 +4,14 @@
 // Known-Answer suppression (RFC 6762 §7.1), additionals (RFC 6763 §12),
 // 20-120 ms delay when a shared answer is in the reply (§6), split over packets
 // of at most 1440 bytes. `silent = true` makes every service stop answering.
+// With `holdTruncatedMs`, a query with TC set waits that long (RFC 6762 §7.2:
+// 400-500 ms) for the rest of its Known-Answer list from the same source.
+// Runs on any Transport: the in-memory host of the simulations, or a
+// UdpTransport in a namespace (bench/_fake_services_agent.ts).
 import { decodeMessage, nameKey, RecordType, type ResourceRecord } from "../codec/mod.ts";
 import { writeAll } from "../codec/_write_all.ts";
 import type { Clock, Random } from "../clock.ts";
-import type { MemoryHost } from "../transport/memory_host.ts";
+import type { Transport } from "../transport/transport.ts";
 import { serviceAnnouncement } from "./_workload.ts";
 
 export interface FakeServicesOptions {
@@ -15,6 +19,13 @@ export interface FakeServicesOptions {
   readonly count: number;
   /** Publish AAAA records too (default false: SRV and A, as issue 15's arithmetic). */
   readonly ipv6?: boolean;
+  /** RFC 6762 §7.2: hold a truncated query this long for its continuation (default: answer at once). */
+  readonly holdTruncatedMs?: number;
+}
+
+interface HeldQuery {
+  questions: { name: string; type: number }[];
+  known: ResourceRecord[];
 }
 
 export class FakeServices {
@@ -24,14 +35,17 @@ export class FakeServices {
   queries = 0;
   responses = 0;
   #byKey = new Map<string, ResourceRecord[]>();
-  #host: MemoryHost;
+  #host: Transport;
+  #holdMs: number | undefined;
+  #held = new Map<string, HeldQuery>();
   #clock: Clock;
   #random: Random;
 
-  constructor(host: MemoryHost, clock: Clock, random: Random, options: FakeServicesOptions) {
+  constructor(host: Transport, clock: Clock, random: Random, options: FakeServicesOptions) {
     this.#host = host;
     this.#clock = clock;
     this.#random = random;
+    this.#holdMs = options.holdTruncatedMs;
     for (let i = 0; i < options.count; i++) {
       for (const r of serviceAnnouncement(i)) {
         if (r.type === RecordType.AAAA && !options.ipv6) continue;
@@ -50,7 +64,32 @@ export class FakeServices {
         const message = decodeMessage(d.data);
         if ((message.flags & 0x8000) !== 0) return;
         this.queries++;
-        this.#answer(message.questions, message.answers, d.interfaceName, d.family);
+        if (this.#holdMs === undefined) {
+          this.#answer(message.questions, message.answers, d.interfaceName, d.family);
+          return;
+        }
+        const source = `${d.family} ${d.source.address} ${d.source.port}`;
+        const held = this.#held.get(source);
+        if (held !== undefined) {
+          held.questions.push(...message.questions);
+          held.known.push(...message.answers);
+        }
+        const truncated = (message.flags & 0x0200) !== 0;
+        if (held === undefined && truncated) {
+          const entry = { questions: [...message.questions], known: [...message.answers] };
+          this.#held.set(source, entry);
+          const iface = d.interfaceName, family = d.family;
+          this.#clock.setTimer(this.#holdMs, () => {
+            if (this.#held.get(source) !== entry) return;
+            this.#held.delete(source);
+            this.#answer(entry.questions, entry.known, iface, family);
+          });
+        } else if (held !== undefined && !truncated) {
+          this.#held.delete(source);
+          this.#answer(held.questions, held.known, d.interfaceName, d.family);
+        } else if (held === undefined) {
+          this.#answer(message.questions, message.answers, d.interfaceName, d.family);
+        }
       },
       onEvent() {},
     });
@@ -71,13 +110,15 @@ export class FakeServices {
     iface: string,
     family: "IPv4" | "IPv6",
   ): void {
-    const knownKeys = new Set(known.map((k) => recordKey(k)));
+    // RFC 6762 §7.1: a known answer suppresses ours only while it has half its TTL or more.
+    const knownTtl = new Map(known.map((k) => [recordKey(k), k.ttl]));
+    const isKnown = (r: ResourceRecord) => (knownTtl.get(recordKey(r)) ?? -1) >= r.ttl / 2;
     const chosen = new Map<string, ResourceRecord>();
     let shared = false;
     for (const q of questions) {
       for (const r of this.#find(q.name, q.type)) {
         const key = recordKey(r);
-        if (knownKeys.has(key)) continue; // the peer lists it with half its TTL or more
+        if (isKnown(r)) continue;
         chosen.set(key, r);
         if (!r.cacheFlush) shared = true;
       }
@@ -100,7 +141,7 @@ export class FakeServices {
     }
     for (const r of extra) {
       const key = recordKey(r);
-      if (!chosen.has(key) && !knownKeys.has(key)) chosen.set(key, r);
+      if (!chosen.has(key) && !isKnown(r)) chosen.set(key, r);
     }
     const packets = writeAll([...chosen.values()], { flags: 0x8400 });
     const send = () => {

@@ -1,0 +1,333 @@
+/**
+ * A running browse on real sockets, side by side with Avahi and
+ * python-zeroconf (issue 15 items 1, 3 and 4). Needs root and iproute2; every
+ * packet stays inside the namespaces it creates:
+ *
+ *   deno run -A --unstable-net bench/browse_netns_bench.ts [--services=100]
+ *     [--runs=3] [--stacks=ours,avahi,zeroconf] [--window=120] [--windows=2] [--stagger=8]
+ *
+ * Each run of each stack gets its own lab of three namespaces on one bridge:
+ * b answers as N services from raw packets (bench/_fake_services_agent.ts:
+ * cache-flush, additionals, Known-Answer suppression, TTL 4500/120 s), c
+ * listens to both multicast groups and timestamps every query
+ * (bench/_mdns_capture.py), a runs the browser under test:
+ *   ours      `mdns browse _http._tcp --resolve --json` (cli/main.ts)
+ *   avahi     avahi-daemon + `avahi-browse -r -p -k _http._tcp`
+ *   zeroconf  python-zeroconf ServiceBrowser resolving each service
+ *             (tests/netns/peers/zc_browse.py)
+ *   ours-idle the same CLI browsing a type nobody has, windows from 2 s
+ *             after spawn: what the stack costs with nothing to browse
+ * `--dump=PREFIX` writes each run's queries from a (time from all resolved)
+ * to PREFIX-<stack>-<run>.jsonl. `--cpu-prof=DIR` runs ours with Deno's --cpu-prof (written at exit).
+ * Labs start `--stagger` seconds apart (so discoveries do not overlap on the
+ * shared CPU) and then run together.
+ *
+ * Reported per run: time until all N are resolved (from the browser's first
+ * query, and from its spawn), query packets per minute from a (both families,
+ * probes excluded) in `--windows` windows of `--window` s after that, and the
+ * CPU of every process in a over each window (/proc/PID/stat, 10 ms
+ * resolution), Avahi's as daemon + client with its private dbus-daemon apart.
+ * Then min-max over runs per stack.
+ *
+ * Figures (2026-12-02, main at 7bb000a merged, 3 runs each, 2-core machine
+ * shared with five other engineers; windows 0-2 and 2-4 min after resolved):
+ *
+ * | 100 services             | ours          | Avahi 0.8   | python-zeroconf |
+ * |--------------------------|---------------|-------------|-----------------|
+ * | resolved after 1st query | 0.135-0.202 s | 0.203-0.262 | 0.145-0.168     |
+ * | query packets/min        | 8, then 2     | 12, then 2  | 12, then 2      |
+ * | CPU per window           | 0.08-0.10, 0.01-0.02 s | 0.05-0.06, 0.01 | 0.11-0.13, 0-0.01 |
+ * (ours-idle, nothing to browse: 0.04 s, then 0.)
+ *
+ * | 1,000 services           | ours          | Avahi 0.8   | python-zeroconf |
+ * |--------------------------|---------------|-------------|-----------------|
+ * | resolved after 1st query | 0.339-0.683 s | 773 after 30 s | 1.75-1.78 s (1 run: 917) |
+ * | query packets/min        | 70, then 13   | 57, then 19 (from 30 s) | 95, then 19 |
+ * | CPU per window           | 0.21-0.22, 0.11-0.16 s | 1.35-1.61, 0.35-0.45 | 0.08-0.50, 0.02-0.04 |
+ *
+ * Again after main's querier follow-ups (852a065), ours only: 100 services
+ * resolved 0.119-0.148 s after the first query, 8 then 2 packets/min, CPU
+ * 0.08-0.09 s in window 1 (ours-idle 0.04); 1,000 services 0.355-0.499 s,
+ * 70 then 13 packets/min, CPU 0.33-0.37 then 0.16-0.18 s (that run overlapped
+ * a 100-service run: CPU inflated, the same overlap gave 0.12-0.13 s for 100).
+ *
+ * @module
+ */
+
+import { Lab, parseAvahiBrowseLine, startAvahi, SYSTEM_PYTHON } from "../tests/netns/harness.ts";
+import type { Child, Host } from "../tests/netns/harness.ts";
+
+const args = Object.fromEntries(
+  Deno.args.filter((a) => a.startsWith("--")).map((a) => {
+    const [k, v] = a.slice(2).split("=");
+    return [k, v ?? "true"];
+  }),
+);
+// deno-lint-ignore no-console
+const print = (m: unknown) => console.log(typeof m === "string" ? m : JSON.stringify(m));
+
+const SERVICES = Number(args.services ?? 100);
+const RUNS = Number(args.runs ?? 3);
+const STACKS = (args.stacks ?? "ours,avahi,zeroconf").split(",") as Stack[];
+const WINDOW_S = Number(args.window ?? 120);
+const WINDOWS = Number(args.windows ?? 2);
+const STAGGER_S = Number(args.stagger ?? 8);
+/** Give up waiting for all N resolved after this long (Avahi may never get all 1,000). */
+const RESOLVE_LIMIT_S = Number(args["resolve-limit"] ?? 30);
+const TYPE = "_http._tcp";
+
+type Stack = "ours" | "avahi" | "zeroconf" | "ours-idle";
+// deno-lint-ignore no-explicit-any
+type Message = Record<string, any>;
+
+interface RunResult {
+  stack: Stack;
+  run: number;
+  resolved: number;
+  resolvedAfterFirstQueryS: number;
+  resolvedAfterSpawnS: number;
+  queriesPerMinute: number[];
+  questionsPerMinute: number[];
+  perFamilyPerMinute: { IPv4: number; IPv6: number }[];
+  cpuS: number[];
+  cpuByProcess: Record<string, number[]>;
+  fakeAnswered: Message;
+}
+
+const stamped = (parse: (line: string) => unknown) => (line: string) => {
+  const m = parse(line) as Message | undefined;
+  return m === undefined ? undefined : { ...m, t: Date.now() / 1000 };
+};
+const json = (line: string) => {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Seconds of CPU (user + system, `/proc/PID/stat`, so threads that already
+ * ended count too; 10 ms resolution) per process in `host`'s namespace.
+ */
+async function cpuOf(host: Host): Promise<Record<string, number>> {
+  const pids = (await new Deno.Command("ip", {
+    args: ["netns", "pids", host.ns],
+    stdout: "piped",
+  }).output()).stdout;
+  const out: Record<string, number> = {};
+  for (const pid of new TextDecoder().decode(pids).split(/\s+/).filter(Boolean)) {
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // Fields 14 and 15 (utime, stime) are the 12th and 13th after the comm.
+      out[`${comm}:${pid}`] = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+    } catch {
+      // Process gone.
+    }
+  }
+  return out;
+}
+
+/** USER_HZ on Linux. */
+const CLOCK_TICKS_PER_S = 100;
+
+function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>): Child {
+  if (stack === "ours" || stack === "ours-idle") {
+    const profile = args["cpu-prof"] === undefined
+      ? []
+      : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`];
+    return a.deno(new URL("../cli/main.ts", import.meta.url).pathname, [
+      "browse",
+      stack === "ours" ? TYPE : "_nothing-here._tcp",
+      "--resolve",
+      "--json",
+    ], {
+      parse: stamped(json),
+      label: `[a] ${stack}`,
+      flags: ["--unstable-net", "--allow-all", ...profile],
+    });
+  }
+  if (stack === "avahi") {
+    return a.spawn(["avahi-browse", "-p", "-k", "-r", TYPE], {
+      env: avahiEnv,
+      parse: stamped(parseAvahiBrowseLine),
+      label: "[a] avahi-browse",
+    });
+  }
+  const script = new URL("../tests/netns/peers/zc_browse.py", import.meta.url).pathname;
+  return a.spawn([
+    SYSTEM_PYTHON,
+    script,
+    JSON.stringify({ type: `${TYPE}.local.`, ipVersion: "all" }),
+  ], {
+    parse: stamped(json),
+    label: "[a] zeroconf",
+  });
+}
+
+/** The instance name of a message that says a service is fully resolved, else undefined. */
+function resolvedName(stack: Stack, m: Message): string | undefined {
+  if (stack === "ours") {
+    const ok = (m.event === "added" || m.event === "updated") && m.port > 0 &&
+      (m.addresses?.length ?? 0) > 0 && m.host !== undefined;
+    return ok ? m.name : undefined;
+  }
+  if (stack === "avahi") return m.event === "=" && m.address ? m.name : undefined;
+  return m.resolved === true ? m.name : undefined;
+}
+
+async function runOne(stack: Stack, run: number): Promise<RunResult> {
+  await using lab = await Lab.create();
+  const [a, b, c] = await lab.hostsOnOneBridge("a", "b", "c");
+  const capture = c.spawn(
+    [SYSTEM_PYTHON, new URL("./_mdns_capture.py", import.meta.url).pathname],
+    {
+      parse: json,
+      label: "[c] capture",
+    },
+  );
+  await capture.waitFor((m: Message) => m.event === "started", { timeoutMs: 10_000 });
+  const fake = b.deno(new URL("./_fake_services_agent.ts", import.meta.url).pathname, [
+    JSON.stringify({ count: SERVICES }),
+  ], { label: "[b] fake services" });
+  await fake.waitFor((m: Message) => m.event === "started", { timeoutMs: 20_000 });
+  let env: Record<string, string> | undefined;
+  if (stack === "avahi") {
+    const avahi = await startAvahi(a, { hostName: `bench-${run}`, interfaces: ["eth0"] });
+    env = avahi.env;
+    await sleep(3000); // its own host-name probes and announcements are done
+  }
+  const aAddresses = new Set(["198.18.1.1", "fd00:5353:1::1", await a.linkLocal("eth0")]);
+  const spawnedAt = Date.now() / 1000;
+  const browser = startBrowser(stack, a, env);
+  const names = new Set<string>();
+  let allAt: number | undefined;
+  const limit = spawnedAt + RESOLVE_LIMIT_S;
+  let seen = 0;
+  if (stack === "ours-idle") {
+    await sleep(2000);
+    allAt = Date.now() / 1000;
+  }
+  while (Date.now() / 1000 < limit && allAt === undefined) {
+    for (; seen < browser.messages.length; seen++) {
+      const m = browser.messages[seen] as Message;
+      const name = resolvedName(stack, m);
+      if (name !== undefined && !names.has(name)) {
+        names.add(name);
+        if (names.size === SERVICES) allAt = m.t;
+      }
+    }
+    if (browser.exited) throw new Error(`${stack} browser exited: ${browser.stderr}`);
+    await sleep(20);
+  }
+  const start = allAt ?? limit;
+  const queries = () =>
+    (capture.messages as Message[]).filter((m) =>
+      m.t !== undefined && aAddresses.has(m.src) && m.ns === 0 && m.t >= spawnedAt
+    );
+  const firstQuery = queries()[0]?.t ?? spawnedAt;
+  const waitUntil = async (t: number) => {
+    const ms = t * 1000 - Date.now();
+    if (ms > 0) await sleep(ms);
+  };
+  const cpuSamples = [await cpuOf(a)];
+  for (let w = 1; w <= WINDOWS; w++) {
+    await waitUntil(start + WINDOW_S * w);
+    cpuSamples.push(await cpuOf(a));
+  }
+  await sleep(1000); // the capture's last lines
+  const all = queries();
+  if (args.dump !== undefined) {
+    const lines = all.map((m) => JSON.stringify({ ...m, t: +(m.t - start).toFixed(3) }));
+    await Deno.writeTextFile(`${args.dump}-${stack}-${run}.jsonl`, lines.join("\n") + "\n");
+  }
+  const perMinute = 60 / WINDOW_S;
+  const windows = Array.from({ length: WINDOWS }, (_, w) => {
+    const from = start + w * WINDOW_S, to = from + WINDOW_S;
+    return all.filter((m) => m.t >= from && m.t < to);
+  });
+  const cpuByProcess: Record<string, number[]> = {};
+  const cpuS = Array.from({ length: WINDOWS }, (_, w) => {
+    let cpu = 0;
+    for (const [key, after] of Object.entries(cpuSamples[w + 1])) {
+      const used = +(after - (cpuSamples[w][key] ?? 0)).toFixed(4);
+      (cpuByProcess[key] ??= []).push(used);
+      if (!key.startsWith("dbus-daemon")) cpu += used;
+    }
+    return +cpu.toFixed(3);
+  });
+  await browser.stop(); // its profile, if any, is written now
+  await fake.stop();
+  const fakeStats = (fake.messages as Message[]).find((m) => m.event === "stats") ?? {};
+  return {
+    stack,
+    run,
+    resolved: names.size,
+    resolvedAfterFirstQueryS: allAt === undefined ? NaN : +(allAt - firstQuery).toFixed(3),
+    resolvedAfterSpawnS: allAt === undefined ? NaN : +(allAt - spawnedAt).toFixed(3),
+    queriesPerMinute: windows.map((w) => +(w.length * perMinute).toFixed(1)),
+    questionsPerMinute: windows.map((w) =>
+      +(w.reduce((n, m) => n + m.qd, 0) * perMinute).toFixed(1)
+    ),
+    perFamilyPerMinute: windows.map((w) => ({
+      IPv4: +(w.filter((m) => m.family === "IPv4").length * perMinute).toFixed(1),
+      IPv6: +(w.filter((m) => m.family === "IPv6").length * perMinute).toFixed(1),
+    })),
+    cpuS,
+    cpuByProcess,
+    fakeAnswered: fakeStats,
+  };
+}
+
+function range(values: number[]): string {
+  const ok = values.filter((v) => Number.isFinite(v));
+  if (ok.length === 0) return "n/a";
+  const lo = Math.min(...ok), hi = Math.max(...ok);
+  return lo === hi ? `${lo}` : `${lo}-${hi}`;
+}
+
+if (import.meta.main) {
+  print({ services: SERVICES, runs: RUNS, stacks: STACKS, windowS: WINDOW_S, windows: WINDOWS });
+  const jobs: Promise<RunResult | undefined>[] = [];
+  let i = 0;
+  for (let run = 1; run <= RUNS; run++) {
+    for (const stack of STACKS) {
+      const delay = STAGGER_S * 1000 * i++;
+      jobs.push(
+        sleep(delay).then(() => runOne(stack, run)).then((r) => {
+          print(r);
+          return r;
+        }, (e) => {
+          print({ stack, run, error: String(e?.stack ?? e) });
+          return undefined;
+        }),
+      );
+    }
+  }
+  const results = (await Promise.all(jobs)).filter((r): r is RunResult => r !== undefined);
+  print(
+    `\n${SERVICES} services, ${RUNS} runs each (min-max); 2-core machine shared with other work`,
+  );
+  for (const stack of STACKS) {
+    const rs = results.filter((r) => r.stack === stack);
+    print({
+      stack,
+      runs: rs.length,
+      resolved: range(rs.map((r) => r.resolved)),
+      resolvedAfterFirstQueryS: range(rs.map((r) => r.resolvedAfterFirstQueryS)),
+      resolvedAfterSpawnS: range(rs.map((r) => r.resolvedAfterSpawnS)),
+      queriesPerMinute: Array.from(
+        { length: WINDOWS },
+        (_, w) => range(rs.map((r) => r.queriesPerMinute[w])),
+      ),
+      questionsPerMinute: Array.from(
+        { length: WINDOWS },
+        (_, w) => range(rs.map((r) => r.questionsPerMinute[w])),
+      ),
+      cpuS: Array.from({ length: WINDOWS }, (_, w) => range(rs.map((r) => r.cpuS[w]))),
+    });
+  }
+}
