@@ -14,6 +14,7 @@ import { encodeMessage, MessageFlags, MessageReader, type ResourceRecord } from 
 import { Mdns } from "../mdns.ts";
 import { MemoryNetwork, seededRandom, VirtualClock } from "../testing/mod.ts";
 import type { Transport } from "../transport/transport.ts";
+import { poisonRecord } from "../tests/netns/poison_records.ts";
 
 const records = Number(Deno.args[0] ?? 200_000);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -67,35 +68,8 @@ const idle = heap();
 // The attack: 40 records a packet, 2,000 packets a second of virtual time.
 const fakes = Math.floor(records / 4);
 const ttl = 120;
-const recordAt = (i: number): ResourceRecord => {
-  if (i < fakes) {
-    return {
-      name: "_http._tcp.local",
-      type: 12,
-      class: 1,
-      cacheFlush: false,
-      ttl: 4500,
-      data: `Fake ${i}._http._tcp.local`,
-    };
-  }
-  return i % 2 === 0
-    ? {
-      name: `h${i}.local`,
-      type: 1,
-      class: 1,
-      cacheFlush: true,
-      ttl,
-      data: `10.${i >> 16 & 255}.${i >> 8 & 255}.${i & 255}`,
-    }
-    : {
-      name: `n${i}._x._tcp.local`,
-      type: 16,
-      class: 1,
-      cacheFlush: true,
-      ttl,
-      data: [new TextEncoder().encode(`k=${i}`)],
-    };
-};
+const recordAt = (i: number): ResourceRecord =>
+  poisonRecord(i, { records, type: "_http._tcp.local", ttl });
 for (let i = 0; i < records; i += 40) {
   const answers: ResourceRecord[] = [];
   for (let j = i; j < Math.min(records, i + 40); j++) answers.push(recordAt(j));

@@ -13,6 +13,7 @@
 
 import { encodeMessage, MessageFlags, type ResourceRecord } from "../../../codec/mod.ts";
 import { UdpTransport } from "../../../transport/udp_transport.ts";
+import { poisonRecord } from "../poison_records.ts";
 
 // deno-lint-ignore no-console
 const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
@@ -25,37 +26,7 @@ const cfg = JSON.parse(Deno.args[0]) as {
 };
 const rate = cfg.packetsPerSecond ?? 2000;
 const ttl = cfg.ttl ?? 120;
-const fakes = Math.floor(cfg.records / 4);
-
-function recordAt(i: number): ResourceRecord {
-  if (i < fakes) {
-    return {
-      name: cfg.type,
-      type: 12,
-      class: 1,
-      cacheFlush: false,
-      ttl: 4500,
-      data: `Fake ${i}.${cfg.type}`,
-    };
-  }
-  return i % 2 === 0
-    ? {
-      name: `p${i}.local`,
-      type: 1,
-      class: 1,
-      cacheFlush: true,
-      ttl,
-      data: `10.${i >> 16 & 255}.${i >> 8 & 255}.${i & 255}`,
-    }
-    : {
-      name: `n${i}._x._tcp.local`,
-      type: 16,
-      class: 1,
-      cacheFlush: true,
-      ttl,
-      data: [new TextEncoder().encode(`k=${i}`)],
-    };
-}
+const recordAt = (i: number): ResourceRecord => poisonRecord(i, { ...cfg, ttl });
 
 const transport = new UdpTransport({});
 await transport.start({ onDatagram() {}, onEvent() {} });
