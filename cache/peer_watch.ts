@@ -26,11 +26,18 @@ import type { PeerEntry } from "./peer_record.ts";
  * import type { PeerWatchOptions } from "./peer_watch.ts";
  * const options: PeerWatchOptions = { type: 33, interfaceName: "eth0" };
  * assert.equal(options.refresh, undefined); // refresh points armed by default
+ * const instance: PeerWatchOptions = { types: [33, 16] }; // SRV and TXT, one watch
  * ```
  */
 export interface PeerWatchOptions {
   /** Only records of this type (every type when omitted or `RecordType.ANY`). */
   type?: number;
+  /**
+   * Only records of these types (in place of `type`): one watch where a
+   * caller needs a few types of a name (an instance's SRV and TXT, a host's
+   * A and AAAA). The array is kept, not copied: pass one that never changes.
+   */
+  types?: readonly number[];
   /** Only records heard on this interface. */
   interfaceName?: string;
   /**
@@ -72,6 +79,7 @@ class Watcher implements PeerWatch {
     readonly registry: WatchRegistry,
     readonly key: string,
     readonly type: number,
+    readonly types: readonly number[] | undefined,
     readonly iface: string | undefined,
     readonly refresh: boolean,
     readonly listener: (event: PeerCacheEvent) => void,
@@ -140,6 +148,7 @@ export class WatchRegistry {
       this,
       key,
       options.type ?? RecordType.ANY,
+      options.types,
       options.interfaceName,
       options.refresh ?? true,
       listener,
@@ -205,6 +214,8 @@ export class WatchRegistry {
 }
 
 function matches(w: Watcher, entry: PeerEntry): boolean {
-  return (w.type === RecordType.ANY || w.type === entry.type) &&
-    (w.iface === undefined || w.iface === entry.iface);
+  const typeMatches = w.types !== undefined
+    ? w.types.includes(entry.type)
+    : w.type === RecordType.ANY || w.type === entry.type;
+  return typeMatches && (w.iface === undefined || w.iface === entry.iface);
 }
