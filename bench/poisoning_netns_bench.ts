@@ -166,10 +166,11 @@ async function runOne(stack: Stack): Promise<Record<string, number>> {
   const later = await target.report();
   const quietTo = Date.now() / 1000;
   const aAddresses = new Set(["198.18.1.1", "fd00:5353:1::1", await a.linkLocal("eth0")]);
-  const queries = (capture.messages as Message[]).filter((m) =>
-    m.t !== undefined && m.t >= quietFrom && m.t < quietTo && m.ns === 0 &&
-    aAddresses.has(String(m.src).split("%")[0])
-  ).length;
+  const queries =
+    (capture.messages as Message[]).filter((m) =>
+      m.t !== undefined && m.t >= quietFrom && m.t < quietTo && m.ns === 0 &&
+      aAddresses.has(String(m.src).split("%")[0])
+    ).length;
   const row: Record<string, number> = {};
   for (const [k, pid] of Object.entries(target.pids)) {
     row[`${k}IdleMiB`] = idle[k];
@@ -210,5 +211,7 @@ for (const stack of stacks) {
     const hi = Math.max(...values).toFixed(1);
     return `${key} ${lo === hi ? lo : `${lo}-${hi}`}`;
   });
-  print(`${stack} (${rows.length} runs, 2-core machine shared with other work): ${summary.join(", ")}`);
+  print(
+    `${stack} (${rows.length} runs, 2-core machine shared with other work): ${summary.join(", ")}`,
+  );
 }
