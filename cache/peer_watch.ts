@@ -194,10 +194,15 @@ export class WatchRegistry {
 
   /** True when any watch (refreshing or not) covers the entry: a running query needs it. */
   covers(entry: PeerEntry): boolean {
-    const known = this.#byKey.get(entry.owner.key);
+    return this.coversRecord(entry.owner.key, entry.type, entry.iface);
+  }
+
+  /** {@linkcode covers} for a record not filed yet: its name key, type and interface. */
+  coversRecord(key: string, type: number, iface: string): boolean {
+    const known = this.#byKey.get(key);
     if (known === undefined) return false;
-    if (!Array.isArray(known)) return matches(known, entry);
-    for (const w of known) if (matches(w, entry)) return true;
+    if (!Array.isArray(known)) return matchesRecord(known, type, iface);
+    for (const w of known) if (matchesRecord(w, type, iface)) return true;
     return false;
   }
 
@@ -214,8 +219,12 @@ export class WatchRegistry {
 }
 
 function matches(w: Watcher, entry: PeerEntry): boolean {
+  return matchesRecord(w, entry.type, entry.iface);
+}
+
+function matchesRecord(w: Watcher, type: number, iface: string): boolean {
   const typeMatches = w.types !== undefined
-    ? w.types.includes(entry.type)
-    : w.type === RecordType.ANY || w.type === entry.type;
-  return typeMatches && (w.iface === undefined || w.iface === entry.iface);
+    ? w.types.includes(type)
+    : w.type === RecordType.ANY || w.type === type;
+  return typeMatches && (w.iface === undefined || w.iface === iface);
 }
