@@ -13,8 +13,8 @@
 //               (tests/netns/peers/zc_poison_target.py; lists, no resolve)
 // Host `c` counts the queries `a` sends (bench/_mdns_capture.py, probes
 // excluded). Per run: RSS over idle (/proc VmRSS of the process; Avahi's
-// daemon and browse client apart), the peak during the attack and 15 s
-// after; query packets from `a` in the 15 s after; the real service whole
+// daemon and browse client apart): the peak during the attack and after
+// (`RssMiB`), and 15 s after it (`RssEndMiB`); query packets from `a` in the 15 s after; the real service whole
 // (ours and zeroconf: the browse lists it with an address; Avahi: resolved
 // by avahi-browse and never removed). Ours also: datagrams received, records
 // refused, cache bytes against the budget, live heap after a full GC.
@@ -174,7 +174,8 @@ async function runOne(stack: Stack): Promise<Record<string, number>> {
   const row: Record<string, number> = {};
   for (const [k, pid] of Object.entries(target.pids)) {
     row[`${k}IdleMiB`] = idle[k];
-    row[`${k}RssMiB`] = Math.max(peak[k], rssMiB(pid)) - idle[k];
+    row[`${k}RssMiB`] = Math.max(peak[k], rssMiB(pid)) - idle[k]; // the peak
+    row[`${k}RssEndMiB`] = rssMiB(pid) - idle[k]; // 15 s after
   }
   row.queries15s = queries;
   row.realWhole = later.realWhole ? 1 : 0;
@@ -189,6 +190,9 @@ async function runOne(stack: Stack): Promise<Record<string, number>> {
     row.budgetMiB = later.cacheBudget / 2 ** 20;
     row.heapMiB = (Math.max(after.heap, later.heap) - idleReport.heap) / 2 ** 20;
     row.heapTotalMiB = later.heapTotal / 2 ** 20;
+    // As tests/netns/querier_poisoning_test.ts measures: at the end of the
+    // attack and 15 s later, not the peak during it.
+    row.rssAfterMiB = (Math.max(after.rss, later.rss) - idleReport.rss) / 2 ** 20;
     row.ownQueries15s = later.queries - after.queries;
   }
   return row;
