@@ -125,6 +125,20 @@ export class Sender {
     this.#track(this.#send(packet, to));
   }
 
+  /**
+   * Builds a legacy reply (one packet, TC when cut, RFC 6762 §6.7), sends it
+   * to `to` and returns it; `null` when nothing could be built.
+   */
+  legacy(
+    message: OutgoingMessage,
+    to: { interfaceName: string; family: AddressFamily; address: string; port: number },
+  ): Uint8Array | null {
+    const [packet] = build(message, { truncate: true });
+    if (packet === undefined) return null;
+    this.unicastPacket(packet, to);
+    return packet;
+  }
+
   /** Answers to queries dropped because {@linkcode SENDS_IN_FLIGHT_MAX} were in flight. */
   get dropped(): number {
     return this.#dropped;
