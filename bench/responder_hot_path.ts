@@ -142,6 +142,8 @@ async function main(): Promise<void> {
   const ms = performance.now() - t0;
   const cpuMs = (cpuNs() - cpu0) / 1e6;
   const heap1 = Deno.memoryUsage();
+  gc?.();
+  const heap2 = Deno.memoryUsage();
   print({
     kind,
     queries,
@@ -149,6 +151,8 @@ async function main(): Promise<void> {
     cpuMicrosPerQuery: Math.round(cpuMs * 1000 / queries * 100) / 100,
     wallMicrosPerQuery: Math.round(ms * 1000 / queries * 100) / 100,
     rssMiB: [heap0.rss, heap1.rss].map((b) => Math.round(b / 2 ** 20 * 10) / 10),
+    heapTotalMiB: [heap0.heapTotal, heap1.heapTotal].map((b) => Math.round(b / 2 ** 20 * 10) / 10),
+    liveHeapMiB: [heap0.heapUsed, heap2.heapUsed].map((b) => Math.round(b / 2 ** 20 * 10) / 10),
     stats: mdns.stats,
   });
   await mdns.close();

@@ -9,7 +9,9 @@
  *     [--poll=MS] [--settle=S] [--profile=DIR]
  *
  * `ours-noffi` is our stack without the `ffi` permission (Deno's own UDP
- * path, interface polling without rtnetlink).
+ * path, interface polling without rtnetlink). Both run with README's
+ * recommended V8 flags (`--max-semi-space-size=1`); `ours-v8` is `ours` with
+ * V8's default heap sizing, for comparison.
  *
  * One bridge; one namespace per responder, each publishing one service, and
  * one for the load generator (`_query_load.py`: legacy unicast SRV queries,
@@ -42,7 +44,7 @@ import type { Host } from "../tests/netns/lab.ts";
 import type { Child } from "../tests/netns/child.ts";
 import { startAvahi } from "../tests/netns/avahi.ts";
 import { SYSTEM_PYTHON, zeroconfPublish } from "../tests/netns/zeroconf.ts";
-import { Publisher } from "../tests/netns/publisher.ts";
+import { Publisher, RECOMMENDED_V8_FLAGS } from "../tests/netns/publisher.ts";
 import { Meter, workerPid } from "./_proc_stats.ts";
 
 const args = Object.fromEntries(
@@ -58,7 +60,7 @@ const LOAD = new URL("./_query_load.py", import.meta.url).pathname;
 const ECHO = new URL("./_datagram_echo.ts", import.meta.url).pathname;
 const SERVICE_TYPE = "_mdt._tcp";
 
-type PeerName = "ours" | "ours-noffi" | "avahi" | "zeroconf" | "floor";
+type PeerName = "ours" | "ours-noffi" | "ours-v8" | "avahi" | "zeroconf" | "floor";
 
 interface Responder {
   readonly peer: PeerName;
@@ -211,12 +213,14 @@ async function startResponder(
   const hostName = `bench-${host.name}`;
   switch (peer) {
     case "ours":
+    case "ours-v8":
     case "ours-noffi": {
       const flags = [
         "--unstable-net",
         ...(args.ffi === "off" || peer === "ours-noffi"
           ? ["--allow-all", "--deny-ffi"]
           : ["--allow-all"]),
+        ...(peer === "ours-v8" ? [] : [`--v8-flags=${RECOMMENDED_V8_FLAGS}`]),
         ...(profile !== undefined ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []),
       ];
       const ours = await Publisher.start(host, {
@@ -225,7 +229,7 @@ async function startResponder(
         ...(args.poll ? { pollIntervalMs: Number(args.poll) } : {}),
       });
       // Each responder its own name: a second "Ours" on the bridge would be renamed.
-      const name = peer === "ours" ? "Ours" : "Ours NoFFI";
+      const name = peer === "ours" ? "Ours" : peer === "ours-v8" ? "Ours V8" : "Ours NoFFI";
       await ours.publish({ name, type: SERVICE_TYPE, port: 4242, txt: { path: "/" } });
       return {
         peer,

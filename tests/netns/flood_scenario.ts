@@ -82,7 +82,11 @@ async function procUsage(pid: number): Promise<{ cpuSeconds: number; rss: number
   return { cpuSeconds: ticks / 100, rss: rssKb * 1024 }; // USER_HZ is 100 on Linux
 }
 
-async function startTarget(kind: FloodPublisher, a: Host): Promise<FloodTarget> {
+async function startTarget(
+  kind: FloodPublisher,
+  a: Host,
+  flags?: readonly string[],
+): Promise<FloodTarget> {
   if (kind === "avahi") {
     const avahi = await startAvahi(a, { hostName: "flood-a" });
     const publisher = await avahi.publish("Den", "_mdt._tcp", 4242, ["path=/"]);
@@ -113,7 +117,7 @@ async function startTarget(kind: FloodPublisher, a: Host): Promise<FloodTarget> 
       close: async () => void await child.stop(),
     };
   }
-  const target = await Publisher.start(a, { hostName: "flood-a.local" });
+  const target = await Publisher.start(a, { hostName: "flood-a.local", flags });
   await target.publish({ name: "Den", type: "_mdt._tcp", port: 4242, txt: { path: "/" } });
   return {
     host: "flood-a.local",
@@ -130,10 +134,17 @@ async function startTarget(kind: FloodPublisher, a: Host): Promise<FloodTarget> 
   };
 }
 
-/** Starts the four hosts and the publisher; the same lab serves several floods. */
-export async function floodLab(lab: Lab, publisher: FloodPublisher = "ours"): Promise<FloodLab> {
+/**
+ * Starts the four hosts and the publisher; the same lab serves several floods.
+ * `flags` replaces our publisher's `deno run` flags (V8 flags, say).
+ */
+export async function floodLab(
+  lab: Lab,
+  publisher: FloodPublisher = "ours",
+  flags?: readonly string[],
+): Promise<FloodLab> {
   const [a, b, c, d] = await lab.hostsOnOneBridge("a", "b", "c", "d");
-  const target = await startTarget(publisher, a);
+  const target = await startTarget(publisher, a, flags);
   const capture = d.deno(CAPTURE, [JSON.stringify({})], { stdin: true, label: "[d] capture" });
   await capture.waitFor((m: Captured) => m.event === "started", { timeoutMs: 20_000 });
   return new FloodLab(target, capture, { a, b, c });
