@@ -209,17 +209,17 @@ export class Responder implements StackPart {
         };
       if (reply.delayMs === 0) this.#sendNow(reply, target, now);
       else {
-        queued = true;
-        this.#queue.add(reply, target, {
+        const earlier = this.#queue.add(reply, target, {
           asker,
           now,
           truncated: plan.truncated,
           random: this.#ctx.random,
         });
+        queued ||= earlier;
       }
     }
-    // Only new work moves the scheduler's deadline (a reply sent at once
-    // holds back defences itself and wakes it then).
+    // Only a send time brought forward needs the scheduler re-armed (a
+    // reply sent at once holds back defences itself and wakes it then).
     if (queued) this.#ctx.wake();
   }
 
