@@ -87,6 +87,8 @@ interface LoadResult {
   readonly rssBeforeMb: number;
   readonly rssAfterMb: number;
   readonly rcvbufDrops: number;
+  /** Answers the load generator's own socket dropped (it shares the starved CPUs). */
+  readonly generatorDrops: number;
   readonly sendRate: number;
 }
 
@@ -308,6 +310,7 @@ async function load(
   };
   const meter = new Meter(responder.pid);
   const before = meter.first;
+  const generatorBefore = await udpRcvbufErrors(generator);
   const child: Child = generator.spawn([SYSTEM_PYTHON, LOAD, JSON.stringify(config)], {
     label: `[${generator.name}] query load`,
   });
@@ -336,6 +339,7 @@ async function load(
     });
   }
   await child.status;
+  const generatorDrops = (await udpRcvbufErrors(generator)) - generatorBefore;
   return {
     peer: responder.peer,
     rate,
@@ -348,6 +352,7 @@ async function load(
     rssBeforeMb: round(before.rssKb / 1024, 1),
     rssAfterMb: round(after.rssKb / 1024, 1),
     rcvbufDrops: after.rcvbufErrors - before.rcvbufErrors,
+    generatorDrops,
     sendRate: done.sendRate,
   };
 }
@@ -387,6 +392,10 @@ function summarize(
       (p) => `${span(of(p).map((l) => l.rssBeforeMb))} → ${span(of(p).map((l) => l.rssAfterMb))}`,
     );
     row(`${rate}/s: receive-buffer drops`, (p) => span(of(p).map((l) => l.rcvbufDrops)));
+    row(
+      `${rate}/s: answers dropped by the generator's socket`,
+      (p) => span(of(p).map((l) => l.generatorDrops)),
+    );
     row(`${rate}/s: queries sent per s`, (p) => span(of(p).map((l) => l.sendRate)));
   }
   if (idles.length > 0) {
@@ -405,6 +414,17 @@ async function pollWhile<T>(meters: Meter[], work: Promise<T>): Promise<T> {
     for (const m of meters) m.poll();
   }
   return await result;
+}
+
+/** UDP RcvbufErrors of a namespace (IPv4 and IPv6 together), from its /proc/net/snmp{,6}. */
+async function udpRcvbufErrors(host: Host): Promise<number> {
+  const text = (await host.exec(["cat", "/proc/net/snmp", "/proc/net/snmp6"])).stdout;
+  const lines = text.split("\n").filter((l) => l.startsWith("Udp: "));
+  const v4 = lines.length >= 2
+    ? Number(lines[1].split(/\s+/)[lines[0].split(/\s+/).indexOf("RcvbufErrors")])
+    : 0;
+  const v6 = Number(text.match(/^Udp6RcvbufErrors\s+(\d+)/m)?.[1] ?? 0);
+  return v4 + v6;
 }
 
 function round(x: number, digits: number): number {
