@@ -82,6 +82,7 @@ async function main(): Promise<void> {
           sent: run.sent,
           reached: run.queries,
           checks: run.checker,
+          checksByFamily: run.checksByFamily,
           multicastRecords: run.multicastRecords,
           shortestGapMs: run.shortestGapMs,
           cpuSeconds: Math.round(run.cpuSeconds * 100) / 100,

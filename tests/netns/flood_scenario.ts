@@ -33,6 +33,8 @@ export interface FloodRun {
   sent: number;
   seconds: number;
   checker: { sent: number; passed: number; failed: number; retried: number };
+  /** Resolve checks by family: passed, failed, and the slowest passed answer (ms). */
+  checksByFamily: Record<string, { passed: number; failed: number; slowestMs: number }>;
   /** Multicast responses about our names the capture saw, and the shortest gap between two sends of one record (name, type, data) on one family. */
   multicastRecords: number;
   shortestGapMs: number;
@@ -201,6 +203,16 @@ export class FloodLab {
       timeoutMs: 10_000,
     });
     const after = await this.target.usage();
+    const checksByFamily: FloodRun["checksByFamily"] = {};
+    type Check = { event: string; family: string; ok: boolean; ms: number };
+    for (const c of checker.messages as Check[]) {
+      if (c.event !== "check") continue;
+      const f = checksByFamily[c.family] ??= { passed: 0, failed: 0, slowestMs: 0 };
+      if (c.ok) {
+        f.passed++;
+        f.slowestMs = Math.max(f.slowestMs, Math.round(c.ms));
+      } else f.failed++;
+    }
     // Gaps between multicast sends of one record (name, type) on one family.
     const last = new Map<string, number>();
     let shortestGapMs = Infinity, shortestGapRecord = "", multicastRecords = 0;
@@ -232,6 +244,7 @@ export class FloodLab {
         failed: summary.failed,
         retried: summary.retried,
       },
+      checksByFamily,
       multicastRecords,
       shortestGapMs,
       shortestGapRecord,
