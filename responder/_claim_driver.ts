@@ -9,7 +9,11 @@
  *
  * Several claims due at the same moment share packets per link, packed by
  * name: a packet carries each of its names whole (question and proposed
- * records), however many names are due (`buildProbePackets`).
+ * records), however many names are due (`buildProbePackets`). Names that
+ * begin probing within one probe interval are made due at the same moments
+ * (`PublishRegistry.probeDelay`), so they share one probe series and then
+ * one announcement series; announcements carry the host's addresses as
+ * additionals for services announced after their host (RFC 6763 §12.2).
  *
  * @module
  */
