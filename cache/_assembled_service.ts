@@ -23,7 +23,7 @@ import type { ServiceAddress, ServiceInfo } from "./service_info.ts";
  * import assert from "node:assert/strict";
  * import { AssembledService } from "./_assembled_service.ts";
  * const s = new AssembledService(
- *   { name: "A._http._tcp.local", instance: "A", type: "_http._tcp", domain: "local" },
+ *   { fullName: "A._http._tcp.local", name: "A", type: "_http._tcp", domain: "local" },
  *   { priority: 0, weight: 0, port: 80, target: "a.local" },
  *   new Uint8Array([3, 0x76, 0x3d, 0x31]), [], ["eth0"], 120, true,
  * );
@@ -46,7 +46,7 @@ export class AssembledService implements ServiceInfo {
   #txt: string | Uint8Array | undefined;
 
   constructor(
-    id: { name: string; instance: string; type: string; domain: string },
+    id: { fullName: string; name: string; type: string; domain: string },
     srv: SrvData | undefined,
     txt: PeerRecord | Uint8Array | undefined,
     addresses: readonly ServiceAddress[],
@@ -54,8 +54,8 @@ export class AssembledService implements ServiceInfo {
     ttl: number,
     local = false,
   ) {
-    this.fullName = id.name;
-    this.name = id.instance;
+    this.fullName = id.fullName;
+    this.name = id.name;
     this.type = id.type;
     this.domain = id.domain;
     this.host = srv?.target;

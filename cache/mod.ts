@@ -14,7 +14,7 @@
  * const events: string[] = [];
  * peers.subscribe((e) => events.push(`${e.kind} ${e.record.name} ${e.record.type}`));
  * const heard = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });
  * for (const r of heard.records) peers.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * assert.equal(events[0], "added _http._tcp.local 12"); // the PTR, then SRV, TXT, ...
@@ -24,7 +24,7 @@
  * assert.deepEqual(den.addresses, ["198.18.0.9"]);
  *
  * const local = new LocalServiceCache();
- * local.addService({ instance: "Mine", type: "_http._tcp", host: "me.local", port: 8080 });
+ * local.addService({ name: "Mine", type: "_http._tcp", host: "me.local", port: 8080 });
  * assert.equal(local.owns("mine._http._tcp.local"), true);
  * ```
  *

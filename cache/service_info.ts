@@ -58,7 +58,7 @@ export interface ServiceAddress {
  * import { serviceRecords } from "../dnssd/service_records.ts";
  * const cache = new PeerServiceCache();
  * const set = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const info: ServiceInfo = serviceInfo(cache, "Den._http._tcp.local", { now: 0 })!.service;
@@ -165,7 +165,7 @@ export interface ServiceInfoOptions {
  * const cache = new PeerServiceCache();
  * const on = (address: string) =>
  *   serviceRecords({
- *     instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: [address],
+ *     name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: [address],
  *   }).records;
  * for (const r of on("198.18.0.9")) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * for (const r of on("fe80::9")) cache.insertRecord(r, { interfaceName: "eth1", now: 0 });
@@ -212,7 +212,7 @@ export function serviceInfo(
   const newestFirst = [...views].sort((x, y) => y.latest - x.latest);
   const withSrv = newestFirst.find((v) => v.srv !== undefined);
   const withTxt = newestFirst.find((v) => v.txtRecord !== undefined);
-  let id: { name: string; instance: string; type: string; domain: string };
+  let id: { fullName: string; name: string; type: string; domain: string };
   if (newestFirst.length > 0) id = newestFirst[0];
   else {
     try {

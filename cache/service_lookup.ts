@@ -36,7 +36,7 @@ import { localAddresses, localServiceInfo } from "./_local_view.ts";
  * import { serviceRecords } from "../dnssd/service_records.ts";
  * const cache = new PeerServiceCache();
  * const set = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const [den]: DiscoveredService[] = cache.resolveService("Den._http._tcp.local");
@@ -87,7 +87,7 @@ export interface DiscoveredService {
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import { serviceRecords } from "../dnssd/service_records.ts";
  * const cache = new PeerServiceCache();
- * const set = serviceRecords({ instance: "Den", type: "_http._tcp", host: "den.local", port: 80 });
+ * const set = serviceRecords({ name: "Den", type: "_http._tcp", host: "den.local", port: 80 });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const options: ServiceLookupOptions = { interfaceName: "eth0", completeOnly: true };
  * const all = cache.lookupServices("_http._tcp");
@@ -127,7 +127,7 @@ export interface ServiceLookupOptions {
  * import { serviceRecords } from "../dnssd/service_records.ts";
  * const cache = new PeerServiceCache();
  * const set = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const [den] = cache.lookupServices("_http._tcp");
@@ -217,8 +217,8 @@ function assemble(
   if (v === undefined) return undefined;
   const txt = v.txtRecord === undefined ? undefined : TxtAttributes.decodeRdata(v.txtRecord.rdata);
   return {
-    name: v.name,
-    instance: v.instance,
+    name: v.fullName,
+    instance: v.name,
     type: v.type,
     domain: v.domain,
     interfaceName,

@@ -125,18 +125,18 @@ export interface ServiceNameOptions {
  * import assert from "node:assert/strict";
  * import { parseServiceInstanceName, type ServiceInstance } from "./service_name.ts";
  * const s: ServiceInstance = parseServiceInstanceName("Living Room\\.2._http._tcp.local");
- * assert.equal(s.instance, "Living Room.2");
+ * assert.equal(s.name, "Living Room.2");
  * assert.equal(s.type.protocol, "_tcp");
- * assert.equal(s.name, "Living Room\\.2._http._tcp.local");
+ * assert.equal(s.fullName, "Living Room\\.2._http._tcp.local");
  * ```
  */
 export interface ServiceInstance {
   /** The instance label, unescaped (`Living Room.2`). */
-  readonly instance: string;
+  readonly name: string;
   /** The service type it belongs to. */
   readonly type: ServiceType;
   /** The full name in presentation form (`Living Room\.2._http._tcp.local`). */
-  readonly name: string;
+  readonly fullName: string;
 }
 
 /**
@@ -367,9 +367,9 @@ export function serviceInstanceName(instance: string, type: ServiceType | string
  * import assert from "node:assert/strict";
  * import { parseServiceInstanceName } from "./service_name.ts";
  * const s = parseServiceInstanceName("a\\.b\\\\c._http._tcp.local.");
- * assert.equal(s.instance, "a.b\\c");
+ * assert.equal(s.name, "a.b\\c");
  * assert.equal(s.type.name, "_http");
- * assert.equal(s.name, "a\\.b\\\\c._http._tcp.local");
+ * assert.equal(s.fullName, "a\\.b\\\\c._http._tcp.local");
  * ```
  */
 export function parseServiceInstanceName(
@@ -391,8 +391,8 @@ export function parseServiceInstanceName(
       `Invalid service instance name "${name}": a subtype name is not an instance`,
     );
   }
-  const instance = labels[0];
-  return { instance, type, name: `${escapeOne(instance)}.${serviceTypeName(type)}` };
+  const label = labels[0];
+  return { name: label, type, fullName: `${escapeOne(label)}.${serviceTypeName(type)}` };
 }
 
 /**

@@ -130,7 +130,7 @@ export function sameService(a: ServiceInfo, b: ServiceInfo): boolean {
  * import { QuestionSet } from "./_questions.ts";
  * const cache = new PeerServiceCache();
  * const set = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const questions = new QuestionSet(() => 0);
