@@ -5,7 +5,7 @@ import { a, aaaa, at, ptr, srv, txt } from "./_records.ts";
 
 function publish(cache: PeerServiceCache, instance: string, now = 0, iface = "eth0") {
   const set = serviceRecords({
-    name,
+    name: instance,
     type: "_http._tcp",
     host: `${instance.replace(/\W/g, "")}.local`,
     port: 8080,
