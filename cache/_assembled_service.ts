@@ -39,8 +39,11 @@ export class AssembledService implements ServiceInfo {
   readonly domain: string;
   readonly host: string | undefined;
   readonly port: number | undefined;
+  readonly priority: number | undefined;
+  readonly weight: number | undefined;
   readonly addresses: readonly ServiceAddress[];
   readonly interfaces: readonly string[];
+  readonly complete: boolean;
   readonly ttl: number;
   readonly local?: boolean;
   #txt: string | Uint8Array | undefined;
@@ -60,8 +63,11 @@ export class AssembledService implements ServiceInfo {
     this.domain = id.domain;
     this.host = srv?.target;
     this.port = srv?.port;
+    this.priority = srv?.priority;
+    this.weight = srv?.weight;
     this.addresses = addresses;
     this.interfaces = interfaces;
+    this.complete = srv !== undefined && txt !== undefined && addresses.length > 0;
     this.ttl = ttl;
     if (local) this.local = true;
     this.#txt = txt === undefined || txt instanceof Uint8Array
@@ -84,9 +90,12 @@ export class AssembledService implements ServiceInfo {
       domain: this.domain,
       host: this.host,
       port: this.port,
+      priority: this.priority,
+      weight: this.weight,
       txt: this.txt?.toObject(),
       addresses: this.addresses,
       interfaces: this.interfaces,
+      complete: this.complete,
       ttl: this.ttl,
       ...(this.local ? { local: true } : {}),
     };

@@ -42,7 +42,7 @@ export {
   type PeerServiceCacheOptions,
 } from "./peer_cache_options.ts";
 export { type PeerRecord, type PendingRemoval, type RemovalReason } from "./peer_record.ts";
-export { type DiscoveredService, type ServiceLookupOptions } from "./service_lookup.ts";
+export { type ServiceLookupOptions } from "./service_lookup.ts";
 export { type ServiceAddress, type ServiceInfo } from "./service_info.ts";
 export type { PeerWatch, PeerWatchOptions } from "./peer_watch.ts";
 export {

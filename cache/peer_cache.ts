@@ -72,12 +72,8 @@ import {
 } from "./peer_cache_options.ts";
 import { PeerEntry, type PeerRecord } from "./peer_record.ts";
 import type { PeerWatch, PeerWatchOptions } from "./peer_watch.ts";
-import {
-  type DiscoveredService,
-  lookupServices,
-  resolveService,
-  type ServiceLookupOptions,
-} from "./service_lookup.ts";
+import { lookupServices, resolveService, type ServiceLookupOptions } from "./service_lookup.ts";
+import type { ServiceInfo } from "./service_info.ts";
 
 /**
  * Records heard from peers, with RFC 6762's cache rules.
@@ -359,12 +355,12 @@ export class PeerServiceCache {
   }
 
   /** The complete services of a type in the cache (the seed's `nx_mdns_service_lookup`). */
-  lookupServices(serviceType: string, options?: ServiceLookupOptions): DiscoveredService[] {
+  lookupServices(serviceType: string, options?: ServiceLookupOptions): ServiceInfo[] {
     return lookupServices(this, serviceType, options);
   }
 
   /** One service instance as far as the cache knows it, one result per interface. */
-  resolveService(instanceName: string, options?: ServiceLookupOptions): DiscoveredService[] {
+  resolveService(instanceName: string, options?: ServiceLookupOptions): ServiceInfo[] {
     return resolveService(this, instanceName, options);
   }
 

@@ -79,12 +79,22 @@ export interface ServiceInfo {
   readonly host: string | undefined;
   /** SRV port, once an SRV is known. */
   readonly port: number | undefined;
+  /** SRV priority (RFC 2782: lower is tried first), once an SRV is known. */
+  readonly priority: number | undefined;
+  /** SRV weight (RFC 2782: share among equal priorities), once an SRV is known. */
+  readonly weight: number | undefined;
   /** TXT attributes (the four-state model of `dnssd/txt.ts`), once a TXT is known. */
   readonly txt: TxtAttributes | undefined;
   /** The host's addresses on every link it was heard on: IPv4 first, then IPv6, per link. */
   readonly addresses: readonly ServiceAddress[];
-  /** Every link the instance was heard on. */
+  /**
+   * Every link the instance was heard on. A cache-only lookup
+   * (`lookupServices`, `resolveService`) gives one result per link, so one
+   * entry here.
+   */
   readonly interfaces: readonly string[];
+  /** True when its SRV, TXT and at least one address are all known. */
+  readonly complete: boolean;
   /**
    * Seconds left on the PTR that lists it (on the SRV when resolved
    * directly); for our own service, the TTL its SRV is published with.

@@ -96,7 +96,8 @@ export interface LocalSession extends Session {
  * import type { ServiceInfo } from "../cache/service_info.ts";
  * const s: ServiceInfo = {
  *   fullName: "A._http._tcp.local", name: "A", type: "_http._tcp", domain: "local",
- *   host: "a.local", port: 80, txt: undefined, addresses: [], interfaces: ["eth0"], ttl: 120,
+ *   host: "a.local", port: 80, priority: 0, weight: 0, txt: undefined, addresses: [],
+ *   interfaces: ["eth0"], complete: false, ttl: 120,
  * };
  * assert.equal(sameService(s, { ...s, ttl: 60 }), true);
  * assert.equal(sameService(s, { ...s, port: 81 }), false);

@@ -64,7 +64,7 @@ function insert(cache: PeerServiceCache, records: ResourceRecord[], now: number)
 }
 
 function names(cache: PeerServiceCache, type: string): string[] {
-  return cache.lookupServices(type).map((s) => s.name.split(".")[0]).sort();
+  return cache.lookupServices(type).map((s) => s.name).sort();
 }
 
 Deno.test("eviction: a whole service goes together (PTR, SRV, TXT, its host's address), what no query needs first, heard longest ago first", () => {
