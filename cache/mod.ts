@@ -12,7 +12,7 @@
  *
  * const peers = new PeerServiceCache({ maxBytes: 1 << 20 });
  * const events: string[] = [];
- * peers.subscribe((e) => events.push(`${e.kind} ${e.record.name} ${e.record.type}`));
+ * peers.subscribe((e) => events.push(`${e.type} ${e.record.name} ${e.record.type}`));
  * const heard = serviceRecords({
  *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });

@@ -25,7 +25,7 @@ import { binaryToBytes } from "./_rdata_key.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache();
  * const reasons: RemovalReason[] = [];
- * cache.subscribe((e) => e.kind === "removed" && reasons.push(e.reason));
+ * cache.subscribe((e) => e.type === "removed" && reasons.push(e.reason));
  * cache.insertRecord(
  *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 1, data: "198.18.0.2" },
  *   { interfaceName: "eth0", now: 0 },

@@ -54,7 +54,7 @@ function browse(cache: PeerServiceCache, type = HTTP): Browse {
 function removals(cache: PeerServiceCache): string[] {
   const out: string[] = [];
   cache.subscribe((e) => {
-    if (e.kind === "removed") out.push(`${e.reason} ${e.record.type} ${e.record.name}`);
+    if (e.type === "removed") out.push(`${e.reason} ${e.record.type} ${e.record.name}`);
   });
   return out;
 }

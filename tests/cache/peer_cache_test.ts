@@ -8,7 +8,7 @@ function recorder(cache: PeerServiceCache) {
   const events: string[] = [];
   cache.subscribe((e: PeerCacheEvent) => {
     const data = JSON.stringify(e.record.data);
-    events.push(e.kind === "added" ? `added ${data}` : `${e.kind}:${e.reason} ${data}`);
+    events.push(e.type === "added" ? `added ${data}` : `${e.type}:${e.reason} ${data}`);
   });
   return events;
 }
@@ -302,7 +302,7 @@ Deno.test("toResourceRecord and remainingTtl report the time left", () => {
 Deno.test("subscribe delivers synchronously and unsubscribe stops delivery", () => {
   const cache = new PeerServiceCache();
   const seen: string[] = [];
-  const stop = cache.subscribe((e) => seen.push(e.kind));
+  const stop = cache.subscribe((e) => seen.push(e.type));
   cache.insertRecord(a("h.local", "198.18.0.5"), at(0));
   assert.deepEqual(seen, ["added"]);
   stop();
