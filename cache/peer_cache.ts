@@ -246,9 +246,10 @@ export class PeerServiceCache {
   }
 
   /**
-   * Removes one record now, with a `flushed` event: for records nobody
-   * confirmed (RFC 6762 §10.4 reconfirm, §10.5 passive observation of
-   * failures). False when it already left.
+   * Removes one record now (what mDNSResponder calls purging a cache
+   * record), with a `flushed` removal event: for records nobody confirmed
+   * (RFC 6762 §10.4 reconfirm, §10.5 passive observation of failures). False
+   * when it already left.
    *
    * @example
    * ```ts
@@ -260,12 +261,12 @@ export class PeerServiceCache {
    *   { interfaceName: "eth0", now: 0 },
    * );
    * const [a] = cache.lookup("h.local", 1);
-   * assert.equal(cache.flushRecord(a), true);
+   * assert.equal(cache.purgeRecord(a), true);
    * assert.equal(cache.size, 0);
-   * assert.equal(cache.flushRecord(a), false);
+   * assert.equal(cache.purgeRecord(a), false);
    * ```
    */
-  flushRecord(record: PeerRecord): boolean {
+  purgeRecord(record: PeerRecord): boolean {
     const entry = record as PeerEntry;
     if (!(entry instanceof PeerEntry) || !this.#store.holds(entry)) return false;
     this.#store.remove(entry, "flushed");

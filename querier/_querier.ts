@@ -303,7 +303,7 @@ export class Querier implements StackPart {
       this.#outbox.send([], now);
       return;
     }
-    for (const record of this.#poof.due(now)) this.#cache.flushRecord(record);
+    for (const record of this.#poof.due(now)) this.#cache.purgeRecord(record);
     const outbox = this.#outbox;
     this.#reconfirms.run(
       now,
