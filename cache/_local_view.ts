@@ -115,7 +115,7 @@ export function localServiceInfo(
     {
       fullName: parsed.fullName,
       name: parsed.name,
-      type: `${parsed.type.name}.${parsed.type.protocol}`,
+      type: `${parsed.type.serviceName}.${parsed.type.protocol}`,
       domain: parsed.type.domain,
     },
     srv,

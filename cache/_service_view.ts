@@ -96,7 +96,7 @@ export function view(
   return {
     fullName: parsed.fullName,
     name: parsed.name,
-    type: `${parsed.type.name}.${parsed.type.protocol}`,
+    type: `${parsed.type.serviceName}.${parsed.type.protocol}`,
     domain: parsed.type.domain,
     interfaceName,
     srv,

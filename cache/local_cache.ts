@@ -231,7 +231,7 @@ export class LocalServiceCache {
       info: {
         fullName: service,
         name: parsed.name,
-        type: `${parsed.type.name}.${parsed.type.protocol}`,
+        type: `${parsed.type.serviceName}.${parsed.type.protocol}`,
         domain: parsed.type.domain,
         host: set.srv.data.target,
         port: set.srv.data.port,

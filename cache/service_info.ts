@@ -229,7 +229,7 @@ export function serviceInfo(
       const parsed = parseServiceInstanceName(instanceName);
       id = {
         ...parsed,
-        type: `${parsed.type.name}.${parsed.type.protocol}`,
+        type: `${parsed.type.serviceName}.${parsed.type.protocol}`,
         domain: parsed.type.domain,
       };
     } catch {

@@ -80,13 +80,13 @@ const encoder = new TextEncoder();
  * ```ts
  * import assert from "node:assert/strict";
  * import type { ServiceType } from "./service_name.ts";
- * const http: ServiceType = { name: "_http", protocol: "_tcp", domain: "local" };
- * assert.equal(http.name, "_http");
+ * const http: ServiceType = { serviceName: "_http", protocol: "_tcp", domain: "local" };
+ * assert.equal(http.serviceName, "_http");
  * ```
  */
 export interface ServiceType {
-  /** The service label with its underscore, as given (`_http`, `_IPP`). */
-  readonly name: string;
+  /** The service name label (RFC 6763 §7) with its underscore, as given (`_http`, `_IPP`). */
+  readonly serviceName: string;
   /** `_tcp` for TCP, `_udp` for everything else (RFC 6763 §7), lower case. */
   readonly protocol: "_tcp" | "_udp";
   /** The domain in presentation form, without a trailing dot (`local`). */
@@ -103,7 +103,7 @@ export interface ServiceType {
  * import assert from "node:assert/strict";
  * import { parseServiceType, type ServiceNameOptions } from "./service_name.ts";
  * const lenient: ServiceNameOptions = { strict: false };
- * assert.equal(parseServiceType("_ibisip_http._tcp", lenient).name, "_ibisip_http");
+ * assert.equal(parseServiceType("_ibisip_http._tcp", lenient).serviceName, "_ibisip_http");
  * ```
  */
 export interface ServiceNameOptions {
@@ -235,7 +235,7 @@ export function validateInstanceName(instance: string): void {
  * import { parseServiceType } from "./service_name.ts";
  * const t = parseServiceType("_printer._sub._http._tcp.local.");
  * assert.equal(t.subtype, "_printer");
- * assert.equal(t.name, "_http");
+ * assert.equal(t.serviceName, "_http");
  * assert.equal(t.protocol, "_tcp");
  * assert.equal(t.domain, "local");
  * ```
@@ -265,8 +265,8 @@ function typeFromLabels(text: string, labels: string[], strict: boolean): Servic
   }
   const domain = labels.length > 2 ? joinLabels(labels.slice(2)) : DEFAULT_DOMAIN;
   const type: ServiceType = subtype === undefined
-    ? { name, protocol, domain }
-    : { name, protocol, domain, subtype };
+    ? { serviceName: name, protocol, domain }
+    : { serviceName: name, protocol, domain, subtype };
   return type;
 }
 
@@ -285,7 +285,7 @@ function typeFromLabels(text: string, labels: string[], strict: boolean): Servic
  */
 export function serviceTypeName(type: ServiceType | string): string {
   const t = typeof type === "string" ? parseServiceType(type) : type;
-  return `${escapeOne(t.name)}.${t.protocol}.${t.domain}`;
+  return `${escapeOne(t.serviceName)}.${t.protocol}.${t.domain}`;
 }
 
 /**
@@ -368,7 +368,7 @@ export function serviceInstanceName(instance: string, type: ServiceType | string
  * import { parseServiceInstanceName } from "./service_name.ts";
  * const s = parseServiceInstanceName("a\\.b\\\\c._http._tcp.local.");
  * assert.equal(s.name, "a.b\\c");
- * assert.equal(s.type.name, "_http");
+ * assert.equal(s.type.serviceName, "_http");
  * assert.equal(s.fullName, "a\\.b\\\\c._http._tcp.local");
  * ```
  */

@@ -126,7 +126,7 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
         try {
           const type = parseServiceType(typeName, { strict: false });
           state = {
-            serviceType: `${type.name}.${type.protocol}`,
+            serviceType: `${type.serviceName}.${type.protocol}`,
             domain: type.domain,
             interfaces: [...links].sort(),
           };

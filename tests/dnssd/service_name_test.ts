@@ -62,17 +62,17 @@ Deno.test("validateInstanceName: 63 bytes of UTF-8, not characters; no control c
 
 Deno.test("parseServiceType handles bare types, domains, trailing dots and subtypes", () => {
   assert.deepEqual(parseServiceType("_http._tcp"), {
-    name: "_http",
+    serviceName: "_http",
     protocol: "_tcp",
     domain: "local",
   });
   assert.deepEqual(parseServiceType("_ipp._TCP.example.com."), {
-    name: "_ipp",
+    serviceName: "_ipp",
     protocol: "_tcp",
     domain: "example.com",
   });
   assert.deepEqual(parseServiceType("_printer._sub._http._tcp.local"), {
-    name: "_http",
+    serviceName: "_http",
     protocol: "_tcp",
     domain: "local",
     subtype: "_printer",
@@ -102,7 +102,7 @@ Deno.test("instance names with dots and backslashes escape and round-trip (RFC 6
   const parsed = parseServiceInstanceName(full + ".");
   assert.equal(parsed.name, "a.b\\c");
   assert.equal(parsed.fullName, full);
-  assert.equal(parsed.type.name, "_http");
+  assert.equal(parsed.type.serviceName, "_http");
 });
 
 Deno.test("parseServiceInstanceName undoes \\DDD escapes", () => {
@@ -113,7 +113,7 @@ Deno.test("parseServiceInstanceName undoes \\DDD escapes", () => {
 
 Deno.test("parseServiceInstanceName is lenient about service names and strict about shape", () => {
   assert.equal(
-    parseServiceInstanceName("x._tivo-videostream._tcp.local").type.name,
+    parseServiceInstanceName("x._tivo-videostream._tcp.local").type.serviceName,
     "_tivo-videostream",
   );
   assert.throws(
