@@ -361,8 +361,8 @@ export class PeerServiceCache {
   }
 
   /** One service instance as far as the cache knows it, one result per interface. */
-  resolveService(instanceName: string, options?: ServiceLookupOptions): ServiceInfo[] {
-    return resolveService(this, instanceName, options);
+  resolveService(fullName: string, options?: ServiceLookupOptions): ServiceInfo[] {
+    return resolveService(this, fullName, options);
   }
 
   /** When the next record expires or reaches a refresh point (ms), `Infinity` when none. */

@@ -205,19 +205,19 @@ export function validateServiceName(label: string, options?: ServiceNameOptions)
  * validateInstanceName("Living Room. 3rd floor");
  * ```
  */
-export function validateInstanceName(instance: string): void {
-  if (typeof instance !== "string") {
-    throw new TypeError(`Invalid instance name: expected a string, got ${typeof instance}`);
+export function validateInstanceName(name: string): void {
+  if (typeof name !== "string") {
+    throw new TypeError(`Invalid instance name: expected a string, got ${typeof name}`);
   }
   // RFC 6763 §4.1.1: "MUST NOT contain ASCII control characters (byte values 0x00-0x1F and 0x7F)".
-  const control = firstControl(instance);
+  const control = firstControl(name);
   if (control >= 0) {
     const code = control.toString(16).padStart(2, "0");
-    throw new TypeError(`Invalid instance name "${instance}": control character 0x${code}`);
+    throw new TypeError(`Invalid instance name "${name}": control character 0x${code}`);
   }
-  const bytes = encoder.encode(instance).length;
+  const bytes = encoder.encode(name).length;
   if (bytes === 0 || bytes > INSTANCE_MAX_BYTES) {
-    throw new RangeError(`Invalid instance name "${instance}": ${bytes} bytes, must be 1 to 63`);
+    throw new RangeError(`Invalid instance name "${name}": ${bytes} bytes, must be 1 to 63`);
   }
 }
 
@@ -347,9 +347,9 @@ export function validateSubtype(subtype: string): void {
  * assert.equal(serviceInstanceName("a.b\\c", "_http._tcp"), "a\\.b\\\\c._http._tcp.local");
  * ```
  */
-export function serviceInstanceName(instance: string, type: ServiceType | string): string {
-  validateInstanceName(instance);
-  const full = `${escapeOne(instance.normalize("NFC"))}.${serviceTypeName(type)}`;
+export function serviceInstanceName(name: string, type: ServiceType | string): string {
+  validateInstanceName(name);
+  const full = `${escapeOne(name.normalize("NFC"))}.${serviceTypeName(type)}`;
   checkNameLength(full, "service instance name");
   return full;
 }
