@@ -247,7 +247,7 @@ export class PeerServiceCache {
 
   /**
    * Removes one record now (what mDNSResponder calls purging a cache
-   * record), with a `flushed` removal event: for records nobody confirmed
+   * record), with a `purged` removal event: for records nobody confirmed
    * (RFC 6762 §10.4 reconfirm, §10.5 passive observation of failures). False
    * when it already left.
    *
@@ -269,7 +269,7 @@ export class PeerServiceCache {
   purgeRecord(record: PeerRecord): boolean {
     const entry = record as PeerEntry;
     if (!(entry instanceof PeerEntry) || !this.#store.holds(entry)) return false;
-    this.#store.remove(entry, "flushed");
+    this.#store.remove(entry, "purged");
     return true;
   }
 

@@ -30,7 +30,7 @@ export const WATCH_HELP =
 
 The cache view: prints every mDNS record heard on the network as it is added
 (+), updated (~) or removed (-) from the peer cache, with its TTL left and why
-it left (goodbye, expired, flushed). Sends nothing. ("monitor" shows the
+it left (goodbye, expired, flushed, purged, evicted). Sends nothing. ("monitor" shows the
 packets themselves.)
 
   --json          one JSON object per line: event, ts, reason, name, type, interface,

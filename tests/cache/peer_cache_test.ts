@@ -375,3 +375,16 @@ Deno.test("a TTL that is negative or fractional is refused on the API paths", ()
   assert.throws(() => cache.insertRecord(a("h.local", "198.18.0.5", 1.5), at(0)), RangeError);
   assert.equal(cache.size, 0);
 });
+
+Deno.test("purgeRecord removes with reason purged; flushed is kept for the cache-flush bit", () => {
+  const cache = new PeerServiceCache();
+  const reasons: string[] = [];
+  cache.subscribe((e) => e.type === "removed" && reasons.push(e.reason));
+  cache.insertRecord(a("h.local", "198.18.0.1"), at(0));
+  const [old] = cache.lookup("h.local", RecordType.A);
+  assert.equal(cache.purgeRecord(old), true); // §10.4 / §10.5: nobody confirmed it
+  cache.insertRecord(a("h.local", "198.18.0.2"), at(0));
+  cache.insertRecord(a("h.local", "198.18.0.3"), at(5000)); // §10.2: replaces .2 a second later
+  cache.expire(6000);
+  assert.deepEqual(reasons, ["purged", "flushed"]);
+});
