@@ -254,10 +254,10 @@ export class LocalServiceCache {
    * @throws {TypeError} When no such service exists or the TXT is invalid.
    * @throws {RangeError} When a TXT string is over 255 bytes or the budget is exceeded.
    */
-  updateTxt(instanceName: string, txt: TxtInput): LocalRecord {
-    const state = this.#services.get(nameKey(instanceName));
+  updateTxt(fullName: string, txt: TxtInput): LocalRecord {
+    const state = this.#services.get(nameKey(fullName));
     if (state === undefined) {
-      throw new TypeError(`Cannot update TXT of "${instanceName}": no such service`);
+      throw new TypeError(`Cannot update TXT of "${fullName}": no such service`);
     }
     const i = state.records.findIndex((r) => r.type === RecordType.TXT);
     const old = state.records[i];
@@ -271,7 +271,7 @@ export class LocalServiceCache {
     const delta = next.bytes - old.bytes;
     if (this.bytes + delta > this.#maxBytes) {
       throw new RangeError(
-        `Cannot update TXT of "${instanceName}": ${delta} more bytes do not fit the budget of ` +
+        `Cannot update TXT of "${fullName}": ${delta} more bytes do not fit the budget of ` +
           `${this.#maxBytes}`,
       );
     }
@@ -290,11 +290,11 @@ export class LocalServiceCache {
    *
    * @throws {TypeError} When no such service exists.
    */
-  removeService(instanceName: string): LocalRecord[] {
-    const id = nameKey(instanceName);
+  removeService(fullName: string): LocalRecord[] {
+    const id = nameKey(fullName);
     const state = this.#services.get(id);
     if (state === undefined) {
-      throw new TypeError(`Cannot remove service "${instanceName}": no such service`);
+      throw new TypeError(`Cannot remove service "${fullName}": no such service`);
     }
     this.#services.delete(id);
     return this.#retire(state.records);
@@ -347,8 +347,8 @@ export class LocalServiceCache {
   }
 
   /** The service of that instance name (any case). */
-  getService(instanceName: string): LocalService | undefined {
-    return this.#services.get(nameKey(instanceName))?.info;
+  getService(fullName: string): LocalService | undefined {
+    return this.#services.get(nameKey(fullName))?.info;
   }
 
   /** Every published service. */
