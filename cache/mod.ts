@@ -21,7 +21,7 @@
  * assert.equal(events.length, heard.records.length);
  * const [den] = peers.lookupServices("_http._tcp");
  * assert.equal(den.complete, true);
- * assert.deepEqual(den.addresses, ["198.18.0.9"]);
+ * assert.deepEqual(den.addresses.map((a) => a.address), ["198.18.0.9"]);
  *
  * const local = new LocalServiceCache();
  * local.addService({ name: "Mine", type: "_http._tcp", host: "me.local", port: 8080 });
