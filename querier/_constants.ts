@@ -81,6 +81,41 @@ export const QUERY_INTERVAL_JUMP_MS = 27_000;
  */
 export const MAX_QUERY_INTERVAL_MS = 60 * 60 * 1000;
 /**
+ * A budget for one continuous question's packets on a link and family, its
+ * Known-Answer continuation packets (RFC 6762 §7.2) included: a burst of this
+ * many, then `QUESTION_PACKETS_PER_MINUTE`. A query that spends more than the
+ * question has left stretches the interval before the next one until the
+ * budget holds that many packets again (§5.2 sets no upper bound on an
+ * interval; they still at least double and stop at the 60-minute cap). A
+ * browse of 100 services (known answers in 2 packets) keeps its series at 0,
+ * 1, 4 and 13 s (1 + 2 + 2 + 2 packets); one of 1,000 (19 packets) asks at 0
+ * and 1 s, then about 5 minutes later, instead of 19 packets again at 4 and
+ * 13 s. mDNSResponder stops asking a browse that has enough answers until its
+ * 60-minute interval (`BrowseThreshold`); this is the same idea scaled by
+ * what the repeats cost the link.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { QUESTION_PACKET_BURST } from "./_constants.ts";
+ * assert.ok(QUESTION_PACKET_BURST >= 1 + 3 * 2); // a 100-service start-up series
+ * ```
+ */
+export const QUESTION_PACKET_BURST = 8;
+/**
+ * The rate at which a continuous question's packet budget
+ * (`QUESTION_PACKET_BURST`) comes back, per link and family: six packets a
+ * minute, a third of what one query listing 1,000 known answers takes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { QUESTION_PACKETS_PER_MINUTE } from "./_constants.ts";
+ * assert.equal(QUESTION_PACKETS_PER_MINUTE, 6);
+ * ```
+ */
+export const QUESTION_PACKETS_PER_MINUTE = 6;
+/**
  * A floor against refresh storms (checklist X-low-ttl-guard; python-zeroconf
  * and Apple floor tiny PTR TTLs instead): refresh queries (RFC 6762 §5.2) for
  * one question on one link go out at most once per this interval, whatever

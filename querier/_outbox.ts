@@ -85,6 +85,7 @@ export class Outbox {
   #lastAsked = new Map<string, number>();
   #ownAnswers: OwnAnswers;
   #followUps = new FollowUpBudget();
+  #spent = new Map<string, number>(); // by question: packets of the last send, busiest link
 
   /**
    * Sends through `send` the questions about records of `cache`; `ownAnswers`
@@ -178,8 +179,19 @@ export class Outbox {
     return Math.min(next, this.#followUps.nextDeadline());
   }
 
+  /**
+   * The packets the last `send` spent on a question added with `add` (on its
+   * busiest link, one family): its share of the first packet (one) plus its
+   * share of the Known-Answer continuation packets (RFC 6762 §7.2), in
+   * proportion to the known answers it listed; 0 when it did not go.
+   */
+  packetsSent(name: string, type: number): number {
+    return this.#spent.get(questionKey(name, type)) ?? 0;
+  }
+
   /** Sends what was gathered on each of `links`, then starts afresh. */
   send(links: readonly NetworkLink[], now: number): void {
+    this.#spent.clear();
     for (const link of links) {
       const questions = [...(this.#perLink.get(link.name)?.values() ?? [])];
       const refreshes = this.#takeRefreshes(link.name, questions, now);
@@ -198,17 +210,22 @@ export class Outbox {
         : [...questions, ...refreshes, ...followUps];
       const answers = new Set<PeerRecord>();
       const own: KnownAnswer[] = [];
+      const listedFor = new Map<string, number>(); // known answers per question of `questions`
       for (const q of all) {
-        if (this.#noKnownAnswers.has(`${link.name}\u0000${questionKey(q.name, q.type)}`)) continue;
+        const key = questionKey(q.name, q.type);
+        if (this.#noKnownAnswers.has(`${link.name}\u0000${key}`)) continue;
         const known = this.#cache.knownAnswers(q.name, q.type, { interfaceName: link.name, now });
         for (const r of known) answers.add(r);
         // Ours too: the owner never hears its own query, so a peer holding our
         // record would see it asked for and never answered, and flush it
         // (§10.5 passive observation of failures).
-        own.push(...this.#ownAnswers(q.name, q.type, link.name));
+        const ours = this.#ownAnswers(q.name, q.type, link.name);
+        own.push(...ours);
+        listedFor.set(key, known.length + ours.length);
       }
       const listed = [...this.#bounded(answers, link.name, now), ...new Set(own)];
       const packets = queryPackets(this.#writer, all, listed, now);
+      this.#noteSpent(questions, listedFor, packets.length);
       if (refreshes.length > 0) this.#buckets.get(link.name)!.tokens -= packets.length;
       if (followUps.length > 0) this.#followUps.spend(link.name, packets.length);
       for (const family of ["IPv4", "IPv6"] as const) {
@@ -234,6 +251,19 @@ export class Outbox {
       for (const [key, at] of this.#lastAsked) {
         if (now - at >= REFRESH_FLOOR_MS) this.#lastAsked.delete(key);
       }
+    }
+  }
+
+  // Each question of `questions` costs one packet (the one it goes in) and its
+  // share, by known answers listed, of the `total - 1` continuation packets.
+  #noteSpent(questions: readonly Question[], listedFor: Map<string, number>, total: number) {
+    let listed = 0;
+    for (const n of listedFor.values()) listed += n;
+    for (const q of questions) {
+      const key = questionKey(q.name, q.type);
+      const share = listed === 0 ? 0 : (listedFor.get(key) ?? 0) / listed;
+      const cost = 1 + (total - 1) * share;
+      if (cost > (this.#spent.get(key) ?? 0)) this.#spent.set(key, cost);
     }
   }
 

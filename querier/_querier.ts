@@ -342,6 +342,9 @@ export class Querier implements StackPart {
       outbox.addRefresh(r.interfaceName, r.name, r.type);
     }
     outbox.send(links, now);
+    // A question whose Known-Answer list filled many packets waits longer
+    // before its next query (QUESTION_PACKET_BURST).
+    for (const q of due) this.#questions.spend(q, outbox.packetsSent(q.name, q.type), now);
     this.#history.prune(now);
   }
 
