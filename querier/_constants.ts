@@ -355,6 +355,25 @@ export const RECONFIRM_WINDOW_MS = 10_000;
  */
 export const RECONFIRM_QUERY_TIMES_MS: readonly number[] = [0, 1000, 3000];
 /**
+ * RFC 6762 §10.4: when a continuous SRV question has gone out this many
+ * times and the cache still holds no SRV for it, the PTRs that named the
+ * instance are in doubt and are reconfirmed (asked for again, without
+ * themselves as Known Answers; flushed when nobody confirms them within
+ * `RECONFIRM_WINDOW_MS`). mDNSResponder does the same when it sends a
+ * question the third time with no answer yet ("time to begin doubting the
+ * source", `ReconfirmAntecedents`). A browse's follow-ups for an instance go
+ * at about 0, 1 and 4 s, so a PTR nobody stands behind is gone about 14 s
+ * after it came, with its tracker, instead of after its 75-minute TTL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DOUBT_AFTER_QUERIES } from "./_constants.ts";
+ * assert.equal(DOUBT_AFTER_QUERIES, 3);
+ * ```
+ */
+export const DOUBT_AFTER_QUERIES = 3;
+/**
  * Bound on the records POOF and the duplicate-question history track at once
  * (the oldest go first), so a flood of queries cannot grow memory.
  *

@@ -78,6 +78,7 @@ export class Outbox {
   #writer = new MessageWriter();
   #perLink = new Map<string, Map<string, Question>>();
   #noKnownAnswers = new Set<string>();
+  #leftOut = new Map<string, Set<PeerRecord>>(); // by link and question: records not listed
   #waiting = new Map<string, Map<string, Question>>(); // refreshes over the bound
   #buckets = new Map<string, Bucket>();
   #notBefore = new Map<string, number>(); // deferred address refreshes, by link and question
@@ -100,8 +101,9 @@ export class Outbox {
 
   /**
    * Adds a question for `iface` (QU when `unicast`) to the next send; with
-   * `knownAnswers` false, none are listed for it (a reconfirmation wants
-   * every answer).
+   * `knownAnswers` false, none are listed for it (a reconfirmation of unique
+   * records wants every answer); given a set, all but those records (the
+   * doubted PTRs a reconfirmation asks about, RFC 6762 §10.4).
    */
   add(
     iface: string,
@@ -109,7 +111,7 @@ export class Outbox {
     type: number,
     unicast: boolean,
     now: number,
-    knownAnswers = true,
+    knownAnswers: boolean | ReadonlySet<PeerRecord> = true,
   ): void {
     let qs = this.#perLink.get(iface);
     if (qs === undefined) this.#perLink.set(iface, qs = new Map());
@@ -122,7 +124,12 @@ export class Outbox {
     if (waiting !== undefined) this.#forget(iface, waiting, key); // asked anyway: no refresh needed
     this.#followUps.forget(name, type, iface);
     this.#lastAsked.set(`${iface}\u0000${key}`, now);
-    if (!knownAnswers) this.#noKnownAnswers.add(`${iface}\u0000${key}`);
+    if (knownAnswers === false) this.#noKnownAnswers.add(`${iface}\u0000${key}`);
+    else if (knownAnswers !== true) {
+      const left = this.#leftOut.get(`${iface}\u0000${key}`);
+      if (left === undefined) this.#leftOut.set(`${iface}\u0000${key}`, new Set(knownAnswers));
+      else for (const r of knownAnswers) left.add(r);
+    }
   }
 
   /**
@@ -215,7 +222,8 @@ export class Outbox {
         const key = questionKey(q.name, q.type);
         if (this.#noKnownAnswers.has(`${link.name}\u0000${key}`)) continue;
         const known = this.#cache.knownAnswers(q.name, q.type, { interfaceName: link.name, now });
-        for (const r of known) answers.add(r);
+        const leftOut = this.#leftOut.get(`${link.name}\u0000${key}`);
+        for (const r of known) if (leftOut === undefined || !leftOut.has(r)) answers.add(r);
         // Ours too: the owner never hears its own query, so a peer holding our
         // record would see it asked for and never answered, and flush it
         // (§10.5 passive observation of failures).
@@ -235,6 +243,7 @@ export class Outbox {
     }
     this.#perLink.clear();
     this.#noKnownAnswers.clear();
+    this.#leftOut.clear();
     // A link that went away takes its waiting refreshes with it.
     const names = new Set(links.map((l) => l.name));
     for (const [iface, qs] of this.#waiting) {
