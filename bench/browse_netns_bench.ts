@@ -19,6 +19,8 @@
  *             after spawn: what the stack costs with nothing to browse
  * `--dump=PREFIX` writes each run's queries from a (time from all resolved)
  * to PREFIX-<stack>-<run>.jsonl. `--cpu-prof=DIR` runs ours with Deno's --cpu-prof (written at exit).
+ * `--v8=FLAGS` passes `--v8-flags=FLAGS` to ours (with `--trace-gc`, V8's GC
+ * lines go to stderr with the bench's clock).
  * Labs start `--stagger` seconds apart (so discoveries do not overlap on the
  * shared CPU) and then run together.
  *
@@ -102,6 +104,11 @@ const json = (line: string) => {
   try {
     return JSON.parse(line);
   } catch {
+    // V8's --trace-gc lines (with --v8=--trace-gc) go to stderr, stamped.
+    if (/^\[\d+:0x[0-9a-f]+\]/.test(line)) {
+      // deno-lint-ignore no-console
+      console.error(`[gc ${performance.now().toFixed(0)}] ${line}`);
+    }
     return undefined;
   }
 };
@@ -147,7 +154,12 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
     ], {
       parse: stamped(json),
       label: `[a] ${stack}`,
-      flags: ["--unstable-net", "--allow-all", ...profile],
+      flags: [
+        "--unstable-net",
+        "--allow-all",
+        ...profile,
+        ...(args.v8 === undefined ? [] : [`--v8-flags=${args.v8}`]),
+      ],
     });
   }
   if (stack === "avahi") {
