@@ -102,3 +102,30 @@ Deno.test("doubt: a PTR its responder confirms stays, and so does one whose SRV 
   assert.deepEqual(browse.events.sort(), ["added Ghost2", "added Real"]);
   await browse.stop();
 });
+
+Deno.test("doubt: ghosts heard over ten seconds are reconfirmed in shared rounds, then all flushed", async () => {
+  await using r = await rig({ seed: 4 });
+  const browser = r.querier.browse("_http._tcp", { resolve: true });
+  await r.advance(200);
+  r.respond([
+    ptr(TYPE, REAL),
+    srv(REAL, "real.local"),
+    txt(REAL, []),
+    a("real.local", "198.18.0.3"),
+  ]);
+  const start = r.clock.now();
+  // 20 batches of 15 PTR-only instances, 500 ms apart.
+  for (let batch = 0; batch < 20; batch++) {
+    r.respond(Array.from({ length: 15 }, (_, i) => ptr(TYPE, `Fake-${batch}-${i}.${TYPE}`)));
+    await r.advance(500);
+  }
+  for (let t = 0; t < 40_000; t += 500) await r.advance(500);
+  assert.deepEqual(listed(r), ["Real"], "every fake flushed, the real one kept");
+  // One round per type at a time, each asking at 0, 1 and 3 s (the next round
+  // starts with the last query of the one before): doubts spread over 10 s
+  // cost about two PTR queries every 3 s, plus the browse's own at 1, 4 and
+  // 13 s; not three per instance (900).
+  const queries = ptrQueries(r, start).filter((q) => q.known.includes(nameKey(REAL)));
+  assert.ok(queries.length <= 16, JSON.stringify(queries.map((q) => q.time - start)));
+  await browser[Symbol.asyncDispose]();
+});
