@@ -3,9 +3,10 @@
  * for its records (at least twice) and flush those nobody confirms within
  * ten seconds. The querier also doubts, by itself, the PTRs that named an
  * instance whose SRV never came (`DOUBT_AFTER_QUERIES`): those are asked for
- * in rounds, one per service type at a time (a flood of fake instances costs
- * a PTR query or two every few seconds, not one per instance), each doubted
- * PTR left out of the Known Answers so that its responder, if any, answers.
+ * in rounds, one per service type at a time, back to back (a flood of fake
+ * instances costs two PTR queries every three seconds, not three per
+ * instance), each doubted PTR left out of the Known Answers so that its
+ * responder, if any, answers.
  * Internal.
  *
  * @module
@@ -122,11 +123,11 @@ export class Reconfirmations {
 
   /**
    * The PTRs that name `instance` are in doubt: its SRV was asked for
-   * `DOUBT_AFTER_QUERIES` times in vain. At the next `run` they join the
-   * round of their service type when it has at least two queries left to
-   * send (§10.4: "two or more queries"), else wait for the next round, which
-   * starts when this one has sent its last. False when `instance` is not a
-   * service instance name.
+   * `DOUBT_AFTER_QUERIES` times in vain. They are asked about in the next
+   * round of their service type: at the next `run` when none is asking, else
+   * when the one asking has sent its last query (§10.4: "two or more
+   * queries", here three). False when `instance` is not a service instance
+   * name.
    */
   doubt(instance: string): boolean {
     let ptrName: string;
@@ -144,19 +145,21 @@ export class Reconfirmations {
     return true;
   }
 
-  // Moves the waiting instances of a type into a round (the running one when
-  // it has two queries left to send, else a new one starting now): one pass
-  // over the type's PTRs, however many instances wait.
+  // Starts a round with the waiting instances of a type: one pass over the
+  // type's PTRs, at most once a round (every few seconds under a flood of
+  // fakes), however many instances wait.
   #startRound(rounds: DoubtRounds, now: number): void {
-    let round = rounds.round;
-    if (round === undefined || round.sent > RECONFIRM_QUERY_TIMES_MS.length - 2) {
-      round = { records: [], questions: [], instance: undefined, start: now, sent: 0 };
-      rounds.round = round;
-      this.#running.push(round);
-    }
-    const already = new Set(round.records.map((w) => w.record));
+    const round: Reconfirm = {
+      records: [],
+      questions: [],
+      instance: undefined,
+      start: now,
+      sent: 0,
+    };
+    rounds.round = round;
+    this.#running.push(round);
     for (const record of this.#cache.lookup(rounds.ptrName, RecordType.PTR, { now })) {
-      if (already.has(record) || !rounds.waiting.has(nameKey(record.data as string))) continue;
+      if (!rounds.waiting.has(nameKey(record.data as string))) continue;
       const w = { record, heard: record.receivedAt };
       round.records.push(w);
       let question = round.questions.find((q) => q.iface === record.interfaceName);
@@ -195,13 +198,12 @@ export class Reconfirmations {
     ask: (iface: string, name: string, type: number, leaveOut: LeaveOut) => void,
   ): void {
     for (const rounds of this.#doubts.values()) {
-      const round = rounds.round;
-      if (rounds.waiting.size === 0) continue;
-      if (round === undefined || round.sent <= RECONFIRM_QUERY_TIMES_MS.length - 2) {
-        this.#startRound(rounds, now);
-      }
+      if (rounds.round === undefined && rounds.waiting.size > 0) this.#startRound(rounds, now);
     }
-    for (const r of [...this.#running]) {
+    // By index: a round started on the way (the next round of doubts) asks
+    // its first query in this same run, with the last query of the one before.
+    for (let i = 0; i < this.#running.length; i++) {
+      const r = this.#running[i];
       while (
         r.sent < RECONFIRM_QUERY_TIMES_MS.length &&
         r.start + RECONFIRM_QUERY_TIMES_MS[r.sent] <= now
@@ -220,7 +222,7 @@ export class Reconfirmations {
         }
       }
       if (r.start + RECONFIRM_WINDOW_MS > now) continue;
-      this.#running.splice(this.#running.indexOf(r), 1);
+      this.#running.splice(i--, 1);
       if (r.instance === undefined) {
         // A doubted PTR goes unless it was heard again or its instance's SRV came.
         for (const w of r.records) {
