@@ -358,7 +358,7 @@ export const RECONFIRM_QUERY_TIMES_MS: readonly number[] = [0, 1000, 3000];
  * RFC 6762 §10.4: when a continuous SRV question has gone out this many
  * times and the cache still holds no SRV for it, the PTRs that named the
  * instance are in doubt and are reconfirmed (asked for again, without
- * themselves as Known Answers; flushed when nobody confirms them within
+ * themselves as Known Answers; purged when nobody confirms them within
  * `RECONFIRM_WINDOW_MS`). mDNSResponder does the same when it sends a
  * question the third time with no answer yet ("time to begin doubting the
  * source", `ReconfirmAntecedents`). A browse's follow-ups for an instance go

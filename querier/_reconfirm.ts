@@ -230,16 +230,16 @@ export class Reconfirmations {
           if (this.#cache.lookup(w.record.data as string, RecordType.SRV, { now }).length > 0) {
             continue;
           }
-          this.#cache.flushRecord(w.record);
+          this.#cache.purgeRecord(w.record);
         }
         continue;
       }
-      for (const w of r.records) if (unconfirmed(w)) this.#cache.flushRecord(w.record);
+      for (const w of r.records) if (unconfirmed(w)) this.#cache.purgeRecord(w.record);
       if (this.#cache.lookup(r.instance, RecordType.SRV, { now }).length > 0) continue;
       const parsed = parseServiceInstanceName(r.instance);
       for (const ptr of this.#cache.lookup(serviceTypeName(parsed.type), RecordType.PTR, { now })) {
         if (nameKey(ptr.data as string) === nameKey(r.instance)) {
-          this.#cache.flushRecord(ptr);
+          this.#cache.purgeRecord(ptr);
         }
       }
     }

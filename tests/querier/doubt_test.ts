@@ -4,7 +4,7 @@
 // unanswered SRV query, the PTRs that led to it are in doubt and reconfirmed
 // (RFC 6762 §10.4; mDNSResponder's ReconfirmAntecedents does the same at its
 // third query): asked for again, without themselves as Known Answers, and
-// flushed when nobody confirms them within ten seconds.
+// purged when nobody confirms them within ten seconds.
 import assert from "node:assert/strict";
 import { RecordType } from "../../codec/mod.ts";
 import { nameKey } from "../../codec/mod.ts";
@@ -57,7 +57,7 @@ function ptrQueries(r: Rig, since: number) {
   }));
 }
 
-Deno.test("doubt: PTRs whose instance never answers its SRV queries are reconfirmed and flushed", async () => {
+Deno.test("doubt: PTRs whose instance never answers its SRV queries are reconfirmed and purged", async () => {
   await using r = await rig({ seed: 3 });
   const browse = await browseWithGhosts(r);
   const start = r.clock.now();
@@ -103,7 +103,7 @@ Deno.test("doubt: a PTR its responder confirms stays, and so does one whose SRV 
   await browse.stop();
 });
 
-Deno.test("doubt: ghosts heard over ten seconds are reconfirmed in shared rounds, then all flushed", async () => {
+Deno.test("doubt: ghosts heard over ten seconds are reconfirmed in shared rounds, then all purged", async () => {
   await using r = await rig({ seed: 4 });
   const browser = r.querier.browse("_http._tcp", { resolve: true });
   await r.advance(200);
@@ -120,7 +120,7 @@ Deno.test("doubt: ghosts heard over ten seconds are reconfirmed in shared rounds
     await r.advance(500);
   }
   for (let t = 0; t < 40_000; t += 500) await r.advance(500);
-  assert.deepEqual(listed(r), ["Real"], "every fake flushed, the real one kept");
+  assert.deepEqual(listed(r), ["Real"], "every fake purged, the real one kept");
   // One round per type at a time, each asking at 0, 1 and 3 s (the next round
   // starts with the last query of the one before): doubts spread over 10 s
   // cost about two PTR queries every 3 s, plus the browse's own at 1, 4 and
