@@ -13,7 +13,8 @@
  * avahi-daemon and python-zeroconf in turn (CPU and RSS of the publishing
  * process from /proc; `--skip-hostile` leaves the first part out). `ours` runs
  * with README's recommended V8 flags, `ours-v8` with V8's defaults;
- * `--publishers=ours,ours-v8,avahi,zeroconf` picks (the default is all). The machine
+ * `--publishers=ours,ours-v8,avahi,zeroconf` picks (the default is all;
+ * `ours-flags` runs ours with `--v8=FLAGS` as its V8 flags). The machine
  * has 2 cores shared with other work: CPU and RSS figures move with load;
  * packet counts do not.
  *
@@ -63,10 +64,17 @@ async function main(): Promise<void> {
     const publishers = String(args.publishers ?? "ours,ours-v8,avahi,zeroconf").split(",");
     for (const publisher of publishers) {
       await using lab = await Lab.create();
-      const kind: FloodPublisher = publisher === "ours-v8" ? "ours" : publisher as FloodPublisher;
-      const flags = publisher === "ours"
-        ? ["--unstable-net", "--allow-all", `--v8-flags=--expose-gc,${RECOMMENDED_V8_FLAGS}`]
+      const kind: FloodPublisher = publisher.startsWith("ours")
+        ? "ours"
+        : publisher as FloodPublisher;
+      const v8 = publisher === "ours"
+        ? RECOMMENDED_V8_FLAGS
+        : publisher === "ours-flags"
+        ? String(args.v8 ?? "")
         : undefined;
+      const flags = v8 === undefined
+        ? undefined
+        : ["--unstable-net", "--allow-all", `--v8-flags=--expose-gc,${v8}`];
       const flood = await floodLab(lab, kind, flags);
       const seconds = Number(args.seconds ?? 10);
       for (const mode of ["multicast", "legacy"] as const) {

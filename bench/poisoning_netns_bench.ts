@@ -61,8 +61,24 @@ const CAPTURE = new URL("./_mdns_capture.py", import.meta.url).pathname;
 const TYPE = "_mdpoison._tcp";
 const records = Number(args.records ?? 1_000_000);
 const runs = Number(args.runs ?? 3);
-type Stack = "ours" | "ours-semi1" | "avahi" | "zeroconf";
+/** Our stack under V8 flag sets (issue 16 item 3: which flags bound RSS to the live heap). */
+const OURS_V8_FLAGS: Record<string, string> = {
+  "ours": "",
+  "ours-semi1": "--max-semi-space-size=1",
+  "ours-semi1-size": "--max-semi-space-size=1,--optimize-for-size",
+  "ours-semi1-nored": "--max-semi-space-size=1,--no-memory-reducer",
+  "ours-semi1-hg10": "--max-semi-space-size=1,--heap-growing-percent=10",
+  "ours-semi1-mrd1s": "--max-semi-space-size=1,--memory-reducer-delay-ms=1000",
+  "ours-semi1-size-hg10": "--max-semi-space-size=1,--optimize-for-size,--heap-growing-percent=10",
+};
+type Stack = string;
+const isOurs = (stack: Stack) => stack in OURS_V8_FLAGS;
 const stacks = (args.stacks ?? "ours,ours-semi1,avahi,zeroconf").split(",") as Stack[];
+for (const stack of stacks) {
+  if (!isOurs(stack) && stack !== "avahi" && stack !== "zeroconf") {
+    throw new Error(`unknown stack ${stack}`);
+  }
+}
 const print = (line: string) => {
   // deno-lint-ignore no-console
   console.log(line);
@@ -88,8 +104,8 @@ interface Target {
 }
 
 async function startTarget(stack: Stack, a: Host): Promise<Target> {
-  if (stack === "ours" || stack === "ours-semi1") {
-    const v8 = stack === "ours" ? "--expose-gc" : "--expose-gc,--max-semi-space-size=1";
+  if (isOurs(stack)) {
+    const v8 = ["--expose-gc", OURS_V8_FLAGS[stack]].filter((f) => f !== "").join(",");
     const target = a.deno(TARGET, [JSON.stringify({ type: TYPE })], {
       stdin: true,
       flags: ["--unstable-net", "--allow-all", `--v8-flags=${v8}`],
@@ -162,6 +178,9 @@ async function runOne(stack: Stack): Promise<Record<string, number>> {
   const idle = Object.fromEntries(
     Object.entries(target.pids).map(([k, pid]) => [k, rssMiB(pid)]),
   );
+  const idleCpuNs = Object.fromEntries(
+    Object.entries(target.pids).map(([k, pid]) => [k, sample(pid).statCpuNs]),
+  );
   const peak = { ...idle };
   const samplePeak = () => {
     for (const [k, pid] of Object.entries(target.pids)) peak[k] = Math.max(peak[k], rssMiB(pid));
@@ -196,13 +215,15 @@ async function runOne(stack: Stack): Promise<Record<string, number>> {
     row[`${k}IdleMiB`] = idle[k];
     row[`${k}RssMiB`] = Math.max(peak[k], rssMiB(pid)) - idle[k]; // the peak
     row[`${k}RssEndMiB`] = rssMiB(pid) - idle[k]; // 15 s after
+    // CPU (s) from the start of the attack to 15 s after it.
+    row[`${k}CpuS`] = (sample(pid).statCpuNs - idleCpuNs[k]) / 1e9;
   }
   row.queries15s = queries;
   row.realWhole = later.realWhole ? 1 : 0;
   row.instances = typeof later.instances === "number"
     ? later.instances
     : Object.values(later.instances as Record<string, number>).reduce((s, n) => s + n, 0);
-  if (stack === "ours" || stack === "ours-semi1") {
+  if (isOurs(stack)) {
     row.sent = done.packets;
     row.received = later.stats.received;
     row.refused = later.stats.rejected + later.stats.evicted;
