@@ -82,8 +82,8 @@ import type { Child, Host } from "../tests/netns/harness.ts";
 
 const args = Object.fromEntries(
   Deno.args.filter((a) => a.startsWith("--")).map((a) => {
-    const [k, v] = a.slice(2).split("=");
-    return [k, v ?? "true"];
+    const [k, ...v] = a.slice(2).split("="); // a value may hold "=" (--v8=--flag=1)
+    return [k, v.length > 0 ? v.join("=") : "true"];
   }),
 );
 // deno-lint-ignore no-console

@@ -18,10 +18,13 @@ export type PublisherMessage = { event: string; id?: number } & Record<string, a
 /**
  * The V8 flags README recommends for a long-running responder, as the
  * `deno task mdns` line passes them: a 1 MiB young-generation semi-space, so
- * a flood's allocation rate does not grow RSS by 20-40 MB (benches pass them
- * to measure what a user following README gets).
+ * a flood's allocation rate does not grow RSS by 20-40 MB, and
+ * `--optimize-for-size`, so the old generation's limit grows in small steps
+ * and a poisoning attack's RSS peak stays near the live heap (1,000,000
+ * records: +46 MiB against +117 without it; bench/poisoning_netns_bench.ts).
+ * Benches pass them to measure what a user following README gets.
  */
-export const RECOMMENDED_V8_FLAGS = "--max-semi-space-size=1";
+export const RECOMMENDED_V8_FLAGS = "--max-semi-space-size=1,--optimize-for-size";
 
 export class Publisher {
   /** The process. */
