@@ -308,6 +308,19 @@ export const DUPLICATE_QUESTION_WINDOW_MS = 999;
  */
 export const POOF_WINDOW_MS = 10_000;
 /**
+ * RFC 6762 §10.5 with §6: a query heard this soon after the record itself
+ * expects no answer (a responder multicasts a record at most once a second on
+ * a link), so it does not count toward a flush.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { POOF_ANSWER_QUIET_MS } from "./_constants.ts";
+ * assert.equal(POOF_ANSWER_QUIET_MS, 1000);
+ * ```
+ */
+export const POOF_ANSWER_QUIET_MS = 1000;
+/**
  * RFC 6762 §10.5: queries from others that must go unanswered before a flush.
  *
  * @example

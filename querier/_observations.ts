@@ -19,6 +19,7 @@ import { type Datagram, MDNS_PORT } from "../transport/transport.ts";
 import {
   DUPLICATE_QUESTION_WINDOW_MS,
   OBSERVATION_LIMIT,
+  POOF_ANSWER_QUIET_MS,
   POOF_QUERY_COUNT,
   POOF_WINDOW_MS,
 } from "./_constants.ts";
@@ -226,7 +227,11 @@ interface Watched {
 /**
  * Passive observation of failures (RFC 6762 §10.5): a cached record that
  * other hosts asked for at least twice, with no answer heard within ten
- * seconds of the first of those queries, is due to be flushed.
+ * seconds of the first of those queries, is due to be flushed. A query heard
+ * within `POOF_ANSWER_QUIET_MS` of the record itself does not count: §6 bars
+ * its responder from multicasting it again so soon, so no answer is expected
+ * (on a LAN of browsers, refreshes that follow another host's by a few ms
+ * purged the same records in every cache at once).
  *
  * @example
  * ```ts
@@ -251,6 +256,8 @@ export class FailureObserver {
 
   /** Records that another host's query at `now` should have drawn `record` as an answer. */
   asked(record: PeerRecord, now: number): void {
+    // §6: its responder may not multicast it again yet, so no answer is due.
+    if (now - record.receivedAt < POOF_ANSWER_QUIET_MS) return;
     const w = this.#watched.get(record);
     if (w === undefined || now - w.first > POOF_WINDOW_MS || record.receivedAt !== w.heard) {
       this.#watched.delete(record);

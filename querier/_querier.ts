@@ -334,8 +334,16 @@ export class Querier implements StackPart {
       (iface, name, type, leaveOut) =>
         outbox.add(iface, name, type, false, now, leaveOut === "all" ? false : leaveOut),
     );
-    // Refreshes due now, and those due within REFRESH_PULL_MS, go together.
-    for (const r of this.#cache.takeDueRefreshes(now + REFRESH_PULL_MS)) {
+    // Refreshes due now, and those due within REFRESH_PULL_MS, go together;
+    // but only when one is due now. The scheduler runs every part when one
+    // is due: pulling on our responder's answer to another host's query
+    // would send our refreshes right behind theirs (every browser of a type
+    // within milliseconds, the LAN simulation), instead of letting the
+    // answer to theirs refresh our cache.
+    const refreshes = this.#cache.nextRefresh() <= now
+      ? this.#cache.takeDueRefreshes(now + REFRESH_PULL_MS)
+      : [];
+    for (const r of refreshes) {
       if (!linkNames.has(r.interfaceName)) continue;
       // RFC 6762 §6.1: an NSEC answers a question for a type that is not
       // there; nobody asks for it. Asking type NSEC at 80 % of its TTL doubled
@@ -346,6 +354,8 @@ export class Querier implements StackPart {
       if (r.remainingTtl(now) * 2 > r.ttl) continue;
       // The storm floor: a peer's tiny TTL cannot make us ask more often.
       if (!outbox.refreshAllowed(r.interfaceName, r.name, r.type, now)) continue;
+      // §7.3: another host just asked it (QM): its answer refreshes us too.
+      if (this.#askedByOthers(r.name, r.type, r.interfaceName, now)) continue;
       outbox.addRefresh(r.interfaceName, r.name, r.type);
     }
     outbox.send(links, now);
