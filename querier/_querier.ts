@@ -17,7 +17,7 @@
  * @module
  */
 
-import { MessageReader, RecordType } from "../codec/mod.ts";
+import { MessageReader, recordKey, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
@@ -27,13 +27,7 @@ import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
 import { REFRESH_PULL_MS } from "./_constants.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
-import {
-  answeredInTheOpen,
-  answerKey,
-  FailureObserver,
-  QuestionHistory,
-  readQuery,
-} from "./_observations.ts";
+import { answeredInTheOpen, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
 import type { StreamBrowser } from "./_browser.ts";
 import type { LocalSession, Session, SourceHost } from "./_browse_sources.ts";
 import { LocalAnswers } from "./_local_answers.ts";
@@ -352,7 +346,7 @@ export class Querier implements StackPart {
     if (this.#history.recent(iface, name, type, now) === undefined) return false;
     const ours = new Set(
       this.#cache.knownAnswers(name, type, { interfaceName: iface, now }).map((r) =>
-        answerKey(r.type, r.rdata)
+        recordKey(r.name, r.type, r.rdata)
       ),
     );
     return this.#history.suppresses(iface, name, type, ours, now);
@@ -372,7 +366,7 @@ export class Querier implements StackPart {
       this.#history.heard(iface, q, now);
       for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
         if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
-        if (q.known.size === 0 || !q.known.has(answerKey(r.type, r.rdata))) {
+        if (q.known.size === 0 || !q.known.has(recordKey(r.name, r.type, r.rdata))) {
           this.#poof.asked(r, now);
         }
       }
