@@ -29,6 +29,7 @@ import type {
   LookupAddressOptions,
   LookupHostOptions,
   ResolveOptions,
+  ServiceRef,
   ServiceTypeEvent,
 } from "./querier/types.ts";
 
@@ -201,12 +202,17 @@ export class Mdns implements AsyncDisposable {
   }
 
   /**
-   * Resolves one service instance (`Living Room._http._tcp.local`): our own
-   * from the local cache (`local: true`), else from the peer cache when
-   * complete there, otherwise by asking until the first
-   * complete answer. Rejects with `ResolveError` (its `missing` says what
-   * never came) at the timeout (default 3000 ms), or (`reason` "closed")
-   * after `close()`.
+   * Resolves one service instance, by full name (`Living Room._http._tcp.local`)
+   * or by its parts (`{ name: "Mr. Printer", type: "_ipp._tcp" }`, where a dot
+   * is part of the label): our own from the local cache (`local: true`), else
+   * from the peer cache when complete there, otherwise by asking until the
+   * first complete answer. With `{ type }` alone it returns the first complete
+   * service of that type (the NetX seed's one-shot query by type).
+   *
+   * Rejects (never throws) with a `TypeError` or `RangeError` for a bad name
+   * or option; with `ResolveError` (its `fullName` names the service, its
+   * `missing` says what never came) at the timeout (default 3000 ms), or
+   * (`reason` "closed") after `close()`.
    *
    * @example
    * ```ts
@@ -218,14 +224,18 @@ export class Mdns implements AsyncDisposable {
    *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
    * });
    * await using mdns = await Mdns.start({ transport: host, clock });
-   * const pending = mdns.resolve("Den._http._tcp.local", { timeout: 1000 });
-   * const failed = assert.rejects(pending, { name: "ResolveError" });
+   * const pending = mdns.resolve({ name: "Mr. Printer", type: "_ipp._tcp" }, { timeout: 1000 });
+   * const failed = assert.rejects(pending, {
+   *   name: "ResolveError",
+   *   fullName: "Mr\\. Printer._ipp._tcp.local",
+   * });
    * await clock.advanceAsync(1000);
    * await failed;
+   * await assert.rejects(mdns.resolve("bad"), TypeError);
    * ```
    */
-  resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
-    return this.#querier.resolve(instance, options);
+  resolve(service: string | ServiceRef, options?: ResolveOptions): Promise<ServiceInfo> {
+    return this.#querier.resolve(service, options);
   }
 
   /**

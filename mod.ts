@@ -48,10 +48,12 @@ export {
   type Browser,
   type LookupAddressOptions,
   LookupError,
+  type LookupErrorOptions,
   type LookupHostOptions,
   ResolveError,
   type ResolveErrorOptions,
   type ResolveOptions,
+  type ServiceRef,
   type ServiceTypeEvent,
 } from "./querier/mod.ts";
 export {

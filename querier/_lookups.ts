@@ -13,8 +13,13 @@ import type { Clock, Timer } from "../clock.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import { serviceInfo } from "../cache/service_info.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
-import { parseServiceInstanceName } from "../dnssd/service_name.ts";
-import type { Session, SourceHost } from "./_browse_sources.ts";
+import {
+  parseServiceInstanceName,
+  parseServiceType,
+  serviceInstanceName,
+  serviceTypeName,
+} from "../dnssd/service_name.ts";
+import { ServiceBrowseSource, type Session, type SourceHost } from "./_browse_sources.ts";
 import {
   DEFAULT_LOOKUP_TIMEOUT_MS,
   FIRST_QUERY_MAX_DELAY_MS,
@@ -23,7 +28,12 @@ import {
 import { InstanceTracker } from "./_instance_tracker.ts";
 import { addressTypes, askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
 import { LookupError, ResolveError } from "./errors.ts";
-import type { LookupAddressOptions, LookupHostOptions, ResolveOptions } from "./types.ts";
+import type {
+  LookupAddressOptions,
+  LookupHostOptions,
+  ResolveOptions,
+  ServiceRef,
+} from "./types.ts";
 
 /**
  * The one-shot lookups of one querier, and the ones still running (so
@@ -68,6 +78,8 @@ export class Lookups {
   #settled: (session: Session) => void;
   /** The running lookups, each with the error it rejects with when the stack closes. */
   #shots = new Map<OneShot<unknown>, () => Error>();
+  /** The browse sources of running resolves by type, told when what we publish changes. */
+  #sources = new Set<ServiceBrowseSource>();
   #closed = false;
 
   /**
@@ -86,9 +98,19 @@ export class Lookups {
     this.#settled = settled;
   }
 
-  /** See `Querier.resolve`. */
-  resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
-    parseServiceInstanceName(instance);
+  /** See `Querier.resolve`: every bad argument rejects, as `publish()` does. */
+  resolve(service: string | ServiceRef, options?: ResolveOptions): Promise<ServiceInfo> {
+    try {
+      if (typeof service === "object" && service !== null && service.name === undefined) {
+        return this.#resolveType(service.type, options);
+      }
+      return this.#resolveInstance(instanceFullName(service), options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #resolveInstance(instance: string, options: ResolveOptions | undefined): Promise<ServiceInfo> {
     let missing: readonly ("srv" | "txt" | "address")[] = ["srv", "txt", "address"];
     const closed = () => new ResolveError(instance, missing, { reason: "closed" });
     const refused = this.#refused(options, closed);
@@ -125,12 +147,54 @@ export class Lookups {
     return shot.promise;
   }
 
+  // The NetX seed's one-shot query by type ("the first complete service
+  // received is returned"): a browse of the type that resolves what it lists,
+  // followed until its first complete service; ours and the cached ones are
+  // read before any packet, in the order the browse lists them.
+  #resolveType(type: string, options: ResolveOptions | undefined): Promise<ServiceInfo> {
+    const ptrName = serviceTypeName(parseServiceType(type, { strict: false }));
+    const missing = ["srv", "txt", "address"] as const;
+    const closed = () => new ResolveError(ptrName, missing, { reason: "closed" });
+    const refused = this.#refused(options, closed);
+    if (refused !== undefined) return refused;
+    const box: { source?: ServiceBrowseSource } = {};
+    const shot = this.#oneShot<ServiceInfo>(
+      ptrName,
+      options,
+      () => {
+        box.source?.flush();
+        return box.source?.services()[0];
+      },
+      () => new ResolveError(ptrName, missing),
+      closed,
+    );
+    // The source's changes are the shot's: flushing the shot flushes the source.
+    const host: SourceHost = { ...this.#host, dirty: () => this.#host.dirty(shot) };
+    const source = new ServiceBrowseSource(host, ptrName, options?.interfaces, true);
+    box.source = source;
+    this.#sources.add(source);
+    shot.onDone(() => {
+      this.#sources.delete(source);
+      source.stop();
+    });
+    shot.flush();
+    return shot.promise;
+  }
+
   /** See `Querier.lookupHost`. */
   lookupHost(name: string, options?: LookupHostOptions): Promise<ServiceAddress[]> {
-    if (!/\.local\.?$/i.test(name)) {
+    try {
+      return this.#lookupHost(name, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #lookupHost(name: string, options: LookupHostOptions | undefined): Promise<ServiceAddress[]> {
+    if (typeof name !== "string" || !/\.local\.?$/i.test(name)) {
       throw new TypeError(`Cannot look up host: not a .local name: ${name}`);
     }
-    const closed = () => new LookupError(name, "the stack closed");
+    const closed = () => new LookupError(name, "the stack closed", { reason: "closed" });
     const refusedNow = this.#refused(options, closed);
     if (refusedNow !== undefined) return refusedNow;
     const family = options?.family;
@@ -144,7 +208,7 @@ export class Lookups {
     };
     const refuted = () =>
       addressTypes(family).every(absent)
-        ? new LookupError(name, "no address (the host says so)")
+        ? new LookupError(name, "no address (the host says so)", { reason: "absent" })
         : undefined;
     const wait = new FamilyWait(this.#clock, family, options?.timeout, {
       // Our own host name: the addresses we publish, no packet needed.
@@ -172,8 +236,16 @@ export class Lookups {
 
   /** See `Querier.lookupAddress`. */
   lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
+    try {
+      return this.#lookupAddress(ip, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #lookupAddress(ip: string, options: LookupAddressOptions | undefined): Promise<string[]> {
     const name = reverseName(ip);
-    const closed = () => new LookupError(ip, "the stack closed");
+    const closed = () => new LookupError(ip, "the stack closed", { reason: "closed" });
     const refused = this.#refused(options, closed);
     if (refused !== undefined) return refused;
     const interfaces = options?.interfaces;
@@ -201,6 +273,7 @@ export class Lookups {
 
   /** Something we publish changed: the running lookups check again (after this task). */
   recheck(): void {
+    for (const source of this.#sources) source.localChanged();
     for (const shot of this.#shots.keys()) this.#host.dirty(shot);
   }
 
@@ -243,6 +316,26 @@ export class Lookups {
     });
     return shot;
   }
+}
+
+/**
+ * The full instance name `resolve` looks up: the name as given (escaped,
+ * RFC 6763 §4.3), or built from `{ name, type }` (the label taken as is, so a
+ * dot in it is part of the label).
+ *
+ * @throws {TypeError} When it is neither a service instance name nor a `{ name, type }`.
+ * @throws {RangeError} When a label is out of range.
+ */
+function instanceFullName(service: string | ServiceRef): string {
+  if (typeof service === "string") return parseServiceInstanceName(service).name;
+  if (typeof service !== "object" || service === null) {
+    throw new TypeError(
+      `Cannot resolve: expected a service instance name or { name, type }, got ${
+        service === null ? "null" : typeof service
+      }`,
+    );
+  }
+  return serviceInstanceName(service.name!, service.type);
 }
 
 /**

@@ -41,6 +41,7 @@ import type {
   LookupAddressOptions,
   LookupHostOptions,
   ResolveOptions,
+  ServiceRef,
   ServiceTypeEvent,
 } from "./types.ts";
 
@@ -223,18 +224,21 @@ export class Querier implements StackPart {
   }
 
   /**
-   * Resolves one instance (`Living Room._http._tcp.local`): our own service
-   * from the local cache (`local: true`), else from the peer cache when it is
-   * complete there, otherwise asking for SRV and TXT, then A and AAAA of the
-   * target, until the first complete answer.
+   * Resolves one instance, by full name (`Living Room._http._tcp.local`) or
+   * by its parts (`{ name: "Mr. Printer", type: "_ipp._tcp" }`, a dot in the
+   * label allowed): our own service from the local cache (`local: true`),
+   * else from the peer cache when it is complete there, otherwise asking for
+   * SRV and TXT, then A and AAAA of the target, until the first complete
+   * answer. With `{ type }` alone, the first complete service of the type
+   * (the NetX seed's one-shot query by type).
    *
-   * @throws {TypeError} When the name is not a service instance name.
-   * Rejects with {@linkcode ResolveError} (saying what was missing) at the
-   * timeout, or with `reason` "closed" once the stack is closed; with the
+   * Rejects with a `TypeError` or `RangeError` for a bad name or option; with
+   * {@linkcode ResolveError} (naming the service, saying what was missing) at
+   * the timeout, or with `reason` "closed" once the stack is closed; with the
    * signal's reason when aborted, even if the cache holds the answer.
    */
-  resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
-    return this.#lookups.resolve(instance, options);
+  resolve(service: string | ServiceRef, options?: ResolveOptions): Promise<ServiceInfo> {
+    return this.#lookups.resolve(service, options);
   }
 
   /**
@@ -243,8 +247,9 @@ export class Querier implements StackPart {
    * publish (`local: true`), with no packet. With both families asked, the
    * first address waits briefly for the other (see `LookupHostOptions.family`).
    *
-   * @throws {TypeError} When the name is not under `.local` (RFC 6762 §3, §13).
-   * Rejects with {@linkcode LookupError} at the timeout, at once when an
+   * Rejects with a `TypeError` when the name is not under `.local` (RFC 6762
+   * §3, §13), a `RangeError` for a bad timeout; with {@linkcode LookupError}
+   * (naming the host) at the timeout, at once when an
    * NSEC from the host says it has no address of the family asked (§6.1),
    * or when the stack is closed.
    */
@@ -256,8 +261,8 @@ export class Querier implements StackPart {
    * The host names of an address, by reverse lookup (RFC 6762 §4:
    * `in-addr.arpa` / `ip6.arpa` PTR).
    *
-   * @throws {TypeError} When `ip` is not an IP address.
-   * Rejects with {@linkcode LookupError} at the timeout.
+   * Rejects with a `TypeError` when `ip` is not an IP address; with
+   * {@linkcode LookupError} (naming the address) at the timeout.
    */
   lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
     return this.#lookups.lookupAddress(ip, options);

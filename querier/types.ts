@@ -156,6 +156,30 @@ export interface ResolveOptions {
 }
 
 /**
+ * A service named by its parts, for `resolve`: the instance label `name`
+ * (any characters, dots included: `Mr. Printer`) and the service `type`
+ * (`_ipp._tcp`, or `_ipp._tcp.local`). Without `name`, `resolve` returns the
+ * first complete service of the type it finds (the NetX seed's one-shot query
+ * by type): ours first, then the peer cache, then what the network answers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceRef } from "./types.ts";
+ * const printer: ServiceRef = { name: "Mr. Printer", type: "_ipp._tcp" };
+ * const anyPrinter: ServiceRef = { type: "_ipp._tcp" };
+ * assert.equal(printer.name, "Mr. Printer");
+ * assert.equal(anyPrinter.name, undefined);
+ * ```
+ */
+export interface ServiceRef {
+  /** The instance label, unescaped; omit it for the first service of the type. */
+  readonly name?: string;
+  /** The service type, `_ipp._tcp` (the domain is `local`). */
+  readonly type: string;
+}
+
+/**
  * Options for `lookupHost`.
  *
  * @example
