@@ -16,7 +16,11 @@ import { NameEntry } from "./_interner.ts";
 import { binaryToBytes } from "./_rdata_key.ts";
 
 /**
- * Why a record left the peer cache.
+ * Why a record left the peer cache: its owner said `goodbye` (TTL 0, RFC 6762
+ * §10.1); its TTL ran out (`expired`); a cache-flush record, reconfirm or
+ * passive observation replaced or refuted it (`flushed`, §10.2, §10.4,
+ * §10.5); the byte budget made room (`evicted`); the link it was heard on
+ * went away or down (`link-gone`, §10.3); or someone `cleared` the cache.
  *
  * @example
  * ```ts
@@ -34,7 +38,13 @@ import { binaryToBytes } from "./_rdata_key.ts";
  * assert.deepEqual(reasons, ["expired"]);
  * ```
  */
-export type RemovalReason = "expired" | "goodbye" | "flushed" | "evicted" | "cleared";
+export type RemovalReason =
+  | "expired"
+  | "goodbye"
+  | "flushed"
+  | "evicted"
+  | "link-gone"
+  | "cleared";
 
 /**
  * Why a record is due to leave in a second (RFC 6762 §10.1, §10.2).

@@ -10,7 +10,7 @@
 
 import { RecordType } from "../codec/mod.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
-import type { PeerRecord } from "../cache/peer_record.ts";
+import type { PeerRecord, RemovalReason } from "../cache/peer_record.ts";
 import type { ServiceInfo } from "../cache/service_info.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
@@ -163,6 +163,11 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #stopped = false;
   #mine = new Map<string, string>(); // our own instances listed under the PTR name, by key
   #mineStale: boolean;
+  // Why the last PTR of an instance left, until the next flush reads it; and
+  // the reason of each removed state until the browser turns it into an event
+  // (keyed by the state itself, so a state the browser never reads is let go).
+  #gone = new Map<string, RemovalReason>();
+  #reasons = new WeakMap<ServiceInfo, RemovalReason>();
 
   /** Starts following the instances `ptrName`'s PTRs list; asks for them continuously. */
   constructor(
@@ -176,10 +181,14 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     this.#mineStale = host.local !== undefined; // read at the first flush, before any packet
     this.#interfaces = interfaces;
     this.#resolve = resolve;
-    this.#watch = host.cache.watch(ptrName, (e) => this.#listed(e.record), {
-      type: RecordType.PTR,
-      now: host.now(),
-    });
+    this.#watch = host.cache.watch(
+      ptrName,
+      (e) => this.#listed(e.record, e.kind === "removed" ? e.reason : undefined),
+      {
+        type: RecordType.PTR,
+        now: host.now(),
+      },
+    );
     for (const ptr of host.cache.lookup(ptrName, RecordType.PTR, { now: host.now() })) {
       this.#listed(ptr);
     }
@@ -194,7 +203,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
 
   // A PTR of the type was added, refreshed or removed: the live ones are kept
   // per instance, so deciding whether an instance is listed costs no lookup.
-  #listed(ptr: PeerRecord): void {
+  #listed(ptr: PeerRecord, reason?: RemovalReason): void {
     if (this.#stopped) return;
     if (this.#interfaces !== undefined && !this.#interfaces.includes(ptr.interfaceName)) return;
     const instance = ptr.data as string;
@@ -205,8 +214,10 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
       else if (!ptrs.includes(ptr)) ptrs.push(ptr);
     } else if (ptrs !== undefined) {
       const rest = ptrs.filter((p) => p !== ptr);
-      if (rest.length === 0) this.#ptrs.delete(key);
-      else this.#ptrs.set(key, rest);
+      if (rest.length === 0) {
+        this.#ptrs.delete(key);
+        this.#gone.set(key, reason ?? "expired");
+      } else this.#ptrs.set(key, rest);
     }
     if (!this.#trackers.has(key)) {
       this.#trackers.set(
@@ -249,8 +260,13 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
       const state =
         (mine === undefined ? undefined : this.#host.local!.service(mine, this.#interfaces)) ??
           this.#heard(key, before?.local === true ? undefined : before);
-      if (state === undefined) this.#current.delete(key);
-      else this.#current.set(key, state);
+      const gone = this.#gone.get(key);
+      this.#gone.delete(key);
+      if (state === undefined) {
+        this.#current.delete(key);
+        // Ours unpublished (we said goodbye), or the reason its last PTR left.
+        if (before !== undefined) this.#reasons.set(before, gone ?? "goodbye");
+      } else this.#current.set(key, state);
       const changed = state === undefined
         ? before !== undefined
         : before === undefined || !sameService(before, state);
@@ -289,7 +305,8 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
 
   diff(prev: ServiceInfo | undefined, cur: ServiceInfo | undefined): BrowseEvent | undefined {
     if (cur === undefined) {
-      return prev === undefined ? undefined : { type: "removed", service: prev };
+      if (prev === undefined) return undefined;
+      return { type: "removed", service: prev, reason: this.#reasons.get(prev) ?? "expired" };
     }
     if (prev === undefined) return { type: "added", service: cur };
     return sameService(prev, cur) ? undefined : { type: "updated", service: cur };

@@ -5,6 +5,7 @@
  */
 
 import type { ServiceInfo } from "../cache/service_info.ts";
+import type { RemovalReason } from "../cache/peer_record.ts";
 
 export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 
@@ -44,12 +45,23 @@ export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
  *   },
  * };
  * assert.equal(`${e.type} ${e.service.name} ${e.service.addresses[0].address}`, "added Den 198.18.0.9");
+ * const gone: BrowseEvent = { type: "removed", service: e.service, reason: "goodbye" };
+ * assert.equal(gone.type === "removed" && gone.reason, "goodbye");
  * ```
  */
-export type BrowseEvent = {
-  readonly type: "added" | "updated" | "removed";
-  readonly service: ServiceInfo;
-};
+export type BrowseEvent =
+  | { readonly type: "added" | "updated"; readonly service: ServiceInfo }
+  | {
+    readonly type: "removed";
+    /** The service as it was last seen. */
+    readonly service: ServiceInfo;
+    /**
+     * Why it left: the reason the last PTR listing it left the peer cache
+     * (`goodbye`, `expired`, `flushed`, `evicted`, `link-gone`, `cleared`);
+     * `goodbye` for one of ours that was unpublished.
+     */
+    readonly reason: RemovalReason;
+  };
 
 /**
  * A service type seen (or no longer seen) on the network, from type browsing
@@ -64,14 +76,24 @@ export type BrowseEvent = {
  *   type: "added", serviceType: "_http._tcp", domain: "local", interfaces: ["eth0"],
  * };
  * assert.equal(e.serviceType, "_http._tcp");
+ * const gone: ServiceTypeEvent = { ...e, type: "removed", reason: "expired" };
+ * assert.equal(gone.type === "removed" && gone.reason, "expired");
  * ```
  */
-export type ServiceTypeEvent = {
-  readonly type: "added" | "removed";
-  readonly serviceType: string;
-  readonly domain: string;
-  readonly interfaces: readonly string[];
-};
+export type ServiceTypeEvent =
+  & {
+    readonly serviceType: string;
+    readonly domain: string;
+    readonly interfaces: readonly string[];
+  }
+  & (
+    | { readonly type: "added" }
+    | {
+      readonly type: "removed";
+      /** Why it left: the reason the last PTR listing it left the peer cache. */
+      readonly reason: RemovalReason;
+    }
+  );
 
 /**
  * Options for `browse`.

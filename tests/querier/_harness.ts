@@ -35,7 +35,9 @@ export interface Rig extends AsyncDisposable {
   advance(ms: number): Promise<void>;
 }
 
-export async function rig(options?: { seed?: number; twoLinks?: boolean }): Promise<Rig> {
+export async function rig(
+  options?: { seed?: number; twoLinks?: boolean; maxBytes?: number },
+): Promise<Rig> {
   const clock = new VirtualClock();
   const random = seededRandom(options?.seed ?? 1);
   const network = new MemoryNetwork({ clock, random: seededRandom(99) });
@@ -47,7 +49,7 @@ export async function rig(options?: { seed?: number; twoLinks?: boolean }): Prom
   }
   const us = network.host("us", { interfaces: usIfs });
   const peer = network.host("peer", { interfaces: peerIfs });
-  const cache = new PeerServiceCache({ random });
+  const cache = new PeerServiceCache({ random, maxBytes: options?.maxBytes });
   const scheduler = new Scheduler(clock, (e) => {
     throw e;
   });
