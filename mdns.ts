@@ -131,6 +131,7 @@ export class Mdns implements AsyncDisposable {
         localCache: this.#localCache,
         peerCache: this.#peerCache,
         hostName: options.hostName ?? defaultHostName,
+        onHostRenamed: (from, host) => this.#report({ type: "host-renamed", from, host }),
       }));
     this.#querier = addPart(
       this,

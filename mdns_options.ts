@@ -106,6 +106,14 @@ export type MdnsEvent =
     readonly error?: DnsParseError;
   }
   | { readonly type: "transport"; readonly event: TransportEvent }
+  | {
+    /** A host name this stack publishes lost a conflict and moved (RFC 6762 §9). */
+    readonly type: "host-renamed";
+    /** The name it held, `box.local`. */
+    readonly from: string;
+    /** The name it holds now, `box-2.local`. */
+    readonly host: string;
+  }
   | { readonly type: "error"; readonly error: unknown };
 
 /**

@@ -70,7 +70,9 @@ export interface PublishOptions {
 /**
  * What happens to a published service: probing a name, the name registered,
  * a rename after a conflict, a conflict, a TXT update announced (`updated`,
- * RFC 6762 §8.4), the goodbye.
+ * RFC 6762 §8.4), the host it points to renamed after the host name lost a
+ * conflict (`host-renamed`, `box.local` → `box-2.local`, as ciao's
+ * `hostname-change`), the goodbye.
  *
  * @example
  * ```ts
@@ -78,6 +80,10 @@ export interface PublishOptions {
  * import type { PublishEvent } from "./publish_options.ts";
  * const e: PublishEvent = { type: "renamed", from: "Printer", name: "Printer (2)" };
  * assert.equal(e.type === "renamed" && e.from, "Printer");
+ * const moved: PublishEvent = {
+ *   type: "host-renamed", name: "Printer", from: "box.local", host: "box-2.local",
+ * };
+ * assert.equal(moved.type === "host-renamed" && moved.host, "box-2.local");
  * ```
  */
 export type PublishEvent =
@@ -86,6 +92,7 @@ export type PublishEvent =
   | { type: "renamed"; from: string; name: string }
   | { type: "conflict"; name: string }
   | { type: "updated"; name: string }
+  | { type: "host-renamed"; name: string; from: string; host: string }
   | { type: "goodbye"; name: string };
 
 /**

@@ -25,7 +25,7 @@ Deno.test("browse TYPE --json: added / updated / removed with issue 9's fields; 
   const browser = stack.browsers[0] as FakeBrowser<BrowseEvent>;
   browser.push({ type: "added", service: sampleService() });
   browser.push({ type: "updated", service: sampleService({ port: 81 }) });
-  browser.push({ type: "removed", service: sampleService({ port: 81 }) });
+  browser.push({ type: "removed", service: sampleService({ port: 81 }), reason: "goodbye" });
   await settle();
   context.interrupt();
   assert.equal(await running, 0);
