@@ -6,8 +6,6 @@
 
 import type { Clock, Random } from "./clock.ts";
 import type { DnsParseError } from "./codec/mod.ts";
-import type { LocalServiceCache } from "./cache/local_cache.ts";
-import type { PeerServiceCache } from "./cache/peer_cache.ts";
 import type { Transport, TransportEvent } from "./transport/transport.ts";
 
 /**
@@ -124,8 +122,10 @@ export type MdnsEvent =
  * import assert from "node:assert/strict";
  * import type { MdnsOptions } from "./mdns.ts";
  * import { VirtualClock } from "./testing/mod.ts";
- * const options: MdnsOptions = { clock: new VirtualClock(), random: () => 0.5, hostName: "box.local" };
- * assert.deepEqual(Object.keys(options), ["clock", "random", "hostName"]);
+ * const options: MdnsOptions = {
+ *   clock: new VirtualClock(), random: () => 0.5, hostName: "box.local", maxPeerCacheBytes: 65536,
+ * };
+ * assert.deepEqual(Object.keys(options), ["clock", "random", "hostName", "maxPeerCacheBytes"]);
  * ```
  */
 export interface MdnsOptions {
@@ -146,8 +146,13 @@ export interface MdnsOptions {
   random?: Random;
   /** Hears drops, transport events and handler errors. */
   onEvent?: (event: MdnsEvent) => void;
-  /** Cache of what the network says; default a new one with the default byte budget. */
-  peerCache?: PeerServiceCache;
-  /** Cache of what this node publishes; default a new, empty one. */
-  localCache?: LocalServiceCache;
+  /**
+   * Byte budget of the peer cache, what the stack hears (see
+   * `PeerServiceCache`: full, it evicts whole services, what no running
+   * query needs first). The cache draws its randomness from `random`.
+   * @default {4194304}
+   */
+  maxPeerCacheBytes?: number;
+  /** Byte budget of the local cache, what the stack publishes. @default {262144} */
+  maxLocalCacheBytes?: number;
 }

@@ -61,9 +61,11 @@ export {
   type InsertContext,
   type InsertResult,
   type LocalCacheReader,
+  LocalCacheView,
   LocalServiceCache,
   type LocalServiceCacheOptions,
   type PeerCacheEvent,
+  PeerCacheView,
   type PeerLookupOptions,
   type PeerRecord,
   type PeerRecordInput,
@@ -75,6 +77,7 @@ export {
   type ServiceAddress,
   type ServiceInfo,
   type ServiceLookupOptions,
+  type ViewLookupOptions,
 } from "./cache/mod.ts";
 export {
   parseServiceInstanceName,

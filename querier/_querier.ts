@@ -184,15 +184,25 @@ export class Querier implements StackPart {
    * import assert from "node:assert/strict";
    * import { Mdns } from "../mdns.ts";
    * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
+   * import { encodeMessage } from "../codec/mod.ts";
    * const clock = new VirtualClock();
-   * const host = new MemoryNetwork({ clock }).host("a", {
+   * const network = new MemoryNetwork({ clock });
+   * const host = network.host("a", {
    *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
    * });
    * await using mdns = await Mdns.start({ transport: host, clock });
-   * mdns.peerCache.insertRecord({
-   *   name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
-   *   data: "_ipp._tcp.local",
-   * }, { interfaceName: "eth0", now: 0 });
+   * // A response from 198.18.0.7, as the network brings it: the stack's cache
+   * // is filled only by what it hears (and shows it through a read-only view).
+   * network.inject("a", {
+   *   source: { address: "198.18.0.7" },
+   *   data: encodeMessage({
+   *     id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+   *     answers: [{
+   *      name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
+   *      data: "_ipp._tcp.local",
+   *    }],
+   *   }),
+   * });
    * const types = mdns.browse()[Symbol.asyncIterator]();
    * const { value } = await types.next();
    * assert.equal(value.serviceType, "_ipp._tcp");
