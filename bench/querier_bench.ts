@@ -74,7 +74,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFracti
 
 // 2a. browse() to the first `added` for a cached service: no packet needed.
 {
-  const { clock, network, mdns } = await stack();
+  const { network, mdns } = await stack();
   network.inject("us", {
     source: { address: "198.18.0.3" },
     data: encodeMessage({
