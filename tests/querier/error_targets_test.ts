@@ -3,7 +3,8 @@
 // with a typed error, as publish() does, instead of throwing synchronously.
 import assert from "node:assert/strict";
 import { LookupError, ResolveError } from "../../querier/errors.ts";
-import { a, srv, txt } from "../cache/_records.ts";
+import { RecordType } from "../../codec/mod.ts";
+import { a, nsec, srv, txt } from "../cache/_records.ts";
 import { rig } from "./_harness.ts";
 
 const DEN = "Den._http._tcp.local";
@@ -38,6 +39,18 @@ Deno.test("errors: LookupError names the host of lookupHost and the address of l
   await r.advance(1000);
   await host;
   await address;
+});
+
+Deno.test("errors: a host that says it has no address (NSEC, RFC 6762 §6.1) is reason absent", async () => {
+  await using r = await rig();
+  r.respond([nsec("box.local", [RecordType.HINFO])]);
+  await r.advance(10);
+  await assert.rejects(r.querier.lookupHost("box.local"), (e) => {
+    assert.ok(e instanceof LookupError);
+    assert.equal(e.reason, "absent");
+    assert.equal(e.host, "box.local");
+    return true;
+  });
 });
 
 Deno.test("errors: a lookup refused because the stack closed says so in reason", async () => {
