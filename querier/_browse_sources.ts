@@ -164,10 +164,11 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #mine = new Map<string, string>(); // our own instances listed under the PTR name, by key
   #mineStale: boolean;
   // Why the last PTR of an instance left, until the next flush reads it; and
-  // the reason of each removed state until the browser turns it into an event
-  // (keyed by the state itself, so a state the browser never reads is let go).
+  // why each removed instance left, until the browser turns that into an
+  // event or the instance comes back (the browser may read the removal long
+  // after, coalesced with updates it never read).
   #gone = new Map<string, RemovalReason>();
-  #reasons = new WeakMap<ServiceInfo, RemovalReason>();
+  #reasons = new Map<string, RemovalReason>();
 
   /** Starts following the instances `ptrName`'s PTRs list; asks for them continuously. */
   constructor(
@@ -265,8 +266,11 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
       if (state === undefined) {
         this.#current.delete(key);
         // Ours unpublished (we said goodbye), or the reason its last PTR left.
-        if (before !== undefined) this.#reasons.set(before, gone ?? "goodbye");
-      } else this.#current.set(key, state);
+        if (before !== undefined) this.#reasons.set(key, gone ?? "goodbye");
+      } else {
+        this.#current.set(key, state);
+        this.#reasons.delete(key);
+      }
       const changed = state === undefined
         ? before !== undefined
         : before === undefined || !sameService(before, state);
@@ -303,10 +307,15 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     return this.#current.keys();
   }
 
-  diff(prev: ServiceInfo | undefined, cur: ServiceInfo | undefined): BrowseEvent | undefined {
+  diff(
+    prev: ServiceInfo | undefined,
+    cur: ServiceInfo | undefined,
+    key: string,
+  ): BrowseEvent | undefined {
     if (cur === undefined) {
-      if (prev === undefined) return undefined;
-      return { type: "removed", service: prev, reason: this.#reasons.get(prev) ?? "expired" };
+      const reason = this.#reasons.get(key) ?? "expired";
+      this.#reasons.delete(key);
+      return prev === undefined ? undefined : { type: "removed", service: prev, reason };
     }
     if (prev === undefined) return { type: "added", service: cur };
     return sameService(prev, cur) ? undefined : { type: "updated", service: cur };

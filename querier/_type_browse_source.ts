@@ -65,10 +65,10 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
   #browser: StreamBrowser<TypeState, ServiceTypeEvent> | undefined;
   #mine = new Map<string, string>(); // the types we publish, by key
   #mineStale: boolean;
-  // Why a type's PTR last left (until the next flush), and the reason of each
-  // removed state until the browser reads it (see ServiceBrowseSource).
+  // Why a type's PTR last left (until the next flush), and why each removed
+  // type left until the browser reads it (see ServiceBrowseSource).
   #gone = new Map<string, RemovalReason>();
-  #reasons = new WeakMap<TypeState, RemovalReason>();
+  #reasons = new Map<string, RemovalReason>();
 
   /** Starts following the types `ptrName` lists; asks for them continuously. */
   constructor(host: SourceHost, ptrName: string, interfaces: readonly string[] | undefined) {
@@ -148,8 +148,11 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
       this.#gone.delete(key);
       if (state === undefined) {
         this.#current.delete(key);
-        if (before !== undefined) this.#reasons.set(before, gone ?? "goodbye");
-      } else this.#current.set(key, state);
+        if (before !== undefined) this.#reasons.set(key, gone ?? "goodbye");
+      } else {
+        this.#current.set(key, state);
+        this.#reasons.delete(key);
+      }
       if ((before === undefined) !== (state === undefined)) this.#browser?.notify(key);
     }
   }
@@ -162,10 +165,16 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
     return this.#current.keys();
   }
 
-  diff(prev: TypeState | undefined, cur: TypeState | undefined): ServiceTypeEvent | undefined {
+  diff(
+    prev: TypeState | undefined,
+    cur: TypeState | undefined,
+    key: string,
+  ): ServiceTypeEvent | undefined {
     if (cur !== undefined && prev === undefined) return { type: "added", ...cur };
-    if (cur === undefined && prev !== undefined) {
-      return { type: "removed", ...prev, reason: this.#reasons.get(prev) ?? "expired" };
+    if (cur === undefined) {
+      const reason = this.#reasons.get(key) ?? "expired";
+      this.#reasons.delete(key);
+      if (prev !== undefined) return { type: "removed", ...prev, reason };
     }
     return undefined;
   }

@@ -161,3 +161,14 @@ Deno.test("removed reason: a type browse's removed says why too", async () => {
   assert.equal(e?.type === "removed" && e.reason, "goodbye");
   await it.return!();
 });
+
+Deno.test("removed reason: kept when an unread update and the removal coalesce", async () => {
+  await using r = await rig();
+  const it = await browsing(r);
+  r.respond([txt(DEN, ["v=2"])]); // updated, not read yet
+  await r.advance(1500);
+  r.respond([ptr(TYPE, DEN, 0)]);
+  await r.advance(1500);
+  assert.equal(await removal(r, it), "goodbye");
+  await it.return!();
+});
