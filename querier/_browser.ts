@@ -43,7 +43,7 @@ export type EndReason = "aborted" | "cleared" | "closed" | "disposed";
  *   services: () => [],
  *   stop: () => {},
  * };
- * assert.equal(source.diff(undefined, 1), "undefined->1");
+ * assert.equal(source.diff(undefined, 1, "a"), "undefined->1");
  * ```
  */
 export interface BrowseSource<S, E> {
