@@ -160,7 +160,8 @@ export class Lookups {
       options,
       () => {
         box.source?.flush();
-        return box.source?.services()[0];
+        const found = box.source?.services() ?? [];
+        return found.find((s) => s.local === true) ?? found[0]; // ours first (seed 004)
       },
       () => new ResolveError(ptrName, missing),
       closed,

@@ -3,7 +3,7 @@
 // NetX seed's one-shot query by type: "the first complete service received is
 // returned" (seeds/004).
 import assert from "node:assert/strict";
-import { RecordType } from "../../codec/mod.ts";
+import { encodeMessage, MessageFlags, RecordType } from "../../codec/mod.ts";
 import { Mdns } from "../../mdns.ts";
 import { ResolveError } from "../../querier/errors.ts";
 import { MemoryNetwork } from "../../transport/memory_network.ts";
@@ -98,6 +98,24 @@ Deno.test("resolve { type }: our own service first, with no packet (seed 004: lo
     hostName: "me.local",
   });
   try {
+    // Another printer heard before ours was published: ours still comes first.
+    const other = "Other._ipp._tcp.local";
+    network.inject("us", {
+      source: { address: "198.18.0.9" },
+      data: encodeMessage({
+        id: 0,
+        flags: MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE,
+        questions: [],
+        answers: [
+          ptr(IPP, other),
+          srv(other, "o.local", 631),
+          txt(other, []),
+          a("o.local", "198.18.0.9"),
+        ],
+        authorities: [],
+        additionals: [],
+      }),
+    });
     const published = mdns.publish({ name: "Mine", type: "_ipp._tcp", port: 631 });
     await clock.advanceAsync(3000);
     await published;
