@@ -363,8 +363,8 @@ export class Mdns implements AsyncDisposable {
    * assert.equal(mdns.peerCache.size, 0);
    * ```
    */
-  reconfirm(instance: string): void {
-    this.#querier.reconfirm(instance);
+  reconfirm(fullName: string): void {
+    this.#querier.reconfirm(fullName);
   }
 
   /**

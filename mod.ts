@@ -57,7 +57,6 @@ export {
   type ServiceTypeEvent,
 } from "./querier/mod.ts";
 export {
-  type DiscoveredService,
   type InsertContext,
   type InsertResult,
   type LocalCacheReader,

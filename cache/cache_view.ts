@@ -21,7 +21,8 @@ import type { PeerServiceCache } from "./peer_cache.ts";
 import type { PeerCacheEvent, PeerLookupOptions } from "./peer_cache_options.ts";
 import type { PeerRecord } from "./peer_record.ts";
 import type { PeerWatch, PeerWatchOptions } from "./peer_watch.ts";
-import type { DiscoveredService, ServiceLookupOptions } from "./service_lookup.ts";
+import type { ServiceInfo } from "./service_info.ts";
+import type { ServiceLookupOptions } from "./service_lookup.ts";
 
 /**
  * Options of the view's cache-only service lookups: the stack supplies the
@@ -62,7 +63,7 @@ export type ViewLookupOptions = Omit<ServiceLookupOptions, "now" | "localCache">
  * await clock.advanceAsync(3000); // probed and announced (RFC 6762 §8)
  * await published;
  * const [ink] = mdns.peerCache.lookupServices("_ipp._tcp");
- * assert.equal(ink.name, "Ink._ipp._tcp.local");
+ * assert.equal(ink.fullName, "Ink._ipp._tcp.local");
  * assert.equal(ink.complete, true);
  * assert.equal(mdns.peerCache.lookup("printer.local", 1)[0].data, "198.18.0.7");
  * assert.equal(mdns.peerCache.capacity, 64 * 1024);
@@ -116,13 +117,13 @@ export class PeerCacheView {
   }
 
   /** The services of a type the caches hold, ours first (the seed's cache-only lookup). */
-  lookupServices(serviceType: string, options?: ViewLookupOptions): DiscoveredService[] {
+  lookupServices(serviceType: string, options?: ViewLookupOptions): ServiceInfo[] {
     return this.#cache.lookupServices(serviceType, this.#lookupOptions(options));
   }
 
   /** One service instance as far as the caches know it, one result per interface. */
-  resolveService(instanceName: string, options?: ViewLookupOptions): DiscoveredService[] {
-    return this.#cache.resolveService(instanceName, this.#lookupOptions(options));
+  resolveService(fullName: string, options?: ViewLookupOptions): ServiceInfo[] {
+    return this.#cache.resolveService(fullName, this.#lookupOptions(options));
   }
 
   /** Every live record. */
@@ -193,7 +194,7 @@ export class PeerCacheView {
  * await clock.advanceAsync(1000);
  * await published;
  * const [den] = mdns.localCache.services();
- * assert.equal(den.instanceName, "Den._http._tcp.local");
+ * assert.equal(den.fullName, "Den._http._tcp.local");
  * assert.equal(mdns.localCache.getService("den._http._tcp.local")?.port, 80);
  * assert.ok(mdns.localCache.lookup("box.local", 1).length > 0);
  * assert.equal("addService" in mdns.localCache, false); // publish() is the way in
@@ -221,8 +222,8 @@ export class LocalCacheView {
   }
 
   /** A published service by full name (any case). */
-  getService(instanceName: string): LocalService | undefined {
-    return this.#cache.getService(instanceName);
+  getService(fullName: string): LocalService | undefined {
+    return this.#cache.getService(fullName);
   }
 
   /** Every published service. */

@@ -16,11 +16,12 @@ import { NameEntry } from "./_interner.ts";
 import { binaryToBytes } from "./_rdata_key.ts";
 
 /**
- * Why a record left the peer cache: its owner said `goodbye` (TTL 0, RFC 6762
- * §10.1); its TTL ran out (`expired`); a cache-flush record, reconfirm or
- * passive observation replaced or refuted it (`flushed`, §10.2, §10.4,
- * §10.5); the byte budget made room (`evicted`); the link it was heard on
- * went away or down (`link-gone`, §10.3); or someone `cleared` the cache.
+ * Why a record left the peer cache: `expired` (its TTL ran out), `goodbye`
+ * (TTL 0, a second after it came, RFC 6762 §10.1), `flushed` (replaced by a
+ * cache-flush record one second earlier, §10.2), `purged` (nobody confirmed
+ * it: §10.4 reconfirm, §10.5 passive observation of failures), `evicted`
+ * (the byte budget), `link-gone` (the link it was heard on went away or
+ * down, §10.3) or `cleared` (`clear()`).
  *
  * @example
  * ```ts
@@ -29,7 +30,7 @@ import { binaryToBytes } from "./_rdata_key.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache();
  * const reasons: RemovalReason[] = [];
- * cache.subscribe((e) => e.kind === "removed" && reasons.push(e.reason));
+ * cache.subscribe((e) => e.type === "removed" && reasons.push(e.reason));
  * cache.insertRecord(
  *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 1, data: "198.18.0.2" },
  *   { interfaceName: "eth0", now: 0 },
@@ -42,6 +43,7 @@ export type RemovalReason =
   | "expired"
   | "goodbye"
   | "flushed"
+  | "purged"
   | "evicted"
   | "link-gone"
   | "cleared";

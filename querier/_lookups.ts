@@ -50,7 +50,7 @@ import type {
  *   cache, now: () => clock.now(),
  *   ask: (name, type, ifs) => questions.ask(name, type, ifs, clock.now()),
  *   release: (q) => questions.release(q),
- *   dirty: (session) => session.flush(),
+ *   dirty: (session) => session.update(),
  * }, () => {});
  * const at = { interfaceName: "eth0", now: clock.now() };
  * cache.insertRecord(
@@ -159,7 +159,7 @@ export class Lookups {
       ptrName,
       options,
       () => {
-        box.source?.flush();
+        box.source?.update();
         const found = box.source?.services() ?? [];
         return found.find((s) => s.local === true) ?? found[0]; // ours first (seed 004)
       },
@@ -175,7 +175,7 @@ export class Lookups {
       this.#sources.delete(source);
       source.stop();
     });
-    shot.flush();
+    shot.update();
     return shot.promise;
   }
 

@@ -61,7 +61,7 @@ async function stack(options: { maxPeerCacheBytes?: number; maxLocalCacheBytes?:
 Deno.test("cache views: nothing writes to the stack's caches but its pipeline and responder", async () => {
   await using s = await stack();
   for (
-    const write of ["insert", "insertRecord", "insertMessage", "flushRecord", "expire", "dropLink"]
+    const write of ["insert", "insertRecord", "insertMessage", "purgeRecord", "expire", "dropLink"]
   ) {
     assert.equal(write in s.mdns.peerCache, false, `peerCache.${write}`);
   }
@@ -118,13 +118,13 @@ Deno.test("cache views: a view's watch and subscribe listen, without making the 
   const seen: string[] = [];
   using _watch = s.mdns.peerCache.watch(
     "den.local",
-    (e) => seen.push(`${e.kind} ${e.record.data}`),
+    (e) => seen.push(`${e.type} ${e.record.data}`),
     {
       type: 1,
     },
   );
   const all: string[] = [];
-  const unsubscribe = s.mdns.peerCache.subscribe((e) => all.push(e.kind));
+  const unsubscribe = s.mdns.peerCache.subscribe((e) => all.push(e.type));
   s.heard([a("den.local", "198.18.0.9", 100)]);
   assert.deepEqual(seen, ["added 198.18.0.9"]);
   assert.deepEqual(all, ["added"]);

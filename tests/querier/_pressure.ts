@@ -143,7 +143,7 @@ export async function browseUnderPressure(options: PressureOptions): Promise<Pre
   const cache = mdns.peerCache;
   let evictions = 0;
   cache.subscribe((e) => {
-    if (e.kind === "removed" && e.reason === "evicted") evictions++;
+    if (e.type === "removed" && e.reason === "evicted") evictions++;
   });
   const browser = mdns.browse("_http._tcp");
   counter.counting = true;
@@ -224,7 +224,7 @@ export async function browseManyServices(
   const cache = mdns.peerCache;
   let evictions = 0;
   cache.subscribe((e) => {
-    if (e.kind === "removed" && e.reason === "evicted") evictions++;
+    if (e.type === "removed" && e.reason === "evicted") evictions++;
   });
   const browser = mdns.browse("_http._tcp");
   for (let i = 0; i < options.services; i++) {

@@ -1,6 +1,6 @@
 // A browse's `removed` says why the service left (issue 17): the reason the
-// last PTR listing it left the peer cache (goodbye, expired, flushed, evicted,
-// link-gone, cleared), as the cache's own `removed` events say.
+// last PTR listing it left the peer cache (goodbye, expired, flushed, purged,
+// evicted, link-gone, cleared), as the cache's own `removed` events say.
 import assert from "node:assert/strict";
 import { RecordType } from "../../codec/mod.ts";
 import { Mdns } from "../../mdns.ts";
@@ -53,11 +53,27 @@ Deno.test("removed reason: expired (TTL ran out)", async () => {
   await it.return!();
 });
 
-Deno.test("removed reason: flushed (reconfirm found nobody, §10.4)", async () => {
+Deno.test("removed reason: purged (reconfirm found nobody, §10.4)", async () => {
   await using r = await rig();
   const it = await browsing(r);
   r.querier.reconfirm(DEN);
-  assert.equal(await removal(r, it, 15_000), "flushed");
+  assert.equal(await removal(r, it, 15_000), "purged");
+  await it.return!();
+});
+
+Deno.test("removed reason: flushed (a cache-flush record replaced it a second later, §10.2)", async () => {
+  await using r = await rig();
+  const it = await browsing(r);
+  await r.advance(2000);
+  // A PTR sent with the cache-flush bit (not what §10.2 advises for a shared
+  // record, but seen on real networks) replaces every older PTR of the name.
+  r.respond([{ ...ptr(TYPE, "Other._http._tcp.local"), cacheFlush: true }]);
+  const reasons = new Map<string, string>();
+  for (let i = 0; i < 3 && !reasons.has("Den"); i++) {
+    const e = await nextEvent(r, it, 3000).catch(() => undefined);
+    if (e?.type === "removed") reasons.set(e.service.name, e.reason);
+  }
+  assert.equal(reasons.get("Den"), "flushed");
   await it.return!();
 });
 
@@ -74,7 +90,7 @@ Deno.test("removed reason: evicted (the byte budget made room for others)", asyn
   const it = await browsing(r);
   let evicted = false;
   r.cache.subscribe((e) => {
-    if (e.kind === "removed" && e.reason === "evicted" && e.record.data === DEN) evicted = true;
+    if (e.type === "removed" && e.reason === "evicted" && e.record.data === DEN) evicted = true;
   });
   // Den's host says goodbye to its address: Den is incomplete (the browse
   // keeps its last whole state while its PTR lists it), so whole newcomers
@@ -126,7 +142,7 @@ Deno.test("removed reason: link-gone, on the browse and on the stack's cache eve
   try {
     const cacheReasons: string[] = [];
     mdns.peerCache.subscribe((e: PeerCacheEvent) => {
-      if (e.kind === "removed" && e.record.type === RecordType.PTR) cacheReasons.push(e.reason);
+      if (e.type === "removed" && e.record.type === RecordType.PTR) cacheReasons.push(e.reason);
     });
     const it = mdns.browse("_http._tcp")[Symbol.asyncIterator]();
     const published = other.publish({ name: "Den", type: "_http._tcp", port: 80 });
