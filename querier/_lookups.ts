@@ -325,7 +325,7 @@ export class Lookups {
  * @throws {RangeError} When a label is out of range.
  */
 function instanceFullName(service: string | ServiceRef): string {
-  if (typeof service === "string") return parseServiceInstanceName(service).name;
+  if (typeof service === "string") return parseServiceInstanceName(service).fullName;
   if (typeof service !== "object" || service === null) {
     throw new TypeError(
       `Cannot resolve: expected a service instance name or { name, type }, got ${

@@ -97,7 +97,7 @@ Deno.test("cache views: lookups answer on the stack's clock, no `now` to pass", 
   ]);
   // The stack's clock is not Date.now(): a lookup by it sees what was heard.
   const [den] = s.mdns.peerCache.lookupServices("_http._tcp");
-  assert.equal(den?.name, DEN);
+  assert.equal(den?.fullName, DEN);
   assert.equal(den.complete, true);
   assert.equal(s.mdns.peerCache.resolveService(DEN).length, 1);
   assert.equal(s.mdns.peerCache.lookup("DEN.local", 1).length, 1);
