@@ -25,7 +25,7 @@ import type { Datagram, NetworkLink } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
-import { REFRESH_PULL_MS } from "./_constants.ts";
+import { DOUBT_AFTER_QUERIES, REFRESH_PULL_MS } from "./_constants.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
 import { answeredInTheOpen, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
 import type { StreamBrowser } from "./_browser.ts";
@@ -314,10 +314,6 @@ export class Querier implements StackPart {
     }
     for (const record of this.#poof.due(now)) this.#cache.purgeRecord(record);
     const outbox = this.#outbox;
-    this.#reconfirms.run(
-      now,
-      (iface, name, type) => outbox.add(iface, name, type, false, now, false),
-    );
     this.#updateSessions();
     const links = this.#ctx.links();
     const linkNames = new Set(links.map((l) => l.name));
@@ -335,7 +331,18 @@ export class Querier implements StackPart {
         else outbox.add(link.name, q.name, q.type, qu, now);
       }
       this.#questions.markSent(q, now);
+      // §10.4: an SRV asked for DOUBT_AFTER_QUERIES times in vain puts the
+      // PTRs that named its instance in doubt.
+      if (
+        q.type === RecordType.SRV && q.sent === DOUBT_AFTER_QUERIES &&
+        this.#cache.lookup(q.name, RecordType.SRV, { now }).length === 0
+      ) this.#reconfirms.doubt(q.name);
     }
+    this.#reconfirms.run(
+      now,
+      (iface, name, type, leaveOut) =>
+        outbox.add(iface, name, type, false, now, leaveOut === "all" ? false : leaveOut),
+    );
     // Refreshes due now, and those due within REFRESH_PULL_MS, go together.
     for (const r of this.#cache.takeDueRefreshes(now + REFRESH_PULL_MS)) {
       if (!linkNames.has(r.interfaceName)) continue;
@@ -351,6 +358,9 @@ export class Querier implements StackPart {
       outbox.addRefresh(r.interfaceName, r.name, r.type);
     }
     outbox.send(links, now);
+    // A question whose Known-Answer list filled many packets waits longer
+    // before its next query (QUESTION_PACKET_BURST).
+    for (const q of due) this.#questions.spend(q, outbox.packetsSent(q.name, q.type), now);
     this.#history.prune(now);
   }
 
