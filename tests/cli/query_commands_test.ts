@@ -48,6 +48,9 @@ Deno.test("browse TYPE --json: added / updated / removed with issue 9's fields; 
     fullName: "Living Room\\.2._http._tcp.local",
   });
   assert.equal(lines[1].port, 81);
+  // A removal says why (issue 17), as the library's removed event does.
+  assert.equal(lines[2].reason, "goodbye");
+  assert.equal("reason" in lines[0], false);
 });
 
 Deno.test("browse TYPE: human output without --resolve asks for no resolution and prints one line each", async () => {
