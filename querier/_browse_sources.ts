@@ -14,7 +14,7 @@ import type { PeerRecord, RemovalReason } from "../cache/peer_record.ts";
 import type { ServiceInfo } from "../cache/service_info.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
-import { InstanceTracker, type TrackerHost } from "./_instance_tracker.ts";
+import { InstanceTracker, TrackerGroup, type TrackerHost } from "./_instance_tracker.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
 import type { LocalAnswers } from "./_local_answers.ts";
 import type { BrowseEvent } from "./types.ts";
@@ -156,15 +156,16 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #resolve: boolean;
   #question: ContinuousQuestion;
   #watch: PeerWatch;
+  // One tracker per listed instance, holding the live PTRs that list it.
   #trackers = new Map<string, InstanceTracker>();
-  #ptrs = new Map<string, PeerRecord[]>(); // live PTRs per instance: usually one per link
   #dirty = new Set<string>();
+  #group: TrackerGroup; // what every tracker of this browse shares
   #current = new Map<string, ServiceInfo>();
   #browser: StreamBrowser<ServiceInfo, BrowseEvent> | undefined;
   #stopped = false;
   #mine = new Map<string, string>(); // our own instances listed under the PTR name, by key
   #mineStale: boolean;
-  // Why the last PTR of an instance left, until the next flush reads it; and
+  // Why the last PTR of an instance left, until the next update reads it; and
   // why each removed instance left, until the browser turns that into an
   // event or the instance comes back (the browser may read the removal long
   // after, coalesced with updates it never read).
@@ -183,14 +184,21 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     this.#mineStale = host.local !== undefined; // read at the first update, before any packet
     this.#interfaces = interfaces;
     this.#resolve = resolve;
-    this.#watch = host.cache.watch(
-      ptrName,
-      (e) => this.#listed(e.record, e.type === "removed" ? e.reason : undefined),
-      {
-        type: RecordType.PTR,
-        now: host.now(),
+    this.#group = new TrackerGroup(host, {
+      interfaces,
+      followUps: resolve,
+      bounded: true,
+      changed: (key) => {
+        this.#dirty.add(key);
+        this.#host.dirty(this);
       },
-    );
+    });
+    this.#watch = host.cache.watch(ptrName, (e) => {
+      this.#listed(e.record, e.type === "removed" ? e.reason : undefined);
+    }, {
+      type: RecordType.PTR,
+      now: host.now(),
+    });
     for (const ptr of host.cache.lookup(ptrName, RecordType.PTR, { now: host.now() })) {
       this.#listed(ptr);
     }
@@ -210,25 +218,20 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     if (this.#interfaces !== undefined && !this.#interfaces.includes(ptr.interfaceName)) return;
     const instance = ptr.data as string;
     const key = nameKey(instance);
-    const ptrs = this.#ptrs.get(key);
+    let tracker = this.#trackers.get(key);
+    if (tracker === undefined) {
+      if (!ptr.live) return; // a goodbye for an instance not followed
+      tracker = new InstanceTracker(this.#group, instance);
+      this.#trackers.set(key, tracker);
+    }
+    const ptrs = tracker.listedBy;
     if (ptr.live) {
-      if (ptrs === undefined) this.#ptrs.set(key, [ptr]);
+      if (ptrs === undefined) tracker.listedBy = [ptr];
       else if (!ptrs.includes(ptr)) ptrs.push(ptr);
     } else if (ptrs !== undefined) {
       const rest = ptrs.filter((p) => p !== ptr);
-      if (rest.length === 0) {
-        this.#ptrs.delete(key);
-        this.#gone.set(key, reason ?? "expired");
-      } else this.#ptrs.set(key, rest);
-    }
-    if (!this.#trackers.has(key)) {
-      this.#trackers.set(
-        key,
-        new InstanceTracker(this.#host, instance, this.#interfaces, this.#resolve, () => {
-          this.#dirty.add(key);
-          this.#host.dirty(this);
-        }, true),
-      );
+      tracker.listedBy = rest.length === 0 ? undefined : rest;
+      if (rest.length === 0) this.#gone.set(key, reason ?? "expired");
     }
     this.#dirty.add(key);
     this.#host.dirty(this);
@@ -284,7 +287,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     const tracker = this.#trackers.get(key);
     if (tracker === undefined) return undefined;
     // Listed means a live PTR names it; only then follow-ups are worth asking.
-    const ptrs = this.#ptrs.get(key);
+    const ptrs = tracker.listedBy;
     const listed = ptrs !== undefined;
     const found = tracker.update(ptrs ?? [], listed && this.#resolve);
     if (!listed) {

@@ -21,7 +21,7 @@ import {
 } from "../dnssd/service_name.ts";
 import { ServiceBrowseSource, type Session, type SourceHost } from "./_browse_sources.ts";
 import { DEFAULT_LOOKUP_TIMEOUT_MS } from "./_constants.ts";
-import { InstanceTracker } from "./_instance_tracker.ts";
+import { InstanceTracker, TrackerGroup } from "./_instance_tracker.ts";
 import { addressTypes, askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
 import { FamilyWait } from "./_family_wait.ts";
 import { LookupError, ResolveError } from "./errors.ts";
@@ -135,9 +135,14 @@ export class Lookups {
       closed,
     );
     if (shot.done) return shot.promise;
-    const tracker = new InstanceTracker(this.#host, instance, interfaces, true, () => {
-      this.#host.dirty(shot);
-    });
+    const tracker = new InstanceTracker(
+      new TrackerGroup(this.#host, {
+        interfaces,
+        followUps: true,
+        changed: () => this.#host.dirty(shot),
+      }),
+      instance,
+    );
     box.tracker = tracker;
     tracker.update(undefined);
     shot.onDone(() => tracker.close());
