@@ -198,7 +198,7 @@ export class Pipeline {
     // left with no address is down too: that is how Deno shows a link going
     // down when it cannot read the interface flags (no FFI).
     if (event.type === "link-removed" || event.type === "link-down" || lostEveryAddress(event)) {
-      this.#options.peerCache.clear({ interfaceName: name });
+      this.#options.peerCache.dropLink(name);
     }
     for (const part of this.parts) {
       try {

@@ -48,19 +48,23 @@ export {
   type Browser,
   type LookupAddressOptions,
   LookupError,
+  type LookupErrorOptions,
   type LookupHostOptions,
   ResolveError,
   type ResolveErrorOptions,
   type ResolveOptions,
+  type ServiceRef,
   type ServiceTypeEvent,
 } from "./querier/mod.ts";
 export {
   type InsertContext,
   type InsertResult,
   type LocalCacheReader,
+  LocalCacheView,
   LocalServiceCache,
   type LocalServiceCacheOptions,
   type PeerCacheEvent,
+  PeerCacheView,
   type PeerLookupOptions,
   type PeerRecord,
   type PeerRecordInput,
@@ -72,6 +76,7 @@ export {
   type ServiceAddress,
   type ServiceInfo,
   type ServiceLookupOptions,
+  type ViewLookupOptions,
 } from "./cache/mod.ts";
 export {
   parseServiceInstanceName,

@@ -259,15 +259,15 @@ export class PeerStore {
     return out;
   }
 
-  /** Removes every entry (or those of one interface) as `cleared`; returns how many. */
-  clear(iface: string | undefined): number {
+  /** Removes every entry (or those of one interface) for `reason`; returns how many. */
+  clear(iface: string | undefined, reason: "cleared" | "link-gone" = "cleared"): number {
     const doomed: PeerEntry[] = [];
     for (const owner of this.#names) {
       forEachEntry(owner, (e) => {
         if (iface === undefined || e.iface === iface) doomed.push(e);
       });
     }
-    for (const e of doomed) this.remove(e, "cleared");
+    for (const e of doomed) this.remove(e, reason);
     if (this.#size === 0) this.#schedule.clear();
     return doomed.length;
   }

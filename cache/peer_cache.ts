@@ -398,6 +398,33 @@ export class PeerServiceCache {
     return removed;
   }
 
+  /**
+   * Removes the records heard on a link that went away or down, with
+   * `link-gone` events: what was heard there says nothing about the link any
+   * more (RFC 6762 §10.3). The stack calls it on its link events.
+   *
+   * @returns How many records were removed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PeerServiceCache } from "./peer_cache.ts";
+   * const cache = new PeerServiceCache();
+   * const reasons: string[] = [];
+   * cache.subscribe((e) => e.type === "removed" && reasons.push(e.reason));
+   * cache.insertRecord(
+   *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+   *   { interfaceName: "eth0", now: 0 },
+   * );
+   * assert.equal(cache.dropLink("eth1"), 0);
+   * assert.equal(cache.dropLink("eth0"), 1);
+   * assert.deepEqual(reasons, ["link-gone"]);
+   * ```
+   */
+  dropLink(interfaceName: string): number {
+    return this.#store.clear(interfaceName, "link-gone");
+  }
+
   /** Every live record. */
   *records(): IterableIterator<PeerRecord> {
     yield* this.#store.entries();

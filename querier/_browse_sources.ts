@@ -10,7 +10,7 @@
 
 import { RecordType } from "../codec/mod.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
-import type { PeerRecord } from "../cache/peer_record.ts";
+import type { PeerRecord, RemovalReason } from "../cache/peer_record.ts";
 import type { ServiceInfo } from "../cache/service_info.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
@@ -165,6 +165,12 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #stopped = false;
   #mine = new Map<string, string>(); // our own instances listed under the PTR name, by key
   #mineStale: boolean;
+  // Why the last PTR of an instance left, until the next update reads it; and
+  // why each removed instance left, until the browser turns that into an
+  // event or the instance comes back (the browser may read the removal long
+  // after, coalesced with updates it never read).
+  #gone = new Map<string, RemovalReason>();
+  #reasons = new Map<string, RemovalReason>();
 
   /** Starts following the instances `ptrName`'s PTRs list; asks for them continuously. */
   constructor(
@@ -187,7 +193,9 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
         this.#host.dirty(this);
       },
     });
-    this.#watch = host.cache.watch(ptrName, (e) => this.#listed(e.record), {
+    this.#watch = host.cache.watch(ptrName, (e) => {
+      this.#listed(e.record, e.type === "removed" ? e.reason : undefined);
+    }, {
       type: RecordType.PTR,
       now: host.now(),
     });
@@ -205,7 +213,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
 
   // A PTR of the type was added, refreshed or removed: the live ones are kept
   // per instance, so deciding whether an instance is listed costs no lookup.
-  #listed(ptr: PeerRecord): void {
+  #listed(ptr: PeerRecord, reason?: RemovalReason): void {
     if (this.#stopped) return;
     if (this.#interfaces !== undefined && !this.#interfaces.includes(ptr.interfaceName)) return;
     const instance = ptr.data as string;
@@ -223,6 +231,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     } else if (ptrs !== undefined) {
       const rest = ptrs.filter((p) => p !== ptr);
       tracker.listedBy = rest.length === 0 ? undefined : rest;
+      if (rest.length === 0) this.#gone.set(key, reason ?? "expired");
     }
     this.#dirty.add(key);
     this.#host.dirty(this);
@@ -256,8 +265,16 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
       const state =
         (mine === undefined ? undefined : this.#host.local!.service(mine, this.#interfaces)) ??
           this.#heard(key, before?.local === true ? undefined : before);
-      if (state === undefined) this.#current.delete(key);
-      else this.#current.set(key, state);
+      const gone = this.#gone.get(key);
+      this.#gone.delete(key);
+      if (state === undefined) {
+        this.#current.delete(key);
+        // Ours unpublished (we said goodbye), or the reason its last PTR left.
+        if (before !== undefined) this.#reasons.set(key, gone ?? "goodbye");
+      } else {
+        this.#current.set(key, state);
+        this.#reasons.delete(key);
+      }
       const changed = state === undefined
         ? before !== undefined
         : before === undefined || !sameService(before, state);
@@ -294,9 +311,15 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     return this.#current.keys();
   }
 
-  diff(prev: ServiceInfo | undefined, cur: ServiceInfo | undefined): BrowseEvent | undefined {
+  diff(
+    prev: ServiceInfo | undefined,
+    cur: ServiceInfo | undefined,
+    key: string,
+  ): BrowseEvent | undefined {
     if (cur === undefined) {
-      return prev === undefined ? undefined : { type: "removed", service: prev };
+      const reason = this.#reasons.get(key) ?? "expired";
+      this.#reasons.delete(key);
+      return prev === undefined ? undefined : { type: "removed", service: prev, reason };
     }
     if (prev === undefined) return { type: "added", service: cur };
     return sameService(prev, cur) ? undefined : { type: "updated", service: cur };

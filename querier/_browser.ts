@@ -43,7 +43,7 @@ export type EndReason = "aborted" | "cleared" | "closed" | "disposed";
  *   services: () => [],
  *   stop: () => {},
  * };
- * assert.equal(source.diff(undefined, 1), "undefined->1");
+ * assert.equal(source.diff(undefined, 1, "a"), "undefined->1");
  * ```
  */
 export interface BrowseSource<S, E> {
@@ -51,8 +51,8 @@ export interface BrowseSource<S, E> {
   current(key: string): S | undefined;
   /** Every key with a state now. */
   keys(): Iterable<string>;
-  /** The event that takes a reader from `prev` to `cur`, if any. */
-  diff(prev: S | undefined, cur: S | undefined): E | undefined;
+  /** The event that takes a reader from `prev` to `cur` (the states of `key`), if any. */
+  diff(prev: S | undefined, cur: S | undefined, key: string): E | undefined;
   /** The complete services now. */
   services(): ServiceInfo[];
   /** Releases what the browse holds (watches, questions). */
@@ -156,7 +156,7 @@ export class StreamBrowser<S, E> implements Browser<E> {
     for (const key of this.#pending) {
       this.#pending.delete(key);
       const cur = this.#source.current(key);
-      const event = this.#source.diff(this.#delivered.get(key), cur);
+      const event = this.#source.diff(this.#delivered.get(key), cur, key);
       if (cur === undefined) this.#delivered.delete(key);
       else this.#delivered.set(key, cur);
       if (event !== undefined) return event;

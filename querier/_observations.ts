@@ -12,8 +12,7 @@
  * @module
  */
 
-import { encodeRdata, type MessageReader, type ResourceRecord } from "../codec/mod.ts";
-import { nameKey } from "../codec/mod.ts";
+import { type MessageReader, nameKey, readerRecordKey } from "../codec/mod.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import { type Datagram, MDNS_PORT } from "../transport/transport.ts";
 import {
@@ -25,33 +24,18 @@ import {
 } from "./_constants.ts";
 
 /**
- * A record's identity as a Known Answer: type and canonical rdata.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { answerKey } from "./_observations.ts";
- * assert.equal(answerKey(1, new Uint8Array([198, 18, 0, 2])), "1:c6120002");
- * ```
- */
-export function answerKey(type: number, rdata: Uint8Array): string {
-  let hex = "";
-  for (const b of rdata) hex += b.toString(16).padStart(2, "0");
-  return `${type}:${hex}`;
-}
-
-/**
  * One question of another host's query, with its Known Answers for that question.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { answerKey, type HeardQuestion } from "./_observations.ts";
+ * import type { HeardQuestion } from "./_observations.ts";
+ * import { recordKey } from "../codec/mod.ts";
  * const q: HeardQuestion = {
  *   name: "h.local", type: 1, unicast: false,
- *   known: new Set([answerKey(1, new Uint8Array([198, 18, 0, 2]))]),
+ *   known: new Set([recordKey("h.local", 1, new Uint8Array([198, 18, 0, 2]))]),
  * };
- * assert.equal(q.known.has("1:c6120002"), true);
+ * assert.equal(q.known.has(recordKey("H.LOCAL", 1, new Uint8Array([198, 18, 0, 2]))), true);
  * ```
  */
 export interface HeardQuestion {
@@ -61,7 +45,7 @@ export interface HeardQuestion {
   readonly type: number;
   /** True for a QU question. */
   readonly unicast: boolean;
-  /** Answer keys of the Known Answers listed for it. */
+  /** The Known Answers listed for it, by the codec's `recordKey` (RFC 6762 §16). */
   readonly known: ReadonlySet<string>;
 }
 
@@ -95,22 +79,17 @@ export function readQuery(reader: MessageReader): HeardQuestion[] {
       known: new Set(),
     });
   }
+  // Known Answers are read in place, as the answer planner reads them.
   while (reader.nextRecord()) {
-    let record: ResourceRecord;
     try {
-      record = reader.record();
+      const type = reader.type;
+      const name = nameKey(reader.name());
+      const q = questions.find((q) =>
+        nameKey(q.name) === name && (q.type === 255 || q.type === type)
+      );
+      q?.known.add(readerRecordKey(reader));
     } catch {
-      continue;
-    }
-    const key = nameKey(record.name);
-    const q = questions.find((q) =>
-      nameKey(q.name) === key && (q.type === 255 || q.type === record.type)
-    );
-    if (q === undefined) continue;
-    try {
-      q.known.add(answerKey(record.type, encodeRdata(record.type, record.data)));
-    } catch {
-      // Unencodable data: not an answer we could hold.
+      // A malformed name or rdata: not an answer we could hold.
     }
   }
   return questions;

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { MessageReader, RecordType } from "../codec/mod.ts";
+import { MessageReader, recordKey, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
@@ -27,13 +27,7 @@ import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
 import { DOUBT_AFTER_QUERIES, REFRESH_PULL_MS } from "./_constants.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
-import {
-  answeredInTheOpen,
-  answerKey,
-  FailureObserver,
-  QuestionHistory,
-  readQuery,
-} from "./_observations.ts";
+import { answeredInTheOpen, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
 import type { StreamBrowser } from "./_browser.ts";
 import type { LocalSession, Session, SourceHost } from "./_browse_sources.ts";
 import { LocalAnswers } from "./_local_answers.ts";
@@ -47,6 +41,7 @@ import type {
   LookupAddressOptions,
   LookupHostOptions,
   ResolveOptions,
+  ServiceRef,
   ServiceTypeEvent,
 } from "./types.ts";
 
@@ -189,15 +184,25 @@ export class Querier implements StackPart {
    * import assert from "node:assert/strict";
    * import { Mdns } from "../mdns.ts";
    * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
+   * import { encodeMessage } from "../codec/mod.ts";
    * const clock = new VirtualClock();
-   * const host = new MemoryNetwork({ clock }).host("a", {
+   * const network = new MemoryNetwork({ clock });
+   * const host = network.host("a", {
    *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
    * });
    * await using mdns = await Mdns.start({ transport: host, clock });
-   * mdns.peerCache.insertRecord({
-   *   name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
-   *   data: "_ipp._tcp.local",
-   * }, { interfaceName: "eth0", now: 0 });
+   * // A response from 198.18.0.7, as the network brings it: the stack's cache
+   * // is filled only by what it hears (and shows it through a read-only view).
+   * network.inject("a", {
+   *   source: { address: "198.18.0.7" },
+   *   data: encodeMessage({
+   *     id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+   *     answers: [{
+   *      name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
+   *      data: "_ipp._tcp.local",
+   *    }],
+   *   }),
+   * });
    * const types = mdns.browse()[Symbol.asyncIterator]();
    * const { value } = await types.next();
    * assert.equal(value.serviceType, "_ipp._tcp");
@@ -229,18 +234,21 @@ export class Querier implements StackPart {
   }
 
   /**
-   * Resolves one instance (`Living Room._http._tcp.local`): our own service
-   * from the local cache (`local: true`), else from the peer cache when it is
-   * complete there, otherwise asking for SRV and TXT, then A and AAAA of the
-   * target, until the first complete answer.
+   * Resolves one instance, by full name (`Living Room._http._tcp.local`) or
+   * by its parts (`{ name: "Mr. Printer", type: "_ipp._tcp" }`, a dot in the
+   * label allowed): our own service from the local cache (`local: true`),
+   * else from the peer cache when it is complete there, otherwise asking for
+   * SRV and TXT, then A and AAAA of the target, until the first complete
+   * answer. With `{ type }` alone, the first complete service of the type
+   * (the NetX seed's one-shot query by type).
    *
-   * @throws {TypeError} When the name is not a service instance name.
-   * Rejects with {@linkcode ResolveError} (saying what was missing) at the
-   * timeout, or with `reason` "closed" once the stack is closed; with the
+   * Rejects with a `TypeError` or `RangeError` for a bad name or option; with
+   * {@linkcode ResolveError} (naming the service, saying what was missing) at
+   * the timeout, or with `reason` "closed" once the stack is closed; with the
    * signal's reason when aborted, even if the cache holds the answer.
    */
-  resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
-    return this.#lookups.resolve(instance, options);
+  resolve(service: string | ServiceRef, options?: ResolveOptions): Promise<ServiceInfo> {
+    return this.#lookups.resolve(service, options);
   }
 
   /**
@@ -249,8 +257,9 @@ export class Querier implements StackPart {
    * publish (`local: true`), with no packet. With both families asked, the
    * first address waits briefly for the other (see `LookupHostOptions.family`).
    *
-   * @throws {TypeError} When the name is not under `.local` (RFC 6762 §3, §13).
-   * Rejects with {@linkcode LookupError} at the timeout, at once when an
+   * Rejects with a `TypeError` when the name is not under `.local` (RFC 6762
+   * §3, §13), a `RangeError` for a bad timeout; with {@linkcode LookupError}
+   * (naming the host) at the timeout, at once when an
    * NSEC from the host says it has no address of the family asked (§6.1),
    * or when the stack is closed.
    */
@@ -262,8 +271,8 @@ export class Querier implements StackPart {
    * The host names of an address, by reverse lookup (RFC 6762 §4:
    * `in-addr.arpa` / `ip6.arpa` PTR).
    *
-   * @throws {TypeError} When `ip` is not an IP address.
-   * Rejects with {@linkcode LookupError} at the timeout.
+   * Rejects with a `TypeError` when `ip` is not an IP address; with
+   * {@linkcode LookupError} (naming the address) at the timeout.
    */
   lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
     return this.#lookups.lookupAddress(ip, options);
@@ -372,7 +381,7 @@ export class Querier implements StackPart {
     if (this.#history.recent(iface, name, type, now) === undefined) return false;
     const ours = new Set(
       this.#cache.knownAnswers(name, type, { interfaceName: iface, now }).map((r) =>
-        answerKey(r.type, r.rdata)
+        recordKey(r.name, r.type, r.rdata)
       ),
     );
     return this.#history.suppresses(iface, name, type, ours, now);
@@ -392,7 +401,7 @@ export class Querier implements StackPart {
       this.#history.heard(iface, q, now);
       for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
         if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
-        if (q.known.size === 0 || !q.known.has(answerKey(r.type, r.rdata))) {
+        if (q.known.size === 0 || !q.known.has(recordKey(r.name, r.type, r.rdata))) {
           this.#poof.asked(r, now);
         }
       }

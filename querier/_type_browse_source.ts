@@ -9,6 +9,7 @@
 import { nameKey, RecordType } from "../codec/mod.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
 import type { ServiceInfo } from "../cache/service_info.ts";
+import type { RemovalReason } from "../cache/peer_record.ts";
 import { parseServiceType } from "../dnssd/service_name.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
 import type { LocalSession, SourceHost } from "./_browse_sources.ts";
@@ -64,6 +65,10 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
   #browser: StreamBrowser<TypeState, ServiceTypeEvent> | undefined;
   #mine = new Map<string, string>(); // the types we publish, by key
   #mineStale: boolean;
+  // Why a type's PTR last left (until the next flush), and why each removed
+  // type left until the browser reads it (see ServiceBrowseSource).
+  #gone = new Map<string, RemovalReason>();
+  #reasons = new Map<string, RemovalReason>();
 
   /** Starts following the types `ptrName` lists; asks for them continuously. */
   constructor(host: SourceHost, ptrName: string, interfaces: readonly string[] | undefined) {
@@ -71,7 +76,11 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
     this.#mineStale = host.local !== undefined;
     this.#ptrName = ptrName;
     this.#interfaces = interfaces;
-    this.#watch = host.cache.watch(ptrName, (e) => this.#mark(e.record.data as string), {
+    this.#watch = host.cache.watch(ptrName, (e) => {
+      const typeName = e.record.data as string;
+      if (e.type === "removed") this.#gone.set(nameKey(typeName), e.reason);
+      this.#mark(typeName);
+    }, {
       type: RecordType.PTR,
       now: host.now(),
     });
@@ -135,8 +144,15 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
         }
       }
       const before = this.#current.get(key);
-      if (state === undefined) this.#current.delete(key);
-      else this.#current.set(key, state);
+      const gone = this.#gone.get(key);
+      this.#gone.delete(key);
+      if (state === undefined) {
+        this.#current.delete(key);
+        if (before !== undefined) this.#reasons.set(key, gone ?? "goodbye");
+      } else {
+        this.#current.set(key, state);
+        this.#reasons.delete(key);
+      }
       if ((before === undefined) !== (state === undefined)) this.#browser?.notify(key);
     }
   }
@@ -149,9 +165,17 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
     return this.#current.keys();
   }
 
-  diff(prev: TypeState | undefined, cur: TypeState | undefined): ServiceTypeEvent | undefined {
+  diff(
+    prev: TypeState | undefined,
+    cur: TypeState | undefined,
+    key: string,
+  ): ServiceTypeEvent | undefined {
     if (cur !== undefined && prev === undefined) return { type: "added", ...cur };
-    if (cur === undefined && prev !== undefined) return { type: "removed", ...prev };
+    if (cur === undefined) {
+      const reason = this.#reasons.get(key) ?? "expired";
+      this.#reasons.delete(key);
+      if (prev !== undefined) return { type: "removed", ...prev, reason };
+    }
     return undefined;
   }
 

@@ -73,6 +73,7 @@ export class ClaimDriver {
   run(now: number): void {
     const probes = new Map<string, ProbeBatch>();
     const announcements = new Map<string, { link: NetworkLink; records: Set<LocalRecord> }>();
+    const announcing = new Set<ClaimEntry>();
     for (const entry of this.#registry.entries()) {
       for (const run of [...entry.claim.runs]) {
         if (run.at > now || !entry.claim.runs.includes(run)) continue;
@@ -92,6 +93,7 @@ export class ClaimDriver {
           }
         }
         run.step++;
+        announcing.add(entry);
         if (run.step >= ANNOUNCE_COUNT) {
           entry.claim.runs.splice(entry.claim.runs.indexOf(run), 1);
           entry.announced();
@@ -114,6 +116,8 @@ export class ClaimDriver {
       const extra = additionalRecords(answers, local, link.name, this.#registry.visible);
       this.#sender.announce(link, answers, now, extra);
     }
+    // After the packets: a TXT update's promise resolves once it is on the wire.
+    for (const entry of announcing) entry.announcementSent?.();
   }
 
   /** A claimed name (key) lost a conflict (RFC 6762 §9, §8.1). */

@@ -59,6 +59,8 @@ export interface ClaimEntry {
   probed(now: number, links?: ReadonlySet<string>): void;
   /** The announcements of a run ended. */
   announced(): void;
+  /** An announcement of its records just went out (on every link due). */
+  announcementSent?(): void;
   /** A conflict was seen (event only). */
   conflicted(): void;
   /** Lost during probing: take the next name. */

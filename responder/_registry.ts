@@ -48,15 +48,18 @@ export class PublishRegistry {
   /** Entries by the name key of their claim, and services by their exact full name. */
   #byKey = new Map<string, ClaimEntry>();
   #byFullName = new Map<string, ServiceEntry>();
+  #onHostRenamed: (from: string, to: string) => void;
 
-  /** An empty registry. */
+  /** An empty registry; `onHostRenamed` hears every host that moved after a conflict. */
   constructor(options: {
     context: PartContext;
     localCache: LocalServiceCache;
     sender: Sender;
     hostName: string | (() => string);
     forget: (records: Iterable<LocalRecord>) => void;
+    onHostRenamed?: (from: string, to: string) => void;
   }) {
+    this.#onHostRenamed = options.onHostRenamed ?? (() => {});
     this.#ctx = {
       context: options.context,
       localCache: options.localCache,
@@ -274,8 +277,17 @@ export class PublishRegistry {
       return target;
     }
     const host = new HostEntry(this.#ctx, name, options.addresses);
-    host.onRename = () => {
-      for (const s of this.#services) if (s.host === host) s.retarget();
+    let current = host.name;
+    host.onRename = (next) => {
+      const from = current;
+      current = next;
+      // ciao's `hostname-change`: each service, then the stack, hears where it went.
+      for (const s of this.#services) {
+        if (s.host !== host) continue;
+        s.retarget();
+        s.emit({ type: "host-renamed", name: s.spec.instance, from, host: next });
+      }
+      this.#onHostRenamed(from, next);
     };
     if (own) this.#ownHost = host;
     this.#hosts.push(host);

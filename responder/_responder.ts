@@ -62,6 +62,8 @@ export interface ResponderOptions extends PartContext {
   readonly peerCache?: PeerServiceCache;
   /** Our host name (`box.local`), or a function giving it on first publish. */
   readonly hostName: string | (() => string);
+  /** Hears a host name we publish move after a lost conflict (`box.local` → `box-2.local`). */
+  readonly onHostRenamed?: (from: string, to: string) => void;
 }
 
 /**
@@ -114,6 +116,7 @@ export class Responder implements StackPart {
       sender: this.#sender,
       hostName: options.hostName,
       forget: (records) => this.#queue.forget(records),
+      onHostRenamed: options.onHostRenamed,
     });
     this.#driver = new ClaimDriver(this.#registry, this.#sender, options);
     // A legacy reply remembered is valid until what we publish changes.

@@ -71,6 +71,10 @@ export class ServiceEntry implements ClaimEntry {
   /** True once unpublished. */
   removed = false;
   #ctx: EntryContext;
+  // TXT updates waiting for their announcement (RFC 6762 §8.4): settled by
+  // the next announcement of this service, or rejected when it is withdrawn.
+  #txtWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  #txtChanged = false;
 
   /** Adds the service to the local cache (all records `probing`). */
   constructor(ctx: EntryContext, spec: ServiceSpec, host: HostEntry) {
@@ -183,17 +187,38 @@ export class ServiceEntry implements ClaimEntry {
     if (this.claim.established) this.claim.announceUpdate(this.#ctx.context.clock.now());
   }
 
-  /** Replaces the TXT; announces it if the name is ours (RFC 6762 §8.4). */
-  updateTxt(txt: TxtInput): void {
+  /**
+   * Replaces the TXT; announces it if the name is ours (RFC 6762 §8.4), or
+   * with the first announcement once probing ends. Resolves when an
+   * announcement carrying it went out, at once when nothing changed.
+   *
+   * @throws {RangeError} When the TXT does not fit a probe (§17) or the budget.
+   */
+  updateTxt(txt: TxtInput): Promise<void> {
     const srv = this.proposed("").find((r) => r.type === RecordType.SRV)!.record;
     const record = { ...srv, type: RecordType.TXT, data: encodeTxt(txt) } as ResourceRecord;
     checkProbeFits(`"${this.spec.instance}"`, this.claim.name, [srv, record]); // §17
-    this.#ctx.localCache.updateTxt(this.claim.name, txt);
+    const before = this.service.records.find((r) => r.type === RecordType.TXT);
+    const after = this.#ctx.localCache.updateTxt(this.claim.name, txt);
     this.spec.txt = txt;
+    if (after === before) return Promise.resolve(); // the same TXT: nothing to announce
+    this.#txtChanged = true;
+    const sent = new Promise<void>((resolve, reject) => this.#txtWaiters.push({ resolve, reject }));
     if (this.claim.established) {
       this.claim.announceUpdate(this.#ctx.context.clock.now());
       this.#ctx.context.wake();
     }
+    return sent;
+  }
+
+  /** An announcement went out: a TXT update waiting for it is on the wire. */
+  announcementSent(): void {
+    if (!this.#txtChanged) return;
+    this.#txtChanged = false;
+    const waiters = this.#txtWaiters;
+    this.#txtWaiters = [];
+    this.emit({ type: "updated", name: this.spec.instance });
+    for (const w of waiters) w.resolve();
   }
 
   /** Withdraws it with goodbyes on its links. */
@@ -202,6 +227,12 @@ export class ServiceEntry implements ClaimEntry {
     this.removed = true;
     this.claim.runs = [];
     this.#remove();
+    const waiters = this.#txtWaiters;
+    this.#txtWaiters = [];
+    this.#txtChanged = false;
+    for (const w of waiters) {
+      w.reject(new TypeError(`Cannot update TXT of "${this.spec.instance}": unpublished`));
+    }
     this.emit({ type: "goodbye", name: this.spec.instance });
   }
 

@@ -36,7 +36,12 @@ export interface Rig extends AsyncDisposable {
 }
 
 export async function rig(
-  options?: { seed?: number; twoLinks?: boolean; cacheRandom?: () => number },
+  options?: {
+    seed?: number;
+    twoLinks?: boolean;
+    cacheRandom?: () => number;
+    maxBytes?: number;
+  },
 ): Promise<Rig> {
   const clock = new VirtualClock();
   const random = seededRandom(options?.seed ?? 1);
@@ -49,7 +54,10 @@ export async function rig(
   }
   const us = network.host("us", { interfaces: usIfs });
   const peer = network.host("peer", { interfaces: peerIfs });
-  const cache = new PeerServiceCache({ random: options?.cacheRandom ?? random });
+  const cache = new PeerServiceCache({
+    random: options?.cacheRandom ?? random,
+    maxBytes: options?.maxBytes,
+  });
   const scheduler = new Scheduler(clock, (e) => {
     throw e;
   });

@@ -100,7 +100,7 @@ Deno.test("rename: false: a conflict lost after announcing emits conflict and wi
     "goodbye",
   ]);
   assert.equal(service.name, "Den");
-  assert.throws(() => service.updateTxt({ a: "1" }), TypeError);
+  await assert.rejects(service.updateTxt({ a: "1" }), TypeError);
   const after = h.sent({ since, family: "IPv4" });
   assert.ok(after.filter(isProbe).length >= 1, "the name was probed again first");
   assert.ok(!after.some((s) => s.message.questions.some((q) => q.name.startsWith("Den ("))));
