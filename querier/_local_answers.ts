@@ -20,7 +20,7 @@ import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 import { localAddresses, localServiceInfo } from "../cache/_local_view.ts";
 import type { NetworkLink } from "../transport/transport.ts";
-import { addressTypes } from "./_one_shot.ts";
+import { addressTypes } from "./_address_types.ts";
 
 /**
  * Our own services and host names, as the querier's sessions read them.

@@ -21,7 +21,8 @@ import {
   HOST_FAMILY_WAIT_MS,
 } from "./_constants.ts";
 import { InstanceTracker } from "./_instance_tracker.ts";
-import { addressTypes, askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
+import { addressTypes } from "./_address_types.ts";
+import { askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
 import { LookupError, ResolveError } from "./errors.ts";
 import type { LookupAddressOptions, LookupHostOptions, ResolveOptions } from "./types.ts";
 

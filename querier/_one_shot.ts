@@ -7,10 +7,10 @@
  * @module
  */
 
-import { RecordType } from "../codec/mod.ts";
 import { tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
 import type { Clock, Timer } from "../clock.ts";
 import { type ServiceAddress, serviceAddress } from "../cache/service_info.ts";
+import { addressTypes } from "./_address_types.ts";
 import type { Session, SourceHost } from "./_browse_sources.ts";
 
 /**
@@ -181,24 +181,6 @@ export function cachedAddresses(
     }
   }
   return out;
-}
-
-/**
- * The record types for an address family (both when undefined).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { addressTypes } from "./_one_shot.ts";
- * assert.deepEqual(addressTypes(undefined), [1, 28]);
- * ```
- */
-export function addressTypes(family: "IPv4" | "IPv6" | undefined): number[] {
-  return family === "IPv4"
-    ? [RecordType.A]
-    : family === "IPv6"
-    ? [RecordType.AAAA]
-    : [RecordType.A, RecordType.AAAA];
 }
 
 /**

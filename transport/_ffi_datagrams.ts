@@ -24,7 +24,7 @@
  * @module
  */
 
-import type { Libc } from "./_ffi_sockopt.ts";
+import type { Libc } from "./_libc.ts";
 import { formatIPv4, formatIPv6, tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
 
 /** Datagrams one `recvmmsg` call can return. */

@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { Libc } from "./_ffi_sockopt.ts";
+import type { Libc } from "./_libc.ts";
 
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;

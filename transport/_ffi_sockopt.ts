@@ -20,6 +20,7 @@
 import { ipv6ToBytes } from "./_subnet.ts";
 import { FfiDatagrams } from "./_ffi_datagrams.ts";
 import { NetlinkNotices } from "./_ffi_netlink.ts";
+import { type Libc, LIBC_SYMBOLS } from "./_libc.ts";
 
 /** Linux constants (identical on x86_64 and aarch64). */
 const SOL_SOCKET = 1;
@@ -62,32 +63,6 @@ const ADOPT_WINDOW = 64;
  */
 export const HATCH_TTL = 255;
 
-const SYMBOLS = {
-  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
-  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
-  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
-  fcntl: { parameters: ["i32", "i32"], result: "i32" },
-  if_nametoindex: { parameters: ["buffer"], result: "u32" },
-  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
-  close: { parameters: ["i32"], result: "i32" },
-  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
-  __errno_location: { parameters: [], result: "pointer" },
-  // The datagram path (`_ffi_datagrams.ts`).
-  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
-  sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "i32" },
-  strerror: { parameters: ["i32"], result: "pointer" },
-  // Interface change notices (`_ffi_netlink.ts`).
-  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
-  recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
-  pipe2: { parameters: ["buffer", "i32"], result: "i32" },
-  write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
-  // Blocks one of Deno's blocking threads, never the event loop.
-  poll: { parameters: ["buffer", "usize", "i32"], result: "i32", nonblocking: true },
-} as const;
-
-/** The libc functions the hatch loads. */
-export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
-
 /**
  * Whether the hatch is in use: `"active"`, `"off"` (the transport was told
  * `ffi: "off"`), or `"unavailable"` (not Linux, the `ffi` permission not
@@ -116,7 +91,7 @@ export type HatchState = "active" | "off" | "unavailable";
  * ```
  */
 export class SockoptHatch {
-  #lib: Deno.DynamicLibrary<typeof SYMBOLS>;
+  #lib: Deno.DynamicLibrary<typeof LIBC_SYMBOLS>;
   #libc: Libc;
   #int = new Int32Array(1);
   #len = new Uint32Array(1);
@@ -126,7 +101,7 @@ export class SockoptHatch {
   #datagrams: FfiDatagrams | undefined;
   #notices: NetlinkNotices | undefined | null = null;
 
-  private constructor(lib: Deno.DynamicLibrary<typeof SYMBOLS>) {
+  private constructor(lib: Deno.DynamicLibrary<typeof LIBC_SYMBOLS>) {
     this.#lib = lib;
     this.#libc = lib.symbols;
   }
@@ -142,7 +117,7 @@ export class SockoptHatch {
       if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
         return { state: "unavailable" };
       }
-      return { hatch: new SockoptHatch(Deno.dlopen("libc.so.6", SYMBOLS)), state: "active" };
+      return { hatch: new SockoptHatch(Deno.dlopen("libc.so.6", LIBC_SYMBOLS)), state: "active" };
     } catch {
       return { state: "unavailable" }; // no glibc (musl), or a sandbox that refuses dlopen
     }

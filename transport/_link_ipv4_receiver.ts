@@ -10,8 +10,7 @@
 
 import type { SockoptHatch } from "./_ffi_sockopt.ts";
 import type { InterfaceSpec } from "./_interface_selection.ts";
-import type { SocketFailure } from "./_link_sockets.ts";
-import type { ManagedSocket } from "./_managed_socket.ts";
+import type { ManagedSocket, SocketFailure } from "./_managed_socket.ts";
 import { MDNS_IPV4_GROUP, MDNS_PORT } from "./transport.ts";
 
 /**

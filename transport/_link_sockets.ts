@@ -31,7 +31,7 @@ import type { SockoptHatch } from "./_ffi_sockopt.ts";
 import { LinkIpv4Receiver } from "./_link_ipv4_receiver.ts";
 import type { InterfaceSpec } from "./_interface_selection.ts";
 import type { PublishedLink } from "./_link_events.ts";
-import { ManagedSocket, openMdnsSocket } from "./_managed_socket.ts";
+import { ManagedSocket, openMdnsSocket, type SocketFailure } from "./_managed_socket.ts";
 import { cidrContainsIPv4, cidrContainsIPv6, ipv4ToNumber, ipv6ToBytes } from "./_subnet.ts";
 import { isIPv6LinkLocal } from "../codec/ip.ts";
 import {
@@ -117,24 +117,6 @@ export interface LinkSocketsHooks {
   onSocketFailure(link: LinkSockets, where: string, error: Error): void;
   /** The FFI hatch could not set a socket's TTL or hop limit (the socket works without). */
   onHatchMiss?(link: LinkSockets, where: string): void;
-}
-
-/**
- * A socket that could not be opened or joined during {@linkcode LinkSockets.apply}.
- *
- * @example
- * ```ts
- * import type { SocketFailure } from "./_link_sockets.ts";
- * import assert from "node:assert/strict";
- * const f: SocketFailure = { where: "eth0 198.18.1.2:5353", error: new Error("No such device") };
- * assert.equal(f.where, "eth0 198.18.1.2:5353");
- * ```
- */
-export interface SocketFailure {
-  /** Which socket, e.g. `eth0 198.18.1.2:5353`. */
-  readonly where: string;
-  /** Why. */
-  readonly error: Error;
 }
 
 /**

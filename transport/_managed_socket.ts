@@ -101,6 +101,24 @@ export function openMdnsSocket(options: OpenSocketOptions): Deno.DatagramConn {
 export type PacketCallback = (data: Uint8Array, address: string, port: number) => void;
 
 /**
+ * A socket that could not be opened or joined (what `LinkSockets.apply` reports).
+ *
+ * @example
+ * ```ts
+ * import type { SocketFailure } from "./_managed_socket.ts";
+ * import assert from "node:assert/strict";
+ * const f: SocketFailure = { where: "eth0 198.18.1.2:5353", error: new Error("No such device") };
+ * assert.equal(f.where, "eth0 198.18.1.2:5353");
+ * ```
+ */
+export interface SocketFailure {
+  /** Which socket, e.g. `eth0 198.18.1.2:5353`. */
+  readonly where: string;
+  /** Why. */
+  readonly error: Error;
+}
+
+/**
  * A socket whose receive loop runs until {@linkcode ManagedSocket.close}.
  * The loop never rejects: an unexpected receive error is passed to `onFailure`
  * once and the socket closes itself (a socket that keeps failing must not spin).

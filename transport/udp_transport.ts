@@ -14,7 +14,8 @@ import { type InterfaceSelection, selectInterfaces } from "./_interface_selectio
 import { Ipv4MulticastReceiver } from "./_ipv4_multicast_receiver.ts";
 import { linkEvents, type PublishedLink } from "./_link_events.ts";
 import { InterfacePoller } from "./_interface_poller.ts";
-import { LinkSockets, type SocketFailure } from "./_link_sockets.ts";
+import { LinkSockets } from "./_link_sockets.ts";
+import type { SocketFailure } from "./_managed_socket.ts";
 import {
   type AddressFamily,
   type Datagram,
