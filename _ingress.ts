@@ -11,7 +11,7 @@ import { isIPv6LinkLocal, type MessageReader } from "./codec/mod.ts";
 import type { DropReason } from "./mdns_options.ts";
 import type { Datagram, NetworkLink } from "./transport/transport.ts";
 import { MDNS_PORT } from "./transport/transport.ts";
-import { type Cidr, cidrContains, parseCidr } from "./transport/_subnet.ts";
+import { type Cidr, cidrContains, parseCidr } from "./transport/subnet.ts";
 
 /** RFC 6762 §18.3: "Multicast DNS messages received with an OPCODE other than zero MUST be silently ignored." */
 const STANDARD_QUERY_OPCODE = 0;

@@ -12,7 +12,8 @@
 import { DnsParseError, MessageReader } from "./codec/mod.ts";
 import type { PeerServiceCache } from "./cache/peer_cache.ts";
 import { IngressFilter } from "./_ingress.ts";
-import type { LinkEvent, StackPart } from "./_stack_part.ts";
+import type { LinkEvent, StackPart } from "./stack_part.ts";
+import type { StackParts } from "./_stack_parts.ts";
 import type { DropReason, MdnsEvent, MdnsStats } from "./mdns_options.ts";
 import type { Datagram, NetworkLink } from "./transport/transport.ts";
 import { scopedSource } from "./transport/transport.ts";
@@ -25,13 +26,17 @@ import { scopedSource } from "./transport/transport.ts";
  * import assert from "node:assert/strict";
  * import type { PipelineOptions } from "./_pipeline.ts";
  * import { PeerServiceCache } from "./cache/mod.ts";
+ * import { StackParts } from "./_stack_parts.ts";
  * const options: PipelineOptions = {
+ *   parts: new StackParts(() => {}),
  *   peerCache: new PeerServiceCache(), now: () => 0, links: () => [], report: () => {}, wake: () => {},
  * };
  * assert.equal(options.now(), 0);
  * ```
  */
 export interface PipelineOptions {
+  /** The stack's parts: routed in order, each packet and link event one turn. */
+  readonly parts: StackParts;
   /** Where every response lands, between the parts' two response hooks. */
   readonly peerCache: PeerServiceCache;
   /** The stack's clock. */
@@ -53,9 +58,11 @@ export interface PipelineOptions {
  * import { Pipeline } from "./_pipeline.ts";
  * import { PeerServiceCache } from "./cache/mod.ts";
  * import { encodeMessage, MessageFlags } from "./codec/mod.ts";
+ * import { StackParts } from "./_stack_parts.ts";
  * const peerCache = new PeerServiceCache();
  * const link = { name: "eth0", index: 2, ipv4: ["198.18.0.2/24"], ipv6: [] };
  * const pipeline = new Pipeline({
+ *   parts: new StackParts(() => {}),
  *   peerCache, now: () => 0, links: () => [link], report: () => {}, wake: () => {},
  * });
  * const data = encodeMessage({
@@ -70,9 +77,8 @@ export interface PipelineOptions {
  * ```
  */
 export class Pipeline {
-  /** The parts, in the order their hooks run. */
-  readonly parts: StackPart[] = [];
   #options: PipelineOptions;
+  #parts: readonly StackPart[];
   #ingress: IngressFilter;
   #reader = new MessageReader(new Uint8Array(12));
   #routing = false;
@@ -90,9 +96,10 @@ export class Pipeline {
     rejected: 0,
   };
 
-  /** Creates a pipeline with no parts. */
+  /** Creates a pipeline that routes to `options.parts`. */
   constructor(options: PipelineOptions) {
     this.#options = options;
+    this.#parts = options.parts.list;
     this.#ingress = new IngressFilter(options.links);
   }
 
@@ -106,7 +113,7 @@ export class Pipeline {
   receive(datagram: Datagram): void {
     this.#stats.received++;
     try {
-      this.#route(datagram);
+      this.#options.parts.turn(() => this.#route(datagram));
     } catch (error) {
       this.#options.report({ type: "error", error });
     }
@@ -137,7 +144,7 @@ export class Pipeline {
         this.#response(reader, datagram);
       } else {
         this.#stats.queries++;
-        for (const part of this.parts) this.#call(part.onQuery, part, reader, datagram);
+        for (const part of this.#parts) this.#call(part.onQuery, part, reader, datagram);
       }
     } finally {
       this.#routing = outer;
@@ -150,8 +157,8 @@ export class Pipeline {
   // its conflicts are judged first all the same (a defender answers our QU
   // probe by unicast, §8.1).
   #response(reader: MessageReader, datagram: Datagram): void {
-    for (const part of this.parts) this.#call(part.beforeCache, part, reader, datagram);
-    if (datagram.unicast && !this.parts.some((p) => this.#asks(p, reader, datagram))) {
+    for (const part of this.#parts) this.#call(part.beforeCache, part, reader, datagram);
+    if (datagram.unicast && !this.#parts.some((p) => this.#asks(p, reader, datagram))) {
       return this.#drop("unsolicited-unicast", datagram);
     }
     this.#stats.responses++;
@@ -163,7 +170,7 @@ export class Pipeline {
     } catch (error) {
       this.#options.report({ type: "error", error });
     }
-    for (const part of this.parts) this.#call(part.afterCache, part, reader, datagram);
+    for (const part of this.#parts) this.#call(part.afterCache, part, reader, datagram);
     this.#options.wake();
   }
 
@@ -193,8 +200,12 @@ export class Pipeline {
     }
   }
 
-  /** Tells the filters and every part that a link changed. */
+  /** Tells the filters and every part that a link changed (one turn). */
   linkEvent(event: LinkEvent): void {
+    this.#options.parts.turn(() => this.#linkEvent(event));
+  }
+
+  #linkEvent(event: LinkEvent): void {
     const name = event.link.name;
     this.#ingress.forget(name); // a link that comes back up may carry new addresses
     // What we heard on a link that is gone (or down) tells nothing about it
@@ -204,7 +215,7 @@ export class Pipeline {
     if (event.type === "link-removed" || event.type === "link-down" || lostEveryAddress(event)) {
       this.#options.peerCache.clear({ interfaceName: name });
     }
-    for (const part of this.parts) {
+    for (const part of this.#parts) {
       try {
         part.onLinkEvent?.(event);
       } catch (error) {

@@ -22,7 +22,7 @@ import { Limits, MessageWriter, type Question, RecordType } from "../codec/mod.t
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import { nameKey } from "../codec/mod.ts";
-import type { Send } from "../_stack_part.ts";
+import type { Send } from "../stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import {
   ADDRESS_REFRESH_DEFER_MS,

@@ -22,7 +22,7 @@ import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 import type { Datagram, NetworkLink } from "../transport/transport.ts";
-import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
+import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
 import { REFRESH_PULL_MS } from "./_constants.ts";
@@ -79,6 +79,9 @@ export interface QuerierOptions extends PartContext {
 
 type AnyBrowser = StreamBrowser<unknown, unknown>;
 
+/** Rounds of one flush before what is still dirty waits for the next task (not reached in practice). */
+const MAX_FLUSH_ROUNDS = 16;
+
 /**
  * The querier part of the stack.
  *
@@ -97,7 +100,7 @@ type AnyBrowser = StreamBrowser<unknown, unknown>;
  *   peerCache: new PeerServiceCache(),
  * });
  * const browser = querier.browse("_http._tcp");
- * querier.run(querier.nextDeadline()!); // the first query, 20 ms later
+ * querier.run(querier.nextDeadline()); // the first query, 20 ms later
  * assert.equal(sent.length, 1);
  * await browser[Symbol.asyncDispose]();
  * assert.equal(browser.endReason, "disposed");
@@ -283,26 +286,25 @@ export class Querier implements StackPart {
 
   // ---- StackPart ----------------------------------------------------------
 
-  /** The next time the querier has work (ms), undefined when none. */
-  nextDeadline(): number | undefined {
-    const next = Math.min(
+  /**
+   * The next time the querier has work (ms), `Infinity` when none. It owns
+   * the peer cache's refresh points (the stack's cache timer runs expiry
+   * only); once closed it has no work and wakes for nothing.
+   */
+  nextDeadline(): number {
+    if (this.#closed) return Infinity;
+    return Math.min(
       this.#questions.nextDeadline(),
       this.#cache.nextRefresh(),
       this.#poof.nextDeadline(),
       this.#reconfirms.nextDeadline(),
       this.#outbox.nextDeadline(),
     );
-    return next === Infinity ? undefined : next;
   }
 
   /** Sends what is due: continuous questions, refreshes, reconfirms; flushes what went unanswered. */
   run(now: number): void {
-    if (this.#closed) {
-      // Due points and waiting refreshes must not keep the scheduler spinning.
-      this.#cache.takeDueRefreshes(now);
-      this.#outbox.send([], now);
-      return;
-    }
+    if (this.#closed) return;
     for (const record of this.#poof.due(now)) this.#cache.flushRecord(record);
     const outbox = this.#outbox;
     this.#reconfirms.run(
@@ -385,8 +387,11 @@ export class Querier implements StackPart {
     return this.#unicastAsked.expects(reader, datagram, this.#ctx.clock.now());
   }
 
-  /** A response is in the peer cache: bring browses and lookups up to date. */
-  afterCache(_reader: MessageReader, _datagram: Datagram): void {
+  /**
+   * The stack finished a packet, a link event or a timer run: bring browses
+   * and lookups up to date with what it changed, once.
+   */
+  settle(): void {
     this.#flushSessions();
   }
 
@@ -432,26 +437,31 @@ export class Querier implements StackPart {
 
   #markDirty(session: Session): void {
     this.#dirty.add(session);
+    // Inside a turn of the stack (a packet, a link event, a timer run) the
+    // stack calls settle() when it ends. A change outside one (a user's
+    // clear or insert, a browse ending) is flushed after the current task.
+    if (this.#ctx.inTurn?.() !== true) this.#flushSoon();
+  }
+
+  #flushSoon(): void {
     if (this.#flushQueued) return;
     this.#flushQueued = true;
-    // Changes that come outside a packet or a timer run (a user's clear or
-    // insert, the stack's expiry) are flushed after the current task.
-    queueMicrotask(() => this.#flushSessions());
+    queueMicrotask(() => {
+      this.#flushQueued = false;
+      this.#flushSessions();
+    });
   }
 
   #flushSessions(): void {
-    this.#flushQueued = false;
-    // A flush may dirty another session (a resolve sharing a record): a few
-    // rounds settle it; whatever is left goes to the next microtask.
-    for (let rounds = 0; this.#dirty.size > 0 && rounds < 4; rounds++) {
+    // A flush may dirty another session (a resolve sharing a record): go
+    // round until nothing is dirty, with a bound against two sessions that
+    // would dirty each other forever (the rest waits for the next task).
+    for (let rounds = 0; this.#dirty.size > 0 && rounds < MAX_FLUSH_ROUNDS; rounds++) {
       const sessions = [...this.#dirty];
       this.#dirty.clear();
       for (const s of sessions) s.flush();
     }
-    if (this.#dirty.size > 0 && !this.#flushQueued) {
-      this.#flushQueued = true;
-      queueMicrotask(() => this.#flushSessions());
-    }
+    if (this.#dirty.size > 0) this.#flushSoon();
   }
 }
 

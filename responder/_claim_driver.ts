@@ -16,7 +16,7 @@
 
 import { nameKey, RecordType } from "../codec/mod.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
-import type { LinkEvent, PartContext } from "../_stack_part.ts";
+import type { LinkEvent, PartContext } from "../stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import {
   ANNOUNCE_COUNT,

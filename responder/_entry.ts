@@ -8,7 +8,7 @@
 
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
-import type { PartContext } from "../_stack_part.ts";
+import type { PartContext } from "../stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import type { Claim } from "./_claim.ts";
 import type { Sender } from "./_sender.ts";

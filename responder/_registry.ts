@@ -12,7 +12,7 @@ import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import { parseServiceType, serviceInstanceName } from "../dnssd/service_name.ts";
 import { hostRecords, serviceRecords } from "../dnssd/service_records.ts";
-import type { PartContext } from "../_stack_part.ts";
+import type { PartContext } from "../stack_part.ts";
 import { PROBE_WAIT_MAX_MS } from "./_claim.ts";
 import type { ClaimState } from "./_conflicts.ts";
 import type { ClaimEntry, EntryContext } from "./_entry.ts";

@@ -20,7 +20,7 @@ import type { MessageReader, Question } from "../codec/mod.ts";
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
-import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
+import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import type { Datagram } from "../transport/transport.ts";
 import { MDNS_PORT } from "../transport/transport.ts";
 import { additionalRecords, planAnswers, type PlannedReply } from "./_answer_planner.ts";
@@ -74,21 +74,21 @@ export interface ResponderOptions extends PartContext {
  * import { Scheduler } from "../_scheduler.ts";
  * import { VirtualClock } from "../testing/mod.ts";
  * const clock = new VirtualClock();
- * const scheduler = new Scheduler(clock);
+ * let scheduler: Scheduler | undefined;
  * const sent: number[] = [];
  * const responder = new Responder({
- *   clock, random: () => 0.5, wake: () => scheduler.wake(),
+ *   clock, random: () => 0.5, wake: () => scheduler?.wake(),
  *   send: (data) => { sent.push(data.length); return Promise.resolve(true); },
  *   links: () => [{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }],
  *   localCache: new LocalServiceCache(), hostName: "box.local",
  * });
- * scheduler.add(responder);
+ * scheduler = new Scheduler(clock, [responder]);
  * const published = responder.publish({ name: "Den", type: "_http._tcp", port: 80 });
  * clock.advance(1000);
  * const service = await published;
  * assert.equal(service.fullName, "Den._http._tcp.local");
  * await service.unpublish();
- * scheduler.close();
+ * scheduler?.close();
  * ```
  */
 export class Responder implements StackPart {
@@ -131,13 +131,12 @@ export class Responder implements StackPart {
     }
   }
 
-  /** Clock time of the next work (probe, announcement, delayed answer). */
-  nextDeadline(): number | undefined {
-    const a = this.#registry.nextDeadline();
-    const b = this.#queue.nextDeadline();
-    if (a === undefined) return b;
-    if (b === undefined) return a;
-    return Math.min(a, b);
+  /** Clock time of the next work (probe, announcement, delayed answer), `Infinity` when none. */
+  nextDeadline(): number {
+    return Math.min(
+      this.#registry.nextDeadline() ?? Infinity,
+      this.#queue.nextDeadline() ?? Infinity,
+    );
   }
 
   /** Sends what is due. */

@@ -10,7 +10,7 @@
 import type { ResourceRecord } from "../codec/mod.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import { goodbyeRecord } from "../dnssd/service_records.ts";
-import type { Send } from "../_stack_part.ts";
+import type { Send } from "../stack_part.ts";
 import type { AddressFamily, NetworkLink } from "../transport/transport.ts";
 import { linkFamilies } from "./_host_addresses.ts";
 import {

@@ -7,7 +7,7 @@
  *   a type lives in the wrong file.
  * - **No reach into another folder's private files.** A file in folder A may
  *   import, from any other folder B (the root included: its `_pipeline.ts`,
- *   `_scheduler.ts`, `_stack_part.ts`, `_ingress.ts` are the stack's own),
+ *   `_scheduler.ts`, `stack_part.ts`, `_ingress.ts` are the stack's own),
  *   only B's public files: names without a leading `_`. Folders are compared
  *   whole (`codec/rdata/` is not `codec/`). The one exception is `mdns.ts`,
  *   the stack itself: it builds the responder and the querier, which are not

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { ipv6ToBytes } from "./_subnet.ts";
+import { ipv6ToBytes } from "./subnet.ts";
 import { FfiDatagrams } from "./_ffi_datagrams.ts";
 import { NetlinkNotices } from "./_ffi_netlink.ts";
 import { type Libc, LIBC_SYMBOLS } from "./_libc.ts";

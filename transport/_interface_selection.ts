@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Cidr, isLoopbackAddress, parseCidr } from "./_subnet.ts";
+import { type Cidr, isLoopbackAddress, parseCidr } from "./subnet.ts";
 import { isIPv6LinkLocal } from "../codec/ip.ts";
 import type { NetworkLink } from "./transport.ts";
 

@@ -12,7 +12,7 @@
 
 import type { LinkSockets } from "./_link_sockets.ts";
 import { ManagedSocket, openMdnsSocket } from "./_managed_socket.ts";
-import { cidrContainsIPv4, ipv4ToNumber } from "./_subnet.ts";
+import { cidrContainsIPv4, ipv4ToNumber } from "./subnet.ts";
 import { MDNS_IPV4_GROUP, MDNS_PORT } from "./transport.ts";
 
 /**

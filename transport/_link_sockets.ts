@@ -32,7 +32,7 @@ import { LinkIpv4Receiver } from "./_link_ipv4_receiver.ts";
 import type { InterfaceSpec } from "./_interface_selection.ts";
 import type { PublishedLink } from "./_link_events.ts";
 import { ManagedSocket, openMdnsSocket, type SocketFailure } from "./_managed_socket.ts";
-import { cidrContainsIPv4, cidrContainsIPv6, ipv4ToNumber, ipv6ToBytes } from "./_subnet.ts";
+import { cidrContainsIPv4, cidrContainsIPv6, ipv4ToNumber, ipv6ToBytes } from "./subnet.ts";
 import { isIPv6LinkLocal } from "../codec/ip.ts";
 import {
   type AddressFamily,
