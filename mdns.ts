@@ -139,13 +139,17 @@ export class Mdns implements AsyncDisposable {
       new Responder({
         ...context,
         localCache: this.#localCache,
-        peerCache: this.#peerCache,
         hostName: options.hostName ?? defaultHostName,
       }));
     this.#querier = addPart(
       this,
       (context) =>
-        new Querier({ ...context, peerCache: this.#peerCache, localCache: this.#localCache }),
+        new Querier({
+          ...context,
+          peerCache: this.#peerCache,
+          localCache: this.#localCache,
+          unicastFirstQuery: options.unicastFirstQuery,
+        }),
     );
   }
 

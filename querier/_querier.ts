@@ -311,7 +311,6 @@ export class Querier implements StackPart {
       now,
       (iface, name, type) => outbox.add(iface, name, type, false, now, false),
     );
-    this.#flushSessions();
     const links = this.#ctx.links();
     const linkNames = new Set(links.map((l) => l.name));
     const due = this.#questions.due(now);

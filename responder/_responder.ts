@@ -19,7 +19,6 @@
 import type { MessageReader, Question } from "../codec/mod.ts";
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
-import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import type { Datagram } from "../transport/transport.ts";
 import { MDNS_PORT } from "../transport/transport.ts";
@@ -57,8 +56,6 @@ const EMPTY_ASKERS: Set<string> = new Set();
 export interface ResponderOptions extends PartContext {
   /** What we publish: the one source of our records. */
   readonly localCache: LocalServiceCache;
-  /** What we heard (not consulted for probing, RFC 6762 §8.1). */
-  readonly peerCache?: PeerServiceCache;
   /** Our host name (`box.local`), or a function giving it on first publish. */
   readonly hostName: string | (() => string);
 }
