@@ -17,7 +17,7 @@
  * @module
  */
 
-import { MessageReader, RecordType } from "../codec/mod.ts";
+import { MessageReader } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
@@ -25,17 +25,12 @@ import type { Datagram, NetworkLink } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
-import { REFRESH_PULL_MS } from "./_constants.ts";
+import { queueRefreshes } from "./_refreshes.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
-import {
-  answeredInTheOpen,
-  answerKey,
-  FailureObserver,
-  QuestionHistory,
-  readQuery,
-} from "./_observations.ts";
+import { OtherQueries } from "./_other_queries.ts";
+import { SessionUpdates } from "./_session_updates.ts";
 import type { StreamBrowser } from "./_browser.ts";
-import type { LocalSession, Session, SourceHost } from "./_browse_sources.ts";
+import type { LocalSession, SourceHost } from "./_browse_sources.ts";
 import { LocalAnswers } from "./_local_answers.ts";
 import { Lookups } from "./_lookups.ts";
 import { UnicastExpectations } from "./_unicast_expectations.ts";
@@ -79,9 +74,6 @@ export interface QuerierOptions extends PartContext {
 
 type AnyBrowser = StreamBrowser<unknown, unknown>;
 
-/** Rounds of one flush before what is still dirty waits for the next task (not reached in practice). */
-const MAX_FLUSH_ROUNDS = 16;
-
 /**
  * The querier part of the stack.
  *
@@ -111,14 +103,12 @@ export class Querier implements StackPart {
   #cache: PeerServiceCache;
   #unicastFirst: boolean;
   #questions: QuestionSet;
-  #history = new QuestionHistory();
-  #poof = new FailureObserver();
+  #others: OtherQueries;
   #unicastAsked = new UnicastExpectations();
   #reconfirms: Reconfirmations;
   #outbox: Outbox;
   #browsers = new Set<AnyBrowser>();
-  #dirty = new Set<Session>();
-  #flushQueued = false;
+  #updates: SessionUpdates;
   #closed = false;
   #host: SourceHost;
   #lookups: Lookups;
@@ -132,6 +122,8 @@ export class Querier implements StackPart {
     this.#cache = options.peerCache;
     this.#unicastFirst = options.unicastFirstQuery ?? true;
     this.#questions = new QuestionSet(options.random);
+    this.#others = new OtherQueries(this.#cache);
+    this.#updates = new SessionUpdates(() => options.inTurn?.() === true);
     this.#reconfirms = new Reconfirmations(this.#cache);
     const localCache = options.localCache;
     this.#outbox = new Outbox(
@@ -160,11 +152,14 @@ export class Querier implements StackPart {
       release: (q, followUp) => {
         if (this.#questions.release(q, followUp)) this.#outbox.forgetFollowUp(q.name, q.type);
       },
-      dirty: (session) => this.#markDirty(session),
+      dirty: (session) => this.#updates.mark(session),
     };
-    this.#lookups = new Lookups(this.#cache, options.clock, this.#host, (shot) => {
-      this.#dirty.delete(shot);
-    });
+    this.#lookups = new Lookups(
+      this.#cache,
+      options.clock,
+      this.#host,
+      (shot) => this.#updates.forget(shot),
+    );
     // The NetX seed (nx_mdns_peer_cache_clear): clearing the peer cache ends the continuous queries.
     this.#unsubscribeClear = this.#cache.onClear(() => {
       for (const b of [...this.#browsers]) b.end("cleared");
@@ -213,7 +208,7 @@ export class Querier implements StackPart {
     options?: BrowseOptions,
   ): Browser<BrowseEvent> | Browser<ServiceTypeEvent> {
     const { browser, source } = openBrowse(this.#host, type, options);
-    this.#dirty.delete(source);
+    this.#updates.forget(source);
     if (this.#closed) browser.end("closed");
     this.#browsers.add(browser);
     this.#localSessions.add(source);
@@ -296,7 +291,7 @@ export class Querier implements StackPart {
     return Math.min(
       this.#questions.nextDeadline(),
       this.#cache.nextRefresh(),
-      this.#poof.nextDeadline(),
+      this.#others.nextDeadline(),
       this.#reconfirms.nextDeadline(),
       this.#outbox.nextDeadline(),
     );
@@ -305,14 +300,13 @@ export class Querier implements StackPart {
   /** Sends what is due: continuous questions, refreshes, reconfirms; flushes what went unanswered. */
   run(now: number): void {
     if (this.#closed) return;
-    for (const record of this.#poof.due(now)) this.#cache.flushRecord(record);
+    for (const record of this.#others.failed(now)) this.#cache.flushRecord(record);
     const outbox = this.#outbox;
     this.#reconfirms.run(
       now,
       (iface, name, type) => outbox.add(iface, name, type, false, now, false),
     );
     const links = this.#ctx.links();
-    const linkNames = new Set(links.map((l) => l.name));
     const due = this.#questions.due(now);
     // §5.3: first queries whose 20-120 ms window is open, and later ones nearly
     // due, join the packet that goes now.
@@ -321,42 +315,16 @@ export class Querier implements StackPart {
       const qu = q.sent === 0 && this.#unicastFirst;
       for (const link of links) {
         if (q.interfaces !== undefined && !q.interfaces.has(link.name)) continue;
-        if (!qu && this.#askedByOthers(q.name, q.type, link.name, now)) continue;
+        if (!qu && this.#others.askedByOthers(q.name, q.type, link.name, now)) continue;
         // RFC 6763 §12 follow-ups of a browse: bound per link whatever the network lists.
         if (q.followUp) outbox.addFollowUp(link.name, q.name, q.type, qu);
         else outbox.add(link.name, q.name, q.type, qu, now);
       }
       this.#questions.markSent(q, now);
     }
-    // Refreshes due now, and those due within REFRESH_PULL_MS, go together.
-    for (const r of this.#cache.takeDueRefreshes(now + REFRESH_PULL_MS)) {
-      if (!linkNames.has(r.interfaceName)) continue;
-      // RFC 6762 §6.1: an NSEC answers a question for a type that is not
-      // there; nobody asks for it. Asking type NSEC at 80 % of its TTL doubled
-      // the refresh traffic of every browsed service (the LAN simulation,
-      // issue 16 item 8); it comes back beside the records it rides with.
-      if (r.type === RecordType.NSEC) continue;
-      // Never while more than half the TTL is left (§5.2): a tiny TTL skips a point.
-      if (r.remainingTtl(now) * 2 > r.ttl) continue;
-      // The storm floor: a peer's tiny TTL cannot make us ask more often.
-      if (!outbox.refreshAllowed(r.interfaceName, r.name, r.type, now)) continue;
-      outbox.addRefresh(r.interfaceName, r.name, r.type);
-    }
+    queueRefreshes(this.#cache, outbox, new Set(links.map((l) => l.name)), now);
     outbox.send(links, now);
-    this.#history.prune(now);
-  }
-
-  // RFC 6762 §7.3: another host just asked this QM question with nothing in
-  // its Known Answers that we would leave out; ours counts as sent. Our own
-  // list is built only when someone did ask it.
-  #askedByOthers(name: string, type: number, iface: string, now: number): boolean {
-    if (this.#history.recent(iface, name, type, now) === undefined) return false;
-    const ours = new Set(
-      this.#cache.knownAnswers(name, type, { interfaceName: iface, now }).map((r) =>
-        answerKey(r.type, r.rdata)
-      ),
-    );
-    return this.#history.suppresses(iface, name, type, ours, now);
+    this.#others.prune(now);
   }
 
   /**
@@ -365,19 +333,7 @@ export class Querier implements StackPart {
    * everyone will hear ({@linkcode answeredInTheOpen}).
    */
   onQuery(reader: MessageReader, datagram: Datagram): void {
-    if (!answeredInTheOpen(reader, datagram)) return;
-    const now = this.#ctx.clock.now();
-    const iface = datagram.interfaceName;
-    for (const q of readQuery(reader)) {
-      if (q.unicast) continue; // QU: answered by unicast (§5.4), unseen by us
-      this.#history.heard(iface, q, now);
-      for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
-        if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
-        if (q.known.size === 0 || !q.known.has(answerKey(r.type, r.rdata))) {
-          this.#poof.asked(r, now);
-        }
-      }
-    }
+    this.#others.heard(reader, datagram, this.#ctx.clock.now());
     this.#ctx.wake();
   }
 
@@ -391,7 +347,7 @@ export class Querier implements StackPart {
    * and lookups up to date with what it changed, once.
    */
   settle(): void {
-    this.#flushSessions();
+    this.#updates.flush();
   }
 
   /**
@@ -432,35 +388,6 @@ export class Querier implements StackPart {
   #localChanged(): void {
     for (const session of this.#localSessions) session.localChanged();
     this.#lookups.recheck();
-  }
-
-  #markDirty(session: Session): void {
-    this.#dirty.add(session);
-    // Inside a turn of the stack (a packet, a link event, a timer run) the
-    // stack calls settle() when it ends. A change outside one (a user's
-    // clear or insert, a browse ending) is flushed after the current task.
-    if (this.#ctx.inTurn?.() !== true) this.#flushSoon();
-  }
-
-  #flushSoon(): void {
-    if (this.#flushQueued) return;
-    this.#flushQueued = true;
-    queueMicrotask(() => {
-      this.#flushQueued = false;
-      this.#flushSessions();
-    });
-  }
-
-  #flushSessions(): void {
-    // A flush may dirty another session (a resolve sharing a record): go
-    // round until nothing is dirty, with a bound against two sessions that
-    // would dirty each other forever (the rest waits for the next task).
-    for (let rounds = 0; this.#dirty.size > 0 && rounds < MAX_FLUSH_ROUNDS; rounds++) {
-      const sessions = [...this.#dirty];
-      this.#dirty.clear();
-      for (const s of sessions) s.flush();
-    }
-    if (this.#dirty.size > 0) this.#flushSoon();
   }
 }
 
