@@ -133,10 +133,10 @@ export class Claim {
     this.runs.push({ phase: "announcing", step: 0, at, all: false });
   }
 
-  /** The earliest due time of its runs. */
-  nextDeadline(): number | undefined {
-    let at: number | undefined;
-    for (const r of this.runs) if (at === undefined || r.at < at) at = r.at;
+  /** The earliest due time of its runs, `Infinity` when none. */
+  nextDeadline(): number {
+    let at = Infinity;
+    for (const r of this.runs) if (r.at < at) at = r.at;
     return at;
   }
 }

@@ -164,13 +164,10 @@ export class PublishRegistry {
     return true;
   };
 
-  /** Earliest due time of any claim. */
-  nextDeadline(): number | undefined {
-    let at: number | undefined;
-    for (const e of this.entries()) {
-      const t = e.claim.nextDeadline();
-      if (t !== undefined && (at === undefined || t < at)) at = t;
-    }
+  /** Earliest due time of any claim, `Infinity` when none. */
+  nextDeadline(): number {
+    let at = Infinity;
+    for (const e of this.entries()) at = Math.min(at, e.claim.nextDeadline());
     return at;
   }
 

@@ -130,10 +130,7 @@ export class Responder implements StackPart {
 
   /** Clock time of the next work (probe, announcement, delayed answer), `Infinity` when none. */
   nextDeadline(): number {
-    return Math.min(
-      this.#registry.nextDeadline() ?? Infinity,
-      this.#queue.nextDeadline() ?? Infinity,
-    );
+    return Math.min(this.#registry.nextDeadline(), this.#queue.nextDeadline());
   }
 
   /** Sends what is due. */

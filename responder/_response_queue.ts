@@ -208,10 +208,10 @@ export class ResponseQueue {
     for (const r of records) for (const g of this.#groups.values()) g.records.delete(r);
   }
 
-  /** Earliest due time, or undefined when empty. */
-  nextDeadline(): number | undefined {
-    let at: number | undefined;
-    for (const g of this.#groups.values()) if (at === undefined || g.dueAt < at) at = g.dueAt;
+  /** Earliest due time, `Infinity` when empty. */
+  nextDeadline(): number {
+    let at = Infinity;
+    for (const g of this.#groups.values()) if (g.dueAt < at) at = g.dueAt;
     return at;
   }
 
