@@ -3,7 +3,7 @@
  * suppression (RFC 6762 §7.3: a QM question another host just asked, with
  * nothing in its Known Answers that we would leave out, counts as ours) and
  * POOF (§10.5: records others asked for, without listing them as known,
- * that nobody answered in ten seconds, leave the cache). Both learn only from
+ * that nobody answered in ten seconds, are purged). Both learn only from
  * the QM questions of a query whose answers everyone will hear
  * ({@linkcode answeredInTheOpen}).
  *
@@ -64,7 +64,7 @@ export class OtherQueries {
     return this.#history.suppresses(iface, name, type, ours, now);
   }
 
-  /** The records whose POOF window closed unanswered by `now` (§10.5): to flush. */
+  /** The records whose POOF window closed unanswered by `now` (§10.5): to purge. */
   failed(now: number): PeerRecord[] {
     return this.#poof.due(now);
   }

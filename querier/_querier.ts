@@ -8,7 +8,7 @@
  * 20-120 ms, the QU bit on the first, then 1, 3 and 9 s, then hourly) with
  * Known-Answer lists (split with TC when they do not fit), skip a question
  * another host just asked (§7.3), refresh the records they watch at 80-95 %
- * of the TTL (with a floor against tiny TTLs, `REFRESH_FLOOR_MS`), flush
+ * of the TTL (with a floor against tiny TTLs, `REFRESH_FLOOR_MS`), purge
  * records others asked for in vain (POOF, §10.5) and reconfirm on request
  * (§10.4). Other hosts' queries teach it something only when their answers
  * will be multicast; a unicast response is accepted only when it answers
@@ -269,7 +269,7 @@ export class Querier implements StackPart {
 
   /**
    * Reconfirms an instance (RFC 6762 §10.4): asks again for its SRV, TXT and
-   * its host's addresses, and flushes those nobody confirms within ten
+   * its host's addresses, and purges those nobody confirms within ten
    * seconds (with the PTRs that list it, once no SRV is left), so a dead
    * entry a user saw fail goes away.
    *
@@ -297,10 +297,10 @@ export class Querier implements StackPart {
     );
   }
 
-  /** Sends what is due: continuous questions, refreshes, reconfirms; flushes what went unanswered. */
+  /** Sends what is due: continuous questions, refreshes, reconfirms; purges what went unanswered. */
   run(now: number): void {
     if (this.#closed) return;
-    for (const record of this.#others.failed(now)) this.#cache.flushRecord(record);
+    for (const record of this.#others.failed(now)) this.#cache.purgeRecord(record);
     const outbox = this.#outbox;
     this.#reconfirms.run(
       now,
@@ -347,7 +347,7 @@ export class Querier implements StackPart {
    * and lookups up to date with what it changed, once.
    */
   settle(): void {
-    this.#updates.flush();
+    this.#updates.update();
   }
 
   /**

@@ -131,12 +131,12 @@ export class Reconfirmations {
       }
       if (r.start + RECONFIRM_WINDOW_MS > now) continue;
       this.#running.splice(this.#running.indexOf(r), 1);
-      for (const w of r.records) if (unconfirmed(w)) this.#cache.flushRecord(w.record);
+      for (const w of r.records) if (unconfirmed(w)) this.#cache.purgeRecord(w.record);
       if (this.#cache.lookup(r.instance, RecordType.SRV, { now }).length > 0) continue;
       const parsed = parseServiceInstanceName(r.instance);
       for (const ptr of this.#cache.lookup(serviceTypeName(parsed.type), RecordType.PTR, { now })) {
         if (nameKey(ptr.data as string) === nameKey(r.instance)) {
-          this.#cache.flushRecord(ptr);
+          this.#cache.purgeRecord(ptr);
         }
       }
     }

@@ -10,8 +10,8 @@
 
 import type { Session } from "./_browse_sources.ts";
 
-/** Rounds of one flush before what is still marked waits for the next task (not reached in practice). */
-const MAX_FLUSH_ROUNDS = 16;
+/** Rounds of one update before what is still marked waits for the next task (not reached in practice). */
+const MAX_UPDATE_ROUNDS = 16;
 
 /** The sessions with changes to apply. */
 export class SessionUpdates {
@@ -36,15 +36,15 @@ export class SessionUpdates {
   }
 
   /**
-   * Applies every marked session's changes. A flush may mark another session
+   * Applies every marked session's changes. An update may mark another session
    * (a resolve sharing a record): it goes round until nothing is marked,
    * with a bound against two sessions that would mark each other forever.
    */
-  flush(): void {
-    for (let rounds = 0; this.#dirty.size > 0 && rounds < MAX_FLUSH_ROUNDS; rounds++) {
+  update(): void {
+    for (let rounds = 0; this.#dirty.size > 0 && rounds < MAX_UPDATE_ROUNDS; rounds++) {
       const sessions = [...this.#dirty];
       this.#dirty.clear();
-      for (const s of sessions) s.flush();
+      for (const s of sessions) s.update();
     }
     if (this.#dirty.size > 0) this.#soon();
   }
@@ -54,7 +54,7 @@ export class SessionUpdates {
     this.#queued = true;
     queueMicrotask(() => {
       this.#queued = false;
-      this.flush();
+      this.update();
     });
   }
 }

@@ -313,7 +313,7 @@ function validate(options: PublishOptions): ServiceSpec {
   }
   // The record builders check the instance (≤ 63 bytes), type, port, TXT (≤ 255 bytes a string).
   const records = serviceRecords({
-    instance: name,
+    name: name,
     type,
     host: host ?? "placeholder.local",
     port,
@@ -321,7 +321,7 @@ function validate(options: PublishOptions): ServiceSpec {
     subtypes,
   });
   // RFC 6762 §17: the instance name's probe (SRV and TXT) must fit one datagram.
-  checkProbeFits(`"${name}"`, records.instanceName, [records.srv, records.txt]);
+  checkProbeFits(`"${name}"`, records.fullName, [records.srv, records.txt]);
   if (addresses !== undefined) hostRecords(host!, addresses);
   return {
     instance: name,

@@ -136,7 +136,7 @@ export class Responder implements StackPart {
   /** Sends what is due. */
   run(now: number): void {
     this.#driver.run(now);
-    for (const group of this.#queue.take(now)) this.#flush(group, now);
+    for (const group of this.#queue.take(now)) this.#sendGroup(group, now);
   }
 
   /** Answers a query, and checks a probe against ours (RFC 6762 §8.2). */
@@ -245,7 +245,7 @@ export class Responder implements StackPart {
    * whose send time is later.
    */
   #sendNow(reply: PlannedReply, target: ReplyTarget, now: number): void {
-    this.#flush({
+    this.#sendGroup({
       target,
       records: new Map(reply.records.map((r) => [r, EMPTY_ASKERS])),
       dueAt: now,
@@ -255,7 +255,7 @@ export class Responder implements StackPart {
     }, now);
   }
 
-  #flush(group: PendingGroup, now: number): void {
+  #sendGroup(group: PendingGroup, now: number): void {
     const { interfaceName: iface, family } = group.target;
     const multicast = group.target.address === undefined;
     const limit = group.defend ? DEFEND_INTERVAL_MS : MULTICAST_INTERVAL_MS;
