@@ -1,7 +1,7 @@
 /**
  * The one class behind every {@linkcode ServiceInfo} the querier reports,
  * heard on the network (`service_info.ts`) or published by this stack
- * (`_local_view.ts`). Internal.
+ * (`local_view.ts`). Internal.
  *
  * @module
  */

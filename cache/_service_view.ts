@@ -12,7 +12,7 @@
 
 import { RecordType, type SrvData } from "../codec/mod.ts";
 import { parseServiceInstanceName } from "../dnssd/service_name.ts";
-import type { PeerServiceCache } from "./peer_cache.ts";
+import type { PeerRecordLookup } from "./peer_cache_options.ts";
 import type { PeerRecord } from "./peer_record.ts";
 
 /**
@@ -68,7 +68,7 @@ export interface View {
  * ```
  */
 export function view(
-  cache: PeerServiceCache,
+  cache: PeerRecordLookup,
   instanceName: string,
   interfaceName: string,
   now: number | undefined,

@@ -13,7 +13,7 @@ import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
 import type { PeerCacheEvent } from "../cache/peer_cache_options.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
-import { type ServiceAssembly, serviceInfo } from "../cache/service_info.ts";
+import { type ServiceAssembly, serviceInfo } from "../cache/service_assembly.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
 

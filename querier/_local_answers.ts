@@ -18,7 +18,7 @@
 import { RecordType } from "../codec/mod.ts";
 import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
-import { localAddresses, localServiceInfo } from "../cache/_local_view.ts";
+import { localAddresses, localServiceInfo } from "../cache/local_view.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import { addressTypes } from "./_address_types.ts";
 

@@ -11,7 +11,7 @@
 import { RecordType } from "../codec/mod.ts";
 import type { Clock, Timer } from "../clock.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
-import { serviceInfo } from "../cache/service_info.ts";
+import { serviceInfo } from "../cache/service_assembly.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 import { parseServiceInstanceName } from "../dnssd/service_name.ts";
 import type { Session, SourceHost } from "./_browse_sources.ts";
