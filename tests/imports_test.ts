@@ -6,12 +6,14 @@
  *   one way: a cycle (even a type-only one) means two files share one job or
  *   a type lives in the wrong file.
  * - **No reach into another folder's private files.** A file in folder A may
- *   import, from any other folder B (the root included: its `_pipeline.ts`,
- *   `_scheduler.ts`, `stack_part.ts`, `_ingress.ts` are the stack's own),
- *   only B's public files: names without a leading `_`. Folders are compared
- *   whole (`codec/rdata/` is not `codec/`). The one exception is `mdns.ts`,
- *   the stack itself: it builds the responder and the querier, which are not
- *   public, from their private entry modules ({@linkcode STACK_BUILDS}).
+ *   import, from any other folder B, only B's public files: names without a
+ *   leading `_`. That holds for the root too: its `_pipeline.ts`,
+ *   `_scheduler.ts`, `_stack_parts.ts` and `_ingress.ts` are the stack's own,
+ *   and the parts in `responder/` and `querier/` reach the stack only through
+ *   the public `stack_part.ts`. Folders are compared whole (`codec/rdata/` is
+ *   not `codec/`). The one exception is `mdns.ts`, the stack itself: it
+ *   builds the responder and the querier, which are not public, from their
+ *   private entry modules ({@linkcode STACK_BUILDS}); nothing else may.
  *
  * Tests, benchmarks and the CLI are not library code and may read anything.
  */
