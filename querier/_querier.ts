@@ -17,7 +17,7 @@
  * @module
  */
 
-import { MessageReader } from "../codec/mod.ts";
+import { MessageReader, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
@@ -25,6 +25,7 @@ import type { Datagram, NetworkLink } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
+import { DOUBT_AFTER_QUERIES } from "./_constants.ts";
 import { queueRefreshes } from "./_refreshes.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
 import { OtherQueries } from "./_other_queries.ts";
@@ -302,10 +303,6 @@ export class Querier implements StackPart {
     if (this.#closed) return;
     for (const record of this.#others.failed(now)) this.#cache.purgeRecord(record);
     const outbox = this.#outbox;
-    this.#reconfirms.run(
-      now,
-      (iface, name, type) => outbox.add(iface, name, type, false, now, false),
-    );
     const links = this.#ctx.links();
     const due = this.#questions.due(now);
     // §5.3: first queries whose 20-120 ms window is open, and later ones nearly
@@ -321,9 +318,23 @@ export class Querier implements StackPart {
         else outbox.add(link.name, q.name, q.type, qu, now);
       }
       this.#questions.markSent(q, now);
+      // §10.4: an SRV asked for DOUBT_AFTER_QUERIES times in vain puts the
+      // PTRs that named its instance in doubt.
+      if (
+        q.type === RecordType.SRV && q.sent === DOUBT_AFTER_QUERIES &&
+        this.#cache.lookup(q.name, RecordType.SRV, { now }).length === 0
+      ) this.#reconfirms.doubt(q.name);
     }
+    this.#reconfirms.run(
+      now,
+      (iface, name, type, leaveOut) =>
+        outbox.add(iface, name, type, false, now, leaveOut === "all" ? false : leaveOut),
+    );
     queueRefreshes(this.#cache, outbox, new Set(links.map((l) => l.name)), now);
     outbox.send(links, now);
+    // A question whose Known-Answer list filled many packets waits longer
+    // before its next query (QUESTION_PACKET_BURST).
+    for (const q of due) this.#questions.spend(q, outbox.packetsSent(q.name, q.type), now);
     this.#others.prune(now);
   }
 

@@ -92,10 +92,22 @@ export class Sender {
     for (const p of build(message, options)) this.#track(this.#send(p, to));
   }
 
-  /** Multicasts records on `link` and notes the time for each, per family sent on. */
-  announce(link: NetworkLink, records: readonly LocalRecord[], now: number): void {
+  /**
+   * Multicasts records on `link` and notes the time for each, per family sent
+   * on. `additionals` fill what room is left (not noted: they may not fit).
+   */
+  announce(
+    link: NetworkLink,
+    records: readonly LocalRecord[],
+    now: number,
+    additionals: readonly LocalRecord[] = [],
+  ): void {
     if (records.length === 0) return;
-    this.multicast(link, { flags: RESPONSE_FLAGS, answers: records.map((r) => r.record) });
+    this.multicast(link, {
+      flags: RESPONSE_FLAGS,
+      answers: records.map((r) => r.record),
+      additionals: additionals.map((r) => r.record),
+    });
     for (const family of linkFamilies(link)) {
       for (const r of records) r.markMulticast(link.name, now, family);
     }
