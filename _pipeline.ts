@@ -20,19 +20,6 @@ import { scopedSource } from "./transport/transport.ts";
 
 /**
  * What a pipeline needs from its stack.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { PipelineOptions } from "./_pipeline.ts";
- * import { PeerServiceCache } from "./cache/mod.ts";
- * import { StackParts } from "./_stack_parts.ts";
- * const options: PipelineOptions = {
- *   parts: new StackParts(() => {}),
- *   peerCache: new PeerServiceCache(), now: () => 0, links: () => [], report: () => {}, wake: () => {},
- * };
- * assert.equal(options.now(), 0);
- * ```
  */
 export interface PipelineOptions {
   /** The stack's parts: routed in order, each packet and link event one turn. */
@@ -51,30 +38,6 @@ export interface PipelineOptions {
 
 /**
  * Routes datagrams and link events to the parts.
- *
- * @example A response lands in the peer cache
- * ```ts
- * import assert from "node:assert/strict";
- * import { Pipeline } from "./_pipeline.ts";
- * import { PeerServiceCache } from "./cache/mod.ts";
- * import { encodeMessage, MessageFlags } from "./codec/mod.ts";
- * import { StackParts } from "./_stack_parts.ts";
- * const peerCache = new PeerServiceCache();
- * const link = { name: "eth0", index: 2, ipv4: ["198.18.0.2/24"], ipv6: [] };
- * const pipeline = new Pipeline({
- *   parts: new StackParts(() => {}),
- *   peerCache, now: () => 0, links: () => [link], report: () => {}, wake: () => {},
- * });
- * const data = encodeMessage({
- *   id: 0, flags: MessageFlags.RESPONSE, questions: [], authorities: [], additionals: [],
- *   answers: [{ name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.9" }],
- * });
- * pipeline.receive({
- *   data, interfaceName: "eth0", family: "IPv4", source: { address: "198.18.0.9", port: 5353 }, unicast: false,
- * });
- * assert.equal(peerCache.size, 1);
- * assert.equal(pipeline.stats.responses, 1);
- * ```
  */
 export class Pipeline {
   #options: PipelineOptions;

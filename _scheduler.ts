@@ -26,20 +26,6 @@ export interface SchedulerOptions {
 /**
  * Runs the parts of a list it reads (never copies), each when its deadline
  * comes. A part without `nextDeadline` has no timed work.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { VirtualClock } from "./testing/mod.ts";
- * import { Scheduler } from "./_scheduler.ts";
- * const clock = new VirtualClock();
- * let ranAt = -1;
- * const parts = [{ nextDeadline: () => (ranAt < 0 ? 250 : Infinity), run: (now: number) => { ranAt = now; } }];
- * const scheduler = new Scheduler(clock, parts);
- * clock.advance(1000);
- * assert.equal(ranAt, 250);
- * scheduler.close();
- * ```
  */
 export class Scheduler {
   #clock: Clock;

@@ -18,22 +18,6 @@ import type { StackPart } from "./stack_part.ts";
 
 /**
  * The parts of one stack, in the order their hooks run.
- *
- * @example A part settles once after a turn, however many hooks ran in it
- * ```ts
- * import assert from "node:assert/strict";
- * import { StackParts } from "./_stack_parts.ts";
- * const parts = new StackParts(() => {});
- * let settled = 0;
- * parts.add({ settle: () => settled++ });
- * parts.turn(() => {
- *   assert.equal(parts.inTurn(), true);
- *   parts.turn(() => {}); // nested: no settle yet
- *   assert.equal(settled, 0);
- * });
- * assert.equal(settled, 1);
- * assert.equal(parts.inTurn(), false);
- * ```
  */
 export class StackParts {
   /** The parts, in the order their hooks run. */

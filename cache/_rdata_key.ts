@@ -22,13 +22,6 @@ const codes: number[] = [];
 
 /**
  * Converts `bytes[start, end)` to a flat binary string.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { bytesToBinary } from "./_rdata_key.ts";
- * assert.equal(bytesToBinary(new Uint8Array([104, 105])), "hi");
- * ```
  */
 export function bytesToBinary(bytes: Uint8Array, start = 0, end: number = bytes.length): string {
   const length = end - start;
@@ -53,13 +46,6 @@ export function bytesToBinary(bytes: Uint8Array, start = 0, end: number = bytes.
 /**
  * A flat copy of `text` (see `bytesToBinary`): what a cache should keep of a
  * string built by concatenation, such as a name read from a packet.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { flatString } from "./_rdata_key.ts";
- * assert.equal(flatString("Living Room" + "._http._tcp.local"), "Living Room._http._tcp.local");
- * ```
  */
 export function flatString(text: string): string {
   if (text.length <= FLAT_CONCAT_MAX) return text;
@@ -71,13 +57,6 @@ export function flatString(text: string): string {
 
 /**
  * Converts a binary string back to bytes.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { binaryToBytes } from "./_rdata_key.ts";
- * assert.deepEqual([...binaryToBytes("\x01\xff")], [1, 255]);
- * ```
  */
 export function binaryToBytes(binary: string): Uint8Array {
   const out = new Uint8Array(binary.length);
@@ -91,13 +70,6 @@ export function binaryToBytes(binary: string): Uint8Array {
  * lowered (RFC 6762 §16). Two rdata have the same key exactly when the codec's
  * `rdataEquals` says they are equal. Length bytes (at most 63) are never letters, so lowering the name part
  * as text is safe; fixed fields and the NSEC bitmap are left alone.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { rdataKey } from "./_rdata_key.ts";
- * assert.equal(rdataKey(12, "\x01A\x05local\x00") === "\x01a\x05local\x00", true);
- * ```
  */
 export function rdataKey(type: number, binary: string): string {
   const start = rdataNameOffset(type);
@@ -119,16 +91,6 @@ export function rdataKey(type: number, binary: string): string {
 /**
  * True when canonical NSEC rdata (a binary string) lists `type` in its bitmap
  * (RFC 4034 §4.1.2).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { bytesToBinary, nsecListsType } from "./_rdata_key.ts";
- * import { encodeRdata } from "../codec/mod.ts";
- * const nsec = bytesToBinary(encodeRdata(47, { nextName: "h.local", types: [1] }));
- * assert.equal(nsecListsType(nsec, 1), true);
- * assert.equal(nsecListsType(nsec, 28), false);
- * ```
  */
 export function nsecListsType(binary: string, type: number): boolean {
   const window = type >> 8;

@@ -10,13 +10,6 @@ import { RecordType } from "../codec/mod.ts";
 
 /**
  * The record types for an address family (both when undefined).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { addressTypes } from "./_address_types.ts";
- * assert.deepEqual(addressTypes(undefined), [1, 28]);
- * ```
  */
 export function addressTypes(family: "IPv4" | "IPv6" | undefined): number[] {
   return family === "IPv4"

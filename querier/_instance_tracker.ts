@@ -19,14 +19,6 @@ import type { ContinuousQuestion } from "./_questions.ts";
 
 /**
  * What a tracker needs from the querier.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { TrackerHost } from "./_instance_tracker.ts";
- * const keys: (keyof TrackerHost)[] = ["cache", "now", "ask", "release"];
- * assert.equal(keys.length, 4);
- * ```
  */
 export interface TrackerHost {
   /** The peer cache. */
@@ -55,22 +47,6 @@ const ADDRESS_TYPES = [RecordType.A, RecordType.AAAA];
 /**
  * One watch per type of `types` at `name`, cancelled together: a watch covers
  * one type or all, and refreshes follow what it covers.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { watchTypes } from "./_instance_tracker.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * const cache = new PeerServiceCache();
- * const heard: number[] = [];
- * const watch = watchTypes(cache, "h.local", [1, 28], (e) => heard.push(e.record.type), {});
- * const at = { interfaceName: "eth0", now: 0 };
- * const head = { name: "h.local", class: 1, cacheFlush: true, ttl: 120 } as const;
- * cache.insertRecord({ ...head, type: 1, data: "198.18.0.2" }, at);
- * cache.insertRecord({ ...head, type: 13, data: { cpu: "X86_64", os: "LINUX" } }, at);
- * watch.cancel();
- * assert.deepEqual(heard, [1]); // the HINFO is not watched
- * ```
  */
 export function watchTypes(
   cache: PeerServiceCache,
@@ -88,26 +64,6 @@ export function watchTypes(
 
 /**
  * One instance being followed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { InstanceTracker } from "./_instance_tracker.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * const cache = new PeerServiceCache();
- * const questions = new QuestionSet(() => 0);
- * let changes = 0;
- * const tracker = new InstanceTracker({
- *   cache, now: () => 0,
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
- *   release: (q) => questions.release(q),
- * }, "Den._http._tcp.local", undefined, true, () => changes++);
- * assert.equal(tracker.update(undefined), undefined); // nothing known yet
- * assert.equal(questions.size, 2); // SRV? and TXT? follow-ups
- * tracker.close();
- * assert.equal(questions.size, 0);
- * ```
  */
 export class InstanceTracker {
   readonly instance: string;

@@ -29,38 +29,6 @@ import type { LookupAddressOptions, LookupHostOptions, ResolveOptions } from "./
 /**
  * The one-shot lookups of one querier, and the ones still running (so
  * closing the querier can reject them).
- *
- * @example An address found in the peer cache, with no query sent
- * ```ts
- * import assert from "node:assert/strict";
- * import { Lookups } from "./_lookups.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * import { VirtualClock } from "../testing/mod.ts";
- * const clock = new VirtualClock();
- * const cache = new PeerServiceCache();
- * const questions = new QuestionSet(() => 0);
- * const lookups = new Lookups(cache, clock, {
- *   cache, now: () => clock.now(),
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, clock.now()),
- *   release: (q) => questions.release(q),
- *   dirty: (session) => session.update(),
- * }, () => {});
- * const at = { interfaceName: "eth0", now: clock.now() };
- * cache.insertRecord(
- *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
- *   at,
- * );
- * cache.insertRecord(
- *   { name: "box.local", type: 28, class: 1, cacheFlush: true, ttl: 120, data: "fd00::7" },
- *   at,
- * );
- * const found = await lookups.lookupHost("box.local"); // both families known: no wait
- * assert.deepEqual(found.map((a) => a.address), ["198.18.0.7", "fd00::7"]);
- * assert.equal(questions.size, 0);
- * lookups.close();
- * await assert.rejects(lookups.lookupAddress("198.18.0.7"), /the stack closed/);
- * ```
  */
 export class Lookups {
   #cache: PeerServiceCache;

@@ -48,14 +48,6 @@ import type {
 
 /**
  * What a querier is built from: the stack's context and the peer cache.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { QuerierOptions } from "./_querier.ts";
- * const unicast: QuerierOptions["unicastFirstQuery"] = false;
- * assert.equal(unicast, false);
- * ```
  */
 export interface QuerierOptions extends PartContext {
   /** The one store of what the stack heard. */
@@ -77,27 +69,6 @@ type AnyBrowser = StreamBrowser<unknown, unknown>;
 
 /**
  * The querier part of the stack.
- *
- * @example Browsing on the in-memory network
- * ```ts
- * import assert from "node:assert/strict";
- * import { Querier } from "./_querier.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { VirtualClock } from "../testing/mod.ts";
- * const clock = new VirtualClock();
- * const sent: Uint8Array[] = [];
- * const querier = new Querier({
- *   clock, random: () => 0, wake: () => {},
- *   send: (data) => { sent.push(data); return Promise.resolve(true); },
- *   links: () => [{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }],
- *   peerCache: new PeerServiceCache(),
- * });
- * const browser = querier.browse("_http._tcp");
- * querier.run(querier.nextDeadline()); // the first query, 20 ms later
- * assert.equal(sent.length, 1);
- * await browser[Symbol.asyncDispose]();
- * assert.equal(browser.endReason, "disposed");
- * ```
  */
 export class Querier implements StackPart {
   #ctx: PartContext;
@@ -182,26 +153,6 @@ export class Querier implements StackPart {
   /**
    * Browses the service types on the network (RFC 6763 §9:
    * `_services._dns-sd._udp.local`): `added` and `removed` per type.
-   *
-   * @example
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { Mdns } from "../mdns.ts";
-   * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
-   * const clock = new VirtualClock();
-   * const host = new MemoryNetwork({ clock }).host("a", {
-   *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
-   * });
-   * await using mdns = await Mdns.start({ transport: host, clock });
-   * mdns.peerCache.insertRecord({
-   *   name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
-   *   data: "_ipp._tcp.local",
-   * }, { interfaceName: "eth0", now: 0 });
-   * const types = mdns.browse()[Symbol.asyncIterator]();
-   * const { value } = await types.next();
-   * assert.equal(value.serviceType, "_ipp._tcp");
-   * await types.return!();
-   * ```
    */
   browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent>;
   browse(

@@ -49,13 +49,6 @@ interface ProbeBatch {
 
 /**
  * Runs the claims of a registry.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ClaimDriver } from "./_claim_driver.ts";
- * assert.equal(typeof ClaimDriver.prototype.run, "function");
- * ```
  */
 export class ClaimDriver {
   #registry: PublishRegistry;

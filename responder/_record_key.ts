@@ -15,13 +15,6 @@ const keys = new WeakMap<LocalRecord, string>();
 
 /**
  * The key of a record from its parts.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { recordKey } from "./_record_key.ts";
- * assert.equal(recordKey("H.local", 1, new Uint8Array([1, 2, 3, 4])), recordKey("h.LOCAL", 1, new Uint8Array([1, 2, 3, 4])));
- * ```
  */
 export function recordKey(name: string, type: number, rdata: Uint8Array): string {
   return `${type}\u0000${nameKey(name)}\u0000${rdataKey(type, bytesToBinary(rdata))}`;
@@ -29,15 +22,6 @@ export function recordKey(name: string, type: number, rdata: Uint8Array): string
 
 /**
  * The key of one of our records, computed once.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { localRecordKey, recordKey } from "./_record_key.ts";
- * import { LocalRecord } from "../cache/local_record.ts";
- * const r = new LocalRecord({ name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" });
- * assert.equal(localRecordKey(r), recordKey("h.local", 1, new Uint8Array([198, 18, 0, 2])));
- * ```
  */
 export function localRecordKey(record: LocalRecord): string {
   let key = keys.get(record);
@@ -52,18 +36,6 @@ export function localRecordKey(record: LocalRecord): string {
  * The key of the record the reader is on (its rdata names expanded).
  *
  * @throws {DnsParseError} When the rdata is malformed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readerRecordKey, recordKey } from "./_record_key.ts";
- * import { encodeMessage, MessageReader } from "../codec/mod.ts";
- * const packet = encodeMessage({ id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
- *   answers: [{ name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" }] });
- * const reader = new MessageReader(packet);
- * reader.nextRecord();
- * assert.equal(readerRecordKey(reader), recordKey("h.local", 1, new Uint8Array([198, 18, 0, 2])));
- * ```
  */
 export function readerRecordKey(reader: MessageReader): string {
   const rdata = copyRdata(reader.packet, reader.type, reader.rdataOffset, reader.rdataLength);

@@ -31,13 +31,6 @@ export type { ServiceEntry };
 
 /**
  * Everything published by one responder.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { PublishRegistry } from "./_registry.ts";
- * assert.equal(typeof PublishRegistry, "function");
- * ```
  */
 export class PublishRegistry {
   #ctx: EntryContext;

@@ -44,14 +44,6 @@ const EMPTY_ASKERS: Set<string> = new Set();
 
 /**
  * What a {@linkcode Responder} is built from.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ResponderOptions } from "./_responder.ts";
- * const keys: (keyof ResponderOptions)[] = ["localCache", "hostName"];
- * assert.equal(keys.length, 2);
- * ```
  */
 export interface ResponderOptions extends PartContext {
   /** What we publish: the one source of our records. */
@@ -62,31 +54,6 @@ export interface ResponderOptions extends PartContext {
 
 /**
  * The responder part.
- *
- * @example Publishing on the in-memory network
- * ```ts
- * import assert from "node:assert/strict";
- * import { Responder } from "./_responder.ts";
- * import { LocalServiceCache } from "../cache/local_cache.ts";
- * import { Scheduler } from "../_scheduler.ts";
- * import { VirtualClock } from "../testing/mod.ts";
- * const clock = new VirtualClock();
- * let scheduler: Scheduler | undefined;
- * const sent: number[] = [];
- * const responder = new Responder({
- *   clock, random: () => 0.5, wake: () => scheduler?.wake(),
- *   send: (data) => { sent.push(data.length); return Promise.resolve(true); },
- *   links: () => [{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }],
- *   localCache: new LocalServiceCache(), hostName: "box.local",
- * });
- * scheduler = new Scheduler(clock, [responder]);
- * const published = responder.publish({ name: "Den", type: "_http._tcp", port: 80 });
- * clock.advance(1000);
- * const service = await published;
- * assert.equal(service.fullName, "Den._http._tcp.local");
- * await service.unpublish();
- * scheduler?.close();
- * ```
  */
 export class Responder implements StackPart {
   #ctx: PartContext;

@@ -24,17 +24,6 @@ import {
 /**
  * Sends messages and remembers the sends still in flight (so `close()` can
  * wait for the last goodbyes).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Sender } from "./_sender.ts";
- * const sent: string[] = [];
- * const sender = new Sender((_data, to) => { sent.push(`${to.interfaceName}/${to.family}`); return Promise.resolve(true); });
- * sender.multicast({ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: ["fe80::2/64"] }, { flags: 0x8400, answers: [] });
- * await sender.settled();
- * assert.deepEqual(sent, ["eth0/IPv4", "eth0/IPv6"]);
- * ```
  */
 export class Sender {
   #send: Send;

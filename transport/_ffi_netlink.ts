@@ -41,12 +41,6 @@ export type NetlinkSymbols = Pick<
 
 /**
  * A subscription to rtnetlink's link and address groups.
- *
- * @example
- * ```ts ignore
- * const notices = NetlinkNotices.open(lib.symbols);
- * if (notices === undefined || notices.changed()) relistInterfaces();
- * ```
  */
 export class NetlinkNotices {
   #libc: NetlinkSymbols;

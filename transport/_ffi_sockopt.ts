@@ -53,13 +53,6 @@ const ADOPT_WINDOW = 64;
 
 /**
  * RFC 6762 §11: all mDNS packets SHOULD be sent with IP TTL (hop limit) 255.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { HATCH_TTL } from "./_ffi_sockopt.ts";
- * assert.equal(HATCH_TTL, 255);
- * ```
  */
 export const HATCH_TTL = 255;
 
@@ -67,28 +60,11 @@ export const HATCH_TTL = 255;
  * Whether the hatch is in use: `"active"`, `"off"` (the transport was told
  * `ffi: "off"`), or `"unavailable"` (not Linux, the `ffi` permission not
  * granted, or libc could not be loaded).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { HatchState } from "./_ffi_sockopt.ts";
- * const state: HatchState = "off";
- * assert.notEqual(state, "active");
- * ```
  */
 export type HatchState = "active" | "off" | "unavailable";
 
 /**
  * Sets socket options on Deno's sockets through libc.
- *
- * @example Without `--allow-ffi` (or off Linux) there is no hatch
- * ```ts
- * import assert from "node:assert/strict";
- * import { SockoptHatch } from "./_ffi_sockopt.ts";
- * const { hatch, state } = SockoptHatch.open("off");
- * assert.equal(hatch, undefined);
- * assert.equal(state, "off");
- * ```
  */
 export class SockoptHatch {
   #lib: Deno.DynamicLibrary<typeof LIBC_SYMBOLS>;

@@ -44,13 +44,6 @@ import {
 
 /**
  * RFC 6762 §11: mDNS packets SHOULD be sent with IP TTL 255.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { MDNS_TTL } from "./_link_sockets.ts";
- * assert.equal(MDNS_TTL, 255);
- * ```
  */
 export const MDNS_TTL = 255;
 
@@ -62,41 +55,16 @@ export const MDNS_TTL = 255;
  * queries, ~75 ms of that load. The bound: 1 MiB of kernel memory per socket
  * (the kernel counts twice that), granted in full only with CAP_NET_ADMIN,
  * else capped at `net.core.rmem_max`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { SOCKET_RECEIVE_BUFFER_BYTES } from "./_link_sockets.ts";
- * assert.equal(SOCKET_RECEIVE_BUFFER_BYTES, 1 << 20);
- * ```
  */
 export const SOCKET_RECEIVE_BUFFER_BYTES = 1 << 20;
 
 /**
  * Which socket of a link a datagram arrived on.
- *
- * @example
- * ```ts
- * import type { LinkSocketRole } from "./_link_sockets.ts";
- * import assert from "node:assert/strict";
- * const role: LinkSocketRole = "mc6";
- * assert.equal(role, "mc6");
- * ```
  */
 export type LinkSocketRole = "v4" | "mc4" | "mc6" | "uc6";
 
 /**
  * What a link reports to its transport.
- *
- * @example
- * ```ts ignore
- * import type { LinkSocketsHooks } from "./_link_sockets.ts";
- * const hooks: LinkSocketsHooks = {
- *   onPacket: () => {},
- *   onOffLink: () => {},
- *   onSocketFailure: () => {},
- * };
- * ```
  */
 export interface LinkSocketsHooks {
   /**
@@ -121,21 +89,6 @@ export interface LinkSocketsHooks {
 
 /**
  * Opens, heals and closes the sockets of one interface.
- *
- * @example
- * ```ts ignore
- * import assert from "node:assert/strict";
- * import { LinkSockets } from "./_link_sockets.ts";
- * import { selectInterfaces } from "./_interface_selection.ts";
- * const [spec] = selectInterfaces(Deno.networkInterfaces());
- * const link = new LinkSockets(spec.name, {
- *   onPacket: () => {},
- *   onOffLink: () => {},
- *   onSocketFailure: () => {},
- * });
- * assert.deepEqual(await link.apply(spec), []);
- * await link.close();
- * ```
  */
 export class LinkSockets {
   /** Interface name. */
