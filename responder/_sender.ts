@@ -4,6 +4,15 @@
  * goodbyes (RFC 6762 §10.1). Notes each multicast record's time per link and
  * family (the §6 rate limit and the §5.4 quarter-TTL rule read it).
  *
+ * Sends still in flight are remembered so `close()` can wait for the last
+ * goodbyes. They are bounded: with Deno's asynchronous `send()` a kernel
+ * that stops taking datagrams would otherwise let every answer to a flood
+ * wait in memory. Past {@linkcode SENDS_IN_FLIGHT_MAX} an answer to a query
+ * (unicast or legacy) is dropped, as a full socket send buffer drops it;
+ * multicast (announcements, goodbyes, rate-limited per record by §6) always
+ * goes. The FFI hatch's synchronous `sendto` resolves every send with one
+ * shared settled promise, tracked once rather than once per answer.
+ *
  * @module
  */
 
@@ -22,12 +31,26 @@ import {
 } from "./_packets.ts";
 
 /**
+ * Answers to queries in flight beyond which a new one is dropped (a bound on
+ * memory under a flood; see the module note).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SENDS_IN_FLIGHT_MAX } from "./_sender.ts";
+ * assert.equal(SENDS_IN_FLIGHT_MAX, 1024);
+ * ```
+ */
+export const SENDS_IN_FLIGHT_MAX = 1024;
+
+/**
  * Sends messages and remembers the sends still in flight (so `close()` can
  * wait for the last goodbyes).
  */
 export class Sender {
   #send: Send;
   #inFlight = new Set<Promise<boolean>>();
+  #dropped = 0;
   #held: Map<string, { link: NetworkLink; records: LocalRecord[] }> | undefined;
 
   /** Sends through `send`. */
@@ -78,7 +101,36 @@ export class Sender {
     to: { interfaceName: string; family: AddressFamily; address: string; port: number },
     options: { truncate?: boolean } = {},
   ): void {
+    if (this.#full()) return;
     for (const p of build(message, options)) this.#track(this.#send(p, to));
+  }
+
+  /** Sends one packet already built (a legacy reply, RFC 6762 §6.7) to one address. */
+  unicastPacket(
+    packet: Uint8Array,
+    to: { interfaceName: string; family: AddressFamily; address: string; port: number },
+  ): void {
+    if (this.#full()) return;
+    this.#track(this.#send(packet, to));
+  }
+
+  /**
+   * Builds a legacy reply (one packet, TC when cut, RFC 6762 §6.7), sends it
+   * to `to` and returns it; `null` when nothing could be built.
+   */
+  legacy(
+    message: OutgoingMessage,
+    to: { interfaceName: string; family: AddressFamily; address: string; port: number },
+  ): Uint8Array | null {
+    const [packet] = build(message, { truncate: true });
+    if (packet === undefined) return null;
+    this.unicastPacket(packet, to);
+    return packet;
+  }
+
+  /** Answers to queries dropped because {@linkcode SENDS_IN_FLIGHT_MAX} were in flight. */
+  get dropped(): number {
+    return this.#dropped;
   }
 
   /**
@@ -135,7 +187,16 @@ export class Sender {
     await Promise.all([...this.#inFlight]);
   }
 
+  #full(): boolean {
+    if (this.#inFlight.size < SENDS_IN_FLIGHT_MAX) return false;
+    this.#dropped++;
+    return true;
+  }
+
   #track(p: Promise<boolean>): void {
+    // A synchronous transport hands back one shared settled promise: one
+    // reaction per turn of the event loop, not one per answer.
+    if (this.#inFlight.has(p)) return;
     this.#inFlight.add(p);
     p.finally(() => this.#inFlight.delete(p));
   }
