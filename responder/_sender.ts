@@ -33,13 +33,6 @@ import {
 /**
  * Answers to queries in flight beyond which a new one is dropped (a bound on
  * memory under a flood; see the module note).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { SENDS_IN_FLIGHT_MAX } from "./_sender.ts";
- * assert.equal(SENDS_IN_FLIGHT_MAX, 1024);
- * ```
  */
 export const SENDS_IN_FLIGHT_MAX = 1024;
 
