@@ -9,7 +9,7 @@
  * @module
  */
 
-import { DnsParseError, MessageReader } from "./codec/mod.ts";
+import { DnsParseError, MessageReader, type ParseFailure } from "./codec/mod.ts";
 import type { PeerServiceCache } from "./cache/peer_cache.ts";
 import { IngressFilter } from "./_ingress.ts";
 import type { LinkEvent, StackPart } from "./stack_part.ts";
@@ -85,21 +85,17 @@ export class Pipeline {
   #route(datagram: Datagram): void {
     // One reader, reset per packet: the receive path allocates no reader. A
     // part that re-enters (a synchronous transport) gets its own.
-    let reader: MessageReader;
-    try {
-      reader = this.#routing ? new MessageReader(datagram.data) : this.#reader.reset(datagram.data);
-    } catch (error) {
-      return this.#dropMalformed(datagram, error);
-    }
+    // Failures come back as plain records, not Errors: a flood of malformed
+    // packets must cost little (an Error is ~800 bytes with its stack).
+    const reader = this.#routing ? new MessageReader(new Uint8Array(12)) : this.#reader;
+    let failure = reader.tryReset(datagram.data);
+    if (failure !== undefined) return this.#dropMalformed(datagram, failure);
     const reason = this.#ingress.check(reader, datagram);
     if (reason !== undefined) return this.#drop(reason, datagram);
     // All or nothing: everything a part may read is validated before the
     // first part sees the packet, so no packet is ever half applied.
-    try {
-      reader.validate();
-    } catch (error) {
-      return this.#dropMalformed(datagram, error);
-    }
+    failure = reader.tryValidate();
+    if (failure !== undefined) return this.#dropMalformed(datagram, failure);
     const outer = this.#routing;
     this.#routing = true;
     try {
@@ -188,20 +184,40 @@ export class Pipeline {
     this.#options.wake();
   }
 
-  #dropMalformed(datagram: Datagram, error: unknown): void {
-    if (error instanceof DnsParseError) return this.#drop("malformed", datagram, error);
-    this.#options.report({ type: "error", error });
+  #dropMalformed(datagram: Datagram, failure: ParseFailure): void {
+    this.#stats.malformed++;
+    this.#options.report(new MalformedDrop(datagram, failure));
   }
 
-  #drop(reason: DropReason, datagram: Datagram, error?: DnsParseError): void {
+  #drop(reason: DropReason, datagram: Datagram): void {
     this.#stats[DROP_COUNTERS[reason]]++;
     this.#options.report({
       type: "dropped",
       reason,
       interfaceName: datagram.interfaceName,
       source: scopedSource(datagram),
-      ...(error ? { error } : {}),
     });
+  }
+}
+
+// The "dropped" event of a malformed packet: its typed `DnsParseError` (with
+// the offset and reason) is built only when a listener reads `error`.
+class MalformedDrop {
+  readonly type = "dropped";
+  readonly reason = "malformed";
+  readonly interfaceName: string;
+  readonly source: string;
+  #failure: ParseFailure;
+  #error: DnsParseError | undefined;
+
+  constructor(datagram: Datagram, failure: ParseFailure) {
+    this.interfaceName = datagram.interfaceName;
+    this.source = scopedSource(datagram);
+    this.#failure = failure;
+  }
+
+  get error(): DnsParseError {
+    return this.#error ??= new DnsParseError(this.#failure.reason, this.#failure.offset);
   }
 }
 

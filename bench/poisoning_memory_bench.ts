@@ -7,7 +7,8 @@
 // 15 s later; the peer cache's bytes and evictions and refusals (`stats.evicted`, `stats.rejected`); the
 // browse's instances; the query packets sent in the 15 s after; whether the
 // real service is still whole. Counts are load-independent; the heap is
-// V8's, not RSS (the netns test and bench measure RSS).
+// V8's; RSS here is a process without sockets (the netns test and bench
+// measure the real one). Add --v8-flags=--max-semi-space-size=1 to compare.
 //
 //   deno run --v8-flags=--expose-gc -A bench/poisoning_memory_bench.ts [records] [no-browse]
 import { encodeMessage, MessageFlags, MessageReader, type ResourceRecord } from "../codec/mod.ts";
@@ -19,7 +20,14 @@ import { poisonRecord } from "../tests/netns/poison_records.ts";
 const records = Number(Deno.args[0] ?? 200_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("Run with --v8-flags=--expose-gc");
+let peakRss = 0, peakHeapTotal = 0;
+const sampleRss = () => {
+  const m = Deno.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeapTotal = Math.max(peakHeapTotal, m.heapTotal);
+};
 const heap = () => {
+  sampleRss();
   gc!();
   gc!();
   const m = Deno.memoryUsage();
@@ -64,6 +72,8 @@ const real = browsing ? mdns.browse("_ipp._tcp") : undefined;
 await clock.advanceAsync(30_000);
 await published;
 const idle = heap();
+const idleRss = Deno.memoryUsage().rss;
+peakRss = peakHeapTotal = 0;
 
 // The attack: 40 records a packet, 2,000 packets a second of virtual time.
 const fakes = Math.floor(records / 4);
@@ -82,7 +92,10 @@ for (let i = 0; i < records; i += 40) {
     additionals: [],
   });
   void attacker.send(data, { interfaceName: "eth0", family: "IPv4" });
-  if ((i / 40) % 100 === 99) await clock.advanceAsync(50);
+  if ((i / 40) % 100 === 99) {
+    await clock.advanceAsync(50);
+    sampleRss();
+  }
 }
 await clock.advanceAsync(100);
 const after = heap();
@@ -90,6 +103,8 @@ counting = true;
 await clock.advanceAsync(15_000);
 counting = false;
 const later = heap();
+const snapshot = Deno.env.get("MDNS_HEAP_SNAPSHOT"); // a path: where the heap goes, for a profile
+if (snapshot !== undefined) (await import("node:v8")).writeHeapSnapshot(snapshot);
 const stats = mdns.stats;
 const whole = http.services().some((s) => s.name.startsWith("Real") && s.addresses.length > 0);
 print(
@@ -109,6 +124,11 @@ print(
 );
 print(`browse _http._tcp: ${http.services().length} instances; real service whole: ${whole}`);
 print(`query packets in the 15 s after: ${queries}`);
+print(
+  `RSS over idle: peak +${((peakRss - idleRss) / 2 ** 20).toFixed(1)} MiB, now +${
+    ((Deno.memoryUsage().rss - idleRss) / 2 ** 20).toFixed(1)
+  } MiB; V8 heapTotal peak ${(peakHeapTotal / 2 ** 20).toFixed(1)} MiB (in process, no sockets)`,
+);
 await types?.[Symbol.asyncDispose]();
 await http[Symbol.asyncDispose]();
 await real?.[Symbol.asyncDispose]();

@@ -119,6 +119,11 @@ export class EvictionPolicy {
   }
 
   /** Units known (for tests and benches). */
+  /** True when a unit exists for `key` (a name with records, or one an SRV or PTR points at). */
+  tracks(key: string): boolean {
+    return this.#units.has(key);
+  }
+
   get units(): number {
     return this.#units.size;
   }

@@ -79,6 +79,11 @@ export class PeerEvents {
     return this.#watches.covers(entry);
   }
 
+  /** {@linkcode covers} for a record not filed yet: its name key, type and interface. */
+  coversRecord(key: string, type: number, iface: string): boolean {
+    return this.#watches.coversRecord(key, type, iface);
+  }
+
   /** Adds a listener for full clears; returns a function that removes it. */
   onClear(listener: () => void): () => void {
     this.#clearListeners = [...this.#clearListeners, listener];

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { RecordType } from "../codec/mod.ts";
 import type { Random } from "../clock.ts";
 import type { PeerEvents } from "./_peer_events.ts";
 import { NameInterner } from "./_interner.ts";
@@ -145,6 +146,10 @@ export class PeerStore {
       this.#rejections++;
       return false;
     }
+    if (known === undefined && this.#refusedUnheard(entry, key, need)) {
+      this.#rejections++;
+      return false;
+    }
     const owner = known === undefined ? this.#names.add(name, key) : this.#names.retain(known);
     entry.owner = owner;
     this.#recordBytes += cost + link(owner, entry);
@@ -163,6 +168,22 @@ export class PeerStore {
     }
     this.#schedule.schedule(entry, entry.heard);
     return true;
+  }
+
+  // A flood's cheap exit: a record at a name the cache knows nothing of (no
+  // owner, no eviction unit: nothing points at it), of a type that links no
+  // other name (not PTR, not SRV), that no watch covers, arriving when it does
+  // not fit in the cache's free room. The full path would intern its
+  // name, link it, judge it needed by nobody (tier 0: "unsolicited records
+  // take free room only"), and unlink it again: the same refusal, built and
+  // torn down (~3 KB of garbage and ~50 µs per record under a flood).
+  // `need` (the entry and its name) is at most what linking would add (the
+  // owner index and a new eviction unit come on top), so "does not fit"
+  // here means it would not fit there either.
+  #refusedUnheard(entry: PeerEntry, key: string, need: number): boolean {
+    if (entry.type === RecordType.PTR || entry.type === RecordType.SRV) return false;
+    if (this.bytes + need <= this.#maxBytes - this.#eviction.reserve(this.#maxBytes)) return false;
+    return !this.#eviction.tracks(key) && !this.#events.coversRecord(key, entry.type, entry.iface);
   }
 
   /** A live entry said goodbye (RFC 6762 §10.1): its service is first in line for eviction. */

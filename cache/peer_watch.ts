@@ -26,11 +26,18 @@ import type { PeerEntry } from "./peer_record.ts";
  * import type { PeerWatchOptions } from "./peer_watch.ts";
  * const options: PeerWatchOptions = { type: 33, interfaceName: "eth0" };
  * assert.equal(options.refresh, undefined); // refresh points armed by default
+ * const instance: PeerWatchOptions = { types: [33, 16] }; // SRV and TXT, one watch
  * ```
  */
 export interface PeerWatchOptions {
   /** Only records of this type (every type when omitted or `RecordType.ANY`). */
   type?: number;
+  /**
+   * Only records of these types (in place of `type`): one watch where a
+   * caller needs a few types of a name (an instance's SRV and TXT, a host's
+   * A and AAAA). The array is kept, not copied: pass one that never changes.
+   */
+  types?: readonly number[];
   /** Only records heard on this interface. */
   interfaceName?: string;
   /**
@@ -72,6 +79,7 @@ class Watcher implements PeerWatch {
     readonly registry: WatchRegistry,
     readonly key: string,
     readonly type: number,
+    readonly types: readonly number[] | undefined,
     readonly iface: string | undefined,
     readonly refresh: boolean,
     readonly listener: (event: PeerCacheEvent) => void,
@@ -140,6 +148,7 @@ export class WatchRegistry {
       this,
       key,
       options.type ?? RecordType.ANY,
+      options.types,
       options.interfaceName,
       options.refresh ?? true,
       listener,
@@ -185,10 +194,15 @@ export class WatchRegistry {
 
   /** True when any watch (refreshing or not) covers the entry: a running query needs it. */
   covers(entry: PeerEntry): boolean {
-    const known = this.#byKey.get(entry.owner.key);
+    return this.coversRecord(entry.owner.key, entry.type, entry.iface);
+  }
+
+  /** {@linkcode covers} for a record not filed yet: its name key, type and interface. */
+  coversRecord(key: string, type: number, iface: string): boolean {
+    const known = this.#byKey.get(key);
     if (known === undefined) return false;
-    if (!Array.isArray(known)) return matches(known, entry);
-    for (const w of known) if (matches(w, entry)) return true;
+    if (!Array.isArray(known)) return matchesRecord(known, type, iface);
+    for (const w of known) if (matchesRecord(w, type, iface)) return true;
     return false;
   }
 
@@ -205,6 +219,12 @@ export class WatchRegistry {
 }
 
 function matches(w: Watcher, entry: PeerEntry): boolean {
-  return (w.type === RecordType.ANY || w.type === entry.type) &&
-    (w.iface === undefined || w.iface === entry.iface);
+  return matchesRecord(w, entry.type, entry.iface);
+}
+
+function matchesRecord(w: Watcher, type: number, iface: string): boolean {
+  const typeMatches = w.types !== undefined
+    ? w.types.includes(type)
+    : w.type === RecordType.ANY || w.type === type;
+  return typeMatches && (w.iface === undefined || w.iface === iface);
 }

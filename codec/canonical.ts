@@ -11,7 +11,7 @@ import { parseName } from "./name_parser.ts";
 import { rdataCodec, rdataNameOffset, type RdataSink } from "./rdata/mod.ts";
 import type { ResourceRecord } from "./types.ts";
 import { Limits } from "./constants.ts";
-import { DnsParseError } from "./errors.ts";
+import { parseError } from "./_parse_failure.ts";
 
 const scratch = new Uint8Array(0xffff + 512);
 
@@ -39,9 +39,9 @@ export function copyRdata(
   const fixed = rdataNameOffset(type);
   if (fixed < 0) return packet.slice(offset, offset + length);
   const end = offset + length;
-  if (length < fixed + 1) throw new DnsParseError(`rdata of ${length} bytes is too short`, offset);
+  if (length < fixed + 1) throw parseError(`rdata of ${length} bytes is too short`, offset);
   const nameEnd = skipName(packet, offset + fixed);
-  if (nameEnd > end) throw new DnsParseError("name runs past its rdata", offset + fixed);
+  if (nameEnd > end) throw parseError("name runs past its rdata", offset + fixed);
   scratch.set(packet.subarray(offset, offset + fixed), 0);
   let w = copyNameExpanded(packet, offset + fixed, scratch, fixed);
   // NSEC: the type bitmap follows the name unchanged.

@@ -31,3 +31,25 @@ export class DnsParseError extends SyntaxError {
     this.reason = reason;
   }
 }
+
+/**
+ * A bad packet's first problem as a plain record: what a
+ * {@linkcode DnsParseError} says, without constructing an Error. The
+ * reader's `tryReset` and `tryValidate` return it, for receive loops that
+ * drop malformed packets by the thousand.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DnsParseError, MessageReader, type ParseFailure } from "./mod.ts";
+ * const failure: ParseFailure = new MessageReader(new Uint8Array(12)).tryReset(new Uint8Array(3))!;
+ * const error = new DnsParseError(failure.reason, failure.offset); // when a caller wants one
+ * assert.equal(error.message, "Cannot decode DNS message at offset 3: header truncated (3 of 12 bytes)");
+ * ```
+ */
+export interface ParseFailure {
+  /** What was wrong, without the offset (as {@linkcode DnsParseError.reason}). */
+  readonly reason: string;
+  /** Byte offset in the packet where reading failed (as {@linkcode DnsParseError.offset}). */
+  readonly offset: number;
+}

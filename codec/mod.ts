@@ -25,7 +25,7 @@
  */
 
 export { CLASS_TOP_BIT, Limits, MessageFlags, RecordClass, RecordType } from "./constants.ts";
-export { DnsParseError } from "./errors.ts";
+export { DnsParseError, type ParseFailure } from "./errors.ts";
 export { copyNameExpanded, NameMemo, namesEqual, readName, skipName } from "./name_reader.ts";
 export { escapeLabel, joinLabels, labelToString } from "./label_text.ts";
 export {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { DnsParseError } from "./errors.ts";
+import { parseError } from "./_parse_failure.ts";
 import { Limits } from "./constants.ts";
 import { labelToString } from "./label_text.ts";
 
@@ -88,21 +88,21 @@ export class NameMemo {
 export function skipName(packet: Uint8Array, offset: number): number {
   let pos = offset;
   for (;;) {
-    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+    if (pos >= packet.length) throw parseError("name runs past the end", pos);
     const len = packet[pos];
     if (len === 0) return pos + 1;
     if ((len & POINTER_MASK) === POINTER_MASK) {
       if (pos + 1 >= packet.length) {
-        throw new DnsParseError("compression pointer runs past the end", pos);
+        throw parseError("compression pointer runs past the end", pos);
       }
       checkPointer(packet, pos, offset);
       return pos + 2;
     }
-    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
-    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
+    if (len > Limits.LABEL_BYTES) throw parseError("label longer than 63 bytes", pos);
+    if (pos + 1 + len > packet.length) throw parseError("label runs past the end", pos);
     pos += 1 + len;
     if (pos - offset > Limits.NAME_BYTES) {
-      throw new DnsParseError("name longer than 255 bytes", offset);
+      throw parseError("name longer than 255 bytes", offset);
     }
   }
 }
@@ -135,26 +135,26 @@ export function checkName(packet: Uint8Array, offset: number, floor = 0): number
   let length = 0;
   let end = -1;
   for (;;) {
-    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+    if (pos >= packet.length) throw parseError("name runs past the end", pos);
     const len = packet[pos];
     if (len === 0) return end < 0 ? pos + 1 : end;
     if ((len & POINTER_MASK) === POINTER_MASK) {
       if (pos + 1 >= packet.length) {
-        throw new DnsParseError("compression pointer runs past the end", pos);
+        throw parseError("compression pointer runs past the end", pos);
       }
-      if (++hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
+      if (++hops > MAX_POINTER_HOPS) throw parseError("too many compression pointers", pos);
       const target = checkPointer(packet, pos, segment);
       if (target < floor) {
-        throw new DnsParseError("compression pointer points into the header", pos);
+        throw parseError("compression pointer points into the header", pos);
       }
       if (end < 0) end = pos + 2;
       pos = segment = target;
       continue;
     }
-    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
-    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
+    if (len > Limits.LABEL_BYTES) throw parseError("label longer than 63 bytes", pos);
+    if (pos + 1 + len > packet.length) throw parseError("label runs past the end", pos);
     length += 1 + len;
-    if (length >= Limits.NAME_BYTES) throw new DnsParseError("name longer than 255 bytes", offset);
+    if (length >= Limits.NAME_BYTES) throw parseError("name longer than 255 bytes", offset);
     pos += 1 + len;
   }
 }
@@ -164,9 +164,9 @@ export function checkName(packet: Uint8Array, offset: number, floor = 0): number
 // of labels it ends (`segmentStart`): targets then fall with every hop.
 function checkPointer(packet: Uint8Array, pos: number, segmentStart: number): number {
   const target = ((packet[pos] & 0x3f) << 8) | packet[pos + 1];
-  if (target === pos) throw new DnsParseError("compression pointer points to itself", pos);
+  if (target === pos) throw parseError("compression pointer points to itself", pos);
   if (target > pos) {
-    throw new DnsParseError(
+    throw parseError(
       target >= packet.length
         ? "compression pointer past the end"
         : "compression pointer points forward",
@@ -174,7 +174,7 @@ function checkPointer(packet: Uint8Array, pos: number, segmentStart: number): nu
     );
   }
   if (target >= segmentStart) {
-    throw new DnsParseError("compression pointer loops into its own name", pos);
+    throw parseError("compression pointer loops into its own name", pos);
   }
   return target;
 }
@@ -218,7 +218,7 @@ export function readName(packet: Uint8Array, offset: number, memo?: NameMemo): s
   let wireLength: number;
   let tailHops: number;
   for (;;) {
-    if (pos >= packet.length) throw new DnsParseError("name runs past the end", pos);
+    if (pos >= packet.length) throw parseError("name runs past the end", pos);
     if (memo !== undefined && memoStamp[pos] === generation) {
       text = memoText[pos];
       wireLength = memoWireLength[pos];
@@ -240,17 +240,17 @@ export function readName(packet: Uint8Array, offset: number, memo?: NameMemo): s
     }
     if ((len & POINTER_MASK) === POINTER_MASK) {
       if (pos + 1 >= packet.length) {
-        throw new DnsParseError("compression pointer runs past the end", pos);
+        throw parseError("compression pointer runs past the end", pos);
       }
-      if (++hops > MAX_POINTER_HOPS) throw new DnsParseError("too many compression pointers", pos);
+      if (++hops > MAX_POINTER_HOPS) throw parseError("too many compression pointers", pos);
       trail[depth++] = -1 - pos; // negative: a pointer
       pos = segment = checkPointer(packet, pos, segment);
       continue;
     }
-    if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
-    if (pos + 1 + len > packet.length) throw new DnsParseError("label runs past the end", pos);
+    if (len > Limits.LABEL_BYTES) throw parseError("label longer than 63 bytes", pos);
+    if (pos + 1 + len > packet.length) throw parseError("label runs past the end", pos);
     length += 1 + len;
-    if (length >= Limits.NAME_BYTES) throw new DnsParseError("name longer than 255 bytes", offset);
+    if (length >= Limits.NAME_BYTES) throw parseError("name longer than 255 bytes", offset);
     trail[depth++] = pos;
     pos += 1 + len;
   }
@@ -260,14 +260,14 @@ export function readName(packet: Uint8Array, offset: number, memo?: NameMemo): s
     if (entry < 0) {
       at = -1 - entry;
       if (++tailHops > MAX_POINTER_HOPS) {
-        throw new DnsParseError("too many compression pointers", at);
+        throw parseError("too many compression pointers", at);
       }
     } else {
       at = entry;
       const len = packet[at];
       wireLength += 1 + len;
       if (wireLength > Limits.NAME_BYTES) {
-        throw new DnsParseError("name longer than 255 bytes", offset);
+        throw parseError("name longer than 255 bytes", offset);
       }
       // The dot comes from the same fromCharCode call: one string fewer per label.
       text = text === ""
@@ -350,22 +350,22 @@ class NameCursor {
     const p = this.#packet;
     for (;;) {
       const pos = this.#pos;
-      if (pos >= p.length) throw new DnsParseError("name runs past the end", pos);
+      if (pos >= p.length) throw parseError("name runs past the end", pos);
       const len = p[pos];
       if ((len & POINTER_MASK) === POINTER_MASK) {
         if (pos + 1 >= p.length) {
-          throw new DnsParseError("compression pointer runs past the end", pos);
+          throw parseError("compression pointer runs past the end", pos);
         }
         if (++this.#hops > MAX_POINTER_HOPS) {
-          throw new DnsParseError("too many compression pointers", pos);
+          throw parseError("too many compression pointers", pos);
         }
         this.#pos = this.#segment = checkPointer(p, pos, this.#segment);
         continue;
       }
-      if (len > Limits.LABEL_BYTES) throw new DnsParseError("label longer than 63 bytes", pos);
-      if (pos + 1 + len > p.length) throw new DnsParseError("label runs past the end", pos);
+      if (len > Limits.LABEL_BYTES) throw parseError("label longer than 63 bytes", pos);
+      if (pos + 1 + len > p.length) throw parseError("label runs past the end", pos);
       if (this.#length + 1 + len > Limits.NAME_BYTES) {
-        throw new DnsParseError("name longer than 255 bytes", this.#start);
+        throw parseError("name longer than 255 bytes", this.#start);
       }
       return pos;
     }

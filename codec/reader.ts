@@ -9,7 +9,8 @@
  */
 
 import { CLASS_TOP_BIT, Limits, RecordType } from "./constants.ts";
-import { DnsParseError } from "./errors.ts";
+import { parseError, readQuietly } from "./_parse_failure.ts";
+import type { ParseFailure } from "./errors.ts";
 import { checkName, NameMemo, namesEqual, readName, skipName } from "./name_reader.ts";
 import { rdataCodec } from "./rdata/mod.ts";
 import { aCodec } from "./rdata/a.ts";
@@ -110,7 +111,7 @@ export class MessageReader {
    */
   reset(packet: Uint8Array): this {
     if (packet.length < Limits.HEADER_BYTES) {
-      throw new DnsParseError(`header truncated (${packet.length} of 12 bytes)`, packet.length);
+      throw parseError(`header truncated (${packet.length} of 12 bytes)`, packet.length);
     }
     this.#packet = packet;
     this.#id = (packet[0] << 8) | packet[1];
@@ -234,13 +235,13 @@ export class MessageReader {
     if (this.#section !== Section.Question || this.#left === 0) return false;
     const start = this.#next;
     if (start >= this.#packet.length) {
-      throw new DnsParseError(
+      throw parseError(
         `question count ${this.#questionCount} larger than questions present`,
         start,
       );
     }
     const end = skipName(this.#packet, start);
-    if (end + 4 > this.#packet.length) throw new DnsParseError("question truncated", end);
+    if (end + 4 > this.#packet.length) throw parseError("question truncated", end);
     const p = this.#packet;
     this.#nameOffset = start;
     this.#type = (p[end] << 8) | p[end + 1];
@@ -274,14 +275,14 @@ export class MessageReader {
     const p = this.#packet;
     const start = this.#next;
     if (start >= p.length) {
-      throw new DnsParseError(
+      throw parseError(
         `${sectionName(this.#section)} count ${this.#countOf(this.#section)} ` +
           "larger than records present",
         start,
       );
     }
     const end = skipName(p, start);
-    if (end + 10 > p.length) throw new DnsParseError("record header truncated", end);
+    if (end + 10 > p.length) throw parseError("record header truncated", end);
     this.#nameOffset = start;
     this.#type = (p[end] << 8) | p[end + 1];
     const cls = (p[end + 2] << 8) | p[end + 3];
@@ -291,7 +292,7 @@ export class MessageReader {
     const rdlength = (p[end + 8] << 8) | p[end + 9];
     const rdata = end + 10;
     if (rdata + rdlength > p.length) {
-      throw new DnsParseError(`rdlength ${rdlength} runs past the end`, end + 8);
+      throw parseError(`rdlength ${rdlength} runs past the end`, end + 8);
     }
     this.#rdataOffset = rdata;
     this.#rdataLength = rdlength;
@@ -360,6 +361,58 @@ export class MessageReader {
       this.reset(p);
     }
     return this;
+  }
+
+  /**
+   * {@linkcode reset}, reporting a packet shorter than a header as a plain
+   * `{ reason, offset }` record instead of throwing: for a receive loop that
+   * drops malformed packets by the thousand, where constructing a
+   * `DnsParseError` (an Error, ~800 bytes with its stack) would cost more
+   * than the packet. Undefined when the header was read.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { MessageReader } from "./mod.ts";
+   * const reader = new MessageReader(new Uint8Array(12));
+   * const failure = reader.tryReset(new Uint8Array(5));
+   * assert.deepEqual({ ...failure }, { reason: "header truncated (5 of 12 bytes)", offset: 5 });
+   * assert.equal(failure instanceof Error, false);
+   * assert.equal(reader.tryReset(new Uint8Array(12)), undefined);
+   * ```
+   */
+  tryReset(packet: Uint8Array): ParseFailure | undefined {
+    return readQuietly(this, packet, resetReader);
+  }
+
+  /**
+   * {@linkcode validate}, reporting the first problem as a plain
+   * `{ reason, offset }` record (the same reason and offset the
+   * `DnsParseError` would carry) instead of throwing. Undefined when the
+   * packet is valid; the reader is back at the start either way.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { DnsParseError, encodeMessage, MessageReader } from "./mod.ts";
+   * const good = encodeMessage({
+   *   id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+   *   answers: [{ name: "h.local", type: 12, class: 1, cacheFlush: false, ttl: 120, data: "x.local" }],
+   * });
+   * assert.equal(new MessageReader(good).tryValidate(), undefined);
+   * const bad = good.slice();
+   * bad.set([0xc0, 2], bad.length - 2); // the PTR target now points at the flags
+   * const failure = new MessageReader(bad).tryValidate()!;
+   * assert.equal(failure instanceof Error, false);
+   * assert.throws(() => new MessageReader(bad).validate(), (e) => {
+   *   assert.ok(e instanceof DnsParseError);
+   *   assert.deepEqual([e.reason, e.offset], [failure.reason, failure.offset]);
+   *   return true;
+   * });
+   * ```
+   */
+  tryValidate(): ParseFailure | undefined {
+    return readQuietly(this, undefined, validateReader);
   }
 
   #countOf(section: SectionValue): number {
@@ -450,6 +503,14 @@ export class MessageReader {
       data: this.data(),
     } as ResourceRecord;
   }
+}
+
+function resetReader(reader: MessageReader, packet: Uint8Array): void {
+  reader.reset(packet);
+}
+
+function validateReader(reader: MessageReader): void {
+  reader.validate();
 }
 
 function sectionName(section: SectionValue): string {

@@ -14,7 +14,7 @@ import type { PeerRecord } from "../cache/peer_record.ts";
 import type { ServiceInfo } from "../cache/service_info.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
-import { InstanceTracker, type TrackerHost } from "./_instance_tracker.ts";
+import { InstanceTracker, TrackerGroup, type TrackerHost } from "./_instance_tracker.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
 import type { LocalAnswers } from "./_local_answers.ts";
 import type { BrowseEvent } from "./types.ts";
@@ -76,9 +76,10 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #resolve: boolean;
   #question: ContinuousQuestion;
   #watch: PeerWatch;
+  // One tracker per listed instance, holding the live PTRs that list it.
   #trackers = new Map<string, InstanceTracker>();
-  #ptrs = new Map<string, PeerRecord[]>(); // live PTRs per instance: usually one per link
   #dirty = new Set<string>();
+  #group: TrackerGroup; // what every tracker of this browse shares
   #current = new Map<string, ServiceInfo>();
   #browser: StreamBrowser<ServiceInfo, BrowseEvent> | undefined;
   #stopped = false;
@@ -97,6 +98,15 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     this.#mineStale = host.local !== undefined; // read at the first update, before any packet
     this.#interfaces = interfaces;
     this.#resolve = resolve;
+    this.#group = new TrackerGroup(host, {
+      interfaces,
+      followUps: resolve,
+      bounded: true,
+      changed: (key) => {
+        this.#dirty.add(key);
+        this.#host.dirty(this);
+      },
+    });
     this.#watch = host.cache.watch(ptrName, (e) => this.#listed(e.record), {
       type: RecordType.PTR,
       now: host.now(),
@@ -120,23 +130,19 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     if (this.#interfaces !== undefined && !this.#interfaces.includes(ptr.interfaceName)) return;
     const instance = ptr.data as string;
     const key = nameKey(instance);
-    const ptrs = this.#ptrs.get(key);
+    let tracker = this.#trackers.get(key);
+    if (tracker === undefined) {
+      if (!ptr.live) return; // a goodbye for an instance not followed
+      tracker = new InstanceTracker(this.#group, instance);
+      this.#trackers.set(key, tracker);
+    }
+    const ptrs = tracker.listedBy;
     if (ptr.live) {
-      if (ptrs === undefined) this.#ptrs.set(key, [ptr]);
+      if (ptrs === undefined) tracker.listedBy = [ptr];
       else if (!ptrs.includes(ptr)) ptrs.push(ptr);
     } else if (ptrs !== undefined) {
       const rest = ptrs.filter((p) => p !== ptr);
-      if (rest.length === 0) this.#ptrs.delete(key);
-      else this.#ptrs.set(key, rest);
-    }
-    if (!this.#trackers.has(key)) {
-      this.#trackers.set(
-        key,
-        new InstanceTracker(this.#host, instance, this.#interfaces, this.#resolve, () => {
-          this.#dirty.add(key);
-          this.#host.dirty(this);
-        }, true),
-      );
+      tracker.listedBy = rest.length === 0 ? undefined : rest;
     }
     this.#dirty.add(key);
     this.#host.dirty(this);
@@ -184,7 +190,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     const tracker = this.#trackers.get(key);
     if (tracker === undefined) return undefined;
     // Listed means a live PTR names it; only then follow-ups are worth asking.
-    const ptrs = this.#ptrs.get(key);
+    const ptrs = tracker.listedBy;
     const listed = ptrs !== undefined;
     const found = tracker.update(ptrs ?? [], listed && this.#resolve);
     if (!listed) {

@@ -39,14 +39,13 @@ export interface TrackerHost {
   release(question: ContinuousQuestion, followUp?: boolean): void;
 }
 
-type FollowUp = "srv" | "txt" | "a" | "aaaa";
-
-const INSTANCE_TYPES = [RecordType.SRV, RecordType.TXT];
-const ADDRESS_TYPES = [RecordType.A, RecordType.AAAA];
+// Shared, never changed: a watch keeps the array it is given.
+const INSTANCE_TYPES: readonly number[] = [RecordType.SRV, RecordType.TXT];
+const ADDRESS_TYPES: readonly number[] = [RecordType.A, RecordType.AAAA];
 
 /**
- * One watch per type of `types` at `name`, cancelled together: a watch covers
- * one type or all, and refreshes follow what it covers.
+ * One watch on `name` covering the types of `types` (kept, not copied): a
+ * watch covers what a caller needs, and refreshes follow what it covers.
  */
 export function watchTypes(
   cache: PeerServiceCache,
@@ -55,11 +54,55 @@ export function watchTypes(
   listener: (event: PeerCacheEvent) => void,
   options: { refresh?: boolean; now?: number },
 ): PeerWatch {
-  const watches = types.map((type) => cache.watch(name, listener, { ...options, type }));
-  const cancel = () => {
-    for (const w of watches) w.cancel();
-  };
-  return { cancel, [Symbol.dispose]: cancel };
+  return cache.watch(name, listener, { refresh: options.refresh, now: options.now, types });
+}
+
+/**
+ * What the trackers of one browse (or one resolve) share: the querier, the
+ * links, whether they ask follow-ups, and who hears their changes. One
+ * object and one watch listener per browse, not per instance: under a flood
+ * of fake PTRs a browse holds thousands of trackers.
+ */
+export class TrackerGroup {
+  /** The querier. */
+  readonly host: TrackerHost;
+  /** Only these links (every link when undefined). */
+  readonly interfaces: readonly string[] | undefined;
+  /** Ask follow-up questions for what is missing, and keep what is watched fresh. */
+  readonly followUps: boolean;
+  /** Put the follow-ups under the per-link follow-up budget (a browse's; a resolve's are not). */
+  readonly bounded: boolean;
+  /** Hears a change to a tracker's records, by the instance's name key. */
+  readonly changed: (key: string) => void;
+
+  /** Creates the shared part of a browse's or a resolve's trackers. */
+  constructor(
+    host: TrackerHost,
+    options: {
+      interfaces?: readonly string[];
+      followUps: boolean;
+      bounded?: boolean;
+      changed: (key: string) => void;
+    },
+  ) {
+    this.host = host;
+    this.interfaces = options.interfaces;
+    this.followUps = options.followUps;
+    this.bounded = options.bounded ?? false;
+    this.changed = options.changed;
+  }
+
+  /** The listener of every tracker's instance watch: the record's name is the instance. */
+  readonly heard = (event: PeerCacheEvent): void => this.changed(nameKey(event.record.name));
+}
+
+// What a tracker holds once the instance has an SRV: the target, its address
+// watch and address follow-ups (most trackers of a flood never get here).
+interface TargetFollow {
+  readonly name: string;
+  readonly watch: PeerWatch;
+  a: ContinuousQuestion | undefined;
+  aaaa: ContinuousQuestion | undefined;
 }
 
 /**
@@ -67,40 +110,29 @@ export function watchTypes(
  */
 export class InstanceTracker {
   readonly instance: string;
-  #host: TrackerHost;
-  #interfaces: readonly string[] | undefined;
-  #followUps: boolean;
-  #onChange: () => void;
-  #watch: PeerWatch;
-  #target: string | undefined;
-  #targetWatch: PeerWatch | undefined;
-  #questions: Map<FollowUp, ContinuousQuestion> | undefined; // made when first needed
-  #bounded: boolean;
-
+  /** The instance's name key. */
+  readonly key: string;
   /**
-   * Starts following `instance`; `onChange` hears every change to its
-   * records. `bounded` (a browse's trackers) puts its follow-up questions
-   * under the per-link follow-up budget; a resolve's are not.
+   * The live PTRs that list the instance, kept by the browse that follows it
+   * (usually one per link); undefined when none does (or for a resolve).
    */
-  constructor(
-    host: TrackerHost,
-    instance: string,
-    interfaces: readonly string[] | undefined,
-    followUps: boolean,
-    onChange: () => void,
-    bounded = false,
-  ) {
+  listedBy: PeerRecord[] | undefined;
+  #group: TrackerGroup;
+  #watch: PeerWatch;
+  #srvQuestion: ContinuousQuestion | undefined;
+  #txtQuestion: ContinuousQuestion | undefined;
+  #target: TargetFollow | undefined;
+
+  /** Starts following `instance`; the group hears every change to its records. */
+  constructor(group: TrackerGroup, instance: string) {
     this.instance = instance;
-    this.#bounded = bounded;
-    this.#host = host;
-    this.#interfaces = interfaces;
-    this.#followUps = followUps;
-    this.#onChange = onChange;
+    this.key = nameKey(instance);
+    this.#group = group;
     // Only the types a service needs: NSEC, HINFO or others at the name would
     // otherwise draw refresh queries nobody wants (RFC 6762 §5.2).
-    this.#watch = watchTypes(host.cache, instance, INSTANCE_TYPES, onChange, {
-      refresh: followUps,
-      now: host.now(),
+    this.#watch = watchTypes(group.host.cache, instance, INSTANCE_TYPES, group.heard, {
+      refresh: group.followUps,
+      now: group.host.now(),
     });
   }
 
@@ -110,55 +142,93 @@ export class InstanceTracker {
    */
   update(
     ptrs: Iterable<PeerRecord> | undefined,
-    followUps: boolean = this.#followUps,
+    followUps: boolean = this.#group.followUps,
   ): ServiceAssembly | undefined {
-    const now = this.#host.now();
-    const found = serviceInfo(this.#host.cache, this.instance, {
+    const group = this.#group;
+    const now = group.host.now();
+    const found = serviceInfo(group.host.cache, this.instance, {
       now,
-      interfaces: this.#interfaces,
+      interfaces: group.interfaces,
       ptrs,
     });
     const target = found?.service.host;
+    const before = this.#target;
     if (
-      target === undefined ? this.#target !== undefined : this.#target === undefined ||
-        nameKey(target) !== nameKey(this.#target)
+      target === undefined ? before !== undefined : before === undefined ||
+        (before.name !== target && nameKey(target) !== nameKey(before.name))
     ) {
-      this.#targetWatch?.cancel();
-      this.#target = target;
-      this.#targetWatch = target === undefined
-        ? undefined
-        : watchTypes(this.#host.cache, target, ADDRESS_TYPES, () => this.#onChange(), {
-          refresh: this.#followUps,
-          now,
-        });
+      this.#dropTarget();
+      if (target !== undefined) {
+        const key = this.key;
+        this.#target = {
+          name: target,
+          watch: watchTypes(group.host.cache, target, ADDRESS_TYPES, () => group.changed(key), {
+            refresh: group.followUps,
+            now,
+          }),
+          a: undefined,
+          aaaa: undefined,
+        };
+      }
     }
     const missing = found?.missing ?? ["srv", "txt", "address"];
-    const needsAddress = target !== undefined && missing.includes("address");
-    this.#need("srv", RecordType.SRV, this.instance, followUps && missing.includes("srv"));
-    this.#need("txt", RecordType.TXT, this.instance, followUps && missing.includes("txt"));
-    this.#need("a", RecordType.A, target, followUps && needsAddress);
-    this.#need("aaaa", RecordType.AAAA, target, followUps && needsAddress);
+    this.#srvQuestion = this.#follow(
+      this.#srvQuestion,
+      RecordType.SRV,
+      this.instance,
+      followUps && missing.includes("srv"),
+    );
+    this.#txtQuestion = this.#follow(
+      this.#txtQuestion,
+      RecordType.TXT,
+      this.instance,
+      followUps && missing.includes("txt"),
+    );
+    const follow = this.#target;
+    if (follow !== undefined) {
+      const needsAddress = followUps && missing.includes("address");
+      follow.a = this.#follow(follow.a, RecordType.A, follow.name, needsAddress);
+      follow.aaaa = this.#follow(follow.aaaa, RecordType.AAAA, follow.name, needsAddress);
+    }
     return found;
   }
 
-  #need(what: FollowUp, type: number, name: string | undefined, wanted: boolean): void {
-    if (!wanted && this.#questions === undefined) return;
-    const questions = this.#questions ??= new Map();
-    const asked = questions.get(what);
-    if (asked !== undefined && (!wanted || nameKey(asked.name) !== nameKey(name!))) {
-      this.#host.release(asked, this.#bounded);
-      questions.delete(what);
+  // The question to hold for one follow-up: the one asked, a new one, or none.
+  // A question's name never changes under it: a new target is a new TargetFollow.
+  #follow(
+    asked: ContinuousQuestion | undefined,
+    type: number,
+    name: string,
+    wanted: boolean,
+  ): ContinuousQuestion | undefined {
+    const group = this.#group;
+    if (asked !== undefined && !wanted) {
+      group.host.release(asked, group.bounded);
+      return undefined;
     }
-    if (wanted && !questions.has(what)) {
-      questions.set(what, this.#host.ask(name!, type, this.#interfaces, this.#bounded));
+    if (wanted && asked === undefined) {
+      return group.host.ask(name, type, group.interfaces, group.bounded);
     }
+    return asked;
+  }
+
+  #dropTarget(): void {
+    const follow = this.#target;
+    if (follow === undefined) return;
+    this.#target = undefined;
+    follow.watch.cancel();
+    const { host, bounded } = this.#group;
+    if (follow.a !== undefined) host.release(follow.a, bounded);
+    if (follow.aaaa !== undefined) host.release(follow.aaaa, bounded);
   }
 
   /** Stops watching and asking. */
   close(): void {
     this.#watch.cancel();
-    this.#targetWatch?.cancel();
-    for (const q of this.#questions?.values() ?? []) this.#host.release(q, this.#bounded);
-    this.#questions = undefined;
+    this.#dropTarget();
+    const { host, bounded } = this.#group;
+    if (this.#srvQuestion !== undefined) host.release(this.#srvQuestion, bounded);
+    if (this.#txtQuestion !== undefined) host.release(this.#txtQuestion, bounded);
+    this.#srvQuestion = this.#txtQuestion = undefined;
   }
 }

@@ -20,7 +20,7 @@ import {
   FIRST_QUERY_MAX_DELAY_MS,
   HOST_FAMILY_WAIT_MS,
 } from "./_constants.ts";
-import { InstanceTracker } from "./_instance_tracker.ts";
+import { InstanceTracker, TrackerGroup } from "./_instance_tracker.ts";
 import { addressTypes } from "./_address_types.ts";
 import { askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
 import { LookupError, ResolveError } from "./errors.ts";
@@ -85,9 +85,14 @@ export class Lookups {
       closed,
     );
     if (shot.done) return shot.promise;
-    const tracker = new InstanceTracker(this.#host, instance, interfaces, true, () => {
-      this.#host.dirty(shot);
-    });
+    const tracker = new InstanceTracker(
+      new TrackerGroup(this.#host, {
+        interfaces,
+        followUps: true,
+        changed: () => this.#host.dirty(shot),
+      }),
+      instance,
+    );
     box.tracker = tracker;
     tracker.update(undefined);
     shot.onDone(() => tracker.close());

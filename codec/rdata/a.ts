@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DnsParseError } from "../errors.ts";
+import { parseError } from "../_parse_failure.ts";
 import { formatIPv4, parseIPv4 } from "../ip.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
@@ -14,7 +14,7 @@ const A_RDATA_BYTES = 4;
 
 function checkLength(offset: number, length: number): void {
   if (length !== A_RDATA_BYTES) {
-    throw new DnsParseError(`A rdata of ${length} bytes, expected 4`, offset);
+    throw parseError(`A rdata of ${length} bytes, expected 4`, offset);
   }
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DnsParseError } from "../errors.ts";
+import { parseError } from "../_parse_failure.ts";
 import { formatIPv6, parseIPv6 } from "../ip.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
@@ -14,7 +14,7 @@ const AAAA_RDATA_BYTES = 16;
 
 function checkLength(offset: number, length: number): void {
   if (length !== AAAA_RDATA_BYTES) {
-    throw new DnsParseError(`AAAA rdata of ${length} bytes, expected 16`, offset);
+    throw parseError(`AAAA rdata of ${length} bytes, expected 16`, offset);
   }
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DnsParseError } from "../errors.ts";
+import { parseError } from "../_parse_failure.ts";
 import { Limits } from "../constants.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
@@ -33,13 +33,13 @@ function checkStrings(packet: Uint8Array, offset: number, length: number): void 
   const end = offset + length;
   let pos = offset;
   for (let i = 0; i < 2; i++) {
-    if (pos >= end) throw new DnsParseError("HINFO rdata too short", pos);
+    if (pos >= end) throw parseError("HINFO rdata too short", pos);
     if (pos + 1 + packet[pos] > end) {
-      throw new DnsParseError("HINFO string runs past its rdata", pos);
+      throw parseError("HINFO string runs past its rdata", pos);
     }
     pos += 1 + packet[pos];
   }
-  if (pos !== end) throw new DnsParseError("trailing bytes in HINFO rdata", pos);
+  if (pos !== end) throw parseError("trailing bytes in HINFO rdata", pos);
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DnsParseError } from "../errors.ts";
+import { parseError } from "../_parse_failure.ts";
 import { checkName, readName, skipName } from "../name_reader.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
@@ -45,7 +45,7 @@ export const nsecCodec: RdataCodec<NsecData> = {
   decode(packet, offset, length, memo) {
     const end = offset + length;
     const nameEnd = skipName(packet, offset);
-    if (nameEnd > end) throw new DnsParseError("next name runs past NSEC rdata", offset);
+    if (nameEnd > end) throw parseError("next name runs past NSEC rdata", offset);
     const nextName = readName(packet, offset, memo);
     checkBitmap(packet, nameEnd, end);
     const types: number[] = [];
@@ -64,7 +64,7 @@ export const nsecCodec: RdataCodec<NsecData> = {
   check(packet, offset, length, floor) {
     const end = offset + length;
     const nameEnd = checkName(packet, offset, floor);
-    if (nameEnd > end) throw new DnsParseError("next name runs past NSEC rdata", offset);
+    if (nameEnd > end) throw parseError("next name runs past NSEC rdata", offset);
     checkBitmap(packet, nameEnd, end);
   },
   encode(sink, data, compressNames) {
@@ -109,14 +109,14 @@ function checkBitmap(packet: Uint8Array, start: number, end: number): void {
   let lastWindow = -1;
   let pos = start;
   while (pos < end) {
-    if (pos + 2 > end) throw new DnsParseError("NSEC bitmap window header truncated", pos);
+    if (pos + 2 > end) throw parseError("NSEC bitmap window header truncated", pos);
     const window = packet[pos];
     const len = packet[pos + 1];
-    if (window <= lastWindow) throw new DnsParseError("NSEC bitmap windows out of order", pos);
+    if (window <= lastWindow) throw parseError("NSEC bitmap windows out of order", pos);
     if (len === 0 || len > MAX_BITMAP_BYTES) {
-      throw new DnsParseError(`NSEC bitmap length ${len}, expected 1 to 32`, pos + 1);
+      throw parseError(`NSEC bitmap length ${len}, expected 1 to 32`, pos + 1);
     }
-    if (pos + 2 + len > end) throw new DnsParseError("NSEC bitmap runs past its rdata", pos);
+    if (pos + 2 + len > end) throw parseError("NSEC bitmap runs past its rdata", pos);
     lastWindow = window;
     pos += 2 + len;
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DnsParseError } from "../errors.ts";
+import { parseError } from "../_parse_failure.ts";
 import { checkName, readName, skipName } from "../name_reader.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
@@ -24,12 +24,12 @@ export const ptrCodec: RdataCodec<string> = {
   nameAt: 0, // the rdata starts with the name
   decode(packet, offset, length, memo) {
     const end = skipName(packet, offset);
-    if (end !== offset + length) throw new DnsParseError("name does not fill PTR rdata", offset);
+    if (end !== offset + length) throw parseError("name does not fill PTR rdata", offset);
     return readName(packet, offset, memo);
   },
   check(packet, offset, length, floor) {
     if (checkName(packet, offset, floor) !== offset + length) {
-      throw new DnsParseError("name does not fill PTR rdata", offset);
+      throw parseError("name does not fill PTR rdata", offset);
     }
   },
   encode(sink, data, compressNames) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DnsParseError } from "../errors.ts";
+import { parseError } from "../_parse_failure.ts";
 import { checkName, readName, skipName } from "../name_reader.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
@@ -14,7 +14,7 @@ export const SRV_FIXED_BYTES = 6;
 function checkLength(offset: number, length: number): void {
   // The target is at least the root's one zero byte.
   if (length < SRV_FIXED_BYTES + 1) {
-    throw new DnsParseError(`SRV rdata of ${length} bytes is too short`, offset);
+    throw parseError(`SRV rdata of ${length} bytes is too short`, offset);
   }
 }
 
@@ -58,7 +58,7 @@ export const srvCodec: RdataCodec<SrvData> = {
     checkLength(offset, length);
     const end = skipName(packet, offset + 6);
     if (end !== offset + length) {
-      throw new DnsParseError("target does not fill SRV rdata", offset + 6);
+      throw parseError("target does not fill SRV rdata", offset + 6);
     }
     return {
       priority: (packet[offset] << 8) | packet[offset + 1],
@@ -70,7 +70,7 @@ export const srvCodec: RdataCodec<SrvData> = {
   check(packet, offset, length, floor) {
     checkLength(offset, length);
     if (checkName(packet, offset + SRV_FIXED_BYTES, floor) !== offset + length) {
-      throw new DnsParseError("target does not fill SRV rdata", offset + SRV_FIXED_BYTES);
+      throw parseError("target does not fill SRV rdata", offset + SRV_FIXED_BYTES);
     }
   },
   encode(sink, data, compressNames) {

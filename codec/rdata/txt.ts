@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DnsParseError } from "../errors.ts";
+import { parseError } from "../_parse_failure.ts";
 import { Limits } from "../constants.ts";
 import type { RdataCodec } from "./rdata_codec.ts";
 
@@ -28,7 +28,7 @@ export const txtCodec: RdataCodec<Uint8Array[]> = {
     let pos = offset;
     while (pos < end) {
       const len = packet[pos];
-      if (pos + 1 + len > end) throw new DnsParseError("TXT string runs past its rdata", pos);
+      if (pos + 1 + len > end) throw parseError("TXT string runs past its rdata", pos);
       // The constructor skips subarray()'s species lookup, which dominated TXT decoding.
       strings.push(new Uint8Array(packet.buffer, packet.byteOffset + pos + 1, len));
       pos += 1 + len;
@@ -39,7 +39,7 @@ export const txtCodec: RdataCodec<Uint8Array[]> = {
     const end = offset + length;
     for (let pos = offset; pos < end; pos += 1 + packet[pos]) {
       if (pos + 1 + packet[pos] > end) {
-        throw new DnsParseError("TXT string runs past its rdata", pos);
+        throw parseError("TXT string runs past its rdata", pos);
       }
     }
   },

@@ -3,7 +3,9 @@
  * A seeded mutation fuzzer over the corpus: every mutated packet must either
  * decode or raise DnsParseError (never another error, never a hang), what
  * decodes must survive decode(encode(decode(x))) unchanged, and what
- * `validate()` passes must decode (the stack's all-or-nothing promise).
+ * `validate()` passes must decode (the stack's all-or-nothing promise), and
+ * the receive path's quiet check (`tryReset`, `tryValidate`) reports the same
+ * reason and offset as `validate()`'s `DnsParseError`, without an Error.
  *
  * MDNS_FUZZ_CASES and MDNS_FUZZ_SEED override the case count and seed.
  */
@@ -22,11 +24,21 @@ Deno.test(`decoder survives ${CASES} mutated corpus packets (seed ${SEED})`, () 
   const corpus = loadCorpus().map((e) => e.bytes);
   const random = seededRandom(SEED);
   let decoded = 0, rejected = 0, slowest = 0;
+  const quiet = new MessageReader(new Uint8Array(12));
   for (let i = 0; i < CASES; i++) {
     const packet = mutate(corpus[i % corpus.length], random);
     const started = performance.now();
     let message;
     let validated = false;
+    let loud: DnsParseError | undefined;
+    // The receive path's quiet check must say exactly what validate() says,
+    // as a plain record rather than an Error.
+    const failure = quiet.tryReset(packet) ?? quiet.tryValidate();
+    try {
+      new MessageReader(packet).validate();
+    } catch (e) {
+      if (e instanceof DnsParseError) loud = e;
+    }
     try {
       // The lazy walk first, then the full decode: both must behave.
       const reader = new MessageReader(packet);
@@ -46,6 +58,13 @@ Deno.test(`decoder survives ${CASES} mutated corpus packets (seed ${SEED})`, () 
       if (validated) throw new Error(`case ${i} (seed ${SEED}) validated, then ${e}`);
       rejected++;
     }
+    assert.deepEqual(
+      failure === undefined
+        ? undefined
+        : [failure.reason, failure.offset, failure instanceof Error],
+      loud === undefined ? undefined : [loud.reason, loud.offset, false],
+      `case ${i} (seed ${SEED}): the quiet check differs from validate()`,
+    );
     slowest = Math.max(slowest, performance.now() - started);
     if (message !== undefined) {
       const again = decodeMessage(encodeMessage(message));

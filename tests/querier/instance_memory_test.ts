@@ -1,0 +1,66 @@
+// What a browse holds per instance it follows (issue 16, item 3): under a
+// flood of PTR-only fake instances a browse follows every instance the cache
+// budget keeps (~9,000 at 4 MiB), so each must be cheap. One cache watch per
+// instance (its SRV and TXT together, `PeerWatchOptions.types`), not one per
+// type; the address watch only once an SRV names a target. Bytes per instance are measured in
+// `bench/poisoning_memory_bench.ts` (heap snapshot with MDNS_HEAP_SNAPSHOT).
+import assert from "node:assert/strict";
+import { RecordType } from "../../codec/mod.ts";
+import type { PeerServiceCache } from "../../cache/peer_cache.ts";
+import { a, ptr, srv, txt } from "../cache/_records.ts";
+import { nextEvent, rig } from "./_harness.ts";
+
+const TYPE = "_http._tcp.local";
+
+/** Counts the cache watches in place (started and not cancelled). */
+function countWatches(cache: PeerServiceCache): { live: number; types: (number | undefined)[] } {
+  const counter = { live: 0, types: [] as (number | undefined)[] };
+  const watch = cache.watch.bind(cache);
+  cache.watch = (name, listener, options) => {
+    const w = watch(name, listener, options);
+    counter.live++;
+    counter.types.push(options?.types?.length);
+    let cancelled = false;
+    const cancel = () => {
+      if (!cancelled) counter.live--;
+      cancelled = true;
+      w.cancel();
+    };
+    return { cancel, [Symbol.dispose]: cancel };
+  };
+  return counter;
+}
+
+Deno.test("a browse holds one cache watch per PTR-only instance, not one per type", async () => {
+  await using r = await rig();
+  const watches = countWatches(r.cache);
+  const browser = r.querier.browse("_http._tcp");
+  const before = watches.live; // the browse's PTR watch
+  const records = [];
+  for (let i = 0; i < 1000; i++) records.push(ptr(TYPE, `Fake ${i}.${TYPE}`));
+  for (let i = 0; i < records.length; i += 50) r.respond(records.slice(i, i + 50));
+  await r.advance(1000);
+  // Before: 2,000 (an SRV watch and a TXT watch for each instance).
+  assert.equal(watches.live - before, 1000);
+  await browser[Symbol.asyncDispose]();
+  assert.equal(watches.live, 0, "every watch cancelled with the browse");
+});
+
+Deno.test("an instance's address watch begins with its SRV and covers A and AAAA at once", async () => {
+  await using r = await rig();
+  const watches = countWatches(r.cache);
+  const browser = r.querier.browse("_http._tcp");
+  const it = browser[Symbol.asyncIterator]();
+  const den = `Den.${TYPE}`;
+  r.respond([ptr(TYPE, den)]);
+  await r.advance(10);
+  const listed = watches.live;
+  r.respond([srv(den, "den.local"), txt(den, []), a("den.local", "198.18.0.9")]);
+  const event = await nextEvent(r, it);
+  assert.equal(event?.type, "added");
+  assert.equal(watches.live, listed + 1, "one watch for the target's addresses");
+  assert.equal(watches.types.at(-1), 2, "A and AAAA in one watch");
+  assert.equal(r.cache.lookup(den, RecordType.SRV, { now: r.clock.now() }).length, 1);
+  await browser[Symbol.asyncDispose]();
+  assert.equal(watches.live, 0);
+});
