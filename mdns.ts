@@ -10,11 +10,12 @@
 
 import { type Clock, type Random, systemClock, systemRandom, type Timer } from "./clock.ts";
 import { Scheduler } from "./_scheduler.ts";
+import { StackParts } from "./_stack_parts.ts";
 import { LocalServiceCache } from "./cache/local_cache.ts";
 import { PeerServiceCache } from "./cache/peer_cache.ts";
 import { LocalCacheView, PeerCacheView } from "./cache/cache_view.ts";
 import { Pipeline } from "./_pipeline.ts";
-import { CLOSE_GRACE_MS, type PartContext, type StackPart } from "./_stack_part.ts";
+import { CLOSE_GRACE_MS, type PartContext, type StackPart } from "./stack_part.ts";
 import type { MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 import type { Destination, NetworkLink, Transport, TransportEvent } from "./transport/transport.ts";
 import { UdpTransport } from "./transport/udp_transport.ts";
@@ -36,7 +37,8 @@ import type {
 
 export type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 
-let attach: <P extends StackPart>(mdns: Mdns, build: (context: PartContext) => P) => P;
+/** Each stack's parts and the context they are built from, for {@linkcode addPart}. */
+const stacks = new WeakMap<Mdns, { parts: StackParts; context: PartContext; wake(): void }>();
 
 /**
  * Adds a part to a stack, built from the stack's context (clock, random,
@@ -52,7 +54,7 @@ let attach: <P extends StackPart>(mdns: Mdns, build: (context: PartContext) => P
  *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
  * });
  * await using mdns = await Mdns.start({ transport: host });
- * const part = addPart(mdns, (context) => ({ context, nextDeadline: () => undefined, run() {} }));
+ * const part = addPart(mdns, (context) => ({ context, onQuery() {} }));
  * assert.equal(part.context.links()[0].name, "eth0");
  * ```
  */
@@ -60,7 +62,10 @@ export function addPart<P extends StackPart>(
   mdns: Mdns,
   build: (context: PartContext) => P,
 ): P {
-  return attach(mdns, build);
+  const stack = stacks.get(mdns)!;
+  const part = stack.parts.add(build(stack.context));
+  stack.wake(); // the scheduler reads the same list: re-arm for the new part
+  return part;
 }
 
 type State = "open" | "closing" | "closed";
@@ -87,13 +92,13 @@ export class Mdns implements AsyncDisposable {
   #random: Random;
   #onEvent: (event: MdnsEvent) => void;
   #scheduler: Scheduler;
+  #parts: StackParts;
   #peerCache: PeerServiceCache;
   #localCache: LocalServiceCache;
   #peerView: PeerCacheView;
   #localView: LocalCacheView;
   #pipeline: Pipeline;
   #responder: Responder;
-  #context: PartContext;
   #state: State = "open";
   #closing: Promise<void> | undefined;
   #querier: Querier;
@@ -103,7 +108,8 @@ export class Mdns implements AsyncDisposable {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
     this.#onEvent = options.onEvent ?? (() => {});
-    this.#scheduler = new Scheduler(this.#clock, (error) => this.#report({ type: "error", error }));
+    const reportError = (error: unknown) => this.#report({ type: "error", error });
+    this.#parts = new StackParts(reportError);
     // The caches are the stack's own: filled only by its pipeline and its
     // responder, seen from outside through read-only views on its clock.
     this.#peerCache = new PeerServiceCache({
@@ -113,40 +119,49 @@ export class Mdns implements AsyncDisposable {
     this.#localCache = new LocalServiceCache({ maxBytes: options.maxLocalCacheBytes });
     this.#peerView = new PeerCacheView(this.#peerCache, this.#clock, this.#localCache);
     this.#localView = new LocalCacheView(this.#localCache);
+    // The peer cache's own timer: expiry. Its refresh points belong to the
+    // querier, which asks for them (RFC 6762 §5.2): one owner per deadline.
+    this.#parts.add({
+      nextDeadline: () => this.#peerCache.nextExpiry(),
+      run: (now) => void this.#peerCache.expire(now),
+    });
+    this.#scheduler = new Scheduler(this.#clock, this.#parts.list, {
+      onError: reportError,
+      turn: (work) => this.#parts.turn(work),
+    });
     this.#pipeline = new Pipeline({
+      parts: this.#parts,
       peerCache: this.#peerCache,
       now: () => this.#clock.now(),
       links: () => this.#transport.links,
       report: (event) => this.#report(event),
       wake: () => this.#scheduler.wake(),
     });
-    this.#context = {
+    const context: PartContext = {
       clock: this.#clock,
       random: this.#random,
       send: (data, to) => this.#send(data, to),
       links: () => this.#transport.links,
       wake: () => this.#scheduler.wake(),
+      inTurn: () => this.#parts.inTurn(),
     };
-    // The peer cache's own timers: expiry, and refresh points for the querier.
-    this.#scheduler.add({
-      nextDeadline: () => {
-        const at = this.#peerCache.nextDeadline();
-        return at === Infinity ? undefined : at;
-      },
-      run: (now) => void this.#peerCache.expire(now),
-    });
+    stacks.set(this, { parts: this.#parts, context, wake: context.wake });
     this.#responder = addPart(this, (context) =>
       new Responder({
         ...context,
         localCache: this.#localCache,
-        peerCache: this.#peerCache,
         hostName: options.hostName ?? defaultHostName,
         onHostRenamed: (from, host) => this.#report({ type: "host-renamed", from, host }),
       }));
     this.#querier = addPart(
       this,
       (context) =>
-        new Querier({ ...context, peerCache: this.#peerCache, localCache: this.#localCache }),
+        new Querier({
+          ...context,
+          peerCache: this.#peerCache,
+          localCache: this.#localCache,
+          unicastFirstQuery: options.unicastFirstQuery,
+        }),
     );
   }
 
@@ -419,15 +434,6 @@ export class Mdns implements AsyncDisposable {
     return this.#transport.links;
   }
 
-  static {
-    attach = (mdns, build) => {
-      const part = build(mdns.#context);
-      mdns.#pipeline.parts.push(part);
-      mdns.#scheduler.add(part);
-      return part;
-    };
-  }
-
   /**
    * Publishes a service: probes its name (and the host name, the first
    * time), announces it, answers for it. Resolves once the name is ours,
@@ -490,7 +496,7 @@ export class Mdns implements AsyncDisposable {
 
   async #close(): Promise<void> {
     this.#state = "closing";
-    const last = Promise.allSettled(this.#pipeline.parts.map((part) => part.close?.()));
+    const last = Promise.allSettled(this.#parts.list.map((part) => part.close?.()));
     let timer: Timer | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = this.#clock.setTimer(CLOSE_GRACE_MS, resolve);

@@ -155,4 +155,16 @@ export interface MdnsOptions {
   maxPeerCacheBytes?: number;
   /** Byte budget of the local cache, what the stack publishes. @default {262144} */
   maxLocalCacheBytes?: number;
+  /**
+   * Whether the first query of each question asks for a unicast reply (the QU
+   * bit, RFC 6762 §5.4), which spares the LAN a multicast answer when the
+   * responder multicast it recently. Default `true`. Set it to `false` when
+   * another mDNS stack (avahi-daemon, mDNSResponder, a second program using
+   * this library) shares port 5353 on this host: unicast to port 5353 reaches
+   * only the socket bound last, so the replies to our QU questions may go to
+   * the other stack and our first answers would wait for the second query, a
+   * second later. (mDNSResponder decides the same at start-up: it asks QU
+   * only when it can receive unicast on 5353.)
+   */
+  unicastFirstQuery?: boolean;
 }

@@ -47,26 +47,6 @@ import { bytesToBinary, rdataKey } from "./_rdata_key.ts";
  * Applies heard records to a {@linkcode PeerStore} (internal). It keeps the
  * rrsets a packet being inserted asked to flush, as parallel arrays reused
  * from packet to packet.
- *
- * @example A goodbye leaves the record one more second
- * ```ts
- * import assert from "node:assert/strict";
- * import { PeerInserter } from "./_peer_insert.ts";
- * import { PeerStore } from "./_peer_store.ts";
- * import { PeerEvents } from "./_peer_events.ts";
- * const events = new PeerEvents(() => {});
- * const store = new PeerStore(1 << 20, () => 0, events);
- * import type { ARecord } from "../codec/mod.ts";
- * const inserter = new PeerInserter(store, events);
- * const a = (ttl: number): ARecord => ({
- *   name: "h.local", type: 1, class: 1, cacheFlush: true, ttl, data: "198.18.0.2",
- * });
- * const eth0 = { interfaceName: "eth0", now: 0 };
- * assert.equal(inserter.insertRecord(a(120), eth0), "added");
- * assert.equal(inserter.insertRecord(a(0), eth0), "goodbye");
- * assert.equal(store.expire(999).length, 0);
- * assert.equal(store.expire(1000).length, 1);
- * ```
  */
 export class PeerInserter {
   #store: PeerStore;

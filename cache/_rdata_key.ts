@@ -23,13 +23,6 @@ const codes: number[] = [];
 /**
  * A flat copy of `text` (see `bytesToBinary`): what a cache should keep of a
  * string built by concatenation, such as a name read from a packet.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { flatString } from "./_rdata_key.ts";
- * assert.equal(flatString("Living Room" + "._http._tcp.local"), "Living Room._http._tcp.local");
- * ```
  */
 export function flatString(text: string): string {
   if (text.length <= FLAT_CONCAT_MAX) return text;
@@ -41,13 +34,6 @@ export function flatString(text: string): string {
 
 /**
  * Converts a binary string back to bytes.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { binaryToBytes } from "./_rdata_key.ts";
- * assert.deepEqual([...binaryToBytes("\x01\xff")], [1, 255]);
- * ```
  */
 export function binaryToBytes(binary: string): Uint8Array {
   const out = new Uint8Array(binary.length);
@@ -58,16 +44,6 @@ export function binaryToBytes(binary: string): Uint8Array {
 /**
  * True when canonical NSEC rdata (a binary string) lists `type` in its bitmap
  * (RFC 4034 §4.1.2).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { bytesToBinary, nsecListsType } from "./_rdata_key.ts";
- * import { encodeRdata } from "../codec/mod.ts";
- * const nsec = bytesToBinary(encodeRdata(47, { nextName: "h.local", types: [1] }));
- * assert.equal(nsecListsType(nsec, 1), true);
- * assert.equal(nsecListsType(nsec, 28), false);
- * ```
  */
 export function nsecListsType(binary: string, type: number): boolean {
   const window = type >> 8;

@@ -21,16 +21,6 @@ import type { BrowseEvent } from "./types.ts";
 
 /**
  * Something the querier brings up to date after each packet or timer run.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { Session } from "./_browse_sources.ts";
- * let updated = 0;
- * const session: Session = { update: () => updated++ };
- * session.update();
- * assert.equal(updated, 1);
- * ```
  */
 export interface Session {
   /** Applies the changes heard since the last update. */
@@ -40,24 +30,6 @@ export interface Session {
 /**
  * What a browse source needs from the querier: a tracker host, plus a way to
  * be updated.
- *
- * @example A host that updates at once
- * ```ts
- * import assert from "node:assert/strict";
- * import type { SourceHost } from "./_browse_sources.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * const questions = new QuestionSet(() => 0);
- * const host: SourceHost = {
- *   cache: new PeerServiceCache(),
- *   now: () => 0,
- *   ask: (name, type, interfaces) => questions.ask(name, type, interfaces, 0),
- *   release: (q) => questions.release(q),
- *   dirty: (session) => session.update(),
- * };
- * host.release(host.ask("_http._tcp.local", 12, undefined));
- * assert.equal(questions.size, 0);
- * ```
  */
 export interface SourceHost extends TrackerHost {
   /** Asks the querier to update `session` soon (after the current packet or timer run). */
@@ -69,16 +41,6 @@ export interface SourceHost extends TrackerHost {
 /**
  * A session that also shows what this stack publishes: told when the local
  * cache changed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { LocalSession } from "./_browse_sources.ts";
- * let stale = false;
- * const session: LocalSession = { update: () => {}, localChanged: () => (stale = true) };
- * session.localChanged();
- * assert.equal(stale, true);
- * ```
  */
 export interface LocalSession extends Session {
   /** Something we publish changed: read the local cache again at the next update. */
@@ -88,20 +50,6 @@ export interface LocalSession extends Session {
 /**
  * True when two service states would look the same to a reader: host, port,
  * TXT, addresses and links (not the TTL, which changes every second).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sameService } from "./_browse_sources.ts";
- * import type { ServiceInfo } from "../cache/service_info.ts";
- * const s: ServiceInfo = {
- *   fullName: "A._http._tcp.local", name: "A", type: "_http._tcp", domain: "local",
- *   host: "a.local", port: 80, priority: 0, weight: 0, txt: undefined, addresses: [],
- *   interfaces: ["eth0"], complete: false, ttl: 120,
- * };
- * assert.equal(sameService(s, { ...s, ttl: 60 }), true);
- * assert.equal(sameService(s, { ...s, port: 81 }), false);
- * ```
  */
 export function sameService(a: ServiceInfo, b: ServiceInfo): boolean {
   if (a.host !== b.host || a.port !== b.port) return false;
@@ -120,34 +68,6 @@ export function sameService(a: ServiceInfo, b: ServiceInfo): boolean {
 
 /**
  * The instances of one service type (or subtype).
- *
- * @example The cache's complete services, before anything is asked
- * ```ts
- * import assert from "node:assert/strict";
- * import { ServiceBrowseSource } from "./_browse_sources.ts";
- * import { StreamBrowser } from "./_browser.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { serviceRecords } from "../dnssd/service_records.ts";
- * import { QuestionSet } from "./_questions.ts";
- * const cache = new PeerServiceCache();
- * const set = serviceRecords({
- *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
- * });
- * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
- * const questions = new QuestionSet(() => 0);
- * const source = new ServiceBrowseSource({
- *   cache, now: () => 0,
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
- *   release: (q) => questions.release(q),
- *   dirty: () => {},
- * }, "_http._tcp.local", undefined, true);
- * const browser = new StreamBrowser(source, 16);
- * source.attach(browser);
- * assert.deepEqual(browser.services().map((s) => s.name), ["Den"]);
- * assert.equal(questions.size, 1); // the PTR question; nothing to follow up
- * browser.end("disposed");
- * assert.equal(questions.size, 0);
- * ```
  */
 export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEvent>, LocalSession {
   #host: SourceHost;

@@ -16,35 +16,12 @@ import type { Browser } from "./types.ts";
 /**
  * Why a browse ended: its signal aborted, the peer cache was cleared, the
  * stack closed, or the reader broke its loop (or disposed the browser).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { EndReason } from "./_browser.ts";
- * const reasons: EndReason[] = ["aborted", "cleared", "closed", "disposed"];
- * assert.equal(reasons.length, 4);
- * ```
  */
 export type EndReason = "aborted" | "cleared" | "closed" | "disposed";
 
 /**
  * What a browser reads from: the latest state of each key and how two states
  * differ as an event.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { BrowseSource } from "./_browser.ts";
- * const states = new Map([["a", 1]]);
- * const source: BrowseSource<number, string> = {
- *   current: (key) => states.get(key),
- *   keys: () => states.keys(),
- *   diff: (prev, cur) => (prev === cur ? undefined : `${prev}->${cur}`),
- *   services: () => [],
- *   stop: () => {},
- * };
- * assert.equal(source.diff(undefined, 1, "a"), "undefined->1");
- * ```
  */
 export interface BrowseSource<S, E> {
   /** The latest state of `key`, undefined when it is gone. */
@@ -61,29 +38,6 @@ export interface BrowseSource<S, E> {
 
 /**
  * A browse's event stream.
- *
- * @example Coalescing: a service added then changed, unread, is one `added`
- * ```ts
- * import assert from "node:assert/strict";
- * import { StreamBrowser } from "./_browser.ts";
- * const states = new Map<string, number>();
- * const browser = new StreamBrowser<number, string>({
- *   current: (key) => states.get(key),
- *   keys: () => states.keys(),
- *   diff: (prev, cur) =>
- *     prev === undefined ? `added ${cur}` : cur === undefined ? "removed" : `updated ${cur}`,
- *   services: () => [],
- *   stop: () => {},
- * }, 16);
- * states.set("a", 1);
- * browser.notify("a");
- * states.set("a", 2);
- * browser.notify("a");
- * const it = browser[Symbol.asyncIterator]();
- * assert.deepEqual(await it.next(), { value: "added 2", done: false });
- * await it.return!();
- * assert.equal(browser.endReason, "disposed");
- * ```
  */
 export class StreamBrowser<S, E> implements Browser<E> {
   #source: BrowseSource<S, E>;

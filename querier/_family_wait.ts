@@ -13,7 +13,7 @@ import {
   FIRST_QUERY_MAX_DELAY_MS,
   HOST_FAMILY_WAIT_MS,
 } from "./_constants.ts";
-import { addressTypes } from "./_one_shot.ts";
+import { addressTypes } from "./_address_types.ts";
 
 /**
  * `lookupHost` with both families asked waits for the second family (or an

@@ -11,7 +11,7 @@
 import { RecordType } from "../codec/mod.ts";
 import type { Clock } from "../clock.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
-import { serviceInfo } from "../cache/service_info.ts";
+import { serviceInfo } from "../cache/service_assembly.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 import {
   parseServiceInstanceName,
@@ -22,7 +22,8 @@ import {
 import { ServiceBrowseSource, type Session, type SourceHost } from "./_browse_sources.ts";
 import { DEFAULT_LOOKUP_TIMEOUT_MS } from "./_constants.ts";
 import { InstanceTracker, TrackerGroup } from "./_instance_tracker.ts";
-import { addressTypes, askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
+import { addressTypes } from "./_address_types.ts";
+import { askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
 import { FamilyWait } from "./_family_wait.ts";
 import { LookupError, ResolveError } from "./errors.ts";
 import type {
@@ -35,38 +36,6 @@ import type {
 /**
  * The one-shot lookups of one querier, and the ones still running (so
  * closing the querier can reject them).
- *
- * @example An address found in the peer cache, with no query sent
- * ```ts
- * import assert from "node:assert/strict";
- * import { Lookups } from "./_lookups.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * import { VirtualClock } from "../testing/mod.ts";
- * const clock = new VirtualClock();
- * const cache = new PeerServiceCache();
- * const questions = new QuestionSet(() => 0);
- * const lookups = new Lookups(cache, clock, {
- *   cache, now: () => clock.now(),
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, clock.now()),
- *   release: (q) => questions.release(q),
- *   dirty: (session) => session.update(),
- * }, () => {});
- * const at = { interfaceName: "eth0", now: clock.now() };
- * cache.insertRecord(
- *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
- *   at,
- * );
- * cache.insertRecord(
- *   { name: "box.local", type: 28, class: 1, cacheFlush: true, ttl: 120, data: "fd00::7" },
- *   at,
- * );
- * const found = await lookups.lookupHost("box.local"); // both families known: no wait
- * assert.deepEqual(found.map((a) => a.address), ["198.18.0.7", "fd00::7"]);
- * assert.equal(questions.size, 0);
- * lookups.close();
- * await assert.rejects(lookups.lookupAddress("198.18.0.7"), /the stack closed/);
- * ```
  */
 export class Lookups {
   #cache: PeerServiceCache;

@@ -25,18 +25,6 @@ import {
 
 /**
  * One question of another host's query, with its Known Answers for that question.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { HeardQuestion } from "./_observations.ts";
- * import { recordKey } from "../codec/mod.ts";
- * const q: HeardQuestion = {
- *   name: "h.local", type: 1, unicast: false,
- *   known: new Set([recordKey("h.local", 1, new Uint8Array([198, 18, 0, 2]))]),
- * };
- * assert.equal(q.known.has(recordKey("H.LOCAL", 1, new Uint8Array([198, 18, 0, 2]))), true);
- * ```
  */
 export interface HeardQuestion {
   /** Name asked about. */
@@ -52,22 +40,6 @@ export interface HeardQuestion {
 /**
  * Reads the questions of a query and, for each, the Known Answers it lists.
  * Malformed rdata in a Known Answer leaves that answer out.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readQuery } from "./_observations.ts";
- * import { encodeMessage, MessageReader } from "../codec/mod.ts";
- * const packet = encodeMessage({
- *   id: 0, flags: 0,
- *   questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false }],
- *   answers: [{ name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
- *     data: "A._http._tcp.local" }],
- *   authorities: [], additionals: [],
- * });
- * const [q] = readQuery(new MessageReader(packet));
- * assert.equal(q.known.size, 1);
- * ```
  */
 export function readQuery(reader: MessageReader): HeardQuestion[] {
   const questions: { name: string; type: number; unicast: boolean; known: Set<string> }[] = [];
@@ -105,24 +77,6 @@ export function readQuery(reader: MessageReader): HeardQuestion[] {
  * too (§5.4). mDNSResponder draws the same line ("For any query generating a
  * unicast response we don't do this because we can't assume we will see the
  * response"); a continuation packet carries no question, so nothing counts.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { answeredInTheOpen } from "./_observations.ts";
- * import { encodeMessage, MessageFlags, MessageReader } from "../codec/mod.ts";
- * const query = (flags: number) =>
- *   new MessageReader(encodeMessage({
- *     id: 0, flags, questions: [], answers: [], authorities: [], additionals: [],
- *   }));
- * const from = (port: number) => ({
- *   data: new Uint8Array(0), interfaceName: "eth0", family: "IPv4" as const,
- *   source: { address: "198.18.0.7", port }, unicast: false,
- * });
- * assert.equal(answeredInTheOpen(query(0), from(5353)), true);
- * assert.equal(answeredInTheOpen(query(0), from(40000)), false);
- * assert.equal(answeredInTheOpen(query(MessageFlags.TRUNCATED), from(5353)), false);
- * ```
  */
 export function answeredInTheOpen(reader: MessageReader, datagram: Datagram): boolean {
   return !datagram.unicast && datagram.source.port === MDNS_PORT && !reader.truncated;
@@ -135,16 +89,6 @@ interface Asked {
 
 /**
  * QM questions other hosts asked lately, per link (RFC 6762 §7.3).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { QuestionHistory } from "./_observations.ts";
- * const history = new QuestionHistory();
- * history.heard("eth0", { name: "_http._tcp.local", type: 12, unicast: false, known: new Set() }, 0);
- * assert.equal(history.suppresses("eth0", "_HTTP._tcp.local", 12, new Set(), 500), true);
- * assert.equal(history.suppresses("eth0", "_http._tcp.local", 12, new Set(), 1500), false);
- * ```
  */
 export class QuestionHistory {
   #asked = new Map<string, Asked>();
@@ -224,24 +168,6 @@ interface Watched {
  * its responder from multicasting it again so soon, so no answer is expected
  * (on a LAN of browsers, refreshes that follow another host's by a few ms
  * purged the same records in every cache at once).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { FailureObserver } from "./_observations.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord(
- *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
- *   { interfaceName: "eth0", now: 0 },
- * );
- * const [record] = cache.lookup("h.local", 1);
- * const poof = new FailureObserver();
- * poof.asked(record, 1000);
- * poof.asked(record, 3000);
- * assert.equal(poof.nextDeadline(), 11_000);
- * assert.deepEqual(poof.due(11_000), [record]);
- * ```
  */
 export class FailureObserver {
   #watched = new Map<PeerRecord, Watched>();

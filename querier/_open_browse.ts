@@ -25,28 +25,6 @@ import type { BrowseOptions } from "./types.ts";
  *
  * @throws {TypeError} When `type` is not a service type.
  * @throws {RangeError} When `options.bufferSize` is not a whole number, 1 or more.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { openBrowse } from "./_open_browse.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * import type { SourceHost } from "./_browse_sources.ts";
- * const questions = new QuestionSet(() => 0);
- * const host: SourceHost = {
- *   cache: new PeerServiceCache(), now: () => 0,
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
- *   release: (q) => questions.release(q),
- *   dirty: () => {},
- * };
- * const { browser, source } = openBrowse(host, "_http._tcp", { subtype: "_printer" });
- * assert.equal(questions.size, 1); // it asks for the subtype's PTRs
- * source.update();
- * await browser[Symbol.asyncDispose]();
- * assert.equal(questions.size, 0); // and stops when disposed
- * assert.throws(() => openBrowse(host, undefined, { bufferSize: 0 }), RangeError);
- * ```
  */
 export function openBrowse(
   host: SourceHost,

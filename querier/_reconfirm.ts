@@ -51,25 +51,6 @@ export type LeaveOut = "all" | ReadonlySet<PeerRecord>;
 
 /**
  * The reconfirmations running.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Reconfirmations } from "./_reconfirm.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord({
- *   name: "Den._http._tcp.local", type: 33, class: 1, cacheFlush: true, ttl: 120,
- *   data: { priority: 0, weight: 0, port: 80, target: "den.local" },
- * }, { interfaceName: "eth0", now: 0 });
- * const reconfirms = new Reconfirmations(cache);
- * reconfirms.start("Den._http._tcp.local", 0);
- * const asked: string[] = [];
- * reconfirms.run(0, (iface, name, type) => asked.push(`${iface} ${name} ${type}`));
- * assert.deepEqual(asked, ["eth0 Den._http._tcp.local 33"]);
- * reconfirms.run(10_000, () => {});
- * assert.equal(cache.size, 0); // nobody confirmed it
- * ```
  */
 export class Reconfirmations {
   #cache: PeerServiceCache;

@@ -24,35 +24,6 @@ interface TypeState {
 
 /**
  * The service types `_services._dns-sd._udp.<domain>` lists (RFC 6763 §9).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { TypeBrowseSource } from "./_type_browse_source.ts";
- * import { StreamBrowser } from "./_browser.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord({
- *   name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
- *   data: "_ipp._tcp.local",
- * }, { interfaceName: "eth0", now: 0 });
- * const questions = new QuestionSet(() => 0);
- * const source = new TypeBrowseSource({
- *   cache, now: () => 0,
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
- *   release: (q) => questions.release(q),
- *   dirty: () => {},
- * }, "_services._dns-sd._udp.local", undefined);
- * const browser = new StreamBrowser(source, 16);
- * source.attach(browser);
- * const it = browser[Symbol.asyncIterator]();
- * const { value } = await it.next();
- * assert.deepEqual(value, {
- *   type: "added", serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"],
- * });
- * await it.return!();
- * ```
  */
 export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEvent>, LocalSession {
   #host: SourceHost;

@@ -20,7 +20,7 @@
 
 import { nameKey, RecordType } from "../codec/mod.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
-import type { LinkEvent, PartContext } from "../_stack_part.ts";
+import type { LinkEvent, PartContext } from "../stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import {
   ANNOUNCE_COUNT,
@@ -49,13 +49,6 @@ interface ProbeBatch {
 
 /**
  * Runs the claims of a registry.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ClaimDriver } from "./_claim_driver.ts";
- * assert.equal(typeof ClaimDriver.prototype.run, "function");
- * ```
  */
 export class ClaimDriver {
   #registry: PublishRegistry;

@@ -11,13 +11,6 @@ import type { PublishedService, PublishEvent } from "./publish_options.ts";
 
 /**
  * A {@linkcode PublishedService} over a service entry.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { PublishedServiceHandle } from "./_published_service.ts";
- * assert.equal(typeof PublishedServiceHandle.prototype.unpublish, "function");
- * ```
  */
 export class PublishedServiceHandle implements PublishedService {
   #entry: ServiceEntry;

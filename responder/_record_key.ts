@@ -7,27 +7,14 @@
  */
 
 import { recordKey } from "../codec/mod.ts";
+import type { LocalRecord } from "../cache/local_record.ts";
+
 // The identity itself lives in the codec; re-exported for the responder's files.
 export { readerRecordKey, recordKey } from "../codec/mod.ts";
-import type { LocalRecord } from "../cache/local_record.ts";
 
 const keys = new WeakMap<LocalRecord, string>();
 
-/**
- * The key of one of our records, computed once.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { localRecordKey } from "./_record_key.ts";
- * import { recordKey } from "../codec/mod.ts";
-// The identity itself lives in the codec; re-exported for the responder's files.
-export { readerRecordKey, recordKey } from "../codec/mod.ts";
- * import { LocalRecord } from "../cache/local_record.ts";
- * const r = new LocalRecord({ name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" });
- * assert.equal(localRecordKey(r), recordKey("h.local", 1, new Uint8Array([198, 18, 0, 2])));
- * ```
- */
+/** The key of one of our records, computed once. */
 export function localRecordKey(record: LocalRecord): string {
   let key = keys.get(record);
   if (key === undefined) {

@@ -12,7 +12,7 @@ import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import { parseServiceType, serviceInstanceName } from "../dnssd/service_name.ts";
 import { hostRecords, serviceRecords } from "../dnssd/service_records.ts";
-import type { PartContext } from "../_stack_part.ts";
+import type { PartContext } from "../stack_part.ts";
 import { type Claim, PROBE_COUNT, PROBE_WAIT_MAX_MS } from "./_claim.ts";
 import type { ClaimState } from "./_conflicts.ts";
 import type { ClaimEntry, EntryContext } from "./_entry.ts";
@@ -31,13 +31,6 @@ export type { ServiceEntry };
 
 /**
  * Everything published by one responder.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { PublishRegistry } from "./_registry.ts";
- * assert.equal(typeof PublishRegistry, "function");
- * ```
  */
 export class PublishRegistry {
   #ctx: EntryContext;
@@ -198,13 +191,10 @@ export class PublishRegistry {
     return true;
   };
 
-  /** Earliest due time of any claim. */
-  nextDeadline(): number | undefined {
-    let at: number | undefined;
-    for (const e of this.entries()) {
-      const t = e.claim.nextDeadline();
-      if (t !== undefined && (at === undefined || t < at)) at = t;
-    }
+  /** Earliest due time of any claim, `Infinity` when none. */
+  nextDeadline(): number {
+    let at = Infinity;
+    for (const e of this.entries()) at = Math.min(at, e.claim.nextDeadline());
     return at;
   }
 

@@ -41,14 +41,6 @@ export const TRUNCATED_HOLD_MAX_MS = 2000;
 
 /**
  * Where a pending group goes.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ReplyTarget } from "./_response_queue.ts";
- * const to: ReplyTarget = { interfaceName: "eth0", family: "IPv4" };
- * assert.equal(to.address, undefined);
- * ```
  */
 export interface ReplyTarget {
   /** Link. */
@@ -63,15 +55,6 @@ export interface ReplyTarget {
 
 /**
  * Replies due for one destination.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { PendingGroup } from "./_response_queue.ts";
- * const g: PendingGroup = { target: { interfaceName: "eth0", family: "IPv4" }, records: new Map(),
- *   dueAt: 100, openedAt: 0, defend: false, truncatedAskers: new Set() };
- * assert.equal(g.dueAt, 100);
- * ```
  */
 export interface PendingGroup {
   /** Destination. */
@@ -90,19 +73,6 @@ export interface PendingGroup {
 
 /**
  * The queue of delayed replies.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ResponseQueue } from "./_response_queue.ts";
- * import { LocalRecord } from "../cache/local_record.ts";
- * const r = new LocalRecord({ name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500, data: "Den._http._tcp.local" });
- * const queue = new ResponseQueue();
- * queue.add({ route: "multicast", records: [r], delayMs: 50, defend: false },
- *   { interfaceName: "eth0", family: "IPv4" }, { asker: "198.18.0.3", now: 0, truncated: false, random: () => 0 });
- * assert.equal(queue.nextDeadline(), 50);
- * assert.equal(queue.take(50).length, 1);
- * ```
  */
 export class ResponseQueue {
   #groups = new Map<string, PendingGroup>();
@@ -218,10 +188,10 @@ export class ResponseQueue {
     for (const r of records) for (const g of this.#groups.values()) g.records.delete(r);
   }
 
-  /** Earliest due time, or undefined when empty. */
-  nextDeadline(): number | undefined {
-    let at: number | undefined;
-    for (const g of this.#groups.values()) if (at === undefined || g.dueAt < at) at = g.dueAt;
+  /** Earliest due time, `Infinity` when empty. */
+  nextDeadline(): number {
+    let at = Infinity;
+    for (const g of this.#groups.values()) if (g.dueAt < at) at = g.dueAt;
     return at;
   }
 

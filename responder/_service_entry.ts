@@ -21,14 +21,6 @@ import type { PublishEvent } from "./publish_options.ts";
 
 /**
  * What a service was published with, validated.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ServiceSpec } from "./_service_entry.ts";
- * const spec: ServiceSpec = { instance: "Den", type: "_http._tcp", port: 80, txt: {}, subtypes: [] };
- * assert.equal(spec.port, 80);
- * ```
  */
 export interface ServiceSpec {
   /** Instance label. */
@@ -49,13 +41,6 @@ export interface ServiceSpec {
 
 /**
  * A published service.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ServiceEntry } from "./_service_entry.ts";
- * assert.equal(typeof ServiceEntry, "function");
- * ```
  */
 export class ServiceEntry implements ClaimEntry {
   /** Its claim on the instance name. */

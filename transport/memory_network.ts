@@ -11,8 +11,8 @@ import type { Clock, Random } from "../clock.ts";
 import { seededRandom } from "../testing/seeded_random.ts";
 import { type AddressFamily, MDNS_PORT } from "./transport.ts";
 import { MemoryLink, type MemoryLinkOptions } from "./memory_link.ts";
-import { MemoryHost } from "./memory_host.ts";
-import type { InjectedDatagram, MemoryHostOptions, MemoryPacket } from "./memory_host_types.ts";
+import { MemoryHost, type MemoryPacket } from "./memory_host.ts";
+import type { InjectedDatagram, MemoryHostOptions } from "./memory_host_types.ts";
 
 /**
  * Options of {@linkcode MemoryNetwork}.
