@@ -33,6 +33,7 @@ import type {
   ResolveOptions,
   ServiceRef,
   ServiceTypeEvent,
+  ServiceTypeInfo,
 } from "./querier/types.ts";
 
 export type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
@@ -227,11 +228,11 @@ export class Mdns implements AsyncDisposable {
    * await types.return!();
    * ```
    */
-  browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent>;
+  browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent, ServiceTypeInfo>;
   browse(
     type?: string,
     options?: BrowseOptions,
-  ): Browser<BrowseEvent> | Browser<ServiceTypeEvent> {
+  ): Browser<BrowseEvent> | Browser<ServiceTypeEvent, ServiceTypeInfo> {
     return type === undefined
       ? this.#querier.browse(undefined, options)
       : this.#querier.browse(type, options);

@@ -55,6 +55,7 @@ export {
   type ResolveOptions,
   type ServiceRef,
   type ServiceTypeEvent,
+  type ServiceTypeInfo,
 } from "./querier/mod.ts";
 export {
   type InsertContext,

@@ -23,15 +23,15 @@ export type EndReason = "aborted" | "cleared" | "closed" | "disposed";
  * What a browser reads from: the latest state of each key and how two states
  * differ as an event.
  */
-export interface BrowseSource<S, E> {
+export interface BrowseSource<S, E, T = ServiceInfo> {
   /** The latest state of `key`, undefined when it is gone. */
   current(key: string): S | undefined;
   /** Every key with a state now. */
   keys(): Iterable<string>;
   /** The event that takes a reader from `prev` to `cur` (the states of `key`), if any. */
   diff(prev: S | undefined, cur: S | undefined, key: string): E | undefined;
-  /** The complete services now. */
-  services(): ServiceInfo[];
+  /** What the browse lists now: complete services, or service types. */
+  services(): T[];
   /** Releases what the browse holds (watches, questions). */
   stop(): void;
 }
@@ -39,8 +39,8 @@ export interface BrowseSource<S, E> {
 /**
  * A browse's event stream.
  */
-export class StreamBrowser<S, E> implements Browser<E> {
-  #source: BrowseSource<S, E>;
+export class StreamBrowser<S, E, T = ServiceInfo> implements Browser<E, T> {
+  #source: BrowseSource<S, E, T>;
   #bufferSize: number;
   #pending = new Set<string>();
   #resync = false;
@@ -50,7 +50,7 @@ export class StreamBrowser<S, E> implements Browser<E> {
   #onEnd: (() => void)[] = [];
 
   /** Creates a browser over `source` that keeps at most `bufferSize` services waiting. */
-  constructor(source: BrowseSource<S, E>, bufferSize: number) {
+  constructor(source: BrowseSource<S, E, T>, bufferSize: number) {
     this.#source = source;
     this.#bufferSize = bufferSize;
   }
@@ -60,8 +60,8 @@ export class StreamBrowser<S, E> implements Browser<E> {
     return this.#end;
   }
 
-  /** The complete services known now. */
-  services(): ServiceInfo[] {
+  /** What the browse lists now: complete services, or service types. */
+  services(): T[] {
     return this.#source.services();
   }
 

@@ -30,20 +30,20 @@ export function openBrowse(
   host: SourceHost,
   type: string | undefined,
   options: BrowseOptions | undefined,
-): { browser: StreamBrowser<unknown, unknown>; source: LocalSession } {
+): { browser: StreamBrowser<unknown, unknown, unknown>; source: LocalSession } {
   const bufferSize = options?.bufferSize ?? DEFAULT_BROWSE_BUFFER;
   if (!Number.isInteger(bufferSize) || bufferSize < 1) {
     throw new RangeError(`Invalid browse bufferSize: ${bufferSize}, must be 1 or more`);
   }
   const interfaces = options?.interfaces;
-  let browser: StreamBrowser<unknown, unknown>;
+  let browser: StreamBrowser<unknown, unknown, unknown>;
   let source: ServiceBrowseSource | TypeBrowseSource;
   if (type === undefined) {
     const s = new TypeBrowseSource(host, servicesEnumerationName(), interfaces);
     const b = new StreamBrowser(s, bufferSize);
     s.attach(b);
     source = s;
-    browser = b as StreamBrowser<unknown, unknown>;
+    browser = b as StreamBrowser<unknown, unknown, unknown>;
   } else {
     const parsed = parseServiceType(type, { strict: false });
     const ptrName = options?.subtype === undefined
@@ -53,7 +53,7 @@ export function openBrowse(
     const b = new StreamBrowser(s, bufferSize);
     s.attach(b);
     source = s;
-    browser = b as StreamBrowser<unknown, unknown>;
+    browser = b as StreamBrowser<unknown, unknown, unknown>;
   }
   return { browser, source };
 }

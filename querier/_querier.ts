@@ -45,6 +45,7 @@ import type {
   ResolveOptions,
   ServiceRef,
   ServiceTypeEvent,
+  ServiceTypeInfo,
 } from "./types.ts";
 
 /**
@@ -66,7 +67,7 @@ export interface QuerierOptions extends PartContext {
   readonly unicastFirstQuery?: boolean;
 }
 
-type AnyBrowser = StreamBrowser<unknown, unknown>;
+type AnyBrowser = StreamBrowser<unknown, unknown, unknown>;
 
 /**
  * The querier part of the stack.
@@ -155,11 +156,11 @@ export class Querier implements StackPart {
    * Browses the service types on the network (RFC 6763 §9:
    * `_services._dns-sd._udp.local`): `added` and `removed` per type.
    */
-  browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent>;
+  browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent, ServiceTypeInfo>;
   browse(
     type?: string,
     options?: BrowseOptions,
-  ): Browser<BrowseEvent> | Browser<ServiceTypeEvent> {
+  ): Browser<BrowseEvent> | Browser<ServiceTypeEvent, ServiceTypeInfo> {
     const { browser, source } = openBrowse(this.#host, type, options);
     this.#updates.forget(source);
     if (this.#closed) browser.end("closed");
@@ -176,7 +177,7 @@ export class Querier implements StackPart {
       signal.addEventListener("abort", onAbort, { once: true });
       browser.onEnd(() => signal.removeEventListener("abort", onAbort));
     }
-    return browser as Browser<BrowseEvent> | Browser<ServiceTypeEvent>;
+    return browser as Browser<BrowseEvent> | Browser<ServiceTypeEvent, ServiceTypeInfo>;
   }
 
   /**

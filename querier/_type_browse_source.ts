@@ -8,24 +8,20 @@
 
 import { nameKey, RecordType } from "../codec/mod.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
-import type { ServiceInfo } from "../cache/service_info.ts";
 import type { RemovalReason } from "../cache/peer_record.ts";
 import { parseServiceType } from "../dnssd/service_name.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
 import type { LocalSession, SourceHost } from "./_browse_sources.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
-import type { ServiceTypeEvent } from "./types.ts";
+import type { ServiceTypeEvent, ServiceTypeInfo } from "./types.ts";
 
-interface TypeState {
-  readonly serviceType: string;
-  readonly domain: string;
-  readonly interfaces: readonly string[];
-}
+type TypeState = ServiceTypeInfo;
 
 /**
  * The service types `_services._dns-sd._udp.<domain>` lists (RFC 6763 §9).
  */
-export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEvent>, LocalSession {
+export class TypeBrowseSource
+  implements BrowseSource<TypeState, ServiceTypeEvent, TypeState>, LocalSession {
   #host: SourceHost;
   #ptrName: string;
   #interfaces: readonly string[] | undefined;
@@ -33,7 +29,7 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
   #watch: PeerWatch;
   #dirty = new Set<string>();
   #current = new Map<string, TypeState>();
-  #browser: StreamBrowser<TypeState, ServiceTypeEvent> | undefined;
+  #browser: StreamBrowser<TypeState, ServiceTypeEvent, TypeState> | undefined;
   #mine = new Map<string, string>(); // the types we publish, by key
   #mineStale: boolean;
   // Why a type's PTR last left (until the next flush), and why each removed
@@ -62,7 +58,7 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
   }
 
   /** Connects the browser that reads this source, and updates from what the cache already held. */
-  attach(browser: StreamBrowser<TypeState, ServiceTypeEvent>): void {
+  attach(browser: StreamBrowser<TypeState, ServiceTypeEvent, TypeState>): void {
     this.#browser = browser;
     this.update();
   }
@@ -150,8 +146,8 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
     return undefined;
   }
 
-  services(): ServiceInfo[] {
-    return [];
+  services(): ServiceTypeInfo[] {
+    return [...this.#current.values()];
   }
 
   stop(): void {

@@ -36,4 +36,5 @@ export type {
   ServiceInfo,
   ServiceRef,
   ServiceTypeEvent,
+  ServiceTypeInfo,
 } from "./types.ts";

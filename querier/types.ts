@@ -83,11 +83,7 @@ export type BrowseEvent =
  * ```
  */
 export type ServiceTypeEvent =
-  & {
-    readonly serviceType: string;
-    readonly domain: string;
-    readonly interfaces: readonly string[];
-  }
+  & ServiceTypeInfo
   & (
     | { readonly type: "added" }
     | {
@@ -96,6 +92,27 @@ export type ServiceTypeEvent =
       readonly reason: RemovalReason;
     }
   );
+
+/**
+ * A service type a type browse (`browse()` with no type, RFC 6763 §9) lists:
+ * what its `services()` returns and its events carry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceTypeInfo } from "./types.ts";
+ * const t: ServiceTypeInfo = { serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"] };
+ * assert.equal(`${t.serviceType}.${t.domain}`, "_ipp._tcp.local");
+ * ```
+ */
+export interface ServiceTypeInfo {
+  /** The service type without its domain, `_ipp._tcp`. */
+  readonly serviceType: string;
+  /** Its domain, `local`. */
+  readonly domain: string;
+  /** The links it was seen on, sorted. */
+  readonly interfaces: readonly string[];
+}
 
 /**
  * Options for `browse`.
@@ -152,11 +169,15 @@ export interface BrowseOptions {
  * assert.deepEqual(browser.services(), []);
  * ```
  */
-export interface Browser<E> extends AsyncIterable<E>, AsyncDisposable {
+export interface Browser<E, T = ServiceInfo> extends AsyncIterable<E>, AsyncDisposable {
   /** Why the iteration ended, undefined while it runs. */
   readonly endReason: "aborted" | "cleared" | "closed" | "disposed" | undefined;
-  /** The complete services known now (empty for type browsing). */
-  services(): ServiceInfo[];
+  /**
+   * What the browse knows now: the complete services of a service browse;
+   * for a type browse (`Browser<ServiceTypeEvent, ServiceTypeInfo>`) the
+   * service types, with the links each is on.
+   */
+  services(): T[];
 }
 
 /**
