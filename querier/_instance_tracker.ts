@@ -109,7 +109,7 @@ interface TargetFollow {
  * One instance being followed.
  */
 export class InstanceTracker {
-  readonly instance: string;
+  readonly fullName: string;
   /** The instance's name key. */
   readonly key: string;
   /**
@@ -124,13 +124,13 @@ export class InstanceTracker {
   #target: TargetFollow | undefined;
 
   /** Starts following `instance`; the group hears every change to its records. */
-  constructor(group: TrackerGroup, instance: string) {
-    this.instance = instance;
-    this.key = nameKey(instance);
+  constructor(group: TrackerGroup, fullName: string) {
+    this.fullName = fullName;
+    this.key = nameKey(fullName);
     this.#group = group;
     // Only the types a service needs: NSEC, HINFO or others at the name would
     // otherwise draw refresh queries nobody wants (RFC 6762 §5.2).
-    this.#watch = watchTypes(group.host.cache, instance, INSTANCE_TYPES, group.heard, {
+    this.#watch = watchTypes(group.host.cache, fullName, INSTANCE_TYPES, group.heard, {
       refresh: group.followUps,
       now: group.host.now(),
     });
@@ -146,7 +146,7 @@ export class InstanceTracker {
   ): ServiceAssembly | undefined {
     const group = this.#group;
     const now = group.host.now();
-    const found = serviceInfo(group.host.cache, this.instance, {
+    const found = serviceInfo(group.host.cache, this.fullName, {
       now,
       interfaces: group.interfaces,
       ptrs,
@@ -175,13 +175,13 @@ export class InstanceTracker {
     this.#srvQuestion = this.#follow(
       this.#srvQuestion,
       RecordType.SRV,
-      this.instance,
+      this.fullName,
       followUps && missing.includes("srv"),
     );
     this.#txtQuestion = this.#follow(
       this.#txtQuestion,
       RecordType.TXT,
-      this.instance,
+      this.fullName,
       followUps && missing.includes("txt"),
     );
     const follow = this.#target;

@@ -24,7 +24,7 @@ export class PublishedServiceHandle implements PublishedService {
 
   /** Instance label held now. */
   get name(): string {
-    return this.#entry.spec.instance;
+    return this.#entry.spec.name;
   }
   /** Full instance name. */
   get fullName(): string {

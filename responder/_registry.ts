@@ -91,10 +91,10 @@ export class PublishRegistry {
     const spec = validate(options);
     this.#checkInterfaces(spec);
     options.signal?.throwIfAborted();
-    const fullName = serviceInstanceName(spec.instance, spec.type);
+    const fullName = serviceInstanceName(spec.name, spec.type);
     if (spec.rename === false && this.#ctx.localCache.getService(fullName)) {
       // One of our own services holds the name: a conflict known before probing.
-      throw conflictError(spec.instance, fullName);
+      throw conflictError(spec.name, fullName);
     }
     const now = this.#ctx.context.clock.now();
     const delay = this.probeDelay(now);
@@ -109,7 +109,7 @@ export class PublishRegistry {
       entry.settle = (error) => error ? reject(error) : resolve(handle);
     });
     entry.claim.startProbing(now, delay);
-    entry.emit({ type: "probing", name: spec.instance });
+    entry.emit({ type: "probing", name: spec.name });
     options.signal?.addEventListener("abort", () => handle.unpublish(), { once: true });
     this.#ctx.context.wake();
     return done;
@@ -122,7 +122,7 @@ export class PublishRegistry {
       if (have.includes(name)) continue;
       const names = have.join(", ") || "none";
       throw new TypeError(
-        `Cannot publish "${spec.instance}": unknown interface "${name}" (the stack has: ${names})`,
+        `Cannot publish "${spec.name}": unknown interface "${name}" (the stack has: ${names})`,
       );
     }
   }
@@ -202,7 +202,7 @@ export class PublishRegistry {
   closeAll(): void {
     for (const s of this.#services) {
       // A publish still probing learns why it ends (not "unpublished first").
-      s.settle?.(new TypeError(`Cannot publish "${s.spec.instance}": the stack closed`));
+      s.settle?.(new TypeError(`Cannot publish "${s.spec.name}": the stack closed`));
       s.settle = undefined;
     }
     this.#ctx.sender.batchGoodbyes(() => {
@@ -222,7 +222,7 @@ export class PublishRegistry {
    * is withdrawn (goodbyes for what was announced).
    */
   withdrawConflicted(entry: ServiceEntry): void {
-    entry.settle?.(conflictError(entry.spec.instance, entry.claim.name));
+    entry.settle?.(conflictError(entry.spec.name, entry.claim.name));
     entry.settle = undefined;
     this.#unpublish(entry);
   }
@@ -234,7 +234,7 @@ export class PublishRegistry {
 
   #withdraw(entry: ServiceEntry): void {
     entry.unpublish();
-    entry.settle?.(new TypeError(`Cannot publish "${entry.spec.instance}": unpublished first`));
+    entry.settle?.(new TypeError(`Cannot publish "${entry.spec.name}": unpublished first`));
     entry.settle = undefined;
     this.#services.splice(this.#services.indexOf(entry), 1);
     this.#unindex(entry);
@@ -275,7 +275,7 @@ export class PublishRegistry {
       for (const s of this.#services) {
         if (s.host !== host) continue;
         s.retarget();
-        s.emit({ type: "host-renamed", name: s.spec.instance, from, host: next });
+        s.emit({ type: "host-renamed", name: s.spec.name, from, host: next });
       }
       this.#onHostRenamed(from, next);
     };
@@ -360,7 +360,7 @@ function validate(options: PublishOptions): ServiceSpec {
   checkProbeFits(`"${name}"`, records.fullName, [records.srv, records.txt]);
   if (addresses !== undefined) hostRecords(host!, addresses);
   return {
-    instance: name,
+    name,
     type,
     port,
     txt: txt ?? {},
@@ -370,9 +370,6 @@ function validate(options: PublishOptions): ServiceSpec {
   };
 }
 
-function conflictError(instance: string, fullName: string): NameConflictError {
-  return new NameConflictError(`Cannot publish "${instance}": the name is in use`, {
-    instance,
-    fullName,
-  });
+function conflictError(name: string, fullName: string): NameConflictError {
+  return new NameConflictError(`Cannot publish "${name}": the name is in use`, { fullName });
 }

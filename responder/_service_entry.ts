@@ -24,7 +24,7 @@ import type { PublishEvent } from "./publish_options.ts";
  */
 export interface ServiceSpec {
   /** Instance label. */
-  instance: string;
+  name: string;
   /** `_http._tcp` or with a domain. */
   readonly type: string;
   /** Port. */
@@ -66,11 +66,11 @@ export class ServiceEntry implements ClaimEntry {
     this.#ctx = ctx;
     this.spec = spec;
     this.host = host;
-    let instance = spec.instance;
+    let instance = spec.name;
     while (ctx.localCache.getService(serviceInstanceName(instance, spec.type))) {
       instance = nextInstanceName(instance);
     }
-    spec.instance = instance;
+    spec.name = instance;
     this.claim = new Claim("service", this.#add().fullName);
   }
 
@@ -116,7 +116,7 @@ export class ServiceEntry implements ClaimEntry {
   probed(_now: number, links?: ReadonlySet<string>): void {
     if (links !== undefined) return;
     advance(this.service.records, "probing", "announcing");
-    this.emit({ type: "registered", name: this.spec.instance });
+    this.emit({ type: "registered", name: this.spec.name });
     this.settle?.();
     this.settle = undefined;
   }
@@ -129,7 +129,7 @@ export class ServiceEntry implements ClaimEntry {
 
   /** Reports the conflict. */
   conflicted(): void {
-    this.emit({ type: "conflict", name: this.spec.instance });
+    this.emit({ type: "conflict", name: this.spec.name });
   }
 
   /**
@@ -137,7 +137,7 @@ export class ServiceEntry implements ClaimEntry {
    * (RFC 6762 §8.4); the unique records go silently (the name is another's).
    */
   rename(_now: number): void {
-    const from = this.spec.instance;
+    const from = this.spec.name;
     if (this.claim.announced) {
       for (const r of this.service.records) if (!r.unique) r.setState("announced");
     }
@@ -146,7 +146,7 @@ export class ServiceEntry implements ClaimEntry {
     while (this.#ctx.localCache.getService(serviceInstanceName(next, this.spec.type))) {
       next = nextInstanceName(next);
     }
-    this.spec.instance = next;
+    this.spec.name = next;
     this.claim.name = this.#add().fullName;
     this.claim.announced = false;
     this.emit({ type: "renamed", from, name: next });
@@ -182,7 +182,7 @@ export class ServiceEntry implements ClaimEntry {
   updateTxt(txt: TxtInput): Promise<void> {
     const srv = this.proposed("").find((r) => r.type === RecordType.SRV)!.record;
     const record = { ...srv, type: RecordType.TXT, data: encodeTxt(txt) } as ResourceRecord;
-    checkProbeFits(`"${this.spec.instance}"`, this.claim.name, [srv, record]); // §17
+    checkProbeFits(`"${this.spec.name}"`, this.claim.name, [srv, record]); // §17
     const before = this.service.records.find((r) => r.type === RecordType.TXT);
     const after = this.#ctx.localCache.updateTxt(this.claim.name, txt);
     this.spec.txt = txt;
@@ -202,7 +202,7 @@ export class ServiceEntry implements ClaimEntry {
     this.#txtChanged = false;
     const waiters = this.#txtWaiters;
     this.#txtWaiters = [];
-    this.emit({ type: "updated", name: this.spec.instance });
+    this.emit({ type: "updated", name: this.spec.name });
     for (const w of waiters) w.resolve();
   }
 
@@ -216,14 +216,14 @@ export class ServiceEntry implements ClaimEntry {
     this.#txtWaiters = [];
     this.#txtChanged = false;
     for (const w of waiters) {
-      w.reject(new TypeError(`Cannot update TXT of "${this.spec.instance}": unpublished`));
+      w.reject(new TypeError(`Cannot update TXT of "${this.spec.name}": unpublished`));
     }
-    this.emit({ type: "goodbye", name: this.spec.instance });
+    this.emit({ type: "goodbye", name: this.spec.name });
   }
 
   #add(): LocalService {
     return this.#ctx.localCache.addService({
-      name: this.spec.instance,
+      name: this.spec.name,
       type: this.spec.type,
       host: this.host.name,
       port: this.spec.port,

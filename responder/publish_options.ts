@@ -164,14 +164,12 @@ export interface PublishedService extends AsyncDisposable {
  * ```ts
  * import assert from "node:assert/strict";
  * import type { NameConflictErrorOptions } from "./publish_options.ts";
- * const options: NameConflictErrorOptions = { instance: "Den", fullName: "Den._http._tcp.local" };
- * assert.equal(options.instance, "Den");
+ * const options: NameConflictErrorOptions = { fullName: "Den._http._tcp.local" };
+ * assert.equal(options.fullName, "Den._http._tcp.local");
  * ```
  */
 export interface NameConflictErrorOptions extends ErrorOptions {
-  /** The instance label that could not be held, `Den`. */
-  instance?: string;
-  /** Its full name, `Den._http._tcp.local`. */
+  /** The full name that could not be held, `Den._http._tcp.local`. */
   fullName?: string;
 }
 
@@ -184,24 +182,23 @@ export interface NameConflictErrorOptions extends ErrorOptions {
  * import assert from "node:assert/strict";
  * import { NameConflictError } from "./publish_options.ts";
  * const e = new NameConflictError("Cannot publish \"Den\": the name is in use", {
- *   instance: "Den", fullName: "Den._http._tcp.local",
+ *   fullName: "Den._http._tcp.local",
  * });
  * assert.equal(e.name, "NameConflictError");
- * assert.equal(e.instance, "Den");
  * assert.equal(e.fullName, "Den._http._tcp.local");
  * ```
  */
 export class NameConflictError extends Error {
-  /** The instance label that could not be held, when known. */
-  readonly instance: string | undefined;
-  /** Its full name, when known. */
+  /**
+   * The full name that could not be held, when known (`Error.name` is the
+   * class's: the label is the first label of this).
+   */
   readonly fullName: string | undefined;
 
   /** Creates the error. */
   constructor(message: string, options?: NameConflictErrorOptions) {
     super(message, options);
     this.name = "NameConflictError";
-    this.instance = options?.instance;
     this.fullName = options?.fullName;
   }
 }
