@@ -347,7 +347,7 @@ export class Mdns implements AsyncDisposable {
   }
 
   /**
-   * Asks again for an instance's records and flushes those nobody confirms
+   * Asks again for an instance's records and purges those nobody confirms
    * within ten seconds (RFC 6762 §10.4): for a service a user saw fail.
    *
    * @example

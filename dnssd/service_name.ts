@@ -362,7 +362,7 @@ export function serviceInstanceName(name: string, type: ServiceType | string): s
 }
 
 /**
- * Splits a full instance name into instance, service type and domain. Escapes
+ * Splits a full instance name into its label (`name`), service type and domain. Escapes
  * `\.`, `\\` and `\DDD` are undone (`A\032web\032page` gives `A web page`).
  * Lenient by default, as it reads names from the network.
  *
