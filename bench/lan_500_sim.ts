@@ -24,7 +24,8 @@
  * One IPv4 link: a dual-stack LAN sends every packet on both families, so
  * double every count for it (RFC 6762 §6, all three stacks alike).
  *
- *   deno run -A bench/lan_500_sim.ts [--hosts=500] [--runs=3] [--steady-from=60] [--steady-minutes=60]
+ *   deno run -A bench/lan_500_sim.ts [--hosts=500] [--runs=3] [--first-seed=1]
+ *     [--steady-from=60] [--steady-minutes=60]
  *
  * Prints one JSON line per run, then a summary line (min-max over the runs).
  *
@@ -41,12 +42,15 @@ const { values } = parseArgs({
   options: {
     hosts: { type: "string", default: "500" },
     runs: { type: "string", default: "3" },
+    "first-seed": { type: "string", default: "1" },
     "steady-from": { type: "string", default: "60" },
     "steady-minutes": { type: "string", default: "60" },
   },
 });
 const hosts = Number(values.hosts);
 const runs = Number(values.runs);
+/** Seeds first-seed .. first-seed + runs - 1 (one process per seed runs them side by side). */
+const firstSeed = Number(values["first-seed"]);
 /** The steady window: from this many minutes after the start (warm-up before it)... */
 const steadyFromMin = Number(values["steady-from"]);
 /** ...for this many minutes (0: none), its counts scaled to one hour. */
@@ -152,7 +156,7 @@ async function once(seed: number): Promise<RunResult> {
 
 if (import.meta.main) {
   const results: RunResult[] = [];
-  for (let seed = 1; seed <= runs; seed++) {
+  for (let seed = firstSeed; seed < firstSeed + runs; seed++) {
     const r = await once(seed);
     results.push(r);
     emit({ run: seed, hosts, ...r });
