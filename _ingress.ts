@@ -41,6 +41,12 @@ const NO_ERROR_RCODE = 0;
 export class IngressFilter {
   #links: () => readonly NetworkLink[];
   #prefixes = new Map<string, Cidr[]>();
+  // The last source judged, per the transport's arrival interface: a querier
+  // (or a flood) sends many packets in a row, and the transport has already
+  // matched an IPv4 multicast source against these prefixes once.
+  #lastInterface = "";
+  #lastSource = "";
+  #lastOnLink = false;
 
   /** Creates a filter over the transport's current links. */
   constructor(links: () => readonly NetworkLink[]) {
@@ -61,6 +67,7 @@ export class IngressFilter {
   /** Forgets what it knew of a link's prefixes (its addresses changed or it left). */
   forget(interfaceName: string): void {
     this.#prefixes.delete(interfaceName);
+    this.#lastInterface = "";
   }
 
   /**
@@ -70,9 +77,19 @@ export class IngressFilter {
    */
   #onLink(datagram: Datagram): boolean {
     const source = datagram.source.address;
-    if (datagram.family === "IPv6" && isIPv6LinkLocal(source)) return true;
-    const prefixes = this.#prefixes.get(datagram.interfaceName) ?? this.#learn(datagram);
-    return prefixes.some((cidr) => cidrContains(cidr, source));
+    if (source === this.#lastSource && datagram.interfaceName === this.#lastInterface) {
+      return this.#lastOnLink;
+    }
+    let onLink: boolean;
+    if (datagram.family === "IPv6" && isIPv6LinkLocal(source)) onLink = true;
+    else {
+      const prefixes = this.#prefixes.get(datagram.interfaceName) ?? this.#learn(datagram);
+      onLink = prefixes.some((cidr) => cidrContains(cidr, source));
+    }
+    this.#lastInterface = datagram.interfaceName;
+    this.#lastSource = source;
+    this.#lastOnLink = onLink;
+    return onLink;
   }
 
   #learn(datagram: Datagram): Cidr[] {

@@ -224,8 +224,8 @@ export class Mdns implements AsyncDisposable {
    * await failed;
    * ```
    */
-  resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
-    return this.#querier.resolve(instance, options);
+  resolve(fullName: string, options?: ResolveOptions): Promise<ServiceInfo> {
+    return this.#querier.resolve(fullName, options);
   }
 
   /**
@@ -304,8 +304,8 @@ export class Mdns implements AsyncDisposable {
    * assert.equal(mdns.peerCache.size, 0);
    * ```
    */
-  reconfirm(instance: string): void {
-    this.#querier.reconfirm(instance);
+  reconfirm(fullName: string): void {
+    this.#querier.reconfirm(fullName);
   }
 
   /**

@@ -55,7 +55,6 @@ export {
   type ServiceTypeEvent,
 } from "./querier/mod.ts";
 export {
-  type DiscoveredService,
   type InsertContext,
   type InsertResult,
   type LocalCacheReader,

@@ -19,6 +19,8 @@
  *             after spawn: what the stack costs with nothing to browse
  * `--dump=PREFIX` writes each run's queries from a (time from all resolved)
  * to PREFIX-<stack>-<run>.jsonl. `--cpu-prof=DIR` runs ours with Deno's --cpu-prof (written at exit).
+ * `--v8=FLAGS` passes `--v8-flags=FLAGS` to ours (with `--trace-gc`, V8's GC
+ * lines go to stderr with the bench's clock).
  * Labs start `--stagger` seconds apart (so discoveries do not overlap on the
  * shared CPU) and then run together.
  *
@@ -50,6 +52,27 @@
  * 0.08-0.09 s in window 1 (ours-idle 0.04); 1,000 services 0.355-0.499 s,
  * 70 then 13 packets/min, CPU 0.33-0.37 then 0.16-0.18 s (that run overlapped
  * a 100-service run: CPU inflated, the same overlap gave 0.12-0.13 s for 100).
+ *
+ * With a continuous question's packet budget (issue 15 item 1 again,
+ * `QUESTION_PACKET_BURST`), 3 runs, peers in the same runs, one 2-minute
+ * window, load average 10-17 on the 2 shared cores:
+ *
+ * | 1,000 services           | ours          | Avahi 0.8   | python-zeroconf |
+ * |--------------------------|---------------|-------------|-----------------|
+ * | query packets/min        | 32-33 (was 70) | 57 (773 resolved) | 57-95 (one run 810 resolved) |
+ * | CPU in the window        | 0.25-0.31 s   | 1.57-1.73   | 0.07-0.47       |
+ * | resolved after 1st query | 0.76-3.01 s (load: the 1 s query recovered lost answers) | n/a | 2.59 s |
+ *
+ * | 100 services             | ours          | Avahi 0.8   | python-zeroconf |
+ * |--------------------------|---------------|-------------|-----------------|
+ * | query packets/min        | 6-8           | 10-12       | 12              |
+ * | CPU in the window        | 0.08 s        | 0.05-0.06   | 0.07            |
+ * | … ours with `--v8=--no-memory-reducer` | 0.04-0.05 s | 0.05-0.07 | 0.05-0.08 |
+ *
+ * `--v8=--trace-gc` shows where ours goes: two "Mark-Compact (reduce)" GCs,
+ * V8's memory reducer shrinking the heap left by start-up (9.7-10.4 →
+ * 7.1-7.3 MB) about 30 s after spawn, are half the window's CPU; the rest is
+ * the browse's queries at 1, 4 and 13 s and the SRV refresh round at ~96 s.
  *
  * @module
  */
@@ -102,6 +125,11 @@ const json = (line: string) => {
   try {
     return JSON.parse(line);
   } catch {
+    // V8's --trace-gc lines (with --v8=--trace-gc) go to stderr, stamped.
+    if (/^\[\d+:0x[0-9a-f]+\]/.test(line)) {
+      // deno-lint-ignore no-console
+      console.error(`[gc ${performance.now().toFixed(0)}] ${line}`);
+    }
     return undefined;
   }
 };
@@ -147,7 +175,12 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
     ], {
       parse: stamped(json),
       label: `[a] ${stack}`,
-      flags: ["--unstable-net", "--allow-all", ...profile],
+      flags: [
+        "--unstable-net",
+        "--allow-all",
+        ...profile,
+        ...(args.v8 === undefined ? [] : [`--v8-flags=${args.v8}`]),
+      ],
     });
   }
   if (stack === "avahi") {

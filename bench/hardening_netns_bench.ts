@@ -11,7 +11,9 @@
  * drops, problems found by the same checks as the CI test), then the
  * multicast and legacy floods (tests/netns/flood_scenario.ts) at our stack,
  * avahi-daemon and python-zeroconf in turn (CPU and RSS of the publishing
- * process from /proc; `--skip-hostile` leaves the first part out). The machine
+ * process from /proc; `--skip-hostile` leaves the first part out). `ours` runs
+ * with README's recommended V8 flags, `ours-v8` with V8's defaults;
+ * `--publishers=ours,ours-v8,avahi,zeroconf` picks (the default is all). The machine
  * has 2 cores shared with other work: CPU and RSS figures move with load;
  * packet counts do not.
  *
@@ -20,7 +22,8 @@
 
 import { Lab } from "../tests/netns/harness.ts";
 import { checkHostileRun, runHostile } from "../tests/netns/hostile_scenario.ts";
-import { checkFloodRun, floodLab } from "../tests/netns/flood_scenario.ts";
+import { checkFloodRun, floodLab, type FloodPublisher } from "../tests/netns/flood_scenario.ts";
+import { RECOMMENDED_V8_FLAGS } from "../tests/netns/publisher.ts";
 
 const args = Object.fromEntries(
   Deno.args.filter((a) => a.startsWith("--")).map((a) => {
@@ -57,9 +60,14 @@ async function main(): Promise<void> {
         problems: checkHostileRun(run),
       });
     }
-    for (const publisher of ["ours", "avahi", "zeroconf"] as const) {
+    const publishers = String(args.publishers ?? "ours,ours-v8,avahi,zeroconf").split(",");
+    for (const publisher of publishers) {
       await using lab = await Lab.create();
-      const flood = await floodLab(lab, publisher);
+      const kind: FloodPublisher = publisher === "ours-v8" ? "ours" : publisher as FloodPublisher;
+      const flags = publisher === "ours"
+        ? ["--unstable-net", "--allow-all", `--v8-flags=--expose-gc,${RECOMMENDED_V8_FLAGS}`]
+        : undefined;
+      const flood = await floodLab(lab, kind, flags);
       const seconds = Number(args.seconds ?? 10);
       for (const mode of ["multicast", "legacy"] as const) {
         const rate = Number(
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
           sent: run.sent,
           reached: run.queries,
           checks: run.checker,
+          checksByFamily: run.checksByFamily,
           multicastRecords: run.multicastRecords,
           shortestGapMs: run.shortestGapMs,
           cpuSeconds: Math.round(run.cpuSeconds * 100) / 100,

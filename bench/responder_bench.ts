@@ -15,7 +15,7 @@ const local = new LocalServiceCache({ maxBytes: 16 * 1024 * 1024 });
 local.setHost("box.local", ["198.18.0.2", "fe80::2"], { interfaceName: "eth0" });
 for (let i = 0; i < SERVICES; i++) {
   local.addService({
-    instance: `Service ${i}`,
+    name: `Service ${i}`,
     type: "_http._tcp",
     host: "box.local",
     port: 8000 + i,

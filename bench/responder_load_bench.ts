@@ -9,7 +9,9 @@
  *     [--poll=MS] [--settle=S] [--profile=DIR]
  *
  * `ours-noffi` is our stack without the `ffi` permission (Deno's own UDP
- * path, interface polling without rtnetlink).
+ * path, interface polling without rtnetlink). Both run with README's
+ * recommended V8 flags (`--max-semi-space-size=1`); `ours-v8` is `ours` with
+ * V8's default heap sizing, for comparison.
  *
  * One bridge; one namespace per responder, each publishing one service, and
  * one for the load generator (`_query_load.py`: legacy unicast SRV queries,
@@ -42,7 +44,7 @@ import type { Host } from "../tests/netns/lab.ts";
 import type { Child } from "../tests/netns/child.ts";
 import { startAvahi } from "../tests/netns/avahi.ts";
 import { SYSTEM_PYTHON, zeroconfPublish } from "../tests/netns/zeroconf.ts";
-import { Publisher } from "../tests/netns/publisher.ts";
+import { Publisher, RECOMMENDED_V8_FLAGS } from "../tests/netns/publisher.ts";
 import { Meter, workerPid } from "./_proc_stats.ts";
 
 const args = Object.fromEntries(
@@ -58,7 +60,7 @@ const LOAD = new URL("./_query_load.py", import.meta.url).pathname;
 const ECHO = new URL("./_datagram_echo.ts", import.meta.url).pathname;
 const SERVICE_TYPE = "_mdt._tcp";
 
-type PeerName = "ours" | "ours-noffi" | "avahi" | "zeroconf" | "floor";
+type PeerName = "ours" | "ours-noffi" | "ours-v8" | "avahi" | "zeroconf" | "floor";
 
 interface Responder {
   readonly peer: PeerName;
@@ -85,6 +87,8 @@ interface LoadResult {
   readonly rssBeforeMb: number;
   readonly rssAfterMb: number;
   readonly rcvbufDrops: number;
+  /** Answers the load generator's own socket dropped (it shares the starved CPUs). */
+  readonly generatorDrops: number;
   readonly sendRate: number;
 }
 
@@ -211,12 +215,14 @@ async function startResponder(
   const hostName = `bench-${host.name}`;
   switch (peer) {
     case "ours":
+    case "ours-v8":
     case "ours-noffi": {
       const flags = [
         "--unstable-net",
         ...(args.ffi === "off" || peer === "ours-noffi"
           ? ["--allow-all", "--deny-ffi"]
           : ["--allow-all"]),
+        ...(peer === "ours-v8" ? [] : [`--v8-flags=${RECOMMENDED_V8_FLAGS}`]),
         ...(profile !== undefined ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : []),
       ];
       const ours = await Publisher.start(host, {
@@ -225,7 +231,7 @@ async function startResponder(
         ...(args.poll ? { pollIntervalMs: Number(args.poll) } : {}),
       });
       // Each responder its own name: a second "Ours" on the bridge would be renamed.
-      const name = peer === "ours" ? "Ours" : "Ours NoFFI";
+      const name = peer === "ours" ? "Ours" : peer === "ours-v8" ? "Ours V8" : "Ours NoFFI";
       await ours.publish({ name, type: SERVICE_TYPE, port: 4242, txt: { path: "/" } });
       return {
         peer,
@@ -304,6 +310,7 @@ async function load(
   };
   const meter = new Meter(responder.pid);
   const before = meter.first;
+  const generatorBefore = await udpRcvbufErrors(generator);
   const child: Child = generator.spawn([SYSTEM_PYTHON, LOAD, JSON.stringify(config)], {
     label: `[${generator.name}] query load`,
   });
@@ -332,6 +339,7 @@ async function load(
     });
   }
   await child.status;
+  const generatorDrops = (await udpRcvbufErrors(generator)) - generatorBefore;
   return {
     peer: responder.peer,
     rate,
@@ -344,6 +352,7 @@ async function load(
     rssBeforeMb: round(before.rssKb / 1024, 1),
     rssAfterMb: round(after.rssKb / 1024, 1),
     rcvbufDrops: after.rcvbufErrors - before.rcvbufErrors,
+    generatorDrops,
     sendRate: done.sendRate,
   };
 }
@@ -383,6 +392,10 @@ function summarize(
       (p) => `${span(of(p).map((l) => l.rssBeforeMb))} → ${span(of(p).map((l) => l.rssAfterMb))}`,
     );
     row(`${rate}/s: receive-buffer drops`, (p) => span(of(p).map((l) => l.rcvbufDrops)));
+    row(
+      `${rate}/s: answers dropped by the generator's socket`,
+      (p) => span(of(p).map((l) => l.generatorDrops)),
+    );
     row(`${rate}/s: queries sent per s`, (p) => span(of(p).map((l) => l.sendRate)));
   }
   if (idles.length > 0) {
@@ -401,6 +414,17 @@ async function pollWhile<T>(meters: Meter[], work: Promise<T>): Promise<T> {
     for (const m of meters) m.poll();
   }
   return await result;
+}
+
+/** UDP RcvbufErrors of a namespace (IPv4 and IPv6 together), from its /proc/net/snmp{,6}. */
+async function udpRcvbufErrors(host: Host): Promise<number> {
+  const text = (await host.exec(["cat", "/proc/net/snmp", "/proc/net/snmp6"])).stdout;
+  const lines = text.split("\n").filter((l) => l.startsWith("Udp: "));
+  const v4 = lines.length >= 2
+    ? Number(lines[1].split(/\s+/)[lines[0].split(/\s+/).indexOf("RcvbufErrors")])
+    : 0;
+  const v6 = Number(text.match(/^Udp6RcvbufErrors\s+(\d+)/m)?.[1] ?? 0);
+  return v4 + v6;
 }
 
 function round(x: number, digits: number): number {

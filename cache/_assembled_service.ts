@@ -23,7 +23,7 @@ import type { ServiceAddress, ServiceInfo } from "./service_info.ts";
  * import assert from "node:assert/strict";
  * import { AssembledService } from "./_assembled_service.ts";
  * const s = new AssembledService(
- *   { name: "A._http._tcp.local", instance: "A", type: "_http._tcp", domain: "local" },
+ *   { fullName: "A._http._tcp.local", name: "A", type: "_http._tcp", domain: "local" },
  *   { priority: 0, weight: 0, port: 80, target: "a.local" },
  *   new Uint8Array([3, 0x76, 0x3d, 0x31]), [], ["eth0"], 120, true,
  * );
@@ -39,14 +39,17 @@ export class AssembledService implements ServiceInfo {
   readonly domain: string;
   readonly host: string | undefined;
   readonly port: number | undefined;
+  readonly priority: number | undefined;
+  readonly weight: number | undefined;
   readonly addresses: readonly ServiceAddress[];
   readonly interfaces: readonly string[];
+  readonly complete: boolean;
   readonly ttl: number;
   readonly local?: boolean;
   #txt: string | Uint8Array | undefined;
 
   constructor(
-    id: { name: string; instance: string; type: string; domain: string },
+    id: { fullName: string; name: string; type: string; domain: string },
     srv: SrvData | undefined,
     txt: PeerRecord | Uint8Array | undefined,
     addresses: readonly ServiceAddress[],
@@ -54,14 +57,17 @@ export class AssembledService implements ServiceInfo {
     ttl: number,
     local = false,
   ) {
-    this.fullName = id.name;
-    this.name = id.instance;
+    this.fullName = id.fullName;
+    this.name = id.name;
     this.type = id.type;
     this.domain = id.domain;
     this.host = srv?.target;
     this.port = srv?.port;
+    this.priority = srv?.priority;
+    this.weight = srv?.weight;
     this.addresses = addresses;
     this.interfaces = interfaces;
+    this.complete = srv !== undefined && txt !== undefined && addresses.length > 0;
     this.ttl = ttl;
     if (local) this.local = true;
     this.#txt = txt === undefined || txt instanceof Uint8Array
@@ -84,9 +90,12 @@ export class AssembledService implements ServiceInfo {
       domain: this.domain,
       host: this.host,
       port: this.port,
+      priority: this.priority,
+      weight: this.weight,
       txt: this.txt?.toObject(),
       addresses: this.addresses,
       interfaces: this.interfaces,
+      complete: this.complete,
       ttl: this.ttl,
       ...(this.local ? { local: true } : {}),
     };

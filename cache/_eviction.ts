@@ -109,8 +109,8 @@ export interface EvictionHost {
  * import assert from "node:assert/strict";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import { serviceRecords } from "../dnssd/service_records.ts";
- * const records = (instance: string, host: string, ip: string) =>
- *   serviceRecords({ instance, type: "_http._tcp", host, port: 80, addresses: [ip] }).records;
+ * const records = (name: string, host: string, ip: string) =>
+ *   serviceRecords({ name, type: "_http._tcp", host, port: 80, addresses: [ip] }).records;
  * const probe = new PeerServiceCache();
  * for (const r of records("A", "a.local", "198.18.0.1")) {
  *   probe.insertRecord(r, { interfaceName: "eth0", now: 0 });

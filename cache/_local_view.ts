@@ -88,7 +88,7 @@ export function localAddresses(
  * import { LocalServiceCache } from "./local_cache.ts";
  * const local = new LocalServiceCache();
  * const host = local.setHost("me.local", ["198.18.0.2"], { interfaceName: "eth0" });
- * const svc = local.addService({ instance: "Mine", type: "_http._tcp", host: "me.local", port: 80 });
+ * const svc = local.addService({ name: "Mine", type: "_http._tcp", host: "me.local", port: 80 });
  * const scope = { links: ["eth0"] };
  * assert.equal(localServiceInfo(local, "Mine._http._tcp.local", scope), undefined); // probing
  * for (const r of [...host, ...svc.records]) r.setState("announced");
@@ -113,9 +113,9 @@ export function localServiceInfo(
   const parsed = parseServiceInstanceName(srvRecord.name);
   return new AssembledService(
     {
+      fullName: parsed.fullName,
       name: parsed.name,
-      instance: parsed.instance,
-      type: `${parsed.type.name}.${parsed.type.protocol}`,
+      type: `${parsed.type.serviceName}.${parsed.type.protocol}`,
       domain: parsed.type.domain,
     },
     srv,

@@ -23,7 +23,7 @@ import { type PeerWatch, type PeerWatchOptions, WatchRegistry } from "./peer_wat
  * const armed: [string, number][] = [];
  * const events = new PeerEvents((key, t) => armed.push([key, t]));
  * const heard: string[] = [];
- * events.subscribe((e) => heard.push(e.kind));
+ * events.subscribe((e) => heard.push(e.type));
  * assert.equal(events.active, true);
  * using _watch = events.watch("H.local", () => {}, {}, 5000);
  * assert.deepEqual(armed, [["h.local", 5000]]);

@@ -242,7 +242,7 @@ export class PeerInserter {
     const bits = cls | (header.cacheFlush ? CACHE_FLUSH_BIT : 0) | LIVE_BIT;
     const entry = new PeerEntry(null!, iface, type, bits, binary, rkey, ttl, t);
     if (!store.add(owner, entry, name, key)) return "rejected";
-    if (this.#events.active) this.#events.emit({ kind: "added", record: entry });
+    if (this.#events.active) this.#events.emit({ type: "added", record: entry });
     return "added";
   }
 
@@ -256,7 +256,7 @@ export class PeerInserter {
     this.#store.heard(entry, t);
     if (this.#events.active && (wasPending || previousTtl !== ttl)) {
       this.#events.emit({
-        kind: "updated",
+        type: "updated",
         record: entry,
         reason: wasPending ? "rescued" : "refreshed",
         previousTtl,

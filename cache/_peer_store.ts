@@ -194,7 +194,7 @@ export class PeerStore {
   /** Removes a live entry, with a `removed` event. */
   remove(entry: PeerEntry, reason: RemovalReason): void {
     this.#unlink(entry);
-    if (this.#events.active) this.#events.emit({ kind: "removed", record: entry, reason });
+    if (this.#events.active) this.#events.emit({ type: "removed", record: entry, reason });
   }
 
   // Takes a live entry out without telling anyone (a newcomer that could not stay).

@@ -29,14 +29,14 @@ import type { PeerRecord } from "./peer_record.ts";
  *   data: { priority: 0, weight: 0, port: 80, target: "den.local" },
  * }, { interfaceName: "eth0", now: 0 });
  * const v = view(cache, "den._http._tcp.local", "eth0", 0)!;
- * assert.deepEqual([v.instance, v.type, v.srv?.port, v.txtRecord], ["Den", "_http._tcp", 80, undefined]);
+ * assert.deepEqual([v.name, v.type, v.srv?.port, v.txtRecord], ["Den", "_http._tcp", 80, undefined]);
  * ```
  */
 export interface View {
   /** Full instance name in presentation form. */
-  readonly name: string;
+  readonly fullName: string;
   /** Instance label, unescaped. */
-  readonly instance: string;
+  readonly name: string;
   /** Service type without the domain. */
   readonly type: string;
   /** Domain. */
@@ -94,9 +94,9 @@ export function view(
     }
   }
   return {
+    fullName: parsed.fullName,
     name: parsed.name,
-    instance: parsed.instance,
-    type: `${parsed.type.name}.${parsed.type.protocol}`,
+    type: `${parsed.type.serviceName}.${parsed.type.protocol}`,
     domain: parsed.type.domain,
     interfaceName,
     srv,

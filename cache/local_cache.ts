@@ -89,18 +89,18 @@ export interface HostOptions {
  * import { type LocalService, LocalServiceCache } from "./local_cache.ts";
  * const local = new LocalServiceCache();
  * const svc: LocalService = local.addService({
- *   instance: "Den", type: "_http._tcp", host: "myhost.local", port: 80, txt: { path: "/" },
+ *   name: "Den", type: "_http._tcp", host: "myhost.local", port: 80, txt: { path: "/" },
  * });
- * assert.equal(svc.instanceName, "Den._http._tcp.local");
+ * assert.equal(svc.fullName, "Den._http._tcp.local");
  * assert.equal(svc.port, 80);
  * assert.equal(svc.txt.getString("path"), "/");
  * ```
  */
 export interface LocalService {
   /** Full instance name (`Living Room._http._tcp.local`). */
-  readonly instanceName: string;
+  readonly fullName: string;
   /** Instance label (`Living Room`). */
-  readonly instance: string;
+  readonly name: string;
   /** Type without domain (`_http._tcp`). */
   readonly type: string;
   /** Domain (`local`). */
@@ -150,10 +150,10 @@ interface ServiceState {
  * import { LocalServiceCache } from "./local_cache.ts";
  * const local = new LocalServiceCache();
  * local.setHost("myhost.local", ["198.18.0.2"]);
- * const svc = local.addService({ instance: "Den", type: "_http._tcp", host: "myhost.local", port: 80 });
+ * const svc = local.addService({ name: "Den", type: "_http._tcp", host: "myhost.local", port: 80 });
  * assert.deepEqual(svc.records.map((r) => r.state), Array(5).fill("probing"));
  * assert.equal(local.lookup("DEN._http._tcp.local", 33).length, 1);
- * const goodbyes = local.removeService(svc.instanceName);
+ * const goodbyes = local.removeService(svc.fullName);
  * assert.equal(goodbyes.length, 0);
  * assert.equal(local.lookup("den._http._tcp.local", 255).length, 0);
  * ```
@@ -205,17 +205,17 @@ export class LocalServiceCache {
   addService(definition: ServiceDefinition): LocalService {
     if (definition.addresses !== undefined) {
       throw new TypeError(
-        `Cannot add service "${definition.instance}": set addresses with setHost`,
+        `Cannot add service "${definition.name}": set addresses with setHost`,
       );
     }
     const set = serviceRecords(definition);
-    const id = nameKey(set.instanceName);
+    const id = nameKey(set.fullName);
     if (this.#services.has(id)) {
-      throw new TypeError(`Cannot add service "${set.instanceName}": a service has that name`);
+      throw new TypeError(`Cannot add service "${set.fullName}": a service has that name`);
     }
     const shared = this.#find(set.enumerationPtr);
     const own = set.records.filter((r) => r !== set.enumerationPtr || shared === undefined);
-    const service = set.instanceName;
+    const service = set.fullName;
     const records = own.map((r) =>
       new LocalRecord(r, { service: r === set.enumerationPtr ? undefined : service })
     );
@@ -229,9 +229,9 @@ export class LocalServiceCache {
     const state: ServiceState = {
       records,
       info: {
-        instanceName: service,
-        instance: parsed.instance,
-        type: `${parsed.type.name}.${parsed.type.protocol}`,
+        fullName: service,
+        name: parsed.name,
+        type: `${parsed.type.serviceName}.${parsed.type.protocol}`,
         domain: parsed.type.domain,
         host: set.srv.data.target,
         port: set.srv.data.port,
@@ -254,10 +254,10 @@ export class LocalServiceCache {
    * @throws {TypeError} When no such service exists or the TXT is invalid.
    * @throws {RangeError} When a TXT string is over 255 bytes or the budget is exceeded.
    */
-  updateTxt(instanceName: string, txt: TxtInput): LocalRecord {
-    const state = this.#services.get(nameKey(instanceName));
+  updateTxt(fullName: string, txt: TxtInput): LocalRecord {
+    const state = this.#services.get(nameKey(fullName));
     if (state === undefined) {
-      throw new TypeError(`Cannot update TXT of "${instanceName}": no such service`);
+      throw new TypeError(`Cannot update TXT of "${fullName}": no such service`);
     }
     const i = state.records.findIndex((r) => r.type === RecordType.TXT);
     const old = state.records[i];
@@ -271,7 +271,7 @@ export class LocalServiceCache {
     const delta = next.bytes - old.bytes;
     if (this.bytes + delta > this.#maxBytes) {
       throw new RangeError(
-        `Cannot update TXT of "${instanceName}": ${delta} more bytes do not fit the budget of ` +
+        `Cannot update TXT of "${fullName}": ${delta} more bytes do not fit the budget of ` +
           `${this.#maxBytes}`,
       );
     }
@@ -290,11 +290,11 @@ export class LocalServiceCache {
    *
    * @throws {TypeError} When no such service exists.
    */
-  removeService(instanceName: string): LocalRecord[] {
-    const id = nameKey(instanceName);
+  removeService(fullName: string): LocalRecord[] {
+    const id = nameKey(fullName);
     const state = this.#services.get(id);
     if (state === undefined) {
-      throw new TypeError(`Cannot remove service "${instanceName}": no such service`);
+      throw new TypeError(`Cannot remove service "${fullName}": no such service`);
     }
     this.#services.delete(id);
     return this.#retire(state.records);
@@ -347,8 +347,8 @@ export class LocalServiceCache {
   }
 
   /** The service of that instance name (any case). */
-  getService(instanceName: string): LocalService | undefined {
-    return this.#services.get(nameKey(instanceName))?.info;
+  getService(fullName: string): LocalService | undefined {
+    return this.#services.get(nameKey(fullName))?.info;
   }
 
   /** Every published service. */
@@ -400,14 +400,14 @@ export class LocalServiceCache {
    * const local = new LocalServiceCache();
    * const names = new Set<string>();
    * const stop = local.onChange((name) => names.add(name));
-   * const svc = local.addService({ instance: "Den", type: "_http._tcp", host: "h.local", port: 80 });
+   * const svc = local.addService({ name: "Den", type: "_http._tcp", host: "h.local", port: 80 });
    * assert.ok(names.has("Den._http._tcp.local"));
    * names.clear();
    * for (const r of svc.records) r.setState("announced");
    * assert.ok(names.has("_http._tcp.local"));
    * stop();
    * names.clear();
-   * local.removeService(svc.instanceName);
+   * local.removeService(svc.fullName);
    * assert.equal(names.size, 0);
    * ```
    */

@@ -12,19 +12,19 @@
  *
  * const peers = new PeerServiceCache({ maxBytes: 1 << 20 });
  * const events: string[] = [];
- * peers.subscribe((e) => events.push(`${e.kind} ${e.record.name} ${e.record.type}`));
+ * peers.subscribe((e) => events.push(`${e.type} ${e.record.name} ${e.record.type}`));
  * const heard = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });
  * for (const r of heard.records) peers.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * assert.equal(events[0], "added _http._tcp.local 12"); // the PTR, then SRV, TXT, ...
  * assert.equal(events.length, heard.records.length);
  * const [den] = peers.lookupServices("_http._tcp");
  * assert.equal(den.complete, true);
- * assert.deepEqual(den.addresses, ["198.18.0.9"]);
+ * assert.deepEqual(den.addresses.map((a) => a.address), ["198.18.0.9"]);
  *
  * const local = new LocalServiceCache();
- * local.addService({ instance: "Mine", type: "_http._tcp", host: "me.local", port: 8080 });
+ * local.addService({ name: "Mine", type: "_http._tcp", host: "me.local", port: 8080 });
  * assert.equal(local.owns("mine._http._tcp.local"), true);
  * ```
  *
@@ -42,7 +42,7 @@ export {
   type PeerServiceCacheOptions,
 } from "./peer_cache_options.ts";
 export { type PeerRecord, type PendingRemoval, type RemovalReason } from "./peer_record.ts";
-export { type DiscoveredService, type ServiceLookupOptions } from "./service_lookup.ts";
+export { type ServiceLookupOptions } from "./service_lookup.ts";
 export { type ServiceAddress, type ServiceInfo } from "./service_info.ts";
 export type { PeerWatch, PeerWatchOptions } from "./peer_watch.ts";
 export {

@@ -72,12 +72,8 @@ import {
 } from "./peer_cache_options.ts";
 import { PeerEntry, type PeerRecord } from "./peer_record.ts";
 import type { PeerWatch, PeerWatchOptions } from "./peer_watch.ts";
-import {
-  type DiscoveredService,
-  lookupServices,
-  resolveService,
-  type ServiceLookupOptions,
-} from "./service_lookup.ts";
+import { lookupServices, resolveService, type ServiceLookupOptions } from "./service_lookup.ts";
+import type { ServiceInfo } from "./service_info.ts";
 
 /**
  * Records heard from peers, with RFC 6762's cache rules.
@@ -250,9 +246,10 @@ export class PeerServiceCache {
   }
 
   /**
-   * Removes one record now, with a `flushed` event: for records nobody
-   * confirmed (RFC 6762 §10.4 reconfirm, §10.5 passive observation of
-   * failures). False when it already left.
+   * Removes one record now (what mDNSResponder calls purging a cache
+   * record), with a `purged` removal event: for records nobody confirmed
+   * (RFC 6762 §10.4 reconfirm, §10.5 passive observation of failures). False
+   * when it already left.
    *
    * @example
    * ```ts
@@ -264,15 +261,15 @@ export class PeerServiceCache {
    *   { interfaceName: "eth0", now: 0 },
    * );
    * const [a] = cache.lookup("h.local", 1);
-   * assert.equal(cache.flushRecord(a), true);
+   * assert.equal(cache.purgeRecord(a), true);
    * assert.equal(cache.size, 0);
-   * assert.equal(cache.flushRecord(a), false);
+   * assert.equal(cache.purgeRecord(a), false);
    * ```
    */
-  flushRecord(record: PeerRecord): boolean {
+  purgeRecord(record: PeerRecord): boolean {
     const entry = record as PeerEntry;
     if (!(entry instanceof PeerEntry) || !this.#store.holds(entry)) return false;
-    this.#store.remove(entry, "flushed");
+    this.#store.remove(entry, "purged");
     return true;
   }
 
@@ -359,13 +356,13 @@ export class PeerServiceCache {
   }
 
   /** The complete services of a type in the cache (the seed's `nx_mdns_service_lookup`). */
-  lookupServices(serviceType: string, options?: ServiceLookupOptions): DiscoveredService[] {
+  lookupServices(serviceType: string, options?: ServiceLookupOptions): ServiceInfo[] {
     return lookupServices(this, serviceType, options);
   }
 
   /** One service instance as far as the cache knows it, one result per interface. */
-  resolveService(instanceName: string, options?: ServiceLookupOptions): DiscoveredService[] {
-    return resolveService(this, instanceName, options);
+  resolveService(fullName: string, options?: ServiceLookupOptions): ServiceInfo[] {
+    return resolveService(this, fullName, options);
   }
 
   /** When the next record expires or reaches a refresh point (ms), `Infinity` when none. */

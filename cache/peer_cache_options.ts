@@ -245,20 +245,20 @@ export interface PeerLookupOptions {
  *   { interfaceName: "eth0", now: 0 },
  * );
  * cache.clear();
- * const kinds = events.map((e) => e.kind === "removed" ? e.reason : e.kind);
+ * const kinds = events.map((e) => e.type === "removed" ? e.reason : e.type);
  * assert.deepEqual(kinds, ["added", "cleared"]);
  * ```
  */
 export type PeerCacheEvent =
-  | { readonly kind: "added"; readonly record: PeerRecord }
+  | { readonly type: "added"; readonly record: PeerRecord }
   | {
-    readonly kind: "updated";
+    readonly type: "updated";
     readonly record: PeerRecord;
     /** `refreshed`: heard again with another TTL; `rescued`: heard again while leaving. */
     readonly reason: "refreshed" | "rescued";
     readonly previousTtl: number;
   }
-  | { readonly kind: "removed"; readonly record: PeerRecord; readonly reason: RemovalReason };
+  | { readonly type: "removed"; readonly record: PeerRecord; readonly reason: RemovalReason };
 
 /**
  * Options for `PeerServiceCache`.

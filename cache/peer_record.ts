@@ -16,7 +16,11 @@ import { NameEntry } from "./_interner.ts";
 import { binaryToBytes } from "./_rdata_key.ts";
 
 /**
- * Why a record left the peer cache.
+ * Why a record left the peer cache: `expired` (its TTL ran out), `goodbye`
+ * (TTL 0, a second after it came, RFC 6762 §10.1), `flushed` (replaced by a
+ * cache-flush record one second earlier, §10.2), `purged` (nobody confirmed
+ * it: §10.4 reconfirm, §10.5 passive observation of failures), `evicted`
+ * (the byte budget) or `cleared` (`clear()`).
  *
  * @example
  * ```ts
@@ -25,7 +29,7 @@ import { binaryToBytes } from "./_rdata_key.ts";
  * import { PeerServiceCache } from "./peer_cache.ts";
  * const cache = new PeerServiceCache();
  * const reasons: RemovalReason[] = [];
- * cache.subscribe((e) => e.kind === "removed" && reasons.push(e.reason));
+ * cache.subscribe((e) => e.type === "removed" && reasons.push(e.reason));
  * cache.insertRecord(
  *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 1, data: "198.18.0.2" },
  *   { interfaceName: "eth0", now: 0 },
@@ -34,7 +38,13 @@ import { binaryToBytes } from "./_rdata_key.ts";
  * assert.deepEqual(reasons, ["expired"]);
  * ```
  */
-export type RemovalReason = "expired" | "goodbye" | "flushed" | "evicted" | "cleared";
+export type RemovalReason =
+  | "expired"
+  | "goodbye"
+  | "flushed"
+  | "purged"
+  | "evicted"
+  | "cleared";
 
 /**
  * Why a record is due to leave in a second (RFC 6762 §10.1, §10.2).

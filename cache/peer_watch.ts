@@ -51,7 +51,7 @@ export interface PeerWatchOptions {
  * const cache = new PeerServiceCache();
  * const heard: string[] = [];
  * {
- *   using _watch = cache.watch("h.local", (e) => heard.push(e.kind), { type: 1 });
+ *   using _watch = cache.watch("h.local", (e) => heard.push(e.type), { type: 1 });
  *   cache.insertRecord(
  *     { name: "H.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
  *     { interfaceName: "eth0", now: 0 },

@@ -58,7 +58,7 @@ export interface ServiceAddress {
  * import { serviceRecords } from "../dnssd/service_records.ts";
  * const cache = new PeerServiceCache();
  * const set = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const info: ServiceInfo = serviceInfo(cache, "Den._http._tcp.local", { now: 0 })!.service;
@@ -79,12 +79,22 @@ export interface ServiceInfo {
   readonly host: string | undefined;
   /** SRV port, once an SRV is known. */
   readonly port: number | undefined;
+  /** SRV priority (RFC 2782: lower is tried first), once an SRV is known. */
+  readonly priority: number | undefined;
+  /** SRV weight (RFC 2782: share among equal priorities), once an SRV is known. */
+  readonly weight: number | undefined;
   /** TXT attributes (the four-state model of `dnssd/txt.ts`), once a TXT is known. */
   readonly txt: TxtAttributes | undefined;
   /** The host's addresses on every link it was heard on: IPv4 first, then IPv6, per link. */
   readonly addresses: readonly ServiceAddress[];
-  /** Every link the instance was heard on. */
+  /**
+   * Every link the instance was heard on. A cache-only lookup
+   * (`lookupServices`, `resolveService`) gives one result per link, so one
+   * entry here.
+   */
   readonly interfaces: readonly string[];
+  /** True when its SRV, TXT and at least one address are all known. */
+  readonly complete: boolean;
   /**
    * Seconds left on the PTR that lists it (on the SRV when resolved
    * directly); for our own service, the TTL its SRV is published with.
@@ -165,7 +175,7 @@ export interface ServiceInfoOptions {
  * const cache = new PeerServiceCache();
  * const on = (address: string) =>
  *   serviceRecords({
- *     instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: [address],
+ *     name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: [address],
  *   }).records;
  * for (const r of on("198.18.0.9")) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * for (const r of on("fe80::9")) cache.insertRecord(r, { interfaceName: "eth1", now: 0 });
@@ -212,14 +222,14 @@ export function serviceInfo(
   const newestFirst = [...views].sort((x, y) => y.latest - x.latest);
   const withSrv = newestFirst.find((v) => v.srv !== undefined);
   const withTxt = newestFirst.find((v) => v.txtRecord !== undefined);
-  let id: { name: string; instance: string; type: string; domain: string };
+  let id: { fullName: string; name: string; type: string; domain: string };
   if (newestFirst.length > 0) id = newestFirst[0];
   else {
     try {
       const parsed = parseServiceInstanceName(instanceName);
       id = {
         ...parsed,
-        type: `${parsed.type.name}.${parsed.type.protocol}`,
+        type: `${parsed.type.serviceName}.${parsed.type.protocol}`,
         domain: parsed.type.domain,
       };
     } catch {

@@ -3,7 +3,8 @@
  * the instances of a service type from the PTR, SRV, TXT, A and AAAA records
  * in the peer cache, without sending anything.
  *
- * A service heard on two interfaces gives two results, each tagged with its
+ * Results are {@linkcode ServiceInfo}s, the model browse and resolve give. A
+ * service heard on two interfaces gives two results, each tagged with its
  * interface (RFC 6762 §14: the same name on two links is not a conflict).
  * When several records compete (a TXT replaced by a cache-flush announcement
  * is still cached for a second), records that are not leaving win, then the
@@ -19,63 +20,13 @@
 
 import { nameKey, RecordType, type SrvData } from "../codec/mod.ts";
 import { parseServiceType, serviceTypeName, subtypeName } from "../dnssd/service_name.ts";
-import { TxtAttributes } from "../dnssd/txt.ts";
 import type { PeerServiceCache } from "./peer_cache.ts";
+import type { PeerRecord } from "./peer_record.ts";
 import { view } from "./_service_view.ts";
 import type { LocalCacheReader } from "./local_cache.ts";
-import { localAddresses, localServiceInfo } from "./_local_view.ts";
-
-/**
- * A service instance as assembled from the cache.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { DiscoveredService } from "./service_lookup.ts";
- * import { PeerServiceCache } from "./peer_cache.ts";
- * import { serviceRecords } from "../dnssd/service_records.ts";
- * const cache = new PeerServiceCache();
- * const set = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
- * });
- * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
- * const [den]: DiscoveredService[] = cache.resolveService("Den._http._tcp.local");
- * assert.equal(den.host, "den.local");
- * assert.equal(den.interfaceName, "eth0");
- * assert.equal(den.txt?.size, 0);
- * assert.equal(den.complete, true);
- * ```
- */
-export interface DiscoveredService {
-  /** Full instance name in presentation form (`Living Room._http._tcp.local`). */
-  readonly name: string;
-  /** Instance label, unescaped (`Living Room`). */
-  readonly instance: string;
-  /** Service type without the domain (`_http._tcp`). */
-  readonly type: string;
-  /** Domain (`local`). */
-  readonly domain: string;
-  /** Interface the records were heard on. */
-  readonly interfaceName: string;
-  /** SRV target host, when an SRV is cached. */
-  readonly host: string | undefined;
-  /** SRV port, when an SRV is cached. */
-  readonly port: number | undefined;
-  /** SRV priority and weight, when an SRV is cached. */
-  readonly srv: SrvData | undefined;
-  /** TXT attributes, when a TXT is cached. */
-  readonly txt: TxtAttributes | undefined;
-  /** The host's addresses on that interface: IPv4 first, then IPv6. */
-  readonly addresses: readonly string[];
-  /** True when SRV, TXT and at least one address are all cached. */
-  readonly complete: boolean;
-  /**
-   * True for a service this stack publishes itself (listed when
-   * {@linkcode ServiceLookupOptions.localCache} is given); absent for
-   * services heard on the network.
-   */
-  readonly local?: boolean;
-}
+import { localServiceInfo } from "./_local_view.ts";
+import { AssembledService } from "./_assembled_service.ts";
+import { serviceAddress, type ServiceInfo } from "./service_info.ts";
 
 /**
  * Options for service lookups.
@@ -87,7 +38,7 @@ export interface DiscoveredService {
  * import { PeerServiceCache } from "./peer_cache.ts";
  * import { serviceRecords } from "../dnssd/service_records.ts";
  * const cache = new PeerServiceCache();
- * const set = serviceRecords({ instance: "Den", type: "_http._tcp", host: "den.local", port: 80 });
+ * const set = serviceRecords({ name: "Den", type: "_http._tcp", host: "den.local", port: 80 });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const options: ServiceLookupOptions = { interfaceName: "eth0", completeOnly: true };
  * const all = cache.lookupServices("_http._tcp");
@@ -108,8 +59,8 @@ export interface ServiceLookupOptions {
    * §8), with no packet needed, as seed 004's lookups search the local
    * service cache before the peer cache. One result per link its host
    * publishes addresses on (RFC 6762 §14); a host whose addresses are valid
-   * on every link (a proxied device) gives one result whose `interfaceName`
-   * is this option's `interfaceName`, or `""` (every link) without one.
+   * on every link (a proxied device) gives one result whose `interfaces` holds
+   * this option's `interfaceName`, or `""` (every link) without one.
    */
   localCache?: LocalCacheReader;
 }
@@ -127,13 +78,13 @@ export interface ServiceLookupOptions {
  * import { serviceRecords } from "../dnssd/service_records.ts";
  * const cache = new PeerServiceCache();
  * const set = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const [den] = cache.lookupServices("_http._tcp");
- * assert.equal(den.instance, "Den");
+ * assert.equal(den.name, "Den");
  * assert.equal(den.port, 80);
- * assert.deepEqual(den.addresses, ["198.18.0.9"]);
+ * assert.deepEqual(den.addresses.map((a) => a.address), ["198.18.0.9"]);
  * assert.equal(den.complete, true);
  * ```
  */
@@ -141,20 +92,20 @@ export function lookupServices(
   cache: PeerServiceCache,
   serviceType: string,
   options?: ServiceLookupOptions,
-): DiscoveredService[] {
+): ServiceInfo[] {
   const type = parseServiceType(serviceType, { strict: false });
   const ptrName = type.subtype === undefined
     ? serviceTypeName(type)
     : subtypeName(type.subtype, type);
   const filter = { interfaceName: options?.interfaceName, now: options?.now };
   const seen = new Set<string>();
-  const out: DiscoveredService[] = [];
+  const out: ServiceInfo[] = [];
   const local = options?.localCache;
   for (const ptr of local?.lookup(ptrName, RecordType.PTR) ?? []) {
     if (!ptr.registered) continue;
     for (const mine of assembleLocal(local!, ptr.record.data as string, options!)) {
       // Ours wins over an echo of it in the peer cache.
-      seen.add(`${mine.interfaceName}\u0000${nameKey(mine.name)}`);
+      seen.add(`${mine.interfaces[0]}\u0000${nameKey(mine.fullName)}`);
       out.push(mine);
     }
   }
@@ -163,7 +114,7 @@ export function lookupServices(
     const id = `${ptr.interfaceName}\u0000${nameKey(instanceName)}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    const service = assemble(cache, instanceName, ptr.interfaceName, options?.now);
+    const service = assemble(cache, instanceName, ptr.interfaceName, options?.now, ptr);
     if (service !== undefined && (!options?.completeOnly || service.complete)) out.push(service);
   }
   return out;
@@ -190,13 +141,13 @@ export function resolveService(
   cache: PeerServiceCache,
   instanceName: string,
   options?: ServiceLookupOptions,
-): DiscoveredService[] {
+): ServiceInfo[] {
   const filter = { interfaceName: options?.interfaceName, now: options?.now };
   const interfaces = new Set<string>();
   for (const r of cache.lookup(instanceName, RecordType.ANY, filter)) {
     if (r.type === RecordType.SRV || r.type === RecordType.TXT) interfaces.add(r.interfaceName);
   }
-  const out: DiscoveredService[] = [];
+  const out: ServiceInfo[] = [];
   if (options?.localCache !== undefined) {
     out.push(...assembleLocal(options.localCache, instanceName, options));
   }
@@ -212,23 +163,21 @@ function assemble(
   instanceName: string,
   interfaceName: string,
   now: number | undefined,
-): DiscoveredService | undefined {
+  ptr?: PeerRecord,
+): ServiceInfo | undefined {
   const v = view(cache, instanceName, interfaceName, now);
   if (v === undefined) return undefined;
-  const txt = v.txtRecord === undefined ? undefined : TxtAttributes.decodeRdata(v.txtRecord.rdata);
-  return {
-    name: v.name,
-    instance: v.instance,
-    type: v.type,
-    domain: v.domain,
-    interfaceName,
-    host: v.srv?.target,
-    port: v.srv?.port,
-    srv: v.srv,
-    txt,
-    addresses: v.addresses,
-    complete: v.srv !== undefined && txt !== undefined && v.addresses.length > 0,
-  };
+  // Seconds left on the PTR that listed it, else on the SRV (as ServiceInfo.ttl says).
+  const timed = ptr ?? v.srvRecord;
+  const ttl = timed === undefined ? 0 : now === undefined ? timed.ttl : timed.remainingTtl(now);
+  return new AssembledService(
+    v,
+    v.srv,
+    v.txtRecord,
+    v.addresses.map((address) => serviceAddress(address, interfaceName)),
+    [interfaceName],
+    Math.max(0, ttl),
+  );
 }
 
 // Our own service, one result per link its host publishes addresses on
@@ -237,7 +186,7 @@ function assembleLocal(
   local: LocalCacheReader,
   instanceName: string,
   options: ServiceLookupOptions,
-): DiscoveredService[] {
+): ServiceInfo[] {
   const srv = local.lookup(instanceName, RecordType.SRV).find((r) => r.registered);
   if (srv === undefined) return [];
   const target = (srv.record.data as SrvData).target;
@@ -247,28 +196,11 @@ function assembleLocal(
       if (r.registered) links.add(r.interfaceName ?? options.interfaceName ?? "");
     }
   }
-  const out: DiscoveredService[] = [];
+  const out: ServiceInfo[] = [];
   for (const link of [...links].sort()) {
     if (options.interfaceName !== undefined && link !== options.interfaceName) continue;
     const info = localServiceInfo(local, instanceName, { links: [link] });
-    if (info === undefined) continue;
-    const addresses = localAddresses(local, target, [RecordType.A, RecordType.AAAA], {
-      links: [link],
-    });
-    out.push({
-      name: info.fullName,
-      instance: info.name,
-      type: info.type,
-      domain: info.domain,
-      interfaceName: link,
-      host: info.host,
-      port: info.port,
-      srv: srv.record.data as SrvData,
-      txt: info.txt,
-      addresses: addresses.map((a) => a.address.split("%")[0]),
-      complete: true,
-      local: true,
-    });
+    if (info !== undefined) out.push(info);
   }
   return out;
 }

@@ -113,7 +113,7 @@ export function parseTimeout(text: string | undefined, fallback?: number): numbe
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseTypeArg } from "./_args.ts";
- * assert.equal(parseTypeArg("_http._tcp.local.").name, "_http");
+ * assert.equal(parseTypeArg("_http._tcp.local.").serviceName, "_http");
  * assert.throws(() => parseTypeArg("http"), /not a service type/);
  * ```
  */
@@ -141,11 +141,11 @@ export function parseTypeArg(text: string, options: { strict?: boolean } = {}): 
  * ```ts
  * import assert from "node:assert/strict";
  * import { shortType } from "./_args.ts";
- * assert.equal(shortType({ name: "_http", protocol: "_tcp", domain: "local" }), "_http._tcp");
+ * assert.equal(shortType({ serviceName: "_http", protocol: "_tcp", domain: "local" }), "_http._tcp");
  * ```
  */
 export function shortType(type: ServiceType): string {
-  return `${type.name}.${type.protocol}`;
+  return `${type.serviceName}.${type.protocol}`;
 }
 
 /**

@@ -127,7 +127,8 @@ export function txtText(txt: TxtAttributes | undefined): string {
  * import { formatServiceEvent } from "./_browse_format.ts";
  * const service = {
  *   fullName: "Web._http._tcp.local", name: "Web", type: "_http._tcp", domain: "local",
- *   host: undefined, port: undefined, txt: undefined, addresses: [], interfaces: ["eth0"], ttl: 4500,
+ *   host: undefined, port: undefined, priority: undefined, weight: undefined, txt: undefined,
+ *   addresses: [], interfaces: ["eth0"], complete: false, ttl: 4500,
  * };
  * const [line] = formatServiceEvent("added", service, "12:00:00.000");
  * assert.match(line, /^12:00:00\.000 \+ eth0 +- +Web +_http\._tcp +local$/);
@@ -220,7 +221,8 @@ export function txtJson(txt: TxtAttributes | undefined): Record<string, string |
  * import { serviceJson } from "./_browse_format.ts";
  * const fields = serviceJson({
  *   fullName: "Web._http._tcp.local", name: "Web", type: "_http._tcp", domain: "local",
- *   host: "box.local", port: 80, txt: undefined, ttl: 120, interfaces: ["eth0"],
+ *   host: "box.local", port: 80, priority: 0, weight: 0, txt: undefined, ttl: 120,
+ *   interfaces: ["eth0"], complete: false,
  *   addresses: [{ address: "198.18.1.2", family: "IPv4", interfaceName: "eth0" }],
  * });
  * assert.deepEqual(fields.addresses, ["198.18.1.2"]);

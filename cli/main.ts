@@ -2,9 +2,11 @@
  * The `mdns` command line, in the spirit of `avahi-browse`, `avahi-publish`
  * and Apple's `dns-sd`:
  *
- *   deno run --allow-net --allow-sys=networkInterfaces,hostname --unstable-net cli/main.ts <command>
+ *   deno run --allow-net --allow-sys=networkInterfaces,hostname --unstable-net \
+ *     --v8-flags=--max-semi-space-size=1 cli/main.ts <command>
  *
- * or `deno task mdns <command>`. Commands: `browse`, `publish`, `resolve`,
+ * or `deno task mdns <command>` (the V8 flag keeps a long-running `publish`
+ * or `browse` at a flat RSS under a flood; README, "Permissions"). Commands: `browse`, `publish`, `resolve`,
  * `lookup`, `services`, `monitor`, `watch`, `decode`; `--help` on each.
  * Exit status: 0 done, 1 failed (nothing answered in time, the network
  * cannot be used), 2 wrong command line (an argument, or a missing Deno flag).

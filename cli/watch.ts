@@ -30,7 +30,7 @@ export const WATCH_HELP =
 
 The cache view: prints every mDNS record heard on the network as it is added
 (+), updated (~) or removed (-) from the peer cache, with its TTL left and why
-it left (goodbye, expired, flushed). Sends nothing. ("monitor" shows the
+it left (goodbye, expired, flushed, purged, evicted). Sends nothing. ("monitor" shows the
 packets themselves.)
 
   --json          one JSON object per line: event, ts, reason, name, type, interface,
@@ -100,21 +100,21 @@ const MARK = { added: "+", updated: "~", removed: "-" } as const;
 
 function printText(output: Output, event: PeerCacheEvent, now: number): void {
   const r = event.record;
-  const ttl = event.kind === "removed" ? event.reason : `${r.remainingTtl(now)}s`;
+  const ttl = event.type === "removed" ? event.reason : `${r.remainingTtl(now)}s`;
   output.line(
-    `${MARK[event.kind]} ${r.interfaceName}\t${r.name}.\t${ttl}\t${className(r.class)}\t` +
+    `${MARK[event.type]} ${r.interfaceName}\t${r.name}.\t${ttl}\t${className(r.class)}\t` +
       `${typeName(r.type)}\t${rdataText(r)}`,
   );
 }
 
 function printJson(output: Output, event: PeerCacheEvent, now: number, unixMs: number): void {
   const r = event.record;
-  output.json(event.kind, {
-    ...(event.kind === "added" ? {} : { reason: event.reason }),
+  output.json(event.type, {
+    ...(event.type === "added" ? {} : { reason: event.reason }),
     name: r.name,
     type: typeName(r.type),
     interface: r.interfaceName,
-    ttl: event.kind === "removed" ? 0 : r.remainingTtl(now),
+    ttl: event.type === "removed" ? 0 : r.remainingTtl(now),
     cacheFlush: r.cacheFlush,
     data: rdataJson(r),
   }, unixMs / 1000);

@@ -8,11 +8,11 @@
  * import assert from "node:assert/strict";
  * import { parseServiceInstanceName, serviceRecords, TxtAttributes } from "./mod.ts";
  * const set = serviceRecords({
- *   instance: "Printer 2.0", type: "_ipp._tcp", host: "office.local", port: 631,
+ *   name: "Printer 2.0", type: "_ipp._tcp", host: "office.local", port: 631,
  *   txt: { txtvers: "1", pdl: "application/pdf" },
  * });
- * assert.equal(set.instanceName, "Printer 2\\.0._ipp._tcp.local");
- * assert.equal(parseServiceInstanceName(set.instanceName).instance, "Printer 2.0");
+ * assert.equal(set.fullName, "Printer 2\\.0._ipp._tcp.local");
+ * assert.equal(parseServiceInstanceName(set.fullName).name, "Printer 2.0");
  * assert.equal(TxtAttributes.decode(set.txt.data).getString("pdl"), "application/pdf");
  * ```
  *

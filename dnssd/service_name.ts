@@ -80,13 +80,13 @@ const encoder = new TextEncoder();
  * ```ts
  * import assert from "node:assert/strict";
  * import type { ServiceType } from "./service_name.ts";
- * const http: ServiceType = { name: "_http", protocol: "_tcp", domain: "local" };
- * assert.equal(http.name, "_http");
+ * const http: ServiceType = { serviceName: "_http", protocol: "_tcp", domain: "local" };
+ * assert.equal(http.serviceName, "_http");
  * ```
  */
 export interface ServiceType {
-  /** The service label with its underscore, as given (`_http`, `_IPP`). */
-  readonly name: string;
+  /** The service name label (RFC 6763 §7) with its underscore, as given (`_http`, `_IPP`). */
+  readonly serviceName: string;
   /** `_tcp` for TCP, `_udp` for everything else (RFC 6763 §7), lower case. */
   readonly protocol: "_tcp" | "_udp";
   /** The domain in presentation form, without a trailing dot (`local`). */
@@ -103,7 +103,7 @@ export interface ServiceType {
  * import assert from "node:assert/strict";
  * import { parseServiceType, type ServiceNameOptions } from "./service_name.ts";
  * const lenient: ServiceNameOptions = { strict: false };
- * assert.equal(parseServiceType("_ibisip_http._tcp", lenient).name, "_ibisip_http");
+ * assert.equal(parseServiceType("_ibisip_http._tcp", lenient).serviceName, "_ibisip_http");
  * ```
  */
 export interface ServiceNameOptions {
@@ -125,18 +125,18 @@ export interface ServiceNameOptions {
  * import assert from "node:assert/strict";
  * import { parseServiceInstanceName, type ServiceInstance } from "./service_name.ts";
  * const s: ServiceInstance = parseServiceInstanceName("Living Room\\.2._http._tcp.local");
- * assert.equal(s.instance, "Living Room.2");
+ * assert.equal(s.name, "Living Room.2");
  * assert.equal(s.type.protocol, "_tcp");
- * assert.equal(s.name, "Living Room\\.2._http._tcp.local");
+ * assert.equal(s.fullName, "Living Room\\.2._http._tcp.local");
  * ```
  */
 export interface ServiceInstance {
   /** The instance label, unescaped (`Living Room.2`). */
-  readonly instance: string;
+  readonly name: string;
   /** The service type it belongs to. */
   readonly type: ServiceType;
   /** The full name in presentation form (`Living Room\.2._http._tcp.local`). */
-  readonly name: string;
+  readonly fullName: string;
 }
 
 /**
@@ -205,19 +205,19 @@ export function validateServiceName(label: string, options?: ServiceNameOptions)
  * validateInstanceName("Living Room. 3rd floor");
  * ```
  */
-export function validateInstanceName(instance: string): void {
-  if (typeof instance !== "string") {
-    throw new TypeError(`Invalid instance name: expected a string, got ${typeof instance}`);
+export function validateInstanceName(name: string): void {
+  if (typeof name !== "string") {
+    throw new TypeError(`Invalid instance name: expected a string, got ${typeof name}`);
   }
   // RFC 6763 §4.1.1: "MUST NOT contain ASCII control characters (byte values 0x00-0x1F and 0x7F)".
-  const control = firstControl(instance);
+  const control = firstControl(name);
   if (control >= 0) {
     const code = control.toString(16).padStart(2, "0");
-    throw new TypeError(`Invalid instance name "${instance}": control character 0x${code}`);
+    throw new TypeError(`Invalid instance name "${name}": control character 0x${code}`);
   }
-  const bytes = encoder.encode(instance).length;
+  const bytes = encoder.encode(name).length;
   if (bytes === 0 || bytes > INSTANCE_MAX_BYTES) {
-    throw new RangeError(`Invalid instance name "${instance}": ${bytes} bytes, must be 1 to 63`);
+    throw new RangeError(`Invalid instance name "${name}": ${bytes} bytes, must be 1 to 63`);
   }
 }
 
@@ -235,7 +235,7 @@ export function validateInstanceName(instance: string): void {
  * import { parseServiceType } from "./service_name.ts";
  * const t = parseServiceType("_printer._sub._http._tcp.local.");
  * assert.equal(t.subtype, "_printer");
- * assert.equal(t.name, "_http");
+ * assert.equal(t.serviceName, "_http");
  * assert.equal(t.protocol, "_tcp");
  * assert.equal(t.domain, "local");
  * ```
@@ -265,8 +265,8 @@ function typeFromLabels(text: string, labels: string[], strict: boolean): Servic
   }
   const domain = labels.length > 2 ? joinLabels(labels.slice(2)) : DEFAULT_DOMAIN;
   const type: ServiceType = subtype === undefined
-    ? { name, protocol, domain }
-    : { name, protocol, domain, subtype };
+    ? { serviceName: name, protocol, domain }
+    : { serviceName: name, protocol, domain, subtype };
   return type;
 }
 
@@ -285,7 +285,7 @@ function typeFromLabels(text: string, labels: string[], strict: boolean): Servic
  */
 export function serviceTypeName(type: ServiceType | string): string {
   const t = typeof type === "string" ? parseServiceType(type) : type;
-  return `${escapeOne(t.name)}.${t.protocol}.${t.domain}`;
+  return `${escapeOne(t.serviceName)}.${t.protocol}.${t.domain}`;
 }
 
 /**
@@ -347,9 +347,9 @@ export function validateSubtype(subtype: string): void {
  * assert.equal(serviceInstanceName("a.b\\c", "_http._tcp"), "a\\.b\\\\c._http._tcp.local");
  * ```
  */
-export function serviceInstanceName(instance: string, type: ServiceType | string): string {
-  validateInstanceName(instance);
-  const full = `${escapeOne(instance.normalize("NFC"))}.${serviceTypeName(type)}`;
+export function serviceInstanceName(name: string, type: ServiceType | string): string {
+  validateInstanceName(name);
+  const full = `${escapeOne(name.normalize("NFC"))}.${serviceTypeName(type)}`;
   checkNameLength(full, "service instance name");
   return full;
 }
@@ -367,9 +367,9 @@ export function serviceInstanceName(instance: string, type: ServiceType | string
  * import assert from "node:assert/strict";
  * import { parseServiceInstanceName } from "./service_name.ts";
  * const s = parseServiceInstanceName("a\\.b\\\\c._http._tcp.local.");
- * assert.equal(s.instance, "a.b\\c");
- * assert.equal(s.type.name, "_http");
- * assert.equal(s.name, "a\\.b\\\\c._http._tcp.local");
+ * assert.equal(s.name, "a.b\\c");
+ * assert.equal(s.type.serviceName, "_http");
+ * assert.equal(s.fullName, "a\\.b\\\\c._http._tcp.local");
  * ```
  */
 export function parseServiceInstanceName(
@@ -391,8 +391,8 @@ export function parseServiceInstanceName(
       `Invalid service instance name "${name}": a subtype name is not an instance`,
     );
   }
-  const instance = labels[0];
-  return { instance, type, name: `${escapeOne(instance)}.${serviceTypeName(type)}` };
+  const label = labels[0];
+  return { name: label, type, fullName: `${escapeOne(label)}.${serviceTypeName(type)}` };
 }
 
 /**

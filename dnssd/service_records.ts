@@ -58,7 +58,7 @@ export const HOST_RECORD_TTL = 120;
  * ```ts
  * import assert from "node:assert/strict";
  * import { SERVICE_RECORD_TTL, serviceRecords } from "./service_records.ts";
- * const set = serviceRecords({ instance: "Den", type: "_http._tcp", host: "den.local", port: 80 });
+ * const set = serviceRecords({ name: "Den", type: "_http._tcp", host: "den.local", port: 80 });
  * assert.equal(SERVICE_RECORD_TTL, 4500);
  * assert.equal(set.ptr.ttl, SERVICE_RECORD_TTL);
  * assert.equal(set.txt.ttl, SERVICE_RECORD_TTL);
@@ -89,7 +89,7 @@ export const MAX_TTL = 0x7fffffff;
  * import assert from "node:assert/strict";
  * import { type ServiceDefinition, serviceRecords } from "./service_records.ts";
  * const printer: ServiceDefinition = {
- *   instance: "Office", type: "_ipp._tcp", host: "office.local", port: 631,
+ *   name: "Office", type: "_ipp._tcp", host: "office.local", port: 631,
  *   txt: { txtvers: "1", rp: "ipp/print" }, subtypes: ["_universal"],
  * };
  * assert.equal(serviceRecords(printer).subtypePtrs[0].name, "_universal._sub._ipp._tcp.local");
@@ -97,7 +97,7 @@ export const MAX_TTL = 0x7fffffff;
  */
 export interface ServiceDefinition {
   /** Instance label, one label of UTF-8 (`Living Room`). */
-  instance: string;
+  name: string;
   /** Service type, `_http._tcp` (a domain here is used when `domain` is absent). */
   type: string;
   /** Domain; defaults to the type's domain, which defaults to `local`. */
@@ -130,7 +130,7 @@ export interface ServiceDefinition {
  * import assert from "node:assert/strict";
  * import { serviceRecords, type ServiceRecordSet } from "./service_records.ts";
  * const set: ServiceRecordSet = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80,
+ *   name: "Den", type: "_http._tcp", host: "den.local", port: 80,
  * });
  * assert.equal(set.typeName, "_http._tcp.local");
  * assert.equal(set.srv.data.port, 80);
@@ -140,7 +140,7 @@ export interface ServiceDefinition {
  */
 export interface ServiceRecordSet {
   /** Full instance name (`Living Room._http._tcp.local`). */
-  readonly instanceName: string;
+  readonly fullName: string;
   /** Base type name (`_http._tcp.local`). */
   readonly typeName: string;
   /** `<type> PTR <instance>`. */
@@ -224,10 +224,10 @@ export interface HostRecordOptions {
  * import assert from "node:assert/strict";
  * import { serviceRecords } from "./service_records.ts";
  * const set = serviceRecords({
- *   instance: "Living Room", type: "_http._tcp", host: "myhost.local", port: 8080,
+ *   name: "Living Room", type: "_http._tcp", host: "myhost.local", port: 8080,
  *   txt: { path: "/" }, subtypes: ["_printer"], addresses: ["198.18.0.2"],
  * });
- * assert.equal(set.instanceName, "Living Room._http._tcp.local");
+ * assert.equal(set.fullName, "Living Room._http._tcp.local");
  * assert.equal(set.srv.ttl, 120);
  * assert.equal(set.ptr.ttl, 4500);
  * assert.equal(set.ptr.cacheFlush, false);
@@ -240,18 +240,18 @@ export function serviceRecords(service: ServiceDefinition): ServiceRecordSet {
   if (parsed.subtype !== undefined) {
     throw new TypeError(`Invalid service type "${service.type}": use subtypes for a subtype`);
   }
-  const instanceName = serviceInstanceName(service.instance, type);
+  const fullName = serviceInstanceName(service.name, type);
   const typeName = serviceTypeName(type);
   parseName(service.host);
   const ttl = checkTtl(service.ttl ?? SERVICE_RECORD_TTL, "TTL");
   const hostTtl = checkTtl(service.hostTtl ?? HOST_RECORD_TTL, "host TTL");
-  const ptr: PtrRecord = shared(typeName, ttl, instanceName);
+  const ptr: PtrRecord = shared(typeName, ttl, fullName);
   const subtypePtrs = [...new Set(service.subtypes ?? [])].map((s) =>
-    shared(subtypeName(s, type), ttl, instanceName)
+    shared(subtypeName(s, type), ttl, fullName)
   );
   const enumerationPtr = shared(servicesEnumerationName(type.domain), ttl, typeName);
   const srv: SrvRecord = {
-    name: instanceName,
+    name: fullName,
     type: RecordType.SRV,
     class: RecordClass.IN,
     cacheFlush: true,
@@ -264,7 +264,7 @@ export function serviceRecords(service: ServiceDefinition): ServiceRecordSet {
     },
   };
   const txt: TxtRecord = {
-    name: instanceName,
+    name: fullName,
     type: RecordType.TXT,
     class: RecordClass.IN,
     cacheFlush: true,
@@ -272,14 +272,14 @@ export function serviceRecords(service: ServiceDefinition): ServiceRecordSet {
     data: encodeTxt(service.txt ?? {}),
   };
   // RFC 6762 §6.1: the instance name owns exactly TXT and SRV.
-  const nsec = nsecRecord(instanceName, [RecordType.TXT, RecordType.SRV], hostTtl);
+  const nsec = nsecRecord(fullName, [RecordType.TXT, RecordType.SRV], hostTtl);
   const host = service.addresses === undefined
     ? undefined
     : hostRecords(service.host, service.addresses, { ttl: hostTtl });
   const records: ResourceRecord[] = [ptr, ...subtypePtrs, srv, txt, enumerationPtr, nsec];
   if (host !== undefined) records.push(...host.records);
   return {
-    instanceName,
+    fullName,
     typeName,
     ptr,
     subtypePtrs,

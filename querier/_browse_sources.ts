@@ -26,22 +26,22 @@ import type { BrowseEvent } from "./types.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import type { Session } from "./_browse_sources.ts";
- * let flushed = 0;
- * const session: Session = { flush: () => flushed++ };
- * session.flush();
- * assert.equal(flushed, 1);
+ * let updated = 0;
+ * const session: Session = { update: () => updated++ };
+ * session.update();
+ * assert.equal(updated, 1);
  * ```
  */
 export interface Session {
-  /** Applies the changes heard since the last flush. */
-  flush(): void;
+  /** Applies the changes heard since the last update. */
+  update(): void;
 }
 
 /**
  * What a browse source needs from the querier: a tracker host, plus a way to
- * be flushed.
+ * be updated.
  *
- * @example A host that flushes at once
+ * @example A host that updates at once
  * ```ts
  * import assert from "node:assert/strict";
  * import type { SourceHost } from "./_browse_sources.ts";
@@ -53,14 +53,14 @@ export interface Session {
  *   now: () => 0,
  *   ask: (name, type, interfaces) => questions.ask(name, type, interfaces, 0),
  *   release: (q) => questions.release(q),
- *   dirty: (session) => session.flush(),
+ *   dirty: (session) => session.update(),
  * };
  * host.release(host.ask("_http._tcp.local", 12, undefined));
  * assert.equal(questions.size, 0);
  * ```
  */
 export interface SourceHost extends TrackerHost {
-  /** Asks the querier to flush `session` soon (after the current packet or timer run). */
+  /** Asks the querier to update `session` soon (after the current packet or timer run). */
   dirty(session: Session): void;
   /** What this stack publishes, when the querier was handed the local cache. */
   readonly local?: LocalAnswers;
@@ -75,13 +75,13 @@ export interface SourceHost extends TrackerHost {
  * import assert from "node:assert/strict";
  * import type { LocalSession } from "./_browse_sources.ts";
  * let stale = false;
- * const session: LocalSession = { flush: () => {}, localChanged: () => (stale = true) };
+ * const session: LocalSession = { update: () => {}, localChanged: () => (stale = true) };
  * session.localChanged();
  * assert.equal(stale, true);
  * ```
  */
 export interface LocalSession extends Session {
-  /** Something we publish changed: read the local cache again at the next flush. */
+  /** Something we publish changed: read the local cache again at the next update. */
   localChanged(): void;
 }
 
@@ -96,7 +96,8 @@ export interface LocalSession extends Session {
  * import type { ServiceInfo } from "../cache/service_info.ts";
  * const s: ServiceInfo = {
  *   fullName: "A._http._tcp.local", name: "A", type: "_http._tcp", domain: "local",
- *   host: "a.local", port: 80, txt: undefined, addresses: [], interfaces: ["eth0"], ttl: 120,
+ *   host: "a.local", port: 80, priority: 0, weight: 0, txt: undefined, addresses: [],
+ *   interfaces: ["eth0"], complete: false, ttl: 120,
  * };
  * assert.equal(sameService(s, { ...s, ttl: 60 }), true);
  * assert.equal(sameService(s, { ...s, port: 81 }), false);
@@ -130,7 +131,7 @@ export function sameService(a: ServiceInfo, b: ServiceInfo): boolean {
  * import { QuestionSet } from "./_questions.ts";
  * const cache = new PeerServiceCache();
  * const set = serviceRecords({
- *   instance: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
+ *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
  * });
  * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
  * const questions = new QuestionSet(() => 0);
@@ -173,7 +174,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   ) {
     this.#host = host;
     this.#ptrName = ptrName;
-    this.#mineStale = host.local !== undefined; // read at the first flush, before any packet
+    this.#mineStale = host.local !== undefined; // read at the first update, before any packet
     this.#interfaces = interfaces;
     this.#resolve = resolve;
     this.#watch = host.cache.watch(ptrName, (e) => this.#listed(e.record), {
@@ -186,10 +187,10 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     this.#question = host.ask(ptrName, RecordType.PTR, interfaces);
   }
 
-  /** Connects the browser that reads this source, and flushes what the cache already held. */
+  /** Connects the browser that reads this source, and updates from what the cache already held. */
   attach(browser: StreamBrowser<ServiceInfo, BrowseEvent>): void {
     this.#browser = browser;
-    this.flush();
+    this.update();
   }
 
   // A PTR of the type was added, refreshed or removed: the live ones are kept
@@ -221,7 +222,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     this.#host.dirty(this);
   }
 
-  /** Something we publish changed: our own instances are read again at the next flush. */
+  /** Something we publish changed: our own instances are read again at the next update. */
   localChanged(): void {
     if (this.#stopped || this.#host.local === undefined) return;
     this.#mineStale = true;
@@ -237,7 +238,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   }
 
   /** Re-assembles the instances that changed and tells the browser. */
-  flush(): void {
+  update(): void {
     if (this.#stopped) return;
     if (this.#mineStale) this.#readMine(this.#host.local!);
     for (const key of this.#dirty) {

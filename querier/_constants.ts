@@ -81,6 +81,41 @@ export const QUERY_INTERVAL_JUMP_MS = 27_000;
  */
 export const MAX_QUERY_INTERVAL_MS = 60 * 60 * 1000;
 /**
+ * A budget for one continuous question's packets on a link and family, its
+ * Known-Answer continuation packets (RFC 6762 §7.2) included: a burst of this
+ * many, then `QUESTION_PACKETS_PER_MINUTE`. A query that spends more than the
+ * question has left stretches the interval before the next one until the
+ * budget holds that many packets again (§5.2 sets no upper bound on an
+ * interval; they still at least double and stop at the 60-minute cap). A
+ * browse of 100 services (known answers in 2 packets) keeps its series at 0,
+ * 1, 4 and 13 s (1 + 2 + 2 + 2 packets); one of 1,000 (19 packets) asks at 0
+ * and 1 s, then about 5 minutes later, instead of 19 packets again at 4 and
+ * 13 s. mDNSResponder stops asking a browse that has enough answers until its
+ * 60-minute interval (`BrowseThreshold`); this is the same idea scaled by
+ * what the repeats cost the link.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { QUESTION_PACKET_BURST } from "./_constants.ts";
+ * assert.ok(QUESTION_PACKET_BURST >= 1 + 3 * 2); // a 100-service start-up series
+ * ```
+ */
+export const QUESTION_PACKET_BURST = 8;
+/**
+ * The rate at which a continuous question's packet budget
+ * (`QUESTION_PACKET_BURST`) comes back, per link and family: six packets a
+ * minute, a third of what one query listing 1,000 known answers takes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { QUESTION_PACKETS_PER_MINUTE } from "./_constants.ts";
+ * assert.equal(QUESTION_PACKETS_PER_MINUTE, 6);
+ * ```
+ */
+export const QUESTION_PACKETS_PER_MINUTE = 6;
+/**
  * A floor against refresh storms (checklist X-low-ttl-guard; python-zeroconf
  * and Apple floor tiny PTR TTLs instead): refresh queries (RFC 6762 §5.2) for
  * one question on one link go out at most once per this interval, whatever
@@ -319,6 +354,25 @@ export const RECONFIRM_WINDOW_MS = 10_000;
  * ```
  */
 export const RECONFIRM_QUERY_TIMES_MS: readonly number[] = [0, 1000, 3000];
+/**
+ * RFC 6762 §10.4: when a continuous SRV question has gone out this many
+ * times and the cache still holds no SRV for it, the PTRs that named the
+ * instance are in doubt and are reconfirmed (asked for again, without
+ * themselves as Known Answers; purged when nobody confirms them within
+ * `RECONFIRM_WINDOW_MS`). mDNSResponder does the same when it sends a
+ * question the third time with no answer yet ("time to begin doubting the
+ * source", `ReconfirmAntecedents`). A browse's follow-ups for an instance go
+ * at about 0, 1 and 4 s, so a PTR nobody stands behind is gone about 14 s
+ * after it came, with its tracker, instead of after its 75-minute TTL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DOUBT_AFTER_QUERIES } from "./_constants.ts";
+ * assert.equal(DOUBT_AFTER_QUERIES, 3);
+ * ```
+ */
+export const DOUBT_AFTER_QUERIES = 3;
 /**
  * Bound on the records POOF and the duplicate-question history track at once
  * (the oldest go first), so a flood of queries cannot grow memory.

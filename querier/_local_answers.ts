@@ -32,7 +32,7 @@ import { addressTypes } from "./_one_shot.ts";
  * import { LocalServiceCache } from "../cache/local_cache.ts";
  * const cache = new LocalServiceCache();
  * const host = cache.setHost("me.local", ["198.18.0.2"], { interfaceName: "eth0" });
- * const svc = cache.addService({ instance: "Mine", type: "_http._tcp", host: "me.local", port: 80 });
+ * const svc = cache.addService({ name: "Mine", type: "_http._tcp", host: "me.local", port: 80 });
  * const local = new LocalAnswers(cache, () => [
  *   { name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] },
  * ]);

@@ -43,7 +43,7 @@ import type { LookupAddressOptions, LookupHostOptions, ResolveOptions } from "./
  *   cache, now: () => clock.now(),
  *   ask: (name, type, ifs) => questions.ask(name, type, ifs, clock.now()),
  *   release: (q) => questions.release(q),
- *   dirty: (session) => session.flush(),
+ *   dirty: (session) => session.update(),
  * }, () => {});
  * const at = { interfaceName: "eth0", now: clock.now() };
  * cache.insertRecord(

@@ -26,7 +26,7 @@ import type { Session, SourceHost } from "./_browse_sources.ts";
  * let answer: number | undefined;
  * const shot = new OneShot<number>("n", clock, 1000, undefined, () => answer, () => new Error("none"));
  * answer = 7;
- * shot.flush();
+ * shot.update();
  * assert.equal(await shot.promise, 7);
  * ```
  */
@@ -40,7 +40,7 @@ export class OneShot<T> implements Session {
   #cleanups: (() => void)[] = [];
   #done = false;
 
-  /** Starts the timeout; call `flush` whenever the answer may have come. */
+  /** Starts the timeout; call `update` whenever the answer may have come. */
   constructor(
     name: string,
     clock: Clock,
@@ -77,7 +77,7 @@ export class OneShot<T> implements Session {
   }
 
   /** Checks for an answer, or for a proof there is none (an NSEC). */
-  flush(): void {
+  update(): void {
     if (this.#done) return;
     const value = this.#check();
     if (value !== undefined) return this.#finish(true, value);
@@ -120,7 +120,7 @@ export class OneShot<T> implements Session {
  *   cache, now: () => clock.now(),
  *   ask: (name, type, ifs) => questions.ask(name, type, ifs, clock.now()),
  *   release: (q) => questions.release(q),
- *   dirty: (session) => session.flush(),
+ *   dirty: (session) => session.update(),
  * }, shot, "box.local", [1]);
  * assert.equal(questions.size, 1);
  * cache.insertRecord(

@@ -42,7 +42,7 @@ import type { BrowseOptions } from "./types.ts";
  * };
  * const { browser, source } = openBrowse(host, "_http._tcp", { subtype: "_printer" });
  * assert.equal(questions.size, 1); // it asks for the subtype's PTRs
- * source.flush();
+ * source.update();
  * await browser[Symbol.asyncDispose]();
  * assert.equal(questions.size, 0); // and stops when disposed
  * assert.throws(() => openBrowse(host, undefined, { bufferSize: 0 }), RangeError);

@@ -78,6 +78,7 @@ export class Outbox {
   #writer = new MessageWriter();
   #perLink = new Map<string, Map<string, Question>>();
   #noKnownAnswers = new Set<string>();
+  #leftOut = new Map<string, Set<PeerRecord>>(); // by link and question: records not listed
   #waiting = new Map<string, Map<string, Question>>(); // refreshes over the bound
   #buckets = new Map<string, Bucket>();
   #notBefore = new Map<string, number>(); // deferred address refreshes, by link and question
@@ -85,6 +86,7 @@ export class Outbox {
   #lastAsked = new Map<string, number>();
   #ownAnswers: OwnAnswers;
   #followUps = new FollowUpBudget();
+  #spent = new Map<string, number>(); // by question: packets of the last send, busiest link
 
   /**
    * Sends through `send` the questions about records of `cache`; `ownAnswers`
@@ -99,8 +101,9 @@ export class Outbox {
 
   /**
    * Adds a question for `iface` (QU when `unicast`) to the next send; with
-   * `knownAnswers` false, none are listed for it (a reconfirmation wants
-   * every answer).
+   * `knownAnswers` false, none are listed for it (a reconfirmation of unique
+   * records wants every answer); given a set, all but those records (the
+   * doubted PTRs a reconfirmation asks about, RFC 6762 §10.4).
    */
   add(
     iface: string,
@@ -108,7 +111,7 @@ export class Outbox {
     type: number,
     unicast: boolean,
     now: number,
-    knownAnswers = true,
+    knownAnswers: boolean | ReadonlySet<PeerRecord> = true,
   ): void {
     let qs = this.#perLink.get(iface);
     if (qs === undefined) this.#perLink.set(iface, qs = new Map());
@@ -121,7 +124,12 @@ export class Outbox {
     if (waiting !== undefined) this.#forget(iface, waiting, key); // asked anyway: no refresh needed
     this.#followUps.forget(name, type, iface);
     this.#lastAsked.set(`${iface}\u0000${key}`, now);
-    if (!knownAnswers) this.#noKnownAnswers.add(`${iface}\u0000${key}`);
+    if (knownAnswers === false) this.#noKnownAnswers.add(`${iface}\u0000${key}`);
+    else if (knownAnswers !== true) {
+      const left = this.#leftOut.get(`${iface}\u0000${key}`);
+      if (left === undefined) this.#leftOut.set(`${iface}\u0000${key}`, new Set(knownAnswers));
+      else for (const r of knownAnswers) left.add(r);
+    }
   }
 
   /**
@@ -178,8 +186,19 @@ export class Outbox {
     return Math.min(next, this.#followUps.nextDeadline());
   }
 
+  /**
+   * The packets the last `send` spent on a question added with `add` (on its
+   * busiest link, one family): its share of the first packet (one) plus its
+   * share of the Known-Answer continuation packets (RFC 6762 §7.2), in
+   * proportion to the known answers it listed; 0 when it did not go.
+   */
+  packetsSent(name: string, type: number): number {
+    return this.#spent.get(questionKey(name, type)) ?? 0;
+  }
+
   /** Sends what was gathered on each of `links`, then starts afresh. */
   send(links: readonly NetworkLink[], now: number): void {
+    this.#spent.clear();
     for (const link of links) {
       const questions = [...(this.#perLink.get(link.name)?.values() ?? [])];
       const refreshes = this.#takeRefreshes(link.name, questions, now);
@@ -198,17 +217,23 @@ export class Outbox {
         : [...questions, ...refreshes, ...followUps];
       const answers = new Set<PeerRecord>();
       const own: KnownAnswer[] = [];
+      const listedFor = new Map<string, number>(); // known answers per question of `questions`
       for (const q of all) {
-        if (this.#noKnownAnswers.has(`${link.name}\u0000${questionKey(q.name, q.type)}`)) continue;
+        const key = questionKey(q.name, q.type);
+        if (this.#noKnownAnswers.has(`${link.name}\u0000${key}`)) continue;
         const known = this.#cache.knownAnswers(q.name, q.type, { interfaceName: link.name, now });
-        for (const r of known) answers.add(r);
+        const leftOut = this.#leftOut.get(`${link.name}\u0000${key}`);
+        for (const r of known) if (leftOut === undefined || !leftOut.has(r)) answers.add(r);
         // Ours too: the owner never hears its own query, so a peer holding our
         // record would see it asked for and never answered, and flush it
         // (§10.5 passive observation of failures).
-        own.push(...this.#ownAnswers(q.name, q.type, link.name));
+        const ours = this.#ownAnswers(q.name, q.type, link.name);
+        own.push(...ours);
+        listedFor.set(key, known.length + ours.length);
       }
       const listed = [...this.#bounded(answers, link.name, now), ...new Set(own)];
       const packets = queryPackets(this.#writer, all, listed, now);
+      this.#noteSpent(questions, listedFor, packets.length);
       if (refreshes.length > 0) this.#buckets.get(link.name)!.tokens -= packets.length;
       if (followUps.length > 0) this.#followUps.spend(link.name, packets.length);
       for (const family of ["IPv4", "IPv6"] as const) {
@@ -218,6 +243,7 @@ export class Outbox {
     }
     this.#perLink.clear();
     this.#noKnownAnswers.clear();
+    this.#leftOut.clear();
     // A link that went away takes its waiting refreshes with it.
     const names = new Set(links.map((l) => l.name));
     for (const [iface, qs] of this.#waiting) {
@@ -234,6 +260,19 @@ export class Outbox {
       for (const [key, at] of this.#lastAsked) {
         if (now - at >= REFRESH_FLOOR_MS) this.#lastAsked.delete(key);
       }
+    }
+  }
+
+  // Each question of `questions` costs one packet (the one it goes in) and its
+  // share, by known answers listed, of the `total - 1` continuation packets.
+  #noteSpent(questions: readonly Question[], listedFor: Map<string, number>, total: number) {
+    let listed = 0;
+    for (const n of listedFor.values()) listed += n;
+    for (const q of questions) {
+      const key = questionKey(q.name, q.type);
+      const share = listed === 0 ? 0 : (listedFor.get(key) ?? 0) / listed;
+      const cost = 1 + (total - 1) * share;
+      if (cost > (this.#spent.get(key) ?? 0)) this.#spent.set(key, cost);
     }
   }
 

@@ -8,7 +8,7 @@
  * 20-120 ms, the QU bit on the first, then 1, 3 and 9 s, then hourly) with
  * Known-Answer lists (split with TC when they do not fit), skip a question
  * another host just asked (§7.3), refresh the records they watch at 80-95 %
- * of the TTL (with a floor against tiny TTLs, `REFRESH_FLOOR_MS`), flush
+ * of the TTL (with a floor against tiny TTLs, `REFRESH_FLOOR_MS`), purge
  * records others asked for in vain (POOF, §10.5) and reconfirm on request
  * (§10.4). Other hosts' queries teach it something only when their answers
  * will be multicast; a unicast response is accepted only when it answers
@@ -25,7 +25,7 @@ import type { Datagram, NetworkLink } from "../transport/transport.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
-import { REFRESH_PULL_MS } from "./_constants.ts";
+import { DOUBT_AFTER_QUERIES, REFRESH_PULL_MS } from "./_constants.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
 import {
   answeredInTheOpen,
@@ -115,7 +115,7 @@ export class Querier implements StackPart {
   #outbox: Outbox;
   #browsers = new Set<AnyBrowser>();
   #dirty = new Set<Session>();
-  #flushQueued = false;
+  #updateQueued = false;
   #closed = false;
   #host: SourceHost;
   #lookups: Lookups;
@@ -271,7 +271,7 @@ export class Querier implements StackPart {
 
   /**
    * Reconfirms an instance (RFC 6762 §10.4): asks again for its SRV, TXT and
-   * its host's addresses, and flushes those nobody confirms within ten
+   * its host's addresses, and purges those nobody confirms within ten
    * seconds (with the PTRs that list it, once no SRV is left), so a dead
    * entry a user saw fail goes away.
    *
@@ -295,7 +295,7 @@ export class Querier implements StackPart {
     return next === Infinity ? undefined : next;
   }
 
-  /** Sends what is due: continuous questions, refreshes, reconfirms; flushes what went unanswered. */
+  /** Sends what is due: continuous questions, refreshes, reconfirms; purges what went unanswered. */
   run(now: number): void {
     if (this.#closed) {
       // Due points and waiting refreshes must not keep the scheduler spinning.
@@ -303,13 +303,9 @@ export class Querier implements StackPart {
       this.#outbox.send([], now);
       return;
     }
-    for (const record of this.#poof.due(now)) this.#cache.flushRecord(record);
+    for (const record of this.#poof.due(now)) this.#cache.purgeRecord(record);
     const outbox = this.#outbox;
-    this.#reconfirms.run(
-      now,
-      (iface, name, type) => outbox.add(iface, name, type, false, now, false),
-    );
-    this.#flushSessions();
+    this.#updateSessions();
     const links = this.#ctx.links();
     const linkNames = new Set(links.map((l) => l.name));
     const due = this.#questions.due(now);
@@ -326,7 +322,18 @@ export class Querier implements StackPart {
         else outbox.add(link.name, q.name, q.type, qu, now);
       }
       this.#questions.markSent(q, now);
+      // §10.4: an SRV asked for DOUBT_AFTER_QUERIES times in vain puts the
+      // PTRs that named its instance in doubt.
+      if (
+        q.type === RecordType.SRV && q.sent === DOUBT_AFTER_QUERIES &&
+        this.#cache.lookup(q.name, RecordType.SRV, { now }).length === 0
+      ) this.#reconfirms.doubt(q.name);
     }
+    this.#reconfirms.run(
+      now,
+      (iface, name, type, leaveOut) =>
+        outbox.add(iface, name, type, false, now, leaveOut === "all" ? false : leaveOut),
+    );
     // Refreshes due now, and those due within REFRESH_PULL_MS, go together.
     for (const r of this.#cache.takeDueRefreshes(now + REFRESH_PULL_MS)) {
       if (!linkNames.has(r.interfaceName)) continue;
@@ -342,6 +349,9 @@ export class Querier implements StackPart {
       outbox.addRefresh(r.interfaceName, r.name, r.type);
     }
     outbox.send(links, now);
+    // A question whose Known-Answer list filled many packets waits longer
+    // before its next query (QUESTION_PACKET_BURST).
+    for (const q of due) this.#questions.spend(q, outbox.packetsSent(q.name, q.type), now);
     this.#history.prune(now);
   }
 
@@ -387,7 +397,7 @@ export class Querier implements StackPart {
 
   /** A response is in the peer cache: bring browses and lookups up to date. */
   afterCache(_reader: MessageReader, _datagram: Datagram): void {
-    this.#flushSessions();
+    this.#updateSessions();
   }
 
   /**
@@ -432,25 +442,25 @@ export class Querier implements StackPart {
 
   #markDirty(session: Session): void {
     this.#dirty.add(session);
-    if (this.#flushQueued) return;
-    this.#flushQueued = true;
+    if (this.#updateQueued) return;
+    this.#updateQueued = true;
     // Changes that come outside a packet or a timer run (a user's clear or
-    // insert, the stack's expiry) are flushed after the current task.
-    queueMicrotask(() => this.#flushSessions());
+    // insert, the stack's expiry) are updated after the current task.
+    queueMicrotask(() => this.#updateSessions());
   }
 
-  #flushSessions(): void {
-    this.#flushQueued = false;
-    // A flush may dirty another session (a resolve sharing a record): a few
+  #updateSessions(): void {
+    this.#updateQueued = false;
+    // An update may dirty another session (a resolve sharing a record): a few
     // rounds settle it; whatever is left goes to the next microtask.
     for (let rounds = 0; this.#dirty.size > 0 && rounds < 4; rounds++) {
       const sessions = [...this.#dirty];
       this.#dirty.clear();
-      for (const s of sessions) s.flush();
+      for (const s of sessions) s.update();
     }
-    if (this.#dirty.size > 0 && !this.#flushQueued) {
-      this.#flushQueued = true;
-      queueMicrotask(() => this.#flushSessions());
+    if (this.#dirty.size > 0 && !this.#updateQueued) {
+      this.#updateQueued = true;
+      queueMicrotask(() => this.#updateSessions());
     }
   }
 }

@@ -17,7 +17,11 @@ import {
   MAX_QUERY_INTERVAL_MS,
   QUERY_INTERVAL_FACTOR,
   QUERY_INTERVAL_JUMP_MS,
+  QUESTION_PACKET_BURST,
+  QUESTION_PACKETS_PER_MINUTE,
 } from "./_constants.ts";
+
+const PACKETS_PER_MS = QUESTION_PACKETS_PER_MINUTE / 60_000;
 
 /**
  * One continuous question.
@@ -55,6 +59,8 @@ class Entry implements ContinuousQuestion {
   primaryUsers = 0; // users other than browses' follow-ups
   sent = 0;
   interval = 0;
+  packetBudget = QUESTION_PACKET_BURST; // QUESTION_PACKET_BURST, refilled since budgetAt
+  budgetAt: number;
   constructor(
     readonly key: string,
     readonly name: string,
@@ -62,7 +68,9 @@ class Entry implements ContinuousQuestion {
     readonly interfaces: ReadonlySet<string> | undefined,
     public nextAt: number,
     readonly askedAt: number,
-  ) {}
+  ) {
+    this.budgetAt = askedAt;
+  }
   get followUp(): boolean {
     return this.primaryUsers === 0;
   }
@@ -189,6 +197,29 @@ export class QuestionSet {
       ? FIRST_QUERY_INTERVAL_MS
       : entry.interval * QUERY_INTERVAL_FACTOR;
     entry.interval = next >= QUERY_INTERVAL_JUMP_MS ? MAX_QUERY_INTERVAL_MS : next;
+    entry.nextAt = now + entry.interval;
+  }
+
+  /**
+   * Charges `packets` (what the query sent at `now` took on its busiest link
+   * and family, Known-Answer continuations included) to the question's
+   * budget (`QUESTION_PACKET_BURST`, `QUESTION_PACKETS_PER_MINUTE`). When
+   * what is left would not pay for as many again, the interval before the
+   * next query grows until it would (capped at 60 minutes); the back-off
+   * goes on from the longer interval, so intervals still at least double
+   * (RFC 6762 §5.2).
+   */
+  spend(question: ContinuousQuestion, packets: number, now: number): void {
+    const entry = question as Entry;
+    entry.packetBudget = Math.min(
+      QUESTION_PACKET_BURST,
+      entry.packetBudget + (now - entry.budgetAt) * PACKETS_PER_MS,
+    ) - packets;
+    entry.budgetAt = now;
+    if (entry.packetBudget >= packets) return;
+    const wait = Math.ceil((packets - entry.packetBudget) / PACKETS_PER_MS);
+    if (wait <= entry.interval) return;
+    entry.interval = Math.min(wait, MAX_QUERY_INTERVAL_MS);
     entry.nextAt = now + entry.interval;
   }
 

@@ -1,7 +1,13 @@
 /**
  * Reconfirmation (RFC 6762 §10.4): when a user saw a service fail, ask again
  * for its records (at least twice) and flush those nobody confirms within
- * ten seconds. Internal.
+ * ten seconds. The querier also doubts, by itself, the PTRs that named an
+ * instance whose SRV never came (`DOUBT_AFTER_QUERIES`): those are asked for
+ * in rounds, one per service type at a time, back to back (a flood of fake
+ * instances costs two PTR queries every three seconds, not three per
+ * instance), each doubted PTR left out of the Known Answers so that its
+ * responder, if any, answers.
+ * Internal.
  *
  * @module
  */
@@ -23,10 +29,25 @@ interface Reconfirm {
   readonly records: Watched[];
   /** Each question with the records that answer it. */
   readonly questions: { name: string; type: number; iface: string; records: Watched[] }[];
-  readonly instance: string;
+  /** The instance reconfirmed (a user's), or undefined for a round of doubted PTRs. */
+  readonly instance: string | undefined;
   readonly start: number;
   sent: number;
 }
+
+/** Doubted PTRs of one service type: the round asking, and those waiting for the next. */
+interface DoubtRounds {
+  readonly ptrName: string;
+  round: Reconfirm | undefined;
+  readonly waiting: Set<string>; // instances (name keys) doubted since the round began
+}
+
+/**
+ * What `ask` is told to leave out of the question's Known Answers: every
+ * answer (`"all"`, a reconfirmation of unique records wants them all) or the
+ * doubted records.
+ */
+export type LeaveOut = "all" | ReadonlySet<PeerRecord>;
 
 /**
  * The reconfirmations running.
@@ -53,6 +74,7 @@ interface Reconfirm {
 export class Reconfirmations {
   #cache: PeerServiceCache;
   #running: Reconfirm[] = [];
+  #doubts = new Map<string, DoubtRounds>(); // by the type's PTR name key
 
   /** Reconfirms records of `cache`. */
   constructor(cache: PeerServiceCache) {
@@ -99,6 +121,62 @@ export class Reconfirmations {
     return true;
   }
 
+  /**
+   * The PTRs that name `instance` are in doubt: its SRV was asked for
+   * `DOUBT_AFTER_QUERIES` times in vain. They are asked about in the next
+   * round of their service type: at the next `run` when none is asking, else
+   * when the one asking has sent its last query (§10.4: "two or more
+   * queries", here three). False when `instance` is not a service instance
+   * name.
+   */
+  doubt(instance: string): boolean {
+    let ptrName: string;
+    try {
+      ptrName = serviceTypeName(parseServiceInstanceName(instance).type);
+    } catch {
+      return false; // not an instance name: no browse lists it
+    }
+    const typeKey = nameKey(ptrName);
+    let rounds = this.#doubts.get(typeKey);
+    if (rounds === undefined) {
+      this.#doubts.set(typeKey, rounds = { ptrName, round: undefined, waiting: new Set() });
+    }
+    rounds.waiting.add(nameKey(instance));
+    return true;
+  }
+
+  // Starts a round with the waiting instances of a type: one pass over the
+  // type's PTRs, at most once a round (every few seconds under a flood of
+  // fakes), however many instances wait.
+  #startRound(rounds: DoubtRounds, now: number): void {
+    const round: Reconfirm = {
+      records: [],
+      questions: [],
+      instance: undefined,
+      start: now,
+      sent: 0,
+    };
+    rounds.round = round;
+    this.#running.push(round);
+    for (const record of this.#cache.lookup(rounds.ptrName, RecordType.PTR, { now })) {
+      if (!rounds.waiting.has(nameKey(record.data as string))) continue;
+      const w = { record, heard: record.receivedAt };
+      round.records.push(w);
+      let question = round.questions.find((q) => q.iface === record.interfaceName);
+      if (question === undefined) {
+        question = {
+          name: rounds.ptrName,
+          type: RecordType.PTR,
+          iface: record.interfaceName,
+          records: [],
+        };
+        round.questions.push(question);
+      }
+      question.records.push(w);
+    }
+    rounds.waiting.clear();
+  }
+
   /** When the next query or flush is due, `Infinity` when none. */
   nextDeadline(): number {
     let next = Infinity;
@@ -115,8 +193,17 @@ export class Reconfirmations {
    * Asks (through `ask`) the questions due at `now` and flushes what went
    * unconfirmed, with the PTRs that list an instance left without an SRV.
    */
-  run(now: number, ask: (iface: string, name: string, type: number) => void): void {
-    for (const r of [...this.#running]) {
+  run(
+    now: number,
+    ask: (iface: string, name: string, type: number, leaveOut: LeaveOut) => void,
+  ): void {
+    for (const rounds of this.#doubts.values()) {
+      if (rounds.round === undefined && rounds.waiting.size > 0) this.#startRound(rounds, now);
+    }
+    // By index: a round started on the way (the next round of doubts) asks
+    // its first query in this same run, with the last query of the one before.
+    for (let i = 0; i < this.#running.length; i++) {
+      const r = this.#running[i];
       while (
         r.sent < RECONFIRM_QUERY_TIMES_MS.length &&
         r.start + RECONFIRM_QUERY_TIMES_MS[r.sent] <= now
@@ -126,19 +213,51 @@ export class Reconfirmations {
         // again only costs the link a packet (in mDNSResponder a re-heard
         // record gets a fresh TTL, which ends its reconfirmation too).
         for (const q of r.questions) {
-          if (q.records.some(unconfirmed)) ask(q.iface, q.name, q.type);
+          const open = q.records.filter(unconfirmed);
+          if (open.length === 0) continue;
+          ask(q.iface, q.name, q.type, r.instance === undefined ? this.#doubted(open) : "all");
+        }
+        if (r.instance === undefined && r.sent === RECONFIRM_QUERY_TIMES_MS.length) {
+          this.#nextRound(r, now);
         }
       }
       if (r.start + RECONFIRM_WINDOW_MS > now) continue;
-      this.#running.splice(this.#running.indexOf(r), 1);
-      for (const w of r.records) if (unconfirmed(w)) this.#cache.flushRecord(w.record);
+      this.#running.splice(i--, 1);
+      if (r.instance === undefined) {
+        // A doubted PTR goes unless it was heard again or its instance's SRV came.
+        for (const w of r.records) {
+          if (!unconfirmed(w)) continue;
+          if (this.#cache.lookup(w.record.data as string, RecordType.SRV, { now }).length > 0) {
+            continue;
+          }
+          this.#cache.purgeRecord(w.record);
+        }
+        continue;
+      }
+      for (const w of r.records) if (unconfirmed(w)) this.#cache.purgeRecord(w.record);
       if (this.#cache.lookup(r.instance, RecordType.SRV, { now }).length > 0) continue;
       const parsed = parseServiceInstanceName(r.instance);
       for (const ptr of this.#cache.lookup(serviceTypeName(parsed.type), RecordType.PTR, { now })) {
         if (nameKey(ptr.data as string) === nameKey(r.instance)) {
-          this.#cache.flushRecord(ptr);
+          this.#cache.purgeRecord(ptr);
         }
       }
+    }
+  }
+
+  #doubted(open: Watched[]): ReadonlySet<PeerRecord> {
+    return new Set(open.map((w) => w.record));
+  }
+
+  // A doubt round sent its last query: the instances doubted meanwhile start
+  // the next round of their type now.
+  #nextRound(done: Reconfirm, now: number): void {
+    for (const [key, rounds] of this.#doubts) {
+      if (rounds.round !== done) continue;
+      rounds.round = undefined;
+      if (rounds.waiting.size === 0) this.#doubts.delete(key);
+      else this.#startRound(rounds, now);
+      return;
     }
   }
 }

@@ -81,10 +81,10 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
     this.#question = host.ask(ptrName, RecordType.PTR, interfaces);
   }
 
-  /** Connects the browser that reads this source, and flushes what the cache already held. */
+  /** Connects the browser that reads this source, and updates from what the cache already held. */
   attach(browser: StreamBrowser<TypeState, ServiceTypeEvent>): void {
     this.#browser = browser;
-    this.flush();
+    this.update();
   }
 
   #mark(typeName: string): void {
@@ -92,14 +92,14 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
     this.#host.dirty(this);
   }
 
-  /** Something we publish changed: our own types are read again at the next flush. */
+  /** Something we publish changed: our own types are read again at the next update. */
   localChanged(): void {
     if (this.#host.local === undefined) return;
     this.#mineStale = true;
     this.#host.dirty(this);
   }
 
-  flush(): void {
+  update(): void {
     const now = this.#host.now();
     const local = this.#host.local;
     if (this.#mineStale && local !== undefined) {
@@ -126,7 +126,7 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
         try {
           const type = parseServiceType(typeName, { strict: false });
           state = {
-            serviceType: `${type.name}.${type.protocol}`,
+            serviceType: `${type.serviceName}.${type.protocol}`,
             domain: type.domain,
             interfaces: [...links].sort(),
           };

@@ -39,7 +39,8 @@ export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
  *   type: "added",
  *   service: {
  *     fullName: "Den._http._tcp.local", name: "Den", type: "_http._tcp", domain: "local",
- *     host: "den.local", port: 80, txt: undefined, ttl: 4500, interfaces: ["eth0"],
+ *     host: "den.local", port: 80, priority: 0, weight: 0, txt: undefined, ttl: 4500,
+ *     interfaces: ["eth0"], complete: false,
  *     addresses: [{ address: "198.18.0.9", family: "IPv4", interfaceName: "eth0" }],
  *   },
  * };

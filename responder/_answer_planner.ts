@@ -136,7 +136,7 @@ export interface QueryOrigin {
  * import { LocalServiceCache } from "../cache/local_cache.ts";
  * import { encodeMessage, MessageReader } from "../codec/mod.ts";
  * const local = new LocalServiceCache();
- * const svc = local.addService({ instance: "Den", type: "_http._tcp", host: "h.local", port: 80 });
+ * const svc = local.addService({ name: "Den", type: "_http._tcp", host: "h.local", port: 80 });
  * for (const r of svc.records) r.setState("announced");
  * const query = encodeMessage({ id: 0, flags: 0, answers: [], authorities: [], additionals: [],
  *   questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false }] });
@@ -315,7 +315,7 @@ export function suppressKnownAnswers(
  * import { additionalRecords } from "./_answer_planner.ts";
  * import { LocalServiceCache } from "../cache/local_cache.ts";
  * const local = new LocalServiceCache();
- * const svc = local.addService({ instance: "Den", type: "_http._tcp", host: "h.local", port: 80 });
+ * const svc = local.addService({ name: "Den", type: "_http._tcp", host: "h.local", port: 80 });
  * local.setHost("h.local", ["198.18.0.2"]);
  * for (const r of local.records()) r.setState("announced");
  * const extra = additionalRecords([svc.records[0]], local, "eth0");

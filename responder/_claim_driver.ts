@@ -9,7 +9,11 @@
  *
  * Several claims due at the same moment share packets per link, packed by
  * name: a packet carries each of its names whole (question and proposed
- * records), however many names are due (`buildProbePackets`).
+ * records), however many names are due (`buildProbePackets`). Names that
+ * begin probing within one probe interval are made due at the same moments
+ * (`PublishRegistry.probeDelay`), so they share one probe series and then
+ * one announcement series; announcements carry the host's addresses as
+ * additionals for services announced after their host (RFC 6763 §12.2).
  *
  * @module
  */
@@ -32,6 +36,7 @@ import type { ProbeName } from "./_packets.ts";
 import type { PublishRegistry } from "./_registry.ts";
 import type { Sender } from "./_sender.ts";
 import { ServiceEntry } from "./_service_entry.ts";
+import { additionalRecords } from "./_answer_planner.ts";
 
 const CLASS_IN = 1;
 
@@ -101,7 +106,13 @@ export class ClaimDriver {
       }
     }
     for (const { link, records } of announcements.values()) {
-      this.#sender.announce(link, [...records], now);
+      const answers = [...records];
+      // A service announced after its host carries the host's addresses (and
+      // NSEC) as additionals, as its answers do (RFC 6763 §12.2; §8.3 allows
+      // them), so a browser of its type need not ask for them.
+      const local = this.#registry.localCache;
+      const extra = additionalRecords(answers, local, link.name, this.#registry.visible);
+      this.#sender.announce(link, answers, now, extra);
     }
   }
 
@@ -127,7 +138,13 @@ export class ClaimDriver {
       return;
     }
     entry.rename(now);
-    claim.startProbing(now, claim.limiter.delay(now) + this.#jitter());
+    // The new name joins a series under way (its names are not restarted),
+    // unless the §8.1 back-off holds it.
+    const backOff = claim.limiter.delay(now);
+    claim.startProbing(
+      now,
+      backOff > 0 ? backOff + this.#jitter() : this.#registry.probeDelay(now, claim),
+    );
   }
 
   /** Follows a link event. */

@@ -13,7 +13,7 @@ import type { LocalRecord } from "../cache/local_record.ts";
 import { parseServiceType, serviceInstanceName } from "../dnssd/service_name.ts";
 import { hostRecords, serviceRecords } from "../dnssd/service_records.ts";
 import type { PartContext } from "../_stack_part.ts";
-import { PROBE_WAIT_MAX_MS } from "./_claim.ts";
+import { type Claim, PROBE_COUNT, PROBE_WAIT_MAX_MS } from "./_claim.ts";
 import type { ClaimState } from "./_conflicts.ts";
 import type { ClaimEntry, EntryContext } from "./_entry.ts";
 import { HostEntry } from "./_host_entry.ts";
@@ -66,6 +66,11 @@ export class PublishRegistry {
     this.#hostNameSource = options.hostName;
   }
 
+  /** What we publish. */
+  get localCache(): LocalServiceCache {
+    return this.#ctx.localCache;
+  }
+
   /** True once something was published (a browsing stack answers nothing). */
   get active(): boolean {
     return this.#hosts.length > 0;
@@ -96,7 +101,7 @@ export class PublishRegistry {
       throw conflictError(spec.instance, fullName);
     }
     const now = this.#ctx.context.clock.now();
-    const delay = Math.floor(this.#ctx.context.random() * PROBE_WAIT_MAX_MS);
+    const delay = this.probeDelay(now);
     const host = this.#hostFor(options, now, delay);
     const entry = new ServiceEntry(this.#ctx, spec, host);
     host.users++;
@@ -124,6 +129,32 @@ export class PublishRegistry {
         `Cannot publish "${spec.instance}": unknown interface "${name}" (the stack has: ${names})`,
       );
     }
+  }
+
+  /**
+   * How long a probe series starting at `now` waits before its first probe.
+   * When a series already has a probe due within the §8.1 wait (0-250 ms),
+   * the new one starts then, so its names ride in the same packets (§8.1:
+   * several records are probed "in a single query"; mDNSResponder's probe
+   * window does the same: a record registered while a probe is scheduled
+   * within the window takes that time). Otherwise a random 0-250 ms (§8.1).
+   * Names joined this way still have their own question, records, step
+   * count, tie-break (§8.2) and conflicts (§9): only their times align.
+   * `except` (a claim starting again) is not joined to its own series.
+   */
+  probeDelay(now: number, except?: Claim): number {
+    let at: number | undefined;
+    for (const entry of this.entries()) {
+      if (entry.claim === except) continue;
+      for (const run of entry.claim.runs) {
+        // A run whose next step is a probe, due within the window.
+        if (run.phase !== "probing" || run.step >= PROBE_COUNT) continue;
+        if (run.at > now + PROBE_WAIT_MAX_MS) continue; // a deferred loser, a back-off
+        if (at === undefined || run.at < at) at = run.at;
+      }
+    }
+    if (at !== undefined) return Math.max(0, at - now);
+    return Math.floor(this.#ctx.context.random() * PROBE_WAIT_MAX_MS);
   }
 
   /** How far the claim of a name (key) is; undefined before its first probe (RFC 6762 §8.1). */
@@ -316,7 +347,7 @@ function validate(options: PublishOptions): ServiceSpec {
   }
   // The record builders check the instance (≤ 63 bytes), type, port, TXT (≤ 255 bytes a string).
   const records = serviceRecords({
-    instance: name,
+    name: name,
     type,
     host: host ?? "placeholder.local",
     port,
@@ -324,7 +355,7 @@ function validate(options: PublishOptions): ServiceSpec {
     subtypes,
   });
   // RFC 6762 §17: the instance name's probe (SRV and TXT) must fit one datagram.
-  checkProbeFits(`"${name}"`, records.instanceName, [records.srv, records.txt]);
+  checkProbeFits(`"${name}"`, records.fullName, [records.srv, records.txt]);
   if (addresses !== undefined) hostRecords(host!, addresses);
   return {
     instance: name,

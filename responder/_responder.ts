@@ -16,12 +16,12 @@
  * @module
  */
 
-import type { MessageReader, Question } from "../codec/mod.ts";
+import type { MessageReader, Question, ResourceRecord } from "../codec/mod.ts";
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
-import type { Datagram } from "../transport/transport.ts";
+import type { AddressFamily, Datagram } from "../transport/transport.ts";
 import { MDNS_PORT } from "../transport/transport.ts";
 import { additionalRecords, planAnswers, type PlannedReply } from "./_answer_planner.ts";
 import { TIE_BREAK_DEFER_MS } from "./_claim.ts";
@@ -30,6 +30,7 @@ import { PublishRegistry } from "./_registry.ts";
 import { RESPONSE_FLAGS } from "./_packets.ts";
 import { type PendingGroup, type ReplyTarget, ResponseQueue } from "./_response_queue.ts";
 import { Sender } from "./_sender.ts";
+import { LegacyReplies } from "./_legacy_replies.ts";
 import { compareProposals, type ProposedRecord } from "./_tie_break.ts";
 import { ClaimDriver } from "./_claim_driver.ts";
 import type { PublishedService, PublishOptions } from "./publish_options.ts";
@@ -98,6 +99,8 @@ export class Responder implements StackPart {
   #queue = new ResponseQueue();
   #registry: PublishRegistry;
   #driver: ClaimDriver;
+  #legacyReplies = new LegacyReplies();
+  #stopWatching: () => void;
   #closed = false;
 
   /** Builds the responder; it sends nothing until something is published. */
@@ -113,6 +116,8 @@ export class Responder implements StackPart {
       forget: (records) => this.#queue.forget(records),
     });
     this.#driver = new ClaimDriver(this.#registry, this.#sender, options);
+    // A legacy reply remembered is valid until what we publish changes.
+    this.#stopWatching = options.localCache.onChange(() => this.#legacyReplies.clear());
   }
 
   /**
@@ -143,7 +148,7 @@ export class Responder implements StackPart {
   /** Sends what is due. */
   run(now: number): void {
     this.#driver.run(now);
-    for (const group of this.#queue.take(now)) this.#flush(group, now);
+    for (const group of this.#queue.take(now)) this.#sendGroup(group, now);
   }
 
   /** Answers a query, and checks a probe against ours (RFC 6762 §8.2). */
@@ -158,7 +163,20 @@ export class Responder implements StackPart {
       this.#queue.followUp(reader, asker, { now, random: this.#ctx.random, truncated });
       return;
     }
-    if (reader.authorityCount > 0) this.#contest(reader, datagram, now);
+    const legacyKey = datagram.source.port === MDNS_PORT
+      ? undefined
+      : this.#legacyReplies.key(reader, datagram.interfaceName);
+    if (legacyKey !== undefined) {
+      // RFC 6762 §6.7: the same question from a legacy resolver, the same
+      // reply with its ID (planned and encoded on the first ask).
+      const known = this.#legacyReplies.reply(legacyKey, reader.id);
+      if (known !== undefined) {
+        if (known !== null) this.#sender.unicastPacket(known, legacyDestination(datagram));
+        return;
+      }
+    }
+    const contested = reader.authorityCount > 0;
+    if (contested) this.#contest(reader, datagram, now);
     reader.reset(packet);
     const plan = planAnswers(reader, {
       interfaceName: datagram.interfaceName,
@@ -171,9 +189,14 @@ export class Responder implements StackPart {
       random: this.#ctx.random,
       visible: this.#registry.visible,
     });
+    let queued = contested; // a deferred probe moves the next deadline too
+    if (legacyKey !== undefined && plan.replies.length === 0) {
+      this.#legacyReplies.set(legacyKey, null);
+    }
     for (const reply of plan.replies) {
       if (reply.route === "legacy") {
-        this.#sendLegacy(reply, datagram, reader.id, plan.questions);
+        const sent = this.#sendLegacy(reply, datagram, reader.id, plan.questions);
+        if (legacyKey !== undefined) this.#legacyReplies.set(legacyKey, sent);
         continue;
       }
       const target: ReplyTarget = reply.route === "multicast"
@@ -186,15 +209,18 @@ export class Responder implements StackPart {
         };
       if (reply.delayMs === 0) this.#sendNow(reply, target, now);
       else {
-        this.#queue.add(reply, target, {
+        const earlier = this.#queue.add(reply, target, {
           asker,
           now,
           truncated: plan.truncated,
           random: this.#ctx.random,
         });
+        queued ||= earlier;
       }
     }
-    this.#ctx.wake();
+    // Only a send time brought forward needs the scheduler re-armed (a
+    // reply sent at once holds back defences itself and wakes it then).
+    if (queued) this.#ctx.wake();
   }
 
   /** Checks a response for conflicts (RFC 6762 §9) and duplicate answers (§7.4). */
@@ -221,6 +247,7 @@ export class Responder implements StackPart {
   /** Probes and announces on a link that appeared; follows address changes. */
   onLinkEvent(event: LinkEvent): void {
     if (this.#closed) return;
+    this.#legacyReplies.clear();
     this.#driver.linkEvent(event, this.#ctx.clock.now());
     this.#ctx.wake();
   }
@@ -229,6 +256,8 @@ export class Responder implements StackPart {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopWatching();
+    this.#legacyReplies.clear();
     this.#queue.clear();
     this.#registry.closeAll();
     await this.#sender.settled();
@@ -252,7 +281,7 @@ export class Responder implements StackPart {
    * whose send time is later.
    */
   #sendNow(reply: PlannedReply, target: ReplyTarget, now: number): void {
-    this.#flush({
+    this.#sendGroup({
       target,
       records: new Map(reply.records.map((r) => [r, EMPTY_ASKERS])),
       dueAt: now,
@@ -262,7 +291,7 @@ export class Responder implements StackPart {
     }, now);
   }
 
-  #flush(group: PendingGroup, now: number): void {
+  #sendGroup(group: PendingGroup, now: number): void {
     const { interfaceName: iface, family } = group.target;
     const multicast = group.target.address === undefined;
     const limit = group.defend ? DEFEND_INTERVAL_MS : MULTICAST_INTERVAL_MS;
@@ -316,37 +345,48 @@ export class Responder implements StackPart {
 
   /**
    * RFC 6762 §6.7: ID and questions echoed, TTL ≤ 10, no cache-flush, names
-   * uncompressed; one packet, with TC set when the answers do not all fit.
+   * uncompressed; one packet, with TC set when the answers do not all fit
+   * (as mDNSResponder: a resolver keeps one). Returns the packet sent.
    */
   #sendLegacy(
     reply: PlannedReply,
     datagram: Datagram,
     id: number,
     questions: readonly Question[],
-  ): void {
-    const legacy = (r: LocalRecord) => ({
-      ...r.record,
-      cacheFlush: false,
-      ttl: Math.min(r.record.ttl, LEGACY_TTL_MAX),
-    });
+  ): Uint8Array | null {
     const extra = additionalRecords(
       reply.records,
       this.#local,
       datagram.interfaceName,
       this.#registry.visible,
     );
-    this.#sender.unicast({
+    return this.#sender.legacy({
       id,
       flags: RESPONSE_FLAGS,
       questions,
-      answers: reply.records.map(legacy),
-      additionals: extra.map(legacy),
+      answers: reply.records.map(legacyRecord),
+      additionals: extra.map(legacyRecord),
       compressRdataNames: false,
-    }, {
-      interfaceName: datagram.interfaceName,
-      family: datagram.family,
-      address: datagram.source.address,
-      port: datagram.source.port,
-    }, { truncate: true }); // one packet, TC when cut, as mDNSResponder (a resolver keeps one)
+    }, legacyDestination(datagram));
   }
+}
+
+/** A record as a legacy reply carries it (RFC 6762 §6.7): TTL ≤ 10, no cache-flush bit. */
+function legacyRecord(r: LocalRecord): ResourceRecord {
+  return { ...r.record, cacheFlush: false, ttl: Math.min(r.record.ttl, LEGACY_TTL_MAX) };
+}
+
+/** Where a legacy reply goes: back to the querier's address and port, on its link. */
+function legacyDestination(datagram: Datagram): {
+  interfaceName: string;
+  family: AddressFamily;
+  address: string;
+  port: number;
+} {
+  return {
+    interfaceName: datagram.interfaceName,
+    family: datagram.family,
+    address: datagram.source.address,
+    port: datagram.source.port,
+  };
 }

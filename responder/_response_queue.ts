@@ -112,17 +112,25 @@ export class ResponseQueue {
     return this.#groups.size;
   }
 
-  /** Queues a planned reply for `target`; joins the group already pending there. */
+  /**
+   * Queues a planned reply for `target`; joins the group already pending
+   * there. Returns true when a send time moved earlier (a new group, or a
+   * defence), the only case in which the scheduler must be re-armed: joining
+   * a pending group never brings it forward, and a timer that fires before a
+   * deadline pushed later just finds nothing due.
+   */
   add(
     reply: PlannedReply,
     target: ReplyTarget,
     options: { asker: string; now: number; truncated: boolean; random: Random },
-  ): void {
+  ): boolean {
     const key = targetKey(target, reply.defend);
     const dueAt = options.now + reply.delayMs;
     let group = this.#groups.get(key);
+    let earlier = false;
     if (group === undefined) {
-      if (this.#groups.size >= MAX_PENDING_GROUPS) return;
+      if (this.#groups.size >= MAX_PENDING_GROUPS) return false;
+      earlier = true;
       group = {
         target,
         records: new Map(),
@@ -133,6 +141,7 @@ export class ResponseQueue {
       };
       this.#groups.set(key, group);
     } else if (reply.defend) {
+      earlier = dueAt < group.dueAt;
       group.dueAt = Math.min(group.dueAt, dueAt); // a defence waits for nothing but its limit
     } else {
       const latest = group.openedAt + AGGREGATION_MAX_MS;
@@ -144,6 +153,7 @@ export class ResponseQueue {
       if (askers === undefined) group.records.set(r, askers = new Set());
       askers.add(options.asker);
     }
+    return earlier;
   }
 
   /**

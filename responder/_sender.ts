@@ -4,6 +4,15 @@
  * goodbyes (RFC 6762 §10.1). Notes each multicast record's time per link and
  * family (the §6 rate limit and the §5.4 quarter-TTL rule read it).
  *
+ * Sends still in flight are remembered so `close()` can wait for the last
+ * goodbyes. They are bounded: with Deno's asynchronous `send()` a kernel
+ * that stops taking datagrams would otherwise let every answer to a flood
+ * wait in memory. Past {@linkcode SENDS_IN_FLIGHT_MAX} an answer to a query
+ * (unicast or legacy) is dropped, as a full socket send buffer drops it;
+ * multicast (announcements, goodbyes, rate-limited per record by §6) always
+ * goes. The FFI hatch's synchronous `sendto` resolves every send with one
+ * shared settled promise, tracked once rather than once per answer.
+ *
  * @module
  */
 
@@ -20,6 +29,19 @@ import {
   type ProbeName,
   RESPONSE_FLAGS,
 } from "./_packets.ts";
+
+/**
+ * Answers to queries in flight beyond which a new one is dropped (a bound on
+ * memory under a flood; see the module note).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SENDS_IN_FLIGHT_MAX } from "./_sender.ts";
+ * assert.equal(SENDS_IN_FLIGHT_MAX, 1024);
+ * ```
+ */
+export const SENDS_IN_FLIGHT_MAX = 1024;
 
 /**
  * Sends messages and remembers the sends still in flight (so `close()` can
@@ -39,6 +61,7 @@ import {
 export class Sender {
   #send: Send;
   #inFlight = new Set<Promise<boolean>>();
+  #dropped = 0;
   #held: Map<string, { link: NetworkLink; records: LocalRecord[] }> | undefined;
 
   /** Sends through `send`. */
@@ -89,13 +112,54 @@ export class Sender {
     to: { interfaceName: string; family: AddressFamily; address: string; port: number },
     options: { truncate?: boolean } = {},
   ): void {
+    if (this.#full()) return;
     for (const p of build(message, options)) this.#track(this.#send(p, to));
   }
 
-  /** Multicasts records on `link` and notes the time for each, per family sent on. */
-  announce(link: NetworkLink, records: readonly LocalRecord[], now: number): void {
+  /** Sends one packet already built (a legacy reply, RFC 6762 §6.7) to one address. */
+  unicastPacket(
+    packet: Uint8Array,
+    to: { interfaceName: string; family: AddressFamily; address: string; port: number },
+  ): void {
+    if (this.#full()) return;
+    this.#track(this.#send(packet, to));
+  }
+
+  /**
+   * Builds a legacy reply (one packet, TC when cut, RFC 6762 §6.7), sends it
+   * to `to` and returns it; `null` when nothing could be built.
+   */
+  legacy(
+    message: OutgoingMessage,
+    to: { interfaceName: string; family: AddressFamily; address: string; port: number },
+  ): Uint8Array | null {
+    const [packet] = build(message, { truncate: true });
+    if (packet === undefined) return null;
+    this.unicastPacket(packet, to);
+    return packet;
+  }
+
+  /** Answers to queries dropped because {@linkcode SENDS_IN_FLIGHT_MAX} were in flight. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /**
+   * Multicasts records on `link` and notes the time for each, per family sent
+   * on. `additionals` fill what room is left (not noted: they may not fit).
+   */
+  announce(
+    link: NetworkLink,
+    records: readonly LocalRecord[],
+    now: number,
+    additionals: readonly LocalRecord[] = [],
+  ): void {
     if (records.length === 0) return;
-    this.multicast(link, { flags: RESPONSE_FLAGS, answers: records.map((r) => r.record) });
+    this.multicast(link, {
+      flags: RESPONSE_FLAGS,
+      answers: records.map((r) => r.record),
+      additionals: additionals.map((r) => r.record),
+    });
     for (const family of linkFamilies(link)) {
       for (const r of records) r.markMulticast(link.name, now, family);
     }
@@ -134,7 +198,16 @@ export class Sender {
     await Promise.all([...this.#inFlight]);
   }
 
+  #full(): boolean {
+    if (this.#inFlight.size < SENDS_IN_FLIGHT_MAX) return false;
+    this.#dropped++;
+    return true;
+  }
+
   #track(p: Promise<boolean>): void {
+    // A synchronous transport hands back one shared settled promise: one
+    // reaction per turn of the event loop, not one per answer.
+    if (this.#inFlight.has(p)) return;
     this.#inFlight.add(p);
     p.finally(() => this.#inFlight.delete(p));
   }

@@ -82,7 +82,7 @@ export class ServiceEntry implements ClaimEntry {
       instance = nextInstanceName(instance);
     }
     spec.instance = instance;
-    this.claim = new Claim("service", this.#add().instanceName);
+    this.claim = new Claim("service", this.#add().fullName);
   }
 
   /** The service in the local cache. */
@@ -158,7 +158,7 @@ export class ServiceEntry implements ClaimEntry {
       next = nextInstanceName(next);
     }
     this.spec.instance = next;
-    this.claim.name = this.#add().instanceName;
+    this.claim.name = this.#add().fullName;
     this.claim.announced = false;
     this.emit({ type: "renamed", from, name: next });
   }
@@ -207,7 +207,7 @@ export class ServiceEntry implements ClaimEntry {
 
   #add(): LocalService {
     return this.#ctx.localCache.addService({
-      instance: this.spec.instance,
+      name: this.spec.instance,
       type: this.spec.type,
       host: this.host.name,
       port: this.spec.port,

@@ -169,7 +169,7 @@ Deno.test("Mdns puts every response in the peer cache and expires it on the cloc
   const { network, mdns, clock } = await setup();
   const removed: string[] = [];
   mdns.peerCache.subscribe((e) => {
-    if (e.kind === "removed") removed.push(`${e.record.name} ${e.reason} at ${clock.now()}`);
+    if (e.type === "removed") removed.push(`${e.record.name} ${e.reason} at ${clock.now()}`);
   });
   network.inject("a", { data: response, source: { address: "198.18.0.9" } }); // unsolicited
   assert.equal(mdns.peerCache.lookup("H.LOCAL", RecordType.A).length, 1);

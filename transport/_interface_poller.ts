@@ -2,8 +2,10 @@
  * When `UdpTransport` looks at the interface list, and when it rebuilds its
  * sockets from it: a timer on the injected clock, the FFI hatch's kernel
  * notices when there are some (a change is looked at at once, and the timer
- * becomes a {@linkcode NOTICED_POLL_INTERVAL_MS} safety net), an early look
- * after a send error, and one rebuild at a time (a look asked for during a
+ * becomes a {@linkcode NOTICED_POLL_INTERVAL_MS} safety net); without them, a
+ * timer that backs off while nothing changes (quick after start, a change or
+ * an error, then doubling up to an idle interval: `IDLE_POLL_INTERVAL_MS`),
+ * an early look after a send error or a socket failure, and one rebuild at a time (a look asked for during a
  * rebuild runs right after it). Whether a look needs a rebuild is
  * `_interface_watch.ts`'s rule.
  *
@@ -12,7 +14,24 @@
 
 import type { Clock, Timer } from "../clock.ts";
 import { type InterfaceState, InterfaceWatch } from "./_interface_watch.ts";
-import { ERROR_POLL_MIN_GAP_MS, NOTICED_POLL_INTERVAL_MS } from "./udp_transport_options.ts";
+import {
+  ERROR_POLL_MIN_GAP_MS,
+  NOTICED_POLL_INTERVAL_MS,
+  QUICK_POLLS,
+} from "./udp_transport_options.ts";
+
+/** What the poller is built with besides its hooks. */
+export interface PollerOptions {
+  /** The FFI hatch's link state by name. */
+  state?: (name: string) => InterfaceState;
+  /** The FFI hatch's kernel notices. */
+  notices?: NoticeSource;
+  /**
+   * Without notices, quiet looks double the interval up to this (ms);
+   * default: the poll interval (no back-off).
+   */
+  idleIntervalMs?: number;
+}
 
 /**
  * What the poller drives.
@@ -68,6 +87,8 @@ export class InterfacePoller {
   polls = 0;
   #clock: Clock;
   #intervalMs: number;
+  #idleIntervalMs: number;
+  #quietLooks = 0; // looks that found nothing since start, a change or an error
   #hooks: PollerHooks;
   #watch: InterfaceWatch;
   #notices: NoticeSource | undefined;
@@ -79,17 +100,13 @@ export class InterfacePoller {
   #lastErrorLook = -Infinity;
 
   /** `state` and `notices` come from the FFI hatch, when there is one. */
-  constructor(
-    clock: Clock,
-    intervalMs: number,
-    hooks: PollerHooks,
-    hatch: { state?: (name: string) => InterfaceState; notices?: NoticeSource } = {},
-  ) {
+  constructor(clock: Clock, intervalMs: number, hooks: PollerHooks, options: PollerOptions = {}) {
     this.#clock = clock;
     this.#intervalMs = intervalMs;
+    this.#idleIntervalMs = Math.max(intervalMs, options.idleIntervalMs ?? intervalMs);
     this.#hooks = hooks;
-    this.#watch = new InterfaceWatch(hatch.state);
-    this.#notices = hatch.notices;
+    this.#watch = new InterfaceWatch(options.state);
+    this.#notices = options.notices;
   }
 
   /** Resolves when no rebuild is running. */
@@ -119,9 +136,12 @@ export class InterfacePoller {
     this.#arm(this.#nextMs());
   }
 
-  /** Forces a rebuild at the next look (a socket failed). */
+  /**
+   * A socket failed: the next look rebuilds, and it comes now (at most once
+   * a second) unless a rebuild is running.
+   */
   invalidate(): void {
-    this.#watch.invalidate();
+    this.#lookSoon();
   }
 
   /**
@@ -129,7 +149,12 @@ export class InterfacePoller {
    * but not more than once a second however many sends fail.
    */
   sendFailed(): void {
+    this.#lookSoon();
+  }
+
+  #lookSoon(): void {
     this.#watch.invalidate();
+    this.#quietLooks = 0;
     const now = this.#clock.now();
     if (!this.#running || this.#rebuilding !== undefined) return;
     if (now - this.#lastErrorLook < ERROR_POLL_MIN_GAP_MS) return;
@@ -154,11 +179,16 @@ export class InterfacePoller {
     });
   }
 
-  /** With notices the timer is only a safety net, unless a failure waits to be retried. */
+  /**
+   * With notices the timer is only a safety net; without, it backs off after
+   * QUICK_POLLS quiet looks, doubling up to the idle interval. A failure
+   * waiting to be retried keeps the poll interval.
+   */
   #nextMs(): number {
-    return this.#notices !== undefined && !this.#watch.stale
-      ? Math.max(this.#intervalMs, NOTICED_POLL_INTERVAL_MS)
-      : this.#intervalMs;
+    if (this.#watch.stale) return this.#intervalMs;
+    if (this.#notices !== undefined) return Math.max(this.#intervalMs, NOTICED_POLL_INTERVAL_MS);
+    const doublings = Math.max(0, this.#quietLooks - QUICK_POLLS + 1);
+    return Math.min(this.#idleIntervalMs, this.#intervalMs * 2 ** Math.min(doublings, 30));
   }
 
   /** `noticed`: the kernel said something changed (its notices are already read). */
@@ -181,7 +211,11 @@ export class InterfacePoller {
       this.#hooks.onError(asError(error));
       return this.#arm(this.#nextMs());
     }
-    if (!watch.needsRebuild(infos)) return this.#arm(this.#nextMs());
+    if (!watch.needsRebuild(infos)) {
+      this.#quietLooks++;
+      return this.#arm(this.#nextMs());
+    }
+    this.#quietLooks = 0;
     this.#rebuilding = this.#hooks.rebuild(infos).then((failures) => watch.rebuilt(failures))
       .catch((error) => {
         // The rebuild reports per-socket failures itself; this keeps a bug

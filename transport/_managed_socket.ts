@@ -43,7 +43,7 @@ export interface DirectIo {
   readonly datagrams: FfiDatagrams;
 }
 
-import type { FfiDatagrams } from "./_ffi_datagrams.ts";
+import { DRAIN_LIMIT, type FfiDatagrams } from "./_ffi_datagrams.ts";
 
 /**
  * Options for opening a mDNS socket.
@@ -187,11 +187,17 @@ export class ManagedSocket {
       this.#hand(onPacket, data, net.hostname, net.port);
       const direct = this.#direct;
       if (direct !== undefined && !this.#closed) {
-        direct.datagrams.drain(
+        const drained = direct.datagrams.drain(
           direct.fd,
           (data, address, port) => this.#hand(onPacket, data, address, port),
           this.#isClosed,
         );
+        // A full drain means more is queued, and Deno's receive() on a ready
+        // socket settles as a microtask: without a turn of the event loop this
+        // loop would keep it to itself for as long as a flood lasts, and the
+        // other sockets (a resolve over IPv6 while IPv4 is flooded), timers
+        // and async sends would wait seconds (issue 16 item 2).
+        if (drained >= DRAIN_LIMIT) await eventLoopTurn();
       }
     }
   }
@@ -208,4 +214,21 @@ export class ManagedSocket {
       // a bug there from ending the loop or rejecting `done`.
     }
   }
+}
+
+/**
+ * Resolves after one turn of the event loop (a message through a fresh
+ * channel is a task, not a microtask: I/O and timers run first). Not a
+ * timer: no time is read or waited for.
+ */
+function eventLoopTurn(): Promise<void> {
+  const { port1, port2 } = new MessageChannel();
+  return new Promise((resolve) => {
+    port1.onmessage = () => {
+      port1.close();
+      port2.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }

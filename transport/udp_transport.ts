@@ -84,6 +84,7 @@ export {
 export class UdpTransport implements Transport {
   #selection: InterfaceSelection;
   #pollIntervalMs: number;
+  #idlePollIntervalMs: number;
   #clock: Clock;
   #listInterfaces: () => Deno.NetworkInterfaceInfo[];
   #waitForInterfaces: boolean;
@@ -116,6 +117,7 @@ export class UdpTransport implements Transport {
     const resolved = resolveOptions(options);
     this.#selection = resolved.selection;
     this.#pollIntervalMs = resolved.pollIntervalMs;
+    this.#idlePollIntervalMs = resolved.idlePollIntervalMs;
     this.#clock = resolved.clock;
     this.#listInterfaces = resolved.networkInterfaces;
     this.#waitForInterfaces = resolved.waitForInterfaces;
@@ -260,6 +262,7 @@ export class UdpTransport implements Transport {
       state: hatch && ((name) => ({ index: hatch.ifIndex(name), up: hatch.linkUp(name) })),
       // Subscribed before the first listing: a change in between is queued, not lost.
       notices: hatch?.notices,
+      idleIntervalMs: this.#idlePollIntervalMs,
     });
     const infos = preflight(this.#listInterfaces, this.#selection, this.#waitForInterfaces);
     if (this.#selection.ipv4 && this.#hatch === undefined) {

@@ -22,6 +22,36 @@ import type { InterfaceSelection } from "./_interface_selection.ts";
  */
 export const DEFAULT_POLL_INTERVAL_MS = 2000;
 /**
+ * Without the FFI hatch's notices, polling is the only way to see an
+ * interface change, and a Deno timer wake-up alone costs an idle process
+ * ~0.15 ms/s at 2 s (issue 15). With the default poll interval, a quiet host
+ * is looked at {@linkcode QUICK_POLLS} times at the poll interval after start,
+ * after a change, a send error or a socket failure (when changes come in
+ * series: an address after the link, DHCP after the cable), then each quiet
+ * look doubles the interval up to this. A send or socket error on the way
+ * looks at once, so a lost link is seen when the stack next talks.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_POLL_INTERVAL_MS, IDLE_POLL_INTERVAL_MS } from "./udp_transport_options.ts";
+ * assert.equal(IDLE_POLL_INTERVAL_MS / DEFAULT_POLL_INTERVAL_MS, 15);
+ * ```
+ */
+export const IDLE_POLL_INTERVAL_MS = 30_000;
+/**
+ * Looks at the poll interval after start or a change before the interval
+ * starts doubling toward {@linkcode IDLE_POLL_INTERVAL_MS}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_POLL_INTERVAL_MS, QUICK_POLLS } from "./udp_transport_options.ts";
+ * assert.equal(QUICK_POLLS * DEFAULT_POLL_INTERVAL_MS, 10_000); // the first 10 s
+ * ```
+ */
+export const QUICK_POLLS = 5;
+/**
  * Least time between two extra polls triggered by send errors.
  *
  * @example
@@ -75,7 +105,10 @@ export interface UdpTransportOptions {
    * Interval between interface polls, in milliseconds. With the FFI hatch the
    * kernel's notices start a look at once and the timer runs at least
    * {@linkcode NOTICED_POLL_INTERVAL_MS} apart (back to this interval while a
-   * failed socket waits to be retried). @default {2000}
+   * failed socket waits to be retried). Without it: when left unset, polls
+   * start 2 s apart and back off to {@linkcode IDLE_POLL_INTERVAL_MS} while
+   * nothing changes (quick again after a change, a send error or a socket
+   * failure); when set, polls run at this interval throughout. @default {2000}
    */
   readonly pollIntervalMs?: number;
   /** Time source for the poll timer and the echo filter. @default {systemClock} */
@@ -166,6 +199,8 @@ export interface ResolvedOptions {
   readonly selection: InterfaceSelection;
   /** Poll interval, ms. */
   readonly pollIntervalMs: number;
+  /** Without kernel notices, quiet polls back off up to this (ms). */
+  readonly idlePollIntervalMs: number;
   /** Time source. */
   readonly clock: Clock;
   /** Interface lister. */
@@ -188,6 +223,8 @@ export interface ResolvedOptions {
  * import { resolveOptions } from "./udp_transport_options.ts";
  * assert.throws(() => resolveOptions({ pollIntervalMs: 0 }), TypeError);
  * assert.equal(resolveOptions({}).pollIntervalMs, 2000);
+ * assert.equal(resolveOptions({}).idlePollIntervalMs, 30_000);
+ * assert.equal(resolveOptions({ pollIntervalMs: 500 }).idlePollIntervalMs, 500);
  * ```
  */
 export function resolveOptions(options: UdpTransportOptions): ResolvedOptions {
@@ -207,6 +244,7 @@ export function resolveOptions(options: UdpTransportOptions): ResolvedOptions {
       loopback: options.loopback ?? false,
     },
     pollIntervalMs: poll,
+    idlePollIntervalMs: options.pollIntervalMs === undefined ? IDLE_POLL_INTERVAL_MS : poll,
     clock: options.clock ?? systemClock,
     networkInterfaces: options.networkInterfaces ?? (() => Deno.networkInterfaces()),
     waitForInterfaces: options.waitForInterfaces ?? false,

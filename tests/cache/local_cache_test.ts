@@ -4,7 +4,7 @@ import { LocalServiceCache } from "../../cache/local_cache.ts";
 import { LocalRecord } from "../../cache/local_record.ts";
 import { decodeTxt } from "../../dnssd/txt.ts";
 
-const den = { instance: "Den. 2", type: "_http._tcp", host: "me.local", port: 80, txt: { a: "1" } };
+const den = { name: "Den. 2", type: "_http._tcp", host: "me.local", port: 80, txt: { a: "1" } };
 const announceAll = (records: readonly LocalRecord[]) => {
   for (const r of records) r.setState("announced");
 };
@@ -12,14 +12,14 @@ const announceAll = (records: readonly LocalRecord[]) => {
 Deno.test("addService holds PTR, SRV, TXT, NSEC and the _services PTR, all probing", () => {
   const local = new LocalServiceCache();
   const svc = local.addService({ ...den, subtypes: ["_printer"] });
-  assert.equal(svc.instanceName, "Den\\. 2._http._tcp.local");
-  assert.equal(svc.instance, "Den. 2");
+  assert.equal(svc.fullName, "Den\\. 2._http._tcp.local");
+  assert.equal(svc.name, "Den. 2");
   assert.equal(svc.type, "_http._tcp");
   assert.deepEqual(svc.subtypes, ["_printer"]);
   assert.deepEqual(svc.records.map((r) => r.type), [12, 12, 33, 16, 12, 47]);
   assert.ok(svc.records.every((r) => r.state === "probing"));
   assert.equal(local.size, 6);
-  assert.equal(svc.records[2].service, svc.instanceName);
+  assert.equal(svc.records[2].service, svc.fullName);
   assert.equal(svc.records[4].service, undefined, "the _services PTR is shared");
 });
 
@@ -40,22 +40,22 @@ Deno.test("lookup is case-insensitive, by type or ANY", () => {
 Deno.test("a second service of the same name (any case) is refused", () => {
   const local = new LocalServiceCache();
   local.addService(den);
-  assert.throws(() => local.addService({ ...den, instance: "DEN. 2" }), /a service has that name/);
+  assert.throws(() => local.addService({ ...den, name: "DEN. 2" }), /a service has that name/);
   assert.throws(() => local.addService({ ...den, addresses: ["198.18.0.2"] }), /setHost/);
 });
 
 Deno.test("the _services PTR is shared by services of a type and goes with the last", () => {
   const local = new LocalServiceCache();
   const one = local.addService(den);
-  const two = local.addService({ ...den, instance: "Kitchen", type: "_HTTP._tcp" });
-  local.addService({ ...den, instance: "Printer", type: "_ipp._tcp" });
+  const two = local.addService({ ...den, name: "Kitchen", type: "_HTTP._tcp" });
+  local.addService({ ...den, name: "Printer", type: "_ipp._tcp" });
   const enumeration = local.lookup("_services._dns-sd._udp.local", RecordType.PTR);
   assert.deepEqual(enumeration.map((r) => r.record.data), ["_http._tcp.local", "_ipp._tcp.local"]);
   const shared = (svc: typeof one) => svc.records.find((r) => r.name.startsWith("_services"));
   assert.ok(shared(one) !== undefined);
   assert.equal(shared(one), shared(two));
   announceAll(local.records());
-  const firstGoodbyes = local.removeService(one.instanceName);
+  const firstGoodbyes = local.removeService(one.fullName);
   assert.ok(!firstGoodbyes.some((r) => r.name === "_services._dns-sd._udp.local"));
   assert.equal(local.lookup("_services._dns-sd._udp.local", RecordType.PTR).length, 2);
   const secondGoodbyes = local.removeService("kitchen._http._tcp.local");
@@ -66,24 +66,24 @@ Deno.test("the _services PTR is shared by services of a type and goes with the l
 Deno.test("updateTxt replaces the TXT and re-announces it; no goodbye for the old one", () => {
   const local = new LocalServiceCache();
   const svc = local.addService(den);
-  assert.equal(local.updateTxt(svc.instanceName, { a: "0" }).state, "probing", "still probing");
+  assert.equal(local.updateTxt(svc.fullName, { a: "0" }).state, "probing", "still probing");
   announceAll(svc.records);
-  const next = local.updateTxt(svc.instanceName, { a: "2", flag: true });
+  const next = local.updateTxt(svc.fullName, { a: "2", flag: true });
   assert.equal(next.state, "announcing");
   assert.equal(next.announceCount, 0);
-  const [current] = local.lookup(svc.instanceName, RecordType.TXT);
+  const [current] = local.lookup(svc.fullName, RecordType.TXT);
   assert.equal(current, next);
   assert.equal(decodeTxt((current.record as TxtRecord).data).getString("a"), "2");
   assert.equal(svc.txt.getString("a"), "2");
   assert.ok(svc.records.includes(next));
   assert.deepEqual(local.pendingGoodbyes(), []);
   assert.equal(
-    local.updateTxt(svc.instanceName, { a: "2", flag: true }),
+    local.updateTxt(svc.fullName, { a: "2", flag: true }),
     next,
     "same bytes: no-op",
   );
   assert.throws(() => local.updateTxt("nobody._http._tcp.local", {}), /no such service/);
-  assert.throws(() => local.updateTxt(svc.instanceName, { k: "x".repeat(300) }), RangeError);
+  assert.throws(() => local.updateTxt(svc.fullName, { k: "x".repeat(300) }), RangeError);
 });
 
 Deno.test("removeService returns goodbyes for announced records and frees bytes when sent", () => {
@@ -91,23 +91,23 @@ Deno.test("removeService returns goodbyes for announced records and frees bytes 
   const empty = local.bytes;
   const svc = local.addService({ ...den, subtypes: ["_printer"] });
   announceAll(svc.records);
-  const goodbyes = local.removeService(svc.instanceName);
+  const goodbyes = local.removeService(svc.fullName);
   assert.equal(goodbyes.length, 6);
   assert.ok(goodbyes.every((r) => r.goodbyePending && r.state === "goodbye"));
-  assert.equal(local.lookup(svc.instanceName, RecordType.ANY).length, 0);
-  assert.ok(!local.owns(svc.instanceName));
+  assert.equal(local.lookup(svc.fullName, RecordType.ANY).length, 0);
+  assert.ok(!local.owns(svc.fullName));
   assert.deepEqual(local.pendingGoodbyes(), goodbyes);
   assert.ok(local.bytes > empty, "still counted until sent");
   local.completeGoodbyes(goodbyes);
   assert.equal(local.bytes, empty);
   assert.equal(local.size, 0);
-  assert.throws(() => local.removeService(svc.instanceName), /no such service/);
+  assert.throws(() => local.removeService(svc.fullName), /no such service/);
 });
 
 Deno.test("records never announced need no goodbye", () => {
   const local = new LocalServiceCache();
   const svc = local.addService(den);
-  assert.deepEqual(local.removeService(svc.instanceName), []);
+  assert.deepEqual(local.removeService(svc.fullName), []);
   assert.equal(local.size, 0);
   assert.equal(local.bytes, 0);
 });
@@ -117,11 +117,11 @@ Deno.test("adding past the budget fails with a RangeError and changes nothing", 
   probe.addService(den);
   const local = new LocalServiceCache({ maxBytes: probe.bytes * 2 + 100 });
   local.addService(den);
-  local.addService({ ...den, instance: "Two" });
+  local.addService({ ...den, name: "Two" });
   const size = local.size;
   const bytes = local.bytes;
   assert.throws(
-    () => local.addService({ ...den, instance: "Three", type: "_ipp._tcp" }),
+    () => local.addService({ ...den, name: "Three", type: "_ipp._tcp" }),
     (e: unknown) => e instanceof RangeError && /^Cannot add service "Three\._ipp/.test(e.message),
   );
   assert.equal(local.size, size);

@@ -42,7 +42,7 @@ Deno.test("lookupServices keeps instances that differ in a non-ASCII letter's ca
       ]
     ) cache.insertRecord(r, at(0));
   }
-  const found = cache.lookupServices("_http._tcp").map((s) => s.instance).sort();
+  const found = cache.lookupServices("_http._tcp").map((s) => s.name).sort();
   assert.deepEqual(found, ["ÄB", "äb"]);
   assert.equal(cache.lookupServices("_HTTP._tcp").length, 2); // ASCII still folds
 });

@@ -81,7 +81,7 @@ Deno.test("when full, what a query needs evicts what none needs, heard longest a
   assert.ok(one / 2 < SERVICE_RESERVE_BYTES);
   const removed: string[] = [];
   cache.subscribe((e) => {
-    if (e.kind === "removed") removed.push(`${e.reason} ${e.record.name}`);
+    if (e.type === "removed") removed.push(`${e.reason} ${e.record.name}`);
   });
   // Nobody asked: they take free room only, whatever their TTL.
   cache.insertRecord(a("h1.local", "198.18.0.1", 50), at(0));
@@ -132,7 +132,7 @@ Deno.test("randomized: the budget is never exceeded and the accounting stays exa
   const cache = new PeerServiceCache({ maxBytes: 64 * 1024, random });
   let evicted = 0;
   cache.subscribe((e) => {
-    if (e.kind === "removed" && e.reason === "evicted") evicted++;
+    if (e.type === "removed" && e.reason === "evicted") evicted++;
   });
   const services = Array.from({ length: 300 }, (_, i) => `Svc ${i}._http._tcp.local`);
   const hosts = Array.from({ length: 100 }, (_, i) => `Host-${i}.local`);

@@ -54,7 +54,7 @@ function browse(cache: PeerServiceCache, type = HTTP): Browse {
 function removals(cache: PeerServiceCache): string[] {
   const out: string[] = [];
   cache.subscribe((e) => {
-    if (e.kind === "removed") out.push(`${e.reason} ${e.record.type} ${e.record.name}`);
+    if (e.type === "removed") out.push(`${e.reason} ${e.record.type} ${e.record.name}`);
   });
   return out;
 }
@@ -64,7 +64,7 @@ function insert(cache: PeerServiceCache, records: ResourceRecord[], now: number)
 }
 
 function names(cache: PeerServiceCache, type: string): string[] {
-  return cache.lookupServices(type).map((s) => s.name.split(".")[0]).sort();
+  return cache.lookupServices(type).map((s) => s.name).sort();
 }
 
 Deno.test("eviction: a whole service goes together (PTR, SRV, TXT, its host's address), what no query needs first, heard longest ago first", () => {

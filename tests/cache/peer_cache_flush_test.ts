@@ -21,7 +21,7 @@ function recorder(cache: PeerServiceCache): string[] {
   const events: string[] = [];
   cache.subscribe((e: PeerCacheEvent) => {
     const reason = "reason" in e ? ` ${e.reason}` : "";
-    events.push(`${e.kind}${reason} ${e.record.data}`);
+    events.push(`${e.type}${reason} ${e.record.data}`);
   });
   return events;
 }

@@ -8,7 +8,7 @@ function recorder(cache: PeerServiceCache) {
   const events: string[] = [];
   cache.subscribe((e: PeerCacheEvent) => {
     const data = JSON.stringify(e.record.data);
-    events.push(e.kind === "added" ? `added ${data}` : `${e.kind}:${e.reason} ${data}`);
+    events.push(e.type === "added" ? `added ${data}` : `${e.type}:${e.reason} ${data}`);
   });
   return events;
 }
@@ -302,7 +302,7 @@ Deno.test("toResourceRecord and remainingTtl report the time left", () => {
 Deno.test("subscribe delivers synchronously and unsubscribe stops delivery", () => {
   const cache = new PeerServiceCache();
   const seen: string[] = [];
-  const stop = cache.subscribe((e) => seen.push(e.kind));
+  const stop = cache.subscribe((e) => seen.push(e.type));
   cache.insertRecord(a("h.local", "198.18.0.5"), at(0));
   assert.deepEqual(seen, ["added"]);
   stop();
@@ -374,4 +374,17 @@ Deno.test("a TTL that is negative or fractional is refused on the API paths", ()
   assert.throws(() => cache.insertRecord(a("h.local", "198.18.0.5", -1), at(0)), RangeError);
   assert.throws(() => cache.insertRecord(a("h.local", "198.18.0.5", 1.5), at(0)), RangeError);
   assert.equal(cache.size, 0);
+});
+
+Deno.test("purgeRecord removes with reason purged; flushed is kept for the cache-flush bit", () => {
+  const cache = new PeerServiceCache();
+  const reasons: string[] = [];
+  cache.subscribe((e) => e.type === "removed" && reasons.push(e.reason));
+  cache.insertRecord(a("h.local", "198.18.0.1"), at(0));
+  const [old] = cache.lookup("h.local", RecordType.A);
+  assert.equal(cache.purgeRecord(old), true); // §10.4 / §10.5: nobody confirmed it
+  cache.insertRecord(a("h.local", "198.18.0.2"), at(0));
+  cache.insertRecord(a("h.local", "198.18.0.3"), at(5000)); // §10.2: replaces .2 a second later
+  cache.expire(6000);
+  assert.deepEqual(reasons, ["purged", "flushed"]);
 });

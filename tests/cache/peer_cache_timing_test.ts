@@ -204,7 +204,7 @@ Deno.test("a cancelled watch stops the refreshes it asked for", () => {
 Deno.test("watch events come by name lookup: only the watched name, any case", () => {
   const cache = new PeerServiceCache();
   const seen: string[] = [];
-  using _watch = cache.watch("H.local", (e) => seen.push(`${e.kind} ${e.record.name}`), {
+  using _watch = cache.watch("H.local", (e) => seen.push(`${e.type} ${e.record.name}`), {
     type: RecordType.A,
   });
   cache.insertRecord(a("h.local", "198.18.0.5"), at(0));

@@ -5,7 +5,7 @@ import { a, aaaa, at, ptr, srv, txt } from "./_records.ts";
 
 function publish(cache: PeerServiceCache, instance: string, now = 0, iface = "eth0") {
   const set = serviceRecords({
-    instance,
+    name: instance,
     type: "_http._tcp",
     host: `${instance.replace(/\W/g, "")}.local`,
     port: 8080,
@@ -21,21 +21,19 @@ Deno.test("lookupServices assembles complete services from PTR, SRV, TXT and add
   const cache = new PeerServiceCache();
   publish(cache, "Den. 2\\b");
   publish(cache, "Kitchen");
-  const found = cache.lookupServices("_http._tcp").sort((x, y) =>
-    x.instance.localeCompare(y.instance)
-  );
+  const found = cache.lookupServices("_http._tcp").sort((x, y) => x.name.localeCompare(y.name));
   assert.equal(found.length, 2);
   const [den] = found;
-  assert.equal(den.instance, "Den. 2\\b");
-  assert.equal(den.name, "Den\\. 2\\\\b._http._tcp.local");
+  assert.equal(den.name, "Den. 2\\b");
+  assert.equal(den.fullName, "Den\\. 2\\\\b._http._tcp.local");
   assert.equal(den.type, "_http._tcp");
   assert.equal(den.domain, "local");
   assert.equal(den.host, "Den2b.local");
   assert.equal(den.port, 8080);
-  assert.deepEqual(den.srv, { priority: 0, weight: 0, port: 8080, target: "Den2b.local" });
+  assert.deepEqual([den.priority, den.weight, den.port, den.host], [0, 0, 8080, "Den2b.local"]);
   assert.equal(den.txt?.getString("path"), "/Den. 2\\b");
-  assert.deepEqual(den.addresses, ["198.18.0.9", "fd00::9"]);
-  assert.equal(den.interfaceName, "eth0");
+  assert.deepEqual(den.addresses.map((a) => a.address), ["198.18.0.9", "fd00::9"]);
+  assert.equal(den.interfaces[0], "eth0");
   assert.equal(den.complete, true);
 });
 
@@ -54,7 +52,7 @@ Deno.test("a service heard on two interfaces gives one result per interface", ()
   publish(cache, "Den", 0, "eth0");
   publish(cache, "Den", 0, "eth1");
   const found = cache.lookupServices("_http._tcp");
-  assert.deepEqual(found.map((s) => s.interfaceName).sort(), ["eth0", "eth1"]);
+  assert.deepEqual(found.map((s) => s.interfaces[0]).sort(), ["eth0", "eth1"]);
   assert.equal(cache.lookupServices("_http._tcp", { interfaceName: "eth1" }).length, 1);
 });
 
@@ -65,7 +63,7 @@ Deno.test("an incomplete service is reported as such, or left out with completeO
   let [den] = cache.lookupServices("_http._tcp");
   assert.equal(den.complete, false);
   assert.equal(den.txt, undefined);
-  assert.deepEqual(den.addresses, []);
+  assert.deepEqual(den.addresses.map((a) => a.address), []);
   assert.equal(cache.lookupServices("_http._tcp", { completeOnly: true }).length, 0);
   cache.insertRecord(txt("Den._http._tcp.local", []), at(0));
   cache.insertRecord(aaaa("DEN.local", "fd00::1"), at(0));
@@ -81,7 +79,7 @@ Deno.test("during a cache-flush second the new TXT and address win over the old"
   cache.insertRecord(a("Den.local", "198.18.0.10"), at(5000));
   const [den] = cache.lookupServices("_http._tcp");
   assert.equal(den.txt?.getString("path"), "/new");
-  assert.deepEqual(den.addresses, ["198.18.0.10", "fd00::9"]);
+  assert.deepEqual(den.addresses.map((a) => a.address), ["198.18.0.10", "fd00::9"]);
 });
 
 Deno.test("the SRV with the lowest priority, then highest weight, wins (RFC 2782)", () => {
@@ -101,7 +99,7 @@ Deno.test("resolveService works from an instance name in any case, per interface
   const cache = new PeerServiceCache();
   publish(cache, "Den", 0, "eth0");
   const [den] = cache.resolveService("den._HTTP._tcp.local.");
-  assert.equal(den.instance, "Den");
+  assert.equal(den.name, "Den");
   assert.equal(den.complete, true);
   assert.deepEqual(cache.resolveService("nobody._http._tcp.local"), []);
 });

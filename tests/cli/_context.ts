@@ -234,6 +234,8 @@ export function sampleService(overrides: Partial<ServiceInfo> = {}): ServiceInfo
     domain: "local",
     host: "box.local",
     port: 8080,
+    priority: 0,
+    weight: 0,
     txt: TxtAttributes.from([["path", "/a b"], ["flag", true], ["empty", ""]]),
     addresses: [
       { address: "198.18.1.2", family: "IPv4", interfaceName: "eth0" },
@@ -241,6 +243,7 @@ export function sampleService(overrides: Partial<ServiceInfo> = {}): ServiceInfo
       { address: "fe80::2%eth0", family: "IPv6", interfaceName: "eth0" },
     ],
     interfaces: ["eth0"],
+    complete: true,
     ttl: 4500,
     ...overrides,
   };

@@ -62,17 +62,17 @@ Deno.test("validateInstanceName: 63 bytes of UTF-8, not characters; no control c
 
 Deno.test("parseServiceType handles bare types, domains, trailing dots and subtypes", () => {
   assert.deepEqual(parseServiceType("_http._tcp"), {
-    name: "_http",
+    serviceName: "_http",
     protocol: "_tcp",
     domain: "local",
   });
   assert.deepEqual(parseServiceType("_ipp._TCP.example.com."), {
-    name: "_ipp",
+    serviceName: "_ipp",
     protocol: "_tcp",
     domain: "example.com",
   });
   assert.deepEqual(parseServiceType("_printer._sub._http._tcp.local"), {
-    name: "_http",
+    serviceName: "_http",
     protocol: "_tcp",
     domain: "local",
     subtype: "_printer",
@@ -100,20 +100,20 @@ Deno.test("instance names with dots and backslashes escape and round-trip (RFC 6
   assert.deepEqual([...wire.subarray(1, 6)], [...new TextEncoder().encode("a.b\\c")]);
   assert.deepEqual(splitName(full), ["a.b\\c", "_http", "_tcp", "local"]);
   const parsed = parseServiceInstanceName(full + ".");
-  assert.equal(parsed.instance, "a.b\\c");
-  assert.equal(parsed.name, full);
-  assert.equal(parsed.type.name, "_http");
+  assert.equal(parsed.name, "a.b\\c");
+  assert.equal(parsed.fullName, full);
+  assert.equal(parsed.type.serviceName, "_http");
 });
 
 Deno.test("parseServiceInstanceName undoes \\DDD escapes", () => {
   const parsed = parseServiceInstanceName("A\\032web\\032page._http._tcp.local.");
-  assert.equal(parsed.instance, "A web page");
-  assert.equal(parsed.name, "A web page._http._tcp.local");
+  assert.equal(parsed.name, "A web page");
+  assert.equal(parsed.fullName, "A web page._http._tcp.local");
 });
 
 Deno.test("parseServiceInstanceName is lenient about service names and strict about shape", () => {
   assert.equal(
-    parseServiceInstanceName("x._tivo-videostream._tcp.local").type.name,
+    parseServiceInstanceName("x._tivo-videostream._tcp.local").type.serviceName,
     "_tivo-videostream",
   );
   assert.throws(
@@ -149,8 +149,8 @@ Deno.test("the fast label path agrees with the codec on every kind of name", () 
   ];
   for (const n of names) {
     const parsed = parseServiceInstanceName(n.startsWith("_printer") ? "i." + n.slice(14) : n);
-    assert.equal(parsed.name, serviceInstanceName(parsed.instance, parsed.type), n);
-    assert.equal(splitName(parsed.name)[0], parsed.instance, n);
+    assert.equal(parsed.fullName, serviceInstanceName(parsed.name, parsed.type), n);
+    assert.equal(splitName(parsed.fullName)[0], parsed.name, n);
   }
   assert.throws(() => parseServiceInstanceName("x".repeat(64) + "._http._tcp.local"), RangeError);
   assert.throws(() => parseServiceInstanceName("a.._http._tcp.local"), TypeError);

@@ -20,7 +20,7 @@ import {
 import { decodeTxt } from "../../dnssd/txt.ts";
 
 const base = {
-  instance: "Living Room. 2\\b",
+  name: "Living Room. 2\\b",
   type: "_http._tcp",
   host: "myhost.local",
   port: 8080,
@@ -31,18 +31,18 @@ const base = {
 
 Deno.test("serviceRecords builds every record of RFC 6763 with the right names", () => {
   const set = serviceRecords(base);
-  assert.equal(set.instanceName, "Living Room\\. 2\\\\b._http._tcp.local");
+  assert.equal(set.fullName, "Living Room\\. 2\\\\b._http._tcp.local");
   assert.equal(set.typeName, "_http._tcp.local");
   assert.equal(set.ptr.name, "_http._tcp.local");
-  assert.equal(set.ptr.data, set.instanceName);
+  assert.equal(set.ptr.data, set.fullName);
   assert.equal(set.subtypePtrs.length, 1, "duplicate subtypes collapse");
   assert.equal(set.subtypePtrs[0].name, "_printer._sub._http._tcp.local");
-  assert.equal(set.subtypePtrs[0].data, set.instanceName);
+  assert.equal(set.subtypePtrs[0].data, set.fullName);
   assert.equal(set.enumerationPtr.name, "_services._dns-sd._udp.local");
   assert.equal(set.enumerationPtr.data, "_http._tcp.local");
   assert.deepEqual(set.srv.data, { priority: 0, weight: 0, port: 8080, target: "myhost.local" });
   assert.deepEqual(set.nsec.data, {
-    nextName: set.instanceName,
+    nextName: set.fullName,
     types: [RecordType.TXT, RecordType.SRV],
   });
   assert.equal(set.host?.a.length, 1, "duplicate addresses collapse");
@@ -104,12 +104,12 @@ Deno.test("the record set round-trips through the codec, instance escapes intact
   for (let i = 0; i < back.length; i++) assert.deepEqual(norm(back[i]), norm(set.records[i]));
   const ptr = back[0] as PtrRecord;
   const parsed = parseServiceInstanceName(ptr.data);
-  assert.equal(parsed.instance, "Living Room. 2\\b");
+  assert.equal(parsed.name, "Living Room. 2\\b");
   const srv = back.find((r) => r.type === RecordType.SRV) as SrvRecord;
-  assert.equal(srv.name, set.instanceName);
+  assert.equal(srv.name, set.fullName);
   const txt = back.find((r) => r.type === RecordType.TXT) as TxtRecord;
   assert.equal(decodeTxt(txt.data).getString("path"), "/");
-  const nsec = back.find((r) => r.type === RecordType.NSEC && r.name === set.instanceName);
+  const nsec = back.find((r) => r.type === RecordType.NSEC && r.name === set.fullName);
   assert.deepEqual((nsec as NsecRecord).data.types, [RecordType.TXT, RecordType.SRV]);
 });
 

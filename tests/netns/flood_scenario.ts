@@ -33,6 +33,8 @@ export interface FloodRun {
   sent: number;
   seconds: number;
   checker: { sent: number; passed: number; failed: number; retried: number };
+  /** Resolve checks by family: passed, failed, and the slowest passed answer (ms). */
+  checksByFamily: Record<string, { passed: number; failed: number; slowestMs: number }>;
   /** Multicast responses about our names the capture saw, and the shortest gap between two sends of one record (name, type, data) on one family. */
   multicastRecords: number;
   shortestGapMs: number;
@@ -82,7 +84,11 @@ async function procUsage(pid: number): Promise<{ cpuSeconds: number; rss: number
   return { cpuSeconds: ticks / 100, rss: rssKb * 1024 }; // USER_HZ is 100 on Linux
 }
 
-async function startTarget(kind: FloodPublisher, a: Host): Promise<FloodTarget> {
+async function startTarget(
+  kind: FloodPublisher,
+  a: Host,
+  flags?: readonly string[],
+): Promise<FloodTarget> {
   if (kind === "avahi") {
     const avahi = await startAvahi(a, { hostName: "flood-a" });
     const publisher = await avahi.publish("Den", "_mdt._tcp", 4242, ["path=/"]);
@@ -113,7 +119,7 @@ async function startTarget(kind: FloodPublisher, a: Host): Promise<FloodTarget> 
       close: async () => void await child.stop(),
     };
   }
-  const target = await Publisher.start(a, { hostName: "flood-a.local" });
+  const target = await Publisher.start(a, { hostName: "flood-a.local", flags });
   await target.publish({ name: "Den", type: "_mdt._tcp", port: 4242, txt: { path: "/" } });
   return {
     host: "flood-a.local",
@@ -130,10 +136,17 @@ async function startTarget(kind: FloodPublisher, a: Host): Promise<FloodTarget> 
   };
 }
 
-/** Starts the four hosts and the publisher; the same lab serves several floods. */
-export async function floodLab(lab: Lab, publisher: FloodPublisher = "ours"): Promise<FloodLab> {
+/**
+ * Starts the four hosts and the publisher; the same lab serves several floods.
+ * `flags` replaces our publisher's `deno run` flags (V8 flags, say).
+ */
+export async function floodLab(
+  lab: Lab,
+  publisher: FloodPublisher = "ours",
+  flags?: readonly string[],
+): Promise<FloodLab> {
   const [a, b, c, d] = await lab.hostsOnOneBridge("a", "b", "c", "d");
-  const target = await startTarget(publisher, a);
+  const target = await startTarget(publisher, a, flags);
   const capture = d.deno(CAPTURE, [JSON.stringify({})], { stdin: true, label: "[d] capture" });
   await capture.waitFor((m: Captured) => m.event === "started", { timeoutMs: 20_000 });
   return new FloodLab(target, capture, { a, b, c });
@@ -190,6 +203,16 @@ export class FloodLab {
       timeoutMs: 10_000,
     });
     const after = await this.target.usage();
+    const checksByFamily: FloodRun["checksByFamily"] = {};
+    type Check = { event: string; family: string; ok: boolean; ms: number };
+    for (const c of checker.messages as Check[]) {
+      if (c.event !== "check") continue;
+      const f = checksByFamily[c.family] ??= { passed: 0, failed: 0, slowestMs: 0 };
+      if (c.ok) {
+        f.passed++;
+        f.slowestMs = Math.max(f.slowestMs, Math.round(c.ms));
+      } else f.failed++;
+    }
     // Gaps between multicast sends of one record (name, type) on one family.
     const last = new Map<string, number>();
     let shortestGapMs = Infinity, shortestGapRecord = "", multicastRecords = 0;
@@ -221,6 +244,7 @@ export class FloodLab {
         failed: summary.failed,
         retried: summary.retried,
       },
+      checksByFamily,
       multicastRecords,
       shortestGapMs,
       shortestGapRecord,

@@ -141,7 +141,7 @@ export async function browseUnderPressure(options: PressureOptions): Promise<Pre
   });
   let evictions = 0;
   cache.subscribe((e) => {
-    if (e.kind === "removed" && e.reason === "evicted") evictions++;
+    if (e.type === "removed" && e.reason === "evicted") evictions++;
   });
   const mdns = await Mdns.start({
     transport,
@@ -222,7 +222,7 @@ export async function browseManyServices(
   const cache = new PeerServiceCache({ maxBytes: options.maxBytes, random: seededRandom(8) });
   let evictions = 0;
   cache.subscribe((e) => {
-    if (e.kind === "removed" && e.reason === "evicted") evictions++;
+    if (e.type === "removed" && e.reason === "evicted") evictions++;
   });
   const mdns = await Mdns.start({ transport, clock, random: seededRandom(4), peerCache: cache });
   const browser = mdns.browse("_http._tcp");

@@ -152,8 +152,15 @@ Deno.test("own services: the cache-only lookups list ours when handed the local 
   assert.deepEqual(s.mdns.peerCache.lookupServices("_http._tcp"), []); // what we heard: nothing
   const [mine] = s.mdns.peerCache.lookupServices("_http._tcp", { localCache: s.mdns.localCache });
   assert.deepEqual(
-    [mine.instance, mine.port, mine.interfaceName, mine.addresses, mine.complete, mine.local],
-    ["Mine", 8080, "eth0", ["198.18.0.2", "fe80::2"], true, true],
+    [
+      mine.name,
+      mine.port,
+      mine.interfaces[0],
+      mine.addresses.map((a) => a.address),
+      mine.complete,
+      mine.local,
+    ],
+    ["Mine", 8080, "eth0", ["198.18.0.2", "fe80::2%eth0"], true, true],
   );
   assert.equal(mine.txt?.getString("v"), "1");
   const [again] = s.mdns.peerCache.resolveService("Mine._http._tcp.local", {

@@ -8,7 +8,11 @@ import assert from "node:assert/strict";
 import { VirtualClock } from "../../testing/mod.ts";
 import { InterfacePoller, type NoticeSource } from "../../transport/_interface_poller.ts";
 import { interfaceFingerprint, InterfaceWatch } from "../../transport/_interface_watch.ts";
-import { NOTICED_POLL_INTERVAL_MS } from "../../transport/udp_transport.ts";
+import {
+  IDLE_POLL_INTERVAL_MS,
+  NOTICED_POLL_INTERVAL_MS,
+  QUICK_POLLS,
+} from "../../transport/udp_transport_options.ts";
 
 function info(
   name: string,
@@ -30,13 +34,16 @@ function info(
 const DUAL = [info("eth0", "IPv4", "198.18.1.1"), info("eth0", "IPv6", "fe80::1", 2)];
 
 /** A poller over a mutable list, counting lists and rebuilds. */
-function rig(options: { notices?: NoticeSource; failures?: () => number } = {}) {
+function rig(
+  options: { notices?: NoticeSource; failures?: () => number; idleIntervalMs?: number } = {},
+) {
   const clock = new VirtualClock();
   let list = DUAL;
-  const counts = { lists: 0, rebuilds: 0 };
+  const counts = { lists: 0, rebuilds: 0, at: [] as number[] };
   const poller = new InterfacePoller(clock, 2000, {
     list: () => {
       counts.lists++;
+      counts.at.push(clock.now());
       return list;
     },
     rebuild: () => {
@@ -44,7 +51,7 @@ function rig(options: { notices?: NoticeSource; failures?: () => number } = {}) 
       return Promise.resolve(options.failures?.() ?? 0);
     },
     onError: (error) => assert.fail(error),
-  }, { notices: options.notices });
+  }, { notices: options.notices, idleIntervalMs: options.idleIntervalMs });
   return {
     clock,
     poller,
@@ -69,6 +76,75 @@ Deno.test("InterfacePoller: a quiet host is listed every interval but never rebu
   assert.equal(poller.polls, 10);
   await poller.stop();
   assert.equal(clock.pending, 0);
+});
+
+/** The gaps between looks, in seconds. */
+const gaps = (at: number[]) => at.slice(1).map((t, i) => (t - at[i]) / 1000);
+
+async function advanceBy(clock: VirtualClock, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 1000) {
+    await clock.advanceAsync(1000);
+    await settle();
+  }
+}
+
+Deno.test("InterfacePoller: without notices a quiet host is looked at less and less often, down to the idle interval", async () => {
+  // Issue 15 item 3: a Deno timer wake-up every 2 s alone cost an idle
+  // responder 0.15 ms/s, twice Avahi's whole idle cost.
+  const { clock, poller, counts } = rig({ idleIntervalMs: IDLE_POLL_INTERVAL_MS });
+  await poller.rebuildNow(DUAL);
+  poller.start();
+  await advanceBy(clock, 10 * 60_000);
+  const seen = gaps([0, ...counts.at]);
+  // Quick right after start, then doubling to the idle interval.
+  assert.deepEqual(seen.slice(0, QUICK_POLLS + 4), [
+    ...Array(QUICK_POLLS).fill(2),
+    4,
+    8,
+    16,
+    IDLE_POLL_INTERVAL_MS / 1000,
+  ]);
+  assert.ok(seen.every((g) => g <= IDLE_POLL_INTERVAL_MS / 1000), `${seen}`);
+  // Before: 300 looks in these 10 minutes.
+  assert.ok(counts.lists <= 30, `${counts.lists} looks in 10 minutes`);
+  assert.equal(counts.rebuilds, 1);
+  await poller.stop();
+  assert.equal(clock.pending, 0);
+});
+
+Deno.test("InterfacePoller: a change, a send error or a socket failure brings the quick interval back", async () => {
+  const { clock, poller, counts, setList } = rig({ idleIntervalMs: IDLE_POLL_INTERVAL_MS });
+  await poller.rebuildNow(DUAL);
+  poller.start();
+  await advanceBy(clock, 5 * 60_000); // long idle: looks 30 s apart
+  // A change is found at the next idle look, then looks are quick again.
+  setList([...DUAL, info("eth0", "IPv4", "198.18.1.77")]);
+  let from = counts.at.length;
+  await advanceBy(clock, IDLE_POLL_INTERVAL_MS + 2 * 2000);
+  assert.equal(counts.rebuilds, 2, "the change rebuilt");
+  assert.deepEqual(gaps(counts.at.slice(from)).slice(0, 2), [2, 2]);
+  await advanceBy(clock, 5 * 60_000);
+  // A send error looks at once and makes the next looks quick.
+  from = counts.at.length;
+  const errorAt = clock.now();
+  poller.sendFailed();
+  await clock.advanceAsync(0);
+  await settle();
+  assert.equal(counts.at[from], errorAt, "a send error looks at once");
+  await advanceBy(clock, 2 * 2000);
+  assert.deepEqual(gaps(counts.at.slice(from)).slice(0, 2), [2, 2]);
+  await advanceBy(clock, 5 * 60_000);
+  // A socket failure (a receive socket died) looks at once too.
+  from = counts.at.length;
+  const failedAt = clock.now();
+  poller.invalidate();
+  await clock.advanceAsync(0);
+  await settle();
+  assert.equal(counts.at[from], failedAt, "a socket failure looks at once");
+  assert.equal(counts.rebuilds, 4, "and rebuilds");
+  await advanceBy(clock, 2 * 2000);
+  assert.deepEqual(gaps(counts.at.slice(from)).slice(0, 2), [2, 2]);
+  await poller.stop();
 });
 
 Deno.test("InterfacePoller: a changed list is rebuilt once, then quiet again", async () => {
