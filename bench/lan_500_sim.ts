@@ -34,8 +34,9 @@
  * Cost: every multicast reaches every other host, so the CPU grows with the
  * square of the hosts (and a little faster: Known-Answer lists grow with the
  * services). Measured on the shared 2-core machine (load 10-20): 50 hosts
- * 37-38 s for the first minute and two hours; 200 hosts 66-71 s for the
- * first minute alone, three quarters of it in the first 10 s (probes,
+ * 35-36 s for the first minute and two hours; 200 hosts 44-46 s for the
+ * first minute alone (66-71 s before one probe series per host), most of
+ * it in the first 10 s (probes,
  * announcements, the first queries' Known-Answer lists); 500 hosts did not
  * reach its first 10 virtual seconds in 8 CPU-minutes (before the merge that
  * brought one probe series per host). The steady window is
