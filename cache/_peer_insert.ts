@@ -10,7 +10,7 @@
  */
 
 import {
-  copyRdata,
+  copyRdataInto,
   encodeRdata,
   hasNameInRdata,
   type MessageReader,
@@ -42,6 +42,10 @@ import {
   REFRESH_MASK,
 } from "./peer_record.ts";
 import { bytesToBinary, rdataKey } from "./_rdata_key.ts";
+
+// Expanded rdata on its way to a binary string, reused record after record
+// (a Uint8Array per heard record would cost more than the rest of the copy).
+const rdataScratch = new Uint8Array(0xffff + 512);
 
 /**
  * Applies heard records to a {@linkcode PeerStore} (internal). It keeps the
@@ -115,7 +119,7 @@ export class PeerInserter {
     const len = reader.rdataLength;
     // Names inside rdata may be compressed: expand them so equal data compares equal.
     const binary = hasNameInRdata(type)
-      ? bytesToBinary(copyRdata(reader.packet, type, off, len))
+      ? bytesToBinary(rdataScratch, 0, copyRdataInto(reader.packet, type, off, len, rdataScratch))
       : bytesToBinary(reader.packet, off, off + len);
     return this.#insert(
       context.interfaceName,

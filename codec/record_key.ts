@@ -13,7 +13,7 @@
  * @module
  */
 
-import { copyRdata } from "./canonical.ts";
+import { copyRdataInto } from "./canonical.ts";
 import { foldAsciiCase, nameKey } from "./name_parser.ts";
 import { rdataNameOffset } from "./rdata/mod.ts";
 import type { MessageReader } from "./reader.ts";
@@ -135,9 +135,18 @@ export function recordKey(name: string, type: number, rdata: Uint8Array): string
  * ```
  */
 export function readerRecordKey(reader: MessageReader): string {
-  const rdata = copyRdata(reader.packet, reader.type, reader.rdataOffset, reader.rdataLength);
-  return recordKey(reader.name(), reader.type, rdata);
+  const type = reader.type;
+  // Into one reused buffer: a fresh Uint8Array per Known Answer was most of a
+  // busy responder's time (every responder reads every Known Answer).
+  const end = copyRdataInto(reader.packet, type, reader.rdataOffset, reader.rdataLength, scratch);
+  return `${type}\u0000${nameKey(reader.name())}\u0000${
+    rdataKey(type, bytesToBinary(scratch, 0, end))
+  }`;
 }
+
+// The expanded rdata of the record being keyed (65,535 bytes plus room for
+// names expanded beyond their compressed length).
+const scratch = new Uint8Array(0xffff + 512);
 
 /** Offset just past the uncompressed name at `start` (or the end, if it runs past). */
 function nameEnd(binary: string, start: number): number {

@@ -28,7 +28,7 @@ import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import type { Random } from "../clock.ts";
 import { type AddressFamily, MDNS_PORT } from "../transport/transport.ts";
-import { localRecordKey, readerRecordKey } from "./_record_key.ts";
+import { RecordMatcher } from "./_record_key.ts";
 
 /** RFC 6762 §6: shared answers wait 20-120 ms. */
 export const SHARED_DELAY_MIN_MS = 20;
@@ -230,10 +230,9 @@ export function suppressKnownAnswers(
   reader: MessageReader,
   answers: Map<LocalRecord, boolean>,
 ): void {
-  const byKey = new Map<string, LocalRecord>();
-  for (const r of answers.keys()) byKey.set(localRecordKey(r), r);
+  const ours = new RecordMatcher(answers.keys());
   while (reader.nextRecord() && reader.section === Section.Answer) {
-    const r = byKey.get(readerRecordKey(reader));
+    const r = ours.match(reader);
     if (r !== undefined && reader.ttl >= r.record.ttl * KNOWN_ANSWER_TTL_FRACTION) {
       answers.delete(r);
     }

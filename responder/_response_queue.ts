@@ -24,7 +24,7 @@ import { type MessageReader, Section } from "../codec/mod.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import type { Random } from "../clock.ts";
 import type { AddressFamily } from "../transport/transport.ts";
-import { localRecordKey, readerRecordKey } from "./_record_key.ts";
+import { RecordMatcher } from "./_record_key.ts";
 import {
   KNOWN_ANSWER_TTL_FRACTION,
   type PlannedReply,
@@ -140,16 +140,18 @@ export class ResponseQueue {
   ): void {
     const waiting = [...this.#groups.values()].filter((g) => g.truncatedAskers.has(asker));
     if (waiting.length === 0) return;
-    const known = new Map<string, number>();
+    // Only our waiting records can be suppressed: match against them in place.
+    const ours = new RecordMatcher(new Set(waiting.flatMap((g) => [...g.records.keys()])));
+    const known = new Map<LocalRecord, number>();
     while (reader.nextRecord() && reader.section === Section.Answer) {
-      const key = readerRecordKey(reader);
-      known.set(key, Math.max(known.get(key) ?? 0, reader.ttl));
+      const r = ours.match(reader);
+      if (r !== undefined) known.set(r, Math.max(known.get(r) ?? 0, reader.ttl));
     }
     const span = TRUNCATED_DELAY_MAX_MS - TRUNCATED_DELAY_MIN_MS;
     const dueAt = options.now + TRUNCATED_DELAY_MIN_MS + Math.round(options.random() * span);
     for (const g of waiting) {
       for (const [r, askers] of g.records) {
-        const ttl = known.get(localRecordKey(r));
+        const ttl = known.get(r);
         if (ttl === undefined || ttl < r.record.ttl * KNOWN_ANSWER_TTL_FRACTION) continue;
         askers.delete(asker);
         if (askers.size === 0) g.records.delete(r);
@@ -170,14 +172,16 @@ export class ResponseQueue {
       g.target.family === family
     );
     if (groups.length === 0) return;
-    const seen = new Map<string, number>();
+    const ours = new RecordMatcher(new Set(groups.flatMap((g) => [...g.records.keys()])));
+    const seen = new Map<LocalRecord, number>();
     while (reader.nextRecord()) {
       if (reader.section !== Section.Answer) break;
-      seen.set(readerRecordKey(reader), reader.ttl);
+      const r = ours.match(reader);
+      if (r !== undefined) seen.set(r, reader.ttl);
     }
     for (const g of groups) {
       for (const r of g.records.keys()) {
-        const ttl = seen.get(localRecordKey(r));
+        const ttl = seen.get(r);
         if (ttl !== undefined && ttl >= r.record.ttl) g.records.delete(r);
       }
     }

@@ -305,10 +305,11 @@ export class MemoryHost implements Transport {
 
   /**
    * Delivers a datagram now, synchronously, as if it had arrived (a copy of
-   * its data). False when the host is not running or the interface is missing
-   * or down. The network delivers through this too.
+   * its data, unless `options.copy` is false: then the very buffer, which the
+   * caller must not change afterwards). False when the host is not running or
+   * the interface is missing or down. The network delivers through this too.
    */
-  deliver(datagram: InjectedDatagram): boolean {
+  deliver(datagram: InjectedDatagram, options?: { readonly copy?: boolean }): boolean {
     if (!(datagram?.data instanceof Uint8Array)) {
       throw new TypeError("Injected datagram data must be a Uint8Array");
     }
@@ -319,7 +320,7 @@ export class MemoryHost implements Transport {
     if (state === undefined || !state.up) return false;
     const { address, port = MDNS_PORT } = datagram.source;
     const arrival: Datagram = {
-      data: datagram.data.slice(),
+      data: options?.copy === false ? datagram.data : datagram.data.slice(),
       interfaceName: state.name,
       family: datagram.family ?? (address.includes(":") ? "IPv6" : "IPv4"),
       source: { address, port },
