@@ -73,6 +73,8 @@ export {
   type PeerServiceCacheOptions,
   type PeerWatch,
   type PeerWatchOptions,
+  type ReadonlyLocalRecord,
+  type ReadonlyLocalService,
   type RemovalReason,
   type ServiceAddress,
   type ServiceInfo,

@@ -176,6 +176,45 @@ export class PeerCacheView {
 }
 
 /**
+ * One of a stack's records as its {@linkcode LocalCacheView} shows it: the
+ * {@linkcode LocalRecord} without the methods the responder moves it with
+ * (`setState`, `countAnnouncement`, `markMulticast`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ReadonlyLocalRecord } from "./cache_view.ts";
+ * import { LocalRecord } from "./local_record.ts";
+ * const r: ReadonlyLocalRecord = new LocalRecord(
+ *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+ * );
+ * assert.equal(r.state, "probing");
+ * assert.equal("setState" in r && typeof r.setState, "function"); // there, but not in the type
+ * ```
+ */
+export type ReadonlyLocalRecord = Omit<
+  LocalRecord,
+  "setState" | "countAnnouncement" | "markMulticast"
+>;
+
+/**
+ * One of a stack's services as its {@linkcode LocalCacheView} shows it: its
+ * records are {@linkcode ReadonlyLocalRecord}s.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ReadonlyLocalService } from "./cache_view.ts";
+ * const s: Pick<ReadonlyLocalService, "name" | "records"> = { name: "Den", records: [] };
+ * assert.equal(s.records.length, 0);
+ * ```
+ */
+export type ReadonlyLocalService = Omit<LocalService, "records"> & {
+  /** Its records: PTR, subtype PTRs, SRV, TXT, NSEC, and the shared `_services` PTR. */
+  readonly records: readonly ReadonlyLocalRecord[];
+};
+
+/**
  * What a stack publishes, read-only: its services and records as the
  * responder holds them (records still `probing` are not answered yet). To
  * change what is published, use `publish()` and its handle.
@@ -222,22 +261,26 @@ export class LocalCacheView {
   }
 
   /** A published service by full name (any case). */
-  getService(fullName: string): LocalService | undefined {
+  getService(fullName: string): ReadonlyLocalService | undefined {
     return this.#cache.getService(fullName);
   }
 
   /** Every published service. */
-  services(): LocalService[] {
+  services(): ReadonlyLocalService[] {
     return this.#cache.services();
   }
 
   /** Our records at `name` of `type` (every type for `RecordType.ANY`), any case. */
-  lookup(name: string, type: number, options?: { interfaceName?: string }): LocalRecord[] {
+  lookup(
+    name: string,
+    type: number,
+    options?: { interfaceName?: string },
+  ): ReadonlyLocalRecord[] {
     return this.#cache.lookup(name, type, options);
   }
 
   /** Every record. */
-  records(): LocalRecord[] {
+  records(): ReadonlyLocalRecord[] {
     return this.#cache.records();
   }
 

@@ -34,7 +34,13 @@
  */
 
 export { PeerServiceCache } from "./peer_cache.ts";
-export { LocalCacheView, PeerCacheView, type ViewLookupOptions } from "./cache_view.ts";
+export {
+  LocalCacheView,
+  PeerCacheView,
+  type ReadonlyLocalRecord,
+  type ReadonlyLocalService,
+  type ViewLookupOptions,
+} from "./cache_view.ts";
 export {
   DEFAULT_PEER_CACHE_BYTES,
   type InsertContext,

@@ -85,6 +85,13 @@ Deno.test("cache views: nothing writes to the stack's caches but its pipeline an
   await published;
   assert.equal(s.mdns.localCache.getService("Mine._http._tcp.local")?.port, 8080);
   assert.equal(s.mdns.localCache.services().length, 1);
+  // The records it shows cannot be moved from outside (deno check fails if they can).
+  const [srvRecord] = s.mdns.localCache.lookup("Mine._http._tcp.local", 33);
+  assert.equal(srvRecord.state, "announced");
+  // @ts-expect-error: setState is the responder's, not in ReadonlyLocalRecord
+  void srvRecord.setState;
+  // @ts-expect-error: countAnnouncement likewise
+  void s.mdns.localCache.services()[0].records[0].countAnnouncement;
 });
 
 Deno.test("cache views: lookups answer on the stack's clock, no `now` to pass", async () => {
