@@ -11,7 +11,7 @@ import { isIPv6LinkLocal, type MessageReader } from "./codec/mod.ts";
 import type { DropReason } from "./mdns_options.ts";
 import type { Datagram, NetworkLink } from "./transport/transport.ts";
 import { MDNS_PORT } from "./transport/transport.ts";
-import { type Cidr, cidrContains, parseCidr } from "./transport/_subnet.ts";
+import { type Cidr, cidrContains, parseCidr } from "./transport/subnet.ts";
 
 /** RFC 6762 §18.3: "Multicast DNS messages received with an OPCODE other than zero MUST be silently ignored." */
 const STANDARD_QUERY_OPCODE = 0;
@@ -20,23 +20,6 @@ const NO_ERROR_RCODE = 0;
 
 /**
  * Decides whether a datagram is one the stack may act on.
- *
- * @example A response from the wrong port is dropped (RFC 6762 §6)
- * ```ts
- * import assert from "node:assert/strict";
- * import { IngressFilter } from "./_ingress.ts";
- * import { encodeMessage, MessageFlags, MessageReader } from "./codec/mod.ts";
- * const link = { name: "eth0", index: 2, ipv4: ["198.18.0.2/24"], ipv6: [] };
- * const filter = new IngressFilter(() => [link]);
- * const packet = encodeMessage({
- *   id: 0, flags: MessageFlags.RESPONSE, questions: [], answers: [], authorities: [], additionals: [],
- * });
- * const datagram = {
- *   data: packet, interfaceName: "eth0", family: "IPv4" as const,
- *   source: { address: "198.18.0.9", port: 1234 }, unicast: false,
- * };
- * assert.equal(filter.check(new MessageReader(packet), datagram), "source-port");
- * ```
  */
 export class IngressFilter {
   #links: () => readonly NetworkLink[];

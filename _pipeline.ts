@@ -12,26 +12,18 @@
 import { DnsParseError, MessageReader, type ParseFailure } from "./codec/mod.ts";
 import type { PeerServiceCache } from "./cache/peer_cache.ts";
 import { IngressFilter } from "./_ingress.ts";
-import type { LinkEvent, StackPart } from "./_stack_part.ts";
+import type { LinkEvent, StackPart } from "./stack_part.ts";
+import type { StackParts } from "./_stack_parts.ts";
 import type { DropReason, MdnsEvent, MdnsStats } from "./mdns_options.ts";
 import type { Datagram, NetworkLink } from "./transport/transport.ts";
 import { scopedSource } from "./transport/transport.ts";
 
 /**
  * What a pipeline needs from its stack.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { PipelineOptions } from "./_pipeline.ts";
- * import { PeerServiceCache } from "./cache/mod.ts";
- * const options: PipelineOptions = {
- *   peerCache: new PeerServiceCache(), now: () => 0, links: () => [], report: () => {}, wake: () => {},
- * };
- * assert.equal(options.now(), 0);
- * ```
  */
 export interface PipelineOptions {
+  /** The stack's parts: routed in order, each packet and link event one turn. */
+  readonly parts: StackParts;
   /** Where every response lands, between the parts' two response hooks. */
   readonly peerCache: PeerServiceCache;
   /** The stack's clock. */
@@ -46,33 +38,10 @@ export interface PipelineOptions {
 
 /**
  * Routes datagrams and link events to the parts.
- *
- * @example A response lands in the peer cache
- * ```ts
- * import assert from "node:assert/strict";
- * import { Pipeline } from "./_pipeline.ts";
- * import { PeerServiceCache } from "./cache/mod.ts";
- * import { encodeMessage, MessageFlags } from "./codec/mod.ts";
- * const peerCache = new PeerServiceCache();
- * const link = { name: "eth0", index: 2, ipv4: ["198.18.0.2/24"], ipv6: [] };
- * const pipeline = new Pipeline({
- *   peerCache, now: () => 0, links: () => [link], report: () => {}, wake: () => {},
- * });
- * const data = encodeMessage({
- *   id: 0, flags: MessageFlags.RESPONSE, questions: [], authorities: [], additionals: [],
- *   answers: [{ name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.9" }],
- * });
- * pipeline.receive({
- *   data, interfaceName: "eth0", family: "IPv4", source: { address: "198.18.0.9", port: 5353 }, unicast: false,
- * });
- * assert.equal(peerCache.size, 1);
- * assert.equal(pipeline.stats.responses, 1);
- * ```
  */
 export class Pipeline {
-  /** The parts, in the order their hooks run. */
-  readonly parts: StackPart[] = [];
   #options: PipelineOptions;
+  #parts: readonly StackPart[];
   #ingress: IngressFilter;
   #reader = new MessageReader(new Uint8Array(12));
   #routing = false;
@@ -90,9 +59,10 @@ export class Pipeline {
     rejected: 0,
   };
 
-  /** Creates a pipeline with no parts. */
+  /** Creates a pipeline that routes to `options.parts`. */
   constructor(options: PipelineOptions) {
     this.#options = options;
+    this.#parts = options.parts.list;
     this.#ingress = new IngressFilter(options.links);
   }
 
@@ -106,7 +76,7 @@ export class Pipeline {
   receive(datagram: Datagram): void {
     this.#stats.received++;
     try {
-      this.#route(datagram);
+      this.#options.parts.turn(() => this.#route(datagram));
     } catch (error) {
       this.#options.report({ type: "error", error });
     }
@@ -133,7 +103,7 @@ export class Pipeline {
         this.#response(reader, datagram);
       } else {
         this.#stats.queries++;
-        for (const part of this.parts) this.#call(part.onQuery, part, reader, datagram);
+        for (const part of this.#parts) this.#call(part.onQuery, part, reader, datagram);
       }
     } finally {
       this.#routing = outer;
@@ -146,8 +116,8 @@ export class Pipeline {
   // its conflicts are judged first all the same (a defender answers our QU
   // probe by unicast, §8.1).
   #response(reader: MessageReader, datagram: Datagram): void {
-    for (const part of this.parts) this.#call(part.beforeCache, part, reader, datagram);
-    if (datagram.unicast && !this.parts.some((p) => this.#asks(p, reader, datagram))) {
+    for (const part of this.#parts) this.#call(part.beforeCache, part, reader, datagram);
+    if (datagram.unicast && !this.#parts.some((p) => this.#asks(p, reader, datagram))) {
       return this.#drop("unsolicited-unicast", datagram);
     }
     this.#stats.responses++;
@@ -159,7 +129,7 @@ export class Pipeline {
     } catch (error) {
       this.#options.report({ type: "error", error });
     }
-    for (const part of this.parts) this.#call(part.afterCache, part, reader, datagram);
+    for (const part of this.#parts) this.#call(part.afterCache, part, reader, datagram);
     this.#options.wake();
   }
 
@@ -189,8 +159,12 @@ export class Pipeline {
     }
   }
 
-  /** Tells the filters and every part that a link changed. */
+  /** Tells the filters and every part that a link changed (one turn). */
   linkEvent(event: LinkEvent): void {
+    this.#options.parts.turn(() => this.#linkEvent(event));
+  }
+
+  #linkEvent(event: LinkEvent): void {
     const name = event.link.name;
     this.#ingress.forget(name); // a link that comes back up may carry new addresses
     // What we heard on a link that is gone (or down) tells nothing about it
@@ -198,9 +172,9 @@ export class Pipeline {
     // left with no address is down too: that is how Deno shows a link going
     // down when it cannot read the interface flags (no FFI).
     if (event.type === "link-removed" || event.type === "link-down" || lostEveryAddress(event)) {
-      this.#options.peerCache.clear({ interfaceName: name });
+      this.#options.peerCache.dropLink(name);
     }
-    for (const part of this.parts) {
+    for (const part of this.#parts) {
       try {
         part.onLinkEvent?.(event);
       } catch (error) {

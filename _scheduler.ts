@@ -4,85 +4,59 @@
  * of those deadlines on the injected clock, like mDNSCore's `mDNS_Execute`.
  * A test drives everything by advancing a `VirtualClock`.
  *
+ * The scheduler keeps no list of its own: it reads the stack's one list of
+ * parts (the same array the pipeline routes to), so a part added to the stack
+ * is scheduled and routed alike. A timer run is one turn of the stack
+ * (`turn`), after which every part settles once.
+ *
  * @module
  */
 
 import type { Clock, Timer } from "./clock.ts";
+import type { ScheduledPart } from "./stack_part.ts";
 
-/**
- * Something with work at a time of its own choosing.
- *
- * @example A part that runs once, at t = 100
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ScheduledPart } from "./_scheduler.ts";
- * let done = false;
- * const part: ScheduledPart = {
- *   nextDeadline: () => (done ? undefined : 100),
- *   run: () => { done = true; },
- * };
- * assert.equal(part.nextDeadline(), 100);
- * ```
- */
-export interface ScheduledPart {
-  /** Clock time (ms) of the next work, or undefined when there is none. */
-  nextDeadline(): number | undefined;
-  /** Does whatever is due at `now`. Must not throw. */
-  run(now: number): void;
+/** How a scheduler reports errors and wraps a timer run. */
+export interface SchedulerOptions {
+  /** Hears what a part throws. */
+  readonly onError?: (error: unknown) => void;
+  /** Runs one timer run as a turn of the stack (the parts settle after it). */
+  readonly turn?: (work: () => void) => void;
 }
 
 /**
- * Runs the parts it is given, each when its deadline comes.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { VirtualClock } from "./testing/mod.ts";
- * import { Scheduler } from "./_scheduler.ts";
- * const clock = new VirtualClock();
- * const scheduler = new Scheduler(clock);
- * let ranAt = -1;
- * scheduler.add({ nextDeadline: () => (ranAt < 0 ? 250 : undefined), run: (now) => { ranAt = now; } });
- * clock.advance(1000);
- * assert.equal(ranAt, 250);
- * scheduler.close();
- * ```
+ * Runs the parts of a list it reads (never copies), each when its deadline
+ * comes. A part without `nextDeadline` has no timed work.
  */
 export class Scheduler {
   #clock: Clock;
-  #parts: ScheduledPart[] = [];
+  #parts: readonly Partial<ScheduledPart>[];
   #timer: Timer | undefined;
   #armedFor = Infinity;
   #running = false;
   #closed = false;
   #onError: (error: unknown) => void;
+  #turn: (work: () => void) => void;
 
-  /** Creates a scheduler on `clock`; `onError` hears what a part throws. */
-  constructor(clock: Clock, onError: (error: unknown) => void = () => {}) {
+  /** Creates a scheduler on `clock` over `parts` (read at every wake) and arms it. */
+  constructor(
+    clock: Clock,
+    parts: readonly Partial<ScheduledPart>[],
+    options: SchedulerOptions = {},
+  ) {
     this.#clock = clock;
-    this.#onError = onError;
-  }
-
-  /** Adds a part and re-arms for its deadline. */
-  add(part: ScheduledPart): void {
-    this.#parts.push(part);
+    this.#parts = parts;
+    this.#onError = options.onError ?? (() => {});
+    this.#turn = options.turn ?? ((work) => work());
     this.wake();
   }
 
-  /** Removes a part. */
-  remove(part: ScheduledPart): void {
-    const i = this.#parts.indexOf(part);
-    if (i >= 0) this.#parts.splice(i, 1);
-    this.wake();
-  }
-
-  /** Re-reads every deadline; call it after a part's deadline moved earlier. */
+  /** Re-reads every deadline; call it after a part's deadline moved earlier or a part joined. */
   wake(): void {
     if (this.#closed || this.#running) return;
     let earliest = Infinity;
     for (const part of this.#parts) {
-      const at = part.nextDeadline();
-      if (at !== undefined && at < earliest) earliest = at;
+      const at = part.nextDeadline?.() ?? Infinity;
+      if (at < earliest) earliest = at;
     }
     if (earliest === this.#armedFor) return;
     this.#timer?.cancel();
@@ -108,20 +82,25 @@ export class Scheduler {
     this.#armedFor = Infinity;
     this.#running = true;
     try {
-      const now = this.#clock.now();
-      for (const part of [...this.#parts]) {
-        const at = part.nextDeadline();
-        if (at === undefined || at > now) continue;
-        try {
-          part.run(now);
-        } catch (error) {
-          this.#onError(error);
-        }
-      }
+      this.#turn(() => this.#runDue(this.#clock.now()));
+    } catch (error) {
+      this.#onError(error);
     } finally {
       this.#running = false;
     }
     this.#rearmAfterRun(this.#clock.now());
+  }
+
+  #runDue(now: number): void {
+    for (const part of [...this.#parts]) {
+      const at = part.nextDeadline?.() ?? Infinity;
+      if (at > now) continue;
+      try {
+        part.run?.(now);
+      } catch (error) {
+        this.#onError(error);
+      }
+    }
   }
 
   /** Cancels the timer; the scheduler does nothing after this. */

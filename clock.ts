@@ -30,13 +30,22 @@ export interface Timer extends Disposable {
 /**
  * A source of milliseconds and one-shot timers.
  *
- * @example Scheduling on any clock
+ * @example Code written against `Clock` runs on the system clock and on a virtual one
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type Clock, systemClock } from "./clock.ts";
- * function later(clock: Clock, fn: () => void): void {
- *   clock.setTimer(0, fn).cancel();
+ * import { VirtualClock } from "./testing/mod.ts";
+ * function after(clock: Clock, ms: number, fired: string[]): void {
+ *   clock.setTimer(ms, () => fired.push(`at ${clock.now()}`));
  * }
- * later(systemClock, () => {});
+ * const fired: string[] = [];
+ * const virtual = new VirtualClock();
+ * after(virtual, 250, fired);
+ * virtual.advance(1000);
+ * assert.deepEqual(fired, ["at 250"]);
+ * const timer = systemClock.setTimer(60_000, () => fired.push("never"));
+ * timer.cancel(); // a cancelled timer never fires (and keeps no test waiting)
+ * assert.equal(fired.length, 1);
  * ```
  */
 export interface Clock {

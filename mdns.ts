@@ -10,10 +10,12 @@
 
 import { type Clock, type Random, systemClock, systemRandom, type Timer } from "./clock.ts";
 import { Scheduler } from "./_scheduler.ts";
+import { StackParts } from "./_stack_parts.ts";
 import { LocalServiceCache } from "./cache/local_cache.ts";
 import { PeerServiceCache } from "./cache/peer_cache.ts";
+import { LocalCacheView, PeerCacheView } from "./cache/cache_view.ts";
 import { Pipeline } from "./_pipeline.ts";
-import { CLOSE_GRACE_MS, type PartContext, type StackPart } from "./_stack_part.ts";
+import { CLOSE_GRACE_MS, type PartContext, type StackPart } from "./stack_part.ts";
 import type { MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 import type { Destination, NetworkLink, Transport, TransportEvent } from "./transport/transport.ts";
 import { UdpTransport } from "./transport/udp_transport.ts";
@@ -29,12 +31,15 @@ import type {
   LookupAddressOptions,
   LookupHostOptions,
   ResolveOptions,
+  ServiceRef,
   ServiceTypeEvent,
+  ServiceTypeInfo,
 } from "./querier/types.ts";
 
 export type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 
-let attach: <P extends StackPart>(mdns: Mdns, build: (context: PartContext) => P) => P;
+/** Each stack's parts and the context they are built from, for {@linkcode addPart}. */
+const stacks = new WeakMap<Mdns, { parts: StackParts; context: PartContext; wake(): void }>();
 
 /**
  * Adds a part to a stack, built from the stack's context (clock, random,
@@ -50,7 +55,7 @@ let attach: <P extends StackPart>(mdns: Mdns, build: (context: PartContext) => P
  *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
  * });
  * await using mdns = await Mdns.start({ transport: host });
- * const part = addPart(mdns, (context) => ({ context, nextDeadline: () => undefined, run() {} }));
+ * const part = addPart(mdns, (context) => ({ context, onQuery() {} }));
  * assert.equal(part.context.links()[0].name, "eth0");
  * ```
  */
@@ -58,7 +63,10 @@ export function addPart<P extends StackPart>(
   mdns: Mdns,
   build: (context: PartContext) => P,
 ): P {
-  return attach(mdns, build);
+  const stack = stacks.get(mdns)!;
+  const part = stack.parts.add(build(stack.context));
+  stack.wake(); // the scheduler reads the same list: re-arm for the new part
+  return part;
 }
 
 type State = "open" | "closing" | "closed";
@@ -85,11 +93,13 @@ export class Mdns implements AsyncDisposable {
   #random: Random;
   #onEvent: (event: MdnsEvent) => void;
   #scheduler: Scheduler;
+  #parts: StackParts;
   #peerCache: PeerServiceCache;
   #localCache: LocalServiceCache;
+  #peerView: PeerCacheView;
+  #localView: LocalCacheView;
   #pipeline: Pipeline;
   #responder: Responder;
-  #context: PartContext;
   #state: State = "open";
   #closing: Promise<void> | undefined;
   #querier: Querier;
@@ -99,42 +109,60 @@ export class Mdns implements AsyncDisposable {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? systemRandom;
     this.#onEvent = options.onEvent ?? (() => {});
-    this.#scheduler = new Scheduler(this.#clock, (error) => this.#report({ type: "error", error }));
-    this.#peerCache = options.peerCache ?? new PeerServiceCache({ random: this.#random });
-    this.#localCache = options.localCache ?? new LocalServiceCache();
+    const reportError = (error: unknown) => this.#report({ type: "error", error });
+    this.#parts = new StackParts(reportError);
+    // The caches are the stack's own: filled only by its pipeline and its
+    // responder, seen from outside through read-only views on its clock.
+    this.#peerCache = new PeerServiceCache({
+      random: this.#random,
+      maxBytes: options.maxPeerCacheBytes,
+    });
+    this.#localCache = new LocalServiceCache({ maxBytes: options.maxLocalCacheBytes });
+    this.#peerView = new PeerCacheView(this.#peerCache, this.#clock, this.#localCache);
+    this.#localView = new LocalCacheView(this.#localCache);
+    // The peer cache's own timer: expiry. Its refresh points belong to the
+    // querier, which asks for them (RFC 6762 §5.2): one owner per deadline.
+    this.#parts.add({
+      nextDeadline: () => this.#peerCache.nextExpiry(),
+      run: (now) => void this.#peerCache.expire(now),
+    });
+    this.#scheduler = new Scheduler(this.#clock, this.#parts.list, {
+      onError: reportError,
+      turn: (work) => this.#parts.turn(work),
+    });
     this.#pipeline = new Pipeline({
+      parts: this.#parts,
       peerCache: this.#peerCache,
       now: () => this.#clock.now(),
       links: () => this.#transport.links,
       report: (event) => this.#report(event),
       wake: () => this.#scheduler.wake(),
     });
-    this.#context = {
+    const context: PartContext = {
       clock: this.#clock,
       random: this.#random,
       send: (data, to) => this.#send(data, to),
       links: () => this.#transport.links,
       wake: () => this.#scheduler.wake(),
+      inTurn: () => this.#parts.inTurn(),
     };
-    // The peer cache's own timers: expiry, and refresh points for the querier.
-    this.#scheduler.add({
-      nextDeadline: () => {
-        const at = this.#peerCache.nextDeadline();
-        return at === Infinity ? undefined : at;
-      },
-      run: (now) => void this.#peerCache.expire(now),
-    });
+    stacks.set(this, { parts: this.#parts, context, wake: context.wake });
     this.#responder = addPart(this, (context) =>
       new Responder({
         ...context,
         localCache: this.#localCache,
-        peerCache: this.#peerCache,
         hostName: options.hostName ?? defaultHostName,
+        onHostRenamed: (from, host) => this.#report({ type: "host-renamed", from, host }),
       }));
     this.#querier = addPart(
       this,
       (context) =>
-        new Querier({ ...context, peerCache: this.#peerCache, localCache: this.#localCache }),
+        new Querier({
+          ...context,
+          peerCache: this.#peerCache,
+          localCache: this.#localCache,
+          unicastFirstQuery: options.unicastFirstQuery,
+        }),
     );
   }
 
@@ -175,38 +203,53 @@ export class Mdns implements AsyncDisposable {
    * import assert from "node:assert/strict";
    * import { Mdns } from "./mdns.ts";
    * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+   * import { encodeMessage } from "./codec/mod.ts";
    * const clock = new VirtualClock();
-   * const host = new MemoryNetwork({ clock }).host("a", {
+   * const network = new MemoryNetwork({ clock });
+   * const host = network.host("a", {
    *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
    * });
    * await using mdns = await Mdns.start({ transport: host, clock });
-   * mdns.peerCache.insertRecord({
-   *   name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
-   *   data: "_ipp._tcp.local",
-   * }, { interfaceName: "eth0", now: 0 });
+   * // A response from 198.18.0.7, as the network brings it: the stack's cache
+   * // is filled only by what it hears (and shows it through a read-only view).
+   * network.inject("a", {
+   *   source: { address: "198.18.0.7" },
+   *   data: encodeMessage({
+   *     id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+   *     answers: [{
+   *      name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
+   *      data: "_ipp._tcp.local",
+   *    }],
+   *   }),
+   * });
    * const types = mdns.browse()[Symbol.asyncIterator]();
    * const { value } = await types.next();
    * assert.equal(value.serviceType, "_ipp._tcp");
    * await types.return!();
    * ```
    */
-  browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent>;
+  browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent, ServiceTypeInfo>;
   browse(
     type?: string,
     options?: BrowseOptions,
-  ): Browser<BrowseEvent> | Browser<ServiceTypeEvent> {
+  ): Browser<BrowseEvent> | Browser<ServiceTypeEvent, ServiceTypeInfo> {
     return type === undefined
       ? this.#querier.browse(undefined, options)
       : this.#querier.browse(type, options);
   }
 
   /**
-   * Resolves one service instance (`Living Room._http._tcp.local`): our own
-   * from the local cache (`local: true`), else from the peer cache when
-   * complete there, otherwise by asking until the first
-   * complete answer. Rejects with `ResolveError` (its `missing` says what
-   * never came) at the timeout (default 3000 ms), or (`reason` "closed")
-   * after `close()`.
+   * Resolves one service instance, by full name (`Living Room._http._tcp.local`)
+   * or by its parts (`{ name: "Mr. Printer", type: "_ipp._tcp" }`, where a dot
+   * is part of the label): our own from the local cache (`local: true`), else
+   * from the peer cache when complete there, otherwise by asking until the
+   * first complete answer. With `{ type }` alone it returns the first complete
+   * service of that type (the NetX seed's one-shot query by type).
+   *
+   * Rejects (never throws) with a `TypeError` or `RangeError` for a bad name
+   * or option; with `ResolveError` (its `fullName` names the service, its
+   * `missing` says what never came) at the timeout (default 3000 ms), or
+   * (`reason` "closed") after `close()`.
    *
    * @example
    * ```ts
@@ -218,14 +261,18 @@ export class Mdns implements AsyncDisposable {
    *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
    * });
    * await using mdns = await Mdns.start({ transport: host, clock });
-   * const pending = mdns.resolve("Den._http._tcp.local", { timeout: 1000 });
-   * const failed = assert.rejects(pending, { name: "ResolveError" });
+   * const pending = mdns.resolve({ name: "Mr. Printer", type: "_ipp._tcp" }, { timeout: 1000 });
+   * const failed = assert.rejects(pending, {
+   *   name: "ResolveError",
+   *   fullName: "Mr\\. Printer._ipp._tcp.local",
+   * });
    * await clock.advanceAsync(1000);
    * await failed;
+   * await assert.rejects(mdns.resolve("bad"), TypeError);
    * ```
    */
-  resolve(fullName: string, options?: ResolveOptions): Promise<ServiceInfo> {
-    return this.#querier.resolve(fullName, options);
+  resolve(service: string | ServiceRef, options?: ResolveOptions): Promise<ServiceInfo> {
+    return this.#querier.resolve(service, options);
   }
 
   /**
@@ -240,14 +287,23 @@ export class Mdns implements AsyncDisposable {
    * import assert from "node:assert/strict";
    * import { Mdns } from "./mdns.ts";
    * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
-   * const host = new MemoryNetwork({ clock: new VirtualClock() }).host("a", {
+   * import { encodeMessage } from "./codec/mod.ts";
+   * const network = new MemoryNetwork({ clock: new VirtualClock() });
+   * const host = network.host("a", {
    *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
    * });
    * await using mdns = await Mdns.start({ transport: host });
-   * mdns.peerCache.insertRecord(
-   *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
-   *   { interfaceName: "eth0", now: 0 },
-   * );
+   * // A response from 198.18.0.7, as the network brings it: the stack's cache
+   * // is filled only by what it hears (and shows it through a read-only view).
+   * network.inject("a", {
+   *   source: { address: "198.18.0.7" },
+   *   data: encodeMessage({
+   *     id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+   *     answers: [{
+   *      name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7",
+   *    }],
+   *   }),
+   * });
    * const [address] = await mdns.lookupHost("box.local");
    * assert.equal(address.address, "198.18.0.7");
    * ```
@@ -265,15 +321,24 @@ export class Mdns implements AsyncDisposable {
    * import assert from "node:assert/strict";
    * import { Mdns } from "./mdns.ts";
    * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
-   * const host = new MemoryNetwork({ clock: new VirtualClock() }).host("a", {
+   * import { encodeMessage } from "./codec/mod.ts";
+   * const network = new MemoryNetwork({ clock: new VirtualClock() });
+   * const host = network.host("a", {
    *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
    * });
    * await using mdns = await Mdns.start({ transport: host });
-   * mdns.peerCache.insertRecord(
-   *   { name: "7.0.18.198.in-addr.arpa", type: 12, class: 1, cacheFlush: true, ttl: 120,
-   *     data: "box.local" },
-   *   { interfaceName: "eth0", now: 0 },
-   * );
+   * // A response from 198.18.0.7, as the network brings it: the stack's cache
+   * // is filled only by what it hears (and shows it through a read-only view).
+   * network.inject("a", {
+   *   source: { address: "198.18.0.7" },
+   *   data: encodeMessage({
+   *     id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+   *     answers: [{
+   *      name: "7.0.18.198.in-addr.arpa", type: 12, class: 1, cacheFlush: true, ttl: 120,
+   *      data: "box.local",
+   *    }],
+   *   }),
+   * });
    * assert.deepEqual(await mdns.lookupAddress("198.18.0.7"), ["box.local"]);
    * ```
    */
@@ -282,7 +347,7 @@ export class Mdns implements AsyncDisposable {
   }
 
   /**
-   * Asks again for an instance's records and flushes those nobody confirms
+   * Asks again for an instance's records and purges those nobody confirms
    * within ten seconds (RFC 6762 §10.4): for a service a user saw fail.
    *
    * @example
@@ -290,15 +355,25 @@ export class Mdns implements AsyncDisposable {
    * import assert from "node:assert/strict";
    * import { Mdns } from "./mdns.ts";
    * import { MemoryNetwork, VirtualClock } from "./testing/mod.ts";
+   * import { encodeMessage } from "./codec/mod.ts";
    * const clock = new VirtualClock();
-   * const host = new MemoryNetwork({ clock }).host("a", {
+   * const network = new MemoryNetwork({ clock });
+   * const host = network.host("a", {
    *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
    * });
    * await using mdns = await Mdns.start({ transport: host, clock });
-   * mdns.peerCache.insertRecord({
-   *   name: "Den._http._tcp.local", type: 33, class: 1, cacheFlush: true, ttl: 120,
-   *   data: { priority: 0, weight: 0, port: 80, target: "den.local" },
-   * }, { interfaceName: "eth0", now: 0 });
+   * // A response from 198.18.0.7, as the network brings it: the stack's cache
+   * // is filled only by what it hears (and shows it through a read-only view).
+   * network.inject("a", {
+   *   source: { address: "198.18.0.7" },
+   *   data: encodeMessage({
+   *     id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
+   *     answers: [{
+   *      name: "Den._http._tcp.local", type: 33, class: 1, cacheFlush: true, ttl: 120,
+   *      data: { priority: 0, weight: 0, port: 80, target: "den.local" },
+   *    }],
+   *   }),
+   * });
    * mdns.reconfirm("Den._http._tcp.local");
    * await clock.advanceAsync(10_000);
    * assert.equal(mdns.peerCache.size, 0);
@@ -344,26 +419,20 @@ export class Mdns implements AsyncDisposable {
   get stats(): MdnsStats {
     return this.#pipeline.stats;
   }
-  /** What this stack heard from the network (every response, asked for or not). */
-  get peerCache(): PeerServiceCache {
-    return this.#peerCache;
+  /**
+   * What this stack heard from the network (every response, asked for or
+   * not), read-only and on the stack's clock (see {@linkcode PeerCacheView}).
+   */
+  get peerCache(): PeerCacheView {
+    return this.#peerView;
   }
-  /** What this stack publishes. */
-  get localCache(): LocalServiceCache {
-    return this.#localCache;
+  /** What this stack publishes, read-only (see {@linkcode LocalCacheView}). */
+  get localCache(): LocalCacheView {
+    return this.#localView;
   }
   /** The links the transport currently uses. */
   get links(): readonly NetworkLink[] {
     return this.#transport.links;
-  }
-
-  static {
-    attach = (mdns, build) => {
-      const part = build(mdns.#context);
-      mdns.#pipeline.parts.push(part);
-      mdns.#scheduler.add(part);
-      return part;
-    };
   }
 
   /**
@@ -428,7 +497,7 @@ export class Mdns implements AsyncDisposable {
 
   async #close(): Promise<void> {
     this.#state = "closing";
-    const last = Promise.allSettled(this.#pipeline.parts.map((part) => part.close?.()));
+    const last = Promise.allSettled(this.#parts.list.map((part) => part.close?.()));
     let timer: Timer | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = this.#clock.setTimer(CLOSE_GRACE_MS, resolve);

@@ -6,8 +6,6 @@
 
 import type { Clock, Random } from "./clock.ts";
 import type { DnsParseError } from "./codec/mod.ts";
-import type { LocalServiceCache } from "./cache/local_cache.ts";
-import type { PeerServiceCache } from "./cache/peer_cache.ts";
 import type { Transport, TransportEvent } from "./transport/transport.ts";
 
 /**
@@ -106,6 +104,14 @@ export type MdnsEvent =
     readonly error?: DnsParseError;
   }
   | { readonly type: "transport"; readonly event: TransportEvent }
+  | {
+    /** A host name this stack publishes lost a conflict and moved (RFC 6762 §9). */
+    readonly type: "host-renamed";
+    /** The name it held, `box.local`. */
+    readonly from: string;
+    /** The name it holds now, `box-2.local`. */
+    readonly host: string;
+  }
   | { readonly type: "error"; readonly error: unknown };
 
 /**
@@ -116,8 +122,10 @@ export type MdnsEvent =
  * import assert from "node:assert/strict";
  * import type { MdnsOptions } from "./mdns.ts";
  * import { VirtualClock } from "./testing/mod.ts";
- * const options: MdnsOptions = { clock: new VirtualClock(), random: () => 0.5, hostName: "box.local" };
- * assert.deepEqual(Object.keys(options), ["clock", "random", "hostName"]);
+ * const options: MdnsOptions = {
+ *   clock: new VirtualClock(), random: () => 0.5, hostName: "box.local", maxPeerCacheBytes: 65536,
+ * };
+ * assert.deepEqual(Object.keys(options), ["clock", "random", "hostName", "maxPeerCacheBytes"]);
  * ```
  */
 export interface MdnsOptions {
@@ -138,8 +146,25 @@ export interface MdnsOptions {
   random?: Random;
   /** Hears drops, transport events and handler errors. */
   onEvent?: (event: MdnsEvent) => void;
-  /** Cache of what the network says; default a new one with the default byte budget. */
-  peerCache?: PeerServiceCache;
-  /** Cache of what this node publishes; default a new, empty one. */
-  localCache?: LocalServiceCache;
+  /**
+   * Byte budget of the peer cache, what the stack hears (see
+   * `PeerServiceCache`: full, it evicts whole services, what no running
+   * query needs first). The cache draws its randomness from `random`.
+   * @default {4194304}
+   */
+  maxPeerCacheBytes?: number;
+  /** Byte budget of the local cache, what the stack publishes. @default {262144} */
+  maxLocalCacheBytes?: number;
+  /**
+   * Whether the first query of each question asks for a unicast reply (the QU
+   * bit, RFC 6762 §5.4), which spares the LAN a multicast answer when the
+   * responder multicast it recently. Default `true`. Set it to `false` when
+   * another mDNS stack (avahi-daemon, mDNSResponder, a second program using
+   * this library) shares port 5353 on this host: unicast to port 5353 reaches
+   * only the socket bound last, so the replies to our QU questions may go to
+   * the other stack and our first answers would wait for the second query, a
+   * second later. (mDNSResponder decides the same at start-up: it asks QU
+   * only when it can receive unicast on 5353.)
+   */
+  unicastFirstQuery?: boolean;
 }

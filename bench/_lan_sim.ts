@@ -110,6 +110,8 @@ export class LanSimulation {
       clock: this.clock,
       random: seededRandom(1),
       logLimit,
+      // Hundreds of receivers per multicast: one shared copy, not one each.
+      copyPerReceiver: false,
     });
     this.#expected = hosts;
   }

@@ -12,6 +12,7 @@
 //   deno run -A --v8-flags=--expose-gc,--min-semi-space-size=512,--max-semi-space-size=512 \
 //     bench/malformed_packet_memory.ts
 import { Pipeline } from "../_pipeline.ts";
+import { StackParts } from "../_stack_parts.ts";
 import { PeerServiceCache } from "../cache/mod.ts";
 import { encodeMessage, MessageFlags, RecordType } from "../codec/mod.ts";
 
@@ -24,6 +25,7 @@ const print = (line: string) => {
 const link = { name: "eth0", index: 2, ipv4: ["198.18.0.2/24"], ipv6: [] };
 let events = 0;
 const pipeline = new Pipeline({
+  parts: new StackParts(() => {}),
   peerCache: new PeerServiceCache(),
   now: () => 0,
   links: () => [link],

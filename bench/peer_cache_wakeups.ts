@@ -14,19 +14,15 @@ import { PeerServiceCache } from "../cache/peer_cache.ts";
 const clock = new VirtualClock();
 const random = seededRandom(7);
 const cache = new PeerServiceCache({ random, maxBytes: 64 * 1024 * 1024 });
-const scheduler = new Scheduler(clock);
 let wakeups = 0;
-scheduler.add({
-  nextDeadline: () => {
-    const at = cache.nextDeadline();
-    return at === Infinity ? undefined : at;
-  },
+const scheduler = new Scheduler(clock, [{
+  nextDeadline: () => cache.nextDeadline(),
   run: (now) => {
     wakeups++;
     cache.expire(now);
     cache.takeDueRefreshes(now);
   },
-});
+}]);
 for (let i = 0; i < 1000; i++) {
   clock.advance(10);
   cache.insertRecord(

@@ -43,7 +43,6 @@
 //      minutes after all are resolved, and in the steady state (minutes 5-15).
 import { decodeMessage, MessageFlags } from "../codec/mod.ts";
 import { Mdns } from "../mdns.ts";
-import { PeerServiceCache } from "../cache/peer_cache.ts";
 import { MemoryNetwork, seededRandom, VirtualClock } from "../testing/mod.ts";
 import { FakeServices } from "./_fake_services.ts";
 
@@ -73,10 +72,7 @@ async function start(count: number, seed = 1): Promise<Run> {
     transport: us,
     clock,
     random: seededRandom(seed + 2),
-    peerCache: new PeerServiceCache({
-      random: seededRandom(seed + 3),
-      maxBytes: 256 * 1024 * 1024,
-    }),
+    maxPeerCacheBytes: 256 * 1024 * 1024,
   });
   const browser = mdns.browse("_http._tcp", { resolve: true });
   const live = new Set<string>();

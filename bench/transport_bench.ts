@@ -73,8 +73,6 @@ async function receiver(): Promise<void> {
   };
   const mdns = await Mdns.start({ transport: counted });
   addPart(mdns, () => ({
-    nextDeadline: () => undefined,
-    run: () => {},
     onQuery(reader) {
       queries++;
       while (reader.nextQuestion()) checksum = (checksum + reader.type) | 0;

@@ -1,7 +1,7 @@
 /**
  * The one class behind every {@linkcode ServiceInfo} the querier reports,
  * heard on the network (`service_info.ts`) or published by this stack
- * (`_local_view.ts`). Internal.
+ * (`local_view.ts`). Internal.
  *
  * @module
  */
@@ -17,20 +17,6 @@ import type { ServiceAddress, ServiceInfo } from "./service_info.ts";
  * rdata it decodes from is the cache's own string (or, for our own service,
  * the local record's bytes), so a browse of 10,000 services keeps no second
  * copy of every TXT.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { AssembledService } from "./_assembled_service.ts";
- * const s = new AssembledService(
- *   { fullName: "A._http._tcp.local", name: "A", type: "_http._tcp", domain: "local" },
- *   { priority: 0, weight: 0, port: 80, target: "a.local" },
- *   new Uint8Array([3, 0x76, 0x3d, 0x31]), [], ["eth0"], 120, true,
- * );
- * assert.equal(s.txt?.getString("v"), "1");
- * assert.deepEqual(JSON.parse(JSON.stringify(s)).txt, { v: "1" });
- * assert.equal(s.local, true);
- * ```
  */
 export class AssembledService implements ServiceInfo {
   readonly fullName: string;

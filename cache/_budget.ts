@@ -8,14 +8,6 @@
  * Returns `maxBytes`, or `fallback` when it is undefined.
  *
  * @throws {RangeError} When `maxBytes` is not a positive number.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { byteBudget } from "./_budget.ts";
- * assert.equal(byteBudget(undefined, 4096), 4096);
- * assert.equal(byteBudget(1024, 4096), 1024);
- * ```
  */
 export function byteBudget(maxBytes: number | undefined, fallback: number): number {
   const budget = maxBytes ?? fallback;

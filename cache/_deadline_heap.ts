@@ -15,20 +15,6 @@
 
 /**
  * A min-heap keyed by time.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { DeadlineHeap } from "./_deadline_heap.ts";
- * const heap = new DeadlineHeap<string>();
- * heap.push(30, "c");
- * heap.push(10, "a");
- * heap.push(20, "b");
- * assert.equal(heap.peekTime(), 10);
- * assert.equal(heap.pop(), "a");
- * assert.equal(heap.pop(), "b");
- * assert.equal(heap.size, 1);
- * ```
  */
 export class DeadlineHeap<T> {
   #times: number[] = [];

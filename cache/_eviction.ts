@@ -103,32 +103,6 @@ export interface EvictionHost {
 
 /**
  * The units of one peer cache and their eviction order (internal).
- *
- * @example A full cache keeps the complete service a query needs
- * ```ts
- * import assert from "node:assert/strict";
- * import { PeerServiceCache } from "./peer_cache.ts";
- * import { serviceRecords } from "../dnssd/service_records.ts";
- * const records = (name: string, host: string, ip: string) =>
- *   serviceRecords({ name, type: "_http._tcp", host, port: 80, addresses: [ip] }).records;
- * const probe = new PeerServiceCache();
- * for (const r of records("A", "a.local", "198.18.0.1")) {
- *   probe.insertRecord(r, { interfaceName: "eth0", now: 0 });
- * }
- * const cache = new PeerServiceCache({ maxBytes: Math.ceil(probe.bytes * 1.5) });
- * using _browse = cache.watch("_http._tcp.local", () => {}, { type: 12 });
- * using _a = cache.watch("A._http._tcp.local", () => {});
- * using _host = cache.watch("a.local", () => {});
- * for (const r of records("A", "a.local", "198.18.0.1")) {
- *   cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
- * }
- * for (const r of records("B", "b.local", "198.18.0.2")) {
- *   cache.insertRecord(r, { interfaceName: "eth0", now: 1000 });
- * }
- * assert.equal(cache.lookupServices("_http._tcp").length, 1);
- * assert.equal(cache.lookup("A._http._tcp.local", 33).length, 1);
- * assert.equal(cache.lookup("B._http._tcp.local", 33).length, 0); // not half kept
- * ```
  */
 export class EvictionPolicy {
   #units = new Map<string, Unit>();

@@ -14,28 +14,12 @@ import { type PeerEntry, PENDING_MASK } from "./peer_record.ts";
 
 /**
  * Tier of a unit no list holds: no records, or held by the services that target it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { HELD, Unit } from "./_eviction_units.ts";
- * assert.equal(new Unit("h.local").tier, HELD);
- * ```
  */
 export const HELD = -1;
 
 /**
  * Tier of a unit being evicted whole: no list holds it, and its records
  * leaving do not file it again one by one.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { EVICTING, HELD } from "./_eviction_units.ts";
- * const inNoList: number[] = [EVICTING, HELD]; // both below 0: in no list
- * assert.ok(inNoList.every((tier) => tier < 0));
- * assert.notEqual(inNoList[0], inNoList[1]);
- * ```
  */
 export const EVICTING = -2;
 
@@ -45,38 +29,11 @@ export const EVICTING = -2;
  * units (40) and in the map of PTR keys (24, amortised over names no PTR
  * points to). Measured against V8 by `bench/cache_memory.ts` (a cache of
  * 20,000 services: 40,000 units, 7.1 MiB more heap than without them).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { EVICTION_UNIT_BYTES } from "./_eviction_units.ts";
- * import { PeerServiceCache } from "./peer_cache.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord(
- *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
- *   { interfaceName: "eth0", now: 0 },
- * );
- * const [a] = cache.lookup("h.local", 1);
- * assert.equal(cache.bytes, a.bytes + 152 + EVICTION_UNIT_BYTES); // record, name, unit
- * ```
  */
 export const EVICTION_UNIT_BYTES = 192;
 
 /**
  * One unit of eviction, named by a name key.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isComplete, Unit } from "./_eviction_units.ts";
- * const service = new Unit("den._http._tcp.local");
- * const host = new Unit("den.local");
- * service.servicePointers = service.srv = service.txt = 1;
- * service.targets = host;
- * assert.equal(isComplete(service), false); // no address yet
- * host.addresses = 1;
- * assert.equal(isComplete(service), true);
- * ```
  */
 export class Unit {
   /** Its records: non-PTR records at the name, and PTRs that point to it. */
@@ -104,20 +61,6 @@ export class Unit {
  * A few items without an array for the usual one: none, one item, or an
  * array (a unit per cached service and host must stay small: a host has
  * one or a few services, a service one PTR and one SRV).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { type Few, fewAdd, fewList, fewRemove } from "./_eviction_units.ts";
- * let few: Few<object> = null;
- * const [x, y] = [{}, {}];
- * few = fewAdd(few, x);
- * assert.equal(few, x); // no array for one
- * few = fewAdd(few, y);
- * assert.deepEqual(fewList(few), [x, y]);
- * few = fewRemove(fewRemove(few, x), y);
- * assert.equal(few, null);
- * ```
  */
 export type Few<T extends object> = T | T[] | null;
 
@@ -147,20 +90,6 @@ export function fewList<T extends object>(few: Few<T>): readonly T[] {
 
 /**
  * Units in LRU order: an intrusive doubly linked list, O(1) each way.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Unit, UnitList } from "./_eviction_units.ts";
- * const list = new UnitList();
- * const [a, b] = [new Unit("a.local"), new Unit("b.local")];
- * list.pushBack(a);
- * list.pushBack(b);
- * list.remove(a);
- * list.pushBack(a); // heard again: to the back
- * assert.equal(list.head, b);
- * assert.equal(list.size, 2);
- * ```
  */
 export class UnitList {
   head: Unit | null = null;

@@ -23,15 +23,6 @@ import { flatString } from "./_rdata_key.ts";
 /**
  * Bytes an entry costs besides its strings: the entry object (56) and its `Map` slot (about
  * 40).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { NAME_ENTRY_OVERHEAD_BYTES, NameInterner } from "./_interner.ts";
- * const names = new NameInterner();
- * assert.equal(NAME_ENTRY_OVERHEAD_BYTES, 96);
- * assert.equal(names.costOf("h.local"), 120);
- * ```
  */
 export const NAME_ENTRY_OVERHEAD_BYTES = 96;
 
@@ -39,15 +30,6 @@ export const NAME_ENTRY_OVERHEAD_BYTES = 96;
  * Bytes V8 uses for a flat string: a 16-byte header, then one byte per
  * character when every character is Latin-1 (up to U+00FF) and two otherwise,
  * rounded up to 8 bytes.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { stringBytes } from "./_interner.ts";
- * assert.equal(stringBytes("h.local"), 24);
- * assert.equal(stringBytes("Küche"), 24);
- * assert.equal(stringBytes("漢字"), 24);
- * ```
  */
 export function stringBytes(text: string): number {
   let width = 1;
@@ -62,17 +44,6 @@ export function stringBytes(text: string): number {
 
 /**
  * One interned name as callers see it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { NameInterner } from "./_interner.ts";
- * const names = new NameInterner();
- * const entry = names.acquire("Printer.local");
- * assert.equal(entry.name, "Printer.local");
- * assert.equal(entry.key, "printer.local");
- * assert.equal(entry.refs, 1);
- * ```
  */
 export interface InternedName {
   /** The name in presentation form, in the case first seen. */
@@ -91,18 +62,6 @@ let adjustRefs: (entry: NameEntry, delta: number) => number;
  * The entry class the interner stores. Caches extend it to hang their
  * per-name index on the same object, so one `Map` lookup finds both the name
  * and its records.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { NameEntry, NameInterner } from "./_interner.ts";
- * class Owner extends NameEntry {
- *   records: string[] = [];
- * }
- * const names = new NameInterner<Owner>({ create: (n, k, b) => new Owner(n, k, b) });
- * names.acquire("h.local").records.push("A");
- * assert.deepEqual(names.get("H.LOCAL")?.records, ["A"]);
- * ```
  */
 export class NameEntry implements InternedName {
   /** The name in the case first seen. */
@@ -132,15 +91,6 @@ export class NameEntry implements InternedName {
 
 /**
  * Options for {@linkcode NameInterner}.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { NameEntry, NameInterner, type NameInternerOptions } from "./_interner.ts";
- * const options: NameInternerOptions<NameEntry> = { entryOverheadBytes: 64 };
- * const names = new NameInterner(options);
- * assert.equal(names.acquire("h.local").bytes, 88);
- * ```
  */
 export interface NameInternerOptions<T extends NameEntry> {
   /** Builds an entry; defaults to a plain {@linkcode NameEntry}. */
@@ -151,22 +101,6 @@ export interface NameInternerOptions<T extends NameEntry> {
 
 /**
  * A refcounted, case-insensitive table of names.
- *
- * @example Sharing and releasing
- * ```ts
- * import assert from "node:assert/strict";
- * import { NameInterner } from "./_interner.ts";
- * const names = new NameInterner();
- * const a = names.acquire("_http._tcp.local");
- * const b = names.acquire("_HTTP._tcp.local");
- * assert.equal(a, b);
- * assert.equal(names.size, 1);
- * assert.equal(a.refs, 2);
- * names.release(a);
- * names.release(b);
- * assert.equal(names.size, 0);
- * assert.equal(names.bytes, 0);
- * ```
  */
 export class NameInterner<T extends NameEntry = NameEntry> implements Iterable<T> {
   #entries = new Map<string, T>();

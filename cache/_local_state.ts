@@ -5,26 +5,26 @@
  * sees what it publishes). A record holds no reference to its cache; the
  * cache registers one observer per record it indexes, kept here in a weak
  * map so the public `LocalRecord` grows no field or option for it.
- * Internal to the cache.
+ * Generic over the record, so this file imports nothing: `local_record.ts`
+ * calls it and `local_cache.ts` observes through it, with no cycle between
+ * the three. Internal to the cache.
  *
  * @module
  */
 
-import type { LocalRecord } from "./local_record.ts";
-
-const observers = new WeakMap<LocalRecord, (record: LocalRecord) => void>();
+const observers = new WeakMap<object, (record: object) => void>();
 
 /** Calls `observer` whenever `record`'s state changes, until `forgetState(record)`. */
-export function observeState(record: LocalRecord, observer: (record: LocalRecord) => void): void {
-  observers.set(record, observer);
+export function observeState<R extends object>(record: R, observer: (record: R) => void): void {
+  observers.set(record, observer as (record: object) => void);
 }
 
 /** Stops observing `record`. */
-export function forgetState(record: LocalRecord): void {
+export function forgetState(record: object): void {
   observers.delete(record);
 }
 
 /** `record`'s state changed: tells its cache, if one observes it. */
-export function stateChanged(record: LocalRecord): void {
+export function stateChanged(record: object): void {
   observers.get(record)?.(record);
 }

@@ -13,34 +13,11 @@ import { CLASS_MASK, PEER_SET_INDEX_BYTES, type PeerEntry, type PeerOwner } from
 
 /**
  * Owners switch from a list to per-set maps above this many records.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { link, LIST_LIMIT } from "./_owner_index.ts";
- * import { PeerEntry, PeerOwner } from "./peer_record.ts";
- * const owner = new PeerOwner("_http._tcp.local", "_http._tcp.local", 160, { epoch: 0 });
- * for (let i = 0; i <= LIST_LIMIT; i++) {
- *   link(owner, new PeerEntry(owner, "eth0", 12, 1, `p${i}`, `p${i}`, 4500, 0));
- * }
- * assert.equal(LIST_LIMIT, 8);
- * assert.equal(owner.count, 9);
- * assert.equal(owner.sets?.size, 1);
- * assert.equal(owner.head, null);
- * ```
  */
 export const LIST_LIMIT = 8;
 
 /**
  * The key of an RRset within an owner: interface, type, class.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { setKey } from "./_owner_index.ts";
- * assert.deepEqual(setKey("eth0", 12, 1).split("\u0000"), ["eth0", "12", "1"]);
- * assert.notEqual(setKey("eth0", 12, 1), setKey("eth1", 12, 1));
- * ```
  */
 export function setKey(iface: string, type: number, cls: number): string {
   return `${iface}\u0000${type}\u0000${cls}`;
@@ -48,18 +25,6 @@ export function setKey(iface: string, type: number, cls: number): string {
 
 /**
  * The entry of `owner` with this identity, if any.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { find, link } from "./_owner_index.ts";
- * import { PeerEntry, PeerOwner } from "./peer_record.ts";
- * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
- * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
- * link(owner, entry);
- * assert.equal(find(owner, "eth0", 1, 1, "a"), entry);
- * assert.equal(find(owner, "eth1", 1, 1, "a"), undefined);
- * ```
  */
 export function find(
   owner: PeerOwner,
@@ -79,18 +44,6 @@ export function find(
 
 /**
  * Calls `fn` for every entry of `owner`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { forEachEntry, link } from "./_owner_index.ts";
- * import { PeerEntry, PeerOwner } from "./peer_record.ts";
- * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
- * for (const rd of ["a", "b"]) link(owner, new PeerEntry(owner, "eth0", 1, 1, rd, rd, 120, 0));
- * const keys: string[] = [];
- * forEachEntry(owner, (e) => keys.push(e.key));
- * assert.deepEqual(keys, ["b", "a"]);
- * ```
  */
 export function forEachEntry(owner: PeerOwner, fn: (e: PeerEntry) => void): void {
   if (owner.sets !== null) {
@@ -104,19 +57,6 @@ export function forEachEntry(owner: PeerOwner, fn: (e: PeerEntry) => void): void
  * Calls `fn` for every entry of `owner` that is not a PTR, without walking
  * the PTRs (a service type's name may own thousands): the eviction policy
  * files a PTR with the name it points to.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { forEachOwnRecord, link } from "./_owner_index.ts";
- * import { PeerEntry, PeerOwner } from "./peer_record.ts";
- * const owner = new PeerOwner("_http._tcp.local", "_http._tcp.local", 160, { epoch: 0 });
- * for (let i = 0; i < 20; i++) link(owner, new PeerEntry(owner, "eth0", 12, 1, `p${i}`, `p${i}`, 4500, 0));
- * link(owner, new PeerEntry(owner, "eth0", 47, 1, "n", "n", 4500, 0));
- * const types: number[] = [];
- * forEachOwnRecord(owner, (e) => types.push(e.type));
- * assert.deepEqual(types, [47]);
- * ```
  */
 export function forEachOwnRecord(owner: PeerOwner, fn: (e: PeerEntry) => void): void {
   if (owner.sets !== null) {
@@ -132,19 +72,6 @@ export function forEachOwnRecord(owner: PeerOwner, fn: (e: PeerEntry) => void): 
 
 /**
  * Calls `fn` for every entry of `owner` in the RRset (interface, type, class).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { forEachInSet, link } from "./_owner_index.ts";
- * import { PeerEntry, PeerOwner } from "./peer_record.ts";
- * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
- * link(owner, new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0));
- * link(owner, new PeerEntry(owner, "eth0", 28, 1, "b", "b", 120, 0));
- * const found: string[] = [];
- * forEachInSet(owner, "eth0", 28, 1, (e) => found.push(e.key));
- * assert.deepEqual(found, ["b"]);
- * ```
  */
 export function forEachInSet(
   owner: PeerOwner,
@@ -165,18 +92,6 @@ export function forEachInSet(
 
 /**
  * Index bytes that adding `entry` to `owner` would add.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { indexGrowth, link, LIST_LIMIT } from "./_owner_index.ts";
- * import { PeerEntry, PeerOwner } from "./peer_record.ts";
- * const owner = new PeerOwner("_http._tcp.local", "_http._tcp.local", 160, { epoch: 0 });
- * const ptr = (i: number) => new PeerEntry(owner, "eth0", 12, 1, `p${i}`, `p${i}`, 4500, 0);
- * assert.equal(indexGrowth(owner, ptr(0)), 0);
- * for (let i = 0; i < LIST_LIMIT; i++) link(owner, ptr(i));
- * assert.equal(indexGrowth(owner, ptr(LIST_LIMIT)), 160);
- * ```
  */
 export function indexGrowth(owner: PeerOwner, entry: PeerEntry): number {
   const k = setKey(entry.iface, entry.type, entry.bits & CLASS_MASK);
@@ -191,18 +106,6 @@ export function indexGrowth(owner: PeerOwner, entry: PeerEntry): number {
 
 /**
  * Adds `entry` to its owner's index; returns the index bytes added.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { link } from "./_owner_index.ts";
- * import { PeerEntry, PeerOwner } from "./peer_record.ts";
- * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
- * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
- * assert.equal(link(owner, entry), 0);
- * assert.equal(owner.head, entry);
- * assert.equal(owner.count, 1);
- * ```
  */
 export function link(owner: PeerOwner, entry: PeerEntry): number {
   owner.count++;
@@ -241,19 +144,6 @@ function addToSet(sets: Map<string, Map<string, PeerEntry>>, entry: PeerEntry): 
 
 /**
  * Removes `entry` from its owner's index; returns the index bytes freed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { link, unlink } from "./_owner_index.ts";
- * import { PeerEntry, PeerOwner } from "./peer_record.ts";
- * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
- * const entry = new PeerEntry(owner, "eth0", 1, 1, "a", "a", 120, 0);
- * link(owner, entry);
- * assert.equal(unlink(owner, entry), 0);
- * assert.equal(owner.head, null);
- * assert.equal(owner.count, 0);
- * ```
  */
 export function unlink(owner: PeerOwner, entry: PeerEntry): number {
   owner.count--;

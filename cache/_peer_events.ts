@@ -15,23 +15,6 @@ import { type PeerWatch, type PeerWatchOptions, WatchRegistry } from "./peer_wat
 /**
  * The listeners of one peer cache (internal; times are the cache's relative
  * milliseconds).
- *
- * @example A watch begins: its name's cached records get refresh points armed
- * ```ts
- * import assert from "node:assert/strict";
- * import { PeerEvents } from "./_peer_events.ts";
- * const armed: [string, number][] = [];
- * const events = new PeerEvents((key, t) => armed.push([key, t]));
- * const heard: string[] = [];
- * events.subscribe((e) => heard.push(e.type));
- * assert.equal(events.active, true);
- * using _watch = events.watch("H.local", () => {}, {}, 5000);
- * assert.deepEqual(armed, [["h.local", 5000]]);
- * let cleared = 0;
- * events.onClear(() => cleared++);
- * events.cleared();
- * assert.equal(cleared, 1);
- * ```
  */
 export class PeerEvents {
   #listeners: ((event: PeerCacheEvent) => void)[] = [];

@@ -17,20 +17,6 @@ import { nsecListsType } from "./_rdata_key.ts";
 /**
  * Records at `name` of `type` (every type for `RecordType.ANY`), any case,
  * optionally of one interface and class and still live at `now`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { lookup } from "./_peer_read.ts";
- * import { PeerStore } from "./_peer_store.ts";
- * import { PeerEvents } from "./_peer_events.ts";
- * import { LIVE_BIT, PeerEntry } from "./peer_record.ts";
- * const store = new PeerStore(1 << 20, () => 0, new PeerEvents(() => {}));
- * const entry = new PeerEntry(null!, "eth0", 1, 1 | LIVE_BIT, "abcd", "abcd", 120, store.rel(0));
- * store.add(undefined, entry, "h.local", "h.local");
- * assert.deepEqual(lookup(store, "H.LOCAL", 1), [entry]);
- * assert.deepEqual(lookup(store, "h.local", 1, { now: 120_000 }), []); // expired by then
- * ```
  */
 export function lookup(
   store: PeerStore,
@@ -57,20 +43,6 @@ export function lookup(
 /**
  * The known answers for a question (RFC 6762 §7.1): matching records with at
  * least half their TTL left at `now`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { knownAnswers } from "./_peer_read.ts";
- * import { PeerStore } from "./_peer_store.ts";
- * import { PeerEvents } from "./_peer_events.ts";
- * import { LIVE_BIT, PeerEntry } from "./peer_record.ts";
- * const store = new PeerStore(1 << 20, () => 0, new PeerEvents(() => {}));
- * const entry = new PeerEntry(null!, "eth0", 1, 1 | LIVE_BIT, "abcd", "abcd", 120, store.rel(0));
- * store.add(undefined, entry, "h.local", "h.local");
- * assert.equal(knownAnswers(store, "h.local", 1, { now: 60_000 }).length, 1);
- * assert.equal(knownAnswers(store, "h.local", 1, { now: 60_001 }).length, 0);
- * ```
  */
 export function knownAnswers(
   store: PeerStore,
@@ -85,23 +57,6 @@ export function knownAnswers(
 /**
  * True when a live NSEC says `name` has no record of `type` (RFC 6762 §6.1)
  * and no such record is cached.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isKnownAbsent } from "./_peer_read.ts";
- * import { PeerInserter } from "./_peer_insert.ts";
- * import { PeerStore } from "./_peer_store.ts";
- * import { PeerEvents } from "./_peer_events.ts";
- * const events = new PeerEvents(() => {});
- * const store = new PeerStore(1 << 20, () => 0, events);
- * new PeerInserter(store, events).insertRecord({
- *   name: "h.local", type: 47, class: 1, cacheFlush: true, ttl: 120,
- *   data: { nextName: "h.local", types: [1] }, // it has an A record and nothing else
- * }, { interfaceName: "eth0", now: 0 });
- * assert.equal(isKnownAbsent(store, "h.local", 28), true);
- * assert.equal(isKnownAbsent(store, "h.local", 1), false); // listed: not absent, just not cached
- * ```
  */
 export function isKnownAbsent(
   store: PeerStore,

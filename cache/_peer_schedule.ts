@@ -32,21 +32,6 @@ import {
 /**
  * The expiry and refresh deadlines of a peer cache's entries (internal; times
  * are the cache's relative milliseconds).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { PeerSchedule } from "./_peer_schedule.ts";
- * import { LIVE_BIT, PeerEntry, PeerOwner } from "./peer_record.ts";
- * const owner = new PeerOwner("h.local", "h.local", 152, { epoch: 0 });
- * const entry = new PeerEntry(owner, "eth0", 1, 1 | LIVE_BIT, "a", "a", 100, 0);
- * const schedule = new PeerSchedule(() => 0, () => true); // no jitter, every record wanted
- * schedule.schedule(entry, 0);
- * assert.equal(schedule.nextExpiry(), 100_000); // the TTL
- * assert.equal(schedule.nextRefresh(), 80_000); // 80 % of it
- * assert.equal(schedule.popDueRefresh(80_000), entry);
- * assert.equal(entry.refreshAt, 85_000); // moved to the next point
- * ```
  */
 export class PeerSchedule {
   #expiry = new DeadlineHeap<PeerEntry>();

@@ -37,22 +37,6 @@ import { PeerSchedule } from "./_peer_schedule.ts";
 
 /**
  * The peer cache's records, bytes and deadlines (internal).
- *
- * @example Adding a record and letting it expire
- * ```ts
- * import assert from "node:assert/strict";
- * import { PeerStore } from "./_peer_store.ts";
- * import { PeerEvents } from "./_peer_events.ts";
- * import { LIVE_BIT, PeerEntry } from "./peer_record.ts";
- * const events = new PeerEvents(() => {});
- * const store = new PeerStore(1 << 20, () => 0, events);
- * const t = store.rel(1_000_000); // the first time seen is the epoch
- * const entry = new PeerEntry(null!, "eth0", 1, 1 | LIVE_BIT, "abcd", "abcd", 120, t);
- * assert.equal(store.add(undefined, entry, "h.local", "h.local"), true);
- * assert.equal(store.size, 1);
- * assert.deepEqual(store.expire(store.rel(1_120_000)), [entry]);
- * assert.equal(store.bytes, 0);
- * ```
  */
 export class PeerStore {
   #names: NameInterner<PeerOwner>;
@@ -259,15 +243,15 @@ export class PeerStore {
     return out;
   }
 
-  /** Removes every entry (or those of one interface) as `cleared`; returns how many. */
-  clear(iface: string | undefined): number {
+  /** Removes every entry (or those of one interface) for `reason`; returns how many. */
+  clear(iface: string | undefined, reason: "cleared" | "link-gone" = "cleared"): number {
     const doomed: PeerEntry[] = [];
     for (const owner of this.#names) {
       forEachEntry(owner, (e) => {
         if (iface === undefined || e.iface === iface) doomed.push(e);
       });
     }
-    for (const e of doomed) this.remove(e, "cleared");
+    for (const e of doomed) this.remove(e, reason);
     if (this.#size === 0) this.#schedule.clear();
     return doomed.length;
   }

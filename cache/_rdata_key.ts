@@ -4,14 +4,14 @@
  * 16-byte header, where a `Uint8Array` costs over 200 bytes of objects for a
  * 4-byte A record; and the string doubles as a `Map` key.
  *
- * Identity compares names inside rdata without regard to case (RFC 6762 §16),
- * so a record whose SRV target differs only in case is the same record: the
- * identity key is the rdata with ASCII letters lowered in its name part only.
+ * Identity compares names inside rdata without regard to case (RFC 6762 §16):
+ * the key is the codec's `rdataKey`, re-exported here with `bytesToBinary`.
  *
  * @module
  */
 
-import { foldAsciiCase, rdataNameOffset } from "../codec/mod.ts";
+// The identity key and the conversion live in the codec (one record identity).
+export { bytesToBinary, rdataKey } from "../codec/mod.ts";
 
 const CHUNK = 8192;
 // V8 keeps a concatenation shorter than 13 characters flat; longer ones become
@@ -21,45 +21,8 @@ const FLAT_CONCAT_MAX = 12;
 const codes: number[] = [];
 
 /**
- * Converts `bytes[start, end)` to a flat binary string.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { bytesToBinary } from "./_rdata_key.ts";
- * assert.equal(bytesToBinary(new Uint8Array([104, 105])), "hi");
- * ```
- */
-export function bytesToBinary(bytes: Uint8Array, start = 0, end: number = bytes.length): string {
-  const length = end - start;
-  if (length <= FLAT_CONCAT_MAX) {
-    let out = "";
-    for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]);
-    return out;
-  }
-  if (length <= CHUNK) {
-    codes.length = length;
-    for (let i = 0; i < length; i++) codes[i] = bytes[start + i];
-    return String.fromCharCode.apply(null, codes);
-  }
-  let out = "";
-  for (let at = start; at < end; at += CHUNK) {
-    out += bytesToBinary(bytes, at, Math.min(end, at + CHUNK));
-  }
-  // A long concatenation is a cons tree; one flat copy is what the cache keeps.
-  return flatString(out);
-}
-
-/**
  * A flat copy of `text` (see `bytesToBinary`): what a cache should keep of a
  * string built by concatenation, such as a name read from a packet.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { flatString } from "./_rdata_key.ts";
- * assert.equal(flatString("Living Room" + "._http._tcp.local"), "Living Room._http._tcp.local");
- * ```
  */
 export function flatString(text: string): string {
   if (text.length <= FLAT_CONCAT_MAX) return text;
@@ -71,13 +34,6 @@ export function flatString(text: string): string {
 
 /**
  * Converts a binary string back to bytes.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { binaryToBytes } from "./_rdata_key.ts";
- * assert.deepEqual([...binaryToBytes("\x01\xff")], [1, 255]);
- * ```
  */
 export function binaryToBytes(binary: string): Uint8Array {
   const out = new Uint8Array(binary.length);
@@ -86,49 +42,8 @@ export function binaryToBytes(binary: string): Uint8Array {
 }
 
 /**
- * The identity key of canonical rdata: the same string unless the name inside
- * (where the codec's `rdataNameOffset` says one is) has capitals, which are
- * lowered (RFC 6762 §16). Two rdata have the same key exactly when the codec's
- * `rdataEquals` says they are equal. Length bytes (at most 63) are never letters, so lowering the name part
- * as text is safe; fixed fields and the NSEC bitmap are left alone.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { rdataKey } from "./_rdata_key.ts";
- * assert.equal(rdataKey(12, "\x01A\x05local\x00") === "\x01a\x05local\x00", true);
- * ```
- */
-export function rdataKey(type: number, binary: string): string {
-  const start = rdataNameOffset(type);
-  if (start < 0) return binary;
-  const end = nameEnd(binary, start);
-  let upper = false;
-  for (let i = start; i < end; i++) {
-    const c = binary.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) {
-      upper = true;
-      break;
-    }
-  }
-  if (!upper) return binary;
-  const lowered = foldAsciiCase(binary.slice(start, end));
-  return binary.slice(0, start) + lowered + binary.slice(end);
-}
-
-/**
  * True when canonical NSEC rdata (a binary string) lists `type` in its bitmap
  * (RFC 4034 §4.1.2).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { bytesToBinary, nsecListsType } from "./_rdata_key.ts";
- * import { encodeRdata } from "../codec/mod.ts";
- * const nsec = bytesToBinary(encodeRdata(47, { nextName: "h.local", types: [1] }));
- * assert.equal(nsecListsType(nsec, 1), true);
- * assert.equal(nsecListsType(nsec, 28), false);
- * ```
  */
 export function nsecListsType(binary: string, type: number): boolean {
   const window = type >> 8;

@@ -12,25 +12,11 @@
 
 import { RecordType, type SrvData } from "../codec/mod.ts";
 import { parseServiceInstanceName } from "../dnssd/service_name.ts";
-import type { PeerServiceCache } from "./peer_cache.ts";
+import type { PeerRecordLookup } from "./peer_cache_options.ts";
 import type { PeerRecord } from "./peer_record.ts";
 
 /**
  * One instance on one link (its TXT left undecoded).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { view } from "./_service_view.ts";
- * import { PeerServiceCache } from "./peer_cache.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord({
- *   name: "Den._http._tcp.local", type: 33, class: 1, cacheFlush: true, ttl: 120,
- *   data: { priority: 0, weight: 0, port: 80, target: "den.local" },
- * }, { interfaceName: "eth0", now: 0 });
- * const v = view(cache, "den._http._tcp.local", "eth0", 0)!;
- * assert.deepEqual([v.name, v.type, v.srv?.port, v.txtRecord], ["Den", "_http._tcp", 80, undefined]);
- * ```
  */
 export interface View {
   /** Full instance name in presentation form. */
@@ -58,17 +44,9 @@ export interface View {
 /**
  * Assembles `instanceName` on `interfaceName` from the cache; undefined when
  * the name is not a DNS-SD instance name.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { view } from "./_service_view.ts";
- * import { PeerServiceCache } from "./peer_cache.ts";
- * assert.equal(view(new PeerServiceCache(), "not-an-instance.local", "eth0", 0), undefined);
- * ```
  */
 export function view(
-  cache: PeerServiceCache,
+  cache: PeerRecordLookup,
   instanceName: string,
   interfaceName: string,
   now: number | undefined,

@@ -16,7 +16,6 @@ import { byteBudget } from "./_budget.ts";
 import {
   encodeRdata,
   nameKey,
-  type PtrRecord,
   RecordType,
   type ResourceRecord,
   type TxtRecord,
@@ -24,61 +23,19 @@ import {
 import { parseServiceInstanceName } from "../dnssd/service_name.ts";
 import { hostRecords, type ServiceDefinition, serviceRecords } from "../dnssd/service_records.ts";
 import { encodeTxt, TxtAttributes, type TxtInput } from "../dnssd/txt.ts";
-import { NameEntry, NameInterner } from "./_interner.ts";
 import { LocalRecord, type LocalRecordState } from "./local_record.ts";
-import { forgetState, observeState } from "./_local_state.ts";
+import { LocalRecordStore } from "./_local_store.ts";
+import {
+  DEFAULT_LOCAL_CACHE_BYTES,
+  type HostOptions,
+  type LocalServiceCacheOptions,
+} from "./local_cache_options.ts";
 
-/**
- * Default byte budget: 256 KiB, a few hundred services.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { DEFAULT_LOCAL_CACHE_BYTES, LocalServiceCache } from "./local_cache.ts";
- * assert.equal(DEFAULT_LOCAL_CACHE_BYTES, 262144);
- * assert.equal(new LocalServiceCache().capacity, DEFAULT_LOCAL_CACHE_BYTES);
- * ```
- */
-export const DEFAULT_LOCAL_CACHE_BYTES = 256 * 1024;
-
-/**
- * Options for {@linkcode LocalServiceCache}.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { LocalServiceCache, type LocalServiceCacheOptions } from "./local_cache.ts";
- * const options: LocalServiceCacheOptions = { maxBytes: 16 * 1024 };
- * assert.equal(new LocalServiceCache(options).capacity, 16384);
- * ```
- */
-export interface LocalServiceCacheOptions {
-  /** Byte budget. @default {262144} */
-  maxBytes?: number;
-}
-
-/**
- * Options for {@linkcode LocalServiceCache.setHost}.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { type HostOptions, LocalServiceCache } from "./local_cache.ts";
- * const local = new LocalServiceCache();
- * const options: HostOptions = { interfaceName: "eth0", ttl: 60 };
- * const [a] = local.setHost("myhost.local", ["198.18.0.2"], options);
- * assert.equal(a.interfaceName, "eth0");
- * assert.equal(a.record.ttl, 60);
- * ```
- */
-export interface HostOptions {
-  /** Interface the addresses belong to (RFC 6762 §14); all interfaces when absent. */
-  interfaceName?: string;
-  /** TTL of the address records and NSEC. @default {120} */
-  ttl?: number;
-  /** Also publish the reverse-mapping PTRs (see `hostRecords`). @default {false} */
-  reverse?: boolean;
-}
+export {
+  DEFAULT_LOCAL_CACHE_BYTES,
+  type HostOptions,
+  type LocalServiceCacheOptions,
+} from "./local_cache_options.ts";
 
 /**
  * A published service.
@@ -132,10 +89,6 @@ export interface LocalService {
  */
 export type LocalCacheReader = Pick<LocalServiceCache, "lookup" | "onChange">;
 
-class LocalOwner extends NameEntry {
-  records: LocalRecord[] = [];
-}
-
 interface ServiceState {
   info: LocalService;
   records: LocalRecord[];
@@ -159,16 +112,9 @@ interface ServiceState {
  * ```
  */
 export class LocalServiceCache {
-  #names = new NameInterner<LocalOwner>({ create: (n, k, b) => new LocalOwner(n, k, b) });
+  #store: LocalRecordStore;
   #services = new Map<string, ServiceState>();
   #hosts = new Map<string, LocalRecord[]>();
-  #shared = new Map<LocalRecord, number>();
-  #goodbyes = new Set<LocalRecord>();
-  #listeners: ((name: string) => void)[] = [];
-  #onState = (record: LocalRecord) => this.#changed(record.name);
-  #maxBytes: number;
-  #recordBytes = 0;
-  #size = 0;
 
   /**
    * Creates an empty cache.
@@ -176,20 +122,20 @@ export class LocalServiceCache {
    * @throws {RangeError} When `maxBytes` is not a positive number.
    */
   constructor(options?: LocalServiceCacheOptions) {
-    this.#maxBytes = byteBudget(options?.maxBytes, DEFAULT_LOCAL_CACHE_BYTES);
+    this.#store = new LocalRecordStore(byteBudget(options?.maxBytes, DEFAULT_LOCAL_CACHE_BYTES));
   }
 
   /** Records held (those awaiting a goodbye included). */
   get size(): number {
-    return this.#size;
+    return this.#store.size;
   }
   /** Bytes counted: records plus names. */
   get bytes(): number {
-    return this.#recordBytes + this.#names.bytes;
+    return this.#store.bytes;
   }
   /** The byte budget. */
   get capacity(): number {
-    return this.#maxBytes;
+    return this.#store.capacity;
   }
 
   /**
@@ -213,16 +159,16 @@ export class LocalServiceCache {
     if (this.#services.has(id)) {
       throw new TypeError(`Cannot add service "${set.fullName}": a service has that name`);
     }
-    const shared = this.#find(set.enumerationPtr);
+    const shared = this.#store.findPtr(set.enumerationPtr);
     const own = set.records.filter((r) => r !== set.enumerationPtr || shared === undefined);
     const service = set.fullName;
     const records = own.map((r) =>
       new LocalRecord(r, { service: r === set.enumerationPtr ? undefined : service })
     );
-    this.#reserve(records, `Cannot add service "${service}"`);
-    for (const r of records) this.#insert(r);
+    this.#store.reserve(records, `Cannot add service "${service}"`);
+    for (const r of records) this.#store.insert(r);
     if (shared !== undefined) {
-      this.#shared.set(shared, (this.#shared.get(shared) ?? 1) + 1);
+      this.#store.share(shared);
       records.splice(set.records.indexOf(set.enumerationPtr), 0, shared);
     }
     const parsed = parseServiceInstanceName(service);
@@ -269,14 +215,14 @@ export class LocalServiceCache {
       state: probing ? "probing" : "announcing",
     });
     const delta = next.bytes - old.bytes;
-    if (this.bytes + delta > this.#maxBytes) {
+    if (this.bytes + delta > this.capacity) {
       throw new RangeError(
         `Cannot update TXT of "${fullName}": ${delta} more bytes do not fit the budget of ` +
-          `${this.#maxBytes}`,
+          `${this.capacity}`,
       );
     }
-    this.#drop(old);
-    this.#insert(next);
+    this.#store.drop(old);
+    this.#store.insert(next);
     state.records[i] = next;
     (state.info as { txt: TxtAttributes }).txt = TxtAttributes.decode(record.data);
     return next;
@@ -297,7 +243,7 @@ export class LocalServiceCache {
       throw new TypeError(`Cannot remove service "${fullName}": no such service`);
     }
     this.#services.delete(id);
-    return this.#retire(state.records);
+    return this.#store.retire(state.records);
   }
 
   /**
@@ -329,9 +275,9 @@ export class LocalServiceCache {
     }
     const gone = before.filter((b) => !kept.includes(b));
     const freed = gone.reduce((n, r) => n + r.bytes, 0);
-    this.#reserve(added, `Cannot set addresses of "${hostName}"`, freed);
-    this.#retire(gone);
-    for (const r of added) this.#insert(r);
+    this.#store.reserve(added, `Cannot set addresses of "${hostName}"`, freed);
+    this.#store.retire(gone);
+    for (const r of added) this.#store.insert(r);
     const now = [...kept, ...added];
     if (now.length === 0) this.#hosts.delete(id);
     else this.#hosts.set(id, now);
@@ -343,7 +289,7 @@ export class LocalServiceCache {
     const id = `${nameKey(hostName)}\u0000${options?.interfaceName ?? ""}`;
     const before = this.#hosts.get(id) ?? [];
     this.#hosts.delete(id);
-    return this.#retire(before);
+    return this.#store.retire(before);
   }
 
   /** The service of that instance name (any case). */
@@ -362,25 +308,17 @@ export class LocalServiceCache {
    * interface are left out.
    */
   lookup(name: string, type: number, options?: { interfaceName?: string }): LocalRecord[] {
-    const owner = this.#names.get(name);
-    if (owner === undefined) return [];
-    const iface = options?.interfaceName;
-    return owner.records.filter((r) =>
-      (type === RecordType.ANY || r.type === type) &&
-      (iface === undefined || r.interfaceName === undefined || r.interfaceName === iface)
-    );
+    return this.#store.lookup(name, type, options?.interfaceName);
   }
 
   /** True when we publish any record at `name` (RFC 6762 §9: names to defend). */
   owns(name: string): boolean {
-    return (this.#names.get(name)?.records.length ?? 0) > 0;
+    return this.#store.owns(name);
   }
 
   /** Every record held, goodbyes excluded. */
   records(): LocalRecord[] {
-    const out: LocalRecord[] = [];
-    for (const owner of this.#names) out.push(...owner.records);
-    return out;
+    return this.#store.records();
   }
 
   /**
@@ -412,100 +350,17 @@ export class LocalServiceCache {
    * ```
    */
   onChange(listener: (name: string) => void): () => void {
-    this.#listeners = [...this.#listeners, listener];
-    return () => {
-      this.#listeners = this.#listeners.filter((l) => l !== listener);
-    };
+    return this.#store.onChange(listener);
   }
 
   /** Records removed after being announced whose goodbyes are still to be sent. */
   pendingGoodbyes(): LocalRecord[] {
-    return [...this.#goodbyes];
+    return this.#store.pendingGoodbyes();
   }
 
   /** Forgets records whose goodbyes have been sent, releasing their bytes. */
   completeGoodbyes(records: Iterable<LocalRecord>): void {
-    for (const r of records) {
-      if (!this.#goodbyes.delete(r)) continue;
-      this.#recordBytes -= r.bytes;
-      this.#size--;
-      this.#names.release(this.#names.get(r.name)!);
-    }
-  }
-
-  /** The PTR already published with the same name and target (any case), if any. */
-  #find(ptr: PtrRecord): LocalRecord | undefined {
-    const target = nameKey(ptr.data);
-    return this.lookup(ptr.name, RecordType.PTR).find((r) =>
-      nameKey(r.record.data as string) === target
-    );
-  }
-
-  #reserve(records: LocalRecord[], what: string, freed = 0): void {
-    let need = -freed;
-    const newNames = new Set<string>();
-    for (const r of records) {
-      need += r.bytes;
-      const key = nameKey(r.name);
-      if (this.#names.getByKey(key) === undefined && !newNames.has(key)) {
-        newNames.add(key);
-        need += this.#names.costOf(r.name, key);
-      }
-    }
-    if (this.bytes + need > this.#maxBytes) {
-      throw new RangeError(
-        `${what}: needs ${need} bytes, ${this.#maxBytes - this.bytes} of the budget of ` +
-          `${this.#maxBytes} left`,
-      );
-    }
-  }
-
-  #insert(record: LocalRecord): void {
-    this.#names.acquire(record.name).records.push(record);
-    this.#recordBytes += record.bytes;
-    this.#size++;
-    observeState(record, this.#onState);
-    this.#changed(record.name);
-  }
-
-  /** Takes a record out of the index; its name reference stays while a goodbye is pending. */
-  #unindex(record: LocalRecord): void {
-    const owner = this.#names.get(record.name)!;
-    owner.records.splice(owner.records.indexOf(record), 1);
-    forgetState(record);
-    this.#changed(record.name);
-  }
-
-  #changed(name: string): void {
-    for (const listener of this.#listeners) listener(name);
-  }
-
-  #drop(record: LocalRecord): void {
-    this.#unindex(record);
-    this.#recordBytes -= record.bytes;
-    this.#size--;
-    this.#names.release(this.#names.get(record.name)!);
-  }
-
-  #retire(records: readonly LocalRecord[]): LocalRecord[] {
-    const goodbyes: LocalRecord[] = [];
-    for (const r of records) {
-      const users = this.#shared.get(r);
-      if (users !== undefined) {
-        if (users > 2) this.#shared.set(r, users - 1);
-        else this.#shared.delete(r);
-        continue;
-      }
-      if (r.state === "probing") {
-        this.#drop(r); // never announced: nobody has it cached
-        continue;
-      }
-      this.#unindex(r);
-      r.setState("goodbye");
-      this.#goodbyes.add(r);
-      goodbyes.push(r);
-    }
-    return goodbyes;
+    this.#store.completeGoodbyes(records);
   }
 }
 

@@ -2,7 +2,9 @@
  * The two caches of the stack (NetX Duo's design, with a byte budget in place
  * of a fixed arena): {@linkcode LocalServiceCache} holds what this node
  * publishes, {@linkcode PeerServiceCache} what it heard from the network.
- * Both share owner names through a refcounted {@linkcode NameInterner}.
+ * Each interns its owner names in a refcounted name table of its own (a
+ * thousand records under one name hold it once); the two share none, so
+ * each counts exactly the bytes of its own names against its budget.
  *
  * @example Browsing the peer cache
  * ```ts
@@ -32,6 +34,13 @@
  */
 
 export { PeerServiceCache } from "./peer_cache.ts";
+export {
+  LocalCacheView,
+  PeerCacheView,
+  type ReadonlyLocalRecord,
+  type ReadonlyLocalService,
+  type ViewLookupOptions,
+} from "./cache_view.ts";
 export {
   DEFAULT_PEER_CACHE_BYTES,
   type InsertContext,

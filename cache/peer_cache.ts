@@ -365,6 +365,30 @@ export class PeerServiceCache {
     return resolveService(this, fullName, options);
   }
 
+  /**
+   * When the next record expires (ms), `Infinity` when none: the deadline of
+   * {@linkcode PeerServiceCache.expire}. A stack runs expiry on it and leaves
+   * refresh points ({@linkcode PeerServiceCache.nextRefresh}) to its querier.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PeerServiceCache } from "./peer_cache.ts";
+   * const cache = new PeerServiceCache({ random: () => 0 });
+   * using _watch = cache.watch("h.local", () => {}); // arms refresh points
+   * cache.insertRecord(
+   *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 100, data: "198.18.0.2" },
+   *   { interfaceName: "eth0", now: 0 },
+   * );
+   * assert.equal(cache.nextRefresh(), 80_000);
+   * assert.equal(cache.nextExpiry(), 100_000);
+   * assert.equal(cache.nextDeadline(), 80_000); // the earlier of the two
+   * ```
+   */
+  nextExpiry(): number {
+    return this.#store.abs(this.#store.schedule.nextExpiry());
+  }
+
   /** When the next record expires or reaches a refresh point (ms), `Infinity` when none. */
   nextDeadline(): number {
     const schedule = this.#store.schedule;
@@ -396,6 +420,33 @@ export class PeerServiceCache {
     const removed = this.#store.clear(iface);
     if (iface === undefined) this.#events.cleared();
     return removed;
+  }
+
+  /**
+   * Removes the records heard on a link that went away or down, with
+   * `link-gone` events: what was heard there says nothing about the link any
+   * more (RFC 6762 §10.3). The stack calls it on its link events.
+   *
+   * @returns How many records were removed.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { PeerServiceCache } from "./peer_cache.ts";
+   * const cache = new PeerServiceCache();
+   * const reasons: string[] = [];
+   * cache.subscribe((e) => e.type === "removed" && reasons.push(e.reason));
+   * cache.insertRecord(
+   *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
+   *   { interfaceName: "eth0", now: 0 },
+   * );
+   * assert.equal(cache.dropLink("eth1"), 0);
+   * assert.equal(cache.dropLink("eth0"), 1);
+   * assert.deepEqual(reasons, ["link-gone"]);
+   * ```
+   */
+  dropLink(interfaceName: string): number {
+    return this.#store.clear(interfaceName, "link-gone");
   }
 
   /** Every live record. */

@@ -230,6 +230,26 @@ export interface PeerLookupOptions {
 }
 
 /**
+ * What the service assemblers read from a peer cache: its records by name
+ * and type. `PeerServiceCache` is one; `serviceInfo()`, the
+ * cache-only lookups and the per-link view take this instead of the class,
+ * so they need not import the cache that calls them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { PeerRecordLookup } from "./peer_cache_options.ts";
+ * import { PeerServiceCache } from "./peer_cache.ts";
+ * const records: PeerRecordLookup = new PeerServiceCache();
+ * assert.deepEqual(records.lookup("h.local", 1), []);
+ * ```
+ */
+export interface PeerRecordLookup {
+  /** Records at `name` of `type` (every type for `RecordType.ANY`), any case. */
+  lookup(name: string, type: number, options?: PeerLookupOptions): PeerRecord[];
+}
+
+/**
  * A change to the cache, delivered synchronously to subscribers.
  *
  * @example

@@ -20,7 +20,8 @@ import { binaryToBytes } from "./_rdata_key.ts";
  * (TTL 0, a second after it came, RFC 6762 §10.1), `flushed` (replaced by a
  * cache-flush record one second earlier, §10.2), `purged` (nobody confirmed
  * it: §10.4 reconfirm, §10.5 passive observation of failures), `evicted`
- * (the byte budget) or `cleared` (`clear()`).
+ * (the byte budget), `link-gone` (the link it was heard on went away or
+ * down, §10.3) or `cleared` (`clear()`).
  *
  * @example
  * ```ts
@@ -44,6 +45,7 @@ export type RemovalReason =
   | "flushed"
   | "purged"
   | "evicted"
+  | "link-gone"
   | "cleared";
 
 /**

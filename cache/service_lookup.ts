@@ -20,11 +20,11 @@
 
 import { nameKey, RecordType, type SrvData } from "../codec/mod.ts";
 import { parseServiceType, serviceTypeName, subtypeName } from "../dnssd/service_name.ts";
-import type { PeerServiceCache } from "./peer_cache.ts";
+import type { PeerRecordLookup } from "./peer_cache_options.ts";
 import type { PeerRecord } from "./peer_record.ts";
 import { view } from "./_service_view.ts";
 import type { LocalCacheReader } from "./local_cache.ts";
-import { localServiceInfo } from "./_local_view.ts";
+import { localServiceInfo } from "./local_view.ts";
 import { AssembledService } from "./_assembled_service.ts";
 import { serviceAddress, type ServiceInfo } from "./service_info.ts";
 
@@ -89,7 +89,7 @@ export interface ServiceLookupOptions {
  * ```
  */
 export function lookupServices(
-  cache: PeerServiceCache,
+  cache: PeerRecordLookup,
   serviceType: string,
   options?: ServiceLookupOptions,
 ): ServiceInfo[] {
@@ -138,7 +138,7 @@ export function lookupServices(
  * ```
  */
 export function resolveService(
-  cache: PeerServiceCache,
+  cache: PeerRecordLookup,
   instanceName: string,
   options?: ServiceLookupOptions,
 ): ServiceInfo[] {
@@ -159,7 +159,7 @@ export function resolveService(
 }
 
 function assemble(
-  cache: PeerServiceCache,
+  cache: PeerRecordLookup,
   instanceName: string,
   interfaceName: string,
   now: number | undefined,

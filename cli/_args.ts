@@ -33,17 +33,6 @@ const COMMON = {
  *
  * @throws {UsageError} For an unknown option, a missing value, or too few or
  * too many positionals.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseCommand } from "./_args.ts";
- * const { values, positionals } = parseCommand("browse", ["_http._tcp", "--json"], {
- *   options: { resolve: { type: "boolean" } }, positionals: [0, 1],
- * });
- * assert.equal(values.json, true);
- * assert.deepEqual(positionals, ["_http._tcp"]);
- * ```
  */
 export function parseCommand(
   command: string,
@@ -83,15 +72,6 @@ export function parseCommand(
  * when absent.
  *
  * @throws {UsageError} When it is not a positive finite number.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseTimeout } from "./_args.ts";
- * assert.equal(parseTimeout("1.5"), 1500);
- * assert.equal(parseTimeout(undefined, 3000), 3000);
- * assert.throws(() => parseTimeout("0"), /--timeout must be a positive number of seconds/);
- * ```
  */
 export function parseTimeout(text: string | undefined, fallback?: number): number | undefined {
   if (text === undefined) return fallback;
@@ -108,14 +88,6 @@ export function parseTimeout(text: string | undefined, fallback?: number): numbe
  * (`strict`); browsing accepts any `_` label, as services in the wild use.
  *
  * @throws {UsageError} When it is not `_name._tcp` / `_name._udp` in `.local`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseTypeArg } from "./_args.ts";
- * assert.equal(parseTypeArg("_http._tcp.local.").serviceName, "_http");
- * assert.throws(() => parseTypeArg("http"), /not a service type/);
- * ```
  */
 export function parseTypeArg(text: string, options: { strict?: boolean } = {}): ServiceType {
   let type: ServiceType;
@@ -136,13 +108,6 @@ export function parseTypeArg(text: string, options: { strict?: boolean } = {}): 
 
 /**
  * The service type as the commands print it and the JSON carries it: `_http._tcp`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { shortType } from "./_args.ts";
- * assert.equal(shortType({ serviceName: "_http", protocol: "_tcp", domain: "local" }), "_http._tcp");
- * ```
  */
 export function shortType(type: ServiceType): string {
   return `${type.serviceName}.${type.protocol}`;
@@ -152,14 +117,6 @@ export function shortType(type: ServiceType): string {
  * A port argument, 1 to 65535.
  *
  * @throws {UsageError} When it is not an integer in that range.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parsePort } from "./_args.ts";
- * assert.equal(parsePort("631"), 631);
- * assert.throws(() => parsePort("70000"), /port must be a number from 1 to 65535/);
- * ```
  */
 export function parsePort(text: string): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
@@ -176,16 +133,6 @@ export function parsePort(text: string): number {
  * bytes, keys printable ASCII without `=`, no key twice).
  *
  * @throws {UsageError} Naming the item that breaks a rule.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseTxtItems } from "./_args.ts";
- * assert.deepEqual(parseTxtItems(["path=/a=b c", "flag", "empty="]), [
- *   ["path", "/a=b c"], ["flag", null], ["empty", ""],
- * ]);
- * assert.throws(() => parseTxtItems(["k=" + "x".repeat(300)]), /TXT entry "k=xxx.*" is 302 bytes/);
- * ```
  */
 export function parseTxtItems(items: readonly string[]): [string, string | null][] {
   const pairs: [string, string | null][] = [];
@@ -215,14 +162,6 @@ export function parseTxtItems(items: readonly string[]): [string, string | null]
  * (spaces and UTF-8 welcome).
  *
  * @throws {UsageError} When it is empty, over 63 bytes or holds a control character.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseInstanceArg } from "./_args.ts";
- * assert.equal(parseInstanceArg('Büro.Drucker "A" (1)'), 'Büro.Drucker "A" (1)');
- * assert.throws(() => parseInstanceArg("x".repeat(64)), /instance name/);
- * ```
  */
 export function parseInstanceArg(text: string): string {
   try {
@@ -237,13 +176,6 @@ export function parseInstanceArg(text: string): string {
  * A subtype argument (`_printer`), checked like the library checks it.
  *
  * @throws {UsageError} When it is empty, over 63 bytes or holds a control character.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseSubtypeArg } from "./_args.ts";
- * assert.equal(parseSubtypeArg("_printer"), "_printer");
- * ```
  */
 export function parseSubtypeArg(text: string): string {
   const label = text.replace(/\._sub$/i, "");
@@ -265,15 +197,6 @@ const TYPE_AT_END = /\.(_[A-Za-z0-9_-]+)\.(_tcp|_udp)(?:\.local)?\.?$/i;
  *
  * @throws {UsageError} When no `._name._tcp` / `._name._udp` ends it, or the
  * instance is invalid.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseInstanceFullName } from "./_args.ts";
- * assert.equal(parseInstanceFullName("Living Room._http._tcp.local").instance, "Living Room");
- * assert.equal(parseInstanceFullName("Büro\\.2._ipp._tcp").fullName, "Büro\\.2._ipp._tcp.local");
- * assert.equal(parseInstanceFullName("Büro.2._ipp._tcp").fullName, "Büro\\.2._ipp._tcp.local");
- * ```
  */
 export function parseInstanceFullName(
   text: string,
@@ -298,15 +221,6 @@ export function parseInstanceFullName(
  * What `lookup` was given: a `.local` host name or an IP address.
  *
  * @throws {UsageError} When it is neither.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseLookupTarget } from "./_args.ts";
- * assert.deepEqual(parseLookupTarget("box.local"), { kind: "host", name: "box.local" });
- * assert.deepEqual(parseLookupTarget("box"), { kind: "host", name: "box.local" });
- * assert.deepEqual(parseLookupTarget("fe80::1"), { kind: "address", address: "fe80::1" });
- * ```
  */
 export function parseLookupTarget(
   text: string,
@@ -331,14 +245,6 @@ export function parseLookupTarget(
  * Checks `--interface` names against the machine's interfaces.
  *
  * @throws {UsageError} Listing the interfaces that exist.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkInterfaces } from "./_args.ts";
- * checkInterfaces(["eth0"], ["lo", "eth0"]);
- * assert.throws(() => checkInterfaces(["eth9"], ["lo", "eth0"]), /unknown interface "eth9"/);
- * ```
  */
 export function checkInterfaces(
   wanted: readonly string[] | undefined,

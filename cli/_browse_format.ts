@@ -21,14 +21,6 @@ const MARK_COLOURS = {
 
 /**
  * Event kinds the formatter shows: the browse events, and `resolved` for `resolve`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ServiceEventKind } from "./_browse_format.ts";
- * const kinds: ServiceEventKind[] = ["added", "updated", "removed", "resolved"];
- * assert.equal(kinds.length, 4);
- * ```
  */
 export type ServiceEventKind = keyof typeof MARKS;
 
@@ -40,13 +32,6 @@ function pad(text: string, width: number): string {
 
 /**
  * The header line over the columns.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { browseHeader } from "./_browse_format.ts";
- * assert.match(browseHeader(), /^Time +  Interface Family +Instance +Type +Domain$/);
- * ```
  */
 export function browseHeader(): string {
   return [
@@ -62,14 +47,6 @@ export function browseHeader(): string {
 
 /**
  * The header line over service type lines (`browse` without TYPE).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatTypeEvent, typeHeader } from "./_browse_format.ts";
- * const line = formatTypeEvent("added", { serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"] }, "12:00:00.000");
- * assert.equal(typeHeader().indexOf("Type"), line.indexOf("_ipp"));
- * ```
  */
 export function typeHeader(): string {
   return [
@@ -84,14 +61,6 @@ export function typeHeader(): string {
 /**
  * The address families of a service: `IPv4`, `IPv6`, `IPv4,IPv6`, or `-`
  * before any address is known.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { familiesOf } from "./_browse_format.ts";
- * assert.equal(familiesOf([{ address: "fe80::1%eth0", family: "IPv6", interfaceName: "eth0" }]), "IPv6");
- * assert.equal(familiesOf([]), "-");
- * ```
  */
 export function familiesOf(addresses: ServiceInfo["addresses"]): string {
   const families = ["IPv4", "IPv6"].filter((f) => addresses.some((a) => a.family === f));
@@ -100,14 +69,6 @@ export function familiesOf(addresses: ServiceInfo["addresses"]): string {
 
 /**
  * A TXT record as `avahi-browse` prints it: `["key=value" "flag" "empty="]`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { TxtAttributes } from "../dnssd/mod.ts";
- * import { txtText } from "./_browse_format.ts";
- * assert.equal(txtText(TxtAttributes.from({ path: "/a b", flag: true, e: "" })), '["path=/a b" "flag" "e="]');
- * ```
  */
 export function txtText(txt: TxtAttributes | undefined): string {
   if (txt === undefined) return "[]";
@@ -120,19 +81,6 @@ export function txtText(txt: TxtAttributes | undefined): string {
 /**
  * The lines for one service event: the columns, then with `details` (browse
  * `--resolve`, `resolve`) host, addresses, port and TXT on the following lines.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatServiceEvent } from "./_browse_format.ts";
- * const service = {
- *   fullName: "Web._http._tcp.local", name: "Web", type: "_http._tcp", domain: "local",
- *   host: undefined, port: undefined, priority: undefined, weight: undefined, txt: undefined,
- *   addresses: [], interfaces: ["eth0"], complete: false, ttl: 4500,
- * };
- * const [line] = formatServiceEvent("added", service, "12:00:00.000");
- * assert.match(line, /^12:00:00\.000 \+ eth0 +- +Web +_http\._tcp +local$/);
- * ```
  */
 export function formatServiceEvent(
   kind: ServiceEventKind,
@@ -164,14 +112,6 @@ export function formatServiceEvent(
 
 /**
  * A service type line (`browse` without TYPE, `services`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatTypeEvent } from "./_browse_format.ts";
- * const line = formatTypeEvent("added", { serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"] }, "12:00:00.000");
- * assert.match(line, /^12:00:00\.000 \+ eth0 +_ipp\._tcp +local$/);
- * ```
  */
 export function formatTypeEvent(
   kind: "added" | "removed",
@@ -191,14 +131,6 @@ export function formatTypeEvent(
 /**
  * TXT attributes as the JSON object of issue 9: `{"k": "v", "flag": null}`
  * (a key with no value is `null`, an empty value `""`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { TxtAttributes } from "../dnssd/mod.ts";
- * import { txtJson } from "./_browse_format.ts";
- * assert.deepEqual(txtJson(TxtAttributes.from({ k: "v", flag: true, e: "" })), { k: "v", flag: null, e: "" });
- * ```
  */
 export function txtJson(txt: TxtAttributes | undefined): Record<string, string | null> | null {
   if (txt === undefined) return null;
@@ -214,20 +146,6 @@ export function txtJson(txt: TxtAttributes | undefined): Record<string, string |
  * (instance label as text), `type`, `domain`, `host`, `port`, `txt`,
  * `addresses` (strings, IPv6 link-local with `%zone`), `interface` (the first
  * link it was seen on), `interfaces`, `ttl`, `fullName`. Unknown values are `null`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { serviceJson } from "./_browse_format.ts";
- * const fields = serviceJson({
- *   fullName: "Web._http._tcp.local", name: "Web", type: "_http._tcp", domain: "local",
- *   host: "box.local", port: 80, priority: 0, weight: 0, txt: undefined, ttl: 120,
- *   interfaces: ["eth0"], complete: false,
- *   addresses: [{ address: "198.18.1.2", family: "IPv4", interfaceName: "eth0" }],
- * });
- * assert.deepEqual(fields.addresses, ["198.18.1.2"]);
- * assert.equal(fields.interface, "eth0");
- * ```
  */
 export function serviceJson(service: ServiceInfo): Record<string, unknown> {
   return {

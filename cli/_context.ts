@@ -14,14 +14,6 @@ import type { Output } from "./_output.ts";
 
 /**
  * Which links a command uses.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { LinkOptions } from "./_context.ts";
- * const links: LinkOptions = { interfaces: ["eth0"], ipv6: false };
- * assert.deepEqual(links.interfaces, ["eth0"]);
- * ```
  */
 export interface LinkOptions {
   /** Only these interfaces (names); default every multicast-capable one. */
@@ -34,13 +26,6 @@ export interface LinkOptions {
 
 /**
  * Everything a command touches outside itself.
- *
- * @example
- * ```ts ignore
- * import type { CommandContext } from "./_context.ts";
- * declare const context: CommandContext;
- * context.output.line("hello");
- * ```
  */
 export interface CommandContext {
   /** stdout / stderr. */
@@ -63,16 +48,6 @@ export interface CommandContext {
 
 /**
  * Resolves after `ms`, or as soon as `signal` aborts.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { abortableSleep } from "./_context.ts";
- * const stop = new AbortController();
- * stop.abort();
- * await abortableSleep(60_000, stop.signal); // returns at once
- * assert.ok(stop.signal.aborted);
- * ```
  */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.resolve();
@@ -89,13 +64,6 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 
 /**
  * The real context: UDP sockets on this machine's interfaces.
- *
- * @example
- * ```ts ignore
- * import { systemContext } from "./_context.ts";
- * import { TerminalOutput } from "./_output.ts";
- * const context = systemContext(new TerminalOutput(), new AbortController().signal);
- * ```
  */
 export function systemContext(
   output: Output,
@@ -124,16 +92,6 @@ export function systemContext(
  * Resolves when the command should end: on SIGINT / SIGTERM (the context's
  * signal), when `also` aborts, or after `timeoutMs` when one is given. Leaves
  * no timer or listener behind.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { untilStopped } from "./_context.ts";
- * const stop = new AbortController();
- * const done = untilStopped({ signal: stop.signal, sleep: () => new Promise(() => {}) });
- * stop.abort();
- * assert.equal(await done, "signal");
- * ```
  */
 export async function untilStopped(
   context: Pick<CommandContext, "signal" | "sleep">,

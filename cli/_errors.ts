@@ -14,59 +14,24 @@ import { TransportError } from "../transport/transport_error.ts";
 
 /**
  * Exit status of a command that did its job.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { EXIT_OK } from "./_errors.ts";
- * assert.equal(EXIT_OK, 0);
- * ```
  */
 export const EXIT_OK = 0;
 /**
  * Exit status when the command ran and failed (nothing found, network unusable).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { EXIT_FAILURE } from "./_errors.ts";
- * assert.equal(EXIT_FAILURE, 1);
- * ```
  */
 export const EXIT_FAILURE = 1;
 /**
  * Exit status for a wrong command line: arguments, or a missing Deno flag.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { EXIT_USAGE } from "./_errors.ts";
- * assert.equal(EXIT_USAGE, 2);
- * ```
  */
 export const EXIT_USAGE = 2;
 
 /**
  * The flags every networked command needs, in the form to paste.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { NETWORK_FLAGS } from "./_errors.ts";
- * assert.match(NETWORK_FLAGS, /--unstable-net/);
- * ```
  */
 export const NETWORK_FLAGS = "--allow-net --allow-sys=networkInterfaces,hostname --unstable-net";
 
 /**
  * A mistake in how a command was called.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { UsageError } from "./_errors.ts";
- * assert.equal(new UsageError("port must be 1-65535").name, "UsageError");
- * ```
  */
 export class UsageError extends Error {
   /** Creates an error with a message for the person at the terminal. */
@@ -78,13 +43,6 @@ export class UsageError extends Error {
 
 /**
  * The command ran but could not do what was asked (exit 1).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { FailureError } from "./_errors.ts";
- * assert.equal(new FailureError("no answer").name, "FailureError");
- * ```
  */
 export class FailureError extends Error {
   /** Creates an error with a message for the person at the terminal. */
@@ -101,18 +59,6 @@ export class FailureError extends Error {
  * socket exists.
  *
  * @throws {UsageError} Naming `--unstable-net`, `--allow-net` or `--allow-sys=...`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { requireNetworkFlags, UsageError } from "./_errors.ts";
- * try {
- *   requireNetworkFlags({ hostname: true }); // passes under --allow-all --unstable-net
- * } catch (e) {
- *   assert.ok(e instanceof UsageError);
- *   assert.match(e.message, /add --(unstable-net|allow-net|allow-sys=\w+)/);
- * }
- * ```
  */
 export function requireNetworkFlags(needs: { hostname?: boolean } = {}): void {
   if (typeof Deno.listenDatagram !== "function") {
@@ -141,13 +87,6 @@ export function requireNetworkFlags(needs: { hostname?: boolean } = {}): void {
 
 /**
  * Turns anything a command threw into the line to print and the exit status.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { explainError, UsageError } from "./_errors.ts";
- * assert.deepEqual(explainError(new UsageError("bad port")), { message: "bad port", status: 2 });
- * ```
  */
 export function explainError(error: unknown): { message: string; status: number } {
   if (error instanceof UsageError) return { message: error.message, status: EXIT_USAGE };

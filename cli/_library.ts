@@ -22,15 +22,6 @@ export type {
 /**
  * The stack as the commands see it: `Mdns`'s links, publish, browse, resolve,
  * lookups and close.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { Mdns } from "../mdns.ts";
- * import type { CliStack } from "./_library.ts";
- * const asStack = (mdns: Mdns): CliStack => mdns; // the real stack fits
- * assert.equal(typeof asStack, "function");
- * ```
  */
 export type CliStack = Pick<
   Mdns,

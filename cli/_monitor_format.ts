@@ -17,16 +17,6 @@ import { paint } from "./_output.ts";
 
 /**
  * Where a datagram came from, as the transport tags it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { PacketOrigin } from "./_monitor_format.ts";
- * const origin: PacketOrigin = {
- *   interfaceName: "eth0", family: "IPv6", source: "fe80::2%eth0", port: 5353, unicast: false, size: 40,
- * };
- * assert.equal(origin.port, 5353);
- * ```
  */
 export interface PacketOrigin {
   /** Interface it arrived on. */
@@ -62,20 +52,6 @@ function sourceText(origin: PacketOrigin): string {
 
 /**
  * The lines `monitor` prints for one decoded packet.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatPacket } from "./_monitor_format.ts";
- * const lines = formatPacket(
- *   { id: 0, flags: 0, questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: true }],
- *     answers: [], authorities: [], additionals: [] },
- *   { interfaceName: "eth0", family: "IPv4", source: "198.18.1.2", port: 5353, unicast: false, size: 34 },
- *   "12:00:00.000",
- * );
- * assert.equal(lines[0], "12:00:00.000 eth0 IPv4 198.18.1.2:5353 query id=0 flags=[] qd=1 an=0 ns=0 ar=0 34B multicast");
- * assert.equal(lines[1], "  qd ;_http._tcp.local.\t\tIN (QU)\tPTR");
- * ```
  */
 export function formatPacket(
   message: DnsMessage,
@@ -117,16 +93,6 @@ export function formatPacket(
 
 /**
  * The line `monitor` prints for a packet that does not decode.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatMalformed } from "./_monitor_format.ts";
- * const line = formatMalformed("bad pointer at offset 14",
- *   { interfaceName: "eth0", family: "IPv4", source: "198.18.1.2", port: 5353, unicast: false, size: 20 },
- *   "12:00:00.000");
- * assert.equal(line, "12:00:00.000 eth0 IPv4 198.18.1.2:5353 malformed 20B: bad pointer at offset 14");
- * ```
  */
 export function formatMalformed(
   reason: string,
@@ -153,21 +119,6 @@ function recordJson(r: ResourceRecord): Record<string, unknown> {
 /**
  * The JSON fields `monitor --json` prints for one packet (besides `event`,
  * which is `query` or `response`, and `ts`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { packetJson } from "./_monitor_format.ts";
- * const fields = packetJson(
- *   { id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
- *     answers: [{ name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.1.2" }] },
- *   { interfaceName: "eth0", family: "IPv4", source: "198.18.1.2", port: 5353, unicast: false, size: 40 },
- * );
- * assert.deepEqual(fields.answers, [
- *   { name: "box.local", type: "A", class: "IN", cacheFlush: true, ttl: 120, data: "198.18.1.2" },
- * ]);
- * assert.equal(fields.truncated, false);
- * ```
  */
 export function packetJson(message: DnsMessage, origin: PacketOrigin): Record<string, unknown> {
   return {
@@ -196,13 +147,6 @@ export function packetJson(message: DnsMessage, origin: PacketOrigin): Record<st
 
 /**
  * Whether a decoded packet is a response (the QR bit).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isResponse } from "./_monitor_format.ts";
- * assert.equal(isResponse({ flags: 0x8400 }), true);
- * ```
  */
 export function isResponse(message: Pick<DnsMessage, "flags">): boolean {
   return (message.flags & MessageFlags.RESPONSE) !== 0;

@@ -9,15 +9,6 @@
 /**
  * A command's two streams. Commands never call `console` or `Deno.stdout`
  * themselves, so tests capture what they print.
- *
- * @example Capturing output in a test
- * ```ts
- * import assert from "node:assert/strict";
- * import { MemoryOutput } from "./_output.ts";
- * const out = new MemoryOutput();
- * out.json("registered", { name: "Printer" }, 1700000000.5);
- * assert.deepEqual(JSON.parse(out.stdout[0]), { event: "registered", ts: 1700000000.5, name: "Printer" });
- * ```
  */
 export interface Output {
   /** True when human output may use ANSI colour. */
@@ -41,14 +32,6 @@ function writeAll(stream: { writeSync(p: Uint8Array): number }, bytes: Uint8Arra
 /**
  * The process's stdout and stderr. When stdout's reader goes away (`| head`),
  * `closed` aborts, so a long-running command can end quietly.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { TerminalOutput } from "./_output.ts";
- * const out = new TerminalOutput();
- * assert.equal(typeof out.color, "boolean");
- * ```
  */
 export class TerminalOutput implements Output {
   /** Aborts when stdout can no longer be written (a closed pipe). */
@@ -80,15 +63,6 @@ export class TerminalOutput implements Output {
 
 /**
  * Output kept in arrays, for tests.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { MemoryOutput } from "./_output.ts";
- * const out = new MemoryOutput();
- * out.error("bad port");
- * assert.deepEqual(out.stderr, ["bad port"]);
- * ```
  */
 export class MemoryOutput implements Output {
   readonly color: boolean;
@@ -142,27 +116,11 @@ const ANSI = { green: 32, red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1 } as co
 
 /**
  * A colour name for {@linkcode paint}.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { type Colour, paint } from "./_output.ts";
- * const colour: Colour = "green";
- * assert.equal(paint(false, colour, "+"), "+");
- * ```
  */
 export type Colour = keyof typeof ANSI;
 
 /**
  * Wraps `text` in an ANSI colour when `enabled`, else returns it unchanged.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { paint } from "./_output.ts";
- * assert.equal(paint(false, "red", "-"), "-");
- * assert.equal(paint(true, "red", "-"), "\x1b[31m-\x1b[0m");
- * ```
  */
 export function paint(enabled: boolean, colour: Colour, text: string): string {
   return enabled ? `\x1b[${ANSI[colour]}m${text}\x1b[0m` : text;
@@ -170,13 +128,6 @@ export function paint(enabled: boolean, colour: Colour, text: string): string {
 
 /**
  * The time stamp column, `HH:MM:SS.mmm` in local time, as `dns-sd` prints.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { timeColumn } from "./_output.ts";
- * assert.match(timeColumn(0), /^\d\d:\d\d:\d\d\.000$/);
- * ```
  */
 export function timeColumn(unixMs: number): string {
   const d = new Date(unixMs);
@@ -188,13 +139,6 @@ export function timeColumn(unixMs: number): string {
 
 /**
  * Unix seconds, fractional, for the `ts` field of JSON lines.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { unixSeconds } from "./_output.ts";
- * assert.equal(unixSeconds(1500), 1.5);
- * ```
  */
 export function unixSeconds(unixMs: number): number {
   return unixMs / 1000;
@@ -203,15 +147,6 @@ export function unixSeconds(unixMs: number): number {
 /**
  * ` (FFI hatch active: ...)` when the transport runs with `--allow-ffi`'s
  * extras, else nothing: tells a person whether `--allow-ffi` took.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ffiNote } from "./_output.ts";
- * assert.equal(ffiNote({ stats: { ffi: "unavailable" } }), "");
- * assert.match(ffiNote({ stats: { ffi: "active" } }), /FFI hatch active/);
- * assert.equal(ffiNote({}), "");
- * ```
  */
 export function ffiNote(transport: object): string {
   const ffi = (transport as { stats?: { ffi?: string } }).stats?.ffi;

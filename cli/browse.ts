@@ -74,7 +74,9 @@ a subtype). Without TYPE it lists the service types on the network.
   --interface IF  browse on IF only (repeatable)
   --json          one JSON object per line: event (added, updated, removed), ts,
                   name, type, domain, host, port, txt, addresses, interface,
-                  interfaces, ttl, fullName (without TYPE: type, domain, interface)
+                  interfaces, ttl, fullName, and on removed its reason (goodbye,
+                  expired, flushed, purged, evicted, link-gone, cleared)
+                  (without TYPE: type, domain, interface)
 
 Runs until Ctrl-C, SIGTERM, --timeout or --terminate, then exits 0.
 
@@ -249,7 +251,9 @@ class BrowseRun {
     const { output } = this.#context;
     const now = this.#context.now();
     if (this.#options.json) {
-      output.json(event.type, serviceJson(event.service), unixSeconds(now));
+      const fields = serviceJson(event.service);
+      if (event.type === "removed") fields.reason = event.reason; // why it left
+      output.json(event.type, fields, unixSeconds(now));
       return;
     }
     const lines = formatServiceEvent(event.type, event.service, timeColumn(now), {

@@ -20,14 +20,6 @@ let used = 0;
 
 /**
  * Returns `n` zeroed bytes the caller owns, pooled when small.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { allocPooled } from "./_byte_pool.ts";
- * const bytes = allocPooled(34);
- * assert.equal(bytes.length, 34);
- * ```
  */
 export function allocPooled(n: number): Uint8Array {
   if (n > MAX_POOLED_BYTES) return new Uint8Array(n);

@@ -24,19 +24,6 @@ export interface WriteAllOptions extends WriterOptions {
  *
  * @throws {RangeError} When one record alone does not fit `maxSize`, or a value
  * is out of range.
- *
- * @example Forty TXT records take several 1440-byte packets
- * ```ts
- * import assert from "node:assert/strict";
- * import { writeAll } from "./_write_all.ts";
- * import type { TxtRecord } from "./types.ts";
- * const records = Array.from({ length: 40 }, (_, i): TxtRecord => ({
- *   name: `s${i}._http._tcp.local`, type: 16, class: 1, cacheFlush: true, ttl: 4500,
- *   data: [new Uint8Array(100)],
- * }));
- * const packets = writeAll(records, { flags: 0x8400 });
- * assert.ok(packets.length > 1 && packets.every((p) => p.length <= 1440));
- * ```
  */
 export function writeAll(
   records: readonly ResourceRecord[],

@@ -36,18 +36,66 @@ export function copyRdata(
   offset: number,
   length: number,
 ): Uint8Array {
+  if (rdataNameOffset(type) < 0) return packet.slice(offset, offset + length);
+  return scratch.slice(0, copyRdataInto(packet, type, offset, length, scratch));
+}
+
+/**
+ * {@linkcode copyRdata} into a buffer the caller keeps (a scratch reused
+ * record after record), returning the offset just past what it wrote. A hot
+ * path (every Known Answer a responder or a cache reads) turns the copy into
+ * a key at once: a new `Uint8Array` per record costs about a microsecond of
+ * allocation in Deno, several times the copy itself.
+ *
+ * @throws {DnsParseError} When a name inside the rdata is malformed or does not
+ * fit the rdata.
+ * @throws {RangeError} When `out` has no room for the expanded rdata (65,535
+ * plus 255 bytes free always suffice).
+ *
+ * @example A compressed PTR expanded into a scratch buffer
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { copyRdata, copyRdataInto } from "./canonical.ts";
+ * // "local" at 0, then the PTR rdata at 7: "a" + pointer to 0
+ * const packet = new Uint8Array([5, 108, 111, 99, 97, 108, 0, 1, 97, 0xc0, 0]);
+ * const out = new Uint8Array(512);
+ * const end = copyRdataInto(packet, 12, 7, 4, out, 3);
+ * assert.deepEqual(out.subarray(3, end), copyRdata(packet, 12, 7, 4));
+ * assert.equal(end - 3, 9);
+ * ```
+ */
+export function copyRdataInto(
+  packet: Uint8Array,
+  type: number,
+  offset: number,
+  length: number,
+  out: Uint8Array,
+  outOffset = 0,
+): number {
   const fixed = rdataNameOffset(type);
-  if (fixed < 0) return packet.slice(offset, offset + length);
   const end = offset + length;
+  if (fixed < 0) {
+    if (outOffset + length > out.length) {
+      throw new RangeError("Cannot copy rdata: output buffer too small");
+    }
+    for (let i = 0; i < length; i++) out[outOffset + i] = packet[offset + i];
+    return outOffset + length;
+  }
   if (length < fixed + 1) throw parseError(`rdata of ${length} bytes is too short`, offset);
   const nameEnd = skipName(packet, offset + fixed);
   if (nameEnd > end) throw parseError("name runs past its rdata", offset + fixed);
-  scratch.set(packet.subarray(offset, offset + fixed), 0);
-  let w = copyNameExpanded(packet, offset + fixed, scratch, fixed);
+  // Byte loops, not set(subarray): a view is an allocation too.
+  if (outOffset + fixed > out.length) {
+    throw new RangeError("Cannot copy rdata: output buffer too small");
+  }
+  for (let i = 0; i < fixed; i++) out[outOffset + i] = packet[offset + i];
+  let w = copyNameExpanded(packet, offset + fixed, out, outOffset + fixed);
   // NSEC: the type bitmap follows the name unchanged.
-  scratch.set(packet.subarray(nameEnd, end), w);
-  w += end - nameEnd;
-  return scratch.slice(0, w);
+  if (w + end - nameEnd > out.length) {
+    throw new RangeError("Cannot copy rdata: output buffer too small");
+  }
+  for (let i = nameEnd; i < end; i++) out[w++] = packet[i];
+  return w;
 }
 
 /** An rdata sink over a fixed scratch buffer; names are never compressed. */

@@ -49,8 +49,9 @@ export {
 export { MessageReader, Section, type SectionValue } from "./reader.ts";
 export { MessageWriter, type WriterMark, type WriterOptions } from "./writer.ts";
 export { decodeMessage, encodeMessage } from "./message.ts";
-export { copyRdata, decodeRdata, encodeRdata } from "./canonical.ts";
+export { copyRdata, copyRdataInto, decodeRdata, encodeRdata } from "./canonical.ts";
 export { canonicalRdata, rdataEquals, rdataEqualsAt } from "./rdata_equals.ts";
+export { bytesToBinary, rdataKey, readerRecordKey, recordKey } from "./record_key.ts";
 export {
   hasNameInRdata,
   type HinfoData,

@@ -201,8 +201,12 @@ export function validateServiceName(label: string, options?: ServiceNameOptions)
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateInstanceName } from "./service_name.ts";
- * validateInstanceName("Living Room. 3rd floor");
+ * validateInstanceName("Living Room. 3rd floor"); // dots and spaces are fine
+ * assert.throws(() => validateInstanceName("tab\there"), TypeError);
+ * assert.throws(() => validateInstanceName(""), RangeError);
+ * assert.throws(() => validateInstanceName("x".repeat(64)), RangeError);
  * ```
  */
 export function validateInstanceName(name: string): void {
@@ -314,8 +318,11 @@ export function subtypeName(subtype: string, type: ServiceType | string): string
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { validateSubtype } from "./service_name.ts";
  * validateSubtype("_printer");
+ * assert.throws(() => validateSubtype("line\nbreak"), TypeError);
+ * assert.throws(() => validateSubtype(""), RangeError);
  * ```
  */
 export function validateSubtype(subtype: string): void {
@@ -355,7 +362,7 @@ export function serviceInstanceName(name: string, type: ServiceType | string): s
 }
 
 /**
- * Splits a full instance name into instance, service type and domain. Escapes
+ * Splits a full instance name into its label (`name`), service type and domain. Escapes
  * `\.`, `\\` and `\DDD` are undone (`A\032web\032page` gives `A web page`).
  * Lenient by default, as it reads names from the network.
  *

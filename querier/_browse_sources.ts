@@ -10,7 +10,7 @@
 
 import { RecordType } from "../codec/mod.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
-import type { PeerRecord } from "../cache/peer_record.ts";
+import type { PeerRecord, RemovalReason } from "../cache/peer_record.ts";
 import type { ServiceInfo } from "../cache/service_info.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
@@ -21,16 +21,6 @@ import type { BrowseEvent } from "./types.ts";
 
 /**
  * Something the querier brings up to date after each packet or timer run.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { Session } from "./_browse_sources.ts";
- * let updated = 0;
- * const session: Session = { update: () => updated++ };
- * session.update();
- * assert.equal(updated, 1);
- * ```
  */
 export interface Session {
   /** Applies the changes heard since the last update. */
@@ -40,24 +30,6 @@ export interface Session {
 /**
  * What a browse source needs from the querier: a tracker host, plus a way to
  * be updated.
- *
- * @example A host that updates at once
- * ```ts
- * import assert from "node:assert/strict";
- * import type { SourceHost } from "./_browse_sources.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * const questions = new QuestionSet(() => 0);
- * const host: SourceHost = {
- *   cache: new PeerServiceCache(),
- *   now: () => 0,
- *   ask: (name, type, interfaces) => questions.ask(name, type, interfaces, 0),
- *   release: (q) => questions.release(q),
- *   dirty: (session) => session.update(),
- * };
- * host.release(host.ask("_http._tcp.local", 12, undefined));
- * assert.equal(questions.size, 0);
- * ```
  */
 export interface SourceHost extends TrackerHost {
   /** Asks the querier to update `session` soon (after the current packet or timer run). */
@@ -69,16 +41,6 @@ export interface SourceHost extends TrackerHost {
 /**
  * A session that also shows what this stack publishes: told when the local
  * cache changed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { LocalSession } from "./_browse_sources.ts";
- * let stale = false;
- * const session: LocalSession = { update: () => {}, localChanged: () => (stale = true) };
- * session.localChanged();
- * assert.equal(stale, true);
- * ```
  */
 export interface LocalSession extends Session {
   /** Something we publish changed: read the local cache again at the next update. */
@@ -88,20 +50,6 @@ export interface LocalSession extends Session {
 /**
  * True when two service states would look the same to a reader: host, port,
  * TXT, addresses and links (not the TTL, which changes every second).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sameService } from "./_browse_sources.ts";
- * import type { ServiceInfo } from "../cache/service_info.ts";
- * const s: ServiceInfo = {
- *   fullName: "A._http._tcp.local", name: "A", type: "_http._tcp", domain: "local",
- *   host: "a.local", port: 80, priority: 0, weight: 0, txt: undefined, addresses: [],
- *   interfaces: ["eth0"], complete: false, ttl: 120,
- * };
- * assert.equal(sameService(s, { ...s, ttl: 60 }), true);
- * assert.equal(sameService(s, { ...s, port: 81 }), false);
- * ```
  */
 export function sameService(a: ServiceInfo, b: ServiceInfo): boolean {
   if (a.host !== b.host || a.port !== b.port) return false;
@@ -120,34 +68,6 @@ export function sameService(a: ServiceInfo, b: ServiceInfo): boolean {
 
 /**
  * The instances of one service type (or subtype).
- *
- * @example The cache's complete services, before anything is asked
- * ```ts
- * import assert from "node:assert/strict";
- * import { ServiceBrowseSource } from "./_browse_sources.ts";
- * import { StreamBrowser } from "./_browser.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { serviceRecords } from "../dnssd/service_records.ts";
- * import { QuestionSet } from "./_questions.ts";
- * const cache = new PeerServiceCache();
- * const set = serviceRecords({
- *   name: "Den", type: "_http._tcp", host: "den.local", port: 80, addresses: ["198.18.0.9"],
- * });
- * for (const r of set.records) cache.insertRecord(r, { interfaceName: "eth0", now: 0 });
- * const questions = new QuestionSet(() => 0);
- * const source = new ServiceBrowseSource({
- *   cache, now: () => 0,
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
- *   release: (q) => questions.release(q),
- *   dirty: () => {},
- * }, "_http._tcp.local", undefined, true);
- * const browser = new StreamBrowser(source, 16);
- * source.attach(browser);
- * assert.deepEqual(browser.services().map((s) => s.name), ["Den"]);
- * assert.equal(questions.size, 1); // the PTR question; nothing to follow up
- * browser.end("disposed");
- * assert.equal(questions.size, 0);
- * ```
  */
 export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEvent>, LocalSession {
   #host: SourceHost;
@@ -165,6 +85,12 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #stopped = false;
   #mine = new Map<string, string>(); // our own instances listed under the PTR name, by key
   #mineStale: boolean;
+  // Why the last PTR of an instance left, until the next update reads it; and
+  // why each removed instance left, until the browser turns that into an
+  // event or the instance comes back (the browser may read the removal long
+  // after, coalesced with updates it never read).
+  #gone = new Map<string, RemovalReason>();
+  #reasons = new Map<string, RemovalReason>();
 
   /** Starts following the instances `ptrName`'s PTRs list; asks for them continuously. */
   constructor(
@@ -187,7 +113,9 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
         this.#host.dirty(this);
       },
     });
-    this.#watch = host.cache.watch(ptrName, (e) => this.#listed(e.record), {
+    this.#watch = host.cache.watch(ptrName, (e) => {
+      this.#listed(e.record, e.type === "removed" ? e.reason : undefined);
+    }, {
       type: RecordType.PTR,
       now: host.now(),
     });
@@ -205,7 +133,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
 
   // A PTR of the type was added, refreshed or removed: the live ones are kept
   // per instance, so deciding whether an instance is listed costs no lookup.
-  #listed(ptr: PeerRecord): void {
+  #listed(ptr: PeerRecord, reason?: RemovalReason): void {
     if (this.#stopped) return;
     if (this.#interfaces !== undefined && !this.#interfaces.includes(ptr.interfaceName)) return;
     const instance = ptr.data as string;
@@ -223,6 +151,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     } else if (ptrs !== undefined) {
       const rest = ptrs.filter((p) => p !== ptr);
       tracker.listedBy = rest.length === 0 ? undefined : rest;
+      if (rest.length === 0) this.#gone.set(key, reason ?? "expired");
     }
     this.#dirty.add(key);
     this.#host.dirty(this);
@@ -256,8 +185,16 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
       const state =
         (mine === undefined ? undefined : this.#host.local!.service(mine, this.#interfaces)) ??
           this.#heard(key, before?.local === true ? undefined : before);
-      if (state === undefined) this.#current.delete(key);
-      else this.#current.set(key, state);
+      const gone = this.#gone.get(key);
+      this.#gone.delete(key);
+      if (state === undefined) {
+        this.#current.delete(key);
+        // Ours unpublished (we said goodbye), or the reason its last PTR left.
+        if (before !== undefined) this.#reasons.set(key, gone ?? "goodbye");
+      } else {
+        this.#current.set(key, state);
+        this.#reasons.delete(key);
+      }
       const changed = state === undefined
         ? before !== undefined
         : before === undefined || !sameService(before, state);
@@ -294,9 +231,15 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     return this.#current.keys();
   }
 
-  diff(prev: ServiceInfo | undefined, cur: ServiceInfo | undefined): BrowseEvent | undefined {
+  diff(
+    prev: ServiceInfo | undefined,
+    cur: ServiceInfo | undefined,
+    key: string,
+  ): BrowseEvent | undefined {
     if (cur === undefined) {
-      return prev === undefined ? undefined : { type: "removed", service: prev };
+      const reason = this.#reasons.get(key) ?? "expired";
+      this.#reasons.delete(key);
+      return prev === undefined ? undefined : { type: "removed", service: prev, reason };
     }
     if (prev === undefined) return { type: "added", service: cur };
     return sameService(prev, cur) ? undefined : { type: "updated", service: cur };

@@ -16,77 +16,31 @@ import type { Browser } from "./types.ts";
 /**
  * Why a browse ended: its signal aborted, the peer cache was cleared, the
  * stack closed, or the reader broke its loop (or disposed the browser).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { EndReason } from "./_browser.ts";
- * const reasons: EndReason[] = ["aborted", "cleared", "closed", "disposed"];
- * assert.equal(reasons.length, 4);
- * ```
  */
 export type EndReason = "aborted" | "cleared" | "closed" | "disposed";
 
 /**
  * What a browser reads from: the latest state of each key and how two states
  * differ as an event.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { BrowseSource } from "./_browser.ts";
- * const states = new Map([["a", 1]]);
- * const source: BrowseSource<number, string> = {
- *   current: (key) => states.get(key),
- *   keys: () => states.keys(),
- *   diff: (prev, cur) => (prev === cur ? undefined : `${prev}->${cur}`),
- *   services: () => [],
- *   stop: () => {},
- * };
- * assert.equal(source.diff(undefined, 1), "undefined->1");
- * ```
  */
-export interface BrowseSource<S, E> {
+export interface BrowseSource<S, E, T = ServiceInfo> {
   /** The latest state of `key`, undefined when it is gone. */
   current(key: string): S | undefined;
   /** Every key with a state now. */
   keys(): Iterable<string>;
-  /** The event that takes a reader from `prev` to `cur`, if any. */
-  diff(prev: S | undefined, cur: S | undefined): E | undefined;
-  /** The complete services now. */
-  services(): ServiceInfo[];
+  /** The event that takes a reader from `prev` to `cur` (the states of `key`), if any. */
+  diff(prev: S | undefined, cur: S | undefined, key: string): E | undefined;
+  /** What the browse lists now: complete services, or service types. */
+  services(): T[];
   /** Releases what the browse holds (watches, questions). */
   stop(): void;
 }
 
 /**
  * A browse's event stream.
- *
- * @example Coalescing: a service added then changed, unread, is one `added`
- * ```ts
- * import assert from "node:assert/strict";
- * import { StreamBrowser } from "./_browser.ts";
- * const states = new Map<string, number>();
- * const browser = new StreamBrowser<number, string>({
- *   current: (key) => states.get(key),
- *   keys: () => states.keys(),
- *   diff: (prev, cur) =>
- *     prev === undefined ? `added ${cur}` : cur === undefined ? "removed" : `updated ${cur}`,
- *   services: () => [],
- *   stop: () => {},
- * }, 16);
- * states.set("a", 1);
- * browser.notify("a");
- * states.set("a", 2);
- * browser.notify("a");
- * const it = browser[Symbol.asyncIterator]();
- * assert.deepEqual(await it.next(), { value: "added 2", done: false });
- * await it.return!();
- * assert.equal(browser.endReason, "disposed");
- * ```
  */
-export class StreamBrowser<S, E> implements Browser<E> {
-  #source: BrowseSource<S, E>;
+export class StreamBrowser<S, E, T = ServiceInfo> implements Browser<E, T> {
+  #source: BrowseSource<S, E, T>;
   #bufferSize: number;
   #pending = new Set<string>();
   #resync = false;
@@ -96,7 +50,7 @@ export class StreamBrowser<S, E> implements Browser<E> {
   #onEnd: (() => void)[] = [];
 
   /** Creates a browser over `source` that keeps at most `bufferSize` services waiting. */
-  constructor(source: BrowseSource<S, E>, bufferSize: number) {
+  constructor(source: BrowseSource<S, E, T>, bufferSize: number) {
     this.#source = source;
     this.#bufferSize = bufferSize;
   }
@@ -106,8 +60,8 @@ export class StreamBrowser<S, E> implements Browser<E> {
     return this.#end;
   }
 
-  /** The complete services known now. */
-  services(): ServiceInfo[] {
+  /** What the browse lists now: complete services, or service types. */
+  services(): T[] {
     return this.#source.services();
   }
 
@@ -156,7 +110,7 @@ export class StreamBrowser<S, E> implements Browser<E> {
     for (const key of this.#pending) {
       this.#pending.delete(key);
       const cur = this.#source.current(key);
-      const event = this.#source.diff(this.#delivered.get(key), cur);
+      const event = this.#source.diff(this.#delivered.get(key), cur, key);
       if (cur === undefined) this.#delivered.delete(key);
       else this.#delivered.set(key, cur);
       if (event !== undefined) return event;

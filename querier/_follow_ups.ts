@@ -24,18 +24,6 @@ interface Bucket {
 
 /**
  * Follow-up questions waiting for their link's budget.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { FollowUpBudget } from "./_follow_ups.ts";
- * import { MessageWriter } from "../codec/mod.ts";
- * const budget = new FollowUpBudget();
- * budget.add("eth0", { name: "A._http._tcp.local", type: 33, class: 1, unicastResponse: false });
- * const taken = budget.take("eth0", new MessageWriter(), [], 0);
- * assert.equal(taken.length, 1);
- * assert.equal(budget.waiting, 0);
- * ```
  */
 export class FollowUpBudget {
   #waiting = new Map<string, Map<string, Question>>(); // per link, oldest first

@@ -13,20 +13,12 @@ import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
 import type { PeerCacheEvent } from "../cache/peer_cache_options.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
-import { type ServiceAssembly, serviceInfo } from "../cache/service_info.ts";
+import { type ServiceAssembly, serviceInfo } from "../cache/service_assembly.ts";
 import { nameKey } from "../codec/mod.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
 
 /**
  * What a tracker needs from the querier.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { TrackerHost } from "./_instance_tracker.ts";
- * const keys: (keyof TrackerHost)[] = ["cache", "now", "ask", "release"];
- * assert.equal(keys.length, 4);
- * ```
  */
 export interface TrackerHost {
   /** The peer cache. */
@@ -54,22 +46,6 @@ const ADDRESS_TYPES: readonly number[] = [RecordType.A, RecordType.AAAA];
 /**
  * One watch on `name` covering the types of `types` (kept, not copied): a
  * watch covers what a caller needs, and refreshes follow what it covers.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { watchTypes } from "./_instance_tracker.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * const cache = new PeerServiceCache();
- * const heard: number[] = [];
- * const watch = watchTypes(cache, "h.local", [1, 28], (e) => heard.push(e.record.type), {});
- * const at = { interfaceName: "eth0", now: 0 };
- * const head = { name: "h.local", class: 1, cacheFlush: true, ttl: 120 } as const;
- * cache.insertRecord({ ...head, type: 1, data: "198.18.0.2" }, at);
- * cache.insertRecord({ ...head, type: 13, data: { cpu: "X86_64", os: "LINUX" } }, at);
- * watch.cancel();
- * assert.deepEqual(heard, [1]); // the HINFO is not watched
- * ```
  */
 export function watchTypes(
   cache: PeerServiceCache,
@@ -86,20 +62,6 @@ export function watchTypes(
  * links, whether they ask follow-ups, and who hears their changes. One
  * object and one watch listener per browse, not per instance: under a flood
  * of fake PTRs a browse holds thousands of trackers.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { TrackerGroup } from "./_instance_tracker.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * const changed: string[] = [];
- * const group = new TrackerGroup({
- *   cache: new PeerServiceCache(), now: () => 0,
- *   ask: () => { throw new Error("not asked"); }, release: () => {},
- * }, { followUps: false, changed: (key) => changed.push(key) });
- * assert.equal(group.bounded, false);
- * assert.equal(group.interfaces, undefined);
- * ```
  */
 export class TrackerGroup {
   /** The querier. */
@@ -145,30 +107,9 @@ interface TargetFollow {
 
 /**
  * One instance being followed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { InstanceTracker, TrackerGroup } from "./_instance_tracker.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * const cache = new PeerServiceCache();
- * const questions = new QuestionSet(() => 0);
- * let changes = 0;
- * const group = new TrackerGroup({
- *   cache, now: () => 0,
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
- *   release: (q) => questions.release(q),
- * }, { followUps: true, changed: () => changes++ });
- * const tracker = new InstanceTracker(group, "Den._http._tcp.local");
- * assert.equal(tracker.update(undefined), undefined); // nothing known yet
- * assert.equal(questions.size, 2); // SRV? and TXT? follow-ups
- * tracker.close();
- * assert.equal(questions.size, 0);
- * ```
  */
 export class InstanceTracker {
-  readonly instance: string;
+  readonly fullName: string;
   /** The instance's name key. */
   readonly key: string;
   /**
@@ -183,13 +124,13 @@ export class InstanceTracker {
   #target: TargetFollow | undefined;
 
   /** Starts following `instance`; the group hears every change to its records. */
-  constructor(group: TrackerGroup, instance: string) {
-    this.instance = instance;
-    this.key = nameKey(instance);
+  constructor(group: TrackerGroup, fullName: string) {
+    this.fullName = fullName;
+    this.key = nameKey(fullName);
     this.#group = group;
     // Only the types a service needs: NSEC, HINFO or others at the name would
     // otherwise draw refresh queries nobody wants (RFC 6762 §5.2).
-    this.#watch = watchTypes(group.host.cache, instance, INSTANCE_TYPES, group.heard, {
+    this.#watch = watchTypes(group.host.cache, fullName, INSTANCE_TYPES, group.heard, {
       refresh: group.followUps,
       now: group.host.now(),
     });
@@ -205,7 +146,7 @@ export class InstanceTracker {
   ): ServiceAssembly | undefined {
     const group = this.#group;
     const now = group.host.now();
-    const found = serviceInfo(group.host.cache, this.instance, {
+    const found = serviceInfo(group.host.cache, this.fullName, {
       now,
       interfaces: group.interfaces,
       ptrs,
@@ -234,13 +175,13 @@ export class InstanceTracker {
     this.#srvQuestion = this.#follow(
       this.#srvQuestion,
       RecordType.SRV,
-      this.instance,
+      this.fullName,
       followUps && missing.includes("srv"),
     );
     this.#txtQuestion = this.#follow(
       this.#txtQuestion,
       RecordType.TXT,
-      this.instance,
+      this.fullName,
       followUps && missing.includes("txt"),
     );
     const follow = this.#target;

@@ -18,31 +18,12 @@
 import { RecordType } from "../codec/mod.ts";
 import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
-import { localAddresses, localServiceInfo } from "../cache/_local_view.ts";
+import { localAddresses, localServiceInfo } from "../cache/local_view.ts";
 import type { NetworkLink } from "../transport/transport.ts";
-import { addressTypes } from "./_one_shot.ts";
+import { addressTypes } from "./_address_types.ts";
 
 /**
  * Our own services and host names, as the querier's sessions read them.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { LocalAnswers } from "./_local_answers.ts";
- * import { LocalServiceCache } from "../cache/local_cache.ts";
- * const cache = new LocalServiceCache();
- * const host = cache.setHost("me.local", ["198.18.0.2"], { interfaceName: "eth0" });
- * const svc = cache.addService({ name: "Mine", type: "_http._tcp", host: "me.local", port: 80 });
- * const local = new LocalAnswers(cache, () => [
- *   { name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] },
- * ]);
- * assert.deepEqual(local.listed("_http._tcp.local"), []); // still probing
- * for (const r of [...host, ...svc.records]) r.setState("announced");
- * assert.deepEqual(local.listed("_http._tcp.local"), ["Mine._http._tcp.local"]);
- * assert.equal(local.service("Mine._http._tcp.local", undefined)?.local, true);
- * assert.deepEqual(local.addresses("me.local", "IPv4").map((a) => a.address), ["198.18.0.2"]);
- * assert.deepEqual(local.listed("_services._dns-sd._udp.local"), ["_http._tcp.local"]);
- * ```
  */
 export class LocalAnswers {
   #cache: LocalCacheReader;

@@ -9,57 +9,33 @@
  */
 
 import { RecordType } from "../codec/mod.ts";
-import type { Clock, Timer } from "../clock.ts";
+import type { Clock } from "../clock.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
-import { serviceInfo } from "../cache/service_info.ts";
+import { serviceInfo } from "../cache/service_assembly.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
-import { parseServiceInstanceName } from "../dnssd/service_name.ts";
-import type { Session, SourceHost } from "./_browse_sources.ts";
 import {
-  DEFAULT_LOOKUP_TIMEOUT_MS,
-  FIRST_QUERY_MAX_DELAY_MS,
-  HOST_FAMILY_WAIT_MS,
-} from "./_constants.ts";
+  parseServiceInstanceName,
+  parseServiceType,
+  serviceInstanceName,
+  serviceTypeName,
+} from "../dnssd/service_name.ts";
+import { ServiceBrowseSource, type Session, type SourceHost } from "./_browse_sources.ts";
+import { DEFAULT_LOOKUP_TIMEOUT_MS } from "./_constants.ts";
 import { InstanceTracker, TrackerGroup } from "./_instance_tracker.ts";
-import { addressTypes, askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
+import { addressTypes } from "./_address_types.ts";
+import { askUntilDone, cachedAddresses, OneShot, reverseName } from "./_one_shot.ts";
+import { FamilyWait } from "./_family_wait.ts";
 import { LookupError, ResolveError } from "./errors.ts";
-import type { LookupAddressOptions, LookupHostOptions, ResolveOptions } from "./types.ts";
+import type {
+  LookupAddressOptions,
+  LookupHostOptions,
+  ResolveOptions,
+  ServiceRef,
+} from "./types.ts";
 
 /**
  * The one-shot lookups of one querier, and the ones still running (so
  * closing the querier can reject them).
- *
- * @example An address found in the peer cache, with no query sent
- * ```ts
- * import assert from "node:assert/strict";
- * import { Lookups } from "./_lookups.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * import { VirtualClock } from "../testing/mod.ts";
- * const clock = new VirtualClock();
- * const cache = new PeerServiceCache();
- * const questions = new QuestionSet(() => 0);
- * const lookups = new Lookups(cache, clock, {
- *   cache, now: () => clock.now(),
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, clock.now()),
- *   release: (q) => questions.release(q),
- *   dirty: (session) => session.update(),
- * }, () => {});
- * const at = { interfaceName: "eth0", now: clock.now() };
- * cache.insertRecord(
- *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
- *   at,
- * );
- * cache.insertRecord(
- *   { name: "box.local", type: 28, class: 1, cacheFlush: true, ttl: 120, data: "fd00::7" },
- *   at,
- * );
- * const found = await lookups.lookupHost("box.local"); // both families known: no wait
- * assert.deepEqual(found.map((a) => a.address), ["198.18.0.7", "fd00::7"]);
- * assert.equal(questions.size, 0);
- * lookups.close();
- * await assert.rejects(lookups.lookupAddress("198.18.0.7"), /the stack closed/);
- * ```
  */
 export class Lookups {
   #cache: PeerServiceCache;
@@ -68,6 +44,8 @@ export class Lookups {
   #settled: (session: Session) => void;
   /** The running lookups, each with the error it rejects with when the stack closes. */
   #shots = new Map<OneShot<unknown>, () => Error>();
+  /** The browse sources of running resolves by type, told when what we publish changes. */
+  #sources = new Set<ServiceBrowseSource>();
   #closed = false;
 
   /**
@@ -86,9 +64,19 @@ export class Lookups {
     this.#settled = settled;
   }
 
-  /** See `Querier.resolve`. */
-  resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
-    parseServiceInstanceName(instance);
+  /** See `Querier.resolve`: every bad argument rejects, as `publish()` does. */
+  resolve(service: string | ServiceRef, options?: ResolveOptions): Promise<ServiceInfo> {
+    try {
+      if (typeof service === "object" && service !== null && service.name === undefined) {
+        return this.#resolveType(service.type, options);
+      }
+      return this.#resolveInstance(instanceFullName(service), options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #resolveInstance(instance: string, options: ResolveOptions | undefined): Promise<ServiceInfo> {
     let missing: readonly ("srv" | "txt" | "address")[] = ["srv", "txt", "address"];
     const closed = () => new ResolveError(instance, missing, { reason: "closed" });
     const refused = this.#refused(options, closed);
@@ -130,12 +118,55 @@ export class Lookups {
     return shot.promise;
   }
 
+  // The NetX seed's one-shot query by type ("the first complete service
+  // received is returned"): a browse of the type that resolves what it lists,
+  // followed until its first complete service; ours and the cached ones are
+  // read before any packet, in the order the browse lists them.
+  #resolveType(type: string, options: ResolveOptions | undefined): Promise<ServiceInfo> {
+    const ptrName = serviceTypeName(parseServiceType(type, { strict: false }));
+    const missing = ["srv", "txt", "address"] as const;
+    const closed = () => new ResolveError(ptrName, missing, { reason: "closed" });
+    const refused = this.#refused(options, closed);
+    if (refused !== undefined) return refused;
+    const box: { source?: ServiceBrowseSource } = {};
+    const shot = this.#oneShot<ServiceInfo>(
+      ptrName,
+      options,
+      () => {
+        box.source?.update();
+        const found = box.source?.services() ?? [];
+        return found.find((s) => s.local === true) ?? found[0]; // ours first (seed 004)
+      },
+      () => new ResolveError(ptrName, missing),
+      closed,
+    );
+    // The source's changes are the shot's: flushing the shot flushes the source.
+    const host: SourceHost = { ...this.#host, dirty: () => this.#host.dirty(shot) };
+    const source = new ServiceBrowseSource(host, ptrName, options?.interfaces, true);
+    box.source = source;
+    this.#sources.add(source);
+    shot.onDone(() => {
+      this.#sources.delete(source);
+      source.stop();
+    });
+    shot.update();
+    return shot.promise;
+  }
+
   /** See `Querier.lookupHost`. */
   lookupHost(name: string, options?: LookupHostOptions): Promise<ServiceAddress[]> {
-    if (!/\.local\.?$/i.test(name)) {
+    try {
+      return this.#lookupHost(name, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #lookupHost(name: string, options: LookupHostOptions | undefined): Promise<ServiceAddress[]> {
+    if (typeof name !== "string" || !/\.local\.?$/i.test(name)) {
       throw new TypeError(`Cannot look up host: not a .local name: ${name}`);
     }
-    const closed = () => new LookupError(name, "the stack closed");
+    const closed = () => new LookupError(name, "the stack closed", { reason: "closed" });
     const refusedNow = this.#refused(options, closed);
     if (refusedNow !== undefined) return refusedNow;
     const family = options?.family;
@@ -149,7 +180,7 @@ export class Lookups {
     };
     const refuted = () =>
       addressTypes(family).every(absent)
-        ? new LookupError(name, "no address (the host says so)")
+        ? new LookupError(name, "no address (the host says so)", { reason: "absent" })
         : undefined;
     const wait = new FamilyWait(this.#clock, family, options?.timeout, {
       // Our own host name: the addresses we publish, no packet needed.
@@ -177,8 +208,16 @@ export class Lookups {
 
   /** See `Querier.lookupAddress`. */
   lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
+    try {
+      return this.#lookupAddress(ip, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #lookupAddress(ip: string, options: LookupAddressOptions | undefined): Promise<string[]> {
     const name = reverseName(ip);
-    const closed = () => new LookupError(ip, "the stack closed");
+    const closed = () => new LookupError(ip, "the stack closed", { reason: "closed" });
     const refused = this.#refused(options, closed);
     if (refused !== undefined) return refused;
     const interfaces = options?.interfaces;
@@ -206,6 +245,7 @@ export class Lookups {
 
   /** Something we publish changed: the running lookups check again (after this task). */
   recheck(): void {
+    for (const source of this.#sources) source.localChanged();
     for (const shot of this.#shots.keys()) this.#host.dirty(shot);
   }
 
@@ -251,84 +291,21 @@ export class Lookups {
 }
 
 /**
- * `lookupHost` with both families asked waits for the second family (or an
- * NSEC saying the host has none of it, RFC 6762 §6.1) up to
- * `HOST_FAMILY_WAIT_MS` after the first address, so a host's IPv4 and IPv6
- * addresses come back together; the lookup's timeout bounds the whole (what is
- * known settles the lookup just before it would fail). From a cache that holds
- * one family, the wait also covers the 20-120 ms before the first query
- * (§5.2). With one family asked, the first address settles it at once.
+ * The full instance name `resolve` looks up: the name as given (escaped,
+ * RFC 6763 §4.3), or built from `{ name, type }` (the label taken as is, so a
+ * dot in it is part of the label).
+ *
+ * @throws {TypeError} When it is neither a service instance name nor a `{ name, type }`.
+ * @throws {RangeError} When a label is out of range.
  */
-class FamilyWait {
-  #clock: Clock;
-  #family: "IPv4" | "IPv6" | undefined;
-  #deadline: number;
-  #firstAt: number | undefined;
-  #wait = HOST_FAMILY_WAIT_MS;
-  #timer: Timer | undefined;
-  #recheck: () => void = () => {};
-  #sources: FamilySources;
-
-  constructor(
-    clock: Clock,
-    family: "IPv4" | "IPv6" | undefined,
-    timeout: number | undefined,
-    sources: FamilySources,
-  ) {
-    this.#clock = clock;
-    this.#family = family;
-    this.#deadline = clock.now() + (timeout ?? DEFAULT_LOOKUP_TIMEOUT_MS);
-    this.#sources = sources;
-  }
-
-  /** Called when the wait ends, to look again. */
-  onRecheck(fn: () => void): void {
-    this.#recheck = fn;
-  }
-
-  /** The address types not known yet (neither cached nor refuted by an NSEC). */
-  missing(found: readonly ServiceAddress[] = this.#sources.cached()): number[] {
-    return addressTypes(this.#family).filter((t) =>
-      !found.some((a) => a.family === (t === RecordType.A ? "IPv4" : "IPv6")) &&
-      !this.#sources.absent(t)
+function instanceFullName(service: string | ServiceRef): string {
+  if (typeof service === "string") return parseServiceInstanceName(service).fullName;
+  if (typeof service !== "object" || service === null) {
+    throw new TypeError(
+      `Cannot resolve: expected a service instance name or { name, type }, got ${
+        service === null ? "null" : typeof service
+      }`,
     );
   }
-
-  /** The addresses when the lookup may settle with them, else undefined. */
-  check(fromCache: boolean): ServiceAddress[] | undefined {
-    const mine = this.#sources.local(); // what we publish is whole: no wait
-    if (mine.length > 0) return mine;
-    const now = this.#clock.now();
-    const found = this.#sources.cached();
-    if (found.length === 0) return undefined;
-    if (this.#family !== undefined || this.missing(found).length === 0) return found;
-    if (this.#firstAt === undefined) {
-      this.#firstAt = now;
-      if (fromCache) this.#wait += FIRST_QUERY_MAX_DELAY_MS;
-      // One millisecond before the timeout, so the lookup settles with what it has.
-      const end = Math.min(now + this.#wait, this.#deadline - 1);
-      if (end <= now) return found;
-      this.#timer = this.#clock.setTimer(end - now, () => {
-        this.#timer = undefined;
-        this.#recheck();
-      });
-      return undefined;
-    }
-    return this.#timer === undefined ? found : undefined;
-  }
-
-  cancel(): void {
-    this.#timer?.cancel();
-    this.#timer = undefined;
-  }
-}
-
-/** Where a {@linkcode FamilyWait} looks. */
-interface FamilySources {
-  /** Our own addresses for the name (none unless it is our host name). */
-  local(): ServiceAddress[];
-  /** The addresses the peer cache holds for it. */
-  cached(): ServiceAddress[];
-  /** True when an NSEC says the host has no record of this type. */
-  absent(type: number): boolean;
+  return serviceInstanceName(service.name!, service.type);
 }

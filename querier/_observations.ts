@@ -12,46 +12,19 @@
  * @module
  */
 
-import { encodeRdata, type MessageReader, type ResourceRecord } from "../codec/mod.ts";
-import { nameKey } from "../codec/mod.ts";
+import { type MessageReader, nameKey, readerRecordKey } from "../codec/mod.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import { type Datagram, MDNS_PORT } from "../transport/transport.ts";
 import {
   DUPLICATE_QUESTION_WINDOW_MS,
   OBSERVATION_LIMIT,
+  POOF_ANSWER_QUIET_MS,
   POOF_QUERY_COUNT,
   POOF_WINDOW_MS,
 } from "./_constants.ts";
 
 /**
- * A record's identity as a Known Answer: type and canonical rdata.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { answerKey } from "./_observations.ts";
- * assert.equal(answerKey(1, new Uint8Array([198, 18, 0, 2])), "1:c6120002");
- * ```
- */
-export function answerKey(type: number, rdata: Uint8Array): string {
-  let hex = "";
-  for (const b of rdata) hex += b.toString(16).padStart(2, "0");
-  return `${type}:${hex}`;
-}
-
-/**
  * One question of another host's query, with its Known Answers for that question.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { answerKey, type HeardQuestion } from "./_observations.ts";
- * const q: HeardQuestion = {
- *   name: "h.local", type: 1, unicast: false,
- *   known: new Set([answerKey(1, new Uint8Array([198, 18, 0, 2]))]),
- * };
- * assert.equal(q.known.has("1:c6120002"), true);
- * ```
  */
 export interface HeardQuestion {
   /** Name asked about. */
@@ -60,29 +33,13 @@ export interface HeardQuestion {
   readonly type: number;
   /** True for a QU question. */
   readonly unicast: boolean;
-  /** Answer keys of the Known Answers listed for it. */
+  /** The Known Answers listed for it, by the codec's `recordKey` (RFC 6762 §16). */
   readonly known: ReadonlySet<string>;
 }
 
 /**
  * Reads the questions of a query and, for each, the Known Answers it lists.
  * Malformed rdata in a Known Answer leaves that answer out.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readQuery } from "./_observations.ts";
- * import { encodeMessage, MessageReader } from "../codec/mod.ts";
- * const packet = encodeMessage({
- *   id: 0, flags: 0,
- *   questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false }],
- *   answers: [{ name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
- *     data: "A._http._tcp.local" }],
- *   authorities: [], additionals: [],
- * });
- * const [q] = readQuery(new MessageReader(packet));
- * assert.equal(q.known.size, 1);
- * ```
  */
 export function readQuery(reader: MessageReader): HeardQuestion[] {
   const questions: { name: string; type: number; unicast: boolean; known: Set<string> }[] = [];
@@ -94,22 +51,17 @@ export function readQuery(reader: MessageReader): HeardQuestion[] {
       known: new Set(),
     });
   }
+  // Known Answers are read in place, as the answer planner reads them.
   while (reader.nextRecord()) {
-    let record: ResourceRecord;
     try {
-      record = reader.record();
+      const type = reader.type;
+      const name = nameKey(reader.name());
+      const q = questions.find((q) =>
+        nameKey(q.name) === name && (q.type === 255 || q.type === type)
+      );
+      q?.known.add(readerRecordKey(reader));
     } catch {
-      continue;
-    }
-    const key = nameKey(record.name);
-    const q = questions.find((q) =>
-      nameKey(q.name) === key && (q.type === 255 || q.type === record.type)
-    );
-    if (q === undefined) continue;
-    try {
-      q.known.add(answerKey(record.type, encodeRdata(record.type, record.data)));
-    } catch {
-      // Unencodable data: not an answer we could hold.
+      // A malformed name or rdata: not an answer we could hold.
     }
   }
   return questions;
@@ -125,24 +77,6 @@ export function readQuery(reader: MessageReader): HeardQuestion[] {
  * too (§5.4). mDNSResponder draws the same line ("For any query generating a
  * unicast response we don't do this because we can't assume we will see the
  * response"); a continuation packet carries no question, so nothing counts.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { answeredInTheOpen } from "./_observations.ts";
- * import { encodeMessage, MessageFlags, MessageReader } from "../codec/mod.ts";
- * const query = (flags: number) =>
- *   new MessageReader(encodeMessage({
- *     id: 0, flags, questions: [], answers: [], authorities: [], additionals: [],
- *   }));
- * const from = (port: number) => ({
- *   data: new Uint8Array(0), interfaceName: "eth0", family: "IPv4" as const,
- *   source: { address: "198.18.0.7", port }, unicast: false,
- * });
- * assert.equal(answeredInTheOpen(query(0), from(5353)), true);
- * assert.equal(answeredInTheOpen(query(0), from(40000)), false);
- * assert.equal(answeredInTheOpen(query(MessageFlags.TRUNCATED), from(5353)), false);
- * ```
  */
 export function answeredInTheOpen(reader: MessageReader, datagram: Datagram): boolean {
   return !datagram.unicast && datagram.source.port === MDNS_PORT && !reader.truncated;
@@ -155,16 +89,6 @@ interface Asked {
 
 /**
  * QM questions other hosts asked lately, per link (RFC 6762 §7.3).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { QuestionHistory } from "./_observations.ts";
- * const history = new QuestionHistory();
- * history.heard("eth0", { name: "_http._tcp.local", type: 12, unicast: false, known: new Set() }, 0);
- * assert.equal(history.suppresses("eth0", "_HTTP._tcp.local", 12, new Set(), 500), true);
- * assert.equal(history.suppresses("eth0", "_http._tcp.local", 12, new Set(), 1500), false);
- * ```
  */
 export class QuestionHistory {
   #asked = new Map<string, Asked>();
@@ -239,31 +163,19 @@ interface Watched {
 /**
  * Passive observation of failures (RFC 6762 §10.5): a cached record that
  * other hosts asked for at least twice, with no answer heard within ten
- * seconds of the first of those queries, is due to be flushed.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { FailureObserver } from "./_observations.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord(
- *   { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" },
- *   { interfaceName: "eth0", now: 0 },
- * );
- * const [record] = cache.lookup("h.local", 1);
- * const poof = new FailureObserver();
- * poof.asked(record, 1000);
- * poof.asked(record, 3000);
- * assert.equal(poof.nextDeadline(), 11_000);
- * assert.deepEqual(poof.due(11_000), [record]);
- * ```
+ * seconds of the first of those queries, is due to be flushed. A query heard
+ * within `POOF_ANSWER_QUIET_MS` of the record itself does not count: §6 bars
+ * its responder from multicasting it again so soon, so no answer is expected
+ * (on a LAN of browsers, refreshes that follow another host's by a few ms
+ * purged the same records in every cache at once).
  */
 export class FailureObserver {
   #watched = new Map<PeerRecord, Watched>();
 
   /** Records that another host's query at `now` should have drawn `record` as an answer. */
   asked(record: PeerRecord, now: number): void {
+    // §6: its responder may not multicast it again yet, so no answer is due.
+    if (now - record.receivedAt < POOF_ANSWER_QUIET_MS) return;
     const w = this.#watched.get(record);
     if (w === undefined || now - w.first > POOF_WINDOW_MS || record.receivedAt !== w.heard) {
       this.#watched.delete(record);

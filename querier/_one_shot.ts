@@ -7,28 +7,15 @@
  * @module
  */
 
-import { RecordType } from "../codec/mod.ts";
 import { tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
 import type { Clock, Timer } from "../clock.ts";
 import { type ServiceAddress, serviceAddress } from "../cache/service_info.ts";
+import { addressTypes } from "./_address_types.ts";
 import type { Session, SourceHost } from "./_browse_sources.ts";
 
 /**
  * A lookup that settles once: with the first answer `check` finds, or with
  * `fail()` at the timeout, or with the signal's reason.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { OneShot } from "./_one_shot.ts";
- * import { VirtualClock } from "../testing/mod.ts";
- * const clock = new VirtualClock();
- * let answer: number | undefined;
- * const shot = new OneShot<number>("n", clock, 1000, undefined, () => answer, () => new Error("none"));
- * answer = 7;
- * shot.update();
- * assert.equal(await shot.promise, 7);
- * ```
  */
 export class OneShot<T> implements Session {
   /** The name looked up. */
@@ -103,33 +90,6 @@ export class OneShot<T> implements Session {
  * Watches `name` and asks for records of `types` (on `interfaces`, every link
  * when undefined) until `shot` settles; the watch arms no refreshes (a finished lookup wants none, RFC
  * 6762 §5.2).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { askUntilDone, OneShot } from "./_one_shot.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * import { VirtualClock } from "../testing/mod.ts";
- * const clock = new VirtualClock();
- * const cache = new PeerServiceCache();
- * const questions = new QuestionSet(() => 0);
- * const shot = new OneShot("box.local", clock, 3000, undefined,
- *   () => cache.lookup("box.local", 1)[0]?.data, () => new Error("none"));
- * askUntilDone({
- *   cache, now: () => clock.now(),
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, clock.now()),
- *   release: (q) => questions.release(q),
- *   dirty: (session) => session.update(),
- * }, shot, "box.local", [1]);
- * assert.equal(questions.size, 1);
- * cache.insertRecord(
- *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
- *   { interfaceName: "eth0", now: 0 },
- * );
- * assert.equal(await shot.promise, "198.18.0.7");
- * assert.equal(questions.size, 0); // released once answered
- * ```
  */
 export function askUntilDone(
   host: SourceHost,
@@ -150,21 +110,6 @@ export function askUntilDone(
 /**
  * The addresses the cache holds for `name` (A and AAAA, or one family), heard
  * on `interfaces` (any link when undefined).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { cachedAddresses } from "./_one_shot.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord(
- *   { name: "box.local", type: 28, class: 1, cacheFlush: true, ttl: 120, data: "fe80::5" },
- *   { interfaceName: "eth0", now: 0 },
- * );
- * assert.deepEqual(cachedAddresses(cache, "box.local", undefined, 0).map((a) => a.address), [
- *   "fe80::5%eth0",
- * ]);
- * ```
  */
 export function cachedAddresses(
   cache: SourceHost["cache"],
@@ -184,36 +129,10 @@ export function cachedAddresses(
 }
 
 /**
- * The record types for an address family (both when undefined).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { addressTypes } from "./_one_shot.ts";
- * assert.deepEqual(addressTypes(undefined), [1, 28]);
- * ```
- */
-export function addressTypes(family: "IPv4" | "IPv6" | undefined): number[] {
-  return family === "IPv4"
-    ? [RecordType.A]
-    : family === "IPv6"
-    ? [RecordType.AAAA]
-    : [RecordType.A, RecordType.AAAA];
-}
-
-/**
  * The reverse-mapping name of an address (RFC 6762 §4): `in-addr.arpa` for
  * IPv4, nibbles under `ip6.arpa` for IPv6 (any `%zone` ignored).
  *
  * @throws {TypeError} When `ip` is not an IP address.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { reverseName } from "./_one_shot.ts";
- * assert.equal(reverseName("198.18.0.7"), "7.0.18.198.in-addr.arpa");
- * assert.equal(reverseName("fe80::1%eth0").slice(0, 8), "1.0.0.0.");
- * ```
  */
 export function reverseName(ip: string): string {
   const v4 = tryParseIPv4(ip);

@@ -25,47 +25,25 @@ import type { BrowseOptions } from "./types.ts";
  *
  * @throws {TypeError} When `type` is not a service type.
  * @throws {RangeError} When `options.bufferSize` is not a whole number, 1 or more.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { openBrowse } from "./_open_browse.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * import type { SourceHost } from "./_browse_sources.ts";
- * const questions = new QuestionSet(() => 0);
- * const host: SourceHost = {
- *   cache: new PeerServiceCache(), now: () => 0,
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
- *   release: (q) => questions.release(q),
- *   dirty: () => {},
- * };
- * const { browser, source } = openBrowse(host, "_http._tcp", { subtype: "_printer" });
- * assert.equal(questions.size, 1); // it asks for the subtype's PTRs
- * source.update();
- * await browser[Symbol.asyncDispose]();
- * assert.equal(questions.size, 0); // and stops when disposed
- * assert.throws(() => openBrowse(host, undefined, { bufferSize: 0 }), RangeError);
- * ```
  */
 export function openBrowse(
   host: SourceHost,
   type: string | undefined,
   options: BrowseOptions | undefined,
-): { browser: StreamBrowser<unknown, unknown>; source: LocalSession } {
+): { browser: StreamBrowser<unknown, unknown, unknown>; source: LocalSession } {
   const bufferSize = options?.bufferSize ?? DEFAULT_BROWSE_BUFFER;
   if (!Number.isInteger(bufferSize) || bufferSize < 1) {
     throw new RangeError(`Invalid browse bufferSize: ${bufferSize}, must be 1 or more`);
   }
   const interfaces = options?.interfaces;
-  let browser: StreamBrowser<unknown, unknown>;
+  let browser: StreamBrowser<unknown, unknown, unknown>;
   let source: ServiceBrowseSource | TypeBrowseSource;
   if (type === undefined) {
     const s = new TypeBrowseSource(host, servicesEnumerationName(), interfaces);
     const b = new StreamBrowser(s, bufferSize);
     s.attach(b);
     source = s;
-    browser = b as StreamBrowser<unknown, unknown>;
+    browser = b as StreamBrowser<unknown, unknown, unknown>;
   } else {
     const parsed = parseServiceType(type, { strict: false });
     const ptrName = options?.subtype === undefined
@@ -75,7 +53,7 @@ export function openBrowse(
     const b = new StreamBrowser(s, bufferSize);
     s.attach(b);
     source = s;
-    browser = b as StreamBrowser<unknown, unknown>;
+    browser = b as StreamBrowser<unknown, unknown, unknown>;
   }
   return { browser, source };
 }

@@ -22,7 +22,7 @@ import { Limits, MessageWriter, type Question, RecordType } from "../codec/mod.t
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import { nameKey } from "../codec/mod.ts";
-import type { Send } from "../_stack_part.ts";
+import type { Send } from "../stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import {
   ADDRESS_REFRESH_DEFER_MS,
@@ -48,29 +48,6 @@ interface Bucket {
 
 /**
  * Gathers questions and sends them.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Outbox } from "./_outbox.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord(
- *   { name: "box.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" },
- *   { interfaceName: "eth0", now: 0 },
- * );
- * const sent: string[] = [];
- * const outbox = new Outbox(cache, (data, to) => {
- *   sent.push(`${to.interfaceName} ${to.family} ${data.length}`);
- *   return Promise.resolve(true);
- * });
- * const now = 96_000; // 80 % of the A record's TTL
- * outbox.add("eth0", "_http._tcp.local", 12, true, now);
- * outbox.addRefresh("eth0", "box.local", 1);
- * outbox.send([{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }], now);
- * assert.deepEqual(sent, ["eth0 IPv4 44"]); // both questions in one packet (12 + 22 + 10)
- * assert.equal(outbox.refreshAllowed("eth0", "box.local", 1, now + 1000), false); // the floor
- * ```
  */
 export class Outbox {
   #cache: PeerServiceCache;

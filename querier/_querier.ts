@@ -22,20 +22,16 @@ import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 import type { Datagram, NetworkLink } from "../transport/transport.ts";
-import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
+import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
-import { DOUBT_AFTER_QUERIES, REFRESH_PULL_MS } from "./_constants.ts";
+import { DOUBT_AFTER_QUERIES } from "./_constants.ts";
+import { queueRefreshes } from "./_refreshes.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
-import {
-  answeredInTheOpen,
-  answerKey,
-  FailureObserver,
-  QuestionHistory,
-  readQuery,
-} from "./_observations.ts";
+import { OtherQueries } from "./_other_queries.ts";
+import { SessionUpdates } from "./_session_updates.ts";
 import type { StreamBrowser } from "./_browser.ts";
-import type { LocalSession, Session, SourceHost } from "./_browse_sources.ts";
+import type { LocalSession, SourceHost } from "./_browse_sources.ts";
 import { LocalAnswers } from "./_local_answers.ts";
 import { Lookups } from "./_lookups.ts";
 import { UnicastExpectations } from "./_unicast_expectations.ts";
@@ -47,19 +43,13 @@ import type {
   LookupAddressOptions,
   LookupHostOptions,
   ResolveOptions,
+  ServiceRef,
   ServiceTypeEvent,
+  ServiceTypeInfo,
 } from "./types.ts";
 
 /**
  * What a querier is built from: the stack's context and the peer cache.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { QuerierOptions } from "./_querier.ts";
- * const unicast: QuerierOptions["unicastFirstQuery"] = false;
- * assert.equal(unicast, false);
- * ```
  */
 export interface QuerierOptions extends PartContext {
   /** The one store of what the stack heard. */
@@ -77,45 +67,22 @@ export interface QuerierOptions extends PartContext {
   readonly unicastFirstQuery?: boolean;
 }
 
-type AnyBrowser = StreamBrowser<unknown, unknown>;
+type AnyBrowser = StreamBrowser<unknown, unknown, unknown>;
 
 /**
  * The querier part of the stack.
- *
- * @example Browsing on the in-memory network
- * ```ts
- * import assert from "node:assert/strict";
- * import { Querier } from "./_querier.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { VirtualClock } from "../testing/mod.ts";
- * const clock = new VirtualClock();
- * const sent: Uint8Array[] = [];
- * const querier = new Querier({
- *   clock, random: () => 0, wake: () => {},
- *   send: (data) => { sent.push(data); return Promise.resolve(true); },
- *   links: () => [{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }],
- *   peerCache: new PeerServiceCache(),
- * });
- * const browser = querier.browse("_http._tcp");
- * querier.run(querier.nextDeadline()!); // the first query, 20 ms later
- * assert.equal(sent.length, 1);
- * await browser[Symbol.asyncDispose]();
- * assert.equal(browser.endReason, "disposed");
- * ```
  */
 export class Querier implements StackPart {
   #ctx: PartContext;
   #cache: PeerServiceCache;
   #unicastFirst: boolean;
   #questions: QuestionSet;
-  #history = new QuestionHistory();
-  #poof = new FailureObserver();
+  #others: OtherQueries;
   #unicastAsked = new UnicastExpectations();
   #reconfirms: Reconfirmations;
   #outbox: Outbox;
   #browsers = new Set<AnyBrowser>();
-  #dirty = new Set<Session>();
-  #updateQueued = false;
+  #updates: SessionUpdates;
   #closed = false;
   #host: SourceHost;
   #lookups: Lookups;
@@ -129,6 +96,8 @@ export class Querier implements StackPart {
     this.#cache = options.peerCache;
     this.#unicastFirst = options.unicastFirstQuery ?? true;
     this.#questions = new QuestionSet(options.random);
+    this.#others = new OtherQueries(this.#cache);
+    this.#updates = new SessionUpdates(() => options.inTurn?.() === true);
     this.#reconfirms = new Reconfirmations(this.#cache);
     const localCache = options.localCache;
     this.#outbox = new Outbox(
@@ -157,11 +126,14 @@ export class Querier implements StackPart {
       release: (q, followUp) => {
         if (this.#questions.release(q, followUp)) this.#outbox.forgetFollowUp(q.name, q.type);
       },
-      dirty: (session) => this.#markDirty(session),
+      dirty: (session) => this.#updates.mark(session),
     };
-    this.#lookups = new Lookups(this.#cache, options.clock, this.#host, (shot) => {
-      this.#dirty.delete(shot);
-    });
+    this.#lookups = new Lookups(
+      this.#cache,
+      options.clock,
+      this.#host,
+      (shot) => this.#updates.forget(shot),
+    );
     // The NetX seed (nx_mdns_peer_cache_clear): clearing the peer cache ends the continuous queries.
     this.#unsubscribeClear = this.#cache.onClear(() => {
       for (const b of [...this.#browsers]) b.end("cleared");
@@ -183,34 +155,14 @@ export class Querier implements StackPart {
   /**
    * Browses the service types on the network (RFC 6763 §9:
    * `_services._dns-sd._udp.local`): `added` and `removed` per type.
-   *
-   * @example
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { Mdns } from "../mdns.ts";
-   * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
-   * const clock = new VirtualClock();
-   * const host = new MemoryNetwork({ clock }).host("a", {
-   *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
-   * });
-   * await using mdns = await Mdns.start({ transport: host, clock });
-   * mdns.peerCache.insertRecord({
-   *   name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
-   *   data: "_ipp._tcp.local",
-   * }, { interfaceName: "eth0", now: 0 });
-   * const types = mdns.browse()[Symbol.asyncIterator]();
-   * const { value } = await types.next();
-   * assert.equal(value.serviceType, "_ipp._tcp");
-   * await types.return!();
-   * ```
    */
-  browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent>;
+  browse(type?: undefined, options?: BrowseOptions): Browser<ServiceTypeEvent, ServiceTypeInfo>;
   browse(
     type?: string,
     options?: BrowseOptions,
-  ): Browser<BrowseEvent> | Browser<ServiceTypeEvent> {
+  ): Browser<BrowseEvent> | Browser<ServiceTypeEvent, ServiceTypeInfo> {
     const { browser, source } = openBrowse(this.#host, type, options);
-    this.#dirty.delete(source);
+    this.#updates.forget(source);
     if (this.#closed) browser.end("closed");
     this.#browsers.add(browser);
     this.#localSessions.add(source);
@@ -225,22 +177,25 @@ export class Querier implements StackPart {
       signal.addEventListener("abort", onAbort, { once: true });
       browser.onEnd(() => signal.removeEventListener("abort", onAbort));
     }
-    return browser as Browser<BrowseEvent> | Browser<ServiceTypeEvent>;
+    return browser as Browser<BrowseEvent> | Browser<ServiceTypeEvent, ServiceTypeInfo>;
   }
 
   /**
-   * Resolves one instance (`Living Room._http._tcp.local`): our own service
-   * from the local cache (`local: true`), else from the peer cache when it is
-   * complete there, otherwise asking for SRV and TXT, then A and AAAA of the
-   * target, until the first complete answer.
+   * Resolves one instance, by full name (`Living Room._http._tcp.local`) or
+   * by its parts (`{ name: "Mr. Printer", type: "_ipp._tcp" }`, a dot in the
+   * label allowed): our own service from the local cache (`local: true`),
+   * else from the peer cache when it is complete there, otherwise asking for
+   * SRV and TXT, then A and AAAA of the target, until the first complete
+   * answer. With `{ type }` alone, the first complete service of the type
+   * (the NetX seed's one-shot query by type).
    *
-   * @throws {TypeError} When the name is not a service instance name.
-   * Rejects with {@linkcode ResolveError} (saying what was missing) at the
-   * timeout, or with `reason` "closed" once the stack is closed; with the
+   * Rejects with a `TypeError` or `RangeError` for a bad name or option; with
+   * {@linkcode ResolveError} (naming the service, saying what was missing) at
+   * the timeout, or with `reason` "closed" once the stack is closed; with the
    * signal's reason when aborted, even if the cache holds the answer.
    */
-  resolve(instance: string, options?: ResolveOptions): Promise<ServiceInfo> {
-    return this.#lookups.resolve(instance, options);
+  resolve(service: string | ServiceRef, options?: ResolveOptions): Promise<ServiceInfo> {
+    return this.#lookups.resolve(service, options);
   }
 
   /**
@@ -249,8 +204,9 @@ export class Querier implements StackPart {
    * publish (`local: true`), with no packet. With both families asked, the
    * first address waits briefly for the other (see `LookupHostOptions.family`).
    *
-   * @throws {TypeError} When the name is not under `.local` (RFC 6762 §3, §13).
-   * Rejects with {@linkcode LookupError} at the timeout, at once when an
+   * Rejects with a `TypeError` when the name is not under `.local` (RFC 6762
+   * §3, §13), a `RangeError` for a bad timeout; with {@linkcode LookupError}
+   * (naming the host) at the timeout, at once when an
    * NSEC from the host says it has no address of the family asked (§6.1),
    * or when the stack is closed.
    */
@@ -262,8 +218,8 @@ export class Querier implements StackPart {
    * The host names of an address, by reverse lookup (RFC 6762 §4:
    * `in-addr.arpa` / `ip6.arpa` PTR).
    *
-   * @throws {TypeError} When `ip` is not an IP address.
-   * Rejects with {@linkcode LookupError} at the timeout.
+   * Rejects with a `TypeError` when `ip` is not an IP address; with
+   * {@linkcode LookupError} (naming the address) at the timeout.
    */
   lookupAddress(ip: string, options?: LookupAddressOptions): Promise<string[]> {
     return this.#lookups.lookupAddress(ip, options);
@@ -283,31 +239,28 @@ export class Querier implements StackPart {
 
   // ---- StackPart ----------------------------------------------------------
 
-  /** The next time the querier has work (ms), undefined when none. */
-  nextDeadline(): number | undefined {
-    const next = Math.min(
+  /**
+   * The next time the querier has work (ms), `Infinity` when none. It owns
+   * the peer cache's refresh points (the stack's cache timer runs expiry
+   * only); once closed it has no work and wakes for nothing.
+   */
+  nextDeadline(): number {
+    if (this.#closed) return Infinity;
+    return Math.min(
       this.#questions.nextDeadline(),
       this.#cache.nextRefresh(),
-      this.#poof.nextDeadline(),
+      this.#others.nextDeadline(),
       this.#reconfirms.nextDeadline(),
       this.#outbox.nextDeadline(),
     );
-    return next === Infinity ? undefined : next;
   }
 
   /** Sends what is due: continuous questions, refreshes, reconfirms; purges what went unanswered. */
   run(now: number): void {
-    if (this.#closed) {
-      // Due points and waiting refreshes must not keep the scheduler spinning.
-      this.#cache.takeDueRefreshes(now);
-      this.#outbox.send([], now);
-      return;
-    }
-    for (const record of this.#poof.due(now)) this.#cache.purgeRecord(record);
+    if (this.#closed) return;
+    for (const record of this.#others.failed(now)) this.#cache.purgeRecord(record);
     const outbox = this.#outbox;
-    this.#updateSessions();
     const links = this.#ctx.links();
-    const linkNames = new Set(links.map((l) => l.name));
     const due = this.#questions.due(now);
     // §5.3: first queries whose 20-120 ms window is open, and later ones nearly
     // due, join the packet that goes now.
@@ -316,7 +269,7 @@ export class Querier implements StackPart {
       const qu = q.sent === 0 && this.#unicastFirst;
       for (const link of links) {
         if (q.interfaces !== undefined && !q.interfaces.has(link.name)) continue;
-        if (!qu && this.#askedByOthers(q.name, q.type, link.name, now)) continue;
+        if (!qu && this.#others.askedByOthers(q.name, q.type, link.name, now)) continue;
         // RFC 6763 §12 follow-ups of a browse: bound per link whatever the network lists.
         if (q.followUp) outbox.addFollowUp(link.name, q.name, q.type, qu);
         else outbox.add(link.name, q.name, q.type, qu, now);
@@ -334,38 +287,18 @@ export class Querier implements StackPart {
       (iface, name, type, leaveOut) =>
         outbox.add(iface, name, type, false, now, leaveOut === "all" ? false : leaveOut),
     );
-    // Refreshes due now, and those due within REFRESH_PULL_MS, go together.
-    for (const r of this.#cache.takeDueRefreshes(now + REFRESH_PULL_MS)) {
-      if (!linkNames.has(r.interfaceName)) continue;
-      // RFC 6762 §6.1: an NSEC answers a question for a type that is not
-      // there; nobody asks for it. Asking type NSEC at 80 % of its TTL doubled
-      // the refresh traffic of every browsed service (the LAN simulation,
-      // issue 16 item 8); it comes back beside the records it rides with.
-      if (r.type === RecordType.NSEC) continue;
-      // Never while more than half the TTL is left (§5.2): a tiny TTL skips a point.
-      if (r.remainingTtl(now) * 2 > r.ttl) continue;
-      // The storm floor: a peer's tiny TTL cannot make us ask more often.
-      if (!outbox.refreshAllowed(r.interfaceName, r.name, r.type, now)) continue;
-      outbox.addRefresh(r.interfaceName, r.name, r.type);
-    }
+    queueRefreshes(
+      this.#cache,
+      outbox,
+      new Set(links.map((l) => l.name)),
+      now,
+      (name, type, iface, at) => this.#others.askedByOthers(name, type, iface, at),
+    );
     outbox.send(links, now);
     // A question whose Known-Answer list filled many packets waits longer
     // before its next query (QUESTION_PACKET_BURST).
     for (const q of due) this.#questions.spend(q, outbox.packetsSent(q.name, q.type), now);
-    this.#history.prune(now);
-  }
-
-  // RFC 6762 §7.3: another host just asked this QM question with nothing in
-  // its Known Answers that we would leave out; ours counts as sent. Our own
-  // list is built only when someone did ask it.
-  #askedByOthers(name: string, type: number, iface: string, now: number): boolean {
-    if (this.#history.recent(iface, name, type, now) === undefined) return false;
-    const ours = new Set(
-      this.#cache.knownAnswers(name, type, { interfaceName: iface, now }).map((r) =>
-        answerKey(r.type, r.rdata)
-      ),
-    );
-    return this.#history.suppresses(iface, name, type, ours, now);
+    this.#others.prune(now);
   }
 
   /**
@@ -374,19 +307,7 @@ export class Querier implements StackPart {
    * everyone will hear ({@linkcode answeredInTheOpen}).
    */
   onQuery(reader: MessageReader, datagram: Datagram): void {
-    if (!answeredInTheOpen(reader, datagram)) return;
-    const now = this.#ctx.clock.now();
-    const iface = datagram.interfaceName;
-    for (const q of readQuery(reader)) {
-      if (q.unicast) continue; // QU: answered by unicast (§5.4), unseen by us
-      this.#history.heard(iface, q, now);
-      for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
-        if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
-        if (q.known.size === 0 || !q.known.has(answerKey(r.type, r.rdata))) {
-          this.#poof.asked(r, now);
-        }
-      }
-    }
+    this.#others.heard(reader, datagram, this.#ctx.clock.now());
     this.#ctx.wake();
   }
 
@@ -395,9 +316,12 @@ export class Querier implements StackPart {
     return this.#unicastAsked.expects(reader, datagram, this.#ctx.clock.now());
   }
 
-  /** A response is in the peer cache: bring browses and lookups up to date. */
-  afterCache(_reader: MessageReader, _datagram: Datagram): void {
-    this.#updateSessions();
+  /**
+   * The stack finished a packet, a link event or a timer run: bring browses
+   * and lookups up to date with what it changed, once.
+   */
+  settle(): void {
+    this.#updates.update();
   }
 
   /**
@@ -438,30 +362,6 @@ export class Querier implements StackPart {
   #localChanged(): void {
     for (const session of this.#localSessions) session.localChanged();
     this.#lookups.recheck();
-  }
-
-  #markDirty(session: Session): void {
-    this.#dirty.add(session);
-    if (this.#updateQueued) return;
-    this.#updateQueued = true;
-    // Changes that come outside a packet or a timer run (a user's clear or
-    // insert, the stack's expiry) are updated after the current task.
-    queueMicrotask(() => this.#updateSessions());
-  }
-
-  #updateSessions(): void {
-    this.#updateQueued = false;
-    // An update may dirty another session (a resolve sharing a record): a few
-    // rounds settle it; whatever is left goes to the next microtask.
-    for (let rounds = 0; this.#dirty.size > 0 && rounds < 4; rounds++) {
-      const sessions = [...this.#dirty];
-      this.#dirty.clear();
-      for (const s of sessions) s.update();
-    }
-    if (this.#dirty.size > 0 && !this.#updateQueued) {
-      this.#updateQueued = true;
-      queueMicrotask(() => this.#updateSessions());
-    }
   }
 }
 

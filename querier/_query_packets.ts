@@ -29,18 +29,6 @@ export interface KnownAnswer {
 
 /**
  * The packets of one query, in sending order.
- *
- * @example Known answers that fit in one packet
- * ```ts
- * import assert from "node:assert/strict";
- * import { queryPackets } from "./_query_packets.ts";
- * import { MessageWriter, decodeMessage } from "../codec/mod.ts";
- * const packets = queryPackets(new MessageWriter(), [
- *   { name: "_http._tcp.local", type: 12, class: 1, unicastResponse: true },
- * ], [], 0);
- * assert.equal(packets.length, 1);
- * assert.equal(decodeMessage(packets[0]).questions[0].unicastResponse, true);
- * ```
  */
 export function queryPackets(
   writer: MessageWriter,
@@ -82,20 +70,6 @@ export function queryPackets(
  * `questions` need or in `maxPackets`, whichever is more: the questions are
  * written as `queryPackets` writes them, each packet filled to the writer's
  * size (RFC 6762 §5.3).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { questionsThatFit } from "./_query_packets.ts";
- * import { MessageWriter } from "../codec/mod.ts";
- * const extra = Array.from({ length: 100 }, (_, i) => (
- *   { name: `host-${i}.local`, type: 1, class: 1, unicastResponse: false }
- * ));
- * const writer = new MessageWriter({ maxSize: 512 });
- * const one = questionsThatFit(writer, [], extra, 1);
- * assert.ok(one > 20 && one < 100);
- * assert.equal(questionsThatFit(writer, [], extra, 10), 100);
- * ```
  */
 export function questionsThatFit(
   writer: MessageWriter,

@@ -25,16 +25,6 @@ const PACKETS_PER_MS = QUESTION_PACKETS_PER_MINUTE / 60_000;
 
 /**
  * One continuous question.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { QuestionSet } from "./_questions.ts";
- * const questions = new QuestionSet(() => 0);
- * const q = questions.ask("_http._tcp.local", 12, undefined, 0);
- * assert.equal(q.nextAt, 20);
- * assert.equal(q.sent, 0);
- * ```
  */
 export interface ContinuousQuestion {
   /** Name asked about. */
@@ -78,20 +68,6 @@ class Entry implements ContinuousQuestion {
 
 /**
  * The running questions and when each is next due.
- *
- * @example Intervals of 1 s tripling after the first query, then hourly
- * ```ts
- * import assert from "node:assert/strict";
- * import { QuestionSet } from "./_questions.ts";
- * const questions = new QuestionSet(() => 1);
- * const q = questions.ask("_http._tcp.local", 12, undefined, 0);
- * const times: number[] = [];
- * for (let i = 0; i < 4; i++) {
- *   times.push(q.nextAt);
- *   questions.markSent(q, q.nextAt);
- * }
- * assert.deepEqual(times, [120, 1120, 4120, 13120]);
- * ```
  */
 export class QuestionSet {
   #byKey = new Map<string, Entry>();

@@ -30,7 +30,7 @@ interface Reconfirm {
   /** Each question with the records that answer it. */
   readonly questions: { name: string; type: number; iface: string; records: Watched[] }[];
   /** The instance reconfirmed (a user's), or undefined for a round of doubted PTRs. */
-  readonly instance: string | undefined;
+  readonly fullName: string | undefined;
   readonly start: number;
   sent: number;
 }
@@ -51,25 +51,6 @@ export type LeaveOut = "all" | ReadonlySet<PeerRecord>;
 
 /**
  * The reconfirmations running.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Reconfirmations } from "./_reconfirm.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord({
- *   name: "Den._http._tcp.local", type: 33, class: 1, cacheFlush: true, ttl: 120,
- *   data: { priority: 0, weight: 0, port: 80, target: "den.local" },
- * }, { interfaceName: "eth0", now: 0 });
- * const reconfirms = new Reconfirmations(cache);
- * reconfirms.start("Den._http._tcp.local", 0);
- * const asked: string[] = [];
- * reconfirms.run(0, (iface, name, type) => asked.push(`${iface} ${name} ${type}`));
- * assert.deepEqual(asked, ["eth0 Den._http._tcp.local 33"]);
- * reconfirms.run(10_000, () => {});
- * assert.equal(cache.size, 0); // nobody confirmed it
- * ```
  */
 export class Reconfirmations {
   #cache: PeerServiceCache;
@@ -114,7 +95,7 @@ export class Reconfirmations {
     this.#running.push({
       records: watched,
       questions: [...byQuestion.values()],
-      instance,
+      fullName: instance,
       start: now,
       sent: 0,
     });
@@ -152,7 +133,7 @@ export class Reconfirmations {
     const round: Reconfirm = {
       records: [],
       questions: [],
-      instance: undefined,
+      fullName: undefined,
       start: now,
       sent: 0,
     };
@@ -215,15 +196,15 @@ export class Reconfirmations {
         for (const q of r.questions) {
           const open = q.records.filter(unconfirmed);
           if (open.length === 0) continue;
-          ask(q.iface, q.name, q.type, r.instance === undefined ? this.#doubted(open) : "all");
+          ask(q.iface, q.name, q.type, r.fullName === undefined ? this.#doubted(open) : "all");
         }
-        if (r.instance === undefined && r.sent === RECONFIRM_QUERY_TIMES_MS.length) {
+        if (r.fullName === undefined && r.sent === RECONFIRM_QUERY_TIMES_MS.length) {
           this.#nextRound(r, now);
         }
       }
       if (r.start + RECONFIRM_WINDOW_MS > now) continue;
       this.#running.splice(i--, 1);
-      if (r.instance === undefined) {
+      if (r.fullName === undefined) {
         // A doubted PTR goes unless it was heard again or its instance's SRV came.
         for (const w of r.records) {
           if (!unconfirmed(w)) continue;
@@ -235,10 +216,10 @@ export class Reconfirmations {
         continue;
       }
       for (const w of r.records) if (unconfirmed(w)) this.#cache.purgeRecord(w.record);
-      if (this.#cache.lookup(r.instance, RecordType.SRV, { now }).length > 0) continue;
-      const parsed = parseServiceInstanceName(r.instance);
+      if (this.#cache.lookup(r.fullName, RecordType.SRV, { now }).length > 0) continue;
+      const parsed = parseServiceInstanceName(r.fullName);
       for (const ptr of this.#cache.lookup(serviceTypeName(parsed.type), RecordType.PTR, { now })) {
-        if (nameKey(ptr.data as string) === nameKey(r.instance)) {
+        if (nameKey(ptr.data as string) === nameKey(r.fullName)) {
           this.#cache.purgeRecord(ptr);
         }
       }

@@ -8,52 +8,20 @@
 
 import { nameKey, RecordType } from "../codec/mod.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
-import type { ServiceInfo } from "../cache/service_info.ts";
+import type { RemovalReason } from "../cache/peer_record.ts";
 import { parseServiceType } from "../dnssd/service_name.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
 import type { LocalSession, SourceHost } from "./_browse_sources.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
-import type { ServiceTypeEvent } from "./types.ts";
+import type { ServiceTypeEvent, ServiceTypeInfo } from "./types.ts";
 
-interface TypeState {
-  readonly serviceType: string;
-  readonly domain: string;
-  readonly interfaces: readonly string[];
-}
+type TypeState = ServiceTypeInfo;
 
 /**
  * The service types `_services._dns-sd._udp.<domain>` lists (RFC 6763 §9).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { TypeBrowseSource } from "./_type_browse_source.ts";
- * import { StreamBrowser } from "./_browser.ts";
- * import { PeerServiceCache } from "../cache/peer_cache.ts";
- * import { QuestionSet } from "./_questions.ts";
- * const cache = new PeerServiceCache();
- * cache.insertRecord({
- *   name: "_services._dns-sd._udp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500,
- *   data: "_ipp._tcp.local",
- * }, { interfaceName: "eth0", now: 0 });
- * const questions = new QuestionSet(() => 0);
- * const source = new TypeBrowseSource({
- *   cache, now: () => 0,
- *   ask: (name, type, ifs) => questions.ask(name, type, ifs, 0),
- *   release: (q) => questions.release(q),
- *   dirty: () => {},
- * }, "_services._dns-sd._udp.local", undefined);
- * const browser = new StreamBrowser(source, 16);
- * source.attach(browser);
- * const it = browser[Symbol.asyncIterator]();
- * const { value } = await it.next();
- * assert.deepEqual(value, {
- *   type: "added", serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"],
- * });
- * await it.return!();
- * ```
  */
-export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEvent>, LocalSession {
+export class TypeBrowseSource
+  implements BrowseSource<TypeState, ServiceTypeEvent, TypeState>, LocalSession {
   #host: SourceHost;
   #ptrName: string;
   #interfaces: readonly string[] | undefined;
@@ -61,9 +29,13 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
   #watch: PeerWatch;
   #dirty = new Set<string>();
   #current = new Map<string, TypeState>();
-  #browser: StreamBrowser<TypeState, ServiceTypeEvent> | undefined;
+  #browser: StreamBrowser<TypeState, ServiceTypeEvent, TypeState> | undefined;
   #mine = new Map<string, string>(); // the types we publish, by key
   #mineStale: boolean;
+  // Why a type's PTR last left (until the next flush), and why each removed
+  // type left until the browser reads it (see ServiceBrowseSource).
+  #gone = new Map<string, RemovalReason>();
+  #reasons = new Map<string, RemovalReason>();
 
   /** Starts following the types `ptrName` lists; asks for them continuously. */
   constructor(host: SourceHost, ptrName: string, interfaces: readonly string[] | undefined) {
@@ -71,7 +43,11 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
     this.#mineStale = host.local !== undefined;
     this.#ptrName = ptrName;
     this.#interfaces = interfaces;
-    this.#watch = host.cache.watch(ptrName, (e) => this.#mark(e.record.data as string), {
+    this.#watch = host.cache.watch(ptrName, (e) => {
+      const typeName = e.record.data as string;
+      if (e.type === "removed") this.#gone.set(nameKey(typeName), e.reason);
+      this.#mark(typeName);
+    }, {
       type: RecordType.PTR,
       now: host.now(),
     });
@@ -82,7 +58,7 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
   }
 
   /** Connects the browser that reads this source, and updates from what the cache already held. */
-  attach(browser: StreamBrowser<TypeState, ServiceTypeEvent>): void {
+  attach(browser: StreamBrowser<TypeState, ServiceTypeEvent, TypeState>): void {
     this.#browser = browser;
     this.update();
   }
@@ -135,8 +111,15 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
         }
       }
       const before = this.#current.get(key);
-      if (state === undefined) this.#current.delete(key);
-      else this.#current.set(key, state);
+      const gone = this.#gone.get(key);
+      this.#gone.delete(key);
+      if (state === undefined) {
+        this.#current.delete(key);
+        if (before !== undefined) this.#reasons.set(key, gone ?? "goodbye");
+      } else {
+        this.#current.set(key, state);
+        this.#reasons.delete(key);
+      }
       if ((before === undefined) !== (state === undefined)) this.#browser?.notify(key);
     }
   }
@@ -149,14 +132,22 @@ export class TypeBrowseSource implements BrowseSource<TypeState, ServiceTypeEven
     return this.#current.keys();
   }
 
-  diff(prev: TypeState | undefined, cur: TypeState | undefined): ServiceTypeEvent | undefined {
+  diff(
+    prev: TypeState | undefined,
+    cur: TypeState | undefined,
+    key: string,
+  ): ServiceTypeEvent | undefined {
     if (cur !== undefined && prev === undefined) return { type: "added", ...cur };
-    if (cur === undefined && prev !== undefined) return { type: "removed", ...prev };
+    if (cur === undefined) {
+      const reason = this.#reasons.get(key) ?? "expired";
+      this.#reasons.delete(key);
+      if (prev !== undefined) return { type: "removed", ...prev, reason };
+    }
     return undefined;
   }
 
-  services(): ServiceInfo[] {
-    return [];
+  services(): ServiceTypeInfo[] {
+    return [...this.#current.values()];
   }
 
   stop(): void {

@@ -25,29 +25,6 @@ import { OBSERVATION_LIMIT, UNICAST_RESPONSE_WINDOW_MS } from "./_constants.ts";
 
 /**
  * What we asked for a unicast reply lately, per interface and family.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { UnicastExpectations } from "./_unicast_expectations.ts";
- * import { encodeMessage, MessageFlags, MessageReader } from "../codec/mod.ts";
- * const expectations = new UnicastExpectations();
- * const query = encodeMessage({
- *   id: 0, flags: 0, answers: [], authorities: [], additionals: [],
- *   questions: [{ name: "box.local", type: 1, class: 1, unicastResponse: true }],
- * });
- * expectations.sent(new MessageReader(query), { interfaceName: "eth0", family: "IPv4" }, 0);
- * const answer = encodeMessage({
- *   id: 0, flags: MessageFlags.RESPONSE, questions: [], authorities: [], additionals: [],
- *   answers: [{ name: "BOX.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.7" }],
- * });
- * const datagram = {
- *   data: answer, interfaceName: "eth0", family: "IPv4" as const,
- *   source: { address: "198.18.0.7", port: 5353 }, unicast: true,
- * };
- * assert.equal(expectations.expects(new MessageReader(answer), datagram, 1500), true);
- * assert.equal(expectations.expects(new MessageReader(answer), datagram, 2500), false);
- * ```
  */
 export class UnicastExpectations {
   /** Per interface, family and name: when each type was last asked with QU. */

@@ -19,7 +19,12 @@
  * @module
  */
 
-export { LookupError, ResolveError, type ResolveErrorOptions } from "./errors.ts";
+export {
+  LookupError,
+  type LookupErrorOptions,
+  ResolveError,
+  type ResolveErrorOptions,
+} from "./errors.ts";
 export type {
   BrowseEvent,
   BrowseOptions,
@@ -29,5 +34,7 @@ export type {
   ResolveOptions,
   ServiceAddress,
   ServiceInfo,
+  ServiceRef,
   ServiceTypeEvent,
+  ServiceTypeInfo,
 } from "./types.ts";

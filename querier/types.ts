@@ -5,6 +5,7 @@
  */
 
 import type { ServiceInfo } from "../cache/service_info.ts";
+import type { RemovalReason } from "../cache/peer_record.ts";
 
 export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
 
@@ -45,12 +46,24 @@ export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
  *   },
  * };
  * assert.equal(`${e.type} ${e.service.name} ${e.service.addresses[0].address}`, "added Den 198.18.0.9");
+ * const gone: BrowseEvent = { type: "removed", service: e.service, reason: "goodbye" };
+ * assert.equal(gone.type === "removed" && gone.reason, "goodbye");
  * ```
  */
-export type BrowseEvent = {
-  readonly type: "added" | "updated" | "removed";
-  readonly service: ServiceInfo;
-};
+export type BrowseEvent =
+  | { readonly type: "added" | "updated"; readonly service: ServiceInfo }
+  | {
+    readonly type: "removed";
+    /** The service as it was last seen. */
+    readonly service: ServiceInfo;
+    /**
+     * Why it left: the reason the last PTR listing it left the peer cache
+     * (`goodbye`, `expired`, `flushed`, `purged`, `evicted`, `link-gone`,
+     * `cleared`);
+     * `goodbye` for one of ours that was unpublished.
+     */
+    readonly reason: RemovalReason;
+  };
 
 /**
  * A service type seen (or no longer seen) on the network, from type browsing
@@ -65,14 +78,41 @@ export type BrowseEvent = {
  *   type: "added", serviceType: "_http._tcp", domain: "local", interfaces: ["eth0"],
  * };
  * assert.equal(e.serviceType, "_http._tcp");
+ * const gone: ServiceTypeEvent = { ...e, type: "removed", reason: "expired" };
+ * assert.equal(gone.type === "removed" && gone.reason, "expired");
  * ```
  */
-export type ServiceTypeEvent = {
-  readonly type: "added" | "removed";
+export type ServiceTypeEvent =
+  & ServiceTypeInfo
+  & (
+    | { readonly type: "added" }
+    | {
+      readonly type: "removed";
+      /** Why it left: the reason the last PTR listing it left the peer cache. */
+      readonly reason: RemovalReason;
+    }
+  );
+
+/**
+ * A service type a type browse (`browse()` with no type, RFC 6763 §9) lists:
+ * what its `services()` returns and its events carry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceTypeInfo } from "./types.ts";
+ * const t: ServiceTypeInfo = { serviceType: "_ipp._tcp", domain: "local", interfaces: ["eth0"] };
+ * assert.equal(`${t.serviceType}.${t.domain}`, "_ipp._tcp.local");
+ * ```
+ */
+export interface ServiceTypeInfo {
+  /** The service type without its domain, `_ipp._tcp`. */
   readonly serviceType: string;
+  /** Its domain, `local`. */
   readonly domain: string;
+  /** The links it was seen on, sorted. */
   readonly interfaces: readonly string[];
-};
+}
 
 /**
  * Options for `browse`.
@@ -129,11 +169,15 @@ export interface BrowseOptions {
  * assert.deepEqual(browser.services(), []);
  * ```
  */
-export interface Browser<E> extends AsyncIterable<E>, AsyncDisposable {
+export interface Browser<E, T = ServiceInfo> extends AsyncIterable<E>, AsyncDisposable {
   /** Why the iteration ended, undefined while it runs. */
   readonly endReason: "aborted" | "cleared" | "closed" | "disposed" | undefined;
-  /** The complete services known now (empty for type browsing). */
-  services(): ServiceInfo[];
+  /**
+   * What the browse knows now: the complete services of a service browse;
+   * for a type browse (`Browser<ServiceTypeEvent, ServiceTypeInfo>`) the
+   * service types, with the links each is on.
+   */
+  services(): T[];
 }
 
 /**
@@ -154,6 +198,30 @@ export interface ResolveOptions {
   signal?: AbortSignal;
   /** Only these links. */
   interfaces?: string[];
+}
+
+/**
+ * A service named by its parts, for `resolve`: the instance label `name`
+ * (any characters, dots included: `Mr. Printer`) and the service `type`
+ * (`_ipp._tcp`, or `_ipp._tcp.local`). Without `name`, `resolve` returns the
+ * first complete service of the type it finds (the NetX seed's one-shot query
+ * by type): ours first, then the peer cache, then what the network answers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ServiceRef } from "./types.ts";
+ * const printer: ServiceRef = { name: "Mr. Printer", type: "_ipp._tcp" };
+ * const anyPrinter: ServiceRef = { type: "_ipp._tcp" };
+ * assert.equal(printer.name, "Mr. Printer");
+ * assert.equal(anyPrinter.name, undefined);
+ * ```
+ */
+export interface ServiceRef {
+  /** The instance label, unescaped; omit it for the first service of the type. */
+  readonly name?: string;
+  /** The service type, `_ipp._tcp` (the domain is `local`). */
+  readonly type: string;
 }
 
 /**

@@ -28,7 +28,7 @@ import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import type { Random } from "../clock.ts";
 import { type AddressFamily, MDNS_PORT } from "../transport/transport.ts";
-import { localRecordKey, readerRecordKey } from "./_record_key.ts";
+import { RecordMatcher } from "./_record_key.ts";
 
 /** RFC 6762 §6: shared answers wait 20-120 ms. */
 export const SHARED_DELAY_MIN_MS = 20;
@@ -49,27 +49,11 @@ const CLASS_IN = 1;
 /**
  * How a planned reply travels: to the multicast group, to the querier's
  * address and port (§5.4, §5.5), or as a conventional DNS reply (§6.7).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ReplyRoute } from "./_answer_planner.ts";
- * const route: ReplyRoute = "legacy";
- * assert.equal(route, "legacy");
- * ```
  */
 export type ReplyRoute = "multicast" | "unicast" | "legacy";
 
 /**
  * One reply of a plan.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { PlannedReply } from "./_answer_planner.ts";
- * const reply: PlannedReply = { route: "multicast", records: [], delayMs: 0, defend: false };
- * assert.equal(reply.delayMs, 0);
- * ```
  */
 export interface PlannedReply {
   /** How it travels. */
@@ -84,14 +68,6 @@ export interface PlannedReply {
 
 /**
  * What to send for one query.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { AnswerPlan } from "./_answer_planner.ts";
- * const plan: AnswerPlan = { replies: [], truncated: false, questions: [] };
- * assert.equal(plan.replies.length, 0);
- * ```
  */
 export interface AnswerPlan {
   /** At most one defence and one ordinary reply per route; defences first. */
@@ -104,14 +80,6 @@ export interface AnswerPlan {
 
 /**
  * Where a query came from.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { QueryOrigin } from "./_answer_planner.ts";
- * const origin: QueryOrigin = { interfaceName: "eth0", family: "IPv4", sourcePort: 5353, unicast: false };
- * assert.equal(origin.sourcePort, 5353);
- * ```
  */
 export interface QueryOrigin {
   /** Interface it arrived on. */
@@ -128,23 +96,6 @@ export interface QueryOrigin {
  * Plans the reply to the query `reader` is positioned at the start of.
  *
  * @throws {DnsParseError} When the packet is malformed (the stack validated it first).
- *
- * @example A PTR question answered by multicast after 20-120 ms
- * ```ts
- * import assert from "node:assert/strict";
- * import { planAnswers } from "./_answer_planner.ts";
- * import { LocalServiceCache } from "../cache/local_cache.ts";
- * import { encodeMessage, MessageReader } from "../codec/mod.ts";
- * const local = new LocalServiceCache();
- * const svc = local.addService({ name: "Den", type: "_http._tcp", host: "h.local", port: 80 });
- * for (const r of svc.records) r.setState("announced");
- * const query = encodeMessage({ id: 0, flags: 0, answers: [], authorities: [], additionals: [],
- *   questions: [{ name: "_http._tcp.local", type: 12, class: 1, unicastResponse: false }] });
- * const plan = planAnswers(new MessageReader(query), { interfaceName: "eth0", family: "IPv4", sourcePort: 5353, unicast: false },
- *   { localCache: local, now: 0, random: () => 0.5 });
- * assert.equal(plan.replies[0].route, "multicast");
- * assert.equal(plan.replies[0].delayMs, 70);
- * ```
  */
 export function planAnswers(
   reader: MessageReader,
@@ -274,30 +225,14 @@ function probedRecords(
 /**
  * Removes from `answers` the records the reader's answer section lists with at
  * least half their TTL (RFC 6762 §7.1). Leaves the reader past the answers.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { suppressKnownAnswers } from "./_answer_planner.ts";
- * import { LocalRecord } from "../cache/local_record.ts";
- * import { encodeMessage, MessageReader, type PtrRecord } from "../codec/mod.ts";
- * const ptr: PtrRecord = { name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500, data: "Den._http._tcp.local" };
- * const mine = new LocalRecord(ptr, { state: "announced" });
- * const query = encodeMessage({ id: 0, flags: 0, questions: [], authorities: [], additionals: [],
- *   answers: [{ ...ptr, ttl: 2250 }] });
- * const answers = new Map([[mine, false]]);
- * suppressKnownAnswers(new MessageReader(query), answers);
- * assert.equal(answers.size, 0);
- * ```
  */
 export function suppressKnownAnswers(
   reader: MessageReader,
   answers: Map<LocalRecord, boolean>,
 ): void {
-  const byKey = new Map<string, LocalRecord>();
-  for (const r of answers.keys()) byKey.set(localRecordKey(r), r);
+  const ours = new RecordMatcher(answers.keys());
   while (reader.nextRecord() && reader.section === Section.Answer) {
-    const r = byKey.get(readerRecordKey(reader));
+    const r = ours.match(reader);
     if (r !== undefined && reader.ttl >= r.record.ttl * KNOWN_ANSWER_TTL_FRACTION) {
       answers.delete(r);
     }
@@ -309,19 +244,6 @@ export function suppressKnownAnswers(
  * PTR → the instance's SRV and TXT and the target's addresses; SRV → the
  * target's addresses and NSEC; A ↔ AAAA of the same name. Only records valid
  * on `interfaceName`, none already among the answers, none still probing.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { additionalRecords } from "./_answer_planner.ts";
- * import { LocalServiceCache } from "../cache/local_cache.ts";
- * const local = new LocalServiceCache();
- * const svc = local.addService({ name: "Den", type: "_http._tcp", host: "h.local", port: 80 });
- * local.setHost("h.local", ["198.18.0.2"]);
- * for (const r of local.records()) r.setState("announced");
- * const extra = additionalRecords([svc.records[0]], local, "eth0");
- * assert.deepEqual(extra.map((r) => r.type), [33, 16, 1, 47]);
- * ```
  */
 export function additionalRecords(
   answers: readonly LocalRecord[],

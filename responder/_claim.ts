@@ -30,14 +30,6 @@ export const UPDATE_WINDOW_MS = 60_000;
 
 /**
  * One probe or announce sequence of a claim.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ClaimRun } from "./_claim.ts";
- * const run: ClaimRun = { phase: "probing", step: 0, at: 120, all: true };
- * assert.equal(run.phase, "probing");
- * ```
  */
 export interface ClaimRun {
   /** Probing (§8.1) or announcing (§8.3). */
@@ -54,16 +46,6 @@ export interface ClaimRun {
 
 /**
  * A claimed name.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Claim } from "./_claim.ts";
- * const claim = new Claim("service", "Den._http._tcp.local");
- * claim.startProbing(0, 100);
- * assert.equal(claim.nextDeadline(), 100);
- * assert.equal(claim.probing, true);
- * ```
  */
 export class Claim {
   /** What is claimed. */
@@ -133,10 +115,10 @@ export class Claim {
     this.runs.push({ phase: "announcing", step: 0, at, all: false });
   }
 
-  /** The earliest due time of its runs. */
-  nextDeadline(): number | undefined {
-    let at: number | undefined;
-    for (const r of this.runs) if (at === undefined || r.at < at) at = r.at;
+  /** The earliest due time of its runs, `Infinity` when none. */
+  nextDeadline(): number {
+    let at = Infinity;
+    for (const r of this.runs) if (r.at < at) at = r.at;
     return at;
   }
 }

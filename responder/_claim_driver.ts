@@ -20,7 +20,7 @@
 
 import { nameKey, RecordType } from "../codec/mod.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
-import type { LinkEvent, PartContext } from "../_stack_part.ts";
+import type { LinkEvent, PartContext } from "../stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import {
   ANNOUNCE_COUNT,
@@ -49,13 +49,6 @@ interface ProbeBatch {
 
 /**
  * Runs the claims of a registry.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ClaimDriver } from "./_claim_driver.ts";
- * assert.equal(typeof ClaimDriver.prototype.run, "function");
- * ```
  */
 export class ClaimDriver {
   #registry: PublishRegistry;
@@ -73,6 +66,7 @@ export class ClaimDriver {
   run(now: number): void {
     const probes = new Map<string, ProbeBatch>();
     const announcements = new Map<string, { link: NetworkLink; records: Set<LocalRecord> }>();
+    const announcing = new Set<ClaimEntry>();
     for (const entry of this.#registry.entries()) {
       for (const run of [...entry.claim.runs]) {
         if (run.at > now || !entry.claim.runs.includes(run)) continue;
@@ -92,6 +86,7 @@ export class ClaimDriver {
           }
         }
         run.step++;
+        announcing.add(entry);
         if (run.step >= ANNOUNCE_COUNT) {
           entry.claim.runs.splice(entry.claim.runs.indexOf(run), 1);
           entry.announced();
@@ -114,6 +109,8 @@ export class ClaimDriver {
       const extra = additionalRecords(answers, local, link.name, this.#registry.visible);
       this.#sender.announce(link, answers, now, extra);
     }
+    // After the packets: a TXT update's promise resolves once it is on the wire.
+    for (const entry of announcing) entry.announcementSent?.();
   }
 
   /** A claimed name (key) lost a conflict (RFC 6762 §9, §8.1). */

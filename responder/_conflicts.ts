@@ -27,27 +27,11 @@ const CLASS_IN = 1;
 
 /**
  * How far a claimed name is: `probing` (a probe was sent) or `established`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ClaimState } from "./_conflicts.ts";
- * const s: ClaimState = "probing";
- * assert.equal(s, "probing");
- * ```
  */
 export type ClaimState = "probing" | "established";
 
 /**
  * What a response told us.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ResponseFindings } from "./_conflicts.ts";
- * const f: ResponseFindings = { conflicts: new Set(), reannounce: [] };
- * assert.equal(f.conflicts.size, 0);
- * ```
  */
 export interface ResponseFindings {
   /** Name keys (see `nameKey`) of claimed names in conflict. */
@@ -63,20 +47,6 @@ export interface ResponseFindings {
  * Scans a response for conflicts with our names and stale copies of our records.
  *
  * @throws {DnsParseError} When the packet is malformed (the stack validated it first).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { scanResponse } from "./_conflicts.ts";
- * import { LocalServiceCache } from "../cache/local_cache.ts";
- * import { encodeMessage, MessageReader } from "../codec/mod.ts";
- * const local = new LocalServiceCache();
- * local.setHost("h.local", ["198.18.0.2"]);
- * const packet = encodeMessage({ id: 0, flags: 0x8400, questions: [], authorities: [], additionals: [],
- *   answers: [{ name: "H.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.9" }] });
- * const found = scanResponse(new MessageReader(packet), local, () => "established");
- * assert.deepEqual([...found.conflicts], ["h.local"]);
- * ```
  */
 export function scanResponse(
   reader: MessageReader,
@@ -138,18 +108,6 @@ function establishedConflict(localCache: LocalServiceCache, name: string, type: 
  * the names `claimed` says we are probing (RFC 6762 §8.2).
  *
  * @throws {DnsParseError} When the packet is malformed (the stack validated it first).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { proposedRecords } from "./_conflicts.ts";
- * import { encodeMessage, MessageReader } from "../codec/mod.ts";
- * const probe = encodeMessage({ id: 0, flags: 0, answers: [], additionals: [],
- *   questions: [{ name: "h.local", type: 255, class: 1, unicastResponse: true }],
- *   authorities: [{ name: "h.local", type: 1, class: 1, cacheFlush: false, ttl: 120, data: "198.18.0.9" }] });
- * const theirs = proposedRecords(new MessageReader(probe), (key) => key === "h.local");
- * assert.deepEqual([...theirs.get("h.local")![0].rdata], [198, 18, 0, 9]);
- * ```
  */
 export function proposedRecords(
   reader: MessageReader,

@@ -8,21 +8,13 @@
 
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
-import type { PartContext } from "../_stack_part.ts";
+import type { PartContext } from "../stack_part.ts";
 import type { NetworkLink } from "../transport/transport.ts";
 import type { Claim } from "./_claim.ts";
 import type { Sender } from "./_sender.ts";
 
 /**
  * The pieces entries work with.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { EntryContext } from "./_entry.ts";
- * const keys: (keyof EntryContext)[] = ["context", "localCache", "sender", "forget"];
- * assert.equal(keys.length, 4);
- * ```
  */
 export interface EntryContext {
   /** The part's context (clock, random, links, wake). */
@@ -37,14 +29,6 @@ export interface EntryContext {
 
 /**
  * A published name as the claim driver sees it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ClaimEntry } from "./_entry.ts";
- * const methods: (keyof ClaimEntry)[] = ["links", "proposed", "records", "probed", "announced"];
- * assert.equal(methods.length, 5);
- * ```
  */
 export interface ClaimEntry {
   /** Its claim. */
@@ -59,6 +43,8 @@ export interface ClaimEntry {
   probed(now: number, links?: ReadonlySet<string>): void;
   /** The announcements of a run ended. */
   announced(): void;
+  /** An announcement of its records just went out (on every link due). */
+  announcementSent?(): void;
   /** A conflict was seen (event only). */
   conflicted(): void;
   /** Lost during probing: take the next name. */
@@ -68,13 +54,6 @@ export interface ClaimEntry {
 /**
  * Sends TTL-0 copies of `records` on every link they are valid on (RFC 6762
  * §10.1) and lets the cache forget them.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sayGoodbye } from "./_entry.ts";
- * assert.equal(typeof sayGoodbye, "function");
- * ```
  */
 export function sayGoodbye(
   ctx: EntryContext,
@@ -94,16 +73,6 @@ export function sayGoodbye(
 
 /**
  * Moves records from `from` to `to` state.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { advance } from "./_entry.ts";
- * import { LocalRecord } from "../cache/local_record.ts";
- * const r = new LocalRecord({ name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" });
- * advance([r], "probing", "announcing");
- * assert.equal(r.state, "announcing");
- * ```
  */
 export function advance(
   records: Iterable<LocalRecord>,

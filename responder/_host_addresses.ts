@@ -9,14 +9,6 @@ import type { AddressFamily, NetworkLink } from "../transport/transport.ts";
 
 /**
  * The addresses of a link without their prefix lengths.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { linkAddresses } from "./_host_addresses.ts";
- * const link = { name: "eth0", index: 2, ipv4: ["198.18.0.2/24"], ipv6: ["fe80::2/64", "fd00::2/64"] };
- * assert.deepEqual(linkAddresses(link), ["198.18.0.2", "fe80::2", "fd00::2"]);
- * ```
  */
 export function linkAddresses(link: NetworkLink): string[] {
   return [...link.ipv4, ...link.ipv6].map((cidr) => cidr.split("/")[0].split("%")[0]);
@@ -24,13 +16,6 @@ export function linkAddresses(link: NetworkLink): string[] {
 
 /**
  * The families a link can send over: those it has an address of.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { linkFamilies } from "./_host_addresses.ts";
- * assert.deepEqual(linkFamilies({ name: "eth0", index: 2, ipv4: ["198.18.0.2/24"], ipv6: [] }), ["IPv4"]);
- * ```
  */
 export function linkFamilies(link: NetworkLink): AddressFamily[] {
   const out: AddressFamily[] = [];

@@ -23,23 +23,6 @@ import { nextHostName } from "./_renamer.ts";
 
 /**
  * A claimed host name.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { HostEntry } from "./_host_entry.ts";
- * import { Sender } from "./_sender.ts";
- * import { LocalServiceCache } from "../cache/local_cache.ts";
- * import { VirtualClock } from "../testing/mod.ts";
- * const link = { name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: ["fe80::2/64"] };
- * const localCache = new LocalServiceCache();
- * const host = new HostEntry({
- *   context: { clock: new VirtualClock(), random: () => 0, send: () => Promise.resolve(true), links: () => [link], wake: () => {} },
- *   localCache, sender: new Sender(() => Promise.resolve(true)), forget: () => {},
- * }, "box.local");
- * host.sync();
- * assert.deepEqual(host.proposed("eth0").map((r) => r.type), [1, 28]);
- * ```
  */
 export class HostEntry implements ClaimEntry {
   /** Its claim. */

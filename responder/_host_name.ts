@@ -10,13 +10,6 @@ import { sanitizeHostLabel } from "./_renamer.ts";
 /**
  * `Deno.hostname()` as one label + `.local`; `deno.local` when the name cannot
  * be read (no `--allow-sys=hostname`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { defaultHostName } from "./_host_name.ts";
- * assert.match(defaultHostName(), /^[A-Za-z0-9-]+\.local$/);
- * ```
  */
 export function defaultHostName(): string {
   let name = "";

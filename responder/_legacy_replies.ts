@@ -28,21 +28,6 @@ const SLAB_BYTES = 64 * 1024;
 
 /**
  * Encoded legacy replies by query.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { LegacyReplies } from "./_legacy_replies.ts";
- * import { encodeMessage, MessageReader } from "../codec/mod.ts";
- * const query = encodeMessage({ id: 7, flags: 0, answers: [], authorities: [], additionals: [],
- *   questions: [{ name: "box.local", type: 1, class: 1, unicastResponse: false }] });
- * const replies = new LegacyReplies();
- * const key = replies.key(new MessageReader(query), "eth0")!;
- * replies.set(key, new Uint8Array([0, 0, 0x84, 0]));
- * assert.deepEqual([...replies.reply(key, 7)!], [0, 7, 0x84, 0]);
- * replies.clear();
- * assert.equal(replies.reply(key, 7), undefined);
- * ```
  */
 export class LegacyReplies {
   #replies = new Map<string, Uint8Array | null>();

@@ -31,26 +31,11 @@ import {
 
 /**
  * RFC 6762 §18.4: the AA bit is set in every response.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { RESPONSE_FLAGS } from "./_packets.ts";
- * assert.equal(RESPONSE_FLAGS, 0x8400);
- * ```
  */
 export const RESPONSE_FLAGS: number = MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE;
 
 /**
  * One message to serialise.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { OutgoingMessage } from "./_packets.ts";
- * const m: OutgoingMessage = { flags: 0x8400, answers: [] };
- * assert.equal(m.flags, 0x8400);
- * ```
  */
 export interface OutgoingMessage {
   /** Message ID (0 except in legacy unicast replies, RFC 6762 §6.7). */
@@ -76,27 +61,12 @@ const IP_UDP_HEADER_BYTES = 48;
  * RFC 6762 §17: the largest DNS message we send, a record too big for the link
  * MTU alone in one datagram of at most 9000 bytes, IPv6 and UDP headers
  * included (the IPv4 header is smaller).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { JUMBO_MESSAGE_BYTES } from "./_packets.ts";
- * assert.equal(JUMBO_MESSAGE_BYTES, 8952);
- * ```
  */
 export const JUMBO_MESSAGE_BYTES: number = Limits.MDNS_PACKET_BYTES - IP_UDP_HEADER_BYTES;
 
 /**
  * One name of a probe (RFC 6762 §8.1, §8.2): its ANY question and the records
  * proposed for it, which travel together.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ProbeName } from "./_packets.ts";
- * const p: ProbeName = { question: { name: "h.local", type: 255, class: 1, unicastResponse: true }, authorities: [] };
- * assert.equal(p.question.type, 255);
- * ```
  */
 export interface ProbeName {
   /** The ANY question for the name. */
@@ -108,14 +78,6 @@ export interface ProbeName {
 /**
  * Packets of a probe, and the names that could not be written even alone in
  * a 9000-byte datagram (they were not probed).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ProbePackets } from "./_packets.ts";
- * const built: ProbePackets = { packets: [], failed: [] };
- * assert.equal(built.failed.length, 0);
- * ```
  */
 export interface ProbePackets {
   /** The packets, each holding whole names. */
@@ -171,21 +133,6 @@ function tryRecord(writer: MessageWriter, section: SectionValue, r: ResourceReco
  * each that fits (one that does not is skipped, not the rest).
  * With `truncate` (a legacy unicast reply, RFC 6762 §6.7), the result is one
  * packet: what does not fit is cut and the TC bit set, as mDNSResponder does.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { buildPackets, RESPONSE_FLAGS } from "./_packets.ts";
- * import { type ARecord, decodeMessage, type TxtRecord } from "../codec/mod.ts";
- * const a: ARecord = { name: "h.local", type: 1, class: 1, cacheFlush: true, ttl: 120, data: "198.18.0.2" };
- * const [packet] = buildPackets({ flags: RESPONSE_FLAGS, answers: [a] });
- * assert.equal(decodeMessage(packet).answers[0].data, "198.18.0.2");
- * const txt: TxtRecord = { name: "s.local", type: 16, class: 1, cacheFlush: true, ttl: 4500,
- *   data: Array.from({ length: 12 }, () => new Uint8Array(250)) };
- * const packets = buildPackets({ flags: RESPONSE_FLAGS, answers: [a, txt] });
- * assert.deepEqual(packets.map((p) => decodeMessage(p).answers.length), [1, 1]);
- * assert.ok(packets[1].length > 1440 && packets[1].length <= 8952);
- * ```
  */
 export function buildPackets(
   message: OutgoingMessage,
@@ -234,24 +181,6 @@ export function buildPackets(
  * Authority. A name too big for an MTU-sized packet goes alone in a datagram
  * of up to {@linkcode JUMBO_MESSAGE_BYTES} (§17); one too big even for that is
  * reported in `failed`, and the other names still go out.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { buildProbePackets, type ProbeName } from "./_packets.ts";
- * import { decodeMessage, type TxtRecord } from "../codec/mod.ts";
- * const names = Array.from({ length: 40 }, (_, i): ProbeName => {
- *   const txt: TxtRecord = { name: `s${i}.local`, type: 16, class: 1, cacheFlush: false,
- *     ttl: 4500, data: [new Uint8Array(60)] };
- *   return { question: { name: txt.name, type: 255, class: 1, unicastResponse: true }, authorities: [txt] };
- * });
- * const { packets, failed } = buildProbePackets(0, names);
- * assert.ok(packets.length > 1 && failed.length === 0);
- * for (const p of packets) {
- *   const m = decodeMessage(p);
- *   assert.deepEqual(m.questions.map((q) => q.name), m.authorities.map((r) => r.name));
- * }
- * ```
  */
 export function buildProbePackets(flags: number, names: readonly ProbeName[]): ProbePackets {
   const packets: Uint8Array[] = [];
@@ -320,17 +249,6 @@ const PROBE_HEADROOM_BYTES = Limits.NAME_BYTES;
  * Its records then fit too, each alone in an answer.
  *
  * @throws {RangeError} Naming `what` and the largest record's type when not.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { checkProbeFits } from "./_packets.ts";
- * import type { TxtRecord } from "../codec/mod.ts";
- * const txt = (strings: number): TxtRecord => ({ name: "Den._http._tcp.local", type: 16, class: 1,
- *   cacheFlush: true, ttl: 4500, data: Array.from({ length: strings }, () => new Uint8Array(250)) });
- * checkProbeFits("service \"Den\"", "Den._http._tcp.local", [txt(12)]); // 3,000 bytes: fine
- * assert.throws(() => checkProbeFits("service \"Den\"", "Den._http._tcp.local", [txt(40)]), RangeError);
- * ```
  */
 export function checkProbeFits(
   what: string,

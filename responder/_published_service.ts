@@ -4,19 +4,13 @@
  * @module
  */
 
-import type { TxtInput } from "../dnssd/txt.ts";
+import { parseServiceType } from "../dnssd/service_name.ts";
+import { TxtAttributes, type TxtInput } from "../dnssd/txt.ts";
 import type { ServiceEntry } from "./_service_entry.ts";
 import type { PublishedService, PublishEvent } from "./publish_options.ts";
 
 /**
  * A {@linkcode PublishedService} over a service entry.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { PublishedServiceHandle } from "./_published_service.ts";
- * assert.equal(typeof PublishedServiceHandle.prototype.unpublish, "function");
- * ```
  */
 export class PublishedServiceHandle implements PublishedService {
   #entry: ServiceEntry;
@@ -30,7 +24,7 @@ export class PublishedServiceHandle implements PublishedService {
 
   /** Instance label held now. */
   get name(): string {
-    return this.#entry.spec.instance;
+    return this.#entry.spec.name;
   }
   /** Full instance name. */
   get fullName(): string {
@@ -50,17 +44,33 @@ export class PublishedServiceHandle implements PublishedService {
     return this.#entry.spec.port;
   }
 
+  /** Domain, `local`. */
+  get domain(): string {
+    return this.#entry.service?.domain ?? parseServiceType(this.#entry.spec.type).domain;
+  }
+  /** Subtype labels. */
+  get subtypes(): readonly string[] {
+    return this.#entry.spec.subtypes;
+  }
+  /** The TXT held now. */
+  get txt(): TxtAttributes {
+    return this.#entry.service?.txt ?? TxtAttributes.from(this.#entry.spec.txt);
+  }
+
   /**
-   * Replaces the TXT and re-announces it (RFC 6762 §8.4).
-   *
-   * @throws {TypeError} When unpublished or the TXT is malformed.
-   * @throws {RangeError} When a TXT string is over 255 bytes.
+   * Replaces the TXT and re-announces it (RFC 6762 §8.4); resolves once the
+   * announcement went out. Every failure rejects: `TypeError` when
+   * unpublished or malformed, `RangeError` when out of range.
    */
-  updateTxt(txt: TxtInput): void {
-    if (this.#entry.removed) {
-      throw new TypeError(`Cannot update TXT of "${this.name}": unpublished`);
+  updateTxt(txt: TxtInput): Promise<void> {
+    try {
+      if (this.#entry.removed) {
+        throw new TypeError(`Cannot update TXT of "${this.name}": unpublished`);
+      }
+      return this.#entry.updateTxt(txt);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    this.#entry.updateTxt(txt);
   }
 
   /** Adds a listener; returns the function that removes it. */

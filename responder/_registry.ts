@@ -12,7 +12,7 @@ import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import { parseServiceType, serviceInstanceName } from "../dnssd/service_name.ts";
 import { hostRecords, serviceRecords } from "../dnssd/service_records.ts";
-import type { PartContext } from "../_stack_part.ts";
+import type { PartContext } from "../stack_part.ts";
 import { type Claim, PROBE_COUNT, PROBE_WAIT_MAX_MS } from "./_claim.ts";
 import type { ClaimState } from "./_conflicts.ts";
 import type { ClaimEntry, EntryContext } from "./_entry.ts";
@@ -31,13 +31,6 @@ export type { ServiceEntry };
 
 /**
  * Everything published by one responder.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { PublishRegistry } from "./_registry.ts";
- * assert.equal(typeof PublishRegistry, "function");
- * ```
  */
 export class PublishRegistry {
   #ctx: EntryContext;
@@ -48,15 +41,18 @@ export class PublishRegistry {
   /** Entries by the name key of their claim, and services by their exact full name. */
   #byKey = new Map<string, ClaimEntry>();
   #byFullName = new Map<string, ServiceEntry>();
+  #onHostRenamed: (from: string, to: string) => void;
 
-  /** An empty registry. */
+  /** An empty registry; `onHostRenamed` hears every host that moved after a conflict. */
   constructor(options: {
     context: PartContext;
     localCache: LocalServiceCache;
     sender: Sender;
     hostName: string | (() => string);
     forget: (records: Iterable<LocalRecord>) => void;
+    onHostRenamed?: (from: string, to: string) => void;
   }) {
+    this.#onHostRenamed = options.onHostRenamed ?? (() => {});
     this.#ctx = {
       context: options.context,
       localCache: options.localCache,
@@ -95,10 +91,10 @@ export class PublishRegistry {
     const spec = validate(options);
     this.#checkInterfaces(spec);
     options.signal?.throwIfAborted();
-    const fullName = serviceInstanceName(spec.instance, spec.type);
+    const fullName = serviceInstanceName(spec.name, spec.type);
     if (spec.rename === false && this.#ctx.localCache.getService(fullName)) {
       // One of our own services holds the name: a conflict known before probing.
-      throw conflictError(spec.instance, fullName);
+      throw conflictError(spec.name, fullName);
     }
     const now = this.#ctx.context.clock.now();
     const delay = this.probeDelay(now);
@@ -113,7 +109,7 @@ export class PublishRegistry {
       entry.settle = (error) => error ? reject(error) : resolve(handle);
     });
     entry.claim.startProbing(now, delay);
-    entry.emit({ type: "probing", name: spec.instance });
+    entry.emit({ type: "probing", name: spec.name });
     options.signal?.addEventListener("abort", () => handle.unpublish(), { once: true });
     this.#ctx.context.wake();
     return done;
@@ -126,7 +122,7 @@ export class PublishRegistry {
       if (have.includes(name)) continue;
       const names = have.join(", ") || "none";
       throw new TypeError(
-        `Cannot publish "${spec.instance}": unknown interface "${name}" (the stack has: ${names})`,
+        `Cannot publish "${spec.name}": unknown interface "${name}" (the stack has: ${names})`,
       );
     }
   }
@@ -195,13 +191,10 @@ export class PublishRegistry {
     return true;
   };
 
-  /** Earliest due time of any claim. */
-  nextDeadline(): number | undefined {
-    let at: number | undefined;
-    for (const e of this.entries()) {
-      const t = e.claim.nextDeadline();
-      if (t !== undefined && (at === undefined || t < at)) at = t;
-    }
+  /** Earliest due time of any claim, `Infinity` when none. */
+  nextDeadline(): number {
+    let at = Infinity;
+    for (const e of this.entries()) at = Math.min(at, e.claim.nextDeadline());
     return at;
   }
 
@@ -209,7 +202,7 @@ export class PublishRegistry {
   closeAll(): void {
     for (const s of this.#services) {
       // A publish still probing learns why it ends (not "unpublished first").
-      s.settle?.(new TypeError(`Cannot publish "${s.spec.instance}": the stack closed`));
+      s.settle?.(new TypeError(`Cannot publish "${s.spec.name}": the stack closed`));
       s.settle = undefined;
     }
     this.#ctx.sender.batchGoodbyes(() => {
@@ -229,7 +222,7 @@ export class PublishRegistry {
    * is withdrawn (goodbyes for what was announced).
    */
   withdrawConflicted(entry: ServiceEntry): void {
-    entry.settle?.(conflictError(entry.spec.instance, entry.claim.name));
+    entry.settle?.(conflictError(entry.spec.name, entry.claim.name));
     entry.settle = undefined;
     this.#unpublish(entry);
   }
@@ -241,7 +234,7 @@ export class PublishRegistry {
 
   #withdraw(entry: ServiceEntry): void {
     entry.unpublish();
-    entry.settle?.(new TypeError(`Cannot publish "${entry.spec.instance}": unpublished first`));
+    entry.settle?.(new TypeError(`Cannot publish "${entry.spec.name}": unpublished first`));
     entry.settle = undefined;
     this.#services.splice(this.#services.indexOf(entry), 1);
     this.#unindex(entry);
@@ -274,8 +267,17 @@ export class PublishRegistry {
       return target;
     }
     const host = new HostEntry(this.#ctx, name, options.addresses);
-    host.onRename = () => {
-      for (const s of this.#services) if (s.host === host) s.retarget();
+    let current = host.name;
+    host.onRename = (next) => {
+      const from = current;
+      current = next;
+      // ciao's `hostname-change`: each service, then the stack, hears where it went.
+      for (const s of this.#services) {
+        if (s.host !== host) continue;
+        s.retarget();
+        s.emit({ type: "host-renamed", name: s.spec.name, from, host: next });
+      }
+      this.#onHostRenamed(from, next);
     };
     if (own) this.#ownHost = host;
     this.#hosts.push(host);
@@ -358,7 +360,7 @@ function validate(options: PublishOptions): ServiceSpec {
   checkProbeFits(`"${name}"`, records.fullName, [records.srv, records.txt]);
   if (addresses !== undefined) hostRecords(host!, addresses);
   return {
-    instance: name,
+    name,
     type,
     port,
     txt: txt ?? {},
@@ -368,9 +370,6 @@ function validate(options: PublishOptions): ServiceSpec {
   };
 }
 
-function conflictError(instance: string, fullName: string): NameConflictError {
-  return new NameConflictError(`Cannot publish "${instance}": the name is in use`, {
-    instance,
-    fullName,
-  });
+function conflictError(name: string, fullName: string): NameConflictError {
+  return new NameConflictError(`Cannot publish "${name}": the name is in use`, { fullName });
 }

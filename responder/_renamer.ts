@@ -22,15 +22,6 @@ const encoder = new TextEncoder();
 /**
  * The instance label to try after `instance` lost a conflict: `Name (2)`,
  * then `Name (3)`…, shortened (on a character boundary) to fit 63 bytes.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { nextInstanceName } from "./_renamer.ts";
- * assert.equal(nextInstanceName("Printer"), "Printer (2)");
- * assert.equal(nextInstanceName("Printer (2)"), "Printer (3)");
- * assert.equal(nextInstanceName("Printer (9) (1)"), "Printer (9) (2)");
- * ```
  */
 export function nextInstanceName(instance: string): string {
   const m = /^(.*) \((\d+)\)$/s.exec(instance);
@@ -42,14 +33,6 @@ export function nextInstanceName(instance: string): string {
 /**
  * The host name to try after `hostName` lost a conflict: `box-2.local`, then
  * `box-3.local`…
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { nextHostName } from "./_renamer.ts";
- * assert.equal(nextHostName("box.local"), "box-2.local");
- * assert.equal(nextHostName("box-2.local"), "box-3.local");
- * ```
  */
 export function nextHostName(hostName: string): string {
   const dot = hostName.indexOf(".");
@@ -64,14 +47,6 @@ export function nextHostName(hostName: string): string {
 /**
  * One DNS label for a host from a machine name: letters, digits and `-`, at
  * most 63 bytes, `deno` when nothing usable is left.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sanitizeHostLabel } from "./_renamer.ts";
- * assert.equal(sanitizeHostLabel("My Box.example.com"), "My-Box");
- * assert.equal(sanitizeHostLabel("..."), "deno");
- * ```
  */
 export function sanitizeHostLabel(name: string): string {
   const first = name.split(".")[0] ?? "";
@@ -92,17 +67,6 @@ function fitLabel(base: string, suffix: string): string {
  * until {@linkcode CONFLICT_BURST} conflicts fall within
  * {@linkcode CONFLICT_WINDOW_MS}, then {@linkcode CONFLICT_BACKOFF_MS}
  * (RFC 6762 §8.1). Keeps at most `CONFLICT_BURST` times.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ConflictLimiter } from "./_renamer.ts";
- * const limiter = new ConflictLimiter();
- * for (let i = 0; i < 14; i++) limiter.record(i * 100);
- * assert.equal(limiter.delay(1400), 0);
- * limiter.record(1400);
- * assert.equal(limiter.delay(1500), 5000);
- * ```
  */
 export class ConflictLimiter {
   #times: number[] = [];

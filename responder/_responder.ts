@@ -19,8 +19,7 @@
 import type { MessageReader, Question, ResourceRecord } from "../codec/mod.ts";
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
-import type { PeerServiceCache } from "../cache/peer_cache.ts";
-import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
+import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import type { AddressFamily, Datagram } from "../transport/transport.ts";
 import { MDNS_PORT } from "../transport/transport.ts";
 import { additionalRecords, planAnswers, type PlannedReply } from "./_answer_planner.ts";
@@ -46,51 +45,18 @@ const EMPTY_ASKERS: Set<string> = new Set();
 
 /**
  * What a {@linkcode Responder} is built from.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ResponderOptions } from "./_responder.ts";
- * const keys: (keyof ResponderOptions)[] = ["localCache", "hostName"];
- * assert.equal(keys.length, 2);
- * ```
  */
 export interface ResponderOptions extends PartContext {
   /** What we publish: the one source of our records. */
   readonly localCache: LocalServiceCache;
-  /** What we heard (not consulted for probing, RFC 6762 §8.1). */
-  readonly peerCache?: PeerServiceCache;
   /** Our host name (`box.local`), or a function giving it on first publish. */
   readonly hostName: string | (() => string);
+  /** Hears a host name we publish move after a lost conflict (`box.local` → `box-2.local`). */
+  readonly onHostRenamed?: (from: string, to: string) => void;
 }
 
 /**
  * The responder part.
- *
- * @example Publishing on the in-memory network
- * ```ts
- * import assert from "node:assert/strict";
- * import { Responder } from "./_responder.ts";
- * import { LocalServiceCache } from "../cache/local_cache.ts";
- * import { Scheduler } from "../_scheduler.ts";
- * import { VirtualClock } from "../testing/mod.ts";
- * const clock = new VirtualClock();
- * const scheduler = new Scheduler(clock);
- * const sent: number[] = [];
- * const responder = new Responder({
- *   clock, random: () => 0.5, wake: () => scheduler.wake(),
- *   send: (data) => { sent.push(data.length); return Promise.resolve(true); },
- *   links: () => [{ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: [] }],
- *   localCache: new LocalServiceCache(), hostName: "box.local",
- * });
- * scheduler.add(responder);
- * const published = responder.publish({ name: "Den", type: "_http._tcp", port: 80 });
- * clock.advance(1000);
- * const service = await published;
- * assert.equal(service.fullName, "Den._http._tcp.local");
- * await service.unpublish();
- * scheduler.close();
- * ```
  */
 export class Responder implements StackPart {
   #ctx: PartContext;
@@ -114,6 +80,7 @@ export class Responder implements StackPart {
       sender: this.#sender,
       hostName: options.hostName,
       forget: (records) => this.#queue.forget(records),
+      onHostRenamed: options.onHostRenamed,
     });
     this.#driver = new ClaimDriver(this.#registry, this.#sender, options);
     // A legacy reply remembered is valid until what we publish changes.
@@ -136,13 +103,9 @@ export class Responder implements StackPart {
     }
   }
 
-  /** Clock time of the next work (probe, announcement, delayed answer). */
-  nextDeadline(): number | undefined {
-    const a = this.#registry.nextDeadline();
-    const b = this.#queue.nextDeadline();
-    if (a === undefined) return b;
-    if (b === undefined) return a;
-    return Math.min(a, b);
+  /** Clock time of the next work (probe, announcement, delayed answer), `Infinity` when none. */
+  nextDeadline(): number {
+    return Math.min(this.#registry.nextDeadline(), this.#queue.nextDeadline());
   }
 
   /** Sends what is due. */

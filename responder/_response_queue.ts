@@ -24,7 +24,7 @@ import { type MessageReader, Section } from "../codec/mod.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import type { Random } from "../clock.ts";
 import type { AddressFamily } from "../transport/transport.ts";
-import { localRecordKey, readerRecordKey } from "./_record_key.ts";
+import { RecordMatcher } from "./_record_key.ts";
 import {
   KNOWN_ANSWER_TTL_FRACTION,
   type PlannedReply,
@@ -41,14 +41,6 @@ export const TRUNCATED_HOLD_MAX_MS = 2000;
 
 /**
  * Where a pending group goes.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ReplyTarget } from "./_response_queue.ts";
- * const to: ReplyTarget = { interfaceName: "eth0", family: "IPv4" };
- * assert.equal(to.address, undefined);
- * ```
  */
 export interface ReplyTarget {
   /** Link. */
@@ -63,15 +55,6 @@ export interface ReplyTarget {
 
 /**
  * Replies due for one destination.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { PendingGroup } from "./_response_queue.ts";
- * const g: PendingGroup = { target: { interfaceName: "eth0", family: "IPv4" }, records: new Map(),
- *   dueAt: 100, openedAt: 0, defend: false, truncatedAskers: new Set() };
- * assert.equal(g.dueAt, 100);
- * ```
  */
 export interface PendingGroup {
   /** Destination. */
@@ -90,19 +73,6 @@ export interface PendingGroup {
 
 /**
  * The queue of delayed replies.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ResponseQueue } from "./_response_queue.ts";
- * import { LocalRecord } from "../cache/local_record.ts";
- * const r = new LocalRecord({ name: "_http._tcp.local", type: 12, class: 1, cacheFlush: false, ttl: 4500, data: "Den._http._tcp.local" });
- * const queue = new ResponseQueue();
- * queue.add({ route: "multicast", records: [r], delayMs: 50, defend: false },
- *   { interfaceName: "eth0", family: "IPv4" }, { asker: "198.18.0.3", now: 0, truncated: false, random: () => 0 });
- * assert.equal(queue.nextDeadline(), 50);
- * assert.equal(queue.take(50).length, 1);
- * ```
  */
 export class ResponseQueue {
   #groups = new Map<string, PendingGroup>();
@@ -170,16 +140,18 @@ export class ResponseQueue {
   ): void {
     const waiting = [...this.#groups.values()].filter((g) => g.truncatedAskers.has(asker));
     if (waiting.length === 0) return;
-    const known = new Map<string, number>();
+    // Only our waiting records can be suppressed: match against them in place.
+    const ours = new RecordMatcher(new Set(waiting.flatMap((g) => [...g.records.keys()])));
+    const known = new Map<LocalRecord, number>();
     while (reader.nextRecord() && reader.section === Section.Answer) {
-      const key = readerRecordKey(reader);
-      known.set(key, Math.max(known.get(key) ?? 0, reader.ttl));
+      const r = ours.match(reader);
+      if (r !== undefined) known.set(r, Math.max(known.get(r) ?? 0, reader.ttl));
     }
     const span = TRUNCATED_DELAY_MAX_MS - TRUNCATED_DELAY_MIN_MS;
     const dueAt = options.now + TRUNCATED_DELAY_MIN_MS + Math.round(options.random() * span);
     for (const g of waiting) {
       for (const [r, askers] of g.records) {
-        const ttl = known.get(localRecordKey(r));
+        const ttl = known.get(r);
         if (ttl === undefined || ttl < r.record.ttl * KNOWN_ANSWER_TTL_FRACTION) continue;
         askers.delete(asker);
         if (askers.size === 0) g.records.delete(r);
@@ -200,14 +172,16 @@ export class ResponseQueue {
       g.target.family === family
     );
     if (groups.length === 0) return;
-    const seen = new Map<string, number>();
+    const ours = new RecordMatcher(new Set(groups.flatMap((g) => [...g.records.keys()])));
+    const seen = new Map<LocalRecord, number>();
     while (reader.nextRecord()) {
       if (reader.section !== Section.Answer) break;
-      seen.set(readerRecordKey(reader), reader.ttl);
+      const r = ours.match(reader);
+      if (r !== undefined) seen.set(r, reader.ttl);
     }
     for (const g of groups) {
       for (const r of g.records.keys()) {
-        const ttl = seen.get(localRecordKey(r));
+        const ttl = seen.get(r);
         if (ttl !== undefined && ttl >= r.record.ttl) g.records.delete(r);
       }
     }
@@ -218,10 +192,10 @@ export class ResponseQueue {
     for (const r of records) for (const g of this.#groups.values()) g.records.delete(r);
   }
 
-  /** Earliest due time, or undefined when empty. */
-  nextDeadline(): number | undefined {
-    let at: number | undefined;
-    for (const g of this.#groups.values()) if (at === undefined || g.dueAt < at) at = g.dueAt;
+  /** Earliest due time, `Infinity` when empty. */
+  nextDeadline(): number {
+    let at = Infinity;
+    for (const g of this.#groups.values()) if (g.dueAt < at) at = g.dueAt;
     return at;
   }
 

@@ -19,7 +19,7 @@
 import type { ResourceRecord } from "../codec/mod.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
 import { goodbyeRecord } from "../dnssd/service_records.ts";
-import type { Send } from "../_stack_part.ts";
+import type { Send } from "../stack_part.ts";
 import type { AddressFamily, NetworkLink } from "../transport/transport.ts";
 import { linkFamilies } from "./_host_addresses.ts";
 import {
@@ -33,30 +33,12 @@ import {
 /**
  * Answers to queries in flight beyond which a new one is dropped (a bound on
  * memory under a flood; see the module note).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { SENDS_IN_FLIGHT_MAX } from "./_sender.ts";
- * assert.equal(SENDS_IN_FLIGHT_MAX, 1024);
- * ```
  */
 export const SENDS_IN_FLIGHT_MAX = 1024;
 
 /**
  * Sends messages and remembers the sends still in flight (so `close()` can
  * wait for the last goodbyes).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Sender } from "./_sender.ts";
- * const sent: string[] = [];
- * const sender = new Sender((_data, to) => { sent.push(`${to.interfaceName}/${to.family}`); return Promise.resolve(true); });
- * sender.multicast({ name: "eth0", index: 1, ipv4: ["198.18.0.2/24"], ipv6: ["fe80::2/64"] }, { flags: 0x8400, answers: [] });
- * await sender.settled();
- * assert.deepEqual(sent, ["eth0/IPv4", "eth0/IPv6"]);
- * ```
  */
 export class Sender {
   #send: Send;

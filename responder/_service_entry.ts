@@ -21,18 +21,10 @@ import type { PublishEvent } from "./publish_options.ts";
 
 /**
  * What a service was published with, validated.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ServiceSpec } from "./_service_entry.ts";
- * const spec: ServiceSpec = { instance: "Den", type: "_http._tcp", port: 80, txt: {}, subtypes: [] };
- * assert.equal(spec.port, 80);
- * ```
  */
 export interface ServiceSpec {
   /** Instance label. */
-  instance: string;
+  name: string;
   /** `_http._tcp` or with a domain. */
   readonly type: string;
   /** Port. */
@@ -49,13 +41,6 @@ export interface ServiceSpec {
 
 /**
  * A published service.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ServiceEntry } from "./_service_entry.ts";
- * assert.equal(typeof ServiceEntry, "function");
- * ```
  */
 export class ServiceEntry implements ClaimEntry {
   /** Its claim on the instance name. */
@@ -71,17 +56,21 @@ export class ServiceEntry implements ClaimEntry {
   /** True once unpublished. */
   removed = false;
   #ctx: EntryContext;
+  // TXT updates waiting for their announcement (RFC 6762 §8.4): settled by
+  // the next announcement of this service, or rejected when it is withdrawn.
+  #txtWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  #txtChanged = false;
 
   /** Adds the service to the local cache (all records `probing`). */
   constructor(ctx: EntryContext, spec: ServiceSpec, host: HostEntry) {
     this.#ctx = ctx;
     this.spec = spec;
     this.host = host;
-    let instance = spec.instance;
+    let instance = spec.name;
     while (ctx.localCache.getService(serviceInstanceName(instance, spec.type))) {
       instance = nextInstanceName(instance);
     }
-    spec.instance = instance;
+    spec.name = instance;
     this.claim = new Claim("service", this.#add().fullName);
   }
 
@@ -127,7 +116,7 @@ export class ServiceEntry implements ClaimEntry {
   probed(_now: number, links?: ReadonlySet<string>): void {
     if (links !== undefined) return;
     advance(this.service.records, "probing", "announcing");
-    this.emit({ type: "registered", name: this.spec.instance });
+    this.emit({ type: "registered", name: this.spec.name });
     this.settle?.();
     this.settle = undefined;
   }
@@ -140,7 +129,7 @@ export class ServiceEntry implements ClaimEntry {
 
   /** Reports the conflict. */
   conflicted(): void {
-    this.emit({ type: "conflict", name: this.spec.instance });
+    this.emit({ type: "conflict", name: this.spec.name });
   }
 
   /**
@@ -148,7 +137,7 @@ export class ServiceEntry implements ClaimEntry {
    * (RFC 6762 §8.4); the unique records go silently (the name is another's).
    */
   rename(_now: number): void {
-    const from = this.spec.instance;
+    const from = this.spec.name;
     if (this.claim.announced) {
       for (const r of this.service.records) if (!r.unique) r.setState("announced");
     }
@@ -157,7 +146,7 @@ export class ServiceEntry implements ClaimEntry {
     while (this.#ctx.localCache.getService(serviceInstanceName(next, this.spec.type))) {
       next = nextInstanceName(next);
     }
-    this.spec.instance = next;
+    this.spec.name = next;
     this.claim.name = this.#add().fullName;
     this.claim.announced = false;
     this.emit({ type: "renamed", from, name: next });
@@ -183,17 +172,38 @@ export class ServiceEntry implements ClaimEntry {
     if (this.claim.established) this.claim.announceUpdate(this.#ctx.context.clock.now());
   }
 
-  /** Replaces the TXT; announces it if the name is ours (RFC 6762 §8.4). */
-  updateTxt(txt: TxtInput): void {
+  /**
+   * Replaces the TXT; announces it if the name is ours (RFC 6762 §8.4), or
+   * with the first announcement once probing ends. Resolves when an
+   * announcement carrying it went out, at once when nothing changed.
+   *
+   * @throws {RangeError} When the TXT does not fit a probe (§17) or the budget.
+   */
+  updateTxt(txt: TxtInput): Promise<void> {
     const srv = this.proposed("").find((r) => r.type === RecordType.SRV)!.record;
     const record = { ...srv, type: RecordType.TXT, data: encodeTxt(txt) } as ResourceRecord;
-    checkProbeFits(`"${this.spec.instance}"`, this.claim.name, [srv, record]); // §17
-    this.#ctx.localCache.updateTxt(this.claim.name, txt);
+    checkProbeFits(`"${this.spec.name}"`, this.claim.name, [srv, record]); // §17
+    const before = this.service.records.find((r) => r.type === RecordType.TXT);
+    const after = this.#ctx.localCache.updateTxt(this.claim.name, txt);
     this.spec.txt = txt;
+    if (after === before) return Promise.resolve(); // the same TXT: nothing to announce
+    this.#txtChanged = true;
+    const sent = new Promise<void>((resolve, reject) => this.#txtWaiters.push({ resolve, reject }));
     if (this.claim.established) {
       this.claim.announceUpdate(this.#ctx.context.clock.now());
       this.#ctx.context.wake();
     }
+    return sent;
+  }
+
+  /** An announcement went out: a TXT update waiting for it is on the wire. */
+  announcementSent(): void {
+    if (!this.#txtChanged) return;
+    this.#txtChanged = false;
+    const waiters = this.#txtWaiters;
+    this.#txtWaiters = [];
+    this.emit({ type: "updated", name: this.spec.name });
+    for (const w of waiters) w.resolve();
   }
 
   /** Withdraws it with goodbyes on its links. */
@@ -202,12 +212,18 @@ export class ServiceEntry implements ClaimEntry {
     this.removed = true;
     this.claim.runs = [];
     this.#remove();
-    this.emit({ type: "goodbye", name: this.spec.instance });
+    const waiters = this.#txtWaiters;
+    this.#txtWaiters = [];
+    this.#txtChanged = false;
+    for (const w of waiters) {
+      w.reject(new TypeError(`Cannot update TXT of "${this.spec.name}": unpublished`));
+    }
+    this.emit({ type: "goodbye", name: this.spec.name });
   }
 
   #add(): LocalService {
     return this.#ctx.localCache.addService({
-      name: this.spec.instance,
+      name: this.spec.name,
       type: this.spec.type,
       host: this.host.name,
       port: this.spec.port,

@@ -10,14 +10,6 @@
 
 /**
  * One proposed record as the tie-break sees it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { ProposedRecord } from "./_tie_break.ts";
- * const r: ProposedRecord = { class: 1, type: 1, rdata: new Uint8Array([169, 254, 99, 200]) };
- * assert.equal(r.rdata.length, 4);
- * ```
  */
 export interface ProposedRecord {
   /** Class without the top bit. */
@@ -32,16 +24,6 @@ export interface ProposedRecord {
  * Compares our proposed records with theirs (RFC 6762 §8.2.1): negative when
  * ours are lexicographically earlier (we lose, wait one second and probe
  * again), positive when later (we win), 0 when identical (no conflict).
- *
- * @example The RFC's example: 169.254.200.50 beats 169.254.99.200
- * ```ts
- * import assert from "node:assert/strict";
- * import { compareProposals } from "./_tie_break.ts";
- * const ours = [{ class: 1, type: 1, rdata: new Uint8Array([169, 254, 99, 200]) }];
- * const theirs = [{ class: 1, type: 1, rdata: new Uint8Array([169, 254, 200, 50]) }];
- * assert.ok(compareProposals(ours, theirs) < 0);
- * assert.equal(compareProposals(ours, ours), 0);
- * ```
  */
 export function compareProposals(
   ours: readonly ProposedRecord[],
@@ -59,15 +41,6 @@ export function compareProposals(
 
 /**
  * Orders two records by class, type, then rdata as unsigned bytes (RFC 6762 §8.2).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { compareRecords } from "./_tie_break.ts";
- * const txt = { class: 1, type: 16, rdata: new Uint8Array([0]) };
- * const srv = { class: 1, type: 33, rdata: new Uint8Array([0]) };
- * assert.ok(compareRecords(txt, srv) < 0);
- * ```
  */
 export function compareRecords(a: ProposedRecord, b: ProposedRecord): number {
   if (a.class !== b.class) return a.class - b.class;

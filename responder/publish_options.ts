@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { TxtInput } from "../dnssd/txt.ts";
+import type { TxtAttributes, TxtInput } from "../dnssd/txt.ts";
 
 /**
  * A service to publish.
@@ -69,7 +69,10 @@ export interface PublishOptions {
 
 /**
  * What happens to a published service: probing a name, the name registered,
- * a rename after a conflict, a conflict, the goodbye.
+ * a rename after a conflict, a conflict, a TXT update announced (`updated`,
+ * RFC 6762 §8.4), the host it points to renamed after the host name lost a
+ * conflict (`host-renamed`, `box.local` → `box-2.local`, as ciao's
+ * `hostname-change`), the goodbye.
  *
  * @example
  * ```ts
@@ -77,6 +80,10 @@ export interface PublishOptions {
  * import type { PublishEvent } from "./publish_options.ts";
  * const e: PublishEvent = { type: "renamed", from: "Printer", name: "Printer (2)" };
  * assert.equal(e.type === "renamed" && e.from, "Printer");
+ * const moved: PublishEvent = {
+ *   type: "host-renamed", name: "Printer", from: "box.local", host: "box-2.local",
+ * };
+ * assert.equal(moved.type === "host-renamed" && moved.host, "box-2.local");
  * ```
  */
 export type PublishEvent =
@@ -84,15 +91,38 @@ export type PublishEvent =
   | { type: "registered"; name: string }
   | { type: "renamed"; from: string; name: string }
   | { type: "conflict"; name: string }
+  | { type: "updated"; name: string }
+  | { type: "host-renamed"; name: string; from: string; host: string }
   | { type: "goodbye"; name: string };
 
 /**
- * A published service.
+ * A published service: what it holds now, and how to change or withdraw it.
  *
- * @example
- * ```ts ignore
- * await using service = await mdns.publish({ name: "Den", type: "_http._tcp", port: 80 });
- * service.updateTxt({ path: "/" });
+ * @example Reading the handle; a TXT update resolves once it went out
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Mdns } from "../mdns.ts";
+ * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
+ * const clock = new VirtualClock();
+ * const host = new MemoryNetwork({ clock }).host("a", {
+ *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+ * });
+ * await using mdns = await Mdns.start({ transport: host, clock, hostName: "box.local" });
+ * const publishing = mdns.publish({
+ *   name: "Den", type: "_http._tcp", port: 80, txt: { path: "/" }, subtypes: ["_printer"],
+ * });
+ * await clock.advanceAsync(1000); // probed (RFC 6762 §8.1)
+ * await using service = await publishing;
+ * assert.equal(service.fullName, "Den._http._tcp.local");
+ * assert.equal(service.domain, "local");
+ * assert.deepEqual(service.subtypes, ["_printer"]);
+ * const events: string[] = [];
+ * service.subscribe((e) => events.push(e.type));
+ * const updating = service.updateTxt({ path: "/new" });
+ * assert.equal(service.txt.getString("path"), "/new");
+ * await clock.advanceAsync(10);
+ * await updating; // the announcement is out
+ * assert.deepEqual(events, ["updated"]);
  * ```
  */
 export interface PublishedService extends AsyncDisposable {
@@ -106,8 +136,21 @@ export interface PublishedService extends AsyncDisposable {
   readonly host: string;
   /** Port. */
   readonly port: number;
-  /** Replaces the TXT and announces it (RFC 6762 §8.4). */
-  updateTxt(txt: TxtInput): void;
+  /** Domain, `local`. */
+  readonly domain: string;
+  /** Subtype labels it is also listed under (RFC 6763 §7.1), `_printer`. */
+  readonly subtypes: readonly string[];
+  /** The TXT held now (after any `updateTxt`). */
+  readonly txt: TxtAttributes;
+  /**
+   * Replaces the TXT and announces it (RFC 6762 §8.4). Resolves once the
+   * first announcement carrying it went out (then an `updated` event follows
+   * it), at once when the TXT is the one held; an update beyond ten a minute
+   * waits for its turn (§8.4). Rejects with a `TypeError` when unpublished
+   * (or unpublished before it went out) or the TXT is malformed, a
+   * `RangeError` when a string is over 255 bytes or it does not fit.
+   */
+  updateTxt(txt: TxtInput): Promise<void>;
   /** Adds a listener; returns the function that removes it. */
   subscribe(listener: (event: PublishEvent) => void): () => void;
   /** Sends goodbyes on every link and stops answering; idempotent. */
@@ -121,14 +164,12 @@ export interface PublishedService extends AsyncDisposable {
  * ```ts
  * import assert from "node:assert/strict";
  * import type { NameConflictErrorOptions } from "./publish_options.ts";
- * const options: NameConflictErrorOptions = { instance: "Den", fullName: "Den._http._tcp.local" };
- * assert.equal(options.instance, "Den");
+ * const options: NameConflictErrorOptions = { fullName: "Den._http._tcp.local" };
+ * assert.equal(options.fullName, "Den._http._tcp.local");
  * ```
  */
 export interface NameConflictErrorOptions extends ErrorOptions {
-  /** The instance label that could not be held, `Den`. */
-  instance?: string;
-  /** Its full name, `Den._http._tcp.local`. */
+  /** The full name that could not be held, `Den._http._tcp.local`. */
   fullName?: string;
 }
 
@@ -141,24 +182,23 @@ export interface NameConflictErrorOptions extends ErrorOptions {
  * import assert from "node:assert/strict";
  * import { NameConflictError } from "./publish_options.ts";
  * const e = new NameConflictError("Cannot publish \"Den\": the name is in use", {
- *   instance: "Den", fullName: "Den._http._tcp.local",
+ *   fullName: "Den._http._tcp.local",
  * });
  * assert.equal(e.name, "NameConflictError");
- * assert.equal(e.instance, "Den");
  * assert.equal(e.fullName, "Den._http._tcp.local");
  * ```
  */
 export class NameConflictError extends Error {
-  /** The instance label that could not be held, when known. */
-  readonly instance: string | undefined;
-  /** Its full name, when known. */
+  /**
+   * The full name that could not be held, when known (`Error.name` is the
+   * class's: the label is the first label of this).
+   */
   readonly fullName: string | undefined;
 
   /** Creates the error. */
   constructor(message: string, options?: NameConflictErrorOptions) {
     super(message, options);
     this.name = "NameConflictError";
-    this.instance = options?.instance;
     this.fullName = options?.fullName;
   }
 }

@@ -49,14 +49,12 @@ export {
   type PacketFilter,
   type PacketLogEntry,
 } from "../transport/memory_network.ts";
-export { MemoryHost } from "../transport/memory_host.ts";
+export { MemoryHost, type MemoryHostInit, type MemoryPacket } from "../transport/memory_host.ts";
 export type {
   InjectedDatagram,
-  MemoryHostInit,
   MemoryHostOptions,
   MemoryInterface,
   MemoryInterfaceOptions,
-  MemoryPacket,
 } from "../transport/memory_host_types.ts";
 export { MemoryLink, type MemoryLinkOptions } from "../transport/memory_link.ts";
 export type {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { encodeMessage, MessageFlags, RecordType } from "../codec/mod.ts";
 import { addPart, Mdns, type MdnsEvent } from "../mdns.ts";
-import type { LinkEvent, PartContext, StackPart } from "../_stack_part.ts";
+import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
 
 const query = encodeMessage({
@@ -51,8 +51,6 @@ async function setup() {
   const responses: string[] = [];
   const part = addPart(mdns, (context) => ({
     context,
-    nextDeadline: () => undefined,
-    run: () => {},
     onQuery(r, d) {
       r.nextQuestion();
       queries.push(`${r.name()} from ${d.source.address}`);
@@ -122,8 +120,6 @@ Deno.test("Mdns drops what RFC 6762 says to ignore, counts it, and never throws"
 Deno.test("Mdns isolates a throwing handler and reports it as an event", async () => {
   const { network, mdns, events, queries } = await setup();
   addPart(mdns, () => ({
-    nextDeadline: () => undefined,
-    run: () => {},
     onQuery: () => {
       throw new Error("boom");
     },
@@ -144,8 +140,6 @@ Deno.test("Mdns sends through the transport and another host hears it", async ()
   const heard: string[] = [];
   const other = await Mdns.start({ transport: b, clock });
   addPart(other, () => ({
-    nextDeadline: () => undefined,
-    run: () => {},
     onQuery(r, d) {
       r.nextQuestion();
       heard.push(`${r.name()} on ${d.interfaceName} from ${d.source.address}`);
@@ -258,14 +252,10 @@ Deno.test("Mdns lets its parts send their last packets while closing (defect: no
   const heard: number[] = [];
   const listener = await Mdns.start({ transport: b, clock });
   addPart(listener, () => ({
-    nextDeadline: () => undefined,
-    run: () => {},
     onQuery: (r) => void heard.push(r.isResponse ? 0 : 1),
   }));
   let sent: boolean | undefined;
   addPart(mdns, (context) => ({
-    nextDeadline: () => undefined,
-    run: () => {},
     async close() {
       sent = await context.send(query, { interfaceName: "eth0", family: "IPv4" });
     },
@@ -280,8 +270,6 @@ Deno.test("Mdns lets its parts send their last packets while closing (defect: no
 Deno.test("Mdns bounds a part's last sends in time", async () => {
   const { mdns, clock } = await setup();
   addPart(mdns, () => ({
-    nextDeadline: () => undefined,
-    run: () => {},
     close: () => new Promise<void>(() => {}), // never settles
   }));
   let closed = false;
@@ -305,8 +293,6 @@ Deno.test("Mdns tells its parts of link events and forgets what it heard on a re
   const mdns = await Mdns.start({ transport: host, clock });
   const seen: string[] = [];
   addPart(mdns, () => ({
-    nextDeadline: () => undefined,
-    run: () => {},
     onLinkEvent: (e: LinkEvent) => void seen.push(`${e.type} ${e.link.name}`),
   }));
   network.inject("a", { data: response, source: { address: "198.18.1.9" }, interfaceName: "eth1" });

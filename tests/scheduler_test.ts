@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { VirtualClock } from "../testing/mod.ts";
-import { type ScheduledPart, Scheduler } from "../_scheduler.ts";
+import { Scheduler } from "../_scheduler.ts";
+import type { ScheduledPart } from "../stack_part.ts";
 
 /** A part that runs at the given times, recording when it ran. */
 function part(times: number[]): ScheduledPart & { ran: number[] } {
@@ -8,7 +9,7 @@ function part(times: number[]): ScheduledPart & { ran: number[] } {
   const ran: number[] = [];
   return {
     ran,
-    nextDeadline: () => queue[0],
+    nextDeadline: () => queue[0] ?? Infinity,
     run(now) {
       while (queue.length && queue[0] <= now) queue.shift();
       ran.push(now);
@@ -18,11 +19,9 @@ function part(times: number[]): ScheduledPart & { ran: number[] } {
 
 Deno.test("Scheduler runs each part at its own deadlines with one timer", () => {
   const clock = new VirtualClock();
-  const scheduler = new Scheduler(clock);
   const a = part([100, 300, 1000]);
   const b = part([250, 300]);
-  scheduler.add(a);
-  scheduler.add(b);
+  const scheduler = new Scheduler(clock, [a, b]);
   assert.equal(clock.pending, 1, "one timer for all parts");
   clock.advance(2000);
   assert.deepEqual(a.ran, [100, 300, 1000]);
@@ -33,16 +32,15 @@ Deno.test("Scheduler runs each part at its own deadlines with one timer", () => 
 
 Deno.test("Scheduler.wake() re-arms earlier when a deadline moves up", () => {
   const clock = new VirtualClock();
-  const scheduler = new Scheduler(clock);
-  let deadline: number | undefined = 1000;
+  let deadline = 1000;
   const ran: number[] = [];
-  scheduler.add({
+  const scheduler = new Scheduler(clock, [{
     nextDeadline: () => deadline,
     run: (now) => {
       ran.push(now);
-      deadline = undefined;
+      deadline = Infinity;
     },
-  });
+  }]);
   clock.advance(10);
   deadline = 50;
   scheduler.wake();
@@ -54,15 +52,14 @@ Deno.test("Scheduler.wake() re-arms earlier when a deadline moves up", () => {
 Deno.test("Scheduler survives a throwing part and a part that never advances", () => {
   const clock = new VirtualClock();
   const errors: unknown[] = [];
-  const scheduler = new Scheduler(clock, (e) => errors.push(e));
   let runs = 0;
-  scheduler.add({
+  const scheduler = new Scheduler(clock, [{
     nextDeadline: () => 10,
     run: () => {
       runs++;
       throw new Error("stuck");
     },
-  });
+  }], { onError: (e) => errors.push(e) });
   clock.advance(20); // must terminate although the part stays due
   assert.ok(runs >= 1 && runs <= 12, `ran ${runs} times`);
   assert.equal(errors.length, runs);

@@ -14,37 +14,15 @@ import { type Clock, systemClock } from "../clock.ts";
 
 /**
  * How long a sent datagram waits for its looped-back copy.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ECHO_TTL_MS } from "./_echo_filter.ts";
- * assert.equal(ECHO_TTL_MS, 2000);
- * ```
  */
 export const ECHO_TTL_MS = 2000;
 /**
  * Most datagrams remembered at once; the oldest are forgotten first.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ECHO_MAX_ENTRIES } from "./_echo_filter.ts";
- * assert.equal(ECHO_MAX_ENTRIES, 1024);
- * ```
  */
 export const ECHO_MAX_ENTRIES = 1024;
 
 /**
  * Options for {@linkcode EchoFilter}.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { EchoFilterOptions } from "./_echo_filter.ts";
- * const options: EchoFilterOptions = { ttlMs: 500, maxEntries: 64 };
- * assert.equal(options.ttlMs, 500);
- * ```
  */
 export interface EchoFilterOptions {
   /** Time source for expiry. @default {systemClock} */
@@ -63,13 +41,6 @@ interface Entry {
 
 /**
  * 32-bit FNV-1a over `scope` and `data`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fnv1a } from "./_echo_filter.ts";
- * assert.equal(fnv1a("eth0/IPv4", new Uint8Array([1, 2])), fnv1a("eth0/IPv4", new Uint8Array([1, 2])));
- * ```
  */
 export function fnv1a(scope: string, data: Uint8Array): number {
   let h = 0x811c9dc5;
@@ -89,18 +60,6 @@ export function fnv1a(scope: string, data: Uint8Array): number {
  * exactly one later `consume` of the same bytes in the same scope (one looped
  * copy per send), so a same-host stack that happens to send identical bytes
  * still gets through once its twin has been matched.
- *
- * @example Our echo is dropped once; a second identical arrival is not
- * ```ts
- * import assert from "node:assert/strict";
- * import { EchoFilter } from "./_echo_filter.ts";
- * import { VirtualClock } from "../testing/virtual_clock.ts";
- * const filter = new EchoFilter({ clock: new VirtualClock() });
- * const packet = new Uint8Array([0, 0, 0, 0]);
- * filter.remember("eth0/IPv4", packet);
- * assert.equal(filter.consume("eth0/IPv4", packet), true);
- * assert.equal(filter.consume("eth0/IPv4", packet), false);
- * ```
  */
 export class EchoFilter {
   #clock: Clock;

@@ -24,7 +24,7 @@
  * @module
  */
 
-import type { Libc } from "./_ffi_sockopt.ts";
+import type { Libc } from "./_libc.ts";
 import { formatIPv4, formatIPv6, tryParseIPv4, tryParseIPv6 } from "../codec/ip.ts";
 
 /** Datagrams one `recvmmsg` call can return. */
@@ -53,13 +53,6 @@ export type DrainCallback = (data: Uint8Array, address: string, port: number) =>
  * `recvmmsg` / `sendto` on raw descriptors. One instance per hatch; its
  * buffers are shared by every socket, which is safe because a drain delivers
  * synchronously and nothing awaits in between.
- *
- * @example
- * ```ts ignore
- * const datagrams = new FfiDatagrams(lib.symbols);
- * datagrams.drain(fd, (data, address, port) => handle(data, address, port));
- * datagrams.sendTo(fd, packet, "224.0.0.251", 5353);
- * ```
  */
 export class FfiDatagrams {
   #libc: DatagramSymbols;

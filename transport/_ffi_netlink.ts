@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { Libc } from "./_ffi_sockopt.ts";
+import type { Libc } from "./_libc.ts";
 
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;
@@ -41,12 +41,6 @@ export type NetlinkSymbols = Pick<
 
 /**
  * A subscription to rtnetlink's link and address groups.
- *
- * @example
- * ```ts ignore
- * const notices = NetlinkNotices.open(lib.symbols);
- * if (notices === undefined || notices.changed()) relistInterfaces();
- * ```
  */
 export class NetlinkNotices {
   #libc: NetlinkSymbols;

@@ -17,9 +17,10 @@
  * @module
  */
 
-import { ipv6ToBytes } from "./_subnet.ts";
+import { ipv6ToBytes } from "./subnet.ts";
 import { FfiDatagrams } from "./_ffi_datagrams.ts";
 import { NetlinkNotices } from "./_ffi_netlink.ts";
+import { type Libc, LIBC_SYMBOLS } from "./_libc.ts";
 
 /** Linux constants (identical on x86_64 and aarch64). */
 const SOL_SOCKET = 1;
@@ -52,71 +53,21 @@ const ADOPT_WINDOW = 64;
 
 /**
  * RFC 6762 §11: all mDNS packets SHOULD be sent with IP TTL (hop limit) 255.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { HATCH_TTL } from "./_ffi_sockopt.ts";
- * assert.equal(HATCH_TTL, 255);
- * ```
  */
 export const HATCH_TTL = 255;
-
-const SYMBOLS = {
-  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
-  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
-  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
-  fcntl: { parameters: ["i32", "i32"], result: "i32" },
-  if_nametoindex: { parameters: ["buffer"], result: "u32" },
-  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
-  close: { parameters: ["i32"], result: "i32" },
-  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
-  __errno_location: { parameters: [], result: "pointer" },
-  // The datagram path (`_ffi_datagrams.ts`).
-  recvmmsg: { parameters: ["i32", "buffer", "u32", "i32", "pointer"], result: "i32" },
-  sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "i32" },
-  strerror: { parameters: ["i32"], result: "pointer" },
-  // Interface change notices (`_ffi_netlink.ts`).
-  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
-  recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
-  pipe2: { parameters: ["buffer", "i32"], result: "i32" },
-  write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
-  // Blocks one of Deno's blocking threads, never the event loop.
-  poll: { parameters: ["buffer", "usize", "i32"], result: "i32", nonblocking: true },
-} as const;
-
-/** The libc functions the hatch loads. */
-export type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 /**
  * Whether the hatch is in use: `"active"`, `"off"` (the transport was told
  * `ffi: "off"`), or `"unavailable"` (not Linux, the `ffi` permission not
  * granted, or libc could not be loaded).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { HatchState } from "./_ffi_sockopt.ts";
- * const state: HatchState = "off";
- * assert.notEqual(state, "active");
- * ```
  */
 export type HatchState = "active" | "off" | "unavailable";
 
 /**
  * Sets socket options on Deno's sockets through libc.
- *
- * @example Without `--allow-ffi` (or off Linux) there is no hatch
- * ```ts
- * import assert from "node:assert/strict";
- * import { SockoptHatch } from "./_ffi_sockopt.ts";
- * const { hatch, state } = SockoptHatch.open("off");
- * assert.equal(hatch, undefined);
- * assert.equal(state, "off");
- * ```
  */
 export class SockoptHatch {
-  #lib: Deno.DynamicLibrary<typeof SYMBOLS>;
+  #lib: Deno.DynamicLibrary<typeof LIBC_SYMBOLS>;
   #libc: Libc;
   #int = new Int32Array(1);
   #len = new Uint32Array(1);
@@ -126,7 +77,7 @@ export class SockoptHatch {
   #datagrams: FfiDatagrams | undefined;
   #notices: NetlinkNotices | undefined | null = null;
 
-  private constructor(lib: Deno.DynamicLibrary<typeof SYMBOLS>) {
+  private constructor(lib: Deno.DynamicLibrary<typeof LIBC_SYMBOLS>) {
     this.#lib = lib;
     this.#libc = lib.symbols;
   }
@@ -142,7 +93,7 @@ export class SockoptHatch {
       if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") {
         return { state: "unavailable" };
       }
-      return { hatch: new SockoptHatch(Deno.dlopen("libc.so.6", SYMBOLS)), state: "active" };
+      return { hatch: new SockoptHatch(Deno.dlopen("libc.so.6", LIBC_SYMBOLS)), state: "active" };
     } catch {
       return { state: "unavailable" }; // no glibc (musl), or a sandbox that refuses dlopen
     }

@@ -35,15 +35,6 @@ export interface PollerOptions {
 
 /**
  * What the poller drives.
- *
- * @example
- * ```ts ignore
- * const hooks: PollerHooks = {
- *   list: () => Deno.networkInterfaces(),
- *   rebuild: async (infos) => (await reconcile(infos)).length,
- *   onError: (error) => report(error),
- * };
- * ```
  */
 export interface PollerHooks {
   /** Lists the interfaces (may throw). */
@@ -56,11 +47,6 @@ export interface PollerHooks {
 
 /**
  * Change notices from the kernel (`_ffi_netlink.ts`'s `NetlinkNotices`).
- *
- * @example
- * ```ts ignore
- * const notices: NoticeSource = hatch.notices!;
- * ```
  */
 export interface NoticeSource {
   /** Whether anything is queued (reads it). */
@@ -73,14 +59,6 @@ export interface NoticeSource {
 
 /**
  * Looks at the interfaces when it is worth it.
- *
- * @example
- * ```ts ignore
- * const poller = new InterfacePoller(systemClock, 2000, hooks);
- * await poller.rebuildNow(Deno.networkInterfaces());
- * poller.start();
- * await poller.stop();
- * ```
  */
 export class InterfacePoller {
   /** Looks taken (timer, notice or send error), since start. */

@@ -6,20 +6,12 @@
  * @module
  */
 
-import { type Cidr, isLoopbackAddress, parseCidr } from "./_subnet.ts";
+import { type Cidr, isLoopbackAddress, parseCidr } from "./subnet.ts";
 import { isIPv6LinkLocal } from "../codec/ip.ts";
 import type { NetworkLink } from "./transport.ts";
 
 /**
  * Which interfaces and families to use.
- *
- * @example Only eth0, IPv4 only
- * ```ts
- * import assert from "node:assert/strict";
- * import type { InterfaceSelection } from "./_interface_selection.ts";
- * const selection: InterfaceSelection = { include: ["eth0"], ipv6: false };
- * assert.deepEqual(selection.include, ["eth0"]);
- * ```
  */
 export interface InterfaceSelection {
   /** Interface names to use; when given, every other interface is ignored. */
@@ -39,18 +31,6 @@ export interface InterfaceSelection {
 
 /**
  * One selected interface: its identity and the addresses the transport uses.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { selectInterfaces } from "./_interface_selection.ts";
- * const [spec] = selectInterfaces([{
- *   family: "IPv4", name: "eth0", address: "198.18.1.2", netmask: "255.255.255.0",
- *   scopeid: null, cidr: "198.18.1.2/24", mac: "02:00:00:00:00:01",
- * }]);
- * assert.equal(spec.name, "eth0");
- * assert.equal(spec.ipv4[0].address, "198.18.1.2");
- * ```
  */
 export interface InterfaceSpec {
   /** Interface name. */
@@ -77,18 +57,6 @@ const LINUX_LOOPBACK_INDEX = 1;
  * Groups `Deno.networkInterfaces()` entries by interface and applies the
  * selection. Interfaces left with no usable address are dropped. The result
  * is sorted by name so that polls compare stably.
- *
- * @example Excluding loopback by default
- * ```ts
- * import assert from "node:assert/strict";
- * import { selectInterfaces } from "./_interface_selection.ts";
- * const lo = {
- *   family: "IPv4" as const, name: "lo", address: "127.0.0.1", netmask: "255.0.0.0",
- *   scopeid: null, cidr: "127.0.0.1/8", mac: "00:00:00:00:00:00",
- * };
- * assert.equal(selectInterfaces([lo]).length, 0);
- * assert.equal(selectInterfaces([lo], { loopback: true }).length, 1);
- * ```
  */
 export function selectInterfaces(
   infos: readonly Deno.NetworkInterfaceInfo[],
@@ -136,14 +104,6 @@ export function selectInterfaces(
  * Whether two specs describe the same interface: same name, MAC and fe80
  * scope id. A deleted and re-created interface differs in MAC and index, and
  * sockets bound to the old index never recover.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sameIdentity } from "./_interface_selection.ts";
- * const a = { name: "eth0", mac: "02:00:00:00:00:01", index: 2, loopback: false, ipv4: [], ipv6: [] };
- * assert.equal(sameIdentity(a, { ...a, index: 7 }), false);
- * ```
  */
 export function sameIdentity(a: InterfaceSpec, b: InterfaceSpec): boolean {
   return a.name === b.name && a.mac === b.mac && a.index === b.index;
@@ -151,14 +111,6 @@ export function sameIdentity(a: InterfaceSpec, b: InterfaceSpec): boolean {
 
 /**
  * Whether two specs carry the same addresses with the same prefixes, in order.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sameAddresses } from "./_interface_selection.ts";
- * const a = { name: "eth0", mac: "m", index: 2, loopback: false, ipv4: [], ipv6: [] };
- * assert.equal(sameAddresses(a, a), true);
- * ```
  */
 export function sameAddresses(a: InterfaceSpec, b: InterfaceSpec): boolean {
   const same = (x: readonly Cidr[], y: readonly Cidr[]) =>
@@ -169,14 +121,6 @@ export function sameAddresses(a: InterfaceSpec, b: InterfaceSpec): boolean {
 
 /**
  * How the selected interfaces changed between two polls.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { InterfaceDiff } from "./_interface_selection.ts";
- * const none: InterfaceDiff = { added: [], removed: [], replaced: [], readdressed: [] };
- * assert.equal(none.added.length, 0);
- * ```
  */
 export interface InterfaceDiff {
   /** Interfaces that were not there before. */
@@ -194,14 +138,6 @@ export interface InterfaceDiff {
 
 /**
  * Compares two selections by interface name.
- *
- * @example An interface that appeared
- * ```ts
- * import assert from "node:assert/strict";
- * import { diffInterfaces } from "./_interface_selection.ts";
- * const eth1 = { name: "eth1", mac: "m", index: 3, loopback: false, ipv4: [], ipv6: [] };
- * assert.equal(diffInterfaces([], [eth1]).added[0].name, "eth1");
- * ```
  */
 export function diffInterfaces(
   before: readonly InterfaceSpec[],
@@ -225,17 +161,6 @@ export function diffInterfaces(
 
 /**
  * The public view of a spec, as `Transport.links` and link events carry it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { selectInterfaces, toNetworkLink } from "./_interface_selection.ts";
- * const [spec] = selectInterfaces([{
- *   family: "IPv4", name: "eth0", address: "198.18.1.2", netmask: "255.255.255.0",
- *   scopeid: null, cidr: "198.18.1.2/24", mac: "02:00:00:00:00:01",
- * }]);
- * assert.deepEqual(toNetworkLink(spec).ipv4, ["198.18.1.2/24"]);
- * ```
  */
 export function toNetworkLink(spec: InterfaceSpec): NetworkLink {
   return {

@@ -31,18 +31,6 @@ export interface InterfaceState {
 /**
  * The fingerprint of an interface list, or undefined when the list cannot
  * vouch for every interface (IPv4 with no known index).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { interfaceFingerprint } from "./_interface_watch.ts";
- * const eth0 = (address: string): Deno.NetworkInterfaceInfo => ({
- *   family: "IPv6", name: "eth0", address, netmask: "ffff:ffff:ffff:ffff::", scopeid: 2,
- *   cidr: `${address}/64`, mac: "02:00:00:00:00:01",
- * });
- * assert.equal(interfaceFingerprint([eth0("fe80::1")]), interfaceFingerprint([eth0("fe80::1")]));
- * assert.notEqual(interfaceFingerprint([eth0("fe80::1")]), interfaceFingerprint([eth0("fe80::2")]));
- * ```
  */
 export function interfaceFingerprint(
   infos: readonly Deno.NetworkInterfaceInfo[],
@@ -72,22 +60,6 @@ export function interfaceFingerprint(
 /**
  * Remembers the last rebuilt list and says whether the next one needs a
  * rebuild.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { InterfaceWatch } from "./_interface_watch.ts";
- * const list: Deno.NetworkInterfaceInfo[] = [{
- *   family: "IPv6", name: "eth0", address: "fe80::1", netmask: "ffff:ffff:ffff:ffff::",
- *   scopeid: 2, cidr: "fe80::1/64", mac: "02:00:00:00:00:01",
- * }];
- * const watch = new InterfaceWatch();
- * assert.equal(watch.needsRebuild(list), true); // never rebuilt yet
- * watch.rebuilt(0);
- * assert.equal(watch.needsRebuild(list), false);
- * watch.invalidate(); // a socket failed
- * assert.equal(watch.needsRebuild(list), true);
- * ```
  */
 export class InterfaceWatch {
   #state: ((name: string) => InterfaceState) | undefined;

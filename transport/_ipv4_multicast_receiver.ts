@@ -12,31 +12,16 @@
 
 import type { LinkSockets } from "./_link_sockets.ts";
 import { ManagedSocket, openMdnsSocket } from "./_managed_socket.ts";
-import { cidrContainsIPv4, ipv4ToNumber } from "./_subnet.ts";
+import { cidrContainsIPv4, ipv4ToNumber } from "./subnet.ts";
 import { MDNS_IPV4_GROUP, MDNS_PORT } from "./transport.ts";
 
 /**
  * Linux `net.ipv4.igmp_max_memberships`: one more join on a socket fails with ENOBUFS.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { MAX_IPV4_JOINS } from "./_ipv4_multicast_receiver.ts";
- * assert.equal(MAX_IPV4_JOINS, 20);
- * ```
  */
 export const MAX_IPV4_JOINS = 20;
 
 /**
  * What the receiver reports.
- *
- * @example
- * ```ts ignore
- * import type { Ipv4MulticastHooks } from "./_ipv4_multicast_receiver.ts";
- * const hooks: Ipv4MulticastHooks = {
- *   onPacket: () => {}, onOffLink: () => {}, onFailure: () => {}, onJoinFailure: () => {},
- * };
- * ```
  */
 export interface Ipv4MulticastHooks {
   /** An on-link datagram, attributed to `link`; `data` is valid only during the call. */
@@ -51,16 +36,6 @@ export interface Ipv4MulticastHooks {
 
 /**
  * `rx4`: bound to 224.0.0.251:5353 and joined on every IPv4 address in use.
- *
- * @example
- * ```ts ignore
- * import { Ipv4MulticastReceiver } from "./_ipv4_multicast_receiver.ts";
- * const rx4 = new Ipv4MulticastReceiver(hooks);
- * rx4.open();
- * rx4.setLinks(links);
- * await rx4.sync();
- * await rx4.close();
- * ```
  */
 export class Ipv4MulticastReceiver {
   #hooks: Ipv4MulticastHooks;

@@ -9,14 +9,6 @@ import type { NetworkLink, TransportEvent } from "./transport.ts";
 
 /**
  * A link as last published: its public view and its MAC (part of its identity).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { PublishedLink } from "./_link_events.ts";
- * const p: PublishedLink = { link: { name: "eth0", index: 2, ipv4: [], ipv6: [] }, mac: "02:00:00:00:00:01" };
- * assert.equal(p.link.name, "eth0");
- * ```
  */
 export interface PublishedLink {
   /** The public view. */
@@ -45,15 +37,6 @@ export interface PublishedLink {
  *
  * `up` is known only with the FFI hatch: `Deno.networkInterfaces()` does not
  * say whether an interface is up (see `UdpTransport`). Unknown counts as up.
- *
- * @example An interface re-created with a new index
- * ```ts
- * import assert from "node:assert/strict";
- * import { linkEvents } from "./_link_events.ts";
- * const old = { link: { name: "eth0", index: 2, ipv4: ["198.18.1.1/24"], ipv6: [] }, mac: "m" };
- * const now = { link: { ...old.link, index: 7 }, mac: "m" };
- * assert.deepEqual(linkEvents(old, now).map((e) => e.type), ["link-removed", "link-added"]);
- * ```
  */
 export function linkEvents(
   before: PublishedLink | undefined,

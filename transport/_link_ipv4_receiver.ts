@@ -10,34 +10,17 @@
 
 import type { SockoptHatch } from "./_ffi_sockopt.ts";
 import type { InterfaceSpec } from "./_interface_selection.ts";
-import type { SocketFailure } from "./_link_sockets.ts";
-import type { ManagedSocket } from "./_managed_socket.ts";
+import type { ManagedSocket, SocketFailure } from "./_managed_socket.ts";
 import { MDNS_IPV4_GROUP, MDNS_PORT } from "./transport.ts";
 
 /**
  * Opens the socket for `hostname`:5353, returning it with its descriptor
  * (-1 when the hatch could not find it).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { OpenAdopted } from "./_link_ipv4_receiver.ts";
- * const open: OpenAdopted = () => { throw new Error("No such device"); };
- * assert.throws(() => open("eth0 224.0.0.251:5353", "224.0.0.251"), /No such device/);
- * ```
  */
 export type OpenAdopted = (where: string, hostname: string) => [ManagedSocket, number];
 
 /**
  * One interface's `mc4` socket, kept matching the interface.
- *
- * @example
- * ```ts ignore
- * import { LinkIpv4Receiver } from "./_link_ipv4_receiver.ts";
- * const mc4 = new LinkIpv4Receiver("eth0", hatch, open);
- * const failure = mc4.ensure(spec); // undefined when joined
- * await mc4.close();
- * ```
  */
 export class LinkIpv4Receiver {
   #name: string;

@@ -31,8 +31,8 @@ import type { SockoptHatch } from "./_ffi_sockopt.ts";
 import { LinkIpv4Receiver } from "./_link_ipv4_receiver.ts";
 import type { InterfaceSpec } from "./_interface_selection.ts";
 import type { PublishedLink } from "./_link_events.ts";
-import { ManagedSocket, openMdnsSocket } from "./_managed_socket.ts";
-import { cidrContainsIPv4, cidrContainsIPv6, ipv4ToNumber, ipv6ToBytes } from "./_subnet.ts";
+import { ManagedSocket, openMdnsSocket, type SocketFailure } from "./_managed_socket.ts";
+import { cidrContainsIPv4, cidrContainsIPv6, ipv4ToNumber, ipv6ToBytes } from "./subnet.ts";
 import { isIPv6LinkLocal } from "../codec/ip.ts";
 import {
   type AddressFamily,
@@ -44,13 +44,6 @@ import {
 
 /**
  * RFC 6762 §11: mDNS packets SHOULD be sent with IP TTL 255.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { MDNS_TTL } from "./_link_sockets.ts";
- * assert.equal(MDNS_TTL, 255);
- * ```
  */
 export const MDNS_TTL = 255;
 
@@ -62,41 +55,16 @@ export const MDNS_TTL = 255;
  * queries, ~75 ms of that load. The bound: 1 MiB of kernel memory per socket
  * (the kernel counts twice that), granted in full only with CAP_NET_ADMIN,
  * else capped at `net.core.rmem_max`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { SOCKET_RECEIVE_BUFFER_BYTES } from "./_link_sockets.ts";
- * assert.equal(SOCKET_RECEIVE_BUFFER_BYTES, 1 << 20);
- * ```
  */
 export const SOCKET_RECEIVE_BUFFER_BYTES = 1 << 20;
 
 /**
  * Which socket of a link a datagram arrived on.
- *
- * @example
- * ```ts
- * import type { LinkSocketRole } from "./_link_sockets.ts";
- * import assert from "node:assert/strict";
- * const role: LinkSocketRole = "mc6";
- * assert.equal(role, "mc6");
- * ```
  */
 export type LinkSocketRole = "v4" | "mc4" | "mc6" | "uc6";
 
 /**
  * What a link reports to its transport.
- *
- * @example
- * ```ts ignore
- * import type { LinkSocketsHooks } from "./_link_sockets.ts";
- * const hooks: LinkSocketsHooks = {
- *   onPacket: () => {},
- *   onOffLink: () => {},
- *   onSocketFailure: () => {},
- * };
- * ```
  */
 export interface LinkSocketsHooks {
   /**
@@ -120,40 +88,7 @@ export interface LinkSocketsHooks {
 }
 
 /**
- * A socket that could not be opened or joined during {@linkcode LinkSockets.apply}.
- *
- * @example
- * ```ts
- * import type { SocketFailure } from "./_link_sockets.ts";
- * import assert from "node:assert/strict";
- * const f: SocketFailure = { where: "eth0 198.18.1.2:5353", error: new Error("No such device") };
- * assert.equal(f.where, "eth0 198.18.1.2:5353");
- * ```
- */
-export interface SocketFailure {
-  /** Which socket, e.g. `eth0 198.18.1.2:5353`. */
-  readonly where: string;
-  /** Why. */
-  readonly error: Error;
-}
-
-/**
  * Opens, heals and closes the sockets of one interface.
- *
- * @example
- * ```ts ignore
- * import assert from "node:assert/strict";
- * import { LinkSockets } from "./_link_sockets.ts";
- * import { selectInterfaces } from "./_interface_selection.ts";
- * const [spec] = selectInterfaces(Deno.networkInterfaces());
- * const link = new LinkSockets(spec.name, {
- *   onPacket: () => {},
- *   onOffLink: () => {},
- *   onSocketFailure: () => {},
- * });
- * assert.deepEqual(await link.apply(spec), []);
- * await link.close();
- * ```
  */
 export class LinkSockets {
   /** Interface name. */

@@ -17,24 +17,11 @@
  * Receive buffer size. RFC 6762 §17: a packet, IP and UDP headers included,
  * MUST NOT exceed 9000 bytes, so a payload that fills this buffer is oversized
  * (and may have been truncated: Deno cuts silently).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { RECEIVE_BUFFER_BYTES } from "./_managed_socket.ts";
- * assert.equal(RECEIVE_BUFFER_BYTES, 9000);
- * ```
  */
 export const RECEIVE_BUFFER_BYTES = 9000;
 
 /**
  * A socket's descriptor and the FFI calls that use it.
- *
- * @example
- * ```ts ignore
- * import type { DirectIo } from "./_managed_socket.ts";
- * const direct: DirectIo = { fd, datagrams: hatch.datagrams };
- * ```
  */
 export interface DirectIo {
   /** The socket's file descriptor (found by `SockoptHatch.adopt`). */
@@ -47,14 +34,6 @@ import { DRAIN_LIMIT, type FfiDatagrams } from "./_ffi_datagrams.ts";
 
 /**
  * Options for opening a mDNS socket.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { OpenSocketOptions } from "./_managed_socket.ts";
- * const o: OpenSocketOptions = { hostname: "ff02::fb%2", port: 5353 };
- * assert.equal(o.hostname, "ff02::fb%2");
- * ```
  */
 export interface OpenSocketOptions {
   /** Address to bind, with `%index` for IPv6 link-scoped addresses. */
@@ -67,13 +46,6 @@ export interface OpenSocketOptions {
  * Opens a UDP socket the way every mDNS socket must be opened: sharing the
  * port with other stacks (`reuseAddress`, RFC 6762 §15) and looping multicast
  * back so same-host stacks hear us.
- *
- * @example
- * ```ts ignore
- * import { openMdnsSocket } from "./_managed_socket.ts";
- * const conn = openMdnsSocket({ hostname: "198.18.1.2", port: 5353 });
- * conn.close();
- * ```
  */
 export function openMdnsSocket(options: OpenSocketOptions): Deno.DatagramConn {
   return Deno.listenDatagram({
@@ -87,37 +59,23 @@ export function openMdnsSocket(options: OpenSocketOptions): Deno.DatagramConn {
 
 /**
  * Called for each datagram; `data` is valid only during the call.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import type { PacketCallback } from "./_managed_socket.ts";
- * const seen: string[] = [];
- * const onPacket: PacketCallback = (data, address) => seen.push(`${address} ${data.length}`);
- * onPacket(new Uint8Array(12), "198.18.1.2", 5353);
- * assert.deepEqual(seen, ["198.18.1.2 12"]);
- * ```
  */
 export type PacketCallback = (data: Uint8Array, address: string, port: number) => void;
+
+/**
+ * A socket that could not be opened or joined (what `LinkSockets.apply` reports).
+ */
+export interface SocketFailure {
+  /** Which socket, e.g. `eth0 198.18.1.2:5353`. */
+  readonly where: string;
+  /** Why. */
+  readonly error: Error;
+}
 
 /**
  * A socket whose receive loop runs until {@linkcode ManagedSocket.close}.
  * The loop never rejects: an unexpected receive error is passed to `onFailure`
  * once and the socket closes itself (a socket that keeps failing must not spin).
- *
- * @example
- * ```ts ignore
- * import { ManagedSocket, openMdnsSocket } from "./_managed_socket.ts";
- * const sizes: number[] = [];
- * const failures: unknown[] = [];
- * const socket = new ManagedSocket(
- *   openMdnsSocket({ hostname: "198.18.1.2", port: 5353 }),
- *   (data) => sizes.push(data.length),
- *   (error) => failures.push(error),
- * );
- * socket.close();
- * await socket.done;
- * ```
  */
 export class ManagedSocket {
   /** The socket. */

@@ -10,15 +10,6 @@ import type { AddressFamily } from "./transport.ts";
 
 /**
  * An interface address as the in-memory network keeps it.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseAddress } from "./_memory_address.ts";
- * const info = parseAddress("fe80::2", "IPv6");
- * assert.equal(info.address, "fe80::2");
- * assert.equal(info.cidr, "fe80::2/64");
- * ```
  */
 export interface AddressInfo {
   /** The address as written, without prefix length or `%zone`. */
@@ -34,14 +25,6 @@ const DEFAULT_PREFIX: Record<AddressFamily, number> = { IPv4: 24, IPv6: 64 };
 /**
  * Parses `198.18.0.2/24` or `fe80::2%eth0/64`. Throws `TypeError` when it is not
  * an address of `family`.
- *
- * @example Two spellings, one key
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseAddress } from "./_memory_address.ts";
- * const a = parseAddress("fd00::2/64", "IPv6"), b = parseAddress("FD00:0:0::2", "IPv6");
- * assert.equal(a.key, b.key);
- * ```
  */
 export function parseAddress(text: string, family: AddressFamily): AddressInfo {
   if (typeof text !== "string") throw new TypeError(`Invalid ${family} address: ${String(text)}`);

@@ -15,19 +15,6 @@ import { isPermissionError, TransportError } from "./transport_error.ts";
  * selected interface. Returns the interface list.
  *
  * @throws {TransportError} `unstable-api`, `permission-denied` or `no-interface`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { preflight } from "./_start_checks.ts";
- * import { TransportError } from "./transport_error.ts";
- * assert.throws(() => preflight(() => [], {}, false), (e) => {
- *   assert.ok(e instanceof TransportError);
- *   assert.equal(e.code, "no-interface");
- *   assert.match(e.message, /^Cannot start mDNS: no usable interface is selected/);
- *   return true;
- * });
- * ```
  */
 export function preflight(
   list: () => Deno.NetworkInterfaceInfo[],

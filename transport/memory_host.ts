@@ -19,11 +19,61 @@ import { type AddressInfo, parseAddress } from "./_memory_address.ts";
 import { isIPv6LinkLocal } from "../codec/ip.ts";
 import type {
   InjectedDatagram,
-  MemoryHostInit,
+  MemoryHostOptions,
   MemoryInterface,
   MemoryInterfaceOptions,
-  MemoryPacket,
 } from "./memory_host_types.ts";
+
+/**
+ * A datagram leaving a host, as handed to the host's `wire`.
+ *
+ * @example Capturing what a host sends
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MemoryHost, type MemoryPacket } from "../testing/mod.ts";
+ * const sent: MemoryPacket[] = [];
+ * const host = new MemoryHost("a", {
+ *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2" }],
+ *   wire: (packet) => sent.push(packet),
+ * });
+ * await host.start({ onDatagram() {}, onEvent() {} });
+ * await host.send(new Uint8Array([1]), { interfaceName: "eth0", family: "IPv4" });
+ * assert.equal(sent[0].source.address, "198.18.0.2");
+ * await host.close();
+ * ```
+ */
+export interface MemoryPacket {
+  /** The sending host. */
+  readonly from: MemoryHost;
+  /** Interface it left through. */
+  readonly interfaceName: string;
+  /** Link (segment) that interface is on. */
+  readonly link: string;
+  /** Address family. */
+  readonly family: AddressFamily;
+  /** The sender's address on that interface and its port. */
+  readonly source: { readonly address: string; readonly port: number };
+  /** Where it goes, as passed to `send()`. */
+  readonly destination: Destination;
+  /** A private copy of the payload: the caller of `send()` may reuse its buffer. */
+  readonly data: Uint8Array;
+}
+
+/**
+ * Constructor options of {@linkcode MemoryHost}: its options plus where its sends go.
+ *
+ * @example A host whose sends vanish
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MemoryHost, type MemoryHostInit } from "../testing/mod.ts";
+ * const init: MemoryHostInit = { interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2" }] };
+ * assert.equal(new MemoryHost("a", init).name, "a");
+ * ```
+ */
+export interface MemoryHostInit extends MemoryHostOptions {
+  /** Carries sent datagrams; `MemoryNetwork` passes its router. Default: sends vanish. */
+  readonly wire?: (packet: MemoryPacket) => void;
+}
 
 interface InterfaceState {
   name: string;
@@ -255,10 +305,11 @@ export class MemoryHost implements Transport {
 
   /**
    * Delivers a datagram now, synchronously, as if it had arrived (a copy of
-   * its data). False when the host is not running or the interface is missing
-   * or down. The network delivers through this too.
+   * its data, unless `options.copy` is false: then the very buffer, which the
+   * caller must not change afterwards). False when the host is not running or
+   * the interface is missing or down. The network delivers through this too.
    */
-  deliver(datagram: InjectedDatagram): boolean {
+  deliver(datagram: InjectedDatagram, options?: { readonly copy?: boolean }): boolean {
     if (!(datagram?.data instanceof Uint8Array)) {
       throw new TypeError("Injected datagram data must be a Uint8Array");
     }
@@ -269,7 +320,7 @@ export class MemoryHost implements Transport {
     if (state === undefined || !state.up) return false;
     const { address, port = MDNS_PORT } = datagram.source;
     const arrival: Datagram = {
-      data: datagram.data.slice(),
+      data: options?.copy === false ? datagram.data : datagram.data.slice(),
       interfaceName: state.name,
       family: datagram.family ?? (address.includes(":") ? "IPv6" : "IPv4"),
       source: { address, port },

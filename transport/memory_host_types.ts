@@ -1,12 +1,12 @@
 /**
- * The shapes a {@linkcode MemoryHost} is described and fed with: its
- * interfaces, its options, the packets it hands the wire, crafted arrivals.
+ * The shapes a `MemoryHost` is described and fed with: its interfaces, its
+ * options, crafted arrivals. (The packets it hands the wire, which name the
+ * host, live beside it in `memory_host.ts`.)
  *
  * @module
  */
 
-import type { AddressFamily, Destination, NetworkLink } from "./transport.ts";
-import type { MemoryHost } from "./memory_host.ts";
+import type { AddressFamily, NetworkLink } from "./transport.ts";
 
 /**
  * One interface of a {@linkcode MemoryHost}.
@@ -79,57 +79,6 @@ export interface MemoryInterface extends NetworkLink {
   readonly link: string;
   /** False while the interface is down: it neither sends nor receives. */
   readonly up: boolean;
-}
-
-/**
- * A datagram leaving a host, as handed to the host's `wire`.
- *
- * @example Capturing what a host sends
- * ```ts
- * import assert from "node:assert/strict";
- * import { MemoryHost, type MemoryPacket } from "../testing/mod.ts";
- * const sent: MemoryPacket[] = [];
- * const host = new MemoryHost("a", {
- *   interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2" }],
- *   wire: (packet) => sent.push(packet),
- * });
- * await host.start({ onDatagram() {}, onEvent() {} });
- * await host.send(new Uint8Array([1]), { interfaceName: "eth0", family: "IPv4" });
- * assert.equal(sent[0].source.address, "198.18.0.2");
- * await host.close();
- * ```
- */
-export interface MemoryPacket {
-  /** The sending host. */
-  readonly from: MemoryHost;
-  /** Interface it left through. */
-  readonly interfaceName: string;
-  /** Link (segment) that interface is on. */
-  readonly link: string;
-  /** Address family. */
-  readonly family: AddressFamily;
-  /** The sender's address on that interface and its port. */
-  readonly source: { readonly address: string; readonly port: number };
-  /** Where it goes, as passed to `send()`. */
-  readonly destination: Destination;
-  /** A private copy of the payload: the caller of `send()` may reuse its buffer. */
-  readonly data: Uint8Array;
-}
-
-/**
- * Constructor options of {@linkcode MemoryHost}: its options plus where its sends go.
- *
- * @example A host whose sends vanish
- * ```ts
- * import assert from "node:assert/strict";
- * import { MemoryHost, type MemoryHostInit } from "../testing/mod.ts";
- * const init: MemoryHostInit = { interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2" }] };
- * assert.equal(new MemoryHost("a", init).name, "a");
- * ```
- */
-export interface MemoryHostInit extends MemoryHostOptions {
-  /** Carries sent datagrams; `MemoryNetwork` passes its router. Default: sends vanish. */
-  readonly wire?: (packet: MemoryPacket) => void;
 }
 
 /**

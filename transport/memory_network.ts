@@ -11,8 +11,8 @@ import type { Clock, Random } from "../clock.ts";
 import { seededRandom } from "../testing/seeded_random.ts";
 import { type AddressFamily, MDNS_PORT } from "./transport.ts";
 import { MemoryLink, type MemoryLinkOptions } from "./memory_link.ts";
-import { MemoryHost } from "./memory_host.ts";
-import type { InjectedDatagram, MemoryHostOptions, MemoryPacket } from "./memory_host_types.ts";
+import { MemoryHost, type MemoryPacket } from "./memory_host.ts";
+import type { InjectedDatagram, MemoryHostOptions } from "./memory_host_types.ts";
 
 /**
  * Options of {@linkcode MemoryNetwork}.
@@ -38,6 +38,14 @@ export interface MemoryNetworkOptions {
   readonly latencyMs?: number;
   /** Most log entries kept; older ones are dropped first. Default 10000; 0 turns the log off. */
   readonly logLimit?: number;
+  /**
+   * Whether every receiver gets its own copy of a datagram (default true), so
+   * a stack that wrongly wrote into a received buffer could not change what
+   * another host reads. False hands every receiver of one send the same copy
+   * (made once at the send): for simulations of hundreds of hosts, where a
+   * copy per receiver is an allocation per delivery (~1 µs each in Deno).
+   */
+  readonly copyPerReceiver?: boolean;
 }
 
 /**
@@ -142,6 +150,7 @@ export class MemoryNetwork implements AsyncDisposable {
   readonly random: Random;
   #latencyMs: number;
   #logLimit: number;
+  #copyPerReceiver: boolean;
   #links = new Map<string, MemoryLink>();
   #hosts = new Map<string, MemoryHost>();
   #log: PacketLogEntry[] = [];
@@ -158,6 +167,7 @@ export class MemoryNetwork implements AsyncDisposable {
     if (!(this.#latencyMs >= 0 && this.#latencyMs < Infinity)) {
       throw new RangeError(`Latency must be a finite number >= 0: ${this.#latencyMs}`);
     }
+    this.#copyPerReceiver = options.copyPerReceiver ?? true;
     this.#logLimit = options.logLimit ?? 10_000;
     if (!(this.#logLimit >= 0)) throw new RangeError(`Log limit must be >= 0: ${this.#logLimit}`);
   }
@@ -296,7 +306,7 @@ export class MemoryNetwork implements AsyncDisposable {
             family,
             source: packet.source,
             unicast: address !== undefined,
-          });
+          }, { copy: this.#copyPerReceiver });
         }
       });
       this.#inFlight.add(timer);

@@ -188,13 +188,27 @@ export interface TransportHandler {
  * Moves mDNS datagrams. Implementations: `UdpTransport` (real sockets) and the
  * in-memory network's hosts (`MemoryNetwork.host()`).
  *
- * @example Sending on every link
- * ```ts ignore
+ * @example Sending on every link (here a host of the in-memory network)
+ * ```ts
+ * import assert from "node:assert/strict";
  * import type { Transport } from "./transport.ts";
- * declare const transport: Transport;
+ * import { MemoryNetwork, VirtualClock } from "../testing/mod.ts";
+ * const network = new MemoryNetwork({ clock: new VirtualClock() });
+ * const transport: Transport = network.host("a", {
+ *   interfaces: [
+ *     { name: "eth0", link: "lan", ipv4: "198.18.0.2/24" },
+ *     { name: "wlan0", link: "wifi", ipv4: "198.19.0.2/24" },
+ *   ],
+ * });
+ * await transport.start({ onDatagram() {}, onEvent() {} });
  * for (const link of transport.links) {
- *   await transport.send(new Uint8Array(12), { interfaceName: link.name, family: "IPv4" });
+ *   assert.equal(
+ *     await transport.send(new Uint8Array(12), { interfaceName: link.name, family: "IPv4" }),
+ *     true,
+ *   );
  * }
+ * assert.deepEqual(network.packets({ from: "a" }).map((p) => p.interfaceName), ["eth0", "wlan0"]);
+ * await transport.close();
  * ```
  */
 export interface Transport extends AsyncDisposable {

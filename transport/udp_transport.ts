@@ -14,7 +14,8 @@ import { type InterfaceSelection, selectInterfaces } from "./_interface_selectio
 import { Ipv4MulticastReceiver } from "./_ipv4_multicast_receiver.ts";
 import { linkEvents, type PublishedLink } from "./_link_events.ts";
 import { InterfacePoller } from "./_interface_poller.ts";
-import { LinkSockets, type SocketFailure } from "./_link_sockets.ts";
+import { LinkSockets } from "./_link_sockets.ts";
+import type { SocketFailure } from "./_managed_socket.ts";
 import {
   type AddressFamily,
   type Datagram,
@@ -69,7 +70,17 @@ export {
  * With the FFI hatch (option `ffi`, Linux, `--allow-ffi` granted): TTL 255 on
  * everything sent and exact IPv4 attribution; `stats.ffi` says whether it is on.
  *
- * @example Collecting what arrives on eth0
+ * @example Nothing is opened before `start()`: no link, and a send resolves false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UdpTransport } from "./udp_transport.ts";
+ * const transport = new UdpTransport({ interfaces: { include: ["eth0"] } });
+ * assert.deepEqual(transport.links, []);
+ * assert.equal(await transport.send(new Uint8Array(12), { interfaceName: "eth0", family: "IPv4" }), false);
+ * await transport.close();
+ * ```
+ *
+ * @example Collecting what arrives on eth0 (real sockets: not run here)
  * ```ts ignore
  * import { UdpTransport } from "./udp_transport.ts";
  * const arrivals: string[] = [];

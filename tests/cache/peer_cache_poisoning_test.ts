@@ -34,8 +34,13 @@ Deno.test("stats.rejected reports the records a flood could not place", async ()
     interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.3/24" }],
   });
   await peer.start({ onDatagram() {}, onEvent() {} });
-  const peerCache = new PeerServiceCache({ maxBytes: 64 * 1024 });
-  await using mdns = await Mdns.start({ transport: us, clock, random: seededRandom(2), peerCache });
+  await using mdns = await Mdns.start({
+    transport: us,
+    clock,
+    random: seededRandom(2),
+    maxPeerCacheBytes: 64 * 1024,
+  });
+  const peerCache = mdns.peerCache;
   for (let i = 0; i < 2000; i += 40) {
     const answers = [];
     for (let j = i; j < i + 40; j++) answers.push(a(`h${j}.local`, "198.18.0.9"));

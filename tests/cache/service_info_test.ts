@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
-import { serviceInfo } from "../../cache/service_info.ts";
+import { serviceInfo } from "../../cache/service_assembly.ts";
 import { RecordType } from "../../codec/mod.ts";
 import { a, aaaa, at, ptr, srv, txt } from "./_records.ts";
 

@@ -17,7 +17,7 @@ import type {
   ServiceTypeEvent,
 } from "../../cli/_library.ts";
 import { MemoryOutput } from "../../cli/_output.ts";
-import { LookupError, ResolveError, TxtAttributes } from "../../mod.ts";
+import { LookupError, ResolveError, TxtAttributes, type TxtInput } from "../../mod.ts";
 import type { Transport } from "../../transport/transport.ts";
 import { VirtualClock } from "../../testing/mod.ts";
 
@@ -132,6 +132,9 @@ export class FakePublished implements PublishedService {
   readonly type: string;
   readonly host: string;
   readonly port: number;
+  readonly domain = "local";
+  readonly subtypes: readonly string[];
+  txt: TxtAttributes;
   unpublished = 0;
   #listeners = new Set<(event: PublishEvent) => void>();
 
@@ -140,13 +143,18 @@ export class FakePublished implements PublishedService {
     this.type = options.type;
     this.host = options.host ?? "testhost.local";
     this.port = options.port;
+    this.subtypes = options.subtypes ?? [];
+    this.txt = TxtAttributes.from(options.txt ?? {});
   }
 
   get fullName(): string {
     return `${this.name.replaceAll(".", "\\.")}.${this.type}.local`;
   }
 
-  updateTxt(): void {}
+  updateTxt(txt: TxtInput): Promise<void> {
+    this.txt = TxtAttributes.from(txt);
+    return Promise.resolve();
+  }
 
   subscribe(listener: (event: PublishEvent) => void): () => void {
     this.#listeners.add(listener);

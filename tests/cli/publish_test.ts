@@ -137,7 +137,6 @@ Deno.test("publish --no-rename: the library gets rename: false; a taken name exi
   stack.onPublish = (options) =>
     Promise.reject(
       new NameConflictError(`Cannot publish "${options.name}": the name is in use`, {
-        instance: options.name,
         fullName: `${options.name}._http._tcp.local`,
       }),
     );

@@ -25,7 +25,7 @@ Deno.test("browse TYPE --json: added / updated / removed with issue 9's fields; 
   const browser = stack.browsers[0] as FakeBrowser<BrowseEvent>;
   browser.push({ type: "added", service: sampleService() });
   browser.push({ type: "updated", service: sampleService({ port: 81 }) });
-  browser.push({ type: "removed", service: sampleService({ port: 81 }) });
+  browser.push({ type: "removed", service: sampleService({ port: 81 }), reason: "goodbye" });
   await settle();
   context.interrupt();
   assert.equal(await running, 0);
@@ -48,6 +48,9 @@ Deno.test("browse TYPE --json: added / updated / removed with issue 9's fields; 
     fullName: "Living Room\\.2._http._tcp.local",
   });
   assert.equal(lines[1].port, 81);
+  // A removal says why (issue 17), as the library's removed event does.
+  assert.equal(lines[2].reason, "goodbye");
+  assert.equal("reason" in lines[0], false);
 });
 
 Deno.test("browse TYPE: human output without --resolve asks for no resolution and prints one line each", async () => {

@@ -9,7 +9,7 @@ import {
   RecordType,
   type ResourceRecord,
 } from "../../codec/mod.ts";
-import { bytesToBinary, rdataKey } from "../../cache/_rdata_key.ts";
+import { bytesToBinary, rdataKey } from "../../codec/mod.ts";
 
 const enc = (type: number, data: unknown) => encodeRdata(type, data as ResourceRecord["data"]);
 const srv = (target: string, port = 80) => ({ priority: 0, weight: 0, port, target });

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import {
   copyRdata,
+  copyRdataInto,
   decodeMessage,
   decodeRdata,
   type DnsMessage,
+  DnsParseError,
   encodeMessage,
   encodeRdata,
   formatIPv6,
@@ -121,6 +123,27 @@ Deno.test("copyRdata() expands names so equal rdata compares equal across packet
       );
     }
   }
+});
+
+Deno.test("copyRdataInto() writes what copyRdata() returns, at the offset asked, into a reused buffer", () => {
+  const random = seededRandom(7);
+  const out = new Uint8Array(0xffff + 512);
+  for (let i = 0; i < 300; i++) {
+    const reader = new MessageReader(encodeMessage(randomMessage(random)));
+    while (reader.nextRecord()) {
+      const { packet, type, rdataOffset, rdataLength } = reader;
+      out.fill(0xee, 0, 8);
+      const end = copyRdataInto(packet, type, rdataOffset, rdataLength, out, 5);
+      assert.deepEqual(out.subarray(5, end), copyRdata(packet, type, rdataOffset, rdataLength));
+      assert.deepEqual([...out.subarray(0, 5)], [0xee, 0xee, 0xee, 0xee, 0xee], "before untouched");
+    }
+  }
+  // A PTR pointing past its packet is malformed, as for copyRdata().
+  assert.throws(() => copyRdataInto(new Uint8Array([0xc0, 0x40]), 12, 0, 2, out), DnsParseError);
+  // No room: a RangeError, not a write past the end.
+  const ptr = new Uint8Array([1, 97, 5, 108, 111, 99, 97, 108, 0]);
+  assert.throws(() => copyRdataInto(ptr, 12, 0, ptr.length, new Uint8Array(4)), RangeError);
+  assert.throws(() => copyRdataInto(ptr, 1, 0, 4, new Uint8Array(4), 2), RangeError);
 });
 
 Deno.test("IPv6 text follows RFC 5952 and parses every form back", () => {

@@ -1,6 +1,8 @@
 // A small stack for the querier's tests: a Querier and a PeerServiceCache on a
-// MemoryHost, routed the way mdns.ts routes (response: cache insert, then
-// afterCache; query: onQuery), plus a peer host that sends raw packets.
+// MemoryHost, routed the way mdns.ts routes (response: cache insert; query:
+// onQuery; each packet, link event and timer run one turn of the stack's
+// parts, after which the querier settles), plus a peer host that sends raw
+// packets.
 import {
   decodeMessage,
   type DnsMessage as Message,
@@ -12,6 +14,7 @@ import {
 } from "../../codec/mod.ts";
 import { seededRandom, VirtualClock } from "../../testing/mod.ts";
 import { Scheduler } from "../../_scheduler.ts";
+import { StackParts } from "../../_stack_parts.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { MemoryNetwork } from "../../transport/memory_network.ts";
 import type { MemoryHost } from "../../transport/memory_host.ts";
@@ -35,7 +38,14 @@ export interface Rig extends AsyncDisposable {
   advance(ms: number): Promise<void>;
 }
 
-export async function rig(options?: { seed?: number; twoLinks?: boolean }): Promise<Rig> {
+export async function rig(
+  options?: {
+    seed?: number;
+    twoLinks?: boolean;
+    cacheRandom?: () => number;
+    maxBytes?: number;
+  },
+): Promise<Rig> {
   const clock = new VirtualClock();
   const random = seededRandom(options?.seed ?? 1);
   const network = new MemoryNetwork({ clock, random: seededRandom(99) });
@@ -47,37 +57,41 @@ export async function rig(options?: { seed?: number; twoLinks?: boolean }): Prom
   }
   const us = network.host("us", { interfaces: usIfs });
   const peer = network.host("peer", { interfaces: peerIfs });
-  const cache = new PeerServiceCache({ random });
-  const scheduler = new Scheduler(clock, (e) => {
+  const cache = new PeerServiceCache({
+    random: options?.cacheRandom ?? random,
+    maxBytes: options?.maxBytes,
+  });
+  const fail = (e: unknown) => {
     throw e;
+  };
+  const parts = new StackParts(fail);
+  parts.add({ nextDeadline: () => cache.nextExpiry(), run: (now) => void cache.expire(now) });
+  const querier = parts.add(
+    new Querier({
+      clock,
+      random,
+      send: (data, to) => us.send(data, to),
+      links: () => us.links,
+      wake: () => scheduler.wake(),
+      inTurn: () => parts.inTurn(),
+      peerCache: cache,
+    }),
+  );
+  const scheduler = new Scheduler(clock, parts.list, {
+    onError: fail,
+    turn: (work) => parts.turn(work),
   });
-  const querier = new Querier({
-    clock,
-    random,
-    send: (data, to) => us.send(data, to),
-    links: () => us.links,
-    wake: () => scheduler.wake(),
-    peerCache: cache,
-  });
-  scheduler.add({
-    nextDeadline: () => {
-      const at = cache.nextDeadline();
-      return at === Infinity ? undefined : at;
-    },
-    run: (now) => void cache.expire(now),
-  });
-  scheduler.add(querier);
   await us.start({
-    onDatagram: (d) => {
-      const reader = new MessageReader(d.data);
-      if (reader.isResponse) {
-        cache.insertMessage(reader, { interfaceName: d.interfaceName, now: clock.now() });
-        querier.afterCache(reader.reset(d.data), d);
-      } else querier.onQuery(reader, d);
-      scheduler.wake();
-    },
+    onDatagram: (d) =>
+      parts.turn(() => {
+        const reader = new MessageReader(d.data);
+        if (reader.isResponse) {
+          cache.insertMessage(reader, { interfaceName: d.interfaceName, now: clock.now() });
+        } else querier.onQuery(reader, d);
+        scheduler.wake();
+      }),
     onEvent: (e) => {
-      if ("link" in e) querier.onLinkEvent(e);
+      if ("link" in e) parts.turn(() => querier.onLinkEvent(e));
     },
   });
   await peer.start({ onDatagram() {}, onEvent() {} });

@@ -11,7 +11,6 @@ import {
   RecordType,
 } from "../../codec/mod.ts";
 import { announcementPackets } from "../../bench/_workload.ts";
-import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { Mdns } from "../../mdns.ts";
 import { MemoryNetwork, seededRandom, VirtualClock } from "../../testing/mod.ts";
 import type { MemoryHost } from "../../transport/memory_host.ts";
@@ -135,19 +134,16 @@ export async function browseUnderPressure(options: PressureOptions): Promise<Pre
   const counter = new QueryCounter();
   counter.counting = false;
   const transport = counter.wrap(us);
-  const cache = new PeerServiceCache({
-    maxBytes: options.maxBytes,
-    random: seededRandom(seed + 7),
-  });
-  let evictions = 0;
-  cache.subscribe((e) => {
-    if (e.type === "removed" && e.reason === "evicted") evictions++;
-  });
   const mdns = await Mdns.start({
     transport,
     clock,
     random: seededRandom(seed + 3),
-    peerCache: cache,
+    maxPeerCacheBytes: options.maxBytes,
+  });
+  const cache = mdns.peerCache;
+  let evictions = 0;
+  cache.subscribe((e) => {
+    if (e.type === "removed" && e.reason === "evicted") evictions++;
   });
   const browser = mdns.browse("_http._tcp");
   counter.counting = true;
@@ -219,12 +215,17 @@ export async function browseManyServices(
   });
   const counter = new QueryCounter();
   const transport = counter.wrap(us);
-  const cache = new PeerServiceCache({ maxBytes: options.maxBytes, random: seededRandom(8) });
+  const mdns = await Mdns.start({
+    transport,
+    clock,
+    random: seededRandom(4),
+    maxPeerCacheBytes: options.maxBytes,
+  });
+  const cache = mdns.peerCache;
   let evictions = 0;
   cache.subscribe((e) => {
     if (e.type === "removed" && e.reason === "evicted") evictions++;
   });
-  const mdns = await Mdns.start({ transport, clock, random: seededRandom(4), peerCache: cache });
   const browser = mdns.browse("_http._tcp");
   for (let i = 0; i < options.services; i++) {
     if (i % 100 === 0) await clock.advanceAsync(100);

@@ -180,6 +180,24 @@ Deno.test("browse: with no type it lists service types (RFC 6763 §9)", async ()
   await it.return!();
 });
 
+// Issue 17: a type browse's services() was always [].
+Deno.test("browse: a type browse lists the service types it knows in services()", async () => {
+  await using r = await rig();
+  const browser = r.querier.browse();
+  await r.advance(200);
+  assert.deepEqual(browser.services(), []);
+  r.respond([
+    ptr("_services._dns-sd._udp.local", "_http._tcp.local"),
+    ptr("_services._dns-sd._udp.local", "_ipp._tcp.local"),
+  ]);
+  await r.advance(10);
+  assert.deepEqual(
+    browser.services().map((t) => `${t.serviceType}.${t.domain} ${t.interfaces.join()}`).sort(),
+    ["_http._tcp.local eth0", "_ipp._tcp.local eth0"],
+  );
+  await browser[Symbol.asyncDispose]();
+});
+
 Deno.test("browse: a subtype browses its own PTR name", async () => {
   await using r = await rig();
   const browser = r.querier.browse("_http._tcp", { subtype: "_printer", resolve: false });

@@ -2,7 +2,7 @@
 // `link-changed` (what Deno shows without FFI) restarts the running questions,
 // and a link that lost every address is forgotten, as after `link-down`.
 import assert from "node:assert/strict";
-import { RecordType } from "../../codec/mod.ts";
+import { encodeMessage, MessageFlags, RecordType, type ResourceRecord } from "../../codec/mod.ts";
 import { Mdns } from "../../mdns.ts";
 import { MemoryNetwork } from "../../transport/memory_network.ts";
 import { seededRandom, VirtualClock } from "../../testing/mod.ts";
@@ -67,17 +67,27 @@ Deno.test("link bounce: a link that lost every address is forgotten, as after li
   await peer.start({ onDatagram() {}, onEvent() {} });
   await using mdns = await Mdns.start({ transport: us, clock, random: seededRandom(4) });
   const DEN = "Den._http._tcp.local";
-  for (
-    const [name, r] of [["eth0", a("den.local", "198.18.0.9")], [
-      "eth1",
-      a("far.local", "198.19.0.9"),
-    ]] as const
-  ) {
-    mdns.peerCache.insertRecord(r, { interfaceName: name, now: clock.now() });
-  }
-  for (const r of [ptr("_http._tcp.local", DEN), srv(DEN, "den.local"), txt(DEN, [])]) {
-    mdns.peerCache.insertRecord(r, { interfaceName: "eth0", now: clock.now() });
-  }
+  // Heard on each link (the stack's cache is filled only by its pipeline).
+  const heard = (interfaceName: string, source: string, answers: ResourceRecord[]) =>
+    network.inject("us", {
+      interfaceName,
+      source: { address: source },
+      data: encodeMessage({
+        id: 0,
+        flags: MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE,
+        questions: [],
+        answers,
+        authorities: [],
+        additionals: [],
+      }),
+    });
+  heard("eth0", "198.18.0.9", [
+    a("den.local", "198.18.0.9"),
+    ptr("_http._tcp.local", DEN),
+    srv(DEN, "den.local"),
+    txt(DEN, []),
+  ]);
+  heard("eth1", "198.19.0.9", [a("far.local", "198.19.0.9")]);
   const it = mdns.browse("_http._tcp")[Symbol.asyncIterator]();
   const rigLike = { advance: (ms: number) => clock.advanceAsync(ms) };
   assert.equal((await nextEvent(rigLike as never, it))?.type, "added");

@@ -74,7 +74,7 @@ Deno.test("resolve: rejects at the timeout saying what was missing; a late reply
 
 Deno.test("resolve: a bad name is a TypeError; an abort rejects with the signal's reason", async () => {
   await using r = await rig();
-  assert.throws(() => r.querier.resolve("not-a-service.local"), TypeError);
+  await assert.rejects(r.querier.resolve("not-a-service.local"), TypeError);
   const controller = new AbortController();
   const pending = r.querier.resolve(DEN, { signal: controller.signal });
   controller.abort(new Error("stop"));
@@ -99,7 +99,7 @@ Deno.test("lookupHost: A and AAAA of a .local name, each tagged with its link", 
 
 Deno.test("lookupHost: one family only; a name outside .local is refused; silence is a LookupError", async () => {
   await using r = await rig();
-  assert.throws(() => r.querier.lookupHost("www.example.com"), TypeError);
+  await assert.rejects(r.querier.lookupHost("www.example.com"), TypeError);
   const v6 = r.querier.lookupHost("box.local", { family: "IPv6", timeout: 2000 });
   await r.advance(200);
   const asked = r.ourQueries().flatMap((p) => p.message.questions.map((q) => q.type));
@@ -122,7 +122,7 @@ Deno.test("lookupAddress: a reverse PTR query under in-addr.arpa", async () => {
 
 Deno.test("lookupAddress: IPv6 under ip6.arpa; not an address is a TypeError", async () => {
   await using r = await rig();
-  assert.throws(() => r.querier.lookupAddress("box.local"), TypeError);
+  await assert.rejects(r.querier.lookupAddress("box.local"), TypeError);
   const pending = r.querier.lookupAddress("fd00::1", { timeout: 500 });
   await r.advance(200);
   const [q] = r.ourQueries()[0].message.questions;

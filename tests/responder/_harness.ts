@@ -4,6 +4,7 @@
  */
 import { decodeMessage, type DnsMessage, encodeMessage } from "../../codec/mod.ts";
 import { Mdns } from "../../mdns.ts";
+import type { MdnsEvent } from "../../mdns_options.ts";
 import type { PublishedService } from "../../responder/publish_options.ts";
 import {
   type MemoryHost,
@@ -32,6 +33,8 @@ export interface HarnessOptions {
   testerInterfaces?: MemoryInterfaceOptions[];
   testerPort?: number;
   hostName?: string;
+  /** Hears the stack's events. */
+  onEvent?: (event: MdnsEvent) => void;
 }
 
 export interface Harness {
@@ -66,6 +69,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     clock,
     random: seededRandom(options.seed ?? 7),
     hostName: options.hostName ?? "box.local",
+    onEvent: options.onEvent,
   });
   const tester = network.host("t", {
     port: options.testerPort,

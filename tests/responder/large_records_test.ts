@@ -112,7 +112,7 @@ Deno.test("large records: a TXT beyond one 9000-byte datagram is rejected before
     await h.clock.advanceAsync(5000);
     return await p;
   })();
-  assert.throws(() => service.updateTxt(bigTxt(9000)), RangeError);
+  await assert.rejects(service.updateTxt(bigTxt(9000)), RangeError);
   await h.close();
 });
 

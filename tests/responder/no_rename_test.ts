@@ -41,7 +41,6 @@ Deno.test("rename: false: a conflict while probing rejects publish with NameConf
   });
   const settled = assert.rejects(p, (error: unknown) => {
     assert.ok(error instanceof NameConflictError);
-    assert.equal(error.instance, "Den");
     assert.equal(error.fullName, "Den._http._tcp.local");
     assert.equal(error.message, 'Cannot publish "Den": the name is in use');
     return true;
@@ -100,7 +99,7 @@ Deno.test("rename: false: a conflict lost after announcing emits conflict and wi
     "goodbye",
   ]);
   assert.equal(service.name, "Den");
-  assert.throws(() => service.updateTxt({ a: "1" }), TypeError);
+  await assert.rejects(service.updateTxt({ a: "1" }), TypeError);
   const after = h.sent({ since, family: "IPv4" });
   assert.ok(after.filter(isProbe).length >= 1, "the name was probed again first");
   assert.ok(!after.some((s) => s.message.questions.some((q) => q.name.startsWith("Den ("))));

@@ -270,3 +270,18 @@ Deno.test("network close cancels deliveries in flight and closes every host", as
   assert.ok(network.hosts.every((h) => h.closed));
   assert.equal(b.received.length, 0);
 });
+
+Deno.test("copyPerReceiver: false hands every receiver of one send the same copy, still not the sender's buffer", async () => {
+  const clock = new VirtualClock();
+  const network = new MemoryNetwork({ clock, copyPerReceiver: false });
+  const a = await probe(network, "a", [{ name: "eth0", link: "lan", ipv4: "198.18.0.2" }]);
+  const b = await probe(network, "b", [{ name: "eth0", link: "lan", ipv4: "198.18.0.3" }]);
+  const c = await probe(network, "c", [{ name: "eth0", link: "lan", ipv4: "198.18.0.4" }]);
+  const payload = bytes(1, 2);
+  await a.host.send(payload, IPV4);
+  payload[0] = 99; // the sender may reuse its buffer at once
+  clock.advance(1);
+  assert.deepEqual(b.received[0].data, bytes(1, 2));
+  assert.equal(b.received[0].data, c.received[0].data, "one buffer for both receivers");
+  await network.close();
+});

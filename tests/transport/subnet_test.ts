@@ -7,7 +7,7 @@ import {
   ipv6ToBytes,
   isLoopbackAddress,
   parseCidr,
-} from "../../transport/_subnet.ts";
+} from "../../transport/subnet.ts";
 import { isIPv6LinkLocal } from "../../codec/mod.ts";
 
 Deno.test("ipv4ToNumber parses dotted quads and rejects everything else", () => {

@@ -12,8 +12,9 @@
  * used, µs; memory; the stack's and the transport's counters) | {"op":"close"}.
  * SIGINT and SIGTERM close the stack (goodbyes), as the CLI does.
  * stdout: started, start-error, publish-error, probing, registered, renamed,
- * conflict, goodbye (each with the service id), unpublished, aborted,
- * disposed, browse (id, type, name), cpu, closed.
+ * conflict, updated, host-renamed, goodbye (each with the service id),
+ * stack-host-renamed (the stack's event), unpublished, aborted, disposed,
+ * browse (id, type, name), cpu, closed.
  *
  * @module
  */
@@ -41,6 +42,12 @@ try {
       ...(config.pollIntervalMs ? { pollIntervalMs: config.pollIntervalMs } : {}),
     }),
     hostName: config.hostName,
+    // The stack's own word when its host name moved after a lost conflict.
+    onEvent: (e) => {
+      if (e.type === "host-renamed") {
+        emit({ event: "stack-host-renamed", from: e.from, host: e.host });
+      }
+    },
   });
 } catch (error) {
   emit({ event: "start-error", message: (error as Error).message });

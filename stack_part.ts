@@ -6,14 +6,15 @@
  * The stack calls a part's hooks in RFC order and lets it send its last
  * packets (goodbyes) before the transport closes.
  *
- * Internal: not exported from `mod.ts`.
+ * Public by name (the parts live in `responder/` and `querier/`, and a file
+ * imports only another folder's public files: `tests/imports_test.ts`), but
+ * not exported from `mod.ts`: the stack builds its parts itself.
  *
  * @module
  */
 
 import type { Clock, Random } from "./clock.ts";
 import type { MessageReader } from "./codec/mod.ts";
-import type { ScheduledPart } from "./_scheduler.ts";
 import type { Datagram, Destination, NetworkLink, TransportEvent } from "./transport/transport.ts";
 
 /**
@@ -23,7 +24,7 @@ import type { Datagram, Destination, NetworkLink, TransportEvent } from "./trans
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { Send } from "./_stack_part.ts";
+ * import type { Send } from "./stack_part.ts";
  * const sent: number[] = [];
  * const send: Send = (data) => { sent.push(data.length); return Promise.resolve(true); };
  * await send(new Uint8Array(12), { interfaceName: "eth0", family: "IPv4" });
@@ -41,7 +42,7 @@ export type Send = (data: Uint8Array, to: Destination) => Promise<boolean>;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { LinkEvent } from "./_stack_part.ts";
+ * import type { LinkEvent } from "./stack_part.ts";
  * const e: LinkEvent = { type: "link-removed", link: { name: "eth1", index: 3, ipv4: [], ipv6: [] } };
  * assert.equal(e.link.name, "eth1");
  * ```
@@ -54,7 +55,7 @@ export type LinkEvent = Extract<TransportEvent, { readonly link: NetworkLink }>;
  * @example A context on the in-memory network
  * ```ts
  * import assert from "node:assert/strict";
- * import type { PartContext } from "./_stack_part.ts";
+ * import type { PartContext } from "./stack_part.ts";
  * import { VirtualClock } from "./testing/mod.ts";
  * const context: PartContext = {
  *   clock: new VirtualClock(),
@@ -62,6 +63,7 @@ export type LinkEvent = Extract<TransportEvent, { readonly link: NetworkLink }>;
  *   send: () => Promise.resolve(true),
  *   links: () => [],
  *   wake: () => {},
+ *   inTurn: () => false,
  * };
  * assert.equal(context.links().length, 0);
  * ```
@@ -77,14 +79,51 @@ export interface PartContext {
   readonly links: () => readonly NetworkLink[];
   /** Tells the scheduler that the part's next deadline moved earlier. */
   readonly wake: () => void;
+  /**
+   * True while the stack handles a packet, a link event or a timer run: every
+   * part's {@linkcode StackPart.settle} follows when it ends, so a change made
+   * now needs no flush of its own. Absent for a part built outside a stack
+   * (never in a turn).
+   */
+  readonly inTurn?: () => boolean;
 }
 
 /**
- * A part of the stack. Every hook is optional; the stack calls them in this
+ * Something with work at a time of its own choosing: the scheduler sleeps
+ * until the earliest {@linkcode ScheduledPart.nextDeadline} of its parts.
+ * `Infinity` means no work (one spelling of "no deadline" across the stack,
+ * as the peer cache's `nextExpiry()` and `nextRefresh()` use).
+ *
+ * @example A part that runs once, at t = 100
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ScheduledPart } from "./stack_part.ts";
+ * let done = false;
+ * const part: ScheduledPart = {
+ *   nextDeadline: () => (done ? Infinity : 100),
+ *   run: () => { done = true; },
+ * };
+ * assert.equal(part.nextDeadline(), 100);
+ * part.run(100);
+ * assert.equal(part.nextDeadline(), Infinity);
+ * ```
+ */
+export interface ScheduledPart {
+  /** Clock time (ms) of the next work, `Infinity` when there is none. */
+  nextDeadline(): number;
+  /** Does whatever is due at `now`. Must not throw. */
+  run(now: number): void;
+}
+
+/**
+ * A part of the stack. Every hook is optional (a part with no timed work
+ * has no `nextDeadline` or `run`); the stack calls them in this
  * order for each packet that passed its ingress filters (RFC 6762 §6, §9,
  * §10.2): for a response, every part's `beforeCache` (conflict checks against
  * what we publish), then the peer cache insert, then every part's
- * `afterCache`; for a query, every part's `onQuery`. A response sent to our
+ * `afterCache`; for a query, every part's `onQuery`. When the packet (or a
+ * link event, or a timer run) has been handled, every part's `settle` runs
+ * once: the one point where a part delivers what the turn changed. A response sent to our
  * unicast address reaches the cache and `afterCache` only when some part's
  * `expectsUnicast` says it asked for it (RFC 6762 §6). `reader` is positioned at
  * the start of the packet and valid only during the call; the whole packet
@@ -94,14 +133,14 @@ export interface PartContext {
  * @example A part that counts queries
  * ```ts
  * import assert from "node:assert/strict";
- * import type { StackPart } from "./_stack_part.ts";
+ * import type { StackPart } from "./stack_part.ts";
  * let queries = 0;
- * const part: StackPart = { nextDeadline: () => undefined, run: () => {}, onQuery: () => queries++ };
+ * const part: StackPart = { onQuery: () => queries++ };
  * part.onQuery?.(undefined!, undefined!);
  * assert.equal(queries, 1);
  * ```
  */
-export interface StackPart extends ScheduledPart {
+export interface StackPart extends Partial<ScheduledPart> {
   /** A query arrived (RFC 6762 §6: the responder answers; the querier suppresses duplicates, §7.3). */
   onQuery?(reader: MessageReader, datagram: Datagram): void;
   /** A response arrived, before it enters the peer cache (RFC 6762 §9 conflict checks). */
@@ -117,6 +156,11 @@ export interface StackPart extends ScheduledPart {
   /** A link appeared, vanished, went up or down, or changed its addresses. */
   onLinkEvent?(event: LinkEvent): void;
   /**
+   * The stack finished a turn (a packet, a link event or a timer run, each
+   * with every part's hooks): deliver what changed during it, once.
+   */
+  settle?(): void;
+  /**
    * The stack is closing: send the last packets (goodbyes) and resolve. The
    * stack waits at most {@linkcode CLOSE_GRACE_MS} before it closes the
    * transport, whatever a part does.
@@ -131,7 +175,7 @@ export interface StackPart extends ScheduledPart {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { CLOSE_GRACE_MS } from "./_stack_part.ts";
+ * import { CLOSE_GRACE_MS } from "./stack_part.ts";
  * assert.equal(CLOSE_GRACE_MS, 1000);
  * ```
  */

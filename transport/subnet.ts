@@ -1,7 +1,10 @@
 /**
  * CIDR parsing and matching for IPv4 and IPv6, used to attribute IPv4
  * multicast to an interface by its source address and for RFC 6762 §11's
- * on-link source check. Pure: no sockets, no `Deno.*`.
+ * on-link source check. Pure: no sockets, no `Deno.*`. Public (not `_`):
+ * the stack's ingress filter (`_ingress.ts`) reads a link's prefixes with it
+ * too, and a file outside `transport/` imports only its public files
+ * (`tests/imports_test.ts`). Not re-exported from `mod.ts`.
  *
  * @module
  */
@@ -16,7 +19,7 @@ import type { AddressFamily } from "./transport.ts";
  * @example Parsing and matching
  * ```ts
  * import assert from "node:assert/strict";
- * import { cidrContains, parseCidr } from "./_subnet.ts";
+ * import { cidrContains, parseCidr } from "./subnet.ts";
  * const net = parseCidr("198.18.1.1/24");
  * assert.equal(net.family, "IPv4");
  * assert.equal(cidrContains(net, "198.18.1.7"), true);
@@ -44,7 +47,7 @@ export interface Cidr {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ipv4ToNumber } from "./_subnet.ts";
+ * import { ipv4ToNumber } from "./subnet.ts";
  * assert.equal(ipv4ToNumber("198.18.0.1"), 0xc6120001);
  * assert.equal(ipv4ToNumber("fe80::1"), -1);
  * ```
@@ -63,7 +66,7 @@ const v4Scratch = new Uint8Array(4);
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { ipv6ToBytes } from "./_subnet.ts";
+ * import { ipv6ToBytes } from "./subnet.ts";
  * assert.equal(ipv6ToBytes("fe80::1%eth0")?.[15], 1);
  * assert.equal(ipv6ToBytes("198.18.0.1"), undefined);
  * ```
@@ -80,7 +83,7 @@ export function ipv6ToBytes(text: string): Uint8Array | undefined {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseCidr } from "./_subnet.ts";
+ * import { parseCidr } from "./subnet.ts";
  * assert.equal(parseCidr("fd00:5353:1::2/64").prefixLength, 64);
  * ```
  */
@@ -127,7 +130,7 @@ export function parseCidr(text: string): Cidr {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cidrContainsIPv4, ipv4ToNumber, parseCidr } from "./_subnet.ts";
+ * import { cidrContainsIPv4, ipv4ToNumber, parseCidr } from "./subnet.ts";
  * assert.equal(cidrContainsIPv4(parseCidr("10.0.0.1/8"), ipv4ToNumber("10.9.9.9")), true);
  * ```
  */
@@ -142,7 +145,7 @@ export function cidrContainsIPv4(cidr: Cidr, address: number): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cidrContainsIPv6, ipv6ToBytes, parseCidr } from "./_subnet.ts";
+ * import { cidrContainsIPv6, ipv6ToBytes, parseCidr } from "./subnet.ts";
  * const net = parseCidr("fd00:5353:1::1/64");
  * assert.equal(cidrContainsIPv6(net, ipv6ToBytes("fd00:5353:1::9")!), true);
  * ```
@@ -163,7 +166,7 @@ export function cidrContainsIPv6(cidr: Cidr, address: Uint8Array): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { cidrContains, parseCidr } from "./_subnet.ts";
+ * import { cidrContains, parseCidr } from "./subnet.ts";
  * assert.equal(cidrContains(parseCidr("198.18.1.1/24"), "198.18.2.1"), false);
  * ```
  */
@@ -179,7 +182,7 @@ export function cidrContains(cidr: Cidr, address: string): boolean {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isLoopbackAddress } from "./_subnet.ts";
+ * import { isLoopbackAddress } from "./subnet.ts";
  * assert.equal(isLoopbackAddress("127.0.0.1"), true);
  * assert.equal(isLoopbackAddress("::1"), true);
  * ```

@@ -4,8 +4,9 @@
  * 004's one-shot query searches the local service cache first): a service
  * and its host's addresses assembled from the local cache's registered
  * records (past probing, RFC 6762 §8), marked `local: true`, no packet
- * needed. Internal: the querier reads it through the read side of the local
- * cache it is handed.
+ * needed. The querier reads it through the read side of the local cache it
+ * is handed; public by name (the querier is another folder) but not
+ * exported from `mod.ts`.
  *
  * @module
  */
@@ -23,7 +24,7 @@ import { type ServiceAddress, serviceAddress, type ServiceInfo } from "./service
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import type { LocalScope } from "./_local_view.ts";
+ * import type { LocalScope } from "./local_view.ts";
  * const scope: LocalScope = { links: ["eth0", "eth1"], interfaces: ["eth1"] };
  * assert.equal(scope.links.length, 2);
  * ```
@@ -45,7 +46,7 @@ export interface LocalScope {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { localAddresses } from "./_local_view.ts";
+ * import { localAddresses } from "./local_view.ts";
  * import { LocalServiceCache } from "./local_cache.ts";
  * const local = new LocalServiceCache();
  * const records = local.setHost("me.local", ["198.18.0.2", "fe80::2"], { interfaceName: "eth0" });
@@ -84,7 +85,7 @@ export function localAddresses(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { localServiceInfo } from "./_local_view.ts";
+ * import { localServiceInfo } from "./local_view.ts";
  * import { LocalServiceCache } from "./local_cache.ts";
  * const local = new LocalServiceCache();
  * const host = local.setHost("me.local", ["198.18.0.2"], { interfaceName: "eth0" });

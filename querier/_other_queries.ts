@@ -1,0 +1,75 @@
+/**
+ * What the querier learns from other hosts' queries: duplicate question
+ * suppression (RFC 6762 §7.3: a QM question another host just asked, with
+ * nothing in its Known Answers that we would leave out, counts as ours) and
+ * POOF (§10.5: records others asked for, without listing them as known,
+ * that nobody answered in ten seconds, are purged). Both learn only from
+ * the QM questions of a query whose answers everyone will hear
+ * ({@linkcode answeredInTheOpen}).
+ *
+ * @module
+ */
+
+import { type MessageReader, recordKey, RecordType } from "../codec/mod.ts";
+import type { PeerServiceCache } from "../cache/peer_cache.ts";
+import type { PeerRecord } from "../cache/peer_record.ts";
+import type { Datagram } from "../transport/transport.ts";
+import { answeredInTheOpen, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
+
+/** Other hosts' recent questions and the records they asked for in vain. */
+export class OtherQueries {
+  #cache: PeerServiceCache;
+  #history = new QuestionHistory();
+  #poof = new FailureObserver();
+
+  /** Learns against the records of `cache`. */
+  constructor(cache: PeerServiceCache) {
+    this.#cache = cache;
+  }
+
+  /** A query from another host arrived at `now`. */
+  heard(reader: MessageReader, datagram: Datagram, now: number): void {
+    if (!answeredInTheOpen(reader, datagram)) return;
+    const iface = datagram.interfaceName;
+    for (const q of readQuery(reader)) {
+      if (q.unicast) continue; // QU: answered by unicast (§5.4), unseen by us
+      this.#history.heard(iface, q, now);
+      for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
+        if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
+        if (q.known.size === 0 || !q.known.has(recordKey(r.name, r.type, r.rdata))) {
+          this.#poof.asked(r, now);
+        }
+      }
+    }
+  }
+
+  /**
+   * RFC 6762 §7.3: another host just asked this QM question with nothing in
+   * its Known Answers that we would leave out; ours counts as sent. Our own
+   * list is built only when someone did ask it.
+   */
+  askedByOthers(name: string, type: number, iface: string, now: number): boolean {
+    if (this.#history.recent(iface, name, type, now) === undefined) return false;
+    const ours = new Set(
+      this.#cache.knownAnswers(name, type, { interfaceName: iface, now }).map((r) =>
+        recordKey(r.name, r.type, r.rdata)
+      ),
+    );
+    return this.#history.suppresses(iface, name, type, ours, now);
+  }
+
+  /** The records whose POOF window closed unanswered by `now` (§10.5): to purge. */
+  failed(now: number): PeerRecord[] {
+    return this.#poof.due(now);
+  }
+
+  /** When the next POOF window closes, `Infinity` when none. */
+  nextDeadline(): number {
+    return this.#poof.nextDeadline();
+  }
+
+  /** Forgets questions older than the suppression window. */
+  prune(now: number): void {
+    this.#history.prune(now);
+  }
+}
