@@ -53,12 +53,13 @@
 //
 // | 1,000,000 records, 2 runs | semi1         | semi1 + optimize-for-size | semi1 + heap-growing-percent=10 |
 // |---------------------------|---------------|---------------------------|---------------------------------|
-// | RSS peak over idle (MiB)  | +116.7-127.2  | +44.7-46.5                | HG_PEAK                         |
-// | RSS 15 s after            | +27.6-41.7    | +26.6-35.1                | HG_END                          |
-// | RSS at the test's points  | +53.3-89.3    | +26.7-35.3                | HG_PTS                          |
-// | live heap after GC        | +7.0-7.1      | +6.7-6.9                  | HG_HEAP                         |
-// | CPU (s)                   | 18.6-18.7     | 17.5-21.5                 | HG_CPU                          |
+// | RSS peak over idle (MiB)  | +116.7-127.2  | +44.7-46.5                | +53.3-53.8                         |
+// | RSS 15 s after            | +27.6-41.7    | +26.6-35.1                | +21.2-22.6                          |
+// | RSS at the test's points  | +53.3-89.3    | +26.7-35.3                | +31.8-36.4                          |
+// | live heap after GC        | +7.0-7.1      | +6.7-6.9                  | +7.1                         |
+// | CPU (s)                   | 18.6-18.7     | 17.5-21.5                 | 17.4-20.1                          |
 // | packets received          | 25,000        | 25,000                    | 25,000                          |
+// (The second hg10 run ran on main's tree merged in; the rest on 4488a84.)
 //
 // | 200,000 records, 3 runs | semi1      | + optimize-for-size | + no-memory-reducer | + heap-growing-percent=10 | + memory-reducer-delay-ms=1000 |
 // |-------------------------|------------|---------------------|---------------------|---------------------------|--------------------------------|
