@@ -10,7 +10,7 @@
  *
  * `ours-noffi` is our stack without the `ffi` permission (Deno's own UDP
  * path, interface polling without rtnetlink). Both run with README's
- * recommended V8 flags (`--max-semi-space-size=1`); `ours-v8` is `ours` with
+ * recommended V8 flags (`RECOMMENDED_V8_FLAGS`); `ours-v8` is `ours` with
  * V8's default heap sizing, for comparison.
  *
  * One bridge; one namespace per responder, each publishing one service, and
