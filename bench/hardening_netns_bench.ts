@@ -12,7 +12,8 @@
  * multicast and legacy floods (tests/netns/flood_scenario.ts) at our stack,
  * avahi-daemon and python-zeroconf in turn (CPU and RSS of the publishing
  * process from /proc; `--skip-hostile` leaves the first part out). `ours` runs
- * with README's recommended V8 flags, `ours-v8` with V8's defaults;
+ * with README's recommended V8 flags (the hostile target too, unless
+ * `--hostile-v8=default`), `ours-v8` with V8's defaults;
  * `--publishers=ours,ours-v8,avahi,zeroconf` picks (the default is all;
  * `ours-flags` runs ours with `--v8=FLAGS` as its V8 flags). The machine
  * has 2 cores shared with other work: CPU and RSS figures move with load;
@@ -47,6 +48,12 @@ async function main(): Promise<void> {
         count: Number(args.count ?? 100_000),
         rate: Number(args.rate ?? 5000),
         seed: 0x5eed + i,
+        // As README recommends; `--hostile-v8=default` measures V8's own sizing.
+        flags: args["hostile-v8"] === "default" ? undefined : [
+          "--unstable-net",
+          "--allow-all",
+          `--v8-flags=--expose-gc,${RECOMMENDED_V8_FLAGS}`,
+        ],
       });
       print({
         run: i,

@@ -93,14 +93,21 @@ function delta(after: Record<string, unknown>, before: Record<string, unknown>) 
   return out;
 }
 
-/** Runs the scenario in `lab` (three hosts on one bridge are created). */
+/**
+ * Runs the scenario in `lab` (three hosts on one bridge are created);
+ * `flags` are the target's `deno run` flags (`Publisher.start`'s default:
+ * V8's own heap sizing).
+ */
 export async function runHostile(
   lab: Lab,
-  options: { count: number; rate: number; seed?: number },
+  options: { count: number; rate: number; seed?: number; flags?: readonly string[] },
 ): Promise<HostileRun> {
   const [a, b, c] = await lab.hostsOnOneBridge("a", "b", "c");
   const eth = a.interfaces.get("eth0")!;
-  const target = await Publisher.start(a, { hostName: HOSTILE_TARGET.host });
+  const target = await Publisher.start(a, {
+    hostName: HOSTILE_TARGET.host,
+    flags: options.flags,
+  });
   const published = await target.publish({
     name: "Den",
     type: "_mdt._tcp",
