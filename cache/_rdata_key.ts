@@ -12,6 +12,7 @@
 
 // The identity key and the conversion live in the codec (one record identity).
 export { bytesToBinary, rdataKey } from "../codec/mod.ts";
+import { binaryNameEnd } from "../codec/record_key.ts";
 
 const CHUNK = 8192;
 // V8 keeps a concatenation shorter than 13 characters flat; longer ones become
@@ -49,7 +50,7 @@ export function nsecListsType(binary: string, type: number): boolean {
   const window = type >> 8;
   const byte = (type & 0xff) >> 3;
   const bit = 0x80 >> (type & 7);
-  let pos = nameEnd(binary, 0);
+  let pos = binaryNameEnd(binary, 0);
   while (pos + 2 <= binary.length) {
     const w = binary.charCodeAt(pos);
     const len = binary.charCodeAt(pos + 1);
@@ -61,15 +62,4 @@ export function nsecListsType(binary: string, type: number): boolean {
     pos += 2 + len;
   }
   return false;
-}
-
-/** Offset just past the uncompressed name at `start` (or the end, if it runs past). */
-function nameEnd(binary: string, start: number): number {
-  let pos = start;
-  while (pos < binary.length) {
-    const len = binary.charCodeAt(pos);
-    if (len === 0) return pos + 1;
-    pos += 1 + len;
-  }
-  return binary.length;
 }

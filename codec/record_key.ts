@@ -79,7 +79,7 @@ export function bytesToBinary(bytes: Uint8Array, start = 0, end: number = bytes.
 export function rdataKey(type: number, binary: string): string {
   const start = rdataNameOffset(type);
   if (start < 0) return binary;
-  const end = nameEnd(binary, start);
+  const end = binaryNameEnd(binary, start);
   let upper = false;
   for (let i = start; i < end; i++) {
     const c = binary.charCodeAt(i);
@@ -148,8 +148,21 @@ export function readerRecordKey(reader: MessageReader): string {
 // names expanded beyond their compressed length).
 const scratch = new Uint8Array(0xffff + 512);
 
-/** Offset just past the uncompressed name at `start` (or the end, if it runs past). */
-function nameEnd(binary: string, start: number): number {
+/**
+ * Offset just past the uncompressed wire name at `start` of a binary string
+ * (one character per byte, as `bytesToBinary` makes), or its length if the
+ * name runs past it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { binaryNameEnd } from "./record_key.ts";
+ * // "a.local" then a two-byte tail
+ * const binary = "\x01a\x05local\x00" + "\x00\x01";
+ * assert.equal(binaryNameEnd(binary, 0), 9);
+ * ```
+ */
+export function binaryNameEnd(binary: string, start: number): number {
   let pos = start;
   while (pos < binary.length) {
     const len = binary.charCodeAt(pos);
