@@ -16,6 +16,7 @@ import { nameKey } from "../codec/mod.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
 import { InstanceTracker, TrackerGroup, type TrackerHost } from "./_instance_tracker.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
+import { RemovalReasons } from "./_removal_reasons.ts";
 import type { LocalAnswers } from "./_local_answers.ts";
 import type { BrowseEvent } from "./types.ts";
 
@@ -85,12 +86,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #stopped = false;
   #mine = new Map<string, string>(); // our own instances listed under the PTR name, by key
   #mineStale: boolean;
-  // Why the last PTR of an instance left, until the next update reads it; and
-  // why each removed instance left, until the browser turns that into an
-  // event or the instance comes back (the browser may read the removal long
-  // after, coalesced with updates it never read).
-  #gone = new Map<string, RemovalReason>();
-  #reasons = new Map<string, RemovalReason>();
+  #reasons = new RemovalReasons();
 
   /** Starts following the instances `ptrName`'s PTRs list; asks for them continuously. */
   constructor(
@@ -151,7 +147,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     } else if (ptrs !== undefined) {
       const rest = ptrs.filter((p) => p !== ptr);
       tracker.listedBy = rest.length === 0 ? undefined : rest;
-      if (rest.length === 0) this.#gone.set(key, reason ?? "expired");
+      if (rest.length === 0) this.#reasons.ptrLeft(key, reason ?? "expired");
     }
     this.#dirty.add(key);
     this.#host.dirty(this);
@@ -185,16 +181,10 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
       const state =
         (mine === undefined ? undefined : this.#host.local!.service(mine, this.#interfaces)) ??
           this.#heard(key, before?.local === true ? undefined : before);
-      const gone = this.#gone.get(key);
-      this.#gone.delete(key);
-      if (state === undefined) {
-        this.#current.delete(key);
-        // Ours unpublished (we said goodbye), or the reason its last PTR left.
-        if (before !== undefined) this.#reasons.set(key, gone ?? "goodbye");
-      } else {
-        this.#current.set(key, state);
-        this.#reasons.delete(key);
-      }
+      // Ours unpublished (we said goodbye), or the reason its last PTR left.
+      this.#reasons.settle(key, state !== undefined, before !== undefined);
+      if (state === undefined) this.#current.delete(key);
+      else this.#current.set(key, state);
       const changed = state === undefined
         ? before !== undefined
         : before === undefined || !sameService(before, state);
@@ -237,8 +227,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     key: string,
   ): BrowseEvent | undefined {
     if (cur === undefined) {
-      const reason = this.#reasons.get(key) ?? "expired";
-      this.#reasons.delete(key);
+      const reason = this.#reasons.take(key);
       return prev === undefined ? undefined : { type: "removed", service: prev, reason };
     }
     if (prev === undefined) return { type: "added", service: cur };

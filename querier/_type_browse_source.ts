@@ -8,11 +8,11 @@
 
 import { nameKey, RecordType } from "../codec/mod.ts";
 import type { PeerWatch } from "../cache/peer_watch.ts";
-import type { RemovalReason } from "../cache/peer_record.ts";
 import { parseServiceType } from "../dnssd/service_name.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
 import type { LocalSession, SourceHost } from "./_browse_sources.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
+import { RemovalReasons } from "./_removal_reasons.ts";
 import type { ServiceTypeEvent, ServiceTypeInfo } from "./types.ts";
 
 type TypeState = ServiceTypeInfo;
@@ -32,10 +32,7 @@ export class TypeBrowseSource
   #browser: StreamBrowser<TypeState, ServiceTypeEvent, TypeState> | undefined;
   #mine = new Map<string, string>(); // the types we publish, by key
   #mineStale: boolean;
-  // Why a type's PTR last left (until the next flush), and why each removed
-  // type left until the browser reads it (see ServiceBrowseSource).
-  #gone = new Map<string, RemovalReason>();
-  #reasons = new Map<string, RemovalReason>();
+  #reasons = new RemovalReasons();
 
   /** Starts following the types `ptrName` lists; asks for them continuously. */
   constructor(host: SourceHost, ptrName: string, interfaces: readonly string[] | undefined) {
@@ -45,7 +42,7 @@ export class TypeBrowseSource
     this.#interfaces = interfaces;
     this.#watch = host.cache.watch(ptrName, (e) => {
       const typeName = e.record.data as string;
-      if (e.type === "removed") this.#gone.set(nameKey(typeName), e.reason);
+      if (e.type === "removed") this.#reasons.ptrLeft(nameKey(typeName), e.reason);
       this.#mark(typeName);
     }, {
       type: RecordType.PTR,
@@ -111,15 +108,9 @@ export class TypeBrowseSource
         }
       }
       const before = this.#current.get(key);
-      const gone = this.#gone.get(key);
-      this.#gone.delete(key);
-      if (state === undefined) {
-        this.#current.delete(key);
-        if (before !== undefined) this.#reasons.set(key, gone ?? "goodbye");
-      } else {
-        this.#current.set(key, state);
-        this.#reasons.delete(key);
-      }
+      this.#reasons.settle(key, state !== undefined, before !== undefined);
+      if (state === undefined) this.#current.delete(key);
+      else this.#current.set(key, state);
       if ((before === undefined) !== (state === undefined)) this.#browser?.notify(key);
     }
   }
@@ -139,8 +130,7 @@ export class TypeBrowseSource
   ): ServiceTypeEvent | undefined {
     if (cur !== undefined && prev === undefined) return { type: "added", ...cur };
     if (cur === undefined) {
-      const reason = this.#reasons.get(key) ?? "expired";
-      this.#reasons.delete(key);
+      const reason = this.#reasons.take(key);
       if (prev !== undefined) return { type: "removed", ...prev, reason };
     }
     return undefined;
