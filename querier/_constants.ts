@@ -170,6 +170,25 @@ export const HOST_FAMILY_WAIT_MS = 100;
  */
 export const DUPLICATE_QUESTION_WINDOW_MS = 999;
 /**
+ * RFC 6762 §7.2: a truncated query's next packet comes within this long of
+ * the one before (a responder waits 400-500 ms for it), or the query is taken
+ * as unfinished: duplicate question suppression (§7.3) learns nothing from it.
+ */
+export const CONTINUATION_WAIT_MS = 500;
+/**
+ * The most Known Answers a truncated query (§7.2) may list, over all its
+ * packets, for §7.3 to learn from it: about 25 full packets, more than a
+ * browse of 1,000 services lists. A longer one is dropped as it goes.
+ */
+export const CONTINUED_KNOWN_ANSWER_LIMIT = 2048;
+/**
+ * How many truncated queries (§7.2) from different senders may wait for
+ * their next packet at once (the oldest dropped first): a sender's packets go
+ * back to back, so a few are open at a time; a flood of truncated queries
+ * holds at most this many runs of `CONTINUED_KNOWN_ANSWER_LIMIT` answers.
+ */
+export const CONTINUED_QUERY_LIMIT = 32;
+/**
  * RFC 6762 §10.5: a record asked for twice with no answer within this long is flushed.
  */
 export const POOF_WINDOW_MS = 10_000;

@@ -5,7 +5,10 @@
  * POOF (§10.5: records others asked for, without listing them as known,
  * that nobody answered in ten seconds, are purged). Both learn only from
  * the QM questions of a query whose answers everyone will hear
- * ({@linkcode answeredInTheOpen}).
+ * ({@linkcode answeredInTheOpen}); §7.3 also from a query whose Known
+ * Answers span several packets (§7.2), once its last packet came
+ * (`ContinuedQueries`). "Ours" is the Known-Answer list we would send: the
+ * cached records and the records we publish that answer the question.
  *
  * @module
  */
@@ -14,22 +17,35 @@ import { type MessageReader, recordKey, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import type { Datagram } from "../transport/transport.ts";
+import { MDNS_PORT } from "../transport/transport.ts";
 import { answeredInTheOpen, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
+import { ContinuedQueries } from "./_continued_queries.ts";
+
+/** The identity keys (`recordKey`) of the records we publish that answer `name`/`type` on `iface`. */
+export type OwnAnswerKeys = (name: string, type: number, iface: string) => Iterable<string>;
 
 /** Other hosts' recent questions and the records they asked for in vain. */
 export class OtherQueries {
   #cache: PeerServiceCache;
+  #ownKeys: OwnAnswerKeys;
   #history = new QuestionHistory();
   #poof = new FailureObserver();
+  #continued = new ContinuedQueries();
 
-  /** Learns against the records of `cache`. */
-  constructor(cache: PeerServiceCache) {
+  /**
+   * Learns against the records of `cache`; `ownKeys` names the records we
+   * publish, which our queries list as Known Answers too.
+   */
+  constructor(cache: PeerServiceCache, ownKeys: OwnAnswerKeys = () => []) {
     this.#cache = cache;
+    this.#ownKeys = ownKeys;
   }
 
   /** A query from another host arrived at `now`. */
   heard(reader: MessageReader, datagram: Datagram, now: number): void {
-    if (!answeredInTheOpen(reader, datagram)) return;
+    if (!answeredInTheOpen(reader, datagram) || reader.questionCount === 0) {
+      return this.#heardInParts(reader, datagram, now);
+    }
     const iface = datagram.interfaceName;
     for (const q of readQuery(reader)) {
       if (q.unicast) continue; // QU: answered by unicast (§5.4), unseen by us
@@ -40,6 +56,18 @@ export class OtherQueries {
           this.#poof.asked(r, now);
         }
       }
+    }
+  }
+
+  // A packet of a query whose Known Answers span several (§7.2; TC on all but
+  // the last, no question after the first), sent to the group from port 5353:
+  // once the last came, §7.3 may judge the whole list. POOF stays out, as
+  // mDNSResponder's does: a lost continuation would make a listed record look
+  // unanswered.
+  #heardInParts(reader: MessageReader, datagram: Datagram, now: number): void {
+    if (datagram.unicast || datagram.source.port !== MDNS_PORT) return;
+    for (const q of this.#continued.take(reader, datagram, now) ?? []) {
+      if (!q.unicast) this.#history.heard(datagram.interfaceName, q, now);
     }
   }
 
@@ -55,6 +83,7 @@ export class OtherQueries {
         recordKey(r.name, r.type, r.rdata)
       ),
     );
+    for (const key of this.#ownKeys(name, type, iface)) ours.add(key);
     return this.#history.suppresses(iface, name, type, ours, now);
   }
 
@@ -68,8 +97,9 @@ export class OtherQueries {
     return this.#poof.nextDeadline();
   }
 
-  /** Forgets questions older than the suppression window. */
+  /** Forgets questions older than the suppression window, and unfinished truncated queries. */
   prune(now: number): void {
     this.#history.prune(now);
+    this.#continued.prune(now);
   }
 }

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { MessageReader, RecordType } from "../codec/mod.ts";
+import { MessageReader, recordKey, RecordType } from "../codec/mod.ts";
 import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { LocalCacheReader } from "../cache/local_cache.ts";
 import type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
@@ -96,10 +96,19 @@ export class Querier implements StackPart {
     this.#cache = options.peerCache;
     this.#unicastFirst = options.unicastFirstQuery ?? true;
     this.#questions = new QuestionSet(options.random);
-    this.#others = new OtherQueries(this.#cache);
+    const localCache = options.localCache;
+    // What we publish that answers a question: listed as Known Answers too (§7.1).
+    const own = (name: string, type: number, iface: string) =>
+      localCache === undefined
+        ? []
+        : localCache.lookup(name, type, { interfaceName: iface }).filter((r) => r.registered);
+    this.#others = new OtherQueries(
+      this.#cache,
+      (name, type, iface) =>
+        own(name, type, iface).map((r) => recordKey(r.record.name, r.record.type, r.rdata)),
+    );
     this.#updates = new SessionUpdates(() => options.inTurn?.() === true);
     this.#reconfirms = new Reconfirmations(this.#cache);
-    const localCache = options.localCache;
     this.#outbox = new Outbox(
       this.#cache,
       (data, to) => {
@@ -107,9 +116,10 @@ export class Querier implements StackPart {
         return this.#ctx.send(data, to);
       },
       (name, type, iface) =>
-        localCache === undefined ? [] : localCache.lookup(name, type, { interfaceName: iface })
-          .filter((r) => r.registered)
-          .map((r) => ({ remainingTtl: () => r.record.ttl, toResourceRecord: () => r.record })),
+        own(name, type, iface).map((r) => ({
+          remainingTtl: () => r.record.ttl,
+          toResourceRecord: () => r.record,
+        })),
     );
     const local = options.localCache === undefined
       ? undefined
