@@ -26,7 +26,7 @@ import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import { QuestionSet } from "./_questions.ts";
 import { Outbox } from "./_outbox.ts";
 import { DOUBT_AFTER_QUERIES } from "./_constants.ts";
-import { queueRefreshes } from "./_refreshes.ts";
+import { RefreshRounds } from "./_refreshes.ts";
 import { Reconfirmations } from "./_reconfirm.ts";
 import { OtherQueries } from "./_other_queries.ts";
 import { SessionUpdates } from "./_session_updates.ts";
@@ -81,6 +81,7 @@ export class Querier implements StackPart {
   #unicastAsked = new UnicastExpectations();
   #reconfirms: Reconfirmations;
   #outbox: Outbox;
+  #refreshes: RefreshRounds;
   #browsers = new Set<AnyBrowser>();
   #updates: SessionUpdates;
   #closed = false;
@@ -96,6 +97,7 @@ export class Querier implements StackPart {
     this.#cache = options.peerCache;
     this.#unicastFirst = options.unicastFirstQuery ?? true;
     this.#questions = new QuestionSet(options.random);
+    this.#refreshes = new RefreshRounds(this.#cache, options.random);
     const localCache = options.localCache;
     // What we publish that answers a question: listed as Known Answers too (§7.1).
     const own = (name: string, type: number, iface: string) =>
@@ -258,7 +260,7 @@ export class Querier implements StackPart {
     if (this.#closed) return Infinity;
     return Math.min(
       this.#questions.nextDeadline(),
-      this.#cache.nextRefresh(),
+      this.#refreshes.nextDeadline(),
       this.#others.nextDeadline(),
       this.#reconfirms.nextDeadline(),
       this.#outbox.nextDeadline(),
@@ -297,11 +299,10 @@ export class Querier implements StackPart {
       (iface, name, type, leaveOut) =>
         outbox.add(iface, name, type, false, now, leaveOut === "all" ? false : leaveOut),
     );
-    queueRefreshes(
-      this.#cache,
+    this.#refreshes.run(
+      now,
       outbox,
       new Set(links.map((l) => l.name)),
-      now,
       (name, type, iface, at) => this.#others.askedByOthers(name, type, iface, at),
     );
     outbox.send(links, now);
