@@ -72,8 +72,18 @@ class Entry implements ContinuousQuestion {
 export class QuestionSet {
   #byKey = new Map<string, Entry>();
   #random: Random;
+  #drawnAt = NaN; // when the last first-query delay was drawn...
+  #drawn = 0; // ...and the delay
 
-  /** Draws the first query's 20-120 ms delay from `random`. */
+  /**
+   * Draws the first query's 20-120 ms delay (RFC 6762 §5.2) from `random`,
+   * once per instant: the questions asked at one moment (the follow-ups of
+   * every instance one answer listed) share it. They go in one packet at the
+   * first one's time anyway (`joinable`); with a draw each, that time was the
+   * earliest of many draws, about 20 ms on every host that heard the same
+   * answer, the synchronization the random delay is there to avoid ("when
+   * ... multiple clients begin querying at exactly the same moment").
+   */
   constructor(random: Random) {
     this.#random = random;
   }
@@ -104,8 +114,12 @@ export class QuestionSet {
       if (!followUp) known.primaryUsers++;
       return known;
     }
-    const delay = FIRST_QUERY_MIN_DELAY_MS +
-      Math.floor((FIRST_QUERY_MAX_DELAY_MS - FIRST_QUERY_MIN_DELAY_MS) * this.#random());
+    if (this.#drawnAt !== now) {
+      this.#drawnAt = now;
+      this.#drawn = FIRST_QUERY_MIN_DELAY_MS +
+        Math.floor((FIRST_QUERY_MAX_DELAY_MS - FIRST_QUERY_MIN_DELAY_MS) * this.#random());
+    }
+    const delay = this.#drawn;
     const entry = new Entry(key, name, type, links, now + delay, now);
     if (!followUp) entry.primaryUsers++;
     this.#byKey.set(key, entry);

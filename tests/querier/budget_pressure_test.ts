@@ -41,9 +41,16 @@ Deno.test("under a byte budget a browse keeps as many complete services as fit, 
     );
     assert.ok(ptr(r) <= 8, `${ptr(r)} PTR queries in a minute: 0, 1, 4 and 13 s per family`);
     // A service that did not fit is not re-asked again and again: no name is
-    // asked for its SRV, TXT or address more often than with room for all.
+    // asked for its SRV, TXT or address more than once (on each family) more
+    // often than with room for all. Once is legitimate: a PTR evicted as its
+    // own SRV came in, then heard again in the IPv6 copy of its answer a few
+    // ms later, makes its instance new again, and its follow-up is asked
+    // again (seed 1 with one first-query draw per instant: service 8-14's TXT
+    // at 152 and 611 ms). A loop would ask at every hearing: each of the
+    // browse's PTR queries leaves the evicted PTRs out, and draws them again.
+    const families = 2;
     assert.ok(
-      r.maxAsks <= roomy.maxAsks,
+      r.maxAsks <= roomy.maxAsks + families,
       `${fraction * 100} %: a name asked ${r.maxAsks} times, ${roomy.maxAsks} with room for all`,
     );
   }

@@ -5,6 +5,7 @@ import { QuestionSet } from "../../querier/_questions.ts";
 import { queryPackets } from "../../querier/_query_packets.ts";
 import { MAX_QUERY_INTERVAL_MS, REFRESH_FLOOR_MS } from "../../querier/_constants.ts";
 import { a, nsec, ptr, srv, txt } from "../cache/_records.ts";
+import { seededRandom } from "../../testing/mod.ts";
 import { nextEvent, rig } from "./_harness.ts";
 
 const TYPE = "_http._tcp.local";
@@ -223,4 +224,29 @@ Deno.test("schedule: refresh asks only for the types a running query needs, neve
   assert.ok(asked.includes(RecordType.SRV) && asked.includes(RecordType.A), `${asked}`);
   assert.deepEqual(asked.filter((t) => t === RecordType.NSEC || t === RecordType.HINFO), []);
   await it.return!();
+});
+
+// RFC 6762 §5.2: the first query's random 20-120 ms delay is there "to avoid
+// accidental synchronization when ... multiple clients begin querying at
+// exactly the same moment (e.g., because of some common external trigger
+// event)": hearing the same answer is one. The questions a host asks at one
+// moment go in one packet (§5.3); with a draw each, that packet went at the
+// earliest of their draws, about 20 ms on every host.
+Deno.test("schedule: questions asked at one moment share one 20-120 ms draw, so a host's first query after a common trigger is not the earliest of many draws", () => {
+  const firsts: number[] = [];
+  for (let seed = 1; seed <= 8; seed++) {
+    const questions = new QuestionSet(seededRandom(seed));
+    const asked = Array.from(
+      { length: 50 },
+      (_, i) => questions.ask(`S${i}._http._tcp.local`, RecordType.SRV, undefined, 1000, true),
+    );
+    const first = Math.min(...asked.map((q) => q.nextAt)) - 1000;
+    assert.ok(first >= 20 && first <= 120, `first query ${first} ms after`);
+    firsts.push(first);
+  }
+  // The earliest of 50 draws over 100 ms falls within about 2 ms of 20 ms.
+  assert.ok(
+    Math.max(...firsts) - Math.min(...firsts) >= 40,
+    `first queries at ${firsts.join(", ")} ms`,
+  );
 });
