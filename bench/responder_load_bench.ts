@@ -28,6 +28,10 @@
  * returns each query with the QR bit set, i.e. what Deno costs per datagram
  * received and sent with nothing else done. avahi runs with its packet rate
  * limit off (issue 15: otherwise it caps at ~1,000 answers a second).
+ * `floor-paced` is the same echo through our transport's receive loop and
+ * send (`ManagedSocket`: FFI drain, pacing, `sendto`), `floor-ffi` that loop
+ * without pacing (one `receive()` wake-up per burst, as before pacing): what
+ * Deno costs per datagram with each technique.
  *
  * `--profile=DIR` runs only our stack, under `--cpu-prof`, idle and at the
  * first rate (`--idle=0` or `--rates=` leave one out), and leaves the
@@ -60,7 +64,15 @@ const LOAD = new URL("./_query_load.py", import.meta.url).pathname;
 const ECHO = new URL("./_datagram_echo.ts", import.meta.url).pathname;
 const SERVICE_TYPE = "_mdt._tcp";
 
-type PeerName = "ours" | "ours-noffi" | "ours-v8" | "avahi" | "zeroconf" | "floor";
+type PeerName =
+  | "ours"
+  | "ours-noffi"
+  | "ours-v8"
+  | "avahi"
+  | "zeroconf"
+  | "floor"
+  | "floor-ffi"
+  | "floor-paced";
 
 interface Responder {
   readonly peer: PeerName;
@@ -279,8 +291,13 @@ async function startResponder(
         stop: async () => void await child.stop(),
       };
     }
-    case "floor": {
-      const child = host.deno(ECHO, [JSON.stringify({ address, send: args.send ?? "await" })]);
+    case "floor":
+    case "floor-ffi":
+    case "floor-paced": {
+      const config = peer === "floor"
+        ? { address, send: args.send ?? "await" }
+        : { address, send: "ffi", ...(peer === "floor-ffi" ? { coalesceMs: 0 } : {}) };
+      const child = host.deno(ECHO, [JSON.stringify(config)]);
       await child.waitFor((m: { event: string }) => m.event === "started");
       return {
         peer,
