@@ -107,7 +107,11 @@ export class ManagedSocket {
   ) {
     this.conn = conn;
     this.#direct = direct !== undefined && direct.fd >= 0
-      ? { clock: systemClock, coalesceMs: COALESCE_MS, ...direct }
+      ? {
+        ...direct,
+        clock: direct.clock ?? systemClock,
+        coalesceMs: direct.coalesceMs ?? COALESCE_MS,
+      }
       : undefined;
     this.#pacing = new ReceivePacing(this.#direct?.coalesceMs);
     this.done = this.#run(onPacket, onFailure);
