@@ -177,17 +177,26 @@ async function startTarget(stack: Stack, a: Host): Promise<Target> {
       async memory() {
         const mark = target.mark();
         await target.send({ op: "memory" });
-        return await target.waitFor((m: Message) => m.event === "memory", { since: mark });
+        return await target.waitFor((m: Message) => m.event === "memory", {
+          since: mark,
+          timeoutMs: 60_000,
+        });
       },
       async trim() {
         const mark = target.mark();
         await target.send({ op: "trim" });
-        return await target.waitFor((m: Message) => m.event === "trimmed", { since: mark });
+        return await target.waitFor((m: Message) => m.event === "trimmed", {
+          since: mark,
+          timeoutMs: 60_000,
+        });
       },
       async report() {
         const mark = target.mark();
         await target.send({ op: "report" });
-        return await target.waitFor((m: Message) => m.event === "report", { since: mark });
+        return await target.waitFor((m: Message) => m.event === "report", {
+          since: mark,
+          timeoutMs: 60_000,
+        });
       },
     };
   }
@@ -343,6 +352,7 @@ async function runOne(stack: Stack): Promise<Record<string, number>> {
     // attack and 15 s later, not the peak during it.
     row.rssAfterMiB = (Math.max(after.rss, later.rss) - idleReport.rss) / 2 ** 20;
     row.ownQueries15s = later.queries - after.queries;
+    row.mallocTrims = later.mallocTrims ?? 0;
     // Growth over idle by kind (MiB) at the peak sampled and 15 s after.
     const kinds = (w: Where, at: string) => {
       for (const [kind, kb] of Object.entries(w.smaps.kb)) {

@@ -208,6 +208,18 @@ export class SockoptHatch {
     await notices?.close();
   }
 
+  /**
+   * glibc's `malloc_trim(0)`: every whole free page of malloc's arenas back to
+   * the kernel (`_malloc_trim.ts` says when). Undefined when libc has none.
+   */
+  get trimMalloc(): (() => void) | undefined {
+    const trim = this.#libc.malloc_trim;
+    if (trim === null) return undefined;
+    return () => {
+      if (!this.#closed) trim(0n);
+    };
+  }
+
   /** What the datagram path has done so far (zeros before its first use). */
   get datagramCounts(): { received: number; sent: number } {
     return { received: this.#datagrams?.received ?? 0, sent: this.#datagrams?.sent ?? 0 };

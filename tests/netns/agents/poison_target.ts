@@ -107,6 +107,7 @@ function report(): Record<string, unknown> {
     heapTotal: m.heapTotal,
     heapBeforeGc: gc === undefined ? undefined : before.heapUsed + before.external,
     stats: mdns.stats,
+    mallocTrims: udp.stats.mallocTrims,
     cacheBytes: mdns.peerCache.bytes,
     cacheBudget: mdns.peerCache.capacity,
     queries,
