@@ -9,7 +9,13 @@
 //               generation capped at 1 MiB a semi-space)
 //   ours-semi1-size, -nored, -hg10, -mrd1s, -size-hg10: the same plus
 //               --optimize-for-size (README's recommended set), --no-memory-reducer,
-//               --heap-growing-percent=10, --memory-reducer-delay-ms=1000 (OURS_V8_FLAGS)
+//               --heap-growing-percent=10, --memory-reducer-delay-ms=1000 (OURS)
+//   ours-size-arena1, -arena2, -trim, -arena2-trim: the recommended flags with
+//               glibc's MALLOC_ARENA_MAX=1 / 2, MALLOC_TRIM_THRESHOLD_ and
+//               MALLOC_MMAP_THRESHOLD_=128 KiB in the environment
+//   ours-size-noffi: the recommended flags without the FFI hatch
+//   <stack>@base: the same stack with --base=DIR's poison_target.ts (another
+//               checkout: before and after a change in one run)
 //   avahi       avahi-daemon + avahi-publish + `avahi-browse -a -r -p -k`
 //               (every type, resolving every instance)
 //   zeroconf    python-zeroconf: one ServiceBrowser per type
@@ -20,12 +26,19 @@
 // (`RssMiB`), and 15 s after it (`RssEndMiB`); query packets from `a` in the 15 s after; the real service whole
 // (ours and zeroconf: the browse lists it with an address; Avahi: resolved
 // by avahi-browse and never removed). Ours also: datagrams received, records
-// refused, cache bytes against the budget, live heap after a full GC.
-// Three runs per stack, min-max. Root only, in namespaces the lab makes and
-// removes.
+// refused, cache bytes against the budget, live heap after a full GC, the
+// FFI hatch's malloc trims, and where the RSS is, over idle, at the highest
+// sample and 15 s after (bench/_smaps.ts: `brk` glibc's main arena, `arena`
+// its other threads' arenas, `anon` V8's heap and large blocks, `file` the
+// binary's pages; `v8Total`/`v8Used` V8's heap without a GC). `--trace`
+// prints those every sample with glibc's in-use and free bytes (mallinfo2);
+// `--trim-probe` calls malloc_trim(0) in the target at the end and says what
+// it gave back. Three runs per stack, min-max. Root only, in namespaces the
+// lab makes and removes.
 //
 //   deno run -A --unstable-net bench/poisoning_netns_bench.ts [--records=1000000]
-//     [--runs=3] [--stacks=ours,ours-semi1,avahi,zeroconf]
+//     [--runs=3] [--stacks=ours,ours-semi1,avahi,zeroconf] [--trace] [--trim-probe]
+//     [--base=DIR]
 //
 // Figures (2026-12-02, 1,000,000 records, 25,000 packets, 3 runs each; a
 // 2-core machine shared with seven other engineers' work):

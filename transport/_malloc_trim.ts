@@ -27,11 +27,11 @@
 import type { Clock, Timer } from "../clock.ts";
 
 /** Datagrams per look at the clock. */
-export const TRIM_BURST_DATAGRAMS = 512;
-/** A look finds a burst when those datagrams came within this (ms): 100 a second or more. */
+export const TRIM_BURST_DATAGRAMS = 256;
+/** A look finds a burst when those datagrams came within this (ms): about 50 a second or more. */
 export const TRIM_BURST_WINDOW_MS = 5_000;
 /** Least time between two trims during a burst (ms). */
-export const TRIM_MIN_GAP_MS = 5_000;
+export const TRIM_MIN_GAP_MS = 1_000;
 /**
  * The trim after a burst, this long after it was last seen (ms): after V8's
  * memory reducer (its first collection comes 8 s after the allocation rate
