@@ -83,6 +83,32 @@
 // | packets received        | 4,717-5,000| 4,980-5,000         | 5,000               | 5,000                     | 5,000                          |
 // (live heap +3-7 MiB after GC in all but one run; no queries from `a`
 // in the 15 s after; the real service whole in every run.)
+//
+// Where the RSS is, and the FFI hatch's malloc trims (2026-12-02, 1,000,000
+// records, 3 runs each in one run, `ours-semi1-size@base` without the trims
+// (--base=a checkout of daa0fde) beside `ours-semi1-size` with them; load
+// average 5-9 on the 2 shared cores; MiB over idle):
+//
+// |                               | without trims | with trims (every 1 s, 10 s after) |
+// |-------------------------------|---------------|------------------------------------|
+// | RSS peak                      | +40.1-47.9    | +39.9-46.3                         |
+// | RSS 15 s after                | +24.5-31.1    | +14.9-26.8                         |
+// | glibc (brk + arenas) 15 s after | +12.4-17.3  | +2.0-7.1                           |
+// | glibc at the peak             | +11.8-14.2    | +4.7-10.6                          |
+// | V8 heap (anon) at the peak    | +22.8-30.7    | +26.1-33.1                         |
+// | binary's pages (file)         | +4.8-5.2      | +4.8-5.2                           |
+// | malloc_trim(0) at the end gave| 10.8-13.8     | 0.9-1.1                            |
+// | live heap after GC            | +8.2-9.1      | +7.8-8.9                           |
+// | CPU (s) / packets received    | 16.7-23.4 / 18,485-23,536 | 21.2-25.3 / 20,807-24,601 |
+// | queries in the 15 s after; real service whole | 0; 3 of 3 | 0; 3 of 3              |
+// Avahi and python-zeroconf in the same session (3 runs each, load 7-10):
+// Avahi daemon +4.7-4.8 / client +2.1, 55-59 queries in the 15 s after,
+// 4,090 instances; python-zeroconf +340.1-415.1 MiB peak, 121,321-181,161
+// instances; the real service whole in every run. A first set with trims
+// at most every 5 s (512 datagrams): peak +40.6-46.8, 15 s after +14.2-23.3
+// (3 runs); 2 runs beside the 1 s gap: +42.9-44.9 / +17.6-24.1 against
+// +27.8-42.6 / +11.2-17.2. MALLOC_ARENA_MAX=1 (one run): peak +44.2, glibc's
+// growth all in the main arena (+12.4) instead of the threads' (+6.6 + 7.2).
 import { Lab, startAvahi, SYSTEM_PYTHON } from "../tests/netns/harness.ts";
 import type { Child, Host } from "../tests/netns/harness.ts";
 import { parseAvahiBrowseLine } from "../tests/netns/avahi.ts";

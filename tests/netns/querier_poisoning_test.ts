@@ -37,6 +37,9 @@ const HEAP_CONSTANT_BYTES = 20 * 2 ** 20;
  * with V8's defaults; 128 MiB bound before this session). At 1,000,000
  * records (`bench/poisoning_netns_bench.ts`): peak +44.7-46.5 MiB, +26.6-35.1
  * MiB 15 s after, for a live heap of +6.7-6.9 MiB. Margin for a loaded CI.
+ * With the FFI hatch's malloc trims: +30.4-33.3 MiB here (3 runs; the end of
+ * a 4 s flood comes before the trim 10 s after it), +14.9-26.8 MiB 15 s after
+ * 1,000,000 records.
  */
 const RSS_CONSTANT_BYTES = 48 * 2 ** 20;
 
