@@ -4,7 +4,7 @@
  * in RFC order, with a counter for every outcome. Link events take the same
  * road. Nothing the network sends can make it throw.
  *
- * Internal: `mdns.ts` owns one; not exported from `mod.ts`.
+ * Internal: `_stack.ts` owns one; not exported from `mod.ts`.
  *
  * @module
  */
