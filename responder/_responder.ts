@@ -26,10 +26,10 @@ import { additionalRecords, planAnswers, type PlannedReply } from "./_answer_pla
 import { TIE_BREAK_DEFER_MS } from "./_claim.ts";
 import { proposedRecords, scanResponse } from "./_conflicts.ts";
 import { PublishRegistry } from "./_registry.ts";
-import { RESPONSE_FLAGS } from "./_packets.ts";
+import { type LegacyPacketOptions, RESPONSE_FLAGS } from "./_packets.ts";
 import { type PendingGroup, type ReplyTarget, ResponseQueue } from "./_response_queue.ts";
 import { Sender } from "./_sender.ts";
-import { LegacyReplies } from "./_legacy_replies.ts";
+import { LegacyReplies, legacyReplySize } from "./_legacy_replies.ts";
 import { compareProposals, type ProposedRecord } from "./_tie_break.ts";
 import { ClaimDriver } from "./_claim_driver.ts";
 import type { PublishedService, PublishOptions } from "./publish_options.ts";
@@ -158,7 +158,8 @@ export class Responder implements StackPart {
     }
     for (const reply of plan.replies) {
       if (reply.route === "legacy") {
-        const sent = this.#sendLegacy(reply, datagram, reader.id, plan.questions);
+        const size = legacyReplySize(reader.reset(packet));
+        const sent = this.#sendLegacy(reply, datagram, reader.id, plan.questions, size);
         if (legacyKey !== undefined) this.#legacyReplies.set(legacyKey, sent);
         continue;
       }
@@ -308,14 +309,16 @@ export class Responder implements StackPart {
 
   /**
    * RFC 6762 §6.7: ID and questions echoed, TTL ≤ 10, no cache-flush, names
-   * uncompressed; one packet, with TC set when the answers do not all fit
-   * (as mDNSResponder: a resolver keeps one). Returns the packet sent.
+   * uncompressed; one packet of the resolver's `size` (512 bytes without
+   * EDNS0), with TC set when the answers do not all fit (as mDNSResponder: a
+   * resolver keeps one). Returns the packet sent.
    */
   #sendLegacy(
     reply: PlannedReply,
     datagram: Datagram,
     id: number,
     questions: readonly Question[],
+    size: LegacyPacketOptions,
   ): Uint8Array | null {
     const extra = additionalRecords(
       reply.records,
@@ -323,14 +326,18 @@ export class Responder implements StackPart {
       datagram.interfaceName,
       this.#registry.visible,
     );
-    return this.#sender.legacy({
-      id,
-      flags: RESPONSE_FLAGS,
-      questions,
-      answers: reply.records.map(legacyRecord),
-      additionals: extra.map(legacyRecord),
-      compressRdataNames: false,
-    }, legacyDestination(datagram));
+    return this.#sender.legacy(
+      {
+        id,
+        flags: RESPONSE_FLAGS,
+        questions,
+        answers: reply.records.map(legacyRecord),
+        additionals: extra.map(legacyRecord),
+        compressRdataNames: false,
+      },
+      legacyDestination(datagram),
+      size,
+    );
   }
 }
 
