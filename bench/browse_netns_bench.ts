@@ -17,6 +17,9 @@
  *             (tests/netns/peers/zc_browse.py)
  *   ours-idle the same CLI browsing a type nobody has, windows from 2 s
  *             after spawn: what the stack costs with nothing to browse
+ *   deno-empty `deno run` of a script that only stays alive
+ *             (bench/_idle_script.ts, same `--v8` flags), windows from 2 s
+ *             after spawn: the floor Deno itself costs
  * `--dump=PREFIX` writes each run's queries from a (time from all resolved)
  * to PREFIX-<stack>-<run>.jsonl. `--cpu-prof=DIR` runs ours with Deno's --cpu-prof (written at exit).
  * `--v8=FLAGS` passes `--v8-flags=FLAGS` to ours (with `--trace-gc`, V8's GC
@@ -99,7 +102,7 @@ const STAGGER_S = Number(args.stagger ?? 8);
 const RESOLVE_LIMIT_S = Number(args["resolve-limit"] ?? 30);
 const TYPE = "_http._tcp";
 
-type Stack = "ours" | "avahi" | "zeroconf" | "ours-idle";
+type Stack = "ours" | "avahi" | "zeroconf" | "ours-idle" | "deno-empty";
 // deno-lint-ignore no-explicit-any
 type Message = Record<string, any>;
 
@@ -115,6 +118,8 @@ interface RunResult {
   cpuS: number[];
   cpuByProcess: Record<string, number[]>;
   fakeAnswered: Message;
+  /** UDP datagrams the kernel dropped for a full receive buffer, per namespace, until all resolved. */
+  rcvbufErrors: { browser: number; fake: number };
 }
 
 const stamped = (parse: (line: string) => unknown) => (line: string) => {
@@ -159,6 +164,22 @@ async function cpuOf(host: Host): Promise<Record<string, number>> {
   return out;
 }
 
+/**
+ * Datagrams dropped for a full socket receive buffer in `host`'s namespace
+ * (UDP and UDP6 `RcvbufErrors` of /proc/net/snmp and snmp6, which are per
+ * namespace): where answers are lost when a burst outruns the reader.
+ */
+async function rcvbufErrorsOf(host: Host): Promise<number> {
+  const { stdout } = await host.exec(["cat", "/proc/net/snmp", "/proc/net/snmp6"]);
+  const lines = stdout.split("\n");
+  const header = lines.find((l) => l.startsWith("Udp: ") && l.includes("RcvbufErrors"));
+  const values = lines.find((l) => l.startsWith("Udp: ") && !l.includes("RcvbufErrors"));
+  const column = header?.split(" ").indexOf("RcvbufErrors") ?? -1;
+  const v4 = column < 0 ? 0 : Number(values?.split(" ")[column] ?? 0);
+  const v6 = Number(/^Udp6RcvbufErrors\s+(\d+)/m.exec(stdout)?.[1] ?? 0);
+  return v4 + v6;
+}
+
 /** USER_HZ on Linux. */
 const CLOCK_TICKS_PER_S = 100;
 
@@ -181,6 +202,13 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
         ...profile,
         ...(args.v8 === undefined ? [] : [`--v8-flags=${args.v8}`]),
       ],
+    });
+  }
+  if (stack === "deno-empty") {
+    return a.deno(new URL("./_idle_script.ts", import.meta.url).pathname, [], {
+      parse: stamped(json),
+      label: "[a] deno-empty",
+      flags: ["--allow-all", ...(args.v8 === undefined ? [] : [`--v8-flags=${args.v8}`])],
     });
   }
   if (stack === "avahi") {
@@ -240,7 +268,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
   let allAt: number | undefined;
   const limit = spawnedAt + RESOLVE_LIMIT_S;
   let seen = 0;
-  if (stack === "ours-idle") {
+  if (stack === "ours-idle" || stack === "deno-empty") {
     await sleep(2000);
     allAt = Date.now() / 1000;
   }
@@ -257,6 +285,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     await sleep(20);
   }
   const start = allAt ?? limit;
+  const rcvbufErrors = { browser: await rcvbufErrorsOf(a), fake: await rcvbufErrorsOf(b) };
   const queries = () =>
     (capture.messages as Message[]).filter((m) =>
       m.t !== undefined && aAddresses.has(m.src) && m.ns === 0 && m.t >= spawnedAt
@@ -312,6 +341,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     cpuS,
     cpuByProcess,
     fakeAnswered: fakeStats,
+    rcvbufErrors,
   };
 }
 
@@ -361,6 +391,10 @@ if (import.meta.main) {
         (_, w) => range(rs.map((r) => r.questionsPerMinute[w])),
       ),
       cpuS: Array.from({ length: WINDOWS }, (_, w) => range(rs.map((r) => r.cpuS[w]))),
+      rcvbufErrors: {
+        browser: range(rs.map((r) => r.rcvbufErrors.browser)),
+        fake: range(rs.map((r) => r.rcvbufErrors.fake)),
+      },
     });
   }
 }
