@@ -112,6 +112,7 @@ interface RunResult {
   resolved: number;
   resolvedAfterFirstQueryS: number;
   resolvedAfterSpawnS: number;
+  resolvedInFirstRound: number;
   queriesPerMinute: number[];
   questionsPerMinute: number[];
   perFamilyPerMinute: { IPv4: number; IPv6: number }[];
@@ -265,6 +266,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
   const spawnedAt = Date.now() / 1000;
   const browser = startBrowser(stack, a, env);
   const names = new Set<string>();
+  const resolvedTimes: number[] = [];
   let allAt: number | undefined;
   const limit = spawnedAt + RESOLVE_LIMIT_S;
   let seen = 0;
@@ -278,6 +280,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
       const name = resolvedName(stack, m);
       if (name !== undefined && !names.has(name)) {
         names.add(name);
+        resolvedTimes.push(m.t);
         if (names.size === SERVICES) allAt = m.t;
       }
     }
@@ -291,6 +294,9 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
       m.t !== undefined && aAddresses.has(m.src) && m.ns === 0 && m.t >= spawnedAt
     );
   const firstQuery = queries()[0]?.t ?? spawnedAt;
+  // Before the second query round (1 s after the first, RFC 6762 §5.2): what
+  // the first round's answers resolved; fewer than all means answers were lost.
+  const resolvedInFirstRound = resolvedTimes.filter((t) => t < firstQuery + 0.95).length;
   const waitUntil = async (t: number) => {
     const ms = t * 1000 - Date.now();
     if (ms > 0) await sleep(ms);
@@ -330,6 +336,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     resolved: names.size,
     resolvedAfterFirstQueryS: allAt === undefined ? NaN : +(allAt - firstQuery).toFixed(3),
     resolvedAfterSpawnS: allAt === undefined ? NaN : +(allAt - spawnedAt).toFixed(3),
+    resolvedInFirstRound,
     queriesPerMinute: windows.map((w) => +(w.length * perMinute).toFixed(1)),
     questionsPerMinute: windows.map((w) =>
       +(w.reduce((n, m) => n + m.qd, 0) * perMinute).toFixed(1)
@@ -382,6 +389,7 @@ if (import.meta.main) {
       resolved: range(rs.map((r) => r.resolved)),
       resolvedAfterFirstQueryS: range(rs.map((r) => r.resolvedAfterFirstQueryS)),
       resolvedAfterSpawnS: range(rs.map((r) => r.resolvedAfterSpawnS)),
+      resolvedInFirstRound: range(rs.map((r) => r.resolvedInFirstRound)),
       queriesPerMinute: Array.from(
         { length: WINDOWS },
         (_, w) => range(rs.map((r) => r.queriesPerMinute[w])),
