@@ -113,6 +113,8 @@ interface RunResult {
   resolvedAfterFirstQueryS: number;
   resolvedAfterSpawnS: number;
   resolvedInFirstRound: number;
+  /** When the first, 10 %, 50 %, 90 % and last service resolved, from the first query. */
+  resolvedQuantilesS: number[];
   queriesPerMinute: number[];
   questionsPerMinute: number[];
   perFamilyPerMinute: { IPv4: number; IPv6: number }[];
@@ -297,6 +299,12 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
   // Before the second query round (1 s after the first, RFC 6762 §5.2): what
   // the first round's answers resolved; fewer than all means answers were lost.
   const resolvedInFirstRound = resolvedTimes.filter((t) => t < firstQuery + 0.95).length;
+  const resolvedQuantilesS = [0, 0.1, 0.5, 0.9, 1].map((q) =>
+    resolvedTimes.length === 0
+      ? NaN
+      : +(resolvedTimes[Math.min(resolvedTimes.length - 1, Math.floor(q * resolvedTimes.length))] -
+        firstQuery).toFixed(3)
+  );
   const waitUntil = async (t: number) => {
     const ms = t * 1000 - Date.now();
     if (ms > 0) await sleep(ms);
@@ -337,6 +345,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     resolvedAfterFirstQueryS: allAt === undefined ? NaN : +(allAt - firstQuery).toFixed(3),
     resolvedAfterSpawnS: allAt === undefined ? NaN : +(allAt - spawnedAt).toFixed(3),
     resolvedInFirstRound,
+    resolvedQuantilesS,
     queriesPerMinute: windows.map((w) => +(w.length * perMinute).toFixed(1)),
     questionsPerMinute: windows.map((w) =>
       +(w.reduce((n, m) => n + m.qd, 0) * perMinute).toFixed(1)
