@@ -22,7 +22,10 @@
  *             after spawn: the floor Deno itself costs
  * `--dump=PREFIX` writes each run's queries from a (time from all resolved)
  * to PREFIX-<stack>-<run>.jsonl. `--cpu-prof=DIR` runs ours with Deno's --cpu-prof (written at exit).
- * `--v8=FLAGS` passes `--v8-flags=FLAGS` to ours (with `--trace-gc`, V8's GC
+ * Ours (and deno-empty) run with the recommended V8 flags
+ * (`RECOMMENDED_V8_FLAGS`, as `deno task mdns` runs the CLI); `--v8=default`
+ * for V8's own, `--v8=+FLAGS` adds FLAGS to the recommended ones.
+ * `--v8=FLAGS` passes `--v8-flags=FLAGS` to ours instead (with `--trace-gc`, V8's GC
  * lines go to stderr with the bench's clock).
  * Labs start `--stagger` seconds apart (so discoveries do not overlap on the
  * shared CPU) and then run together.
@@ -82,6 +85,7 @@
 
 import { Lab, parseAvahiBrowseLine, startAvahi, SYSTEM_PYTHON } from "../tests/netns/harness.ts";
 import type { Child, Host } from "../tests/netns/harness.ts";
+import { RECOMMENDED_V8_FLAGS } from "../tests/netns/publisher.ts";
 
 const args = Object.fromEntries(
   Deno.args.filter((a) => a.startsWith("--")).map((a) => {
@@ -101,6 +105,16 @@ const STAGGER_S = Number(args.stagger ?? 8);
 /** Give up waiting for all N resolved after this long (Avahi may never get all 1,000). */
 const RESOLVE_LIMIT_S = Number(args["resolve-limit"] ?? 30);
 const TYPE = "_http._tcp";
+/** `--v8-flags` for ours and deno-empty (see the module doc). */
+const V8_FLAGS: string[] = args.v8 === "default" ? [] : [
+  `--v8-flags=${
+    args.v8 === undefined
+      ? RECOMMENDED_V8_FLAGS
+      : args.v8.startsWith("+")
+      ? `${RECOMMENDED_V8_FLAGS},${args.v8.slice(1)}`
+      : args.v8
+  }`,
+];
 
 type Stack = "ours" | "avahi" | "zeroconf" | "ours-idle" | "deno-empty";
 // deno-lint-ignore no-explicit-any
@@ -203,7 +217,7 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
         "--unstable-net",
         "--allow-all",
         ...profile,
-        ...(args.v8 === undefined ? [] : [`--v8-flags=${args.v8}`]),
+        ...V8_FLAGS,
       ],
     });
   }
@@ -211,7 +225,7 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
     return a.deno(new URL("./_idle_script.ts", import.meta.url).pathname, [], {
       parse: stamped(json),
       label: "[a] deno-empty",
-      flags: ["--allow-all", ...(args.v8 === undefined ? [] : [`--v8-flags=${args.v8}`])],
+      flags: ["--allow-all", ...V8_FLAGS],
     });
   }
   if (stack === "avahi") {
