@@ -15,6 +15,8 @@
  *   avahi     avahi-daemon + `avahi-browse -r -p -k _http._tcp`
  *   zeroconf  python-zeroconf ServiceBrowser resolving each service
  *             (tests/netns/peers/zc_browse.py)
+ *   ours-alt  ours with `--v8-alt=FLAGS` as its `--v8-flags` (two flag sets
+ *             side by side in one run)
  *   ours-idle the same CLI browsing a type nobody has, windows from 2 s
  *             after spawn: what the stack costs with nothing to browse
  *   deno-empty `deno run` of a script that only stays alive
@@ -116,7 +118,7 @@ const V8_FLAGS: string[] = args.v8 === "default" ? [] : [
   }`,
 ];
 
-type Stack = "ours" | "avahi" | "zeroconf" | "ours-idle" | "deno-empty";
+type Stack = "ours" | "ours-alt" | "avahi" | "zeroconf" | "ours-idle" | "deno-empty";
 // deno-lint-ignore no-explicit-any
 type Message = Record<string, any>;
 
@@ -201,13 +203,13 @@ async function rcvbufErrorsOf(host: Host): Promise<number> {
 const CLOCK_TICKS_PER_S = 100;
 
 function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>): Child {
-  if (stack === "ours" || stack === "ours-idle") {
+  if (stack === "ours" || stack === "ours-alt" || stack === "ours-idle") {
     const profile = args["cpu-prof"] === undefined
       ? []
       : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`];
     return a.deno(new URL("../cli/main.ts", import.meta.url).pathname, [
       "browse",
-      stack === "ours" ? TYPE : "_nothing-here._tcp",
+      stack === "ours-idle" ? "_nothing-here._tcp" : TYPE,
       "--resolve",
       "--json",
     ], {
@@ -217,7 +219,9 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
         "--unstable-net",
         "--allow-all",
         ...profile,
-        ...V8_FLAGS,
+        ...(stack === "ours-alt"
+          ? [`--v8-flags=${args["v8-alt"] ?? RECOMMENDED_V8_FLAGS}`]
+          : V8_FLAGS),
       ],
     });
   }
@@ -248,7 +252,7 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
 
 /** The instance name of a message that says a service is fully resolved, else undefined. */
 function resolvedName(stack: Stack, m: Message): string | undefined {
-  if (stack === "ours") {
+  if (stack === "ours" || stack === "ours-alt") {
     const ok = (m.event === "added" || m.event === "updated") && m.port > 0 &&
       (m.addresses?.length ?? 0) > 0 && m.host !== undefined;
     return ok ? m.name : undefined;
