@@ -129,6 +129,7 @@ interface RunResult {
   resolvedAfterFirstQueryS: number;
   resolvedAfterSpawnS: number;
   resolvedInFirstRound: number;
+  cpuUntilResolvedS: number;
   /** When the first, 10 %, 50 %, 90 % and last service resolved, from the first query. */
   resolvedQuantilesS: number[];
   queriesPerMinute: number[];
@@ -328,6 +329,11 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     if (ms > 0) await sleep(ms);
   };
   const cpuSamples = [await cpuOf(a)];
+  // CPU from spawn until all resolved (start-up included): what discovery
+  // costs, which the load average does not change as it changes the time.
+  const cpuUntilResolvedS = +Object.entries(cpuSamples[0])
+    .filter(([key]) => !key.startsWith("dbus-daemon"))
+    .reduce((sum, [, cpu]) => sum + cpu, 0).toFixed(2);
   for (let w = 1; w <= WINDOWS; w++) {
     await waitUntil(start + WINDOW_S * w);
     cpuSamples.push(await cpuOf(a));
@@ -363,6 +369,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     resolvedAfterFirstQueryS: allAt === undefined ? NaN : +(allAt - firstQuery).toFixed(3),
     resolvedAfterSpawnS: allAt === undefined ? NaN : +(allAt - spawnedAt).toFixed(3),
     resolvedInFirstRound,
+    cpuUntilResolvedS,
     resolvedQuantilesS,
     queriesPerMinute: windows.map((w) => +(w.length * perMinute).toFixed(1)),
     questionsPerMinute: windows.map((w) =>
@@ -417,6 +424,7 @@ if (import.meta.main) {
       resolvedAfterFirstQueryS: range(rs.map((r) => r.resolvedAfterFirstQueryS)),
       resolvedAfterSpawnS: range(rs.map((r) => r.resolvedAfterSpawnS)),
       resolvedInFirstRound: range(rs.map((r) => r.resolvedInFirstRound)),
+      cpuUntilResolvedS: range(rs.map((r) => r.cpuUntilResolvedS)),
       queriesPerMinute: Array.from(
         { length: WINDOWS },
         (_, w) => range(rs.map((r) => r.queriesPerMinute[w])),
