@@ -108,10 +108,12 @@
  * | CPU from spawn to resolved | 0.52-0.63 s   | 8.1-9.5 (daemon from its start) | 1.6-2.9 |
  * | receive-buffer drops in the browser's namespace | 0 | 142-266 | 858-17,827 |
  *
- * Ours loses nothing: when it takes over 0.8 s on a loaded machine
- * (0.60-1.42 s, load 11-12, labs 25 s apart), every service still resolves
- * from the first round's answers, in one burst at the end of processing them
- * (10,000 records, both families, in one drain of the socket: cache insert
+ * Ours loses nothing: when it takes over 0.8 s on a loaded machine (1.64 and
+ * 3.06 s with labs overlapping Avahi's query storms, load 10-13), the fake
+ * services still sent only the 212 packets of their two first-round answers
+ * (one per family) and no datagram was dropped: every service resolved from
+ * them, in one burst at the end of processing them (10,000 records in one
+ * drain of the socket: cache insert
  * about a third, browse updates a third, GC and printing the rest).
  *
  * @module
