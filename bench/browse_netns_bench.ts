@@ -15,8 +15,9 @@
  *   avahi     avahi-daemon + `avahi-browse -r -p -k _http._tcp`
  *   zeroconf  python-zeroconf ServiceBrowser resolving each service
  *             (tests/netns/peers/zc_browse.py)
- *   ours-alt  ours with `--v8-alt=FLAGS` as its `--v8-flags` (two flag sets
- *             side by side in one run)
+ *   ours-alt  ours with `--v8-alt=FLAGS` as its `--v8-flags` (default the
+ *             recommended ones) and `--alt-cli=PATH` as its cli/main.ts (default
+ *             this one): two flag sets, or two checkouts, side by side in one run
  *   ours-idle the same CLI browsing a type nobody has, windows from 2 s
  *             after spawn: what the stack costs with nothing to browse
  *   deno-empty `deno run` of a script that only stays alive
@@ -242,7 +243,10 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
     const profile = args["cpu-prof"] === undefined
       ? []
       : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`];
-    return a.deno(new URL("../cli/main.ts", import.meta.url).pathname, [
+    const cli = stack === "ours-alt" && args["alt-cli"] !== undefined
+      ? args["alt-cli"]
+      : new URL("../cli/main.ts", import.meta.url).pathname;
+    return a.deno(cli, [
       "browse",
       stack === "ours-idle" ? "_nothing-here._tcp" : TYPE,
       "--resolve",
