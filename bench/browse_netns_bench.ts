@@ -113,16 +113,15 @@
  * falling to 7: ours 1.67, 1.38, 0.62 s (CPU spawn to resolved 0.69, 0.78,
  * 0.53 s), all from the first round's answers (212 responses, no drop; in the
  * two slow runs their processing outlasted the 1 s query); Avahi 773 after
- * 30 s; python-zeroconf
- * 895 and 864 after 30 s, one run 1,000 in 3.27 s.
+ * 30 s; python-zeroconf 895 and 864 after 30 s, one run 1,000 in 3.27 s.
  *
  * Ours loses nothing: when it takes over 0.8 s on a loaded machine (1.64 and
  * 3.06 s with labs overlapping Avahi's query storms, load 10-13; 1.38 and
  * 1.67 s above), the fake services still sent only the 212 packets of their
- * two first-round answers (one per family) and no datagram was dropped: every service resolved from
- * them, in one burst at the end of processing them (10,000 records in one
- * drain of the socket: cache insert about a third, browse updates a third,
- * GC and printing the rest).
+ * two first-round answers (one per family) and no datagram was dropped: every
+ * service resolved from them, in one burst at the end of processing them
+ * (10,000 records in one drain of the socket: cache insert about a third,
+ * browse updates a third, GC and printing the rest).
  *
  * @module
  */
