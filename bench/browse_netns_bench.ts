@@ -120,8 +120,9 @@
  * 1.67 s above), the fake services still sent only the 212 packets of their
  * two first-round answers (one per family) and no datagram was dropped: every
  * service resolved from them, in one burst at the end of processing them
- * (10,000 records in one drain of the socket: cache insert about a third,
- * browse updates a third, GC and printing the rest).
+ * (10,000 records, both families; profiled before the receive pacing, in one
+ * drain of the socket: cache insert about a third, browse updates a third,
+ * GC and printing the rest).
  *
  * @module
  */
