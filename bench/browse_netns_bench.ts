@@ -95,6 +95,12 @@
  * | CPU in the window | 0.11-0.13 s | 0.05-0.06   | 0.09-0.10   | 0.08-0.11       | 0-0.03     |
  * | resolved after 1st query | 0.26-0.56 s | 0.15-0.36 | 0.47-0.89 | 0.34-0.78     |            |
  *
+ * Again after merging main's receive pacing, load 7-9: ours 0.09-0.12 s,
+ * ours-alt 0.06-0.07, Avahi 0.09-0.12, python-zeroconf 0.09-0.13, deno-empty
+ * 0. And main's CLI as ours-alt (`--alt-cli`), both with the recommended
+ * flags, load 4-9: ours 0.10-0.12 s, main's 0.10-0.12 (Avahi 0.09-0.11,
+ * python-zeroconf 0.12-0.14): the smaller heap is not seen at 10 ms ticks.
+ *
  * (`--v8=+--trace-gc`: with the flag no "Mark-Compact (reduce)" runs at all;
  * bench/memory_reducer_bench.ts shows it still gives a flood's heap back.)
  *
