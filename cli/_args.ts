@@ -1,12 +1,13 @@
 /**
- * Argument parsing shared by the commands: the option parser
- * (`_parse_args.ts`) plus the checks that turn a bad argument into one clear line and exit status 2
+ * Argument parsing shared by the commands: `node:util`'s `parseArgs` plus the
+ * checks that turn a bad argument into one clear line and exit status 2
  * (service types, ports, TXT items, instance names, timeouts, interfaces).
  * The rules themselves live in `dnssd/`; this file only words them for a
  * terminal.
  *
  * @module
  */
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { tryParseIPv4, tryParseIPv6 } from "../codec/mod.ts";
 import {
   DEFAULT_DOMAIN,
@@ -19,13 +20,12 @@ import {
   validateSubtype,
 } from "../dnssd/mod.ts";
 import { UsageError } from "./_errors.ts";
-import { type OptionSpec, parseOptions } from "./_parse_args.ts";
 
 /** Options every command accepts. */
-const COMMON: Record<string, OptionSpec> = {
+const COMMON = {
   help: { type: "boolean", short: "h", default: false },
   json: { type: "boolean", default: false },
-};
+} as const;
 
 /**
  * Parses `args` with the command's options plus `--help` and `--json`, and
@@ -38,7 +38,7 @@ export function parseCommand(
   command: string,
   args: string[],
   spec: {
-    options: Record<string, OptionSpec>;
+    options: NonNullable<ParseArgsConfig["options"]>;
     positionals: [min: number, max: number];
   },
 ): {
@@ -46,7 +46,12 @@ export function parseCommand(
   values: Record<string, any>;
   positionals: string[];
 } {
-  const { values, positionals } = parseOptions(args, { ...COMMON, ...spec.options }) as {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...COMMON, ...spec.options },
+    strict: true,
+    allowPositionals: true,
+  }) as {
     // deno-lint-ignore no-explicit-any
     values: Record<string, any>;
     positionals: string[];

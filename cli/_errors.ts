@@ -91,6 +91,11 @@ export function requireNetworkFlags(needs: { hostname?: boolean } = {}): void {
 export function explainError(error: unknown): { message: string; status: number } {
   if (error instanceof UsageError) return { message: error.message, status: EXIT_USAGE };
   if (error instanceof FailureError) return { message: error.message, status: EXIT_FAILURE };
+  // node:util's parseArgs: unknown option, missing value, unexpected positional.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
+    return { message: parseArgsMessage((error as Error).message), status: EXIT_USAGE };
+  }
   if (error instanceof TransportError) return explainTransportError(error);
   if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
     // Deno's own message names the flag ("run again with the --allow-sys flag").
@@ -125,6 +130,18 @@ function explainTransportError(error: TransportError): { message: string; status
     default:
       return { message, status: EXIT_FAILURE };
   }
+}
+
+/** node:util's parseArgs messages, made one line: "-1" after --timeout needs "=". */
+function parseArgsMessage(text: string): string {
+  const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(text);
+  if (ambiguous) {
+    return `${ambiguous[1]} needs a value; for one that starts with "-", write ${
+      ambiguous[1]
+    }=-VALUE`;
+  }
+  // "Unknown option '--x'" without the advice on "--".
+  return firstLine(text).split(". To specify")[0];
 }
 
 function firstLine(text: string): string {
