@@ -22,7 +22,16 @@ import type { LocalRecord } from "../cache/local_record.ts";
 import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import type { AddressFamily, Datagram } from "../transport/transport.ts";
 import { MDNS_PORT } from "../transport/transport.ts";
-import { additionalRecords, planAnswers, type PlannedReply } from "./_answer_planner.ts";
+import {
+  additionalRecords,
+  type AnswerPlan,
+  type MatchedAnswers,
+  matchQuestions,
+  MULTICAST_INTERVAL_MS,
+  planAnswers,
+  type PlannedReply,
+  routeAnswers,
+} from "./_answer_planner.ts";
 import { TIE_BREAK_DEFER_MS } from "./_claim.ts";
 import { proposedRecords, scanResponse } from "./_conflicts.ts";
 import { PublishRegistry } from "./_registry.ts";
@@ -30,18 +39,20 @@ import { RESPONSE_FLAGS } from "./_packets.ts";
 import { type PendingGroup, type ReplyTarget, ResponseQueue } from "./_response_queue.ts";
 import { Sender } from "./_sender.ts";
 import { LegacyReplies } from "./_legacy_replies.ts";
+import { QueryTable } from "./_query_table.ts";
 import { compareProposals, type ProposedRecord } from "./_tie_break.ts";
 import { ClaimDriver } from "./_claim_driver.ts";
 import type { PublishedService, PublishOptions } from "./publish_options.ts";
 
-/** RFC 6762 §6: at most one multicast of a record per second per link and family... */
-export const MULTICAST_INTERVAL_MS = 1000;
-/** ...or per 250 ms when defending a name against a probe (RFC 6762 §6). */
+/** RFC 6762 §6: a record defending a name against a probe is multicast at most every 250 ms. */
 export const DEFEND_INTERVAL_MS = 250;
 /** RFC 6762 §6.7: TTL cap in replies to legacy unicast queries. */
 export const LEGACY_TTL_MAX = 10;
 
 const EMPTY_ASKERS: Set<string> = new Set();
+/** Question sets whose matched records are remembered at most (the table starts over when full). */
+const MATCHED_QUERIES_MAX = 64;
+const NO_QUESTIONS: readonly Question[] = Object.freeze([]);
 
 /**
  * What a {@linkcode Responder} is built from.
@@ -66,6 +77,9 @@ export class Responder implements StackPart {
   #registry: PublishRegistry;
   #driver: ClaimDriver;
   #legacyReplies = new LegacyReplies();
+  // The records each recent question set matched, per link: a flood (or a
+  // querier's repeated query) is matched once, not parsed again per packet.
+  #matched = new QueryTable<MatchedAnswers>(MATCHED_QUERIES_MAX);
   #stopWatching: () => void;
   #closed = false;
 
@@ -84,7 +98,7 @@ export class Responder implements StackPart {
     });
     this.#driver = new ClaimDriver(this.#registry, this.#sender, options);
     // A legacy reply remembered is valid until what we publish changes.
-    this.#stopWatching = options.localCache.onChange(() => this.#legacyReplies.clear());
+    this.#stopWatching = options.localCache.onChange(() => this.#forgetQueries());
   }
 
   /**
@@ -141,17 +155,7 @@ export class Responder implements StackPart {
     const contested = reader.authorityCount > 0;
     if (contested) this.#contest(reader, datagram, now);
     reader.reset(packet);
-    const plan = planAnswers(reader, {
-      interfaceName: datagram.interfaceName,
-      family: datagram.family,
-      sourcePort: datagram.source.port,
-      unicast: datagram.unicast,
-    }, {
-      localCache: this.#local,
-      now,
-      random: this.#ctx.random,
-      visible: this.#registry.visible,
-    });
+    const plan = this.#plan(reader, datagram, now);
     let queued = contested; // a deferred probe moves the next deadline too
     if (legacyKey !== undefined && plan.replies.length === 0) {
       this.#legacyReplies.set(legacyKey, null);
@@ -186,6 +190,48 @@ export class Responder implements StackPart {
     if (queued) this.#ctx.wake();
   }
 
+  /**
+   * The plan for a query. An mDNS query with neither known answers nor
+   * authority records (a flood's, or a querier's first) depends only on its
+   * questions, its link and what we publish: the records it matches are
+   * remembered by its bytes, and only the routing (time, §6 limit, QU) is
+   * worked out again.
+   */
+  #plan(reader: MessageReader, datagram: Datagram, now: number): AnswerPlan {
+    const origin = {
+      interfaceName: datagram.interfaceName,
+      family: datagram.family,
+      sourcePort: datagram.source.port,
+      unicast: datagram.unicast,
+    };
+    const options = {
+      localCache: this.#local,
+      now,
+      random: this.#ctx.random,
+      visible: this.#registry.visible,
+    };
+    if (
+      datagram.source.port !== MDNS_PORT || reader.answerCount > 0 || reader.authorityCount > 0
+    ) return planAnswers(reader, origin, options);
+    const iface = datagram.interfaceName;
+    let matched = this.#matched.get(reader.packet, iface);
+    if (matched === undefined) {
+      matched = matchQuestions(reader, iface, options);
+      this.#matched.set(reader.packet, iface, matched);
+    }
+    const truncated = reader.truncated;
+    return {
+      replies: routeAnswers(matched, origin, { ...options, truncated }),
+      truncated,
+      questions: NO_QUESTIONS,
+    };
+  }
+
+  #forgetQueries(): void {
+    this.#legacyReplies.clear();
+    this.#matched.clear();
+  }
+
   /** Checks a response for conflicts (RFC 6762 §9) and duplicate answers (§7.4). */
   beforeCache(reader: MessageReader, datagram: Datagram): void {
     if (this.#closed || !this.#registry.active) return;
@@ -210,7 +256,7 @@ export class Responder implements StackPart {
   /** Probes and announces on a link that appeared; follows address changes. */
   onLinkEvent(event: LinkEvent): void {
     if (this.#closed) return;
-    this.#legacyReplies.clear();
+    this.#forgetQueries();
     this.#driver.linkEvent(event, this.#ctx.clock.now());
     this.#ctx.wake();
   }
@@ -220,7 +266,7 @@ export class Responder implements StackPart {
     if (this.#closed) return;
     this.#closed = true;
     this.#stopWatching();
-    this.#legacyReplies.clear();
+    this.#forgetQueries();
     this.#queue.clear();
     this.#registry.closeAll();
     await this.#sender.settled();
