@@ -223,7 +223,7 @@ export function matchQuestions(
  */
 export function routeAnswers(
   answers: ReadonlyMap<LocalRecord, boolean>,
-  origin: QueryOrigin,
+  origin: Pick<QueryOrigin, "interfaceName" | "family" | "unicast">,
   options: { now: number; random: Random; truncated: boolean },
 ): readonly PlannedReply[] {
   const { now, random, truncated } = options;

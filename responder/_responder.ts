@@ -26,6 +26,7 @@ import {
   additionalRecords,
   type AnswerPlan,
   type MatchedAnswers,
+  type MatchOptions,
   matchQuestions,
   MULTICAST_INTERVAL_MS,
   planAnswers,
@@ -53,6 +54,13 @@ const EMPTY_ASKERS: Set<string> = new Set();
 /** Question sets whose matched records are remembered at most (the table starts over when full). */
 const MATCHED_QUERIES_MAX = 64;
 const NO_QUESTIONS: readonly Question[] = Object.freeze([]);
+const NO_REPLIES: readonly PlannedReply[] = Object.freeze([]);
+const NOTHING: AnswerPlan = Object.freeze({
+  replies: NO_REPLIES,
+  truncated: false,
+  questions: NO_QUESTIONS,
+});
+const NOTHING_TRUNCATED: AnswerPlan = Object.freeze({ ...NOTHING, truncated: true });
 
 /**
  * What a {@linkcode Responder} is built from.
@@ -80,6 +88,7 @@ export class Responder implements StackPart {
   // The records each recent question set matched, per link: a flood (or a
   // querier's repeated query) is matched once, not parsed again per packet.
   #matched = new QueryTable<MatchedAnswers>(MATCHED_QUERIES_MAX);
+  #matching: MatchOptions;
   #stopWatching: () => void;
   #closed = false;
 
@@ -97,6 +106,7 @@ export class Responder implements StackPart {
       onHostRenamed: options.onHostRenamed,
     });
     this.#driver = new ClaimDriver(this.#registry, this.#sender, options);
+    this.#matching = { localCache: options.localCache, visible: this.#registry.visible };
     // A legacy reply remembered is valid until what we publish changes.
     this.#stopWatching = options.localCache.onChange(() => this.#forgetQueries());
   }
@@ -198,33 +208,31 @@ export class Responder implements StackPart {
    * worked out again.
    */
   #plan(reader: MessageReader, datagram: Datagram, now: number): AnswerPlan {
-    const origin = {
-      interfaceName: datagram.interfaceName,
-      family: datagram.family,
-      sourcePort: datagram.source.port,
-      unicast: datagram.unicast,
-    };
-    const options = {
-      localCache: this.#local,
-      now,
-      random: this.#ctx.random,
-      visible: this.#registry.visible,
-    };
+    const random = this.#ctx.random;
     if (
       datagram.source.port !== MDNS_PORT || reader.answerCount > 0 || reader.authorityCount > 0
-    ) return planAnswers(reader, origin, options);
+    ) {
+      return planAnswers(reader, {
+        interfaceName: datagram.interfaceName,
+        family: datagram.family,
+        sourcePort: datagram.source.port,
+        unicast: datagram.unicast,
+      }, { ...this.#matching, now, random });
+    }
     const iface = datagram.interfaceName;
     let matched = this.#matched.get(reader.packet, iface);
     if (matched === undefined) {
-      matched = matchQuestions(reader, iface, options);
+      matched = matchQuestions(reader, iface, this.#matching);
       this.#matched.set(reader.packet, iface, matched);
     }
     const truncated = reader.truncated;
-    return {
-      replies: routeAnswers(matched, origin, { ...options, truncated }),
-      truncated,
-      questions: NO_QUESTIONS,
-    };
+    // Names not ours (a flood's other questions), or answers §6 holds back:
+    // nothing planned, nothing allocated.
+    const replies = matched.size === 0
+      ? NO_REPLIES
+      : routeAnswers(matched, datagram, { now, random, truncated });
+    if (replies.length === 0) return truncated ? NOTHING_TRUNCATED : NOTHING;
+    return { replies, truncated, questions: NO_QUESTIONS };
   }
 
   #forgetQueries(): void {
