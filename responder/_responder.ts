@@ -150,13 +150,11 @@ export class Responder implements StackPart {
       this.#queue.followUp(reader, asker, { now, random: this.#ctx.random, truncated });
       return;
     }
-    const legacyKey = datagram.source.port === MDNS_PORT
-      ? undefined
-      : this.#legacyReplies.key(reader, datagram.interfaceName);
-    if (legacyKey !== undefined) {
+    const remembered = datagram.source.port !== MDNS_PORT && this.#legacyReplies.remembers(reader);
+    if (remembered) {
       // RFC 6762 §6.7: the same question from a legacy resolver, the same
       // reply with its ID (planned and encoded on the first ask).
-      const known = this.#legacyReplies.reply(legacyKey, reader.id);
+      const known = this.#legacyReplies.reply(packet, datagram.interfaceName, reader.id);
       if (known !== undefined) {
         if (known !== null) this.#sender.unicastPacket(known, legacyDestination(datagram));
         return;
@@ -167,13 +165,13 @@ export class Responder implements StackPart {
     reader.reset(packet);
     const plan = this.#plan(reader, datagram, now);
     let queued = contested; // a deferred probe moves the next deadline too
-    if (legacyKey !== undefined && plan.replies.length === 0) {
-      this.#legacyReplies.set(legacyKey, null);
+    if (remembered && plan.replies.length === 0) {
+      this.#legacyReplies.set(packet, datagram.interfaceName, null);
     }
     for (const reply of plan.replies) {
       if (reply.route === "legacy") {
         const sent = this.#sendLegacy(reply, datagram, reader.id, plan.questions);
-        if (legacyKey !== undefined) this.#legacyReplies.set(legacyKey, sent);
+        if (remembered) this.#legacyReplies.set(packet, datagram.interfaceName, sent);
         continue;
       }
       const target: ReplyTarget = reply.route === "multicast"
