@@ -16,7 +16,13 @@
  *   in any query. A QU probe gets its unicast reply as well (§5.4);
  * - QU questions and direct unicast queries answered by unicast, unless the
  *   record was not multicast on that link within a quarter of its TTL (§5.4,
- *   §5.5); legacy queries (source port not 5353) by legacy unicast (§6.7).
+ *   §5.5); legacy queries (source port not 5353) by legacy unicast (§6.7);
+ * - no ordinary multicast of a record sent on that link and family less than
+ *   a second before the reply would go (§6): nothing is planned for it.
+ *
+ * Matching the questions ({@linkcode matchQuestions}) and routing what they
+ * matched ({@linkcode routeAnswers}) are apart, so the responder can keep a
+ * repeated query's matches and route them again per packet.
  *
  * It sends nothing and reads no clock: `now` and `random` come in.
  *
@@ -217,8 +223,10 @@ export function matchQuestions(
  * multicast the §6 limit forbids when the reply would go (multicast on that
  * link and family less than a second before) is left out: "a legitimate
  * querier on the network should have seen the previous transmission", so a
- * flood of the same query plans nothing and queues nothing (mDNSResponder's
- * ProcessQuery draws the same line at the query's arrival). Never modifies
+ * flood of the same query plans nothing and queues nothing. mDNSResponder's
+ * ProcessQuery draws the same line at the query's arrival: "We only mark this
+ * question for sending if it is at least one second since the last time we
+ * multicast it on this interface". Never modifies
  * `answers`.
  */
 export function routeAnswers(

@@ -11,7 +11,9 @@
  * the 250 ms limit; see
  * `_response_queue.ts`), a truncated query holds its reply at most 2 s, the
  * conflict history keeps 15 times per name; known answers are read from the
- * packet in place and never kept.
+ * packet in place and never kept; the matches of recent question sets and
+ * the legacy replies are remembered for at most 64 queries each (see
+ * `_query_table.ts`), forgotten whenever what we publish or the links change.
  *
  * @module
  */

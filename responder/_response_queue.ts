@@ -2,7 +2,8 @@
  * Delayed replies waiting to go out, one group per destination (multicast on
  * a link and family, or one querier's address): later delayed answers for the
  * same destination join the group (aggregation, RFC 6762 §6.4, holding the
- * first at most 500 ms), known answers in a truncated query's follow-up
+ * first at most 500 ms; a reply of records already pending aggregates
+ * nothing and moves no time), known answers in a truncated query's follow-up
  * packets remove what that querier already has (§7.2), and another
  * responder's identical answer on the same link and family makes ours
  * redundant (duplicate answer suppression, §7.4).
