@@ -103,6 +103,22 @@ export interface QueryOrigin {
 /** The records a query's questions match, each with whether a QU question asked for it. */
 export type MatchedAnswers = Map<LocalRecord, boolean>;
 
+/**
+ * Matched records as two parallel lists, for {@linkcode routeAnswers}: walked
+ * by index, a list costs no iterator per query (a Map's entries would).
+ */
+export interface MatchedList {
+  /** The records. */
+  readonly records: readonly LocalRecord[];
+  /** For each record, whether a QU question asked for it. */
+  readonly qu: readonly boolean[];
+}
+
+/** The lists of a match (see {@linkcode MatchedList}). */
+export function matchedList(answers: ReadonlyMap<LocalRecord, boolean>): MatchedList {
+  return { records: [...answers.keys()], qu: [...answers.values()] };
+}
+
 /** What a query's questions are matched against. */
 export interface MatchOptions {
   /** What we publish. */
@@ -151,7 +167,7 @@ export function planAnswers(
   }
   if (defended === undefined) {
     return {
-      replies: routeAnswers(answers, origin, { ...options, truncated }),
+      replies: routeAnswers(matchedList(answers), origin, { ...options, truncated }),
       truncated,
       questions,
     };
@@ -174,7 +190,7 @@ export function planAnswers(
   if (defenceMulticast.length > 0) {
     replies.push({ route: "multicast", records: defenceMulticast, delayMs: 0, defend: true });
   }
-  replies.push(...routeAnswers(answers, origin, { ...options, truncated }));
+  replies.push(...routeAnswers(matchedList(answers), origin, { ...options, truncated }));
   return { replies, truncated, questions };
 }
 
@@ -230,14 +246,15 @@ export function matchQuestions(
  * `answers`.
  */
 export function routeAnswers(
-  answers: ReadonlyMap<LocalRecord, boolean>,
+  answers: MatchedList,
   origin: Pick<QueryOrigin, "interfaceName" | "family" | "unicast">,
-  options: { now: number; random: Random; truncated: boolean },
+  options: { readonly now: number; readonly random: Random; readonly truncated: boolean },
 ): readonly PlannedReply[] {
   const { now, random, truncated } = options;
-  if (answers.size === 0) return NO_REPLIES;
+  const { records, qu } = answers;
+  if (records.length === 0) return NO_REPLIES;
   let allUnique = true;
-  for (const r of answers.keys()) if (!r.unique) allUnique = false;
+  for (let i = 0; i < records.length; i++) if (!records[i].unique) allUnique = false;
   let delayMs = 0;
   if (truncated) delayMs = between(random, TRUNCATED_DELAY_MIN_MS, TRUNCATED_DELAY_MAX_MS);
   else if (!allUnique) delayMs = between(random, SHARED_DELAY_MIN_MS, SHARED_DELAY_MAX_MS);
@@ -246,9 +263,10 @@ export function routeAnswers(
   const quarter = QU_MULTICAST_TTL_FRACTION * 1000;
   let multicast: LocalRecord[] | undefined;
   let unicast: LocalRecord[] | undefined;
-  for (const [r, qu] of answers) {
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
     const last = r.lastMulticastAt(iface, family);
-    if ((!qu && !origin.unicast) || now - last > r.record.ttl * quarter) {
+    if ((!qu[i] && !origin.unicast) || now - last > r.record.ttl * quarter) {
       // QM, or §5.4: not multicast here lately, so everyone hears it.
       if (last + MULTICAST_INTERVAL_MS > sendsAt) continue; // §6: sent within the second
       (multicast ??= []).push(r);

@@ -21,13 +21,15 @@
 import type { MessageReader, Question, ResourceRecord } from "../codec/mod.ts";
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
+import type { Random } from "../clock.ts";
 import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import type { AddressFamily, Datagram } from "../transport/transport.ts";
 import { MDNS_PORT } from "../transport/transport.ts";
 import {
   additionalRecords,
   type AnswerPlan,
-  type MatchedAnswers,
+  type MatchedList,
+  matchedList,
   type MatchOptions,
   matchQuestions,
   MULTICAST_INTERVAL_MS,
@@ -89,8 +91,11 @@ export class Responder implements StackPart {
   #legacyReplies = new LegacyReplies();
   // The records each recent question set matched, per link: a flood (or a
   // querier's repeated query) is matched once, not parsed again per packet.
-  #matched = new QueryTable<MatchedAnswers>(MATCHED_QUERIES_MAX);
+  #matched = new QueryTable<MatchedList>(MATCHED_QUERIES_MAX);
   #matching: MatchOptions;
+  // routeAnswers' options, filled per query (it keeps nothing): a flood's
+  // query allocates no object on its way to "nothing due".
+  #routing: { now: number; readonly random: Random; truncated: boolean };
   #stopWatching: () => void;
   #closed = false;
 
@@ -109,6 +114,7 @@ export class Responder implements StackPart {
     });
     this.#driver = new ClaimDriver(this.#registry, this.#sender, options);
     this.#matching = { localCache: options.localCache, visible: this.#registry.visible };
+    this.#routing = { now: 0, random: options.random, truncated: false };
     // A legacy reply remembered is valid until what we publish changes.
     this.#stopWatching = options.localCache.onChange(() => this.#forgetQueries());
   }
@@ -170,7 +176,9 @@ export class Responder implements StackPart {
     if (remembered && plan.replies.length === 0) {
       this.#legacyReplies.set(packet, datagram.interfaceName, null);
     }
-    for (const reply of plan.replies) {
+    const replies = plan.replies;
+    for (let i = 0; i < replies.length; i++) {
+      const reply = replies[i];
       if (reply.route === "legacy") {
         const sent = this.#sendLegacy(reply, datagram, reader.id, plan.questions);
         if (remembered) this.#legacyReplies.set(packet, datagram.interfaceName, sent);
@@ -222,15 +230,17 @@ export class Responder implements StackPart {
     const iface = datagram.interfaceName;
     let matched = this.#matched.get(reader.packet, iface);
     if (matched === undefined) {
-      matched = matchQuestions(reader, iface, this.#matching);
+      matched = matchedList(matchQuestions(reader, iface, this.#matching));
       this.#matched.set(reader.packet, iface, matched);
     }
     const truncated = reader.truncated;
     // Names not ours (a flood's other questions), or answers §6 holds back:
     // nothing planned, nothing allocated.
-    const replies = matched.size === 0
-      ? NO_REPLIES
-      : routeAnswers(matched, datagram, { now, random, truncated });
+    if (matched.records.length === 0) return truncated ? NOTHING_TRUNCATED : NOTHING;
+    const routing = this.#routing;
+    routing.now = now;
+    routing.truncated = truncated;
+    const replies = routeAnswers(matched, datagram, routing);
     if (replies.length === 0) return truncated ? NOTHING_TRUNCATED : NOTHING;
     return { replies, truncated, questions: NO_QUESTIONS };
   }

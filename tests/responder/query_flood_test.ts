@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { type Question, RecordType } from "../../codec/mod.ts";
 import { LocalRecord } from "../../cache/local_record.ts";
 import {
+  matchedList,
   MULTICAST_INTERVAL_MS,
   routeAnswers,
   SHARED_DELAY_MAX_MS,
@@ -163,8 +164,8 @@ Deno.test("routeAnswers: a record multicast on the link and family within a seco
     data: "Den._http._tcp.local",
   }, { state: "announced" });
   const origin = { interfaceName: "eth0", family: "IPv4" as const, sourcePort: 5353 };
-  const qm = new Map([[record, false]]);
-  const qu = new Map([[record, true]]);
+  const qm = matchedList(new Map([[record, false]]));
+  const qu = matchedList(new Map([[record, true]]));
   const at = (now: number, answers = qm, unicast = false) =>
     routeAnswers(answers, { ...origin, unicast }, { now, random: () => 0.5, truncated: false });
   record.markMulticast("eth0", 10_000, "IPv4");
