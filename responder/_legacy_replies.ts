@@ -29,6 +29,7 @@ import {
   Section,
 } from "../codec/mod.ts";
 import type { LegacyPacketOptions } from "./_packets.ts";
+import { QueryTable } from "./_query_table.ts";
 
 /** Queries remembered at most; the table starts over when full. */
 export const LEGACY_REPLIES_MAX = 64;
@@ -85,34 +86,29 @@ const NO_EDNS: LegacyPacketOptions = { maxBytes: LEGACY_REPLY_BYTES };
 const SLAB_BYTES = 64 * 1024;
 
 /**
- * Encoded legacy replies by query.
+ * Encoded legacy replies by query (its bytes after the ID) and arrival link.
  */
 export class LegacyReplies {
-  #replies = new Map<string, Uint8Array | null>();
+  #replies = new QueryTable<Uint8Array | null>(LEGACY_REPLIES_MAX);
   // Each reply sent is a copy (an asynchronous send may read it after the
   // next one), carved from a slab: a typed array with its own backing store
   // costs Deno ~250 ns, a view ~15 ns (as codec's writer does for packets).
   #slab = new ArrayBuffer(SLAB_BYTES);
   #used = 0;
 
-  /**
-   * The key of a query that may be remembered (everything after its ID, and
-   * the arrival link), or `undefined`.
-   */
-  key(reader: MessageReader, interfaceName: string): string | undefined {
-    const packet = reader.packet;
-    if (reader.answerCount > 0 || reader.authorityCount > 0) return undefined;
-    if (packet.length > LEGACY_QUERY_BYTES_MAX) return undefined;
-    return interfaceName + "\u0000" +
-      String.fromCharCode.apply(null, packet.subarray(2) as unknown as number[]);
+  /** True when the reply to this query may be remembered (it depends on its questions alone). */
+  remembers(reader: MessageReader): boolean {
+    return reader.answerCount === 0 && reader.authorityCount === 0 &&
+      reader.packet.length <= LEGACY_QUERY_BYTES_MAX;
   }
 
   /**
-   * The reply remembered for `key`, as a new packet with `id`; `null` when
-   * the query draws no reply; `undefined` when it is not known.
+   * The reply remembered for `query` on `interfaceName`, as a new packet
+   * with `id`; `null` when the query draws no reply; `undefined` when it is
+   * not known.
    */
-  reply(key: string, id: number): Uint8Array | null | undefined {
-    const packet = this.#replies.get(key);
+  reply(query: Uint8Array, interfaceName: string, id: number): Uint8Array | null | undefined {
+    const packet = this.#replies.get(query, interfaceName);
     if (packet === undefined || packet === null) return packet;
     const n = packet.length;
     if (this.#used + n > SLAB_BYTES) {
@@ -127,14 +123,13 @@ export class LegacyReplies {
     return out;
   }
 
-  /** Remembers the reply to `key` (a copy of `packet`), or that there is none. */
-  set(key: string, packet: Uint8Array | null): void {
-    if (this.#replies.size >= LEGACY_REPLIES_MAX) this.#replies.clear();
-    this.#replies.set(key, packet === null ? null : packet.slice());
+  /** Remembers the reply to `query` on `interfaceName` (a copy of `packet`), or that there is none. */
+  set(query: Uint8Array, interfaceName: string, packet: Uint8Array | null): void {
+    this.#replies.set(query, interfaceName, packet === null ? null : packet.slice());
   }
 
   /** Forgets every reply (what we publish changed). */
   clear(): void {
-    if (this.#replies.size > 0) this.#replies.clear();
+    this.#replies.clear();
   }
 }
