@@ -21,13 +21,18 @@
  * - idle: every responder's CPU and wake-ups over `--idle` seconds, measured
  *   together once their announcements are over;
  * - for each rate, each responder in turn: answered %, latency p50/p99 by
- *   query ID, CPU per answer (all threads, `/proc/PID/task/*\/schedstat`), RSS
- *   before and after, UDP receive-buffer drops in its namespace.
+ *   query ID, CPU and context switches (wake-ups, roughly) per answer (all
+ *   threads, `/proc/PID/task/*\/schedstat` and `status`), RSS before and
+ *   after, UDP receive-buffer drops in its namespace.
  *
  * `floor` is `_datagram_echo.ts`: a bare `Deno.listenDatagram` loop that
  * returns each query with the QR bit set, i.e. what Deno costs per datagram
  * received and sent with nothing else done. avahi runs with its packet rate
  * limit off (issue 15: otherwise it caps at ~1,000 answers a second).
+ * `floor-paced` is the same echo through our transport's receive loop and
+ * send (`ManagedSocket`: FFI drain, pacing, `sendto`), `floor-ffi` that loop
+ * without pacing (one `receive()` wake-up per burst, as before pacing): what
+ * Deno costs per datagram with each technique.
  *
  * `--profile=DIR` runs only our stack, under `--cpu-prof`, idle and at the
  * first rate (`--idle=0` or `--rates=` leave one out), and leaves the
@@ -60,7 +65,15 @@ const LOAD = new URL("./_query_load.py", import.meta.url).pathname;
 const ECHO = new URL("./_datagram_echo.ts", import.meta.url).pathname;
 const SERVICE_TYPE = "_mdt._tcp";
 
-type PeerName = "ours" | "ours-noffi" | "ours-v8" | "avahi" | "zeroconf" | "floor";
+type PeerName =
+  | "ours"
+  | "ours-noffi"
+  | "ours-v8"
+  | "avahi"
+  | "zeroconf"
+  | "floor"
+  | "floor-ffi"
+  | "floor-paced";
 
 interface Responder {
   readonly peer: PeerName;
@@ -82,6 +95,8 @@ interface LoadResult {
   readonly answered: number;
   readonly answeredPct: number;
   readonly cpuMicrosPerAnswer: number;
+  /** Context switches of all its threads per answer: its wake-ups, roughly. */
+  readonly wakeupsPerAnswer: number;
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
   readonly rssBeforeMb: number;
@@ -279,8 +294,13 @@ async function startResponder(
         stop: async () => void await child.stop(),
       };
     }
-    case "floor": {
-      const child = host.deno(ECHO, [JSON.stringify({ address, send: args.send ?? "await" })]);
+    case "floor":
+    case "floor-ffi":
+    case "floor-paced": {
+      const config = peer === "floor"
+        ? { address, send: args.send ?? "await" }
+        : { address, send: "ffi", ...(peer === "floor-ffi" ? { coalesceMs: 0 } : {}) };
+      const child = host.deno(ECHO, [JSON.stringify(config)]);
       await child.waitFor((m: { event: string }) => m.event === "started");
       return {
         peer,
@@ -330,7 +350,7 @@ async function load(
     }),
   );
   const after = meter.poll();
-  const { cpuNs } = meter.totals();
+  const { cpuNs, switches } = meter.totals();
   if (args.threads) {
     print({
       threads: meter.byThread().filter(([, ns]) => ns > 0).map(([name, ns]) =>
@@ -347,6 +367,7 @@ async function load(
     answered: done.answered,
     answeredPct: round(100 * done.answered / Math.max(1, done.sent), 1),
     cpuMicrosPerAnswer: round(cpuNs / 1e3 / Math.max(1, done.answered), 1),
+    wakeupsPerAnswer: round(switches / Math.max(1, done.answered), 2),
     p50Ms: done.p50Ms,
     p99Ms: done.p99Ms,
     rssBeforeMb: round(before.rssKb / 1024, 1),
@@ -383,6 +404,7 @@ function summarize(
     if (loads.every((l) => l.rate !== rate)) continue;
     row(`${rate}/s: answered %`, (p) => span(of(p).map((l) => l.answeredPct)));
     row(`${rate}/s: CPU µs per answer`, (p) => span(of(p).map((l) => l.cpuMicrosPerAnswer)));
+    row(`${rate}/s: wake-ups per answer`, (p) => span(of(p).map((l) => l.wakeupsPerAnswer)));
     row(
       `${rate}/s: latency p50 / p99 ms (medians)`,
       (p) => `${median(of(p).map((l) => l.p50Ms))} / ${median(of(p).map((l) => l.p99Ms))}`,

@@ -8,10 +8,16 @@
  * Deno's `receive()` is followed by a drain of whatever else is queued
  * (`recvmmsg`, no await), and {@linkcode ManagedSocket.trySend} sends with a
  * plain `sendto`: one async op per burst instead of one per datagram each
- * way (`_ffi_datagrams.ts` says why and how).
+ * way (`_ffi_datagrams.ts` says why and how). While datagrams keep coming,
+ * the loop stops waking on `receive()` and drains on a short timer instead
+ * (`_receive_pacing.ts` says when and why).
  *
  * @module
  */
+
+import type { FfiDatagrams } from "./_ffi_datagrams.ts";
+import { COALESCE_MS, type NextDrain, ReceivePacing } from "./_receive_pacing.ts";
+import { type Clock, systemClock } from "../clock.ts";
 
 /**
  * Receive buffer size. RFC 6762 §17: a packet, IP and UDP headers included,
@@ -28,9 +34,11 @@ export interface DirectIo {
   readonly fd: number;
   /** `recvmmsg` / `sendto` through libc. */
   readonly datagrams: FfiDatagrams;
+  /** The clock for the pacing's ticks. @default {systemClock} */
+  readonly clock?: Clock;
+  /** The pacing's tick, ms; 0 never ticks. @default {COALESCE_MS} */
+  readonly coalesceMs?: number;
 }
-
-import { DRAIN_LIMIT, type FfiDatagrams } from "./_ffi_datagrams.ts";
 
 /**
  * Options for opening a mDNS socket.
@@ -85,7 +93,9 @@ export class ManagedSocket {
   /** Datagrams dropped because they filled the receive buffer (RFC 6762 §17). */
   oversized = 0;
   #closed = false;
-  #direct: DirectIo | undefined;
+  #direct: Required<DirectIo> | undefined;
+  #pacing: ReceivePacing;
+  #stopTick: (() => void) | undefined;
   #isClosed = () => this.#closed;
 
   /** Starts the receive loop on `conn`; `direct` adds the FFI drain and send. */
@@ -96,7 +106,14 @@ export class ManagedSocket {
     direct?: DirectIo,
   ) {
     this.conn = conn;
-    this.#direct = direct !== undefined && direct.fd >= 0 ? direct : undefined;
+    this.#direct = direct !== undefined && direct.fd >= 0
+      ? {
+        ...direct,
+        clock: direct.clock ?? systemClock,
+        coalesceMs: direct.coalesceMs ?? COALESCE_MS,
+      }
+      : undefined;
+    this.#pacing = new ReceivePacing(this.#direct?.coalesceMs);
     this.done = this.#run(onPacket, onFailure);
   }
 
@@ -115,10 +132,11 @@ export class ManagedSocket {
     return this.#closed;
   }
 
-  /** Closes the socket; the pending receive ends. Idempotent. */
+  /** Closes the socket; the pending receive or tick ends. Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopTick?.();
     try {
       this.conn.close();
     } catch {
@@ -128,36 +146,54 @@ export class ManagedSocket {
 
   async #run(onPacket: PacketCallback, onFailure: (error: Error) => void): Promise<void> {
     const buffer = new Uint8Array(RECEIVE_BUFFER_BYTES);
+    const hand = (data: Uint8Array, address: string, port: number) =>
+      this.#hand(onPacket, data, address, port);
+    const direct = this.#direct;
+    let next: NextDrain = "receive";
     while (!this.#closed) {
-      let data: Uint8Array;
-      let addr: Deno.Addr;
-      try {
-        [data, addr] = await this.conn.receive(buffer);
-      } catch (error) {
-        // close() makes the pending receive reject (Interrupted/BadResource): a clean end.
+      if (next === "receive") {
+        let data: Uint8Array;
+        let addr: Deno.Addr;
+        try {
+          [data, addr] = await this.conn.receive(buffer);
+        } catch (error) {
+          // close() makes the pending receive reject (Interrupted/BadResource): a clean end.
+          if (this.#closed) return;
+          this.close();
+          onFailure(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
         if (this.#closed) return;
-        this.close();
-        onFailure(error instanceof Error ? error : new Error(String(error)));
-        return;
+        const net = addr as Deno.NetAddr;
+        hand(data, net.hostname, net.port);
+        if (direct === undefined) continue;
+        this.#pacing.received(direct.clock.now());
+      } else {
+        // "turn": a full drain means more is queued, and Deno's receive() on
+        // a ready socket settles as a microtask: without a turn of the event
+        // loop this loop would keep it to itself for as long as a flood lasts,
+        // and the other sockets (a resolve over IPv6 while IPv4 is flooded),
+        // timers and async sends would wait seconds (issue 16 item 2).
+        // "tick": the socket is busy; let datagrams gather (`_receive_pacing.ts`).
+        await (next === "turn" ? eventLoopTurn() : this.#tick(direct!.clock));
+        if (this.#closed) return;
       }
-      if (this.#closed) return;
-      const net = addr as Deno.NetAddr;
-      this.#hand(onPacket, data, net.hostname, net.port);
-      const direct = this.#direct;
-      if (direct !== undefined && !this.#closed) {
-        const drained = direct.datagrams.drain(
-          direct.fd,
-          (data, address, port) => this.#hand(onPacket, data, address, port),
-          this.#isClosed,
-        );
-        // A full drain means more is queued, and Deno's receive() on a ready
-        // socket settles as a microtask: without a turn of the event loop this
-        // loop would keep it to itself for as long as a flood lasts, and the
-        // other sockets (a resolve over IPv6 while IPv4 is flooded), timers
-        // and async sends would wait seconds (issue 16 item 2).
-        if (drained >= DRAIN_LIMIT) await eventLoopTurn();
-      }
+      next = this.#pacing.next(direct!.datagrams.drain(direct!.fd, hand, this.#isClosed));
     }
+  }
+
+  /** Resolves after the pacing's tick, or at once when the socket closes. */
+  #tick(clock: Clock): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = clock.setTimer(this.#pacing.tickMs, () => {
+        this.#stopTick = undefined;
+        resolve();
+      });
+      this.#stopTick = () => {
+        timer.cancel();
+        resolve();
+      };
+    });
   }
 
   #hand(onPacket: PacketCallback, data: Uint8Array, address: string, port: number): void {
