@@ -4,7 +4,7 @@
  * in RFC order, with a counter for every outcome. Link events take the same
  * road. Nothing the network sends can make it throw.
  *
- * Internal: `mdns.ts` owns one; not exported from `mod.ts`.
+ * Internal: `_stack.ts` owns one; not exported from `mod.ts`.
  *
  * @module
  */
@@ -45,6 +45,12 @@ export class Pipeline {
   #ingress: IngressFilter;
   #reader = new MessageReader(new Uint8Array(12));
   #routing = false;
+  // The turn's work, made once: a closure per datagram was the receive
+  // path's one allocation of its own. It reads the datagram as the turn
+  // starts, before anything can re-enter and set the next one.
+  #arriving: Datagram | undefined;
+  #validated = new LastPacket();
+  #routeArriving = (): void => this.#route(this.#arriving!);
   #stats: MdnsStats = {
     received: 0,
     queries: 0,
@@ -76,7 +82,8 @@ export class Pipeline {
   receive(datagram: Datagram): void {
     this.#stats.received++;
     try {
-      this.#options.parts.turn(() => this.#route(datagram));
+      this.#arriving = datagram;
+      this.#options.parts.turn(this.#routeArriving);
     } catch (error) {
       this.#options.report({ type: "error", error });
     }
@@ -94,8 +101,11 @@ export class Pipeline {
     if (reason !== undefined) return this.#drop(reason, datagram);
     // All or nothing: everything a part may read is validated before the
     // first part sees the packet, so no packet is ever half applied.
-    failure = reader.tryValidate();
-    if (failure !== undefined) return this.#dropMalformed(datagram, failure);
+    if (!this.#validated.has(datagram.data)) {
+      failure = reader.tryValidate();
+      if (failure !== undefined) return this.#dropMalformed(datagram, failure);
+      this.#validated.remember(datagram.data);
+    }
     const outer = this.#routing;
     this.#routing = true;
     try {
@@ -218,6 +228,34 @@ class MalformedDrop {
 
   get error(): DnsParseError {
     return this.#error ??= new DnsParseError(this.#failure.reason, this.#failure.offset);
+  }
+}
+
+/**
+ * The last packet found valid, past its ID, in a buffer reused from packet
+ * to packet: a flood (or a querier's repeats) sends one packet again and
+ * again, and the same bytes are valid again. A compare is a fraction of a
+ * validation, and no copy is allocated per packet; the buffer grows to the
+ * largest valid datagram heard (a UDP datagram: under 64 KiB) and no further.
+ */
+class LastPacket {
+  #bytes = new Uint8Array(512);
+  #length = -1;
+
+  has(packet: Uint8Array): boolean {
+    const n = packet.length;
+    if (n !== this.#length) return false;
+    const bytes = this.#bytes;
+    for (let i = 2; i < n; i++) if (bytes[i] !== packet[i]) return false;
+    return true;
+  }
+
+  remember(packet: Uint8Array): void {
+    if (packet.length > this.#bytes.length) {
+      this.#bytes = new Uint8Array(Math.max(packet.length, this.#bytes.length * 2));
+    }
+    this.#bytes.set(packet);
+    this.#length = packet.length;
   }
 }
 

@@ -9,7 +9,7 @@
  * outermost ends, every part's `settle` runs once, so a part delivers what a
  * turn changed at one point instead of after each hook.
  *
- * Internal: `mdns.ts` owns one; not exported from `mod.ts`.
+ * Internal: `_stack.ts` owns one; not exported from `mod.ts`.
  *
  * @module
  */

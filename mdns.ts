@@ -1,24 +1,20 @@
 /**
- * The stack: owns the transport, the clock, the scheduler and both caches,
- * filters every datagram (RFC 6762's ingress rules), and routes what is left
- * one way to its parts in RFC order. It hands each part the narrow pieces it
- * needs (a {@linkcode PartContext}), never itself. Nothing the network sends
- * can make it throw.
+ * The stack's public face: {@linkcode Mdns} publishes, browses, resolves and
+ * looks up, and shows both caches read-only and the counters. It builds its
+ * two parts, the responder and the querier, on a private `Stack` (`_stack.ts`:
+ * the transport, clock, scheduler, caches and pipeline, from start to close),
+ * handing each only the narrow pieces it needs (a {@linkcode PartContext}),
+ * never itself, and delegates every call to one of them. Nothing the network
+ * sends can make it throw.
  *
  * @module
  */
 
-import { type Clock, type Random, systemClock, systemRandom, type Timer } from "./clock.ts";
-import { Scheduler } from "./_scheduler.ts";
-import { StackParts } from "./_stack_parts.ts";
-import { LocalServiceCache } from "./cache/local_cache.ts";
-import { PeerServiceCache } from "./cache/peer_cache.ts";
+import { Stack } from "./_stack.ts";
 import { LocalCacheView, PeerCacheView } from "./cache/cache_view.ts";
-import { Pipeline } from "./_pipeline.ts";
-import { CLOSE_GRACE_MS, type PartContext, type StackPart } from "./stack_part.ts";
-import type { MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
-import type { Destination, NetworkLink, Transport, TransportEvent } from "./transport/transport.ts";
-import { UdpTransport } from "./transport/udp_transport.ts";
+import type { PartContext, StackPart } from "./stack_part.ts";
+import type { MdnsOptions, MdnsStats } from "./mdns_options.ts";
+import type { NetworkLink } from "./transport/transport.ts";
 import { Responder } from "./responder/_responder.ts";
 import { defaultHostName } from "./responder/_host_name.ts";
 import type { PublishedService, PublishOptions } from "./responder/publish_options.ts";
@@ -38,8 +34,8 @@ import type {
 
 export type { DropReason, MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
 
-/** Each stack's parts and the context they are built from, for {@linkcode addPart}. */
-const stacks = new WeakMap<Mdns, { parts: StackParts; context: PartContext; wake(): void }>();
+/** Each façade's stack, for {@linkcode addPart}. */
+const stacks = new WeakMap<Mdns, Stack>();
 
 /**
  * Adds a part to a stack, built from the stack's context (clock, random,
@@ -63,13 +59,8 @@ export function addPart<P extends StackPart>(
   mdns: Mdns,
   build: (context: PartContext) => P,
 ): P {
-  const stack = stacks.get(mdns)!;
-  const part = stack.parts.add(build(stack.context));
-  stack.wake(); // the scheduler reads the same list: re-arm for the new part
-  return part;
+  return stacks.get(mdns)!.addPart(build);
 }
-
-type State = "open" | "closing" | "closed";
 
 /**
  * The mDNS stack over one transport.
@@ -88,79 +79,32 @@ type State = "open" | "closing" | "closed";
  * ```
  */
 export class Mdns implements AsyncDisposable {
-  #transport: Transport;
-  #clock: Clock;
-  #random: Random;
-  #onEvent: (event: MdnsEvent) => void;
-  #scheduler: Scheduler;
-  #parts: StackParts;
-  #peerCache: PeerServiceCache;
-  #localCache: LocalServiceCache;
+  #stack: Stack;
   #peerView: PeerCacheView;
   #localView: LocalCacheView;
-  #pipeline: Pipeline;
   #responder: Responder;
-  #state: State = "open";
-  #closing: Promise<void> | undefined;
   #querier: Querier;
 
   private constructor(options: MdnsOptions) {
-    this.#transport = options.transport ?? new UdpTransport();
-    this.#clock = options.clock ?? systemClock;
-    this.#random = options.random ?? systemRandom;
-    this.#onEvent = options.onEvent ?? (() => {});
-    const reportError = (error: unknown) => this.#report({ type: "error", error });
-    this.#parts = new StackParts(reportError);
-    // The caches are the stack's own: filled only by its pipeline and its
-    // responder, seen from outside through read-only views on its clock.
-    this.#peerCache = new PeerServiceCache({
-      random: this.#random,
-      maxBytes: options.maxPeerCacheBytes,
-    });
-    this.#localCache = new LocalServiceCache({ maxBytes: options.maxLocalCacheBytes });
-    this.#peerView = new PeerCacheView(this.#peerCache, this.#clock, this.#localCache);
-    this.#localView = new LocalCacheView(this.#localCache);
-    // The peer cache's own timer: expiry. Its refresh points belong to the
-    // querier, which asks for them (RFC 6762 §5.2): one owner per deadline.
-    this.#parts.add({
-      nextDeadline: () => this.#peerCache.nextExpiry(),
-      run: (now) => void this.#peerCache.expire(now),
-    });
-    this.#scheduler = new Scheduler(this.#clock, this.#parts.list, {
-      onError: reportError,
-      turn: (work) => this.#parts.turn(work),
-    });
-    this.#pipeline = new Pipeline({
-      parts: this.#parts,
-      peerCache: this.#peerCache,
-      now: () => this.#clock.now(),
-      links: () => this.#transport.links,
-      report: (event) => this.#report(event),
-      wake: () => this.#scheduler.wake(),
-    });
-    const context: PartContext = {
-      clock: this.#clock,
-      random: this.#random,
-      send: (data, to) => this.#send(data, to),
-      links: () => this.#transport.links,
-      wake: () => this.#scheduler.wake(),
-      inTurn: () => this.#parts.inTurn(),
-    };
-    stacks.set(this, { parts: this.#parts, context, wake: context.wake });
-    this.#responder = addPart(this, (context) =>
+    const stack = new Stack(options);
+    this.#stack = stack;
+    stacks.set(this, stack);
+    this.#peerView = new PeerCacheView(stack.peerCache, stack.clock, stack.localCache);
+    this.#localView = new LocalCacheView(stack.localCache);
+    this.#responder = stack.addPart((context) =>
       new Responder({
         ...context,
-        localCache: this.#localCache,
+        localCache: stack.localCache,
         hostName: options.hostName ?? defaultHostName,
-        onHostRenamed: (from, host) => this.#report({ type: "host-renamed", from, host }),
-      }));
-    this.#querier = addPart(
-      this,
+        onHostRenamed: (from, host) => stack.report({ type: "host-renamed", from, host }),
+      })
+    );
+    this.#querier = stack.addPart(
       (context) =>
         new Querier({
           ...context,
-          peerCache: this.#peerCache,
-          localCache: this.#localCache,
+          peerCache: stack.peerCache,
+          localCache: stack.localCache,
           unicastFirstQuery: options.unicastFirstQuery,
         }),
     );
@@ -406,18 +350,13 @@ export class Mdns implements AsyncDisposable {
       throw new TypeError("Cannot start mDNS: options must be an object");
     }
     const mdns = new Mdns(options);
-    await mdns.#transport.start({
-      onDatagram: (d) => {
-        if (mdns.#state !== "closed") mdns.#pipeline.receive(d);
-      },
-      onEvent: (e) => mdns.#transportEvent(e),
-    });
+    await mdns.#stack.start();
     return mdns;
   }
 
   /** A snapshot of the counters. */
   get stats(): MdnsStats {
-    return this.#pipeline.stats;
+    return this.#stack.stats;
   }
   /**
    * What this stack heard from the network (every response, asked for or
@@ -432,7 +371,7 @@ export class Mdns implements AsyncDisposable {
   }
   /** The links the transport currently uses. */
   get links(): readonly NetworkLink[] {
-    return this.#transport.links;
+    return this.#stack.links;
   }
 
   /**
@@ -464,49 +403,13 @@ export class Mdns implements AsyncDisposable {
     return this.#responder.publish(options);
   }
 
-  #send(data: Uint8Array, to: Destination): Promise<boolean> {
-    // Parts may send while the stack closes (goodbyes), never after.
-    if (this.#state === "closed") return Promise.resolve(false);
-    return this.#transport.send(data, to);
-  }
-
-  #transportEvent(event: TransportEvent): void {
-    if (event.type !== "send-error" && event.type !== "receive-error") {
-      this.#pipeline.linkEvent(event);
-    }
-    this.#report({ type: "transport", event });
-  }
-
-  #report(event: MdnsEvent): void {
-    try {
-      this.#onEvent(event);
-    } catch {
-      // A throwing listener must not take the receive path down with it.
-    }
-  }
-
   /**
    * Lets every part send its last packets (goodbyes for what we publish),
    * waiting at most {@linkcode CLOSE_GRACE_MS}, then stops the scheduler and
    * closes the transport. Safe to call twice; both calls settle together.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
-  }
-
-  async #close(): Promise<void> {
-    this.#state = "closing";
-    const last = Promise.allSettled(this.#parts.list.map((part) => part.close?.()));
-    let timer: Timer | undefined;
-    const grace = new Promise<void>((resolve) => {
-      timer = this.#clock.setTimer(CLOSE_GRACE_MS, resolve);
-    });
-    await Promise.race([last, grace]);
-    timer?.cancel();
-    this.#state = "closed";
-    this.#scheduler.close();
-    await this.#transport.close();
+    return this.#stack.close();
   }
 
   /** Same as {@linkcode Mdns.close}, for `await using`. */

@@ -1,5 +1,5 @@
 /**
- * The narrow seam between the stack (`mdns.ts`) and the parts it routes to:
+ * The narrow seam between the stack (`_stack.ts`) and the parts it routes to:
  * the responder and the querier. A part is built from the pieces it needs
  * ({@linkcode PartContext}: clock, randomness, a sender, the links, a way to
  * wake the scheduler) plus the cache it works on, never from the stack itself.

@@ -35,6 +35,10 @@ export class FakeServices {
   queries = 0;
   responses = 0;
   #byKey = new Map<string, ResourceRecord[]>();
+  /** Each own record's identity, computed once: an answer to 1,000 services chooses 5,000. */
+  #identity = new Map<ResourceRecord, string>();
+  /** Replies to queries without known answers, by question list (see #reply). */
+  #replies = new Map<string, { packets: Uint8Array[]; shared: boolean }>();
   #host: Transport;
   #holdMs: number | undefined;
   #held = new Map<string, HeldQuery>();
@@ -49,6 +53,7 @@ export class FakeServices {
     for (let i = 0; i < options.count; i++) {
       for (const r of serviceAnnouncement(i)) {
         if (r.type === RecordType.AAAA && !options.ipv6) continue;
+        this.#identity.set(r, recordKey(r));
         const key = `${nameKey(r.name)}\u0000${r.type}`;
         const list = this.#byKey.get(key);
         if (list === undefined) this.#byKey.set(key, [r]);
@@ -58,11 +63,17 @@ export class FakeServices {
   }
 
   start(): Promise<void> {
+    // Every browser's first question, ready before it is asked (see #reply).
+    for (const key of this.#byKey.keys()) {
+      const [name, type] = key.split("\u0000");
+      if (Number(type) === RecordType.PTR) this.#reply([{ name, type: RecordType.PTR }], []);
+    }
     return this.#host.start({
       onDatagram: (d) => {
         if (this.silent) return;
+        // Responses (our own, looped back: 100 or more per answer) are not decoded.
+        if (d.data.length < 4 || (d.data[2] & 0x80) !== 0) return;
         const message = decodeMessage(d.data);
-        if ((message.flags & 0x8000) !== 0) return;
         this.queries++;
         if (this.#holdMs === undefined) {
           this.#answer(message.questions, message.answers, d.interfaceName, d.family);
@@ -104,26 +115,38 @@ export class FakeServices {
     return out;
   }
 
-  #answer(
+  /**
+   * The packets that answer `questions` given `known`. Without known answers
+   * (every first query) they are built once per question list: the fake
+   * stands for N responders that would each answer at once, and one process
+   * encoding 5,000 records per query (50-250 ms on the loaded machine) would
+   * delay every browser's first answers by that much.
+   */
+  #reply(
     questions: readonly { name: string; type: number }[],
     known: readonly ResourceRecord[],
-    iface: string,
-    family: "IPv4" | "IPv6",
-  ): void {
+  ): { packets: Uint8Array[]; shared: boolean } | undefined {
+    const cacheKey = known.length > 0
+      ? undefined
+      : questions.map((q) => `${nameKey(q.name)}\u0000${q.type}`).join("\u0001");
+    const cached = cacheKey === undefined ? undefined : this.#replies.get(cacheKey);
+    if (cached !== undefined) return cached;
     // RFC 6762 §7.1: a known answer suppresses ours only while it has half its TTL or more.
     const knownTtl = new Map(known.map((k) => [recordKey(k), k.ttl]));
-    const isKnown = (r: ResourceRecord) => (knownTtl.get(recordKey(r)) ?? -1) >= r.ttl / 2;
+    const identity = (r: ResourceRecord) => this.#identity.get(r) ?? recordKey(r);
+    const isKnown = (r: ResourceRecord) =>
+      knownTtl.size > 0 && (knownTtl.get(identity(r)) ?? -1) >= r.ttl / 2;
     const chosen = new Map<string, ResourceRecord>();
     let shared = false;
     for (const q of questions) {
       for (const r of this.#find(q.name, q.type)) {
-        const key = recordKey(r);
+        const key = identity(r);
         if (isKnown(r)) continue;
         chosen.set(key, r);
         if (!r.cacheFlush) shared = true;
       }
     }
-    if (chosen.size === 0) return;
+    if (chosen.size === 0) return undefined;
     const extra: ResourceRecord[] = [];
     for (const r of chosen.values()) {
       const names = r.type === RecordType.PTR
@@ -140,10 +163,23 @@ export class FakeServices {
       }
     }
     for (const r of extra) {
-      const key = recordKey(r);
+      const key = identity(r);
       if (!chosen.has(key) && !isKnown(r)) chosen.set(key, r);
     }
-    const packets = writeAll([...chosen.values()], { flags: 0x8400 });
+    const reply = { packets: writeAll([...chosen.values()], { flags: 0x8400 }), shared };
+    if (cacheKey !== undefined) this.#replies.set(cacheKey, reply);
+    return reply;
+  }
+
+  #answer(
+    questions: readonly { name: string; type: number }[],
+    known: readonly ResourceRecord[],
+    iface: string,
+    family: "IPv4" | "IPv6",
+  ): void {
+    const reply = this.#reply(questions, known);
+    if (reply === undefined) return;
+    const { packets, shared } = reply;
     const send = () => {
       for (const p of packets) {
         this.responses++;

@@ -15,11 +15,20 @@
  *   avahi     avahi-daemon + `avahi-browse -r -p -k _http._tcp`
  *   zeroconf  python-zeroconf ServiceBrowser resolving each service
  *             (tests/netns/peers/zc_browse.py)
+ *   ours-alt  ours with `--v8-alt=FLAGS` as its `--v8-flags` (default the
+ *             recommended ones) and `--alt-cli=PATH` as its cli/main.ts (default
+ *             this one): two flag sets, or two checkouts, side by side in one run
  *   ours-idle the same CLI browsing a type nobody has, windows from 2 s
  *             after spawn: what the stack costs with nothing to browse
+ *   deno-empty `deno run` of a script that only stays alive
+ *             (bench/_idle_script.ts, same `--v8` flags), windows from 2 s
+ *             after spawn: the floor Deno itself costs
  * `--dump=PREFIX` writes each run's queries from a (time from all resolved)
  * to PREFIX-<stack>-<run>.jsonl. `--cpu-prof=DIR` runs ours with Deno's --cpu-prof (written at exit).
- * `--v8=FLAGS` passes `--v8-flags=FLAGS` to ours (with `--trace-gc`, V8's GC
+ * Ours (and deno-empty) run with the recommended V8 flags
+ * (`RECOMMENDED_V8_FLAGS`, as `deno task mdns` runs the CLI); `--v8=default`
+ * for V8's own, `--v8=+FLAGS` adds FLAGS to the recommended ones.
+ * `--v8=FLAGS` passes `--v8-flags=FLAGS` to ours instead (with `--trace-gc`, V8's GC
  * lines go to stderr with the bench's clock).
  * Labs start `--stagger` seconds apart (so discoveries do not overlap on the
  * shared CPU) and then run together.
@@ -74,11 +83,59 @@
  * 7.1-7.3 MB) about 30 s after spawn, are half the window's CPU; the rest is
  * the browse's queries at 1, 4 and 13 s and the SRV refresh round at ~96 s.
  *
+ * After the CLI stopped importing `node:util` and loads only the command that
+ * runs (live heap of the running 100-service browse 7.32 → 6.97 MB: the
+ * first access to Deno's global `setTimeout` loads the same Node layer, so
+ * most of the 1.2 MB saved at import comes back), 3 runs, one 2-minute
+ * window, peers and `ours-alt` (+ `--no-memory-reducer-for-small-heaps`) in
+ * the same run, load average 9-10:
+ *
+ * | 100 services      | ours        | ours-alt    | Avahi 0.8   | python-zeroconf | deno-empty |
+ * |-------------------|-------------|-------------|-------------|-----------------|------------|
+ * | CPU in the window | 0.11-0.13 s | 0.05-0.06   | 0.09-0.10   | 0.08-0.11       | 0-0.03     |
+ * | resolved after 1st query | 0.26-0.56 s | 0.15-0.36 | 0.47-0.89 | 0.34-0.78     |            |
+ *
+ * Again after merging main's receive pacing, load 7-9: ours 0.09-0.12 s,
+ * ours-alt 0.06-0.07, Avahi 0.09-0.12, python-zeroconf 0.09-0.13, deno-empty
+ * 0. And main's CLI as ours-alt (`--alt-cli`), both with the recommended
+ * flags, load 4-9: ours 0.10-0.12 s, main's 0.10-0.12 (Avahi 0.09-0.11,
+ * python-zeroconf 0.12-0.14): the smaller heap is not seen at 10 ms ticks.
+ *
+ * (`--v8=+--trace-gc`: with the flag no "Mark-Compact (reduce)" runs at all;
+ * bench/memory_reducer_bench.ts shows it still gives a flood's heap back.)
+ *
+ * 1,000 services with the fake services answering a first query at once
+ * (they took 50-250 ms per answer to encode 5,000 records), labs 40 s apart
+ * so none overlaps another (`--stagger=40 --window=20`), load 10-12:
+ *
+ * | 1,000 services             | ours          | Avahi 0.8     | python-zeroconf |
+ * |----------------------------|---------------|---------------|-----------------|
+ * | resolved after 1st query   | 0.46, 0.74, 0.78 s | 773 after 30 s | 1.83 s; 793 and 795 after 30 s |
+ * | resolved in the first round (before the 1 s query) | 1,000 | 0 | 0-875 |
+ * | CPU from spawn to resolved | 0.52-0.63 s   | 8.1-9.5 (daemon from its start) | 1.6-2.9 |
+ * | receive-buffer drops in the browser's namespace | 0 | 142-266 | 858-17,827 |
+ *
+ * Again after merging main's receive pacing (a5dd57c), same setup, load 9-10
+ * falling to 7: ours 1.67, 1.38, 0.62 s (CPU spawn to resolved 0.69, 0.78,
+ * 0.53 s), all from the first round's answers (212 responses, no drop; in the
+ * two slow runs their processing outlasted the 1 s query); Avahi 773 after
+ * 30 s; python-zeroconf 895 and 864 after 30 s, one run 1,000 in 3.27 s.
+ *
+ * Ours loses nothing: when it takes over 0.8 s on a loaded machine (1.64 and
+ * 3.06 s with labs overlapping Avahi's query storms, load 10-13; 1.38 and
+ * 1.67 s above), the fake services still sent only the 212 packets of their
+ * two first-round answers (one per family) and no datagram was dropped: every
+ * service resolved from them, in one burst at the end of processing them
+ * (10,000 records, both families; profiled before the receive pacing, in one
+ * drain of the socket: cache insert about a third, browse updates a third,
+ * GC and printing the rest).
+ *
  * @module
  */
 
 import { Lab, parseAvahiBrowseLine, startAvahi, SYSTEM_PYTHON } from "../tests/netns/harness.ts";
 import type { Child, Host } from "../tests/netns/harness.ts";
+import { RECOMMENDED_V8_FLAGS } from "../tests/netns/publisher.ts";
 
 const args = Object.fromEntries(
   Deno.args.filter((a) => a.startsWith("--")).map((a) => {
@@ -98,8 +155,18 @@ const STAGGER_S = Number(args.stagger ?? 8);
 /** Give up waiting for all N resolved after this long (Avahi may never get all 1,000). */
 const RESOLVE_LIMIT_S = Number(args["resolve-limit"] ?? 30);
 const TYPE = "_http._tcp";
+/** `--v8-flags` for ours and deno-empty (see the module doc). */
+const V8_FLAGS: string[] = args.v8 === "default" ? [] : [
+  `--v8-flags=${
+    args.v8 === undefined
+      ? RECOMMENDED_V8_FLAGS
+      : args.v8.startsWith("+")
+      ? `${RECOMMENDED_V8_FLAGS},${args.v8.slice(1)}`
+      : args.v8
+  }`,
+];
 
-type Stack = "ours" | "avahi" | "zeroconf" | "ours-idle";
+type Stack = "ours" | "ours-alt" | "avahi" | "zeroconf" | "ours-idle" | "deno-empty";
 // deno-lint-ignore no-explicit-any
 type Message = Record<string, any>;
 
@@ -109,12 +176,18 @@ interface RunResult {
   resolved: number;
   resolvedAfterFirstQueryS: number;
   resolvedAfterSpawnS: number;
+  resolvedInFirstRound: number;
+  cpuUntilResolvedS: number;
+  /** When the first, 10 %, 50 %, 90 % and last service resolved, from the first query. */
+  resolvedQuantilesS: number[];
   queriesPerMinute: number[];
   questionsPerMinute: number[];
   perFamilyPerMinute: { IPv4: number; IPv6: number }[];
   cpuS: number[];
   cpuByProcess: Record<string, number[]>;
   fakeAnswered: Message;
+  /** UDP datagrams the kernel dropped for a full receive buffer, per namespace, until all resolved. */
+  rcvbufErrors: { browser: number; fake: number };
 }
 
 const stamped = (parse: (line: string) => unknown) => (line: string) => {
@@ -159,17 +232,36 @@ async function cpuOf(host: Host): Promise<Record<string, number>> {
   return out;
 }
 
+/**
+ * Datagrams dropped for a full socket receive buffer in `host`'s namespace
+ * (UDP and UDP6 `RcvbufErrors` of /proc/net/snmp and snmp6, which are per
+ * namespace): where answers are lost when a burst outruns the reader.
+ */
+async function rcvbufErrorsOf(host: Host): Promise<number> {
+  const { stdout } = await host.exec(["cat", "/proc/net/snmp", "/proc/net/snmp6"]);
+  const lines = stdout.split("\n");
+  const header = lines.find((l) => l.startsWith("Udp: ") && l.includes("RcvbufErrors"));
+  const values = lines.find((l) => l.startsWith("Udp: ") && !l.includes("RcvbufErrors"));
+  const column = header?.split(" ").indexOf("RcvbufErrors") ?? -1;
+  const v4 = column < 0 ? 0 : Number(values?.split(" ")[column] ?? 0);
+  const v6 = Number(/^Udp6RcvbufErrors\s+(\d+)/m.exec(stdout)?.[1] ?? 0);
+  return v4 + v6;
+}
+
 /** USER_HZ on Linux. */
 const CLOCK_TICKS_PER_S = 100;
 
 function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>): Child {
-  if (stack === "ours" || stack === "ours-idle") {
+  if (stack === "ours" || stack === "ours-alt" || stack === "ours-idle") {
     const profile = args["cpu-prof"] === undefined
       ? []
       : ["--cpu-prof", `--cpu-prof-dir=${args["cpu-prof"]}`];
-    return a.deno(new URL("../cli/main.ts", import.meta.url).pathname, [
+    const cli = stack === "ours-alt" && args["alt-cli"] !== undefined
+      ? args["alt-cli"]
+      : new URL("../cli/main.ts", import.meta.url).pathname;
+    return a.deno(cli, [
       "browse",
-      stack === "ours" ? TYPE : "_nothing-here._tcp",
+      stack === "ours-idle" ? "_nothing-here._tcp" : TYPE,
       "--resolve",
       "--json",
     ], {
@@ -179,8 +271,17 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
         "--unstable-net",
         "--allow-all",
         ...profile,
-        ...(args.v8 === undefined ? [] : [`--v8-flags=${args.v8}`]),
+        ...(stack === "ours-alt"
+          ? [`--v8-flags=${args["v8-alt"] ?? RECOMMENDED_V8_FLAGS}`]
+          : V8_FLAGS),
       ],
+    });
+  }
+  if (stack === "deno-empty") {
+    return a.deno(new URL("./_idle_script.ts", import.meta.url).pathname, [], {
+      parse: stamped(json),
+      label: "[a] deno-empty",
+      flags: ["--allow-all", ...V8_FLAGS],
     });
   }
   if (stack === "avahi") {
@@ -203,7 +304,7 @@ function startBrowser(stack: Stack, a: Host, avahiEnv?: Record<string, string>):
 
 /** The instance name of a message that says a service is fully resolved, else undefined. */
 function resolvedName(stack: Stack, m: Message): string | undefined {
-  if (stack === "ours") {
+  if (stack === "ours" || stack === "ours-alt") {
     const ok = (m.event === "added" || m.event === "updated") && m.port > 0 &&
       (m.addresses?.length ?? 0) > 0 && m.host !== undefined;
     return ok ? m.name : undefined;
@@ -237,10 +338,11 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
   const spawnedAt = Date.now() / 1000;
   const browser = startBrowser(stack, a, env);
   const names = new Set<string>();
+  const resolvedTimes: number[] = [];
   let allAt: number | undefined;
   const limit = spawnedAt + RESOLVE_LIMIT_S;
   let seen = 0;
-  if (stack === "ours-idle") {
+  if (stack === "ours-idle" || stack === "deno-empty") {
     await sleep(2000);
     allAt = Date.now() / 1000;
   }
@@ -250,6 +352,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
       const name = resolvedName(stack, m);
       if (name !== undefined && !names.has(name)) {
         names.add(name);
+        resolvedTimes.push(m.t);
         if (names.size === SERVICES) allAt = m.t;
       }
     }
@@ -257,16 +360,31 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     await sleep(20);
   }
   const start = allAt ?? limit;
+  const rcvbufErrors = { browser: await rcvbufErrorsOf(a), fake: await rcvbufErrorsOf(b) };
   const queries = () =>
     (capture.messages as Message[]).filter((m) =>
       m.t !== undefined && aAddresses.has(m.src) && m.ns === 0 && m.t >= spawnedAt
     );
   const firstQuery = queries()[0]?.t ?? spawnedAt;
+  // Before the second query round (1 s after the first, RFC 6762 §5.2): what
+  // the first round's answers resolved; fewer than all means answers were lost.
+  const resolvedInFirstRound = resolvedTimes.filter((t) => t < firstQuery + 0.95).length;
+  const resolvedQuantilesS = [0, 0.1, 0.5, 0.9, 1].map((q) =>
+    resolvedTimes.length === 0
+      ? NaN
+      : +(resolvedTimes[Math.min(resolvedTimes.length - 1, Math.floor(q * resolvedTimes.length))] -
+        firstQuery).toFixed(3)
+  );
   const waitUntil = async (t: number) => {
     const ms = t * 1000 - Date.now();
     if (ms > 0) await sleep(ms);
   };
   const cpuSamples = [await cpuOf(a)];
+  // CPU from spawn until all resolved (start-up included): what discovery
+  // costs, which the load average does not change as it changes the time.
+  const cpuUntilResolvedS = +Object.entries(cpuSamples[0])
+    .filter(([key]) => !key.startsWith("dbus-daemon"))
+    .reduce((sum, [, cpu]) => sum + cpu, 0).toFixed(2);
   for (let w = 1; w <= WINDOWS; w++) {
     await waitUntil(start + WINDOW_S * w);
     cpuSamples.push(await cpuOf(a));
@@ -301,6 +419,9 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     resolved: names.size,
     resolvedAfterFirstQueryS: allAt === undefined ? NaN : +(allAt - firstQuery).toFixed(3),
     resolvedAfterSpawnS: allAt === undefined ? NaN : +(allAt - spawnedAt).toFixed(3),
+    resolvedInFirstRound,
+    cpuUntilResolvedS,
+    resolvedQuantilesS,
     queriesPerMinute: windows.map((w) => +(w.length * perMinute).toFixed(1)),
     questionsPerMinute: windows.map((w) =>
       +(w.reduce((n, m) => n + m.qd, 0) * perMinute).toFixed(1)
@@ -312,6 +433,7 @@ async function runOne(stack: Stack, run: number): Promise<RunResult> {
     cpuS,
     cpuByProcess,
     fakeAnswered: fakeStats,
+    rcvbufErrors,
   };
 }
 
@@ -352,6 +474,8 @@ if (import.meta.main) {
       resolved: range(rs.map((r) => r.resolved)),
       resolvedAfterFirstQueryS: range(rs.map((r) => r.resolvedAfterFirstQueryS)),
       resolvedAfterSpawnS: range(rs.map((r) => r.resolvedAfterSpawnS)),
+      resolvedInFirstRound: range(rs.map((r) => r.resolvedInFirstRound)),
+      cpuUntilResolvedS: range(rs.map((r) => r.cpuUntilResolvedS)),
       queriesPerMinute: Array.from(
         { length: WINDOWS },
         (_, w) => range(rs.map((r) => r.queriesPerMinute[w])),
@@ -361,6 +485,10 @@ if (import.meta.main) {
         (_, w) => range(rs.map((r) => r.questionsPerMinute[w])),
       ),
       cpuS: Array.from({ length: WINDOWS }, (_, w) => range(rs.map((r) => r.cpuS[w]))),
+      rcvbufErrors: {
+        browser: range(rs.map((r) => r.rcvbufErrors.browser)),
+        fake: range(rs.map((r) => r.rcvbufErrors.fake)),
+      },
     });
   }
 }

@@ -14,7 +14,7 @@
  * process from /proc; `--skip-hostile` leaves the first part out). `ours` runs
  * with README's recommended V8 flags (the hostile target too, unless
  * `--hostile-v8=default`), `ours-v8` with V8's defaults;
- * `--publishers=ours,ours-v8,avahi,zeroconf` picks (the default is all;
+ * `--publishers=ours,ours-v8,avahi,zeroconf` picks (the default is all, `none` none;
  * `ours-flags` runs ours with `--v8=FLAGS` as its V8 flags). The machine
  * has 2 cores shared with other work: CPU and RSS figures move with load;
  * packet counts do not.
@@ -68,7 +68,8 @@ async function main(): Promise<void> {
         problems: checkHostileRun(run),
       });
     }
-    const publishers = String(args.publishers ?? "ours,ours-v8,avahi,zeroconf").split(",");
+    const publishers = String(args.publishers ?? "ours,ours-v8,avahi,zeroconf").split(",")
+      .filter((p) => p !== "none"); // --publishers=none: the hostile part alone
     for (const publisher of publishers) {
       await using lab = await Lab.create();
       const kind: FloodPublisher = publisher.startsWith("ours")

@@ -9,7 +9,13 @@
 //               generation capped at 1 MiB a semi-space)
 //   ours-semi1-size, -nored, -hg10, -mrd1s, -size-hg10: the same plus
 //               --optimize-for-size (README's recommended set), --no-memory-reducer,
-//               --heap-growing-percent=10, --memory-reducer-delay-ms=1000 (OURS_V8_FLAGS)
+//               --heap-growing-percent=10, --memory-reducer-delay-ms=1000 (OURS)
+//   ours-size-arena1, -arena2, -trim, -arena2-trim: the recommended flags with
+//               glibc's MALLOC_ARENA_MAX=1 / 2, MALLOC_TRIM_THRESHOLD_ and
+//               MALLOC_MMAP_THRESHOLD_=128 KiB in the environment
+//   ours-size-noffi: the recommended flags without the FFI hatch
+//   <stack>@base: the same stack with --base=DIR's poison_target.ts (another
+//               checkout: before and after a change in one run)
 //   avahi       avahi-daemon + avahi-publish + `avahi-browse -a -r -p -k`
 //               (every type, resolving every instance)
 //   zeroconf    python-zeroconf: one ServiceBrowser per type
@@ -20,12 +26,19 @@
 // (`RssMiB`), and 15 s after it (`RssEndMiB`); query packets from `a` in the 15 s after; the real service whole
 // (ours and zeroconf: the browse lists it with an address; Avahi: resolved
 // by avahi-browse and never removed). Ours also: datagrams received, records
-// refused, cache bytes against the budget, live heap after a full GC.
-// Three runs per stack, min-max. Root only, in namespaces the lab makes and
-// removes.
+// refused, cache bytes against the budget, live heap after a full GC, the
+// FFI hatch's malloc trims, and where the RSS is, over idle, at the highest
+// sample and 15 s after (bench/_smaps.ts: `brk` glibc's main arena, `arena`
+// its other threads' arenas, `anon` V8's heap and large blocks, `file` the
+// binary's pages; `v8Total`/`v8Used` V8's heap without a GC). `--trace`
+// prints those every sample with glibc's in-use and free bytes (mallinfo2);
+// `--trim-probe` calls malloc_trim(0) in the target at the end and says what
+// it gave back. Three runs per stack, min-max. Root only, in namespaces the
+// lab makes and removes.
 //
 //   deno run -A --unstable-net bench/poisoning_netns_bench.ts [--records=1000000]
-//     [--runs=3] [--stacks=ours,ours-semi1,avahi,zeroconf]
+//     [--runs=3] [--stacks=ours,ours-semi1,avahi,zeroconf] [--trace] [--trim-probe]
+//     [--base=DIR]
 //
 // Figures (2026-12-02, 1,000,000 records, 25,000 packets, 3 runs each; a
 // 2-core machine shared with seven other engineers' work):
@@ -70,10 +83,37 @@
 // | packets received        | 4,717-5,000| 4,980-5,000         | 5,000               | 5,000                     | 5,000                          |
 // (live heap +3-7 MiB after GC in all but one run; no queries from `a`
 // in the 15 s after; the real service whole in every run.)
+//
+// Where the RSS is, and the FFI hatch's malloc trims (2026-12-02, 1,000,000
+// records, 3 runs each in one run, `ours-semi1-size@base` without the trims
+// (--base=a checkout of daa0fde) beside `ours-semi1-size` with them; load
+// average 5-9 on the 2 shared cores; MiB over idle):
+//
+// |                               | without trims | with trims (every 1 s, 10 s after) |
+// |-------------------------------|---------------|------------------------------------|
+// | RSS peak                      | +40.1-47.9    | +39.9-46.3                         |
+// | RSS 15 s after                | +24.5-31.1    | +14.9-26.8                         |
+// | glibc (brk + arenas) 15 s after | +12.4-17.3  | +2.0-7.1                           |
+// | glibc at the peak             | +11.8-14.2    | +4.7-10.6                          |
+// | V8 heap (anon) at the peak    | +22.8-30.7    | +26.1-33.1                         |
+// | binary's pages (file)         | +4.8-5.2      | +4.8-5.2                           |
+// | malloc_trim(0) at the end gave| 10.8-13.8     | 0.9-1.1                            |
+// | live heap after GC            | +8.2-9.1      | +7.8-8.9                           |
+// | CPU (s) / packets received    | 16.7-23.4 / 18,485-23,536 | 21.2-25.3 / 20,807-24,601 |
+// | queries in the 15 s after; real service whole | 0; 3 of 3 | 0; 3 of 3              |
+// Avahi and python-zeroconf in the same session (3 runs each, load 7-10):
+// Avahi daemon +4.7-4.8 / client +2.1, 55-59 queries in the 15 s after,
+// 4,090 instances; python-zeroconf +340.1-415.1 MiB peak, 121,321-181,161
+// instances; the real service whole in every run. A first set with trims
+// at most every 5 s (512 datagrams): peak +40.6-46.8, 15 s after +14.2-23.3
+// (3 runs); 2 runs beside the 1 s gap: +42.9-44.9 / +17.6-24.1 against
+// +27.8-42.6 / +11.2-17.2. MALLOC_ARENA_MAX=1 (one run): peak +44.2, glibc's
+// growth all in the main arena (+12.4) instead of the threads' (+6.6 + 7.2).
 import { Lab, startAvahi, SYSTEM_PYTHON } from "../tests/netns/harness.ts";
 import type { Child, Host } from "../tests/netns/harness.ts";
 import { parseAvahiBrowseLine } from "../tests/netns/avahi.ts";
 import { sample } from "./_proc_stats.ts";
+import { smaps, type SmapsBreakdown } from "./_smaps.ts";
 
 const args = Object.fromEntries(
   Deno.args.filter((a) => a.startsWith("--")).map((a) => {
@@ -82,24 +122,48 @@ const args = Object.fromEntries(
   }),
 );
 const TARGET = new URL("../tests/netns/agents/poison_target.ts", import.meta.url).pathname;
+// --base=DIR: stacks named `<stack>@base` run DIR's poison_target.ts (another
+// checkout of the library: "before" beside "after" in one run).
+const BASE_TARGET = args.base === undefined
+  ? undefined
+  : `${args.base}/tests/netns/agents/poison_target.ts`;
 const FLOOD = new URL("../tests/netns/agents/poison_flood.ts", import.meta.url).pathname;
 const ZC_TARGET = new URL("../tests/netns/peers/zc_poison_target.py", import.meta.url).pathname;
 const CAPTURE = new URL("./_mdns_capture.py", import.meta.url).pathname;
 const TYPE = "_mdpoison._tcp";
 const records = Number(args.records ?? 1_000_000);
 const runs = Number(args.runs ?? 3);
-/** Our stack under V8 flag sets (issue 16 item 3: which flags bound RSS to the live heap). */
-const OURS_V8_FLAGS: Record<string, string> = {
-  "ours": "",
-  "ours-semi1": "--max-semi-space-size=1",
-  "ours-semi1-size": "--max-semi-space-size=1,--optimize-for-size",
-  "ours-semi1-nored": "--max-semi-space-size=1,--no-memory-reducer",
-  "ours-semi1-hg10": "--max-semi-space-size=1,--heap-growing-percent=10",
-  "ours-semi1-mrd1s": "--max-semi-space-size=1,--memory-reducer-delay-ms=1000",
-  "ours-semi1-size-hg10": "--max-semi-space-size=1,--optimize-for-size,--heap-growing-percent=10",
+/** Our stack under V8 flag sets and glibc malloc settings (issue 16 item 3: what bounds RSS). */
+const RECOMMENDED = "--max-semi-space-size=1,--optimize-for-size";
+const OURS: Record<string, { v8: string; env?: Record<string, string> }> = {
+  "ours": { v8: "" },
+  "ours-semi1": { v8: "--max-semi-space-size=1" },
+  "ours-semi1-size": { v8: RECOMMENDED },
+  "ours-semi1-nored": { v8: "--max-semi-space-size=1,--no-memory-reducer" },
+  "ours-semi1-hg10": { v8: "--max-semi-space-size=1,--heap-growing-percent=10" },
+  "ours-semi1-mrd1s": { v8: "--max-semi-space-size=1,--memory-reducer-delay-ms=1000" },
+  "ours-semi1-size-hg10": { v8: `${RECOMMENDED},--heap-growing-percent=10` },
+  // glibc's malloc (Deno's native allocations) under the recommended flags.
+  "ours-size-arena1": { v8: RECOMMENDED, env: { MALLOC_ARENA_MAX: "1" } },
+  "ours-size-arena2": { v8: RECOMMENDED, env: { MALLOC_ARENA_MAX: "2" } },
+  "ours-size-trim": {
+    v8: RECOMMENDED,
+    env: { MALLOC_TRIM_THRESHOLD_: "131072", MALLOC_MMAP_THRESHOLD_: "131072" },
+  },
+  "ours-size-arena2-trim": {
+    v8: RECOMMENDED,
+    env: {
+      MALLOC_ARENA_MAX: "2",
+      MALLOC_TRIM_THRESHOLD_: "131072",
+      MALLOC_MMAP_THRESHOLD_: "131072",
+    },
+  },
+  // Without the FFI hatch (Deno's receive() for every datagram).
+  "ours-size-noffi": { v8: RECOMMENDED },
 };
 type Stack = string;
-const isOurs = (stack: Stack) => stack in OURS_V8_FLAGS;
+const ourStack = (stack: Stack) => stack.replace(/@base$/, "");
+const isOurs = (stack: Stack) => ourStack(stack) in OURS;
 const stacks = (args.stacks ?? "ours,ours-semi1,avahi,zeroconf").split(",") as Stack[];
 for (const stack of stacks) {
   if (!isOurs(stack) && stack !== "avahi" && stack !== "zeroconf") {
@@ -126,24 +190,52 @@ const json = (line: string) => {
 interface Target {
   /** Processes whose RSS is reported, by label. */
   pids: Record<string, number>;
+  /** `Deno.memoryUsage()` as it is, with glibc's figures (ours only). */
+  memory?(): Promise<Message>;
+  /** Calls glibc's malloc_trim(0) in the target (ours only, diagnosis). */
+  trim?(): Promise<Message>;
   /** Is the real service whole in the browse now? Plus stack-specific figures. */
   report(): Promise<Message>;
 }
 
 async function startTarget(stack: Stack, a: Host): Promise<Target> {
   if (isOurs(stack)) {
-    const v8 = ["--expose-gc", OURS_V8_FLAGS[stack]].filter((f) => f !== "").join(",");
-    const target = a.deno(TARGET, [JSON.stringify({ type: TYPE })], {
+    const ours = OURS[ourStack(stack)];
+    const v8 = ["--expose-gc", ours.v8].filter((f) => f !== "").join(",");
+    const ffi = ourStack(stack).endsWith("-noffi") ? { ffi: "off" } : {};
+    const script = stack.endsWith("@base") ? BASE_TARGET : TARGET;
+    if (script === undefined) throw new Error(`${stack} needs --base=DIR`);
+    const target = a.deno(script, [JSON.stringify({ type: TYPE, ...ffi })], {
       stdin: true,
       flags: ["--unstable-net", "--allow-all", `--v8-flags=${v8}`],
+      env: ours.env,
     });
     await target.waitFor((m: Message) => m.event === "published", { timeoutMs: 30_000 });
     return {
       pids: { deno: target.pid },
+      async memory() {
+        const mark = target.mark();
+        await target.send({ op: "memory" });
+        return await target.waitFor((m: Message) => m.event === "memory", {
+          since: mark,
+          timeoutMs: 60_000,
+        });
+      },
+      async trim() {
+        const mark = target.mark();
+        await target.send({ op: "trim" });
+        return await target.waitFor((m: Message) => m.event === "trimmed", {
+          since: mark,
+          timeoutMs: 60_000,
+        });
+      },
       async report() {
         const mark = target.mark();
         await target.send({ op: "report" });
-        return await target.waitFor((m: Message) => m.event === "report", { since: mark });
+        return await target.waitFor((m: Message) => m.event === "report", {
+          since: mark,
+          timeoutMs: 60_000,
+        });
       },
     };
   }
@@ -209,26 +301,63 @@ async function runOne(stack: Stack): Promise<Record<string, number>> {
     Object.entries(target.pids).map(([k, pid]) => [k, sample(pid).statCpuNs]),
   );
   const peak = { ...idle };
-  const samplePeak = () => {
+  // Ours: where the memory is (smaps by kind, V8's figures) at idle, at the
+  // highest RSS sampled, and 15 s after.
+  const ours = target.memory !== undefined ? target.pids.deno : undefined;
+  type Where = { rssMiB: number; smaps: SmapsBreakdown; v8: Message };
+  const where = async (): Promise<Where | undefined> =>
+    ours === undefined ? undefined : {
+      rssMiB: rssMiB(ours),
+      smaps: smaps(ours),
+      v8: await target.memory!(),
+    };
+  const whereIdle = await where();
+  let whereAtPeak = whereIdle;
+  const t0 = Date.now();
+  const samplePeak = async () => {
     for (const [k, pid] of Object.entries(target.pids)) peak[k] = Math.max(peak[k], rssMiB(pid));
+    const now = await where();
+    if (now !== undefined && now.rssMiB > whereAtPeak!.rssMiB) whereAtPeak = now;
+    if (now !== undefined && args.trace !== undefined) trace(now);
+  };
+  // --trace: one line per sample, growth over idle (MiB).
+  const trace = (w: Where) => {
+    const d = (x: number, y: number) => ((x - y) / 2 ** 20).toFixed(1);
+    const k = (kind: keyof SmapsBreakdown["kb"]) =>
+      ((w.smaps.kb[kind] - whereIdle!.smaps.kb[kind]) / MiB).toFixed(1);
+    const i = whereIdle!;
+    print(
+      `  t=${((Date.now() - t0) / 1000).toFixed(0)}s rss +${(w.rssMiB - i.rssMiB).toFixed(1)} ` +
+        `brk +${k("brk")} arena +${k("arena")} anon +${k("anon")} file +${k("file")} ` +
+        `v8total +${d(w.v8.heapTotal, i.v8.heapTotal)} v8used +${d(w.v8.heapUsed, i.v8.heapUsed)}` +
+        (w.v8.mallocInUse === undefined
+          ? ""
+          : ` mallocInUse +${d(w.v8.mallocInUse, i.v8.mallocInUse)} mallocFree +${
+            d(w.v8.mallocFree, i.v8.mallocFree)
+          } mmapped +${d(w.v8.mallocMmapped, i.v8.mallocMmapped)}`),
+    );
   };
   const flood = b.deno(FLOOD, [
     JSON.stringify({ records, type: `${TYPE}.local`, packetsPerSecond: 300 }),
   ]);
   let done: Message | undefined;
-  void flood.waitFor((m: Message) => m.event === "done", { timeoutMs: 3_600_000 }).then((m) =>
-    done = m
+  // A failure elsewhere ends the lab, and the flood with it: not a second error.
+  flood.waitFor((m: Message) => m.event === "done", { timeoutMs: 3_600_000 }).then(
+    (m) => done = m,
+    () => {},
   );
   while (done === undefined) {
     await sleep(2000);
-    samplePeak();
+    await samplePeak();
   }
   const after = await target.report();
   const quietFrom = Date.now() / 1000;
   for (let i = 0; i < 15; i++) {
     await sleep(1000);
-    samplePeak();
+    await samplePeak();
   }
+  const whereEnd = await where();
+  if (whereEnd !== undefined && args.trace !== undefined) trace(whereEnd);
   const later = await target.report();
   const quietTo = Date.now() / 1000;
   const aAddresses = new Set(["198.18.1.1", "fd00:5353:1::1", await a.linkLocal("eth0")]);
@@ -262,6 +391,28 @@ async function runOne(stack: Stack): Promise<Record<string, number>> {
     // attack and 15 s later, not the peak during it.
     row.rssAfterMiB = (Math.max(after.rss, later.rss) - idleReport.rss) / 2 ** 20;
     row.ownQueries15s = later.queries - after.queries;
+    row.mallocTrims = later.mallocTrims ?? 0;
+    // Growth over idle by kind (MiB) at the peak sampled and 15 s after.
+    const kinds = (w: Where, at: string) => {
+      for (const [kind, kb] of Object.entries(w.smaps.kb)) {
+        row[`${kind}${at}MiB`] = (kb - whereIdle!.smaps.kb[kind as keyof SmapsBreakdown["kb"]]) /
+          MiB;
+      }
+      row[`arenas${at}`] = w.smaps.arenas;
+      row[`v8Total${at}MiB`] = (w.v8.heapTotal - whereIdle!.v8.heapTotal) / 2 ** 20;
+      row[`v8Used${at}MiB`] = (w.v8.heapUsed - whereIdle!.v8.heapUsed) / 2 ** 20;
+      row[`external${at}MiB`] = (w.v8.external - whereIdle!.v8.external) / 2 ** 20;
+    };
+    kinds(whereAtPeak!, "Peak");
+    kinds(whereEnd!, "End");
+    row.arenasIdle = whereIdle!.smaps.arenas;
+    if (args["trim-probe"] !== undefined) {
+      // What glibc's malloc_trim(0) would give back now (diagnosis only).
+      const before = rssMiB(ours!);
+      const trimmed = await target.trim!();
+      row.trimGaveMiB = before - trimmed.rss / 2 ** 20;
+      row.trimMs = trimmed.ms;
+    }
   }
   return row;
 }

@@ -8,7 +8,10 @@
  * cost (`--cpu-prof` on this script profiles our code alone).
  *
  *   deno run -A --v8-flags=--expose-gc bench/responder_hot_path.ts [--queries=200000]
- *     [--kind=legacy|multicast]
+ *     [--kind=legacy|multicast|foreign]
+ *
+ * `foreign` is a multicast flood of PTR queries for a type we do not publish
+ * (what a flood at other names costs us: nothing to answer, still read).
  *
  * @module
  */
@@ -99,12 +102,13 @@ async function main(): Promise<void> {
   for (let i = 0; i < 20; i++) await clock.advance(1000);
   await published;
   const legacy = kind === "legacy";
+  const ptrName = kind === "foreign" ? "_other._tcp.local" : "_mdt._tcp.local";
   const packets = Array.from({ length: 64 }, (_, id) =>
     encodeMessage({
       id: legacy ? id + 1 : 0,
       flags: 0,
       questions: [{
-        name: legacy ? "Ours._mdt._tcp.local" : "_mdt._tcp.local",
+        name: legacy ? "Ours._mdt._tcp.local" : ptrName,
         type: legacy ? RecordType.SRV : RecordType.PTR,
         class: 1,
         unicastResponse: false,

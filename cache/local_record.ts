@@ -101,7 +101,11 @@ export class LocalRecord {
   #record: ResourceRecord;
   #state: LocalRecordState;
   #announceCount = 0;
-  #lastMulticast = new Map<string, number>();
+  // Per link, over any family / IPv4 / IPv6: three maps, made on first use,
+  // so the responder's §6 check on every query builds no key string.
+  #lastMulticast: Map<string, number> | undefined;
+  #lastMulticast4: Map<string, number> | undefined;
+  #lastMulticast6: Map<string, number> | undefined;
   #service: string | undefined;
   #interfaceName: string | undefined;
   #rdata: Uint8Array | undefined;
@@ -193,15 +197,18 @@ export class LocalRecord {
    * per link and family, since a reply goes out on the query's family only.
    */
   lastMulticastAt(interfaceName: string, family?: AddressFamily): number {
-    return this.#lastMulticast.get(multicastKey(interfaceName, family)) ?? -Infinity;
+    const times = family === undefined
+      ? this.#lastMulticast
+      : family === "IPv4"
+      ? this.#lastMulticast4
+      : this.#lastMulticast6;
+    return times?.get(interfaceName) ?? -Infinity;
   }
 
   /** Notes that it was multicast on `interfaceName` (over `family`, if given) at `now` (ms). */
   markMulticast(interfaceName: string, now: number, family?: AddressFamily): void {
-    this.#lastMulticast.set(multicastKey(interfaceName, family), now);
+    if (family === undefined) (this.#lastMulticast ??= new Map()).set(interfaceName, now);
+    else if (family === "IPv4") (this.#lastMulticast4 ??= new Map()).set(interfaceName, now);
+    else (this.#lastMulticast6 ??= new Map()).set(interfaceName, now);
   }
-}
-
-function multicastKey(interfaceName: string, family: AddressFamily | undefined): string {
-  return family === undefined ? interfaceName : `${interfaceName}\u0000${family}`;
 }

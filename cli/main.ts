@@ -15,14 +15,6 @@
  * @module
  */
 import config from "../deno.json" with { type: "json" };
-import { browse, BROWSE_HELP } from "./browse.ts";
-import { decodeFiles } from "./decode.ts";
-import { lookup, LOOKUP_HELP } from "./lookup.ts";
-import { monitor, MONITOR_HELP } from "./monitor.ts";
-import { publish, PUBLISH_HELP } from "./publish.ts";
-import { resolve, RESOLVE_HELP } from "./resolve.ts";
-import { services, SERVICES_HELP } from "./services.ts";
-import { watch, WATCH_HELP } from "./watch.ts";
 import { type CommandContext, systemContext } from "./_context.ts";
 import { EXIT_OK, EXIT_USAGE, explainError, requireNetworkFlags, UsageError } from "./_errors.ts";
 import { type Output, TerminalOutput } from "./_output.ts";
@@ -93,14 +85,38 @@ example: mdns decode tests/testdata/c_announce_one_service.bin`;
 
 type Command = (args: string[], context: CommandContext) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  browse: { run: browse, help: BROWSE_HELP },
-  publish: { run: publish, help: PUBLISH_HELP },
-  resolve: { run: resolve, help: RESOLVE_HELP },
-  lookup: { run: lookup, help: LOOKUP_HELP },
-  services: { run: services, help: SERVICES_HELP },
-  monitor: { run: monitor, help: MONITOR_HELP },
-  watch: { run: watch, help: WATCH_HELP },
+// Each command's modules load when it runs: a long-running `browse` keeps no
+// publish, monitor or decode code in its heap (V8's memory reducer marks the
+// whole start-up heap about 30 s in; issue 15 item 3).
+const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = {
+  browse: async () => {
+    const m = await import("./browse.ts");
+    return { run: m.browse, help: m.BROWSE_HELP };
+  },
+  publish: async () => {
+    const m = await import("./publish.ts");
+    return { run: m.publish, help: m.PUBLISH_HELP };
+  },
+  resolve: async () => {
+    const m = await import("./resolve.ts");
+    return { run: m.resolve, help: m.RESOLVE_HELP };
+  },
+  lookup: async () => {
+    const m = await import("./lookup.ts");
+    return { run: m.lookup, help: m.LOOKUP_HELP };
+  },
+  services: async () => {
+    const m = await import("./services.ts");
+    return { run: m.services, help: m.SERVICES_HELP };
+  },
+  monitor: async () => {
+    const m = await import("./monitor.ts");
+    return { run: m.monitor, help: m.MONITOR_HELP };
+  },
+  watch: async () => {
+    const m = await import("./watch.ts");
+    return { run: m.watch, help: m.WATCH_HELP };
+  },
 };
 
 /**
@@ -133,7 +149,11 @@ export async function run(argv: string[], context: CommandContext): Promise<numb
       case "-h":
       case "help":
         output.line(
-          rest[0] === "decode" ? DECODE_HELP : COMMANDS[rest[0]]?.help ?? USAGE,
+          rest[0] === "decode"
+            ? DECODE_HELP
+            : Object.hasOwn(COMMANDS, rest[0] ?? "")
+            ? (await COMMANDS[rest[0]]()).help
+            : USAGE,
         );
         return EXIT_OK;
       case undefined:
@@ -144,18 +164,18 @@ export async function run(argv: string[], context: CommandContext): Promise<numb
           output.line(DECODE_HELP);
           return EXIT_OK;
         }
-        return decodeFiles(rest);
+        return (await import("./decode.ts")).decodeFiles(rest);
     }
-    const entry = COMMANDS[command];
-    if (entry === undefined) {
+    if (!Object.hasOwn(COMMANDS, command)) {
       throw new UsageError(
         `unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(", ")}, decode)`,
       );
     }
-    return await entry.run(rest, context);
+    return await (await COMMANDS[command]()).run(rest, context);
   } catch (error) {
     const { message, status } = explainError(error);
-    const prefix = command && COMMANDS[command] && !message.startsWith(`${command}:`)
+    const prefix = command && Object.hasOwn(COMMANDS, command) &&
+        !message.startsWith(`${command}:`)
       ? `${command}: `
       : "";
     output.error(`mdns: ${prefix}${message}`);

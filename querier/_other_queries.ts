@@ -18,7 +18,13 @@ import type { PeerServiceCache } from "../cache/peer_cache.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import type { Datagram } from "../transport/transport.ts";
 import { MDNS_PORT } from "../transport/transport.ts";
-import { answeredInTheOpen, FailureObserver, QuestionHistory, readQuery } from "./_observations.ts";
+import {
+  answeredInTheOpen,
+  FailureObserver,
+  type HeardQuestion,
+  QuestionHistory,
+  readQuery,
+} from "./_observations.ts";
 import { ContinuedQueries } from "./_continued_queries.ts";
 
 /** The identity keys (`recordKey`) of the records we publish that answer `name`/`type` on `iface`. */
@@ -31,6 +37,7 @@ export class OtherQueries {
   #history = new QuestionHistory();
   #poof = new FailureObserver();
   #continued = new ContinuedQueries();
+  #last: { iface: string; bytes: Uint8Array; questions: HeardQuestion[] } | undefined;
 
   /**
    * Learns against the records of `cache`; `ownKeys` names the records we
@@ -41,22 +48,30 @@ export class OtherQueries {
     this.#ownKeys = ownKeys;
   }
 
-  /** A query from another host arrived at `now`. */
-  heard(reader: MessageReader, datagram: Datagram, now: number): void {
+  /**
+   * A query from another host arrived at `now`. Returns true when it may
+   * have moved a POOF deadline (the only deadline it can move): the caller
+   * re-arms the scheduler then, not for every query of a flood.
+   */
+  heard(reader: MessageReader, datagram: Datagram, now: number): boolean {
     if (!answeredInTheOpen(reader, datagram) || reader.questionCount === 0) {
-      return this.#heardInParts(reader, datagram, now);
+      this.#heardInParts(reader, datagram, now);
+      return false; // §7.3 moves no deadline: it is read when our question is due
     }
     const iface = datagram.interfaceName;
-    for (const q of readQuery(reader)) {
+    let watched = false;
+    for (const q of this.#questions(reader, iface)) {
       if (q.unicast) continue; // QU: answered by unicast (§5.4), unseen by us
       this.#history.heard(iface, q, now);
       for (const r of this.#cache.lookup(q.name, q.type, { interfaceName: iface, now })) {
         if (r.type === RecordType.NSEC || r.pending !== undefined) continue;
         if (q.known.size === 0 || !q.known.has(recordKey(r.name, r.type, r.rdata))) {
           this.#poof.asked(r, now);
+          watched = true;
         }
       }
     }
+    return watched;
   }
 
   // A packet of a query whose Known Answers span several (§7.2; TC on all but
@@ -69,6 +84,21 @@ export class OtherQueries {
     for (const q of this.#continued.take(reader, datagram, now) ?? []) {
       if (!q.unicast) this.#history.heard(datagram.interfaceName, q, now);
     }
+  }
+
+  // A flood, or a querier's repeats, sends one packet again and again: with
+  // no Known Answers its questions depend on its bytes alone, so the last
+  // such query's questions are read once and kept (one entry, bytes compared).
+  #questions(reader: MessageReader, iface: string): HeardQuestion[] {
+    const packet = reader.packet;
+    const last = this.#last;
+    if (reader.answerCount > 0) return readQuery(reader);
+    if (last !== undefined && last.iface === iface && sameAfterId(last.bytes, packet)) {
+      return last.questions;
+    }
+    const questions = readQuery(reader);
+    this.#last = { iface, bytes: packet.slice(2), questions };
+    return questions;
   }
 
   /**
@@ -102,4 +132,11 @@ export class OtherQueries {
     this.#history.prune(now);
     this.#continued.prune(now);
   }
+}
+
+/** True when `bytes` is `packet` past its ID (the ID changes per query, the question does not). */
+function sameAfterId(bytes: Uint8Array, packet: Uint8Array): boolean {
+  if (bytes.length !== packet.length - 2) return false;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== packet[i + 2]) return false;
+  return true;
 }

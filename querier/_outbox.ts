@@ -200,13 +200,26 @@ export class Outbox {
         if (this.#noKnownAnswers.has(`${link.name}\u0000${key}`)) continue;
         const known = this.#cache.knownAnswers(q.name, q.type, { interfaceName: link.name, now });
         const leftOut = this.#leftOut.get(`${link.name}\u0000${key}`);
-        for (const r of known) if (leftOut === undefined || !leftOut.has(r)) answers.add(r);
+        let listedHere = known.length;
+        if (leftOut === undefined) { for (const r of known) answers.add(r); }
+        else {
+          // A reconfirmation (§10.4) leaves out the doubted PTRs, and lists no
+          // PTR whose instance has not answered either: under a flood of fake
+          // instances those are hundreds, they keep no real answer away, and
+          // listed they made every round a query of several packets (§7.2).
+          listedHere = 0;
+          for (const r of known) {
+            if (leftOut.has(r) || this.#unresolved(r, link.name, now)) continue;
+            answers.add(r);
+            listedHere++;
+          }
+        }
         // Ours too: the owner never hears its own query, so a peer holding our
         // record would see it asked for and never answered, and flush it
         // (§10.5 passive observation of failures).
         const ours = this.#ownAnswers(q.name, q.type, link.name);
         own.push(...ours);
-        listedFor.set(key, known.length + ours.length);
+        listedFor.set(key, listedHere + ours.length);
       }
       const listed = [...this.#bounded(answers, link.name, now), ...new Set(own)];
       const packets = queryPackets(this.#writer, all, listed, now);
@@ -318,12 +331,16 @@ export class Outbox {
     const listed: PeerRecord[] = [];
     let bare = 0;
     for (const r of answers) {
-      const incomplete = r.type === RecordType.PTR && typeof r.data === "string" &&
-        this.#cache.lookup(r.data, RecordType.SRV, { interfaceName: iface, now }).length === 0;
-      if (incomplete && bare++ >= KNOWN_ANSWER_LIMIT) continue;
+      if (this.#unresolved(r, iface, now) && bare++ >= KNOWN_ANSWER_LIMIT) continue;
       listed.push(r);
     }
     return listed;
+  }
+
+  // A PTR whose instance has no SRV in the cache (yet, or ever: a fake).
+  #unresolved(r: PeerRecord, iface: string, now: number): boolean {
+    return r.type === RecordType.PTR && typeof r.data === "string" &&
+      this.#cache.lookup(r.data, RecordType.SRV, { interfaceName: iface, now }).length === 0;
   }
 
   #forget(iface: string, waiting: Map<string, Question>, key: string): void {

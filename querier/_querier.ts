@@ -318,8 +318,7 @@ export class Querier implements StackPart {
    * everyone will hear ({@linkcode answeredInTheOpen}).
    */
   onQuery(reader: MessageReader, datagram: Datagram): void {
-    this.#others.heard(reader, datagram, this.#ctx.clock.now());
-    this.#ctx.wake();
+    if (this.#others.heard(reader, datagram, this.#ctx.clock.now())) this.#ctx.wake();
   }
 
   /** A unicast response: did we ask for it by QU (or unicast) in the last 2 s (RFC 6762 §6)? */

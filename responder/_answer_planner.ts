@@ -16,7 +16,13 @@
  *   in any query. A QU probe gets its unicast reply as well (§5.4);
  * - QU questions and direct unicast queries answered by unicast, unless the
  *   record was not multicast on that link within a quarter of its TTL (§5.4,
- *   §5.5); legacy queries (source port not 5353) by legacy unicast (§6.7).
+ *   §5.5); legacy queries (source port not 5353) by legacy unicast (§6.7);
+ * - no ordinary multicast of a record sent on that link and family less than
+ *   a second before the reply would go (§6): nothing is planned for it.
+ *
+ * Matching the questions ({@linkcode matchQuestions}) and routing what they
+ * matched ({@linkcode routeAnswers}) are apart, so the responder can keep a
+ * repeated query's matches and route them again per packet.
  *
  * It sends nothing and reads no clock: `now` and `random` come in.
  *
@@ -42,6 +48,8 @@ export const TRUNCATED_DELAY_MAX_MS = 500;
 export const QU_MULTICAST_TTL_FRACTION = 0.25;
 /** RFC 6762 §7.1: a known answer suppresses ours if its TTL is at least this share of ours. */
 export const KNOWN_ANSWER_TTL_FRACTION = 0.5;
+/** RFC 6762 §6: at most one multicast of a record per second per link and family. */
+export const MULTICAST_INTERVAL_MS = 1000;
 /** RFC 6762 §6.5: the class that matches every class. */
 const CLASS_ANY = 255;
 const CLASS_IN = 1;
@@ -92,6 +100,33 @@ export interface QueryOrigin {
   readonly unicast: boolean;
 }
 
+/** The records a query's questions match, each with whether a QU question asked for it. */
+export type MatchedAnswers = Map<LocalRecord, boolean>;
+
+/**
+ * Matched records as two parallel lists, for {@linkcode routeAnswers}: walked
+ * by index, a list costs no iterator per query (a Map's entries would).
+ */
+export interface MatchedList {
+  /** The records. */
+  readonly records: readonly LocalRecord[];
+  /** For each record, whether a QU question asked for it. */
+  readonly qu: readonly boolean[];
+}
+
+/** The lists of a match (see {@linkcode MatchedList}). */
+export function matchedList(answers: ReadonlyMap<LocalRecord, boolean>): MatchedList {
+  return { records: [...answers.keys()], qu: [...answers.values()] };
+}
+
+/** What a query's questions are matched against. */
+export interface MatchOptions {
+  /** What we publish. */
+  readonly localCache: LocalServiceCache;
+  /** Whether a record may be told on a link (a service limited to some interfaces). */
+  readonly visible?: (record: LocalRecord, interfaceName: string) => boolean;
+}
+
 /**
  * Plans the reply to the query `reader` is positioned at the start of.
  *
@@ -100,48 +135,28 @@ export interface QueryOrigin {
 export function planAnswers(
   reader: MessageReader,
   origin: QueryOrigin,
-  options: {
-    localCache: LocalServiceCache;
-    now: number;
-    random: Random;
-    /** Whether a record may be told on a link (a service limited to some interfaces). */
-    visible?: (record: LocalRecord, interfaceName: string) => boolean;
-  },
+  options: MatchOptions & { now: number; random: Random },
 ): AnswerPlan {
-  const { localCache, now, random } = options;
   const legacy = origin.sourcePort !== MDNS_PORT;
-  const iface = origin.interfaceName;
-  const visible = options.visible ?? (() => true);
-  const answerable = (r: LocalRecord): boolean => isAnswerable(r) && visible(r, iface);
   const questions: Question[] = [];
-  const answers = new Map<LocalRecord, boolean>(); // record → asked with QU
   // A probe (RFC 6762 §8.1) carries its proposed records in the Authority
   // section; only the questions naming them are probe questions (§8.2).
   const maybeProbe = reader.authorityCount > 0 && !legacy;
   let asked: { nameOffset: number; records: LocalRecord[] }[] | undefined;
-  while (reader.nextQuestion()) {
-    if (reader.class !== CLASS_IN && reader.class !== CLASS_ANY) continue;
-    const name = reader.name();
-    const type = reader.type;
-    const qu = reader.unicastResponse;
-    if (legacy) questions.push({ name, type, class: reader.class, unicastResponse: false });
-    let found = localCache.lookup(name, type, { interfaceName: iface }).filter(answerable);
-    if (found.length === 0 && type !== RecordType.ANY) {
-      // RFC 6762 §6.1: a name we own exclusively answers a missing type with its NSEC.
-      found = localCache.lookup(name, RecordType.NSEC, { interfaceName: iface })
-        .filter(answerable);
+  const answers = matchQuestions(reader, origin.interfaceName, options, (name, found) => {
+    if (legacy) {
+      questions.push({ name, type: reader.type, class: reader.class, unicastResponse: false });
     }
     if (maybeProbe && found.length > 0) {
       (asked ??= []).push({ nameOffset: reader.nameOffset, records: found });
     }
-    for (const r of found) answers.set(r, (answers.get(r) ?? false) || qu);
-  }
+  });
   const truncated = reader.truncated;
   const defended = asked === undefined ? undefined : probedRecords(reader, asked);
   if (answers.size > 0 && reader.answerCount > 0) {
     suppressKnownAnswers(defended === undefined ? reader : reader.reset(reader.packet), answers);
   }
-  if (answers.size === 0) return { replies: [], truncated, questions };
+  if (answers.size === 0) return { replies: NO_REPLIES, truncated, questions };
   if (legacy) {
     const records = [...answers.keys()];
     return {
@@ -150,49 +165,122 @@ export function planAnswers(
       questions,
     };
   }
-  const replies: PlannedReply[] = [];
-  const ordinary = answers; // what is left once the defence is taken out
-  if (defended !== undefined) {
-    const defenceUnicast: LocalRecord[] = [];
-    const defenceMulticast: LocalRecord[] = [];
-    for (const r of defended) {
-      const qu = answers.get(r);
-      if (qu === undefined) continue; // the prober already listed it as a known answer
-      answers.delete(r);
-      // §8.1: defended at once by multicast; a QU probe (or one sent to our
-      // address) also gets the unicast reply it asked for (§5.4, last paragraph).
-      defenceMulticast.push(r);
-      if (qu || origin.unicast) defenceUnicast.push(r);
-    }
-    if (defenceUnicast.length > 0) {
-      replies.push({ route: "unicast", records: defenceUnicast, delayMs: 0, defend: true });
-    }
-    if (defenceMulticast.length > 0) {
-      replies.push({ route: "multicast", records: defenceMulticast, delayMs: 0, defend: true });
-    }
-    if (ordinary.size === 0) return { replies, truncated, questions };
+  if (defended === undefined) {
+    return {
+      replies: routeAnswers(matchedList(answers), origin, { ...options, truncated }),
+      truncated,
+      questions,
+    };
   }
+  const replies: PlannedReply[] = [];
+  const defenceUnicast: LocalRecord[] = [];
+  const defenceMulticast: LocalRecord[] = [];
+  for (const r of defended) {
+    const qu = answers.get(r);
+    if (qu === undefined) continue; // the prober already listed it as a known answer
+    answers.delete(r); // what is left is answered as in any query
+    // §8.1: defended at once by multicast; a QU probe (or one sent to our
+    // address) also gets the unicast reply it asked for (§5.4, last paragraph).
+    defenceMulticast.push(r);
+    if (qu || origin.unicast) defenceUnicast.push(r);
+  }
+  if (defenceUnicast.length > 0) {
+    replies.push({ route: "unicast", records: defenceUnicast, delayMs: 0, defend: true });
+  }
+  if (defenceMulticast.length > 0) {
+    replies.push({ route: "multicast", records: defenceMulticast, delayMs: 0, defend: true });
+  }
+  replies.push(...routeAnswers(matchedList(answers), origin, { ...options, truncated }));
+  return { replies, truncated, questions };
+}
+
+/**
+ * The records our local cache holds for the questions of the query `reader`
+ * is positioned at the start of (RFC 6762 §6.5: PTR, SRV, TXT, A, AAAA, ANY;
+ * §6.1: the NSEC of a name we own for a type we lack), only those announced
+ * and visible on `interfaceName`. The result depends on the questions, the
+ * link and what we publish alone, so a caller may keep it for the same
+ * questions until what we publish changes. `each` sees every question matched
+ * (its name, the reader positioned on it, the records found).
+ */
+export function matchQuestions(
+  reader: MessageReader,
+  interfaceName: string,
+  options: MatchOptions,
+  each?: (name: string, found: LocalRecord[]) => void,
+): MatchedAnswers {
+  const { localCache } = options;
+  const visible = options.visible ?? (() => true);
+  const answerable = (r: LocalRecord): boolean => isAnswerable(r) && visible(r, interfaceName);
+  const on = { interfaceName };
+  const answers: MatchedAnswers = new Map(); // record → asked with QU
+  while (reader.nextQuestion()) {
+    if (reader.class !== CLASS_IN && reader.class !== CLASS_ANY) continue;
+    const name = reader.name();
+    const type = reader.type;
+    const qu = reader.unicastResponse;
+    let found = localCache.lookup(name, type, on).filter(answerable);
+    if (found.length === 0 && type !== RecordType.ANY) {
+      // RFC 6762 §6.1: a name we own exclusively answers a missing type with its NSEC.
+      found = localCache.lookup(name, RecordType.NSEC, on).filter(answerable);
+    }
+    each?.(name, found);
+    for (const r of found) answers.set(r, (answers.get(r) ?? false) || qu);
+  }
+  return answers;
+}
+
+/**
+ * The ordinary (not defending) replies to a query from `origin` whose
+ * questions matched `answers` (see {@linkcode matchQuestions}), known answers
+ * already taken out: when (unique answers at once, shared ones after 20-120
+ * ms, 400-500 ms when `truncated`) and how (§5.4, §5.5: unicast to a QU
+ * question or a direct query, unless not multicast lately). A record whose
+ * multicast the §6 limit forbids when the reply would go (multicast on that
+ * link and family less than a second before) is left out: "a legitimate
+ * querier on the network should have seen the previous transmission", so a
+ * flood of the same query plans nothing and queues nothing. mDNSResponder's
+ * ProcessQuery draws the same line at the query's arrival: "We only mark this
+ * question for sending if it is at least one second since the last time we
+ * multicast it on this interface". Never modifies
+ * `answers`.
+ */
+export function routeAnswers(
+  answers: MatchedList,
+  origin: Pick<QueryOrigin, "interfaceName" | "family" | "unicast">,
+  options: { readonly now: number; readonly random: Random; readonly truncated: boolean },
+): readonly PlannedReply[] {
+  const { now, random, truncated } = options;
+  const { records, qu } = answers;
+  if (records.length === 0) return NO_REPLIES;
   let allUnique = true;
-  for (const r of ordinary.keys()) if (!r.unique) allUnique = false;
+  for (let i = 0; i < records.length; i++) if (!records[i].unique) allUnique = false;
   let delayMs = 0;
   if (truncated) delayMs = between(random, TRUNCATED_DELAY_MIN_MS, TRUNCATED_DELAY_MAX_MS);
   else if (!allUnique) delayMs = between(random, SHARED_DELAY_MIN_MS, SHARED_DELAY_MAX_MS);
-  const multicast: LocalRecord[] = [];
-  const unicast: LocalRecord[] = [];
+  const { interfaceName: iface, family } = origin;
+  const sendsAt = now + delayMs;
   const quarter = QU_MULTICAST_TTL_FRACTION * 1000;
-  for (const [r, qu] of ordinary) {
-    if (!qu && !origin.unicast) multicast.push(r);
-    else if (now - r.lastMulticastAt(iface, origin.family) > r.record.ttl * quarter) {
-      multicast.push(r); // §5.4: not multicast here lately, so everyone hears it
-    } else unicast.push(r);
+  let multicast: LocalRecord[] | undefined;
+  let unicast: LocalRecord[] | undefined;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    const last = r.lastMulticastAt(iface, family);
+    if ((!qu[i] && !origin.unicast) || now - last > r.record.ttl * quarter) {
+      // QM, or §5.4: not multicast here lately, so everyone hears it.
+      if (last + MULTICAST_INTERVAL_MS > sendsAt) continue; // §6: sent within the second
+      (multicast ??= []).push(r);
+    } else (unicast ??= []).push(r);
   }
-  if (unicast.length > 0) {
+  if (unicast === undefined && multicast === undefined) return NO_REPLIES;
+  const replies: PlannedReply[] = [];
+  if (unicast !== undefined) {
     replies.push({ route: "unicast", records: unicast, delayMs, defend: false });
   }
-  if (multicast.length > 0) {
+  if (multicast !== undefined) {
     replies.push({ route: "multicast", records: multicast, delayMs, defend: false });
   }
-  return { replies, truncated, questions };
+  return replies;
 }
 
 /**
@@ -289,6 +377,8 @@ export function additionalRecords(
   }
   return out;
 }
+
+const NO_REPLIES: readonly PlannedReply[] = Object.freeze([]);
 
 function isAnswerable(r: LocalRecord): boolean {
   return r.state === "announcing" || r.state === "announced";

@@ -13,7 +13,8 @@
  * names; `publish()` rejects such records first, so this is a last defence).
  * Probes are packed by name: each packet carries whole names, the question
  * and every proposed record of it, so a peer's §8.2.1 tie-break sees our
- * whole set. A legacy reply (§6.7) is one packet, with TC when cut.
+ * whole set. A legacy reply (§6.7) is one packet of the resolver's size, with
+ * TC when cut.
  *
  * @module
  */
@@ -114,14 +115,27 @@ function start(writer: MessageWriter, message: OutgoingMessage): boolean {
   return true;
 }
 
-/** Writes a record, false when it does not fit; a value out of range is "does not fit". */
-function tryRecord(writer: MessageWriter, section: SectionValue, r: ResourceRecord): boolean {
+/**
+ * Writes a record, false when it does not fit (in the writer, or within
+ * `budget` bytes, room kept for a record to come); a value out of range is
+ * "does not fit".
+ */
+function tryRecord(
+  writer: MessageWriter,
+  section: SectionValue,
+  r: ResourceRecord,
+  budget: number = Infinity,
+): boolean {
+  const mark = budget === Infinity ? undefined : writer.mark();
   try {
-    return writer.record(section, r);
+    if (!writer.record(section, r)) return false;
   } catch (error) {
     if (error instanceof RangeError) return false;
     throw error;
   }
+  if (mark === undefined || writer.size <= budget) return true;
+  writer.rollback(mark);
+  return false;
 }
 
 /**
@@ -131,25 +145,14 @@ function tryRecord(writer: MessageWriter, section: SectionValue, r: ResourceReco
  * {@linkcode JUMBO_MESSAGE_BYTES}; one too big even for that is left out, and
  * the rest still goes. Additionals fill what room the last packet has left,
  * each that fits (one that does not is skipped, not the rest).
- * With `truncate` (a legacy unicast reply, RFC 6762 §6.7), the result is one
- * packet: what does not fit is cut and the TC bit set, as mDNSResponder does.
  */
-export function buildPackets(
-  message: OutgoingMessage,
-  options: { truncate?: boolean } = {},
-): Uint8Array[] {
+export function buildPackets(message: OutgoingMessage): Uint8Array[] {
   const compress = message.compressRdataNames ?? true;
   const writer = writerFor(compress);
   const out: Uint8Array[] = [];
   if (!start(writer, message)) return []; // questions alone overflow: nothing sensible to send
-  let cut = false;
   const put = (section: SectionValue, r: ResourceRecord): void => {
-    if (cut || tryRecord(writer, section, r)) return;
-    if (options.truncate) {
-      cut = true;
-      writer.setFlags(message.flags | MessageFlags.TRUNCATED);
-      return;
-    }
+    if (tryRecord(writer, section, r)) return;
     if (writer.recordCount > 0) {
       out.push(writer.finishCopy());
       start(writer, message);
@@ -161,18 +164,74 @@ export function buildPackets(
   };
   for (const r of message.answers ?? []) put(Section.Answer, r);
   for (const r of message.authorities ?? []) put(Section.Authority, r);
-  if (!cut) {
-    // One too big for the room left (a large TXT) must not push out the
-    // small ones after it (the SRV's addresses); a run of misses means the
-    // packet is full, and trying the rest would only cost time.
-    let misses = 0;
-    for (const r of message.additionals ?? []) {
-      if (tryRecord(writer, Section.Additional, r)) misses = 0;
-      else if (++misses === ADDITIONAL_MISSES_MAX) break;
+  fillAdditionals(writer, message.additionals);
+  if (writer.recordCount > 0 || out.length === 0) out.push(writer.finishCopy());
+  return out;
+}
+
+/**
+ * Writes each additional that fits (within `budget`): one too big for the
+ * room left (a large TXT) must not push out the small ones after it (the
+ * SRV's addresses); a run of misses means the packet is full, and trying the
+ * rest would only cost time.
+ */
+function fillAdditionals(
+  writer: MessageWriter,
+  additionals: readonly ResourceRecord[] | undefined,
+  budget: number = Infinity,
+): void {
+  let misses = 0;
+  for (const r of additionals ?? []) {
+    if (tryRecord(writer, Section.Additional, r, budget)) misses = 0;
+    else if (++misses === ADDITIONAL_MISSES_MAX) break;
+  }
+}
+
+/** How a legacy reply is sized (RFC 6762 §6.7). */
+export interface LegacyPacketOptions {
+  /** The largest message the resolver takes (512 without EDNS0, RFC 1035 §4.2.1). */
+  readonly maxBytes: number;
+  /** A record written last whatever else was cut, its room kept (the EDNS0 OPT, RFC 6891 §7). */
+  readonly last?: ResourceRecord;
+}
+
+/**
+ * Writes a legacy unicast reply (RFC 6762 §6.7) as one packet of at most
+ * `maxBytes` (and never more than the link's): the answers that fit, each whole; when one does not, the rest
+ * are cut and the TC bit set (RFC 1035 §4.2.1; mDNSResponder does the same,
+ * a resolver keeps one datagram), and no additionals follow. Otherwise the
+ * additionals fill what room is left. `last` goes in at the end either way.
+ * `undefined` when not even the questions (and `last`) fit.
+ */
+export function buildLegacyPacket(
+  message: OutgoingMessage,
+  options: LegacyPacketOptions,
+): Uint8Array | undefined {
+  const compress = message.compressRdataNames ?? true;
+  // The link's writer, `maxBytes` kept by budget: one writer whatever size
+  // a resolver advertises (a writer per size would let queries grow memory).
+  const writer = writerFor(compress);
+  if (!start(writer, message) || writer.size > options.maxBytes) return undefined;
+  const last = options.last;
+  let budget = Math.min(options.maxBytes, Limits.LINK_MESSAGE_BYTES);
+  if (last !== undefined) {
+    // The room `last` takes, kept back from everything before it.
+    const mark = writer.mark();
+    if (!tryRecord(writer, Section.Additional, last, budget)) return undefined;
+    budget -= writer.size - mark.size;
+    writer.rollback(mark);
+  }
+  let cut = false;
+  for (const r of message.answers ?? []) {
+    if (!tryRecord(writer, Section.Answer, r, budget)) {
+      cut = true;
+      writer.setFlags(message.flags | MessageFlags.TRUNCATED);
+      break;
     }
   }
-  if (writer.recordCount > 0 || cut || out.length === 0) out.push(writer.finishCopy());
-  return out;
+  if (!cut) fillAdditionals(writer, message.additionals, budget);
+  if (last !== undefined) tryRecord(writer, Section.Additional, last);
+  return writer.finishCopy();
 }
 
 /**

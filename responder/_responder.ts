@@ -11,7 +11,9 @@
  * the 250 ms limit; see
  * `_response_queue.ts`), a truncated query holds its reply at most 2 s, the
  * conflict history keeps 15 times per name; known answers are read from the
- * packet in place and never kept.
+ * packet in place and never kept; the matches of recent question sets and
+ * the legacy replies are remembered for at most 64 queries each (see
+ * `_query_table.ts`), forgotten whenever what we publish or the links change.
  *
  * @module
  */
@@ -19,29 +21,50 @@
 import type { MessageReader, Question, ResourceRecord } from "../codec/mod.ts";
 import type { LocalServiceCache } from "../cache/local_cache.ts";
 import type { LocalRecord } from "../cache/local_record.ts";
+import type { Random } from "../clock.ts";
 import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
 import type { AddressFamily, Datagram } from "../transport/transport.ts";
 import { MDNS_PORT } from "../transport/transport.ts";
-import { additionalRecords, planAnswers, type PlannedReply } from "./_answer_planner.ts";
+import {
+  additionalRecords,
+  type AnswerPlan,
+  type MatchedList,
+  matchedList,
+  type MatchOptions,
+  matchQuestions,
+  MULTICAST_INTERVAL_MS,
+  planAnswers,
+  type PlannedReply,
+  routeAnswers,
+} from "./_answer_planner.ts";
 import { TIE_BREAK_DEFER_MS } from "./_claim.ts";
 import { proposedRecords, scanResponse } from "./_conflicts.ts";
 import { PublishRegistry } from "./_registry.ts";
-import { RESPONSE_FLAGS } from "./_packets.ts";
+import { type LegacyPacketOptions, RESPONSE_FLAGS } from "./_packets.ts";
 import { type PendingGroup, type ReplyTarget, ResponseQueue } from "./_response_queue.ts";
 import { Sender } from "./_sender.ts";
-import { LegacyReplies } from "./_legacy_replies.ts";
+import { LegacyReplies, legacyReplySize } from "./_legacy_replies.ts";
+import { QueryTable } from "./_query_table.ts";
 import { compareProposals, type ProposedRecord } from "./_tie_break.ts";
 import { ClaimDriver } from "./_claim_driver.ts";
 import type { PublishedService, PublishOptions } from "./publish_options.ts";
 
-/** RFC 6762 §6: at most one multicast of a record per second per link and family... */
-export const MULTICAST_INTERVAL_MS = 1000;
-/** ...or per 250 ms when defending a name against a probe (RFC 6762 §6). */
+/** RFC 6762 §6: a record defending a name against a probe is multicast at most every 250 ms. */
 export const DEFEND_INTERVAL_MS = 250;
 /** RFC 6762 §6.7: TTL cap in replies to legacy unicast queries. */
 export const LEGACY_TTL_MAX = 10;
 
 const EMPTY_ASKERS: Set<string> = new Set();
+/** Question sets whose matched records are remembered at most (the table starts over when full). */
+const MATCHED_QUERIES_MAX = 64;
+const NO_QUESTIONS: readonly Question[] = Object.freeze([]);
+const NO_REPLIES: readonly PlannedReply[] = Object.freeze([]);
+const NOTHING: AnswerPlan = Object.freeze({
+  replies: NO_REPLIES,
+  truncated: false,
+  questions: NO_QUESTIONS,
+});
+const NOTHING_TRUNCATED: AnswerPlan = Object.freeze({ ...NOTHING, truncated: true });
 
 /**
  * What a {@linkcode Responder} is built from.
@@ -66,6 +89,13 @@ export class Responder implements StackPart {
   #registry: PublishRegistry;
   #driver: ClaimDriver;
   #legacyReplies = new LegacyReplies();
+  // The records each recent question set matched, per link: a flood (or a
+  // querier's repeated query) is matched once, not parsed again per packet.
+  #matched = new QueryTable<MatchedList>(MATCHED_QUERIES_MAX);
+  #matching: MatchOptions;
+  // routeAnswers' options, filled per query (it keeps nothing): a flood's
+  // query allocates no object on its way to "nothing due".
+  #routing: { now: number; readonly random: Random; truncated: boolean };
   #stopWatching: () => void;
   #closed = false;
 
@@ -83,8 +113,10 @@ export class Responder implements StackPart {
       onHostRenamed: options.onHostRenamed,
     });
     this.#driver = new ClaimDriver(this.#registry, this.#sender, options);
+    this.#matching = { localCache: options.localCache, visible: this.#registry.visible };
+    this.#routing = { now: 0, random: options.random, truncated: false };
     // A legacy reply remembered is valid until what we publish changes.
-    this.#stopWatching = options.localCache.onChange(() => this.#legacyReplies.clear());
+    this.#stopWatching = options.localCache.onChange(() => this.#forgetQueries());
   }
 
   /**
@@ -126,13 +158,11 @@ export class Responder implements StackPart {
       this.#queue.followUp(reader, asker, { now, random: this.#ctx.random, truncated });
       return;
     }
-    const legacyKey = datagram.source.port === MDNS_PORT
-      ? undefined
-      : this.#legacyReplies.key(reader, datagram.interfaceName);
-    if (legacyKey !== undefined) {
+    const remembered = datagram.source.port !== MDNS_PORT && this.#legacyReplies.remembers(reader);
+    if (remembered) {
       // RFC 6762 §6.7: the same question from a legacy resolver, the same
       // reply with its ID (planned and encoded on the first ask).
-      const known = this.#legacyReplies.reply(legacyKey, reader.id);
+      const known = this.#legacyReplies.reply(packet, datagram.interfaceName, reader.id);
       if (known !== undefined) {
         if (known !== null) this.#sender.unicastPacket(known, legacyDestination(datagram));
         return;
@@ -141,25 +171,18 @@ export class Responder implements StackPart {
     const contested = reader.authorityCount > 0;
     if (contested) this.#contest(reader, datagram, now);
     reader.reset(packet);
-    const plan = planAnswers(reader, {
-      interfaceName: datagram.interfaceName,
-      family: datagram.family,
-      sourcePort: datagram.source.port,
-      unicast: datagram.unicast,
-    }, {
-      localCache: this.#local,
-      now,
-      random: this.#ctx.random,
-      visible: this.#registry.visible,
-    });
+    const plan = this.#plan(reader, datagram, now);
     let queued = contested; // a deferred probe moves the next deadline too
-    if (legacyKey !== undefined && plan.replies.length === 0) {
-      this.#legacyReplies.set(legacyKey, null);
+    if (remembered && plan.replies.length === 0) {
+      this.#legacyReplies.set(packet, datagram.interfaceName, null);
     }
-    for (const reply of plan.replies) {
+    const replies = plan.replies;
+    for (let i = 0; i < replies.length; i++) {
+      const reply = replies[i];
       if (reply.route === "legacy") {
-        const sent = this.#sendLegacy(reply, datagram, reader.id, plan.questions);
-        if (legacyKey !== undefined) this.#legacyReplies.set(legacyKey, sent);
+        const size = legacyReplySize(reader.reset(packet));
+        const sent = this.#sendLegacy(reply, datagram, reader.id, plan.questions, size);
+        if (remembered) this.#legacyReplies.set(packet, datagram.interfaceName, sent);
         continue;
       }
       const target: ReplyTarget = reply.route === "multicast"
@@ -186,6 +209,48 @@ export class Responder implements StackPart {
     if (queued) this.#ctx.wake();
   }
 
+  /**
+   * The plan for a query. An mDNS query with neither known answers nor
+   * authority records (a flood's, or a querier's first) depends only on its
+   * questions, its link and what we publish: the records it matches are
+   * remembered by its bytes, and only the routing (time, §6 limit, QU) is
+   * worked out again.
+   */
+  #plan(reader: MessageReader, datagram: Datagram, now: number): AnswerPlan {
+    const random = this.#ctx.random;
+    if (
+      datagram.source.port !== MDNS_PORT || reader.answerCount > 0 || reader.authorityCount > 0
+    ) {
+      return planAnswers(reader, {
+        interfaceName: datagram.interfaceName,
+        family: datagram.family,
+        sourcePort: datagram.source.port,
+        unicast: datagram.unicast,
+      }, { ...this.#matching, now, random });
+    }
+    const iface = datagram.interfaceName;
+    let matched = this.#matched.get(reader.packet, iface);
+    if (matched === undefined) {
+      matched = matchedList(matchQuestions(reader, iface, this.#matching));
+      this.#matched.set(reader.packet, iface, matched);
+    }
+    const truncated = reader.truncated;
+    // Names not ours (a flood's other questions), or answers §6 holds back:
+    // nothing planned, nothing allocated.
+    if (matched.records.length === 0) return truncated ? NOTHING_TRUNCATED : NOTHING;
+    const routing = this.#routing;
+    routing.now = now;
+    routing.truncated = truncated;
+    const replies = routeAnswers(matched, datagram, routing);
+    if (replies.length === 0) return truncated ? NOTHING_TRUNCATED : NOTHING;
+    return { replies, truncated, questions: NO_QUESTIONS };
+  }
+
+  #forgetQueries(): void {
+    this.#legacyReplies.clear();
+    this.#matched.clear();
+  }
+
   /** Checks a response for conflicts (RFC 6762 §9) and duplicate answers (§7.4). */
   beforeCache(reader: MessageReader, datagram: Datagram): void {
     if (this.#closed || !this.#registry.active) return;
@@ -210,7 +275,7 @@ export class Responder implements StackPart {
   /** Probes and announces on a link that appeared; follows address changes. */
   onLinkEvent(event: LinkEvent): void {
     if (this.#closed) return;
-    this.#legacyReplies.clear();
+    this.#forgetQueries();
     this.#driver.linkEvent(event, this.#ctx.clock.now());
     this.#ctx.wake();
   }
@@ -220,7 +285,7 @@ export class Responder implements StackPart {
     if (this.#closed) return;
     this.#closed = true;
     this.#stopWatching();
-    this.#legacyReplies.clear();
+    this.#forgetQueries();
     this.#queue.clear();
     this.#registry.closeAll();
     await this.#sender.settled();
@@ -308,14 +373,16 @@ export class Responder implements StackPart {
 
   /**
    * RFC 6762 §6.7: ID and questions echoed, TTL ≤ 10, no cache-flush, names
-   * uncompressed; one packet, with TC set when the answers do not all fit
-   * (as mDNSResponder: a resolver keeps one). Returns the packet sent.
+   * uncompressed; one packet of the resolver's `size` (512 bytes without
+   * EDNS0), with TC set when the answers do not all fit (as mDNSResponder: a
+   * resolver keeps one). Returns the packet sent.
    */
   #sendLegacy(
     reply: PlannedReply,
     datagram: Datagram,
     id: number,
     questions: readonly Question[],
+    size: LegacyPacketOptions,
   ): Uint8Array | null {
     const extra = additionalRecords(
       reply.records,
@@ -323,14 +390,18 @@ export class Responder implements StackPart {
       datagram.interfaceName,
       this.#registry.visible,
     );
-    return this.#sender.legacy({
-      id,
-      flags: RESPONSE_FLAGS,
-      questions,
-      answers: reply.records.map(legacyRecord),
-      additionals: extra.map(legacyRecord),
-      compressRdataNames: false,
-    }, legacyDestination(datagram));
+    return this.#sender.legacy(
+      {
+        id,
+        flags: RESPONSE_FLAGS,
+        questions,
+        answers: reply.records.map(legacyRecord),
+        additionals: extra.map(legacyRecord),
+        compressRdataNames: false,
+      },
+      legacyDestination(datagram),
+      size,
+    );
   }
 }
 

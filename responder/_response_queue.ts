@@ -2,7 +2,8 @@
  * Delayed replies waiting to go out, one group per destination (multicast on
  * a link and family, or one querier's address): later delayed answers for the
  * same destination join the group (aggregation, RFC 6762 §6.4, holding the
- * first at most 500 ms), known answers in a truncated query's follow-up
+ * first at most 500 ms; a reply of records already pending aggregates
+ * nothing and moves no time), known answers in a truncated query's follow-up
  * packets remove what that querier already has (§7.2), and another
  * responder's identical answer on the same link and family makes ours
  * redundant (duplicate answer suppression, §7.4).
@@ -113,7 +114,11 @@ export class ResponseQueue {
     } else if (reply.defend) {
       earlier = dueAt < group.dueAt;
       group.dueAt = Math.min(group.dueAt, dueAt); // a defence waits for nothing but its limit
-    } else {
+    } else if (bringsNew(group, reply.records)) {
+      // §6.4: an earlier reply waits (at most 500 ms) to go with a later one.
+      // A reply of records already pending aggregates nothing: it leaves the
+      // time alone, so a query repeated at a high rate does not push the
+      // answer back to the 500 ms bound.
       const latest = group.openedAt + AGGREGATION_MAX_MS;
       group.dueAt = Math.min(Math.max(group.dueAt, dueAt), Math.max(latest, group.dueAt));
     }
@@ -219,4 +224,9 @@ export class ResponseQueue {
 function targetKey(t: ReplyTarget, defend: boolean): string {
   const to = `${t.interfaceName}\u0000${t.family}\u0000${t.address ?? ""}\u0000${t.port ?? ""}`;
   return defend ? `${to}\u0000defend` : to;
+}
+
+function bringsNew(group: PendingGroup, records: readonly LocalRecord[]): boolean {
+  for (const r of records) if (!group.records.has(r)) return true;
+  return false;
 }

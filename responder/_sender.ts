@@ -23,8 +23,10 @@ import type { Send } from "../stack_part.ts";
 import type { AddressFamily, NetworkLink } from "../transport/transport.ts";
 import { linkFamilies } from "./_host_addresses.ts";
 import {
+  buildLegacyPacket,
   buildPackets,
   buildProbePackets,
+  type LegacyPacketOptions,
   type OutgoingMessage,
   type ProbeName,
   RESPONSE_FLAGS,
@@ -84,18 +86,13 @@ export class Sender {
     return failed;
   }
 
-  /**
-   * Sends `message` to one address (and port) through `interfaceName`; with
-   * `truncate`, as one packet with TC when it does not fit (a legacy reply,
-   * RFC 6762 §6.7).
-   */
+  /** Sends `message` to one address (and port) through `interfaceName`. */
   unicast(
     message: OutgoingMessage,
     to: { interfaceName: string; family: AddressFamily; address: string; port: number },
-    options: { truncate?: boolean } = {},
   ): void {
     if (this.#full()) return;
-    for (const p of build(message, options)) this.#track(this.#send(p, to));
+    for (const p of build(message)) this.#track(this.#send(p, to));
   }
 
   /** Sends one packet already built (a legacy reply, RFC 6762 §6.7) to one address. */
@@ -108,14 +105,21 @@ export class Sender {
   }
 
   /**
-   * Builds a legacy reply (one packet, TC when cut, RFC 6762 §6.7), sends it
-   * to `to` and returns it; `null` when nothing could be built.
+   * Builds a legacy reply (one packet of the resolver's size, TC when cut,
+   * RFC 6762 §6.7), sends it to `to` and returns it; `null` when nothing
+   * could be built.
    */
   legacy(
     message: OutgoingMessage,
     to: { interfaceName: string; family: AddressFamily; address: string; port: number },
+    size: LegacyPacketOptions,
   ): Uint8Array | null {
-    const [packet] = build(message, { truncate: true });
+    let packet: Uint8Array | undefined;
+    try {
+      packet = buildLegacyPacket(message, size);
+    } catch {
+      return null; // a record that cannot be encoded at all: no reply, as `build` drops it
+    }
     if (packet === undefined) return null;
     this.unicastPacket(packet, to);
     return packet;
@@ -199,9 +203,9 @@ export class Sender {
  * Builds a message's packets; one that cannot be built at all is dropped
  * alone, so it never stops the other messages of a run (probes, answers).
  */
-function build(message: OutgoingMessage, options?: { truncate?: boolean }): Uint8Array[] {
+function build(message: OutgoingMessage): Uint8Array[] {
   try {
-    return buildPackets(message, options);
+    return buildPackets(message);
   } catch {
     return [];
   }

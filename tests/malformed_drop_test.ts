@@ -67,3 +67,18 @@ Deno.test("a malformed packet is counted and its drop event carries the DnsParse
   await mdns.close();
   await network.close();
 });
+
+Deno.test("a packet the same length as a valid one just routed, a byte apart, is validated and dropped", async () => {
+  // The pipeline skips validating a packet identical (past its ID) to the
+  // last valid one (a flood's repeats): a byte apart is another packet.
+  const { network, mdns } = await setup();
+  const again = good.slice();
+  again[1] = 7; // another ID: the same packet
+  for (const data of [good, again, pointerIntoHeader, good]) {
+    network.inject("a", { data, source: { address: "198.18.0.9", port: 5353 } });
+  }
+  assert.equal(mdns.stats.received, 4);
+  assert.equal(mdns.stats.malformed, 1);
+  assert.equal(mdns.stats.responses, 3);
+  await mdns.close();
+});

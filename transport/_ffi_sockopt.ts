@@ -32,6 +32,8 @@ const AF_INET = 2;
 const AF_INET6 = 10;
 const IPPROTO_IP = 0;
 const IP_TTL = 2;
+const IP_MULTICAST_IF = 32;
+const IP_MULTICAST_TTL = 33;
 const IP_ADD_MEMBERSHIP = 35;
 const IP_MULTICAST_ALL = 49;
 const IPPROTO_IPV6 = 41;
@@ -166,6 +168,22 @@ export class SockoptHatch {
     throw new Error(`Cannot join ${group} on interface index ${ifindex}: errno ${errno}`);
   }
 
+  /**
+   * Sends the socket's IPv4 multicast out of the interface with index
+   * `ifindex` (IP_MULTICAST_IF with an `ip_mreqn`) with TTL 255 (RFC 6762
+   * §11): the one way to reach a link that has no IPv4 address left, whose
+   * address a socket cannot bind. The kernel then picks the source address
+   * (0.0.0.0 when the host has no other IPv4 address). Returns false when the
+   * kernel refused.
+   */
+  setMulticastSender(fd: number, ifindex: number): boolean {
+    if (fd < 0 || this.#closed) return false;
+    const mreqn = new Uint8Array(12);
+    new DataView(mreqn.buffer).setInt32(8, ifindex, true);
+    return this.#libc.setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, mreqn, 12) === 0 &&
+      this.#setInt(fd, IPPROTO_IP, IP_MULTICAST_TTL, HATCH_TTL);
+  }
+
   /** The kernel's index of interface `name`, 0 when there is none. */
   ifIndex(name: string): number {
     if (this.#closed) return 0;
@@ -206,6 +224,18 @@ export class SockoptHatch {
     const notices = this.#notices;
     this.#notices = undefined;
     await notices?.close();
+  }
+
+  /**
+   * glibc's `malloc_trim(0)`: every whole free page of malloc's arenas back to
+   * the kernel (`_malloc_trim.ts` says when). Undefined when libc has none.
+   */
+  get trimMalloc(): (() => void) | undefined {
+    const trim = this.#libc.malloc_trim;
+    if (trim === null) return undefined;
+    return () => {
+      if (!this.#closed) trim(0n);
+    };
   }
 
   /** What the datagram path has done so far (zeros before its first use). */

@@ -27,6 +27,8 @@ export const LIBC_SYMBOLS = {
   recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
   pipe2: { parameters: ["buffer", "i32"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  // Gives malloc's free pages back after a burst (`_malloc_trim.ts`); glibc only, so optional.
+  malloc_trim: { parameters: ["usize"], result: "i32", optional: true },
   // Blocks one of Deno's blocking threads, never the event loop.
   poll: { parameters: ["buffer", "usize", "i32"], result: "i32", nonblocking: true },
 } as const;

@@ -5,6 +5,15 @@
  * multicast, so arrivals need no guess from the source subnet (which two
  * links on one prefix, 169.254/16 say, would share).
  *
+ * It also sends, for a link that had IPv4 and lost it all: no socket can bind
+ * an address the link no longer has, so the goodbyes for the addresses that
+ * left (RFC 6762 §10.1) go out of this one, its multicast interface set to
+ * the link's index (IP_MULTICAST_IF), TTL 255 (§11). Linux sends them from
+ * 0.0.0.0 (or another link's address), port 5353. python-zeroconf takes
+ * them; Avahi drops every IPv4 datagram from 0.0.0.0, and so do we (off-link).
+ * So the socket, once open, stays open while the interface keeps its index,
+ * addresses or not (what it receives then is off-link and dropped).
+ *
  * @module
  */
 
@@ -43,19 +52,28 @@ export class LinkIpv4Receiver {
   }
 
   /**
+   * The socket that sends this link's IPv4 multicast when no IPv4 address is
+   * left to bind one to (see the module note), if open.
+   */
+  get sender(): ManagedSocket | undefined {
+    return this.#socket;
+  }
+
+  /**
    * Opens the socket once per interface index (a re-created interface gets a
-   * new one; none without IPv4) and re-joins at every call, in case the
-   * kernel dropped the membership ("already joined" is success). Returns what
-   * failed; the next call retries.
+   * new one; none for a link that never had IPv4, kept for one that lost it)
+   * and re-joins at every call, in case the kernel dropped the membership
+   * ("already joined" is success). Returns what failed; the next call retries.
    */
   ensure(spec: InterfaceSpec): SocketFailure | undefined {
     const hatch = this.#hatch;
     const where = `${this.#name} ${MDNS_IPV4_GROUP}:${MDNS_PORT}`;
-    const index = spec.ipv4.length === 0 ? 0 : hatch.ifIndex(this.#name);
+    const index = hatch.ifIndex(this.#name);
     if (this.#socket !== undefined && (this.#socket.closed || this.#index !== index)) {
       this.#drop();
     }
-    if (index === 0) return undefined; // no IPv4, or the interface is already gone
+    // The interface is gone, or never had IPv4 since this socket was due.
+    if (index === 0 || (spec.ipv4.length === 0 && this.#socket === undefined)) return undefined;
     try {
       if (this.#socket === undefined) {
         const [socket, fd] = this.#open(where, MDNS_IPV4_GROUP);
@@ -63,6 +81,10 @@ export class LinkIpv4Receiver {
           // Without it the socket would hear every link's multicast.
           socket.close();
           throw new Error("Cannot turn IP_MULTICAST_ALL off");
+        }
+        if (!hatch.setMulticastSender(fd, index)) {
+          socket.close();
+          throw new Error("Cannot set IP_MULTICAST_IF and IP_MULTICAST_TTL");
         }
         [this.#socket, this.#fd, this.#index] = [socket, fd, index];
       }

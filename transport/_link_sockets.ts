@@ -18,7 +18,9 @@
  * - `mc4`: bound to 224.0.0.251:5353 with IP_MULTICAST_ALL off and joined on
  *   this interface's index only, so it receives exactly this link's IPv4
  *   multicast, whatever prefix other links share with it. Sources outside the
- *   link's subnets are dropped as off-link, as `rx4` drops them.
+ *   link's subnets are dropped as off-link, as `rx4` drops them. It also
+ *   sends, with IP_MULTICAST_IF, once the link has lost every IPv4 address
+ *   (the goodbyes for them, RFC 6762 §10.1).
  *
  * With the hatch, every sending socket also gets IP_TTL or the IPv6 hop
  * limits 255 (RFC 6762 §11), and every socket a larger receive buffer
@@ -124,14 +126,18 @@ export class LinkSockets {
     }
   }
 
-  /** The socket that sends for `family` on this link, if one is open. */
+  /**
+   * The socket that sends for `family` on this link, if one is open: for
+   * IPv4, one bound to the link's address, or with the hatch and no address
+   * left, `mc4` (the goodbyes for the addresses that left).
+   */
   sender(family: AddressFamily): ManagedSocket | undefined {
     if (family === "IPv6") return this.#mc6;
     for (const cidr of this.spec?.ipv4 ?? []) {
       const v4 = this.#v4.get(cidr.address);
       if (v4 !== undefined) return v4;
     }
-    return undefined;
+    return this.#mc4?.sender;
   }
 
   /** The IPv4 addresses whose sockets are open, in spec order. */

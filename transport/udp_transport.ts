@@ -15,6 +15,7 @@ import { Ipv4MulticastReceiver } from "./_ipv4_multicast_receiver.ts";
 import { linkEvents, type PublishedLink } from "./_link_events.ts";
 import { InterfacePoller } from "./_interface_poller.ts";
 import { LinkSockets } from "./_link_sockets.ts";
+import { MallocTrimmer } from "./_malloc_trim.ts";
 import type { SocketFailure } from "./_managed_socket.ts";
 import {
   type AddressFamily,
@@ -69,6 +70,8 @@ export {
  *
  * With the FFI hatch (option `ffi`, Linux, `--allow-ffi` granted): TTL 255 on
  * everything sent and exact IPv4 attribution; `stats.ffi` says whether it is on.
+ * Under a burst of datagrams it also hands glibc's free memory back to the
+ * kernel, rate-limited (`stats.mallocTrims`; `_malloc_trim.ts` says why).
  *
  * @example Nothing is opened before `start()`: no link, and a send resolves false
  * ```ts
@@ -121,6 +124,7 @@ export class UdpTransport implements Transport {
     rebuilds: 0,
   };
   #ffiMisses = 0;
+  #trimmer: MallocTrimmer | undefined;
   #directAtClose = { received: 0, sent: 0 };
 
   /** Creates a transport; nothing is opened until {@linkcode UdpTransport.start}. */
@@ -155,6 +159,7 @@ export class UdpTransport implements Transport {
       ffiMisses: this.#ffiMisses,
       directReceived: direct?.received ?? this.#directAtClose.received,
       directSent: direct?.sent ?? this.#directAtClose.sent,
+      mallocTrims: this.#trimmer?.trims ?? 0,
     };
   }
 
@@ -253,6 +258,7 @@ export class UdpTransport implements Transport {
     this.#echo.clear();
     await Promise.all([rx4?.close(), ...links.map((l) => l.close())]);
     this.#directAtClose = this.#hatch?.datagramCounts ?? this.#directAtClose;
+    this.#trimmer?.close();
     this.#hatch?.close();
     this.#hatch = undefined;
   }
@@ -265,6 +271,8 @@ export class UdpTransport implements Transport {
   async #startSockets(): Promise<void> {
     ({ hatch: this.#hatch, state: this.#hatchState } = SockoptHatch.open(this.#ffi));
     const hatch = this.#hatch;
+    const trim = hatch?.trimMalloc;
+    if (trim !== undefined) this.#trimmer = new MallocTrimmer(this.#clock, trim);
     const poller = this.#poller = new InterfacePoller(this.#clock, this.#pollIntervalMs, {
       list: this.#listInterfaces,
       rebuild: async (infos) => (await this.#reconcile(infos)).length,
@@ -403,6 +411,7 @@ export class UdpTransport implements Transport {
       unicast,
     };
     this.#stats.delivered++;
+    this.#trimmer?.delivered();
     try {
       this.#handler?.onDatagram(datagram);
     } catch (error) {

@@ -172,6 +172,11 @@ export interface UdpTransportStats {
   readonly directReceived: number;
   /** Datagrams sent by the hatch's `sendto` instead of Deno's async `send()`. */
   readonly directSent: number;
+  /**
+   * Times the hatch gave malloc's free memory back to the kernel during or
+   * after a burst of datagrams (glibc's `malloc_trim`; 0 without the hatch).
+   */
+  readonly mallocTrims: number;
   /** Looks at the interfaces by the watcher (after start). */
   readonly polls: number;
   /**

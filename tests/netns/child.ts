@@ -149,9 +149,18 @@ export class Child {
 
   /**
    * Ends the process: closes stdin, sends `signal`, and SIGKILL after
-   * `graceMs`. Resolves with its status. Safe to call twice.
+   * `graceMs`. Resolves with its status. Safe to call twice. SIGKILL goes
+   * first: an agent that ends cleanly at the end of its input (goodbyes and
+   * all) would otherwise race the kill a test means to be abrupt.
    */
   async stop(signal: Deno.Signal = "SIGTERM", graceMs = 3000): Promise<Deno.CommandStatus> {
+    if (signal === "SIGKILL" && !this.#exited) {
+      try {
+        this.#process.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
     if (this.#stdin !== undefined) {
       const stdin = this.#stdin;
       this.#stdin = undefined;

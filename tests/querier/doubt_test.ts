@@ -129,3 +129,38 @@ Deno.test("doubt: ghosts heard over ten seconds are reconfirmed in shared rounds
   assert.ok(queries.length <= 16, JSON.stringify(queries.map((q) => q.time - start)));
   await browser[Symbol.asyncDispose]();
 });
+
+Deno.test("doubt: under a flood of fakes a reconfirmation lists no unresolved PTR as a Known Answer (no round of many packets)", async () => {
+  await using r = await rig({ seed: 5 });
+  const browser = r.querier.browse("_http._tcp", { resolve: true });
+  await r.advance(200);
+  r.respond([
+    ptr(TYPE, REAL),
+    srv(REAL, "real.local"),
+    txt(REAL, []),
+    a("real.local", "198.18.0.3"),
+  ]);
+  const start = r.clock.now();
+  // 2,000 PTR-only instances over 10 s: while the first are doubted, hundreds
+  // more wait for their follow-up questions (the follow-up budget is per link).
+  for (let batch = 0; batch < 40; batch++) {
+    r.respond(Array.from({ length: 50 }, (_, i) => ptr(TYPE, `Fake-${batch}-${i}.${TYPE}`)));
+    await r.advance(250);
+  }
+  for (let t = 0; t < 20_000; t += 500) await r.advance(500);
+  const packets = r.ourQueries(start).filter((p) => p.entry.family === "IPv4");
+  // §10.4 asks the question again; the Known Answers that keep other answers
+  // away must not multiply its packets: a PTR whose instance has not answered
+  // (no SRV) keeps no real answer away, so a reconfirmation does not list it.
+  // What continues (§7.2) is the browse's own PTR query, within its packet
+  // budget. Measured: 9 continuation packets of 71 (before: 80 of 142, every
+  // round a query of 6 packets).
+  const continued = packets.filter((p) => p.message.questions.length === 0);
+  assert.ok(
+    continued.length <= 12,
+    `${continued.length} continuation packets of ${packets.length}`,
+  );
+  assert.ok(packets.length <= 90, `${packets.length} query packets`);
+  assert.deepEqual(listed(r), ["Real"], "every fake purged, the real one kept");
+  await browser[Symbol.asyncDispose]();
+});

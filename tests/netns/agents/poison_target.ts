@@ -6,9 +6,12 @@
  *
  *   ip netns exec NS deno run --unstable-net --allow-all poison_target.ts '{"type":"_http._tcp"}'
  *
- * stdin: {"op":"report"} | {"op":"close"}. stdout: started, published,
+ * `"ffi":"off"` in the config runs the transport without the FFI hatch.
+ *
+ * stdin: {"op":"report"} | {"op":"memory"} | {"op":"close"}. stdout: started, published,
  * report (RSS, heap after a full GC when run with --expose-gc, stats, cache bytes and budget, query packets sent so far,
- * instances per browse, whether Real is whole), closed.
+ * instances per browse, whether Real is whole), memory (`Deno.memoryUsage()`
+ * as it is, no GC), closed.
  *
  * @module
  */
@@ -23,8 +26,12 @@ import { stdinCommands } from "./_commands.ts";
 // deno-lint-ignore no-console
 const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
 
-const config = JSON.parse(Deno.args[0] ?? "{}") as { type: string; hostName?: string };
-const udp = new UdpTransport({});
+const config = JSON.parse(Deno.args[0] ?? "{}") as {
+  type: string;
+  hostName?: string;
+  ffi?: "auto" | "off";
+};
+const udp = new UdpTransport({ ffi: config.ffi });
 let queries = 0;
 const transport: Transport = {
   get links() {
@@ -61,6 +68,30 @@ const types = mdns.browse();
   }
 })();
 
+// glibc's malloc figures and malloc_trim, for the bench's diagnosis of RSS
+// outside V8's heap (needs --allow-ffi; absent otherwise).
+const malloc = (() => {
+  try {
+    return Deno.dlopen("libc.so.6", {
+      mallinfo2: { parameters: [], result: { struct: Array(10).fill("usize") } },
+      malloc_trim: { parameters: ["usize"], result: "i32" },
+    }).symbols;
+  } catch {
+    return undefined;
+  }
+})();
+function mallocFigures(): Record<string, number> | undefined {
+  if (malloc === undefined) return undefined;
+  const v = new BigUint64Array((malloc.mallinfo2() as Uint8Array).buffer);
+  // struct mallinfo2: arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost
+  return {
+    mallocArena: Number(v[0]),
+    mallocMmapped: Number(v[4]),
+    mallocInUse: Number(v[7]),
+    mallocFree: Number(v[8]),
+  };
+}
+
 const gc = (globalThis as { gc?: () => void }).gc; // with --v8-flags=--expose-gc
 
 function report(): Record<string, unknown> {
@@ -76,6 +107,7 @@ function report(): Record<string, unknown> {
     heapTotal: m.heapTotal,
     heapBeforeGc: gc === undefined ? undefined : before.heapUsed + before.external,
     stats: mdns.stats,
+    mallocTrims: udp.stats.mallocTrims,
     cacheBytes: mdns.peerCache.bytes,
     cacheBudget: mdns.peerCache.capacity,
     queries,
@@ -95,6 +127,12 @@ async function shutdown(): Promise<void> {
 Deno.addSignalListener("SIGTERM", () => void shutdown());
 for await (const cmd of stdinCommands()) {
   if (cmd.op === "report") emit(report());
-  else if (cmd.op === "close") await shutdown();
+  else if (cmd.op === "memory") {
+    emit({ event: "memory", ...Deno.memoryUsage(), ...mallocFigures() });
+  } else if (cmd.op === "trim") {
+    const t0 = performance.now();
+    const released = malloc?.malloc_trim(0n);
+    emit({ event: "trimmed", released, ms: performance.now() - t0, rss: Deno.memoryUsage().rss });
+  } else if (cmd.op === "close") await shutdown();
 }
 await shutdown();

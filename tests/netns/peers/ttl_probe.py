@@ -4,7 +4,7 @@
 Usage (inside a test namespace only):
   /usr/bin/python3 ttl_probe.py '{"ifname":"eth0","ipv4":"198.18.1.2"}'
 Lines: {"event":"ready"} once bound, then per datagram
-       {"family":"IPv4"|"IPv6","source":...,"destination":...,"ttl":N,"hex":...}
+       {"family":"IPv4"|"IPv6","source":...,"port":N,"destination":...,"ttl":N,"hex":...}
 The kernel hands the TTL (IP_RECVTTL) and hop limit (IPV6_RECVHOPLIMIT) over
 as ancillary data; the destination (IP_PKTINFO, IPV6_RECVPKTINFO) tells
 multicast from unicast.
@@ -66,6 +66,7 @@ def main():
             emit(
                 family="IPv4" if s is s4 else "IPv6",
                 source=source[0],
+                port=source[1],
                 destination=destination,
                 ttl=ttl,
                 hex=data.hex(),
