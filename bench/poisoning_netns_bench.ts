@@ -112,6 +112,7 @@
 import { Lab, startAvahi, SYSTEM_PYTHON } from "../tests/netns/harness.ts";
 import type { Child, Host } from "../tests/netns/harness.ts";
 import { parseAvahiBrowseLine } from "../tests/netns/avahi.ts";
+import { RECOMMENDED_V8_FLAGS } from "../tests/netns/publisher.ts";
 import { sample } from "./_proc_stats.ts";
 import { smaps, type SmapsBreakdown } from "./_smaps.ts";
 
@@ -139,6 +140,8 @@ const OURS: Record<string, { v8: string; env?: Record<string, string> }> = {
   "ours": { v8: "" },
   "ours-semi1": { v8: "--max-semi-space-size=1" },
   "ours-semi1-size": { v8: RECOMMENDED },
+  // What README recommends now (adds --no-memory-reducer-for-small-heaps).
+  "ours-rec": { v8: RECOMMENDED_V8_FLAGS },
   "ours-semi1-nored": { v8: "--max-semi-space-size=1,--no-memory-reducer" },
   "ours-semi1-hg10": { v8: "--max-semi-space-size=1,--heap-growing-percent=10" },
   "ours-semi1-mrd1s": { v8: "--max-semi-space-size=1,--memory-reducer-delay-ms=1000" },

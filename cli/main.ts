@@ -3,7 +3,7 @@
  * and Apple's `dns-sd`:
  *
  *   deno run --allow-net --allow-sys=networkInterfaces,hostname --unstable-net \
- *     --v8-flags=--max-semi-space-size=1,--optimize-for-size cli/main.ts <command>
+ *     --v8-flags=--max-semi-space-size=1,--optimize-for-size,--no-memory-reducer-for-small-heaps cli/main.ts <command>
  *
  * or `deno task mdns <command>` (the V8 flags keep a long-running `publish`
  * or `browse` at a flat RSS under a flood and near its live heap under cache

@@ -21,10 +21,14 @@ export type PublisherMessage = { event: string; id?: number } & Record<string, a
  * a flood's allocation rate does not grow RSS by 20-40 MB, and
  * `--optimize-for-size`, so the old generation's limit grows in small steps
  * and a poisoning attack's RSS peak stays near the live heap (1,000,000
- * records: +46 MiB against +117 without it; bench/poisoning_netns_bench.ts).
+ * records: +46 MiB against +117 without it; bench/poisoning_netns_bench.ts),
+ * and `--no-memory-reducer-for-small-heaps`, so V8 does not re-mark the
+ * start-up heap ~30 s in (a browse's idle CPU; a flood's heap is still given
+ * back: bench/memory_reducer_bench.ts).
  * Benches pass them to measure what a user following README gets.
  */
-export const RECOMMENDED_V8_FLAGS = "--max-semi-space-size=1,--optimize-for-size";
+export const RECOMMENDED_V8_FLAGS =
+  "--max-semi-space-size=1,--optimize-for-size,--no-memory-reducer-for-small-heaps";
 
 export class Publisher {
   /** The process. */

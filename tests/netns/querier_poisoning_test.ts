@@ -32,7 +32,7 @@ const RECORDS = 50_000;
 const HEAP_CONSTANT_BYTES = 20 * 2 ** 20;
 /**
  * What RSS may grow by beyond the budget, with the recommended V8 flags
- * (`--max-semi-space-size=1,--optimize-for-size`, as the tasks pass them).
+ * (`--max-semi-space-size=1,--optimize-for-size,--no-memory-reducer-for-small-heaps`, as the tasks pass them).
  * Measured here (50,000 records): +30.5 and +31.9 MiB (+69.0 and +79.3 MiB
  * with V8's defaults; 128 MiB bound before this session). At 1,000,000
  * records (`bench/poisoning_netns_bench.ts`): peak +44.7-46.5 MiB, +26.6-35.1
