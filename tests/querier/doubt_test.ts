@@ -57,6 +57,25 @@ function ptrQueries(r: Rig, since: number) {
   }));
 }
 
+// A browse that resolved Real, then `batches` batches of `size` PTR-only
+// instances `gapMs` apart; `start` is when the first batch came.
+async function browseUnderFakes(r: Rig, batches: number, size: number, gapMs: number) {
+  const browser = r.querier.browse("_http._tcp", { resolve: true });
+  await r.advance(200);
+  r.respond([
+    ptr(TYPE, REAL),
+    srv(REAL, "real.local"),
+    txt(REAL, []),
+    a("real.local", "198.18.0.3"),
+  ]);
+  const start = r.clock.now();
+  for (let batch = 0; batch < batches; batch++) {
+    r.respond(Array.from({ length: size }, (_, i) => ptr(TYPE, `Fake-${batch}-${i}.${TYPE}`)));
+    await r.advance(gapMs);
+  }
+  return { browser, start };
+}
+
 Deno.test("doubt: PTRs whose instance never answers its SRV queries are reconfirmed and purged", async () => {
   await using r = await rig({ seed: 3 });
   const browse = await browseWithGhosts(r);
@@ -105,20 +124,8 @@ Deno.test("doubt: a PTR its responder confirms stays, and so does one whose SRV 
 
 Deno.test("doubt: ghosts heard over ten seconds are reconfirmed in shared rounds, then all purged", async () => {
   await using r = await rig({ seed: 4 });
-  const browser = r.querier.browse("_http._tcp", { resolve: true });
-  await r.advance(200);
-  r.respond([
-    ptr(TYPE, REAL),
-    srv(REAL, "real.local"),
-    txt(REAL, []),
-    a("real.local", "198.18.0.3"),
-  ]);
-  const start = r.clock.now();
   // 20 batches of 15 PTR-only instances, 500 ms apart.
-  for (let batch = 0; batch < 20; batch++) {
-    r.respond(Array.from({ length: 15 }, (_, i) => ptr(TYPE, `Fake-${batch}-${i}.${TYPE}`)));
-    await r.advance(500);
-  }
+  const { browser, start } = await browseUnderFakes(r, 20, 15, 500);
   for (let t = 0; t < 40_000; t += 500) await r.advance(500);
   assert.deepEqual(listed(r), ["Real"], "every fake purged, the real one kept");
   // One round per type at a time, each asking at 0, 1 and 3 s (the next round
@@ -132,21 +139,9 @@ Deno.test("doubt: ghosts heard over ten seconds are reconfirmed in shared rounds
 
 Deno.test("doubt: under a flood of fakes a reconfirmation lists no unresolved PTR as a Known Answer (no round of many packets)", async () => {
   await using r = await rig({ seed: 5 });
-  const browser = r.querier.browse("_http._tcp", { resolve: true });
-  await r.advance(200);
-  r.respond([
-    ptr(TYPE, REAL),
-    srv(REAL, "real.local"),
-    txt(REAL, []),
-    a("real.local", "198.18.0.3"),
-  ]);
-  const start = r.clock.now();
   // 2,000 PTR-only instances over 10 s: while the first are doubted, hundreds
   // more wait for their follow-up questions (the follow-up budget is per link).
-  for (let batch = 0; batch < 40; batch++) {
-    r.respond(Array.from({ length: 50 }, (_, i) => ptr(TYPE, `Fake-${batch}-${i}.${TYPE}`)));
-    await r.advance(250);
-  }
+  const { browser, start } = await browseUnderFakes(r, 40, 50, 250);
   for (let t = 0; t < 20_000; t += 500) await r.advance(500);
   const packets = r.ourQueries(start).filter((p) => p.entry.family === "IPv4");
   // §10.4 asks the question again; the Known Answers that keep other answers
