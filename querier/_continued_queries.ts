@@ -29,7 +29,7 @@ import {
   CONTINUED_KNOWN_ANSWER_LIMIT,
   CONTINUED_QUERY_LIMIT,
 } from "./_constants.ts";
-import { type HeardQuestion, readQuery } from "./_observations.ts";
+import { type HeardQuestion, knownAnswerFor, readQuery } from "./_observations.ts";
 
 interface RunQuestion extends HeardQuestion {
   readonly known: Set<string>;
@@ -102,8 +102,8 @@ function countKnown(questions: readonly RunQuestion[]): number {
 }
 
 // The Known Answers of a continuation packet, each added to the questions of
-// its run it answers (same name; same type, or a question for ANY), as
-// `readQuery` does within one packet. Returns how many were read.
+// its run it answers (`knownAnswerFor`), as `readQuery` does within one
+// packet. Returns how many were read.
 function addKnownAnswers(reader: MessageReader, questions: readonly RunQuestion[]): number {
   let n = 0;
   while (reader.nextRecord()) {
@@ -113,7 +113,7 @@ function addKnownAnswers(reader: MessageReader, questions: readonly RunQuestion[
       const name = nameKey(reader.name());
       let key: string | undefined;
       for (const q of questions) {
-        if (nameKey(q.name) !== name || (q.type !== 255 && q.type !== type)) continue;
+        if (!knownAnswerFor(q, name, type)) continue;
         key ??= readerRecordKey(reader);
         q.known.add(key);
       }

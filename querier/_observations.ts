@@ -12,7 +12,7 @@
  * @module
  */
 
-import { type MessageReader, nameKey, readerRecordKey } from "../codec/mod.ts";
+import { type MessageReader, nameKey, readerRecordKey, RecordType } from "../codec/mod.ts";
 import type { PeerRecord } from "../cache/peer_record.ts";
 import { type Datagram, MDNS_PORT } from "../transport/transport.ts";
 import {
@@ -59,9 +59,7 @@ export function readQuery(reader: MessageReader): HeardQuestion[] {
     try {
       const type = reader.type;
       const name = nameKey(reader.name());
-      const q = questions.find((q) =>
-        nameKey(q.name) === name && (q.type === 255 || q.type === type)
-      );
+      const q = questions.find((q) => knownAnswerFor(q, name, type));
       if (q === undefined) continue;
       if (q.known === NO_KNOWN_ANSWERS) q.known = new Set();
       q.known.add(readerRecordKey(reader));
@@ -70,6 +68,18 @@ export function readQuery(reader: MessageReader): HeardQuestion[] {
     }
   }
   return questions;
+}
+
+/**
+ * Whether a Known Answer at `name` (a name key) of `type` answers question
+ * `q` (same name; same type, or a question for ANY: RFC 6762 §7.1).
+ */
+export function knownAnswerFor(
+  q: { readonly name: string; readonly type: number },
+  name: string,
+  type: number,
+): boolean {
+  return nameKey(q.name) === name && (q.type === RecordType.ANY || q.type === type);
 }
 
 /**
