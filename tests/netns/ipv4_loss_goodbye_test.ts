@@ -12,33 +12,14 @@
  */
 
 import assert from "node:assert/strict";
-import type { Child } from "./child.ts";
-import { type Host, Lab, netnsTest } from "./harness.ts";
+import { Lab, netnsTest } from "./harness.ts";
+import { type ProbeLine, startProbe } from "./ttl_probe.ts";
 import { fromHex } from "./packets.ts";
 import { QuerierAgent } from "./querier_agent.ts";
 import { SYSTEM_PYTHON } from "./zeroconf.ts";
 import { decodeMessage, type DnsMessage } from "../../codec/mod.ts";
 
-const PROBE = new URL("./peers/ttl_probe.py", import.meta.url).pathname;
 const WATCH = new URL("./peers/zc_address_watch.py", import.meta.url).pathname;
-
-interface ProbeLine {
-  readonly family: "IPv4" | "IPv6";
-  readonly source: string;
-  readonly port: number;
-  readonly destination: string;
-  readonly ttl: number;
-  readonly hex: string;
-}
-
-async function startProbe(host: Host): Promise<Child> {
-  const ipv4 = host.interfaces.get("eth0")!.ipv4;
-  const child = host.spawn([SYSTEM_PYTHON, PROBE, JSON.stringify({ ifname: "eth0", ipv4 })], {
-    label: `[${host.name}] ttl_probe`,
-  });
-  await child.waitFor((m: { event?: string }) => m.event === "ready", { what: "ttl probe" });
-  return child;
-}
 
 const decoded = (hex: string): DnsMessage | undefined => {
   try {

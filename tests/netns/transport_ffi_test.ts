@@ -10,29 +10,10 @@ import assert from "node:assert/strict";
 import { Agent, type AgentDatagram, carries } from "./agent.ts";
 import type { Child } from "./child.ts";
 import { type Host, Lab, netnsTest } from "./harness.ts";
+import { type ProbeLine, startProbe } from "./ttl_probe.ts";
 import { buildQuery, fromHex, hasLabel, TYPE } from "./packets.ts";
-import { SYSTEM_PYTHON } from "./zeroconf.ts";
 
-const PROBE = new URL("./peers/ttl_probe.py", import.meta.url).pathname;
 const NO_FFI = ["--unstable-net", "--allow-all", "--deny-ffi"];
-
-interface ProbeLine {
-  readonly family: "IPv4" | "IPv6";
-  readonly source: string;
-  readonly destination: string;
-  readonly ttl: number;
-  readonly hex: string;
-}
-
-/** Starts ttl_probe.py on `host`'s eth0 and waits until it listens. */
-async function startProbe(host: Host): Promise<Child> {
-  const ipv4 = host.interfaces.get("eth0")!.ipv4;
-  const child = host.spawn([SYSTEM_PYTHON, PROBE, JSON.stringify({ ifname: "eth0", ipv4 })], {
-    label: `[${host.name}] ttl_probe`,
-  });
-  await child.waitFor((m: { event?: string }) => m.event === "ready", { what: "ttl probe" });
-  return child;
-}
 
 /**
  * Sends a query tagged `tag` from `agent` to `to` (resending: the first
