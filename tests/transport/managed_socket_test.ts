@@ -108,7 +108,9 @@ Deno.test("a flooded socket's drain lets timers run between full drains", async 
   await socket.done;
 });
 
-Deno.test("datagrams faster than one a tick are drained on ticks, none delayed more than a tick", async () => {
+// A paced socket on a fake kernel and a virtual clock, recording how long
+// each datagram waited between arriving and being handled.
+function pacedSocket() {
   const clock = new VirtualClock(1000);
   const kernel = new FakeKernel();
   const delays: number[] = [];
@@ -118,6 +120,11 @@ Deno.test("datagrams faster than one a tick are drained on ticks, none delayed m
     () => {},
     { fd: 3, datagrams: kernel.datagrams, clock },
   );
+  return { clock, kernel, delays, socket };
+}
+
+Deno.test("datagrams faster than one a tick are drained on ticks, none delayed more than a tick", async () => {
+  const { clock, kernel, delays, socket } = pacedSocket();
   // An isolated datagram: handled as it arrives, and the loop waits on receive() again.
   kernel.arrive(clock.now());
   await settle();
@@ -155,15 +162,7 @@ Deno.test("datagrams faster than one a tick are drained on ticks, none delayed m
 });
 
 Deno.test("datagrams a tick or more apart each wake receive() and wait for nothing", async () => {
-  const clock = new VirtualClock(1000);
-  const kernel = new FakeKernel();
-  const delays: number[] = [];
-  const socket = new ManagedSocket(
-    kernel.conn,
-    (data) => delays.push(clock.now() - arrivedAt(data)),
-    () => {},
-    { fd: 3, datagrams: kernel.datagrams, clock },
-  );
+  const { clock, kernel, delays, socket } = pacedSocket();
   for (let i = 0; i < 50; i++) {
     kernel.arrive(clock.now());
     await settle();
