@@ -39,7 +39,7 @@
  * state changed since it was filed, or skips the newcomer's own unit, so the
  * cost is amortised O(1) per record, with no scan over the whole cache (a
  * watch that ends re-ranks what it covered once). Units are counted in the
- * budget (`EVICTION_UNIT_BYTES`) and live only while they have records or
+ * budget (`EVICTION_UNIT_BYTES`, `pointerBytes`) and live only while they have records or
  * services that target them. Internal.
  *
  * @module
@@ -49,6 +49,7 @@ import { nameKey, RecordType } from "../codec/mod.ts";
 import { forEachEntry } from "./_owner_index.ts";
 import {
   EVICTING,
+  EVICTION_UNIT_BYTES,
   fewAdd,
   fewList,
   fewRemove,
@@ -57,6 +58,7 @@ import {
   isLeaving,
   isServiceLike,
   isServiceListing,
+  pointerBytes,
   ptrTarget,
   srvTarget,
   Unit,
@@ -109,6 +111,7 @@ export class EvictionPolicy {
   // Units by the rdata key of the PTRs that point to them, so a PTR finds its
   // unit without decoding its rdata each time it is heard.
   #byPointer = new Map<string, Unit>();
+  #pointerBytes = 0; // pointerBytes() of each unit in #byPointer
   #lists: UnitList[] = Array.from({ length: TIERS }, () => new UnitList());
   #host: EvictionHost;
   #reserve = SERVICE_RESERVE_BYTES;
@@ -126,6 +129,11 @@ export class EvictionPolicy {
 
   get units(): number {
     return this.#units.size;
+  }
+
+  /** Bytes the units cost (`EVICTION_UNIT_BYTES` each, `pointerBytes` more for those PTRs point to). */
+  get bytes(): number {
+    return this.#units.size * EVICTION_UNIT_BYTES + this.#pointerBytes;
   }
 
   /**
@@ -215,6 +223,7 @@ export class EvictionPolicy {
       case RecordType.PTR: {
         u.pointers = fewRemove(u.pointers, entry);
         if (isServiceListing(entry.owner.key)) u.servicePointers--;
+        if (u.pointers === null) this.#dropPointer(u);
         break;
       }
       case RecordType.SRV: {
@@ -321,10 +330,21 @@ export class EvictionPolicy {
     if (known !== undefined && this.#units.get(known.key) === known) return known;
     const u = this.#get(nameKey(ptrTarget(entry)), create);
     if (u !== undefined) {
+      this.#dropPointer(u);
       u.pointerKey = entry.key;
       this.#byPointer.set(entry.key, u);
+      this.#pointerBytes += pointerBytes(u.key);
     }
     return u;
+  }
+
+  // No PTR points to `u` now: its slot in #byPointer goes.
+  #dropPointer(u: Unit): void {
+    const key = u.pointerKey;
+    if (key === undefined) return;
+    u.pointerKey = undefined;
+    if (this.#byPointer.get(key) === u) this.#byPointer.delete(key);
+    this.#pointerBytes -= pointerBytes(u.key);
   }
 
   #get(key: string, create: boolean): Unit | undefined {
@@ -341,8 +361,7 @@ export class EvictionPolicy {
       if (u.tier >= 0) this.#lists[u.tier].remove(u);
       u.tier = HELD;
       this.#units.delete(u.key);
-      const key = u.pointerKey;
-      if (key !== undefined && this.#byPointer.get(key) === u) this.#byPointer.delete(key);
+      this.#dropPointer(u);
     }
   }
 

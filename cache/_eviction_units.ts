@@ -10,7 +10,8 @@
 
 import { decodeRdata, RecordType, type SrvData } from "../codec/mod.ts";
 import { binaryToBytes } from "./_rdata_key.ts";
-import { type PeerEntry, PENDING_MASK } from "./peer_record.ts";
+import { MAP_SLOT_BYTES, type PeerEntry, PENDING_MASK } from "./peer_record.ts";
+import { stringBytes } from "./_interner.ts";
 
 /**
  * Tier of a unit no list holds: no records, or held by the services that target it.
@@ -25,12 +26,23 @@ export const EVICTING = -2;
 
 /**
  * Bytes a unit costs, counted in the peer cache's budget with its records and
- * names: the unit object (14 fields, 128), its slot in the policy's map of
- * units (40) and in the map of PTR keys (24, amortised over names no PTR
- * points to). Measured against V8 by `bench/cache_memory.ts` (a cache of
- * 20,000 services: 40,000 units, 7.1 MiB more heap than without them).
+ * names: the unit object (14 fields, 128) and its slot in the policy's map of
+ * units (`MAP_SLOT_BYTES`). A unit PTRs point to costs
+ * {@linkcode POINTER_BYTES} more. Measured against V8 by
+ * `bench/cache_memory.ts` (a cache of 20,000 services: 40,000 units, 7.1 MiB
+ * more heap than without them).
  */
-export const EVICTION_UNIT_BYTES = 192;
+export const EVICTION_UNIT_BYTES = 128 + MAP_SLOT_BYTES;
+
+/**
+ * Bytes a unit that PTRs point to costs besides {@linkcode EVICTION_UNIT_BYTES}:
+ * its slot in the map of PTR keys (`MAP_SLOT_BYTES`), plus its name key's
+ * string (the PTR's target lowered; a PTR-only instance has no owner name
+ * to share it with).
+ */
+export function pointerBytes(key: string): number {
+  return MAP_SLOT_BYTES + stringBytes(key);
+}
 
 /**
  * One unit of eviction, named by a name key.

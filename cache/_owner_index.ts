@@ -9,7 +9,13 @@
  */
 
 import { RecordType } from "../codec/mod.ts";
-import { CLASS_MASK, PEER_SET_INDEX_BYTES, type PeerEntry, type PeerOwner } from "./peer_record.ts";
+import {
+  CLASS_MASK,
+  MAP_SLOT_BYTES,
+  PEER_SET_INDEX_BYTES,
+  type PeerEntry,
+  type PeerOwner,
+} from "./peer_record.ts";
 
 /**
  * Owners switch from a list to per-set maps above this many records.
@@ -95,17 +101,21 @@ export function forEachInSet(
  */
 export function indexGrowth(owner: PeerOwner, entry: PeerEntry): number {
   const k = setKey(entry.iface, entry.type, entry.bits & CLASS_MASK);
-  if (owner.sets !== null) return owner.sets.has(k) ? 0 : PEER_SET_INDEX_BYTES;
+  if (owner.sets !== null) {
+    return (owner.sets.has(k) ? 0 : PEER_SET_INDEX_BYTES) + MAP_SLOT_BYTES;
+  }
   if (owner.count < LIST_LIMIT) return 0;
   const keys = new Set([k]);
   for (let e = owner.head; e !== null; e = e.next) {
     keys.add(setKey(e.iface, e.type, e.bits & CLASS_MASK));
   }
-  return keys.size * PEER_SET_INDEX_BYTES;
+  return keys.size * PEER_SET_INDEX_BYTES + (owner.count + 1) * MAP_SLOT_BYTES;
 }
 
 /**
- * Adds `entry` to its owner's index; returns the index bytes added.
+ * Adds `entry` to its owner's index; returns the index bytes added: a set's
+ * `Map` (`PEER_SET_INDEX_BYTES`) and the entry's slot in it (`MAP_SLOT_BYTES`)
+ * once the owner keeps maps.
  */
 export function link(owner: PeerOwner, entry: PeerEntry): number {
   owner.count++;
@@ -132,11 +142,11 @@ export function link(owner: PeerOwner, entry: PeerEntry): number {
 function addToSet(sets: Map<string, Map<string, PeerEntry>>, entry: PeerEntry): number {
   const k = setKey(entry.iface, entry.type, entry.bits & CLASS_MASK);
   let set = sets.get(k);
-  let added = 0;
+  let added = MAP_SLOT_BYTES;
   if (set === undefined) {
     set = new Map();
     sets.set(k, set);
-    added = PEER_SET_INDEX_BYTES;
+    added += PEER_SET_INDEX_BYTES;
   }
   set.set(entry.key, entry);
   return added;
@@ -150,11 +160,10 @@ export function unlink(owner: PeerOwner, entry: PeerEntry): number {
   if (owner.sets !== null) {
     const k = setKey(entry.iface, entry.type, entry.bits & CLASS_MASK);
     const set = owner.sets.get(k);
-    if (set !== undefined && set.delete(entry.key) && set.size === 0) {
-      owner.sets.delete(k);
-      return PEER_SET_INDEX_BYTES;
-    }
-    return 0;
+    if (set === undefined || !set.delete(entry.key)) return 0;
+    if (set.size > 0) return MAP_SLOT_BYTES;
+    owner.sets.delete(k);
+    return MAP_SLOT_BYTES + PEER_SET_INDEX_BYTES;
   }
   if (owner.head === entry) {
     owner.head = entry.next;

@@ -19,7 +19,6 @@ import type { PeerEvents } from "./_peer_events.ts";
 import { NameInterner } from "./_interner.ts";
 import { forEachEntry, forEachOwnRecord, indexGrowth, link, unlink } from "./_owner_index.ts";
 import { EvictionPolicy } from "./_eviction.ts";
-import { EVICTION_UNIT_BYTES } from "./_eviction_units.ts";
 import {
   LIVE_BIT,
   PEER_NAME_OVERHEAD_BYTES,
@@ -86,7 +85,7 @@ export class PeerStore {
   }
   /** Bytes counted: records, owner names and eviction units. */
   get bytes(): number {
-    return this.#recordBytes + this.#names.bytes + this.#eviction.units * EVICTION_UNIT_BYTES;
+    return this.#recordBytes + this.#names.bytes + this.#eviction.bytes;
   }
   /** The byte budget. */
   get capacity(): number {

@@ -107,7 +107,8 @@ export const REFRESH_POINTS: readonly number[] = [0.8, 0.85, 0.9, 0.95];
  */
 export const REFRESH_JITTER = 0.02;
 /**
- * Default byte budget: 4 MiB, about 15,000 typical records.
+ * Default byte budget: 4 MiB of heap, about 10,000 typical records (2,000
+ * services), 6,500 PTR-only instances of a flood.
  *
  * @example
  * ```ts

@@ -143,6 +143,25 @@ export interface PeerRecord {
  */
 export const PEER_RECORD_OVERHEAD_BYTES = 176;
 /**
+ * Bytes one entry of a `Map` of the cache is counted: V8 lays an entry out
+ * in 28 bytes (key, value, chain and half a bucket) when its table is full,
+ * doubles a table that fills up and shrinks it only below a quarter full, so
+ * under churn (a flood replacing what a full cache holds) a table keeps up to
+ * four times the entries it holds (28 to 112 bytes an entry, by where the
+ * table is in that cycle). 64 keeps the default 4 MiB cache under a flood
+ * within its budget (`bench/cache_memory.ts poison`: 3.6 MiB of heap for
+ * 4.0 counted); a cache without churn costs less than it counts (34.6 MiB
+ * for 40.3 counted, `bench/cache_memory.ts`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MAP_SLOT_BYTES } from "./peer_record.ts";
+ * assert.equal(MAP_SLOT_BYTES, 64);
+ * ```
+ */
+export const MAP_SLOT_BYTES = 64;
+/**
  * Bytes of the per-set `Map` an owner with many records (a service type's PTRs) uses.
  *
  * @example
@@ -150,7 +169,8 @@ export const PEER_RECORD_OVERHEAD_BYTES = 176;
  * import assert from "node:assert/strict";
  * import { PEER_SET_INDEX_BYTES } from "./peer_record.ts";
  * import { LIST_LIMIT } from "./_owner_index.ts";
- * // Paid once per (interface, type, class) by an owner of more than LIST_LIMIT records.
+ * // Paid once per (interface, type, class) by an owner of more than LIST_LIMIT records,
+ * // with MAP_SLOT_BYTES for each record in it.
  * assert.equal(PEER_SET_INDEX_BYTES, 160);
  * assert.equal(LIST_LIMIT, 8);
  * ```
@@ -158,7 +178,7 @@ export const PEER_RECORD_OVERHEAD_BYTES = 176;
 export const PEER_SET_INDEX_BYTES = 160;
 /**
  * Bytes a peer owner name costs besides its strings: the owner object (88) and its `Map`
- * slot (40).
+ * slot (`MAP_SLOT_BYTES`).
  *
  * @example
  * ```ts
@@ -166,10 +186,10 @@ export const PEER_SET_INDEX_BYTES = 160;
  * import { PEER_NAME_OVERHEAD_BYTES } from "./peer_record.ts";
  * import { NameInterner } from "./_interner.ts";
  * const names = new NameInterner({ entryOverheadBytes: PEER_NAME_OVERHEAD_BYTES });
- * assert.equal(names.costOf("h.local"), 152); // 128, then 24 for the string
+ * assert.equal(names.costOf("h.local"), 176); // 152, then 24 for the string
  * ```
  */
-export const PEER_NAME_OVERHEAD_BYTES = 128;
+export const PEER_NAME_OVERHEAD_BYTES = 88 + MAP_SLOT_BYTES;
 
 /**
  * Bytes V8 uses for a one-byte string of `length` characters: a 16-byte header, 8-byte
