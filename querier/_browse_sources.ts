@@ -137,16 +137,18 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     let tracker = this.#trackers.get(key);
     if (tracker === undefined) {
       if (!ptr.live) return; // a goodbye for an instance not followed
-      tracker = new InstanceTracker(this.#group, instance);
+      tracker = new InstanceTracker(this.#group, instance, key);
       this.#trackers.set(key, tracker);
     }
     const ptrs = tracker.listedBy;
     if (ptr.live) {
-      if (ptrs === undefined) tracker.listedBy = [ptr];
-      else if (!ptrs.includes(ptr)) ptrs.push(ptr);
+      if (ptrs === undefined) tracker.listedBy = ptr;
+      else if (!Array.isArray(ptrs)) {
+        if (ptrs !== ptr) tracker.listedBy = [ptrs, ptr];
+      } else if (!ptrs.includes(ptr)) ptrs.push(ptr);
     } else if (ptrs !== undefined) {
-      const rest = ptrs.filter((p) => p !== ptr);
-      tracker.listedBy = rest.length === 0 ? undefined : rest;
+      const rest = Array.isArray(ptrs) ? ptrs.filter((p) => p !== ptr) : ptrs === ptr ? [] : [ptrs];
+      tracker.listedBy = rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest;
       if (rest.length === 0) this.#reasons.ptrLeft(key, reason ?? "expired");
     }
     this.#dirty.add(key);
@@ -199,7 +201,10 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     // Listed means a live PTR names it; only then follow-ups are worth asking.
     const ptrs = tracker.listedBy;
     const listed = ptrs !== undefined;
-    const found = tracker.update(ptrs ?? [], listed && this.#resolve);
+    const found = tracker.update(
+      ptrs === undefined ? [] : Array.isArray(ptrs) ? ptrs : [ptrs],
+      listed && this.#resolve,
+    );
     if (!listed) {
       tracker.close();
       this.#trackers.delete(key);

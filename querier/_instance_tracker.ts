@@ -34,6 +34,7 @@ export interface TrackerHost {
     type: number,
     interfaces: readonly string[] | undefined,
     followUp?: boolean,
+    key?: string,
   ): ContinuousQuestion;
   /** Leaves a question (`followUp` as it was asked). */
   release(question: ContinuousQuestion, followUp?: boolean): void;
@@ -114,23 +115,29 @@ export class InstanceTracker {
   readonly key: string;
   /**
    * The live PTRs that list the instance, kept by the browse that follows it
-   * (usually one per link); undefined when none does (or for a resolve).
+   * (usually one, per link): one, several, or undefined when none does (or
+   * for a resolve). No array for the usual one.
    */
-  listedBy: PeerRecord[] | undefined;
+  listedBy: PeerRecord | PeerRecord[] | undefined;
   #group: TrackerGroup;
   #watch: PeerWatch;
   #srvQuestion: ContinuousQuestion | undefined;
   #txtQuestion: ContinuousQuestion | undefined;
   #target: TargetFollow | undefined;
 
-  /** Starts following `instance`; the group hears every change to its records. */
-  constructor(group: TrackerGroup, fullName: string) {
+  /**
+   * Starts following `instance` (`key`: its name key, when the caller has it);
+   * the group hears every change to its records.
+   */
+  constructor(group: TrackerGroup, fullName: string, key: string = nameKey(fullName)) {
     this.fullName = fullName;
-    this.key = nameKey(fullName);
+    this.key = key;
     this.#group = group;
     // Only the types a service needs: NSEC, HINFO or others at the name would
-    // otherwise draw refresh queries nobody wants (RFC 6762 §5.2).
-    this.#watch = watchTypes(group.host.cache, fullName, INSTANCE_TYPES, group.heard, {
+    // otherwise draw refresh queries nobody wants (RFC 6762 §5.2). Watched by
+    // its key, so the watch and the questions share the one string (a flood
+    // of fake PTRs has a browse hold thousands).
+    this.#watch = watchTypes(group.host.cache, key, INSTANCE_TYPES, group.heard, {
       refresh: group.followUps,
       now: group.host.now(),
     });
@@ -177,12 +184,14 @@ export class InstanceTracker {
       RecordType.SRV,
       this.fullName,
       followUps && missing.includes("srv"),
+      this.key,
     );
     this.#txtQuestion = this.#follow(
       this.#txtQuestion,
       RecordType.TXT,
       this.fullName,
       followUps && missing.includes("txt"),
+      this.key,
     );
     const follow = this.#target;
     if (follow !== undefined) {
@@ -200,6 +209,7 @@ export class InstanceTracker {
     type: number,
     name: string,
     wanted: boolean,
+    key?: string,
   ): ContinuousQuestion | undefined {
     const group = this.#group;
     if (asked !== undefined && !wanted) {
@@ -207,7 +217,7 @@ export class InstanceTracker {
       return undefined;
     }
     if (wanted && asked === undefined) {
-      return group.host.ask(name, type, group.interfaces, group.bounded);
+      return group.host.ask(name, type, group.interfaces, group.bounded, key);
     }
     return asked;
   }

@@ -130,8 +130,8 @@ export class Querier implements StackPart {
       local,
       cache: this.#cache,
       now: () => this.#ctx.clock.now(),
-      ask: (name, type, interfaces, followUp) => {
-        const q = this.#questions.ask(name, type, interfaces, this.#ctx.clock.now(), followUp);
+      ask: (name, type, interfaces, followUp, key) => {
+        const q = this.#questions.ask(name, type, interfaces, this.#ctx.clock.now(), followUp, key);
         this.#ctx.wake();
         return q;
       },

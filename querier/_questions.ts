@@ -44,7 +44,12 @@ export interface ContinuousQuestion {
   readonly followUp: boolean;
 }
 
+// Filed under its name key (and links, when limited), the entries of other
+// types chained through `sibling`: an instance's SRV and TXT follow-ups share
+// one slot and the caller's key string (a flood of fake PTRs has a browse ask
+// thousands).
 class Entry implements ContinuousQuestion {
+  sibling: Entry | undefined = undefined;
   users = 1;
   primaryUsers = 0; // users other than browses' follow-ups
   sent = 0;
@@ -70,7 +75,8 @@ class Entry implements ContinuousQuestion {
  * The running questions and when each is next due.
  */
 export class QuestionSet {
-  #byKey = new Map<string, Entry>();
+  #byKey = new Map<string, Entry>(); // the first of each key's chain
+  #size = 0;
   #random: Random;
   #drawnAt = NaN; // when the last first-query delay was drawn...
   #drawn = 0; // ...and the delay
@@ -90,12 +96,20 @@ export class QuestionSet {
 
   /** Questions running. */
   get size(): number {
-    return this.#byKey.size;
+    return this.#size;
+  }
+
+  // Calls `fn` for every entry.
+  #each(fn: (q: Entry) => void): void {
+    for (const first of this.#byKey.values()) {
+      for (let q: Entry | undefined = first; q !== undefined; q = q.sibling) fn(q);
+    }
   }
 
   /**
    * Starts asking (or joins a question already asked) and returns it;
-   * `followUp` when a browse asks it to complete an instance it lists.
+   * `followUp` when a browse asks it to complete an instance it lists;
+   * `nameKey` the name's key when the caller has it.
    */
   ask(
     name: string,
@@ -103,12 +117,13 @@ export class QuestionSet {
     interfaces: readonly string[] | undefined,
     now: number,
     followUp = false,
+    key: string = nameKey(name),
   ): ContinuousQuestion {
     const links = interfaces === undefined ? undefined : new Set(interfaces);
-    const key = `${nameKey(name)}\u0000${type}\u0000${
-      links === undefined ? "*" : [...links].sort().join(",")
-    }`;
-    const known = this.#byKey.get(key);
+    if (links !== undefined) key = `${key}\u0000${[...links].sort().join(",")}`;
+    const first = this.#byKey.get(key);
+    let known = first;
+    while (known !== undefined && known.type !== type) known = known.sibling;
     if (known !== undefined) {
       known.users++;
       if (!followUp) known.primaryUsers++;
@@ -122,7 +137,12 @@ export class QuestionSet {
     const delay = this.#drawn;
     const entry = new Entry(key, name, type, links, now + delay, now);
     if (!followUp) entry.primaryUsers++;
-    this.#byKey.set(key, entry);
+    if (first === undefined) this.#byKey.set(key, entry);
+    else {
+      entry.sibling = first.sibling;
+      first.sibling = entry;
+    }
+    this.#size++;
     return entry;
   }
 
@@ -133,24 +153,37 @@ export class QuestionSet {
   release(question: ContinuousQuestion, followUp = false): boolean {
     const entry = question as Entry;
     if (!followUp) entry.primaryUsers--;
-    if (--entry.users === 0 && this.#byKey.get(entry.key) === entry) {
-      this.#byKey.delete(entry.key);
-      return true;
+    if (--entry.users > 0) return false;
+    const first = this.#byKey.get(entry.key);
+    if (first === entry) {
+      if (entry.sibling === undefined) this.#byKey.delete(entry.key);
+      else this.#byKey.set(entry.key, entry.sibling);
+    } else {
+      let before = first;
+      while (before !== undefined && before.sibling !== entry) before = before.sibling;
+      if (before === undefined) return false;
+      before.sibling = entry.sibling;
     }
-    return false;
+    entry.sibling = undefined;
+    this.#size--;
+    return true;
   }
 
   /** The earliest send time, `Infinity` when none. */
   nextDeadline(): number {
     let next = Infinity;
-    for (const q of this.#byKey.values()) if (q.nextAt < next) next = q.nextAt;
+    this.#each((q) => {
+      if (q.nextAt < next) next = q.nextAt;
+    });
     return next;
   }
 
   /** The questions due at `now`. */
   due(now: number): ContinuousQuestion[] {
     const out: ContinuousQuestion[] = [];
-    for (const q of this.#byKey.values()) if (q.nextAt <= now) out.push(q);
+    this.#each((q) => {
+      if (q.nextAt <= now) out.push(q);
+    });
     return out;
   }
 
@@ -164,15 +197,15 @@ export class QuestionSet {
    */
   joinable(now: number): ContinuousQuestion[] {
     const out: ContinuousQuestion[] = [];
-    for (const q of this.#byKey.values()) {
-      if (q.nextAt <= now) continue;
+    this.#each((q) => {
+      if (q.nextAt <= now) return;
       if (
         q.sent === 0 ? q.askedAt + FIRST_QUERY_MIN_DELAY_MS <= now : q.sent >= 2 &&
           q.nextAt - now <= q.interval * CONTINUOUS_PULL_FRACTION
       ) {
         out.push(q);
       }
-    }
+    });
     return out;
   }
 
@@ -215,9 +248,9 @@ export class QuestionSet {
 
   /** Restarts every question's back-off (a link came up: RFC 6762 §8.3 spirit). */
   restart(now: number): void {
-    for (const q of this.#byKey.values()) {
+    this.#each((q) => {
       q.interval = 0;
       q.nextAt = Math.min(q.nextAt, now + FIRST_QUERY_MIN_DELAY_MS);
-    }
+    });
   }
 }

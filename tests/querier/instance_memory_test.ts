@@ -64,3 +64,20 @@ Deno.test("an instance's address watch begins with its SRV and covers A and AAAA
   await browser[Symbol.asyncDispose]();
   assert.equal(watches.live, 0);
 });
+
+Deno.test("a PTR-only instance is watched and asked about under the key its browse already holds", async () => {
+  // One lowered copy of each fake instance's name, not one per watch and
+  // per question (thousands of instances under a flood).
+  await using r = await rig();
+  const names: string[] = [];
+  const watch = r.cache.watch.bind(r.cache);
+  r.cache.watch = (name, listener, options) => {
+    names.push(name);
+    return watch(name, listener, options);
+  };
+  const browser = r.querier.browse("_http._tcp", { resolve: true });
+  r.respond([ptr(TYPE, `Fake 1.${TYPE}`)]);
+  await r.advance(10);
+  assert.deepEqual(names.slice(1), [`fake 1.${TYPE}`]);
+  await browser[Symbol.asyncDispose]();
+});

@@ -86,7 +86,7 @@ Deno.test("removed reason: cleared (the user cleared the link's records)", async
 });
 
 Deno.test("removed reason: evicted (the byte budget made room for others)", async () => {
-  await using r = await rig({ maxBytes: 4500 });
+  await using r = await rig({ maxBytes: 5000 });
   const it = await browsing(r);
   let evicted = false;
   r.cache.subscribe((e) => {
