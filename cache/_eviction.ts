@@ -146,6 +146,25 @@ export class EvictionPolicy {
     return Math.min(this.#reserve, Math.floor(budget / 8));
   }
 
+  /**
+   * True when `entry`, a PTR under `ownerKey` listing a service the cache
+   * holds nothing of, would be refused however room were made: linked (with
+   * `bytes` counted then, before its new unit) it would not fit below the
+   * reserve it must leave free, and only what no query needs (tier 0) may
+   * make room for it, of which there is none. The store then refuses it
+   * without linking it: the same outcome, without building and tearing down
+   * its unit (a flood of fake PTRs at a full cache: garbage, and slack in the
+   * policy's maps).
+   */
+  refusesListing(entry: PeerEntry, ownerKey: string, bytes: number, budget: number): boolean {
+    if (!isServiceListing(ownerKey) || this.#lists[0].size > 0) return false;
+    const known = this.#byPointer.get(entry.key);
+    if (known !== undefined && this.#units.get(known.key) === known) return false;
+    const key = nameKey(ptrTarget(entry));
+    if (this.#units.has(key)) return false;
+    return bytes + EVICTION_UNIT_BYTES + pointerBytes(key) > budget - this.reserve(budget);
+  }
+
   /** A record joined the cache (heard at relative time `t`). */
   linked(entry: PeerEntry, t: number): void {
     const u = this.#unitOf(entry, true)!;

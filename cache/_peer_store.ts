@@ -145,7 +145,7 @@ export class PeerStore {
       this.#rejections++;
       return false;
     }
-    if (known === undefined && this.#refusedUnheard(entry, key, need)) {
+    if (this.#refusedUnheard(entry, known, key, need)) {
       this.#rejections++;
       return false;
     }
@@ -169,18 +169,28 @@ export class PeerStore {
     return true;
   }
 
-  // A flood's cheap exit: a record at a name the cache knows nothing of (no
-  // owner, no eviction unit: nothing points at it), of a type that links no
-  // other name (not PTR, not SRV), that no watch covers, arriving when it does
-  // not fit in the cache's free room. The full path would intern its
-  // name, link it, judge it needed by nobody (tier 0: "unsolicited records
-  // take free room only"), and unlink it again: the same refusal, built and
-  // torn down (~3 KB of garbage and ~50 µs per record under a flood).
-  // `need` (the entry and its name) is at most what linking would add (the
-  // owner index and a new eviction unit come on top), so "does not fit"
-  // here means it would not fit there either.
-  #refusedUnheard(entry: PeerEntry, key: string, need: number): boolean {
-    if (entry.type === RecordType.PTR || entry.type === RecordType.SRV) return false;
+  // A flood's cheap exits, for a record arriving when it does not fit in the
+  // cache's free room: one at a name the cache knows nothing of (no owner, no
+  // eviction unit: nothing points at it), of a type that links no other name
+  // (not PTR, not SRV), that no watch covers; and a PTR listing a service the
+  // cache holds nothing of while nothing is evictable for it
+  // (`EvictionPolicy.refusesListing`). The full path would intern or link
+  // it, judge it (tier 0: "unsolicited records take free room only"; tier 1:
+  // an incomplete service may evict only tier 0) and unlink it again: the same
+  // refusal, built and torn down (~3 KB of garbage and ~50 µs per record under
+  // a flood). `need` (the entry and its name or index slot, with the PTR's new
+  // unit) is at most what linking would add, so "does not fit" here means it
+  // would not fit there either.
+  #refusedUnheard(
+    entry: PeerEntry,
+    known: PeerOwner | undefined,
+    key: string,
+    need: number,
+  ): boolean {
+    if (entry.type === RecordType.PTR) {
+      return this.#eviction.refusesListing(entry, key, this.bytes + need, this.#maxBytes);
+    }
+    if (entry.type === RecordType.SRV || known !== undefined) return false;
     if (this.bytes + need <= this.#maxBytes - this.#eviction.reserve(this.#maxBytes)) return false;
     return !this.#eviction.tracks(key) && !this.#events.coversRecord(key, entry.type, entry.iface);
   }

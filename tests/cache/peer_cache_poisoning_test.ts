@@ -3,11 +3,11 @@
 // there; the records turned away must be counted (`rejections`, the stack's
 // `stats.rejected`) as the evicted ones are, or a flood is invisible.
 import assert from "node:assert/strict";
-import { encodeMessage, MessageFlags } from "../../codec/mod.ts";
+import { encodeMessage, MessageFlags, RecordType } from "../../codec/mod.ts";
 import { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { Mdns } from "../../mdns.ts";
 import { MemoryNetwork, seededRandom, VirtualClock } from "../../testing/mod.ts";
-import { a } from "./_records.ts";
+import { a, ptr } from "./_records.ts";
 
 Deno.test("records turned away for lack of room are counted", () => {
   const cache = new PeerServiceCache({ maxBytes: 64 * 1024 });
@@ -60,4 +60,32 @@ Deno.test("stats.rejected reports the records a flood could not place", async ()
   assert.equal(mdns.stats.rejected + mdns.stats.evicted + peerCache.size, 2000);
   await peer.close();
   await network.close();
+});
+
+Deno.test("fake PTRs at a full cache of listed instances are refused whole, and still evict what no query needs", () => {
+  // The cheap exit for a PTR opening a service (EvictionPolicy.refusesListing)
+  // must decide as the full path does.
+  const at = (now: number) => ({ interfaceName: "eth0", now });
+  const fake = (i: number) => ptr("_http._tcp.local", `Fake ${i}._http._tcp.local`);
+  const cache = new PeerServiceCache({ maxBytes: 16 * 1024 });
+  using _browse = cache.watch("_http._tcp.local", () => {}, { type: RecordType.PTR });
+  const removed: string[] = [];
+  cache.subscribe((e) => {
+    if (e.type === "removed") removed.push(e.record.name);
+  });
+  // Room is free: an A nobody asked for takes some of it.
+  assert.equal(cache.insertRecord(a("stray.local", "198.18.0.7"), at(0)), "added");
+  let i = 0;
+  while (cache.insertRecord(fake(i), at(1)) === "added") i++;
+  // The stray A (no query needs it) made room for the listings before they were refused.
+  assert.deepEqual(removed, ["stray.local"]);
+  const full = { bytes: cache.bytes, size: cache.size, rejections: cache.rejections };
+  for (let j = i + 1; j < i + 200; j++) assert.equal(cache.insertRecord(fake(j), at(2)), "rejected");
+  assert.deepEqual(
+    { bytes: cache.bytes, size: cache.size, rejections: cache.rejections },
+    { ...full, rejections: full.rejections + 199 },
+  );
+  assert.deepEqual(removed, ["stray.local"], "nothing evicted for them");
+  // A listed instance already held is still heard (refreshed, not refused).
+  assert.equal(cache.insertRecord(fake(0), at(3)), "refreshed");
 });
