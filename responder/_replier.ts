@@ -107,18 +107,16 @@ export class Replier {
     }
     if (records.length === 0) return;
     const extra = additionalRecords(records, this.#local, iface, this.#visible);
-    const message = {
-      flags: RESPONSE_FLAGS,
-      answers: records.map((r) => r.record),
-      additionals: extra.map((r) => r.record),
-    };
     if (multicast) {
       const link = this.#ctx.links().find((l) => l.name === iface);
-      if (link === undefined) return;
-      this.#sender.multicastFamily(link, family, message);
-      for (const r of records) r.markMulticast(iface, now, family);
-      for (const r of extra) r.markMulticast(iface, now, family);
+      // The §6 limit for the additionals is the sender's (see `Sender.announce`).
+      if (link !== undefined) this.#sender.reply(link, family, records, extra, now);
     } else {
+      const message = {
+        flags: RESPONSE_FLAGS,
+        answers: records.map((r) => r.record),
+        additionals: extra.map((r) => r.record),
+      };
       this.#sender.unicast(message, {
         interfaceName: iface,
         family,
