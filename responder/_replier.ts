@@ -17,7 +17,8 @@ import type { PartContext } from "../stack_part.ts";
 import type { AddressFamily, Datagram } from "../transport/transport.ts";
 import { MDNS_PORT } from "../transport/transport.ts";
 import { additionalRecords, MULTICAST_INTERVAL_MS, type PlannedReply } from "./_answer_planner.ts";
-import { type LegacyPacketOptions, RESPONSE_FLAGS } from "./_packets.ts";
+import type { QueryEdns } from "./_edns.ts";
+import { RESPONSE_FLAGS } from "./_packets.ts";
 import type { PendingGroup, ReplyTarget, ResponseQueue } from "./_response_queue.ts";
 import type { Sender } from "./_sender.ts";
 
@@ -130,15 +131,23 @@ export class Replier {
    * RFC 6762 §6.7: ID and questions echoed, TTL ≤ 10, no cache-flush, names
    * uncompressed; one packet of the resolver's `size` (512 bytes without
    * EDNS0), with TC set when the answers do not all fit (as mDNSResponder: a
-   * resolver keeps one). Returns the packet sent.
+   * resolver keeps one). When the query's OPT draws an error (RFC 6891,
+   * see `_edns.ts`) the reply says it instead of the answers. Returns the
+   * packet sent.
    */
   sendLegacy(
     reply: PlannedReply,
     datagram: Datagram,
     id: number,
     questions: readonly Question[],
-    size: LegacyPacketOptions,
+    edns: QueryEdns,
   ): Uint8Array | null {
+    if (edns.rcode !== 0) {
+      // The low 4 bits in the header, the rest in the OPT record (§6.1.3).
+      const flags = RESPONSE_FLAGS | (edns.rcode & 0xf);
+      const message = { id, flags, questions, compressRdataNames: false };
+      return this.#sender.legacy(message, legacyDestination(datagram), edns.size);
+    }
     const extra = additionalRecords(
       reply.records,
       this.#local,
@@ -155,7 +164,7 @@ export class Replier {
         compressRdataNames: false,
       },
       legacyDestination(datagram),
-      size,
+      edns.size,
     );
   }
 }

@@ -42,7 +42,8 @@ import { proposedRecords, scanResponse } from "./_conflicts.ts";
 import { PublishRegistry } from "./_registry.ts";
 import { type ReplyTarget, ResponseQueue } from "./_response_queue.ts";
 import { Sender } from "./_sender.ts";
-import { LegacyReplies, legacyReplySize } from "./_legacy_replies.ts";
+import { queryEdns } from "./_edns.ts";
+import { LegacyReplies } from "./_legacy_replies.ts";
 import { legacyDestination, Replier } from "./_replier.ts";
 import { QueryTable } from "./_query_table.ts";
 import { compareProposals, type ProposedRecord } from "./_tie_break.ts";
@@ -182,8 +183,8 @@ export class Responder implements StackPart {
     for (let i = 0; i < replies.length; i++) {
       const reply = replies[i];
       if (reply.route === "legacy") {
-        const size = legacyReplySize(reader.reset(packet));
-        const sent = this.#replier.sendLegacy(reply, datagram, reader.id, plan.questions, size);
+        const edns = queryEdns(reader.reset(packet));
+        const sent = this.#replier.sendLegacy(reply, datagram, reader.id, plan.questions, edns);
         if (remembered) this.#legacyReplies.set(packet, datagram.interfaceName, sent);
         continue;
       }
