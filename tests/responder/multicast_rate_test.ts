@@ -54,14 +54,25 @@ function tooSoon(sent: Sent[], exempt: (r: ResourceRecord) => boolean = () => fa
   return out;
 }
 
+/** Asks each question in turn, waiting the time given after each; returns the IPv4 replies. */
+async function askInTurn(
+  h: Harness,
+  steps: [name: string, type: number, waitMs: number][],
+): Promise<Sent[]> {
+  const since = h.clock.now();
+  for (const [name, type, waitMs] of steps) {
+    await h.send({ questions: [q(name, type)] });
+    await h.clock.advanceAsync(waitMs);
+  }
+  return h.sent({ since, family: "IPv4" });
+}
+
 Deno.test("multicast rate: a record just multicast as an answer is not repeated as an additional", async () => {
   const h = await published();
-  const since = h.clock.now();
-  await h.send({ questions: [q("Den._http._tcp.local", RecordType.SRV)] });
-  await h.clock.advanceAsync(300);
-  await h.send({ questions: [q("_http._tcp.local", RecordType.PTR)] });
-  await h.clock.advanceAsync(500);
-  const replies = h.sent({ since, family: "IPv4" });
+  const replies = await askInTurn(h, [
+    ["Den._http._tcp.local", RecordType.SRV, 300],
+    ["_http._tcp.local", RecordType.PTR, 500],
+  ]);
   assert.equal(replies.length, 2);
   const [srv, ptr] = replies;
   assert.deepEqual(srv.message.answers.map(key), ["den._http._tcp.local/33"]);
@@ -84,14 +95,11 @@ Deno.test("multicast rate: a record just multicast as an answer is not repeated 
 
 Deno.test("multicast rate: resolving two services of one host within a second sends its addresses once", async () => {
   const h = await published();
-  const since = h.clock.now();
-  await h.send({ questions: [q("Den._http._tcp.local", RecordType.SRV)] });
-  await h.clock.advanceAsync(200);
-  await h.send({ questions: [q("Ada._http._tcp.local", RecordType.SRV)] });
-  await h.clock.advanceAsync(900);
-  await h.send({ questions: [q("Den._http._tcp.local", RecordType.TXT)] });
-  await h.clock.advanceAsync(500);
-  const replies = h.sent({ since, family: "IPv4" });
+  const replies = await askInTurn(h, [
+    ["Den._http._tcp.local", RecordType.SRV, 200],
+    ["Ada._http._tcp.local", RecordType.SRV, 900],
+    ["Den._http._tcp.local", RecordType.TXT, 500],
+  ]);
   assert.deepEqual(replies.map((s) => s.message.answers.map(key)), [
     ["den._http._tcp.local/33"],
     ["ada._http._tcp.local/33"],
