@@ -1,9 +1,11 @@
 /**
  * Puts the responder's replies on the wire: a pending group when its time
  * comes, a reply due at once, and a legacy unicast reply. This is where the
- * RFC 6762 §6 rate limit is applied at send time (a record is multicast on a
- * link at most once a second, a defence at most every 250 ms) and where a
- * reply's additional records are chosen (RFC 6763 §12). Deciding what a
+ * RFC 6762 §6 rate limit is applied to answers at send time (a record is
+ * multicast on a link at most once a second, a defence at most every 250 ms)
+ * and where a reply's additional records are chosen (RFC 6763 §12); the
+ * sender holds the additionals to the same limit, as it alone knows which
+ * ones fit the packet (`_sender.ts`). Deciding what a
  * query is answered with, and when, is the answer planner's job and the
  * responder's (`_answer_planner.ts`, `_responder.ts`); this module only sends.
  *
