@@ -6,7 +6,8 @@
 // OPT says: RFC 6762 §18.11 keeps the RCODE of mDNS messages zero, and
 // mDNSResponder and Avahi ignore it too.
 import assert from "node:assert/strict";
-import { RecordType, type ResourceRecord } from "../../codec/mod.ts";
+import { encodeMessage, MessageReader, RecordType, type ResourceRecord } from "../../codec/mod.ts";
+import { LEGACY_OPT_RECORD, queryEdns } from "../../responder/_edns.ts";
 import { type Harness, harness } from "./_harness.ts";
 
 const RCODE_MASK = 0x000f;
@@ -128,4 +129,36 @@ Deno.test("edns: an mDNS query is answered whatever its OPT (version 1 or malfor
     await h.clock.advanceAsync(1000); // the §6 limit clear
   }
   await h.close();
+});
+
+Deno.test("edns: queryEdns reads the size, the version and the shape of a query's OPT", () => {
+  const read = (sections: { answers?: ResourceRecord[]; additionals?: ResourceRecord[] }) =>
+    queryEdns(
+      new MessageReader(encodeMessage({
+        id: 1,
+        flags: 0,
+        questions: [question()],
+        answers: sections.answers ?? [],
+        authorities: [],
+        additionals: sections.additionals ?? [],
+      })),
+    );
+  assert.deepEqual(read({}), { rcode: 0, size: { maxBytes: 512 } });
+  const v0 = read({ additionals: [{ ...opt(), class: 4096 }] });
+  assert.deepEqual(v0, { rcode: 0, size: { maxBytes: 1440, last: LEGACY_OPT_RECORD } });
+  assert.equal(read({ additionals: [{ ...opt(), class: 100 }] }).size.maxBytes, 512);
+  const v1 = read({ additionals: [opt({ version: 1 })] });
+  assert.equal(v1.rcode, BADVERS);
+  assert.equal(
+    v1.size.last?.ttl,
+    0x01000000,
+    "extended RCODE 1 in the OPT: 16 with the header's 0",
+  );
+  // Malformed beats a version we do not know, whichever comes first.
+  assert.equal(read({ additionals: [opt({ version: 1 }), opt()] }).rcode, FORMERR);
+  assert.equal(read({ additionals: [opt(), opt({ version: 1 })] }).rcode, FORMERR);
+  assert.equal(read({ answers: [opt()], additionals: [opt()] }).rcode, FORMERR);
+  // Another record in Additional is no OPT at all.
+  const a = { name: "box.local", type: RecordType.A, class: 1, cacheFlush: false, ttl: 120 };
+  assert.equal(read({ additionals: [{ ...a, data: "198.18.0.2" }] }).rcode, 0);
 });
