@@ -25,7 +25,10 @@ export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
  * for what is missing, and reports one `updated` with the new state once the
  * service is whole again. A host that vanishes without a goodbye stays listed
  * until its PTR expires or is flushed by `reconfirm()` or by other hosts'
- * unanswered queries (§10.4, §10.5).
+ * unanswered queries (§10.4, §10.5), or, with `refreshResolved`, until its
+ * SRV's refreshes go unanswered (about 2.5 minutes). A service whose records
+ * merely ran out (a browse refreshes only its PTRs) keeps its last whole
+ * state too, and is not asked for again.
  *
  * A service this stack publishes itself is listed too, with `local: true`
  * (see `ServiceInfo.local`): `added` once its records are registered (past
