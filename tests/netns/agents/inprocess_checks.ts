@@ -240,7 +240,7 @@ Deno.test("a muted socket is out of Deno's epoll; unmuted, what came meanwhile i
   assert.equal(mute.unmute(), true);
   assert.deepEqual(registrations(), before, "back as the runtime registered it");
   const buffer = new Uint8Array(16);
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const [data] = await Promise.race([
     conn.receive(buffer),
     new Promise<never>((_, reject) =>
