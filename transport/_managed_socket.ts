@@ -10,7 +10,8 @@
  * plain `sendto`: one async op per burst instead of one per datagram each
  * way (`_ffi_datagrams.ts` says why and how). While datagrams keep coming,
  * the loop stops waking on `receive()` and drains on a short timer instead
- * (`_receive_pacing.ts` says when and why), and while it ticks, the socket is
+ * (`_receive_pacing.ts` says when and why; one tick for all sockets on a
+ * clock, `_ticker.ts`), and while it ticks, the socket is
  * out of Deno's reactor (`mute`), so arriving datagrams do not wake the event
  * loop either (`_reactor_mute.ts` says why).
  *
@@ -20,6 +21,7 @@
 import type { FfiDatagrams } from "./_ffi_datagrams.ts";
 import { COALESCE_MS, type NextDrain, ReceivePacing } from "./_receive_pacing.ts";
 import { type Clock, systemClock } from "../clock.ts";
+import { sharedTicker } from "./_ticker.ts";
 
 /**
  * Receive buffer size. RFC 6762 §17: a packet, IP and UDP headers included,
@@ -217,15 +219,15 @@ export class ManagedSocket {
     }
   }
 
-  /** Resolves after the pacing's tick, or at once when the socket closes. */
+  /** Resolves at the next shared tick (`_ticker.ts`), or at once when the socket closes. */
   #tick(clock: Clock): Promise<void> {
     return new Promise((resolve) => {
-      const timer = clock.setTimer(this.#pacing.tickMs, () => {
+      const withdraw = sharedTicker(clock, this.#pacing.tickMs).wait(() => {
         this.#stopTick = undefined;
         resolve();
       });
       this.#stopTick = () => {
-        timer.cancel();
+        withdraw();
         resolve();
       };
     });
