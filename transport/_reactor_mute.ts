@@ -29,6 +29,8 @@ export type MuteSymbols = Pick<Libc, "open" | "read" | "close" | "readlink" | "e
 
 const EPOLL_CTL_ADD = 1;
 const EPOLL_CTL_DEL = 2;
+const EPOLLONESHOT = 1 << 30;
+const EPOLLET = 2 ** 31;
 const O_RDONLY = 0;
 /** Descriptors looked at for the runtime's epoll (it is opened at start-up, among the first). */
 const SCAN_FDS = 1024;
@@ -99,7 +101,8 @@ export class ReactorMute {
       const registration = line === undefined
         ? undefined
         : /events:.*data:\s*[0-9a-f]+/.exec(line)?.[0];
-      if (registration === undefined || registration === found?.registration) continue; // the runtime may hold its epoll twice
+      // The runtime may hold its epoll under two descriptors.
+      if (registration === undefined || registration === found?.registration) continue;
       if (found !== undefined) return undefined; // two epolls hold it: not ours to guess
       found = { epfd, registration };
     }
@@ -107,12 +110,10 @@ export class ReactorMute {
     const [, events, data] = /events:\s*([0-9a-f]+)\s+data:\s*([0-9a-f]+)/.exec(
       found.registration,
     )!;
-    return new MuteSwitch(
-      this,
-      found.epfd,
-      fd,
-      epollEvent(parseInt(events, 16), BigInt(`0x${data}`)),
-    );
+    const mask = parseInt(events, 16);
+    // Only a registration this file knows how to restore: edge-triggered and lasting.
+    if (((mask & (EPOLLET | EPOLLONESHOT)) >>> 0) !== EPOLLET) return undefined;
+    return new MuteSwitch(this, found.epfd, fd, epollEvent(mask, BigInt(`0x${data}`)));
   }
 
   /** `epoll_ctl`; true when it succeeded (internal to the switches). */
