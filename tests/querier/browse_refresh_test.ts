@@ -11,6 +11,7 @@
 // the answers to the PTR refresh carry the records again (RFC 6763 §12.1).
 import assert from "node:assert/strict";
 import { RecordType } from "../../codec/mod.ts";
+import { KNOWN_ANSWER_LIMIT } from "../../querier/_constants.ts";
 import type { BrowseEvent, Browser } from "../../querier/types.ts";
 import { a, ptr, srv, txt } from "../cache/_records.ts";
 import { nextEvent, type Rig, rig } from "./_harness.ts";
@@ -128,4 +129,38 @@ Deno.test("browse refresh: with refreshResolved the SRV and address are refreshe
   const questions = asked(r, since);
   assert.ok(questions.includes(`${DEN} SRV`) && questions.includes("den.local A"), `${questions}`);
   await it.return!();
+});
+
+Deno.test("browse refresh: once the SRVs and addresses ran out, a new browse's Known-Answer list still names every service (its TXT lives as long as its PTR)", async () => {
+  // More services than KNOWN_ANSWER_LIMIT: PTRs whose instance had no SRV
+  // counted as listings nobody completed (a flood of fakes), so 200 were left
+  // out of every query and their responders answered each time.
+  await using r = await rig({ seed: 7 });
+  const count = KNOWN_ANSWER_LIMIT + 200;
+  const first = r.querier.browse("_http._tcp");
+  for (let i = 0; i < count; i += 20) {
+    const records = [];
+    for (let j = i; j < Math.min(count, i + 20); j++) {
+      const name = `Real ${j}.${TYPE}`;
+      records.push(ptr(TYPE, name), srv(name, `real-${j}.local`), txt(name, []));
+      records.push(a(`real-${j}.local`, `198.18.${j >> 8}.${j & 255}`));
+    }
+    r.respond(records);
+  }
+  for (let t = 0; t < 300_000; t += 1000) await r.advance(1000);
+  assert.equal(r.cache.lookup(`Real 0.${TYPE}`, RecordType.SRV).length, 0, "the SRVs ran out");
+  await first[Symbol.asyncDispose]();
+  const start = r.clock.now();
+  const second = r.querier.browse("_http._tcp");
+  await r.advance(5000);
+  const listed = new Map<string, Set<string>>();
+  for (const p of r.ourQueries(start)) {
+    const key = `${p.time} ${p.entry.family}`;
+    const names = listed.get(key) ?? new Set<string>();
+    for (const x of p.message.answers) if (x.type === RecordType.PTR) names.add(String(x.data));
+    listed.set(key, names);
+  }
+  const most = Math.max(0, ...[...listed.values()].map((names) => names.size));
+  assert.equal(most, count, `${most} of ${count} services listed as known answers`);
+  await second[Symbol.asyncDispose]();
 });
