@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { RecordType } from "../../codec/mod.ts";
 import { KNOWN_ANSWER_LIMIT } from "../../querier/_constants.ts";
 import type { BrowseEvent, Browser } from "../../querier/types.ts";
-import { a, ptr, srv, txt } from "../cache/_records.ts";
+import { a, ptr, srv, txt, wholeServices } from "../cache/_records.ts";
 import { nextEvent, type Rig, rig } from "./_harness.ts";
 
 const TYPE = "_http._tcp.local";
@@ -138,15 +138,7 @@ Deno.test("browse refresh: once the SRVs and addresses ran out, a new browse's K
   await using r = await rig({ seed: 7 });
   const count = KNOWN_ANSWER_LIMIT + 200;
   const first = r.querier.browse("_http._tcp");
-  for (let i = 0; i < count; i += 20) {
-    const records = [];
-    for (let j = i; j < Math.min(count, i + 20); j++) {
-      const name = `Real ${j}.${TYPE}`;
-      records.push(ptr(TYPE, name), srv(name, `real-${j}.local`), txt(name, []));
-      records.push(a(`real-${j}.local`, `198.18.${j >> 8}.${j & 255}`));
-    }
-    r.respond(records);
-  }
+  for (const records of wholeServices(TYPE, count)) r.respond(records);
   for (let t = 0; t < 300_000; t += 1000) await r.advance(1000);
   assert.equal(r.cache.lookup(`Real 0.${TYPE}`, RecordType.SRV).length, 0, "the SRVs ran out");
   await first[Symbol.asyncDispose]();
