@@ -19,6 +19,11 @@
  * has 2 cores shared with other work: CPU and RSS figures move with load;
  * packet counts do not.
  *
+ * `--perf="stat -e task-clock,context-switches"` (or `"record -g -o /tmp/x.data"`)
+ * runs `perf <args> -p <publisher pid> -- sleep <seconds / 2>` from 20 % into
+ * each flood: where the publisher's CPU goes, inside the namespace (add
+ * `--v8=--perf-basic-prof` with `--publishers=ours-flags` for JavaScript names).
+ *
  * @module
  */
 
@@ -89,7 +94,9 @@ async function main(): Promise<void> {
         const rate = Number(
           mode === "multicast" ? args["flood-rate"] ?? 20_000 : args["legacy-rate"] ?? 20_000,
         );
-        const run = await flood.flood(mode, rate, seconds);
+        const running = flood.flood(mode, rate, seconds);
+        if (args.perf !== undefined) await profile(flood.target.pid, String(args.perf), seconds);
+        const run = await running;
         print({
           run: i,
           publisher,
@@ -109,4 +116,15 @@ async function main(): Promise<void> {
       await flood.target.close();
     }
   }
+}
+
+/** `perf <args> -p pid` over the middle of a flood (its report goes to stderr, or to `-o`). */
+async function profile(pid: number, perfArgs: string, seconds: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, seconds * 1000 / 5 + 1000)); // as the flood's warm-up
+  const perf = new Deno.Command("perf", {
+    args: [...perfArgs.split(" "), "-p", String(pid), "--", "sleep", String(seconds / 2)],
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  await perf.output();
 }

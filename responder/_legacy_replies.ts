@@ -15,72 +15,20 @@
  *
  * A reply is as large as the resolver takes: 512 bytes (RFC 1035 §4.2.1),
  * or what the query's EDNS0 OPT record advertises (RFC 6891), at most one
- * link-sized packet ({@linkcode legacyReplySize}). The size is read from the
- * query's bytes, which are the key: a remembered reply fits its query.
+ * link-sized packet (`_edns.ts`, which also says when the OPT draws an
+ * error instead). Both are read from the query's bytes, which are the key:
+ * a remembered reply fits its query.
  *
  * @module
  */
 
-import {
-  Limits,
-  type MessageReader,
-  RecordType,
-  type ResourceRecord,
-  Section,
-} from "../codec/mod.ts";
-import type { LegacyPacketOptions } from "./_packets.ts";
+import type { MessageReader } from "../codec/mod.ts";
 import { QueryTable } from "./_query_table.ts";
 
 /** Queries remembered at most; the table starts over when full. */
 export const LEGACY_REPLIES_MAX = 64;
 /** Longest query remembered (a legacy resolver's question fits many times). */
 export const LEGACY_QUERY_BYTES_MAX = 512;
-
-/** RFC 1035 §4.2.1: a UDP message is at most 512 bytes, unless EDNS0 says more. */
-export const LEGACY_REPLY_BYTES = 512;
-
-/**
- * The OPT record a reply to a query with one carries (RFC 6891 §7: a
- * responder that reads OPT answers with one): root owner, our UDP payload
- * size in the class (the link's, RFC 6762 §17), extended RCODE 0, version 0,
- * no flags, no options.
- */
-export const LEGACY_OPT_RECORD: ResourceRecord = {
-  name: "",
-  type: RecordType.OPT,
-  class: Limits.LINK_MESSAGE_BYTES,
-  cacheFlush: false,
-  ttl: 0,
-  data: new Uint8Array(0),
-};
-
-/**
- * How large the reply to a legacy query may be: {@linkcode LEGACY_REPLY_BYTES}
- * without an OPT record in its Additional section; with one, the UDP payload
- * size it advertises (its class, RFC 6891 §6.2.3; less than 512 counts as
- * 512, §6.2.5), at most the link's `Limits.LINK_MESSAGE_BYTES`, and an OPT
- * record back. Reads the reader from its current position to the end (the
- * stack validated the packet whole, so this cannot throw).
- */
-export function legacyReplySize(reader: MessageReader): LegacyPacketOptions {
-  if (reader.additionalCount === 0) return NO_EDNS;
-  const packet = reader.packet;
-  while (reader.nextRecord()) {
-    if (reader.section !== Section.Additional || reader.type !== RecordType.OPT) continue;
-    if (packet[reader.nameOffset] !== 0) continue; // OPT's owner is the root
-    // The class field holds the size, all 16 bits (the reader's class drops the top one).
-    const at = reader.rdataOffset - 8;
-    const advertised = (packet[at] << 8) | packet[at + 1];
-    const maxBytes = Math.min(
-      Math.max(advertised, LEGACY_REPLY_BYTES),
-      Limits.LINK_MESSAGE_BYTES,
-    );
-    return { maxBytes, last: LEGACY_OPT_RECORD };
-  }
-  return NO_EDNS;
-}
-
-const NO_EDNS: LegacyPacketOptions = { maxBytes: LEGACY_REPLY_BYTES };
 
 /** Bytes of each slab replies are copied into (a legacy reply is at most one packet). */
 const SLAB_BYTES = 64 * 1024;

@@ -144,9 +144,13 @@ function tryRecord(
  * alone (with the questions) in a datagram of up to
  * {@linkcode JUMBO_MESSAGE_BYTES}; one too big even for that is left out, and
  * the rest still goes. Additionals fill what room the last packet has left,
- * each that fits (one that does not is skipped, not the rest).
+ * each that fits (one that does not is skipped, not the rest); `written`
+ * hears the index of each one written.
  */
-export function buildPackets(message: OutgoingMessage): Uint8Array[] {
+export function buildPackets(
+  message: OutgoingMessage,
+  written?: (additional: number) => void,
+): Uint8Array[] {
   const compress = message.compressRdataNames ?? true;
   const writer = writerFor(compress);
   const out: Uint8Array[] = [];
@@ -164,7 +168,7 @@ export function buildPackets(message: OutgoingMessage): Uint8Array[] {
   };
   for (const r of message.answers ?? []) put(Section.Answer, r);
   for (const r of message.authorities ?? []) put(Section.Authority, r);
-  fillAdditionals(writer, message.additionals);
+  fillAdditionals(writer, message.additionals, Infinity, written);
   if (writer.recordCount > 0 || out.length === 0) out.push(writer.finishCopy());
   return out;
 }
@@ -173,17 +177,21 @@ export function buildPackets(message: OutgoingMessage): Uint8Array[] {
  * Writes each additional that fits (within `budget`): one too big for the
  * room left (a large TXT) must not push out the small ones after it (the
  * SRV's addresses); a run of misses means the packet is full, and trying the
- * rest would only cost time.
+ * rest would only cost time. `written` hears the index of each one written.
  */
 function fillAdditionals(
   writer: MessageWriter,
   additionals: readonly ResourceRecord[] | undefined,
   budget: number = Infinity,
+  written?: (additional: number) => void,
 ): void {
+  if (additionals === undefined) return;
   let misses = 0;
-  for (const r of additionals ?? []) {
-    if (tryRecord(writer, Section.Additional, r, budget)) misses = 0;
-    else if (++misses === ADDITIONAL_MISSES_MAX) break;
+  for (let i = 0; i < additionals.length; i++) {
+    if (tryRecord(writer, Section.Additional, additionals[i], budget)) {
+      misses = 0;
+      written?.(i);
+    } else if (++misses === ADDITIONAL_MISSES_MAX) break;
   }
 }
 

@@ -4,7 +4,10 @@
  * announces (§8.3), answers queries through the pure answer planner, defends
  * its names and renames on a lost conflict (§9), re-announces on updates
  * (§8.4) and says goodbye (§10.1). It is a `StackPart`: built from a
- * `PartContext` plus the caches and a host name, never from the stack.
+ * `PartContext` plus the caches and a host name, never from the stack. This
+ * file routes what arrives (queries, responses, link events) and keeps the
+ * query path; the replies go out through `_replier.ts`, the claims (probes,
+ * announcements, renames) through `_claim_driver.ts` and `_registry.ts`.
  *
  * Bounds on what the network can grow: delayed replies wait in at most 256
  * groups (one per link and family, plus unicast queriers and defences held by
@@ -18,21 +21,18 @@
  * @module
  */
 
-import type { MessageReader, Question, ResourceRecord } from "../codec/mod.ts";
+import type { MessageReader, Question } from "../codec/mod.ts";
 import type { LocalServiceCache } from "../cache/local_cache.ts";
-import type { LocalRecord } from "../cache/local_record.ts";
 import type { Random } from "../clock.ts";
 import type { LinkEvent, PartContext, StackPart } from "../stack_part.ts";
-import type { AddressFamily, Datagram } from "../transport/transport.ts";
+import type { Datagram } from "../transport/transport.ts";
 import { MDNS_PORT } from "../transport/transport.ts";
 import {
-  additionalRecords,
   type AnswerPlan,
   type MatchedList,
   matchedList,
   type MatchOptions,
   matchQuestions,
-  MULTICAST_INTERVAL_MS,
   planAnswers,
   type PlannedReply,
   routeAnswers,
@@ -40,21 +40,16 @@ import {
 import { TIE_BREAK_DEFER_MS } from "./_claim.ts";
 import { proposedRecords, scanResponse } from "./_conflicts.ts";
 import { PublishRegistry } from "./_registry.ts";
-import { type LegacyPacketOptions, RESPONSE_FLAGS } from "./_packets.ts";
-import { type PendingGroup, type ReplyTarget, ResponseQueue } from "./_response_queue.ts";
+import { type ReplyTarget, ResponseQueue } from "./_response_queue.ts";
 import { Sender } from "./_sender.ts";
-import { LegacyReplies, legacyReplySize } from "./_legacy_replies.ts";
+import { queryEdns } from "./_edns.ts";
+import { LegacyReplies } from "./_legacy_replies.ts";
+import { legacyDestination, Replier } from "./_replier.ts";
 import { QueryTable } from "./_query_table.ts";
 import { compareProposals, type ProposedRecord } from "./_tie_break.ts";
 import { ClaimDriver } from "./_claim_driver.ts";
 import type { PublishedService, PublishOptions } from "./publish_options.ts";
 
-/** RFC 6762 §6: a record defending a name against a probe is multicast at most every 250 ms. */
-export const DEFEND_INTERVAL_MS = 250;
-/** RFC 6762 §6.7: TTL cap in replies to legacy unicast queries. */
-export const LEGACY_TTL_MAX = 10;
-
-const EMPTY_ASKERS: Set<string> = new Set();
 /** Question sets whose matched records are remembered at most (the table starts over when full). */
 const MATCHED_QUERIES_MAX = 64;
 const NO_QUESTIONS: readonly Question[] = Object.freeze([]);
@@ -88,6 +83,7 @@ export class Responder implements StackPart {
   #queue = new ResponseQueue();
   #registry: PublishRegistry;
   #driver: ClaimDriver;
+  #replier: Replier;
   #legacyReplies = new LegacyReplies();
   // The records each recent question set matched, per link: a flood (or a
   // querier's repeated query) is matched once, not parsed again per packet.
@@ -113,6 +109,13 @@ export class Responder implements StackPart {
       onHostRenamed: options.onHostRenamed,
     });
     this.#driver = new ClaimDriver(this.#registry, this.#sender, options);
+    this.#replier = new Replier({
+      context: options,
+      localCache: options.localCache,
+      sender: this.#sender,
+      queue: this.#queue,
+      visible: this.#registry.visible,
+    });
     this.#matching = { localCache: options.localCache, visible: this.#registry.visible };
     this.#routing = { now: 0, random: options.random, truncated: false };
     // A legacy reply remembered is valid until what we publish changes.
@@ -143,7 +146,7 @@ export class Responder implements StackPart {
   /** Sends what is due. */
   run(now: number): void {
     this.#driver.run(now);
-    for (const group of this.#queue.take(now)) this.#sendGroup(group, now);
+    for (const group of this.#queue.take(now)) this.#replier.sendGroup(group, now);
   }
 
   /** Answers a query, and checks a probe against ours (RFC 6762 §8.2). */
@@ -180,8 +183,8 @@ export class Responder implements StackPart {
     for (let i = 0; i < replies.length; i++) {
       const reply = replies[i];
       if (reply.route === "legacy") {
-        const size = legacyReplySize(reader.reset(packet));
-        const sent = this.#sendLegacy(reply, datagram, reader.id, plan.questions, size);
+        const edns = queryEdns(reader.reset(packet));
+        const sent = this.#replier.sendLegacy(reply, datagram, reader.id, plan.questions, edns);
         if (remembered) this.#legacyReplies.set(packet, datagram.interfaceName, sent);
         continue;
       }
@@ -193,7 +196,7 @@ export class Responder implements StackPart {
           address: asker,
           port: datagram.source.port,
         };
-      if (reply.delayMs === 0) this.#sendNow(reply, target, now);
+      if (reply.delayMs === 0) this.#replier.sendNow(reply, target, now);
       else {
         const earlier = this.#queue.add(reply, target, {
           asker,
@@ -266,7 +269,7 @@ export class Responder implements StackPart {
     );
     if (again.length > 0) {
       const reply = { route: "multicast" as const, records: again, delayMs: 0, defend: false };
-      this.#sendNow(reply, { interfaceName: iface, family: datagram.family }, now);
+      this.#replier.sendNow(reply, { interfaceName: iface, family: datagram.family }, now);
     }
     this.#queue.suppressDuplicates(reader.reset(packet), iface, datagram.family);
     this.#ctx.wake();
@@ -302,125 +305,4 @@ export class Responder implements StackPart {
       }
     }
   }
-
-  /**
-   * Sends a reply due now in a packet of its own (RFC 6762 §6: unique answers
-   * within 10 ms, §8.1: a defence at once), never joining a pending group
-   * whose send time is later.
-   */
-  #sendNow(reply: PlannedReply, target: ReplyTarget, now: number): void {
-    this.#sendGroup({
-      target,
-      records: new Map(reply.records.map((r) => [r, EMPTY_ASKERS])),
-      dueAt: now,
-      openedAt: now,
-      defend: reply.defend,
-      truncatedAskers: EMPTY_ASKERS,
-    }, now);
-  }
-
-  #sendGroup(group: PendingGroup, now: number): void {
-    const { interfaceName: iface, family } = group.target;
-    const multicast = group.target.address === undefined;
-    const limit = group.defend ? DEFEND_INTERVAL_MS : MULTICAST_INTERVAL_MS;
-    const records: LocalRecord[] = [];
-    const held: LocalRecord[] = [];
-    let heldUntil = Infinity;
-    for (const r of group.records.keys()) {
-      if (r.state !== "announced" && r.state !== "announcing") continue;
-      const allowedAt = multicast ? r.lastMulticastAt(iface, family) + limit : now;
-      if (allowedAt <= now) records.push(r);
-      else if (group.defend) {
-        held.push(r);
-        heldUntil = Math.min(heldUntil, allowedAt);
-      }
-    }
-    if (held.length > 0) {
-      // §6: a defence within 250 ms of the record's last multicast is delayed
-      // until allowed, not dropped (an ordinary answer is: the last multicast
-      // answered it). Records allowed later than `heldUntil` wait again then.
-      const reply = { route: "multicast" as const, records: held, delayMs: heldUntil - now };
-      this.#queue.add({ ...reply, defend: true }, group.target, {
-        asker: "",
-        now,
-        truncated: false,
-        random: this.#ctx.random,
-      });
-      this.#ctx.wake();
-    }
-    if (records.length === 0) return;
-    const extra = additionalRecords(records, this.#local, iface, this.#registry.visible);
-    const message = {
-      flags: RESPONSE_FLAGS,
-      answers: records.map((r) => r.record),
-      additionals: extra.map((r) => r.record),
-    };
-    if (multicast) {
-      const link = this.#ctx.links().find((l) => l.name === iface);
-      if (link === undefined) return;
-      this.#sender.multicastFamily(link, family, message);
-      for (const r of records) r.markMulticast(iface, now, family);
-      for (const r of extra) r.markMulticast(iface, now, family);
-    } else {
-      this.#sender.unicast(message, {
-        interfaceName: iface,
-        family,
-        address: group.target.address!,
-        port: group.target.port ?? MDNS_PORT,
-      });
-    }
-  }
-
-  /**
-   * RFC 6762 §6.7: ID and questions echoed, TTL ≤ 10, no cache-flush, names
-   * uncompressed; one packet of the resolver's `size` (512 bytes without
-   * EDNS0), with TC set when the answers do not all fit (as mDNSResponder: a
-   * resolver keeps one). Returns the packet sent.
-   */
-  #sendLegacy(
-    reply: PlannedReply,
-    datagram: Datagram,
-    id: number,
-    questions: readonly Question[],
-    size: LegacyPacketOptions,
-  ): Uint8Array | null {
-    const extra = additionalRecords(
-      reply.records,
-      this.#local,
-      datagram.interfaceName,
-      this.#registry.visible,
-    );
-    return this.#sender.legacy(
-      {
-        id,
-        flags: RESPONSE_FLAGS,
-        questions,
-        answers: reply.records.map(legacyRecord),
-        additionals: extra.map(legacyRecord),
-        compressRdataNames: false,
-      },
-      legacyDestination(datagram),
-      size,
-    );
-  }
-}
-
-/** A record as a legacy reply carries it (RFC 6762 §6.7): TTL ≤ 10, no cache-flush bit. */
-function legacyRecord(r: LocalRecord): ResourceRecord {
-  return { ...r.record, cacheFlush: false, ttl: Math.min(r.record.ttl, LEGACY_TTL_MAX) };
-}
-
-/** Where a legacy reply goes: back to the querier's address and port, on its link. */
-function legacyDestination(datagram: Datagram): {
-  interfaceName: string;
-  family: AddressFamily;
-  address: string;
-  port: number;
-} {
-  return {
-    interfaceName: datagram.interfaceName,
-    family: datagram.family,
-    address: datagram.source.address,
-    port: datagram.source.port,
-  };
 }

@@ -2,7 +2,11 @@
  * Puts the responder's messages on the wire through the part's `send`:
  * multicast on a link over each family it has, unicast to a querier, and
  * goodbyes (RFC 6762 §10.1). Notes each multicast record's time per link and
- * family (the §6 rate limit and the §5.4 quarter-TTL rule read it).
+ * family (the §6 rate limit and the §5.4 quarter-TTL rule read it), and
+ * holds the §6 limit for additionals here: answers are held by whoever chose
+ * them (the answer planner, the replier), announcements keep the §8.3
+ * schedule, but the additionals that ride along are optional and go only
+ * when not multicast on that link and family within the second.
  *
  * Sends still in flight are remembered so `close()` can wait for the last
  * goodbyes. They are bounded: with Deno's asynchronous `send()` a kernel
@@ -21,6 +25,7 @@ import type { LocalRecord } from "../cache/local_record.ts";
 import { goodbyeRecord } from "../dnssd/service_records.ts";
 import type { Send } from "../stack_part.ts";
 import type { AddressFamily, NetworkLink } from "../transport/transport.ts";
+import { MULTICAST_INTERVAL_MS } from "./_answer_planner.ts";
 import { linkFamilies } from "./_host_addresses.ts";
 import {
   buildLegacyPacket,
@@ -61,11 +66,19 @@ export class Sender {
     }
   }
 
-  /** Multicasts `message` on `link` over one family. */
-  multicastFamily(link: NetworkLink, family: AddressFamily, message: OutgoingMessage): void {
-    for (const p of build(message)) {
-      this.#track(this.#send(p, { interfaceName: link.name, family }));
-    }
+  /**
+   * Multicasts answers to queries on `link` over `family`, with the
+   * `additionals` §6 lets go (see {@linkcode Sender.announce}), and notes
+   * the time of each record sent.
+   */
+  reply(
+    link: NetworkLink,
+    family: AddressFamily,
+    answers: readonly LocalRecord[],
+    additionals: readonly LocalRecord[],
+    now: number,
+  ): void {
+    this.#records(link, [family], answers, additionals, now);
   }
 
   /**
@@ -132,7 +145,14 @@ export class Sender {
 
   /**
    * Multicasts records on `link` and notes the time for each, per family sent
-   * on. `additionals` fill what room is left (not noted: they may not fit).
+   * on. `additionals` fill what room is left, those of them multicast on the
+   * link (over any of its families) within the second left out: RFC 6762 §6,
+   * "MUST NOT ... multicast a record on a given interface until at least one
+   * second has elapsed since the last time that record was multicast", holds
+   * for an additional as for an answer. Each additional written is noted.
+   * (mDNSResponder notes an additional's LastMCTime but still repeats it
+   * within the second; the RFC's line is stricter, and a querier that missed
+   * it asks for it and gets it as an answer once the second is over.)
    */
   announce(
     link: NetworkLink,
@@ -141,14 +161,7 @@ export class Sender {
     additionals: readonly LocalRecord[] = [],
   ): void {
     if (records.length === 0) return;
-    this.multicast(link, {
-      flags: RESPONSE_FLAGS,
-      answers: records.map((r) => r.record),
-      additionals: additionals.map((r) => r.record),
-    });
-    for (const family of linkFamilies(link)) {
-      for (const r of records) r.markMulticast(link.name, now, family);
-    }
+    this.#records(link, linkFamilies(link), records, additionals, now);
   }
 
   /**
@@ -184,6 +197,32 @@ export class Sender {
     await Promise.all([...this.#inFlight]);
   }
 
+  #records(
+    link: NetworkLink,
+    families: readonly AddressFamily[],
+    answers: readonly LocalRecord[],
+    additionals: readonly LocalRecord[],
+    now: number,
+  ): void {
+    const name = link.name;
+    const extra = additionals.filter((r) =>
+      families.every((f) => r.lastMulticastAt(name, f) + MULTICAST_INTERVAL_MS <= now)
+    );
+    const written: LocalRecord[] = [];
+    const message = {
+      flags: RESPONSE_FLAGS,
+      answers: answers.map((r) => r.record),
+      additionals: extra.map((r) => r.record),
+    };
+    const packets = build(message, (i) => written.push(extra[i]));
+    if (packets.length === 0) written.length = 0; // not built after all
+    for (const family of families) {
+      for (const p of packets) this.#track(this.#send(p, { interfaceName: name, family }));
+      for (const r of answers) r.markMulticast(name, now, family);
+      for (const r of written) r.markMulticast(name, now, family);
+    }
+  }
+
   #full(): boolean {
     if (this.#inFlight.size < SENDS_IN_FLIGHT_MAX) return false;
     this.#dropped++;
@@ -203,9 +242,12 @@ export class Sender {
  * Builds a message's packets; one that cannot be built at all is dropped
  * alone, so it never stops the other messages of a run (probes, answers).
  */
-function build(message: OutgoingMessage): Uint8Array[] {
+function build(
+  message: OutgoingMessage,
+  written?: (additional: number) => void,
+): Uint8Array[] {
   try {
-    return buildPackets(message);
+    return buildPackets(message, written);
   } catch {
     return [];
   }

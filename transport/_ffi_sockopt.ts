@@ -20,6 +20,7 @@
 import { ipv6ToBytes } from "./subnet.ts";
 import { FfiDatagrams } from "./_ffi_datagrams.ts";
 import { NetlinkNotices } from "./_ffi_netlink.ts";
+import { type MuteSwitch, ReactorMute } from "./_reactor_mute.ts";
 import { type Libc, LIBC_SYMBOLS } from "./_libc.ts";
 
 /** Linux constants (identical on x86_64 and aarch64). */
@@ -77,6 +78,7 @@ export class SockoptHatch {
   #closed = false;
   #control = -1;
   #datagrams: FfiDatagrams | undefined;
+  #mute: ReactorMute | undefined;
   #notices: NetlinkNotices | undefined | null = null;
 
   private constructor(lib: Deno.DynamicLibrary<typeof LIBC_SYMBOLS>) {
@@ -210,6 +212,15 @@ export class SockoptHatch {
   }
 
   /**
+   * The switch that takes socket `fd` out of Deno's reactor while its receive
+   * loop drains on ticks (`_reactor_mute.ts`); undefined when not found.
+   */
+  muteSwitch(fd: number): MuteSwitch | undefined {
+    if (this.#closed) return undefined;
+    return (this.#mute ??= new ReactorMute(this.#libc)).find(fd);
+  }
+
+  /**
    * The kernel's interface change notices (rtnetlink), opened on first use;
    * undefined when the kernel refuses the subscription.
    */
@@ -248,6 +259,7 @@ export class SockoptHatch {
     if (this.#closed) return;
     this.#closed = true;
     this.#datagrams?.close();
+    this.#mute?.close();
     if (this.#control >= 0) this.#libc.close(this.#control);
     try {
       this.#lib.close();

@@ -27,6 +27,11 @@ export const LIBC_SYMBOLS = {
   recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
   pipe2: { parameters: ["buffer", "i32"], result: "i32" },
   write: { parameters: ["i32", "buffer", "usize"], result: "i32" },
+  // Takes a paced socket out of Deno's epoll (`_reactor_mute.ts`).
+  open: { parameters: ["buffer", "i32"], result: "i32" },
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
+  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
   // Gives malloc's free pages back after a burst (`_malloc_trim.ts`); glibc only, so optional.
   malloc_trim: { parameters: ["usize"], result: "i32", optional: true },
   // Blocks one of Deno's blocking threads, never the event loop.

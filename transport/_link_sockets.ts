@@ -245,7 +245,9 @@ export class LinkSockets {
       conn,
       (data, address, port) => this.#arrived(role, data, address, port),
       (error) => this.#hooks.onSocketFailure(this, where, error),
-      hatch !== undefined && fd >= 0 ? { fd, datagrams: hatch.datagrams } : undefined,
+      hatch !== undefined && fd >= 0
+        ? { fd, datagrams: hatch.datagrams, mute: hatch.muteSwitch(fd) }
+        : undefined,
     );
     if (hatch !== undefined && role !== "mc4") {
       const set = role === "v4" ? hatch.setIPv4Ttl(fd) : hatch.setIPv6Hops(fd);

@@ -10,7 +10,10 @@
  * plain `sendto`: one async op per burst instead of one per datagram each
  * way (`_ffi_datagrams.ts` says why and how). While datagrams keep coming,
  * the loop stops waking on `receive()` and drains on a short timer instead
- * (`_receive_pacing.ts` says when and why).
+ * (`_receive_pacing.ts` says when and why; one tick for all sockets on a
+ * clock, `_ticker.ts`), and while it ticks, the socket is
+ * out of Deno's reactor (`mute`), so arriving datagrams do not wake the event
+ * loop either (`_reactor_mute.ts` says why).
  *
  * @module
  */
@@ -18,6 +21,7 @@
 import type { FfiDatagrams } from "./_ffi_datagrams.ts";
 import { COALESCE_MS, type NextDrain, ReceivePacing } from "./_receive_pacing.ts";
 import { type Clock, systemClock } from "../clock.ts";
+import { sharedTicker } from "./_ticker.ts";
 
 /**
  * Receive buffer size. RFC 6762 §17: a packet, IP and UDP headers included,
@@ -38,6 +42,18 @@ export interface DirectIo {
   readonly clock?: Clock;
   /** The pacing's tick, ms; 0 never ticks. @default {COALESCE_MS} */
   readonly coalesceMs?: number;
+  /** Takes the socket out of Deno's reactor while the loop ticks (`_reactor_mute.ts`). */
+  readonly mute?: Mute;
+}
+
+/** What the loop needs of `_reactor_mute.ts`'s switch. */
+export interface Mute {
+  /** Whether the socket is out of the reactor. */
+  readonly muted: boolean;
+  /** Takes it out; false when it could not. */
+  mute(): boolean;
+  /** Puts it back; false when it could not. */
+  unmute(): boolean;
 }
 
 /**
@@ -93,7 +109,9 @@ export class ManagedSocket {
   /** Datagrams dropped because they filled the receive buffer (RFC 6762 §17). */
   oversized = 0;
   #closed = false;
-  #direct: Required<DirectIo> | undefined;
+  #direct: (Required<Omit<DirectIo, "mute">> & Pick<DirectIo, "mute">) | undefined;
+  /** Deno `send()`s waiting: they need the reactor, so the socket stays in it. */
+  #sending = 0;
   #pacing: ReceivePacing;
   #stopTick: (() => void) | undefined;
   #isClosed = () => this.#closed;
@@ -127,6 +145,21 @@ export class ManagedSocket {
     return this.#direct.datagrams.sendTo(this.#direct.fd, data, hostname, port);
   }
 
+  /**
+   * Sends through Deno's `send()` (what {@linkcode ManagedSocket.trySend}
+   * could not), with the socket in Deno's reactor until it settles: a send
+   * that waits for room needs the reactor's word that there is some.
+   */
+  async send(data: Uint8Array, hostname: string, port: number): Promise<void> {
+    this.#sending++;
+    this.#direct?.mute?.unmute();
+    try {
+      await this.conn.send(data, { transport: "udp", hostname, port });
+    } finally {
+      this.#sending--;
+    }
+  }
+
   /** Whether the socket has been closed. */
   get closed(): boolean {
     return this.#closed;
@@ -137,6 +170,7 @@ export class ManagedSocket {
     if (this.#closed) return;
     this.#closed = true;
     this.#stopTick?.();
+    this.#direct?.mute?.unmute(); // closed as the runtime registered it
     try {
       this.conn.close();
     } catch {
@@ -152,6 +186,7 @@ export class ManagedSocket {
     let next: NextDrain = "receive";
     while (!this.#closed) {
       if (next === "receive") {
+        direct?.mute?.unmute(); // receive() needs the reactor's wake-up
         let data: Uint8Array;
         let addr: Deno.Addr;
         try {
@@ -174,7 +209,9 @@ export class ManagedSocket {
         // loop this loop would keep it to itself for as long as a flood lasts,
         // and the other sockets (a resolve over IPv6 while IPv4 is flooded),
         // timers and async sends would wait seconds (issue 16 item 2).
-        // "tick": the socket is busy; let datagrams gather (`_receive_pacing.ts`).
+        // "tick": the socket is busy; let datagrams gather (`_receive_pacing.ts`),
+        // without waking the event loop for each (`_reactor_mute.ts`).
+        if (next === "tick" && this.#sending === 0) direct!.mute?.mute();
         await (next === "turn" ? eventLoopTurn() : this.#tick(direct!.clock));
         if (this.#closed) return;
       }
@@ -182,15 +219,15 @@ export class ManagedSocket {
     }
   }
 
-  /** Resolves after the pacing's tick, or at once when the socket closes. */
+  /** Resolves at the next shared tick (`_ticker.ts`), or at once when the socket closes. */
   #tick(clock: Clock): Promise<void> {
     return new Promise((resolve) => {
-      const timer = clock.setTimer(this.#pacing.tickMs, () => {
+      const withdraw = sharedTicker(clock, this.#pacing.tickMs).wait(() => {
         this.#stopTick = undefined;
         resolve();
       });
       this.#stopTick = () => {
-        timer.cancel();
+        withdraw();
         resolve();
       };
     });

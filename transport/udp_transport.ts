@@ -16,7 +16,7 @@ import { linkEvents, type PublishedLink } from "./_link_events.ts";
 import { InterfacePoller } from "./_interface_poller.ts";
 import { LinkSockets } from "./_link_sockets.ts";
 import { MallocTrimmer } from "./_malloc_trim.ts";
-import type { SocketFailure } from "./_managed_socket.ts";
+import type { ManagedSocket, SocketFailure } from "./_managed_socket.ts";
 import {
   type AddressFamily,
   type Datagram,
@@ -222,18 +222,18 @@ export class UdpTransport implements Transport {
       return TRUE;
     }
     if (direct !== undefined) return Promise.resolve(this.#sendFailed(to, direct));
-    return this.#sendThroughDeno(socket.conn, data, to, hostname, port);
+    return this.#sendThroughDeno(socket, data, to, hostname, port);
   }
 
   async #sendThroughDeno(
-    conn: Deno.DatagramConn,
+    socket: ManagedSocket,
     data: Uint8Array,
     to: Destination,
     hostname: string,
     port: number,
   ): Promise<boolean> {
     try {
-      await conn.send(data, { transport: "udp", hostname, port });
+      await socket.send(data, hostname, port);
       this.#stats.sent++;
       return true;
     } catch (error) {

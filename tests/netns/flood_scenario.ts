@@ -63,6 +63,8 @@ export type FloodPublisher = "ours" | "avahi" | "zeroconf";
 interface FloodTarget {
   /** Its SRV target. */
   readonly host: string;
+  /** Its process id (the namespaces share the PID namespace: `perf -p` reaches it). */
+  readonly pid: number;
   /** CPU time (s), RSS (bytes), V8 heap in use (ours only) and queries counted (ours only). */
   usage(): Promise<{ cpuSeconds: number; rss: number; heapUsed?: number; queries?: number }>;
   /** Whether it still runs. */
@@ -94,6 +96,7 @@ async function startTarget(
     const publisher = await avahi.publish("Den", "_mdt._tcp", 4242, ["path=/"]);
     return {
       host: "flood-a.local",
+      pid: avahi.daemon.pid,
       usage: () => procUsage(avahi.daemon.pid),
       alive: () => !avahi.daemon.exited,
       close: async () => {
@@ -114,6 +117,7 @@ async function startTarget(
     });
     return {
       host: "flood-a.local",
+      pid: child.pid,
       usage: () => procUsage(child.pid),
       alive: () => !child.exited,
       close: async () => void await child.stop(),
@@ -123,6 +127,7 @@ async function startTarget(
   await target.publish({ name: "Den", type: "_mdt._tcp", port: 4242, txt: { path: "/" } });
   return {
     host: "flood-a.local",
+    pid: target.child.pid,
     usage: async () => {
       const u = await target.cpu();
       return {

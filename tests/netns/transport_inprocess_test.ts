@@ -23,5 +23,5 @@ netnsTest("transport: in-process checks with sanitizers, inside a namespace", as
   );
   const status = await child.status;
   assert.equal(status.code, 0, `${child.lines.join("\n")}\n${child.stderr}`);
-  assert.ok(child.lines.some((l) => /ok \| 6 passed \| 0 failed/.test(l)), child.lines.join("\n"));
+  assert.ok(child.lines.some((l) => /ok \| 7 passed \| 0 failed/.test(l)), child.lines.join("\n"));
 });

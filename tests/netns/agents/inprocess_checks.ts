@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { VirtualClock } from "../../../testing/mod.ts";
 import type { Datagram, TransportEvent } from "../../../transport/transport.ts";
 import { NOTICED_POLL_INTERVAL_MS, UdpTransport } from "../../../transport/udp_transport.ts";
+import { SockoptHatch } from "../../../transport/_ffi_sockopt.ts";
 import { buildQuery, hasLabel, TYPE } from "../packets.ts";
 
 if (!Deno.env.get("MDT_INSIDE_NETNS")) {
@@ -204,4 +205,54 @@ Deno.test("a throwing handler is reported, and delivery goes on", async () => {
   assert.ok(
     reported && reported.type === "receive-error" && /handler bug/.test(reported.error.message),
   );
+});
+
+// transport/_reactor_mute.ts on Deno's own reactor: the registration is found,
+// leaves the runtime's epoll when muted, comes back as it was, and a datagram
+// that arrived meanwhile wakes receive() (none waits for the next arrival).
+Deno.test("a muted socket is out of Deno's epoll; unmuted, what came meanwhile is received", async () => {
+  const { hatch } = SockoptHatch.open("auto");
+  assert.ok(hatch !== undefined);
+  const options = { transport: "udp", hostname: "198.18.1.1", port: 5399 } as const;
+  const { value: conn, fd } = hatch.adopt(() => Deno.listenDatagram(options), "198.18.1.1", 5399);
+  const registrations = () =>
+    [...Deno.readDirSync("/proc/self/fd")].filter((e) => epoll(e.name)).flatMap((e) =>
+      Deno.readTextFileSync(`/proc/self/fdinfo/${e.name}`).split("\n")
+        .filter((l) => Number(/^tfd:\s*(\d+)/.exec(l)?.[1]) === fd)
+        .map((l) => l.replace(/\s+pos:.*/, ""))
+    );
+  const before = registrations();
+  function epoll(fd: string): boolean {
+    try {
+      return Deno.readLinkSync(`/proc/self/fd/${fd}`) === "anon_inode:[eventpoll]";
+    } catch {
+      return false; // the directory's own descriptor, gone by now
+    }
+  }
+  assert.ok(before.length > 0, "Deno registered the socket");
+  const mute = hatch.muteSwitch(fd);
+  assert.ok(mute !== undefined, "registration found");
+  assert.equal(mute.mute(), true);
+  assert.deepEqual(registrations(), [], "out of every epoll");
+  const sender = Deno.listenDatagram({ ...options, port: 0 });
+  await sender.send(new Uint8Array([7]), options);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(mute.unmute(), true);
+  assert.deepEqual(registrations(), before, "back as the runtime registered it");
+  const buffer = new Uint8Array(16);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const [data] = await Promise.race([
+    conn.receive(buffer),
+    new Promise<never>((_, reject) =>
+      timer = setTimeout(() => reject(new Error("receive() was not woken")), 2000)
+    ),
+  ]);
+  clearTimeout(timer);
+  assert.deepEqual([...data], [7]);
+  // Closed while muted: the runtime's own removal fails, and it must not care.
+  assert.equal(mute.mute(), true);
+  conn.close();
+  sender.close();
+  hatch.close();
+  assert.equal(mute.unmute(), false, "no call reaches a closed hatch");
 });
