@@ -80,7 +80,9 @@ Deno.test("fake PTRs at a full cache of listed instances are refused whole, and 
   // The stray A (no query needs it) made room for the listings before they were refused.
   assert.deepEqual(removed, ["stray.local"]);
   const full = { bytes: cache.bytes, size: cache.size, rejections: cache.rejections };
-  for (let j = i + 1; j < i + 200; j++) assert.equal(cache.insertRecord(fake(j), at(2)), "rejected");
+  for (let j = i + 1; j < i + 200; j++) {
+    assert.equal(cache.insertRecord(fake(j), at(2)), "rejected");
+  }
   assert.deepEqual(
     { bytes: cache.bytes, size: cache.size, rejections: cache.rejections },
     { ...full, rejections: full.rejections + 199 },
