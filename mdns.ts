@@ -356,7 +356,7 @@ export class Mdns implements AsyncDisposable {
 
   /** A snapshot of the counters. */
   get stats(): MdnsStats {
-    return this.#stack.stats;
+    return { ...this.#stack.stats, legacyLimited: this.#responder.legacyLimited };
   }
   /**
    * What this stack heard from the network (every response, asked for or
