@@ -96,6 +96,7 @@ export class Mdns implements AsyncDisposable {
         ...context,
         localCache: stack.localCache,
         hostName: options.hostName ?? defaultHostName,
+        legacyQueryRate: options.legacyQueryRate,
         onHostRenamed: (from, host) => stack.report({ type: "host-renamed", from, host }),
       })
     );

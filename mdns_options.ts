@@ -74,8 +74,8 @@ export interface MdnsStats {
   /**
    * Legacy queries (source port not 5353) left unread, also counted in
    * `queries`: their source address had sent more than any resolver does
-   * (100 at once, then 20 a second; RFC 6762 §6.7 replies are unicast to the
-   * asker at once, so answering a flood from one address would aim our
+   * (`MdnsOptions.legacyQueryRate`; RFC 6762 §6.7 replies are unicast to
+   * the asker at once, so answering a flood from one address would aim our
    * replies at it).
    */
   legacyLimited: number;
@@ -176,4 +176,14 @@ export interface MdnsOptions {
    * only when it can receive unicast on 5353.)
    */
   unicastFirstQuery?: boolean;
+  /**
+   * Legacy queries (source port not 5353, RFC 6762 §6.7) read a second from
+   * one source address, with a burst of five seconds' worth; past it they are
+   * counted (`stats.legacyLimited`) and left unanswered, so a flood from one
+   * address does not turn the responder into an amplifier aimed at it. A
+   * resolver asks a question or two and retries after a second: it never
+   * comes near. `Infinity` reads every one (a load test from one address).
+   * @default {20}
+   */
+  legacyQueryRate?: number;
 }

@@ -14,8 +14,9 @@
  * MUST is kept for every resolver that behaves like one; the bound below
  * only ever silences an address sending more than any resolver does.
  *
- * So each source address has a token bucket: {@linkcode LEGACY_REPLY_BURST}
- * queries at once, refilled at {@linkcode LEGACY_REPLY_RATE} a second. Each
+ * So each source address has a token bucket, refilled at
+ * {@linkcode LEGACY_QUERY_RATE} a second (`MdnsOptions.legacyQueryRate`) and
+ * holding {@linkcode LEGACY_BURST_SECONDS} of that (100 queries). Each
  * legacy query spends one, answered or not, and a query from an address with
  * none left is not read at all (so it costs neither planning nor a reply);
  * the stack counts it (`MdnsStats.legacyLimited`). The key is the address
@@ -29,7 +30,7 @@
  * recently read one only when that one's bucket has refilled (it is
  * then as good as absent); when every address in the table is still
  * spending, the new one is refused until one refills. So a flood from many
- * (spoofed) addresses draws at most `LEGACY_SOURCES_MAX × LEGACY_REPLY_RATE`
+ * (spoofed) addresses draws at most `LEGACY_SOURCES_MAX × LEGACY_QUERY_RATE`
  * replies a second after the first bursts, never one per query, and the
  * table never grows.
  *
@@ -42,15 +43,12 @@
  * @module
  */
 
-/** Legacy queries an address may have read at once (a resolver's retries never come near). */
-export const LEGACY_REPLY_BURST = 100;
-/** Queries an address's bucket regains each second. */
-export const LEGACY_REPLY_RATE = 20;
+/** Queries an address's bucket regains each second, by default. */
+export const LEGACY_QUERY_RATE = 20;
+/** Seconds' worth of queries a bucket holds: its burst (a resolver's retries never come near). */
+export const LEGACY_BURST_SECONDS = 5;
 /** Source addresses tracked at most. */
 export const LEGACY_SOURCES_MAX = 128;
-
-/** Tokens regained per millisecond. */
-const PER_MS = LEGACY_REPLY_RATE / 1000;
 
 interface Bucket {
   tokens: number;
@@ -62,6 +60,26 @@ export class LegacyLimit {
   // Ordered by last read: the first entry is the least recently read.
   #buckets = new Map<string, Bucket>();
   #last: string | undefined;
+  #burst: number;
+  #perMs: number;
+
+  /**
+   * Buckets of `rate` queries a second ({@linkcode LEGACY_QUERY_RATE} by
+   * default), each holding {@linkcode LEGACY_BURST_SECONDS} of them;
+   * `Infinity` reads every query.
+   *
+   * @throws {RangeError} When `rate` is not a positive number.
+   */
+  constructor(rate: number = LEGACY_QUERY_RATE) {
+    if (!(rate > 0)) throw new RangeError(`Legacy query rate must be positive: ${rate}`);
+    this.#burst = rate * LEGACY_BURST_SECONDS;
+    this.#perMs = rate / 1000;
+  }
+
+  /** The most queries an address may have read at once. */
+  get burst(): number {
+    return this.#burst;
+  }
 
   /** Addresses tracked now (at most {@linkcode LEGACY_SOURCES_MAX}). */
   get size(): number {
@@ -74,21 +92,23 @@ export class LegacyLimit {
    * spending and `address` is not among them.
    */
   take(address: string, now: number): boolean {
+    if (this.#burst === Infinity) return true;
     const buckets = this.#buckets;
+    const burst = this.#burst;
     let bucket = buckets.get(address);
     if (bucket === undefined) {
       if (buckets.size >= LEGACY_SOURCES_MAX) {
         const [oldest, oldestBucket] = buckets.entries().next().value!;
-        if (oldestBucket.tokens + (now - oldestBucket.at) * PER_MS < LEGACY_REPLY_BURST) {
+        if (oldestBucket.tokens + (now - oldestBucket.at) * this.#perMs < burst) {
           return false;
         }
         buckets.delete(oldest);
       }
-      bucket = { tokens: LEGACY_REPLY_BURST, at: now };
+      bucket = { tokens: burst, at: now };
       buckets.set(address, bucket);
     } else {
-      const tokens = bucket.tokens + (now - bucket.at) * PER_MS;
-      bucket.tokens = tokens < LEGACY_REPLY_BURST ? tokens : LEGACY_REPLY_BURST;
+      const tokens = bucket.tokens + (now - bucket.at) * this.#perMs;
+      bucket.tokens = tokens < burst ? tokens : burst;
       bucket.at = now;
       if (bucket.tokens < 1) return false;
       if (this.#last !== address) {

@@ -18,7 +18,7 @@
  * the legacy replies are remembered for at most 64 queries each (see
  * `_query_table.ts`), forgotten whenever what we publish or the links change;
  * legacy queries are read at most 100 at once and 20 a second per source
- * address, from at most 128 addresses (`_legacy_limit.ts`).
+ * address by default, from at most 128 addresses (`_legacy_limit.ts`).
  *
  * @module
  */
@@ -72,6 +72,8 @@ export interface ResponderOptions extends PartContext {
   readonly localCache: LocalServiceCache;
   /** Our host name (`box.local`), or a function giving it on first publish. */
   readonly hostName: string | (() => string);
+  /** Legacy queries read a second from one address (`_legacy_limit.ts`). @default {20} */
+  readonly legacyQueryRate?: number;
   /** Hears a host name we publish move after a lost conflict (`box.local` → `box-2.local`). */
   readonly onHostRenamed?: (from: string, to: string) => void;
 }
@@ -88,7 +90,7 @@ export class Responder implements StackPart {
   #driver: ClaimDriver;
   #replier: Replier;
   #legacyReplies = new LegacyReplies();
-  #legacyLimit = new LegacyLimit();
+  #legacyLimit: LegacyLimit;
   #legacyLimited = 0;
   // The records each recent question set matched, per link: a flood (or a
   // querier's repeated query) is matched once, not parsed again per packet.
@@ -105,6 +107,7 @@ export class Responder implements StackPart {
     this.#ctx = options;
     this.#local = options.localCache;
     this.#sender = new Sender(options.send);
+    this.#legacyLimit = new LegacyLimit(options.legacyQueryRate);
     this.#registry = new PublishRegistry({
       context: options,
       localCache: options.localCache,

@@ -16,7 +16,7 @@
 
 import { type Child, type Host, type Lab, run, startAvahi, zeroconfPublish } from "./harness.ts";
 import { Publisher, type PublisherMessage } from "./publisher.ts";
-import { LEGACY_REPLY_BURST, LEGACY_REPLY_RATE } from "../../responder/_legacy_limit.ts";
+import { LEGACY_BURST_SECONDS, LEGACY_QUERY_RATE } from "../../responder/_legacy_limit.ts";
 
 const FLOOD = new URL("./agents/query_flood.ts", import.meta.url).pathname;
 const CHECKER = new URL("./agents/resolve_checker.ts", import.meta.url).pathname;
@@ -301,7 +301,7 @@ export function checkFloodRun(run: FloodRun): string[] {
   // The counters span the flood plus a few seconds of start and stop.
   if (run.mode === "legacy" && run.queries !== undefined && run.legacyLimited !== undefined) {
     const read = run.queries - run.legacyLimited - run.checker.sent;
-    const bound = LEGACY_REPLY_BURST + LEGACY_REPLY_RATE * (run.seconds + 10);
+    const bound = LEGACY_QUERY_RATE * (LEGACY_BURST_SECONDS + run.seconds + 10);
     if (read > bound) problems.push(`${read} flood queries read, bound ${bound}`);
   }
   if (run.mode === "multicast" && run.multicastRecords === 0) {

@@ -7,11 +7,16 @@
 import assert from "node:assert/strict";
 import { decodeMessage, encodeMessage, type Question, RecordType } from "../../codec/mod.ts";
 import {
-  LEGACY_REPLY_BURST,
-  LEGACY_REPLY_RATE,
+  LEGACY_BURST_SECONDS,
+  LEGACY_QUERY_RATE,
   LEGACY_SOURCES_MAX,
   LegacyLimit,
 } from "../../responder/_legacy_limit.ts";
+import { Mdns } from "../../mdns.ts";
+import { MemoryNetwork, VirtualClock } from "../../testing/mod.ts";
+
+const LEGACY_REPLY_RATE = LEGACY_QUERY_RATE;
+const LEGACY_REPLY_BURST = LEGACY_QUERY_RATE * LEGACY_BURST_SECONDS;
 import { harness, publishAndSettle } from "./_harness.ts";
 
 const srv: Question = {
@@ -102,4 +107,28 @@ Deno.test("legacy flood: the table of addresses stays bounded, and a refilled ad
   assert.equal(granted, LEGACY_REPLY_BURST - 1);
   assert.equal(limit.take("198.19.0.1", refill + 1000 / LEGACY_REPLY_RATE), true);
   assert.equal(limit.take("198.19.0.1", refill + 1000 / LEGACY_REPLY_RATE), false);
+});
+
+Deno.test("legacy flood: legacyQueryRate sets the bucket; Infinity reads every query; 0 is refused", async () => {
+  const slow = new LegacyLimit(2);
+  assert.equal(slow.burst, 2 * LEGACY_BURST_SECONDS);
+  let granted = 0;
+  for (let i = 0; i < 100; i++) if (slow.take("198.18.0.9", 0)) granted++;
+  assert.equal(granted, slow.burst);
+  const open = new LegacyLimit(Infinity);
+  for (let i = 0; i < 100_000; i++) assert.ok(open.take(`198.18.0.${i & 255}:${i}`, 0));
+  assert.equal(open.size, 0);
+  const clock = new VirtualClock();
+  const network = new MemoryNetwork({ clock });
+  try {
+    const host = network.host("a", {
+      interfaces: [{ name: "eth0", link: "lan", ipv4: "198.18.0.2/24" }],
+    });
+    await assert.rejects(
+      Mdns.start({ transport: host, clock, hostName: "box.local", legacyQueryRate: 0 }),
+      RangeError,
+    );
+  } finally {
+    await network.close();
+  }
 });
