@@ -34,7 +34,8 @@
  * Cost: every multicast reaches every other host, so the CPU grows with the
  * square of the hosts (and a little faster: Known-Answer lists grow with the
  * services). Measured on the shared 2-core machine (load 10-20): 50 hosts
- * 35-36 s for the first minute and two hours; 200 hosts 44-46 s for the
+ * 35-36 s for the first minute and two hours (with the SRV refresh rounds,
+ * below); 200 hosts 44-46 s for the
  * first minute alone (66-71 s before one probe series per host), most of
  * it in the first 10 s (probes,
  * announcements, the first queries' Known-Answer lists); 500 hosts did not
@@ -64,6 +65,26 @@
  * of them the SRV refresh answers: a browse resolves, and SRVs live 120 s);
  * 218-252 CPU-s for the first minute, 80-100 for each refresh round, 1,031
  * for the first minute and minutes 4-14.
+ *
+ * Then the steady hour itself: at 100 hosts 115.6-117.0 packets per host
+ * (2.5-3.2 queries, 113-114 responses), a burst of ~305 packets every ~100 s.
+ * Each burst was three SRV refresh rounds, one per service type, a few
+ * hundred ms apart: one browser of the type asked for every SRV of the type
+ * in one query (§7.3 silenced the others), and every host answered with its
+ * one SRV (the A and NSEC as additionals in the first), three responses per
+ * host a round, one per type it publishes. A browse's question is its PTR
+ * (§5.2 refreshes what a running query wants; `dns-sd -B`, Avahi and
+ * python-zeroconf keep only the PTR running): a resolving browse no longer
+ * refreshes the SRV, TXT and addresses of the services it lists, nor asks
+ * for them when they run out (their last whole state stays; announcements
+ * and the answers to the PTR refresh bring them again), unless the browse
+ * asks for it (`refreshResolved`). Since (load 1-2.5): 100 hosts 2.68-3.18
+ * packets per host and steady hour (0.17-0.19 queries), 3.4-4.5 CPU-s a run
+ * where it took 32.7-38.0; 500 hosts 2.03 in the steady hour (the responders
+ * aggregate a host's answers to the three types' PTR queries, which the
+ * minimum's 2.4 does not count), 83 CPU-s for the first minute and 154 for
+ * the whole two hours; in minutes 4-14 no packet at all (was 109 a host and
+ * hour), 116 CPU-s for the first minute and those ten (was 1,031).
  *
  * @module
  */

@@ -75,6 +75,10 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #ptrName: string;
   #interfaces: readonly string[] | undefined;
   #resolve: boolean;
+  #refresh: boolean;
+  // Instances held whole whose records ran out (expired, nothing new since):
+  // not asked for again when the browse does not refresh them.
+  #lapsed = new Set<string>();
   #question: ContinuousQuestion;
   #watch: PeerWatch;
   // One tracker per listed instance, holding the live PTRs that list it.
@@ -88,23 +92,36 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #mineStale: boolean;
   #reasons = new RemovalReasons();
 
-  /** Starts following the instances `ptrName`'s PTRs list; asks for them continuously. */
+  /**
+   * Starts following the instances `ptrName`'s PTRs list; asks for them
+   * continuously. With `resolve`, completes each instance (SRV, TXT,
+   * addresses); with `refresh` too, keeps those records fresh (RFC 6762
+   * §5.2), else only the PTRs, and a whole instance's records that run out
+   * are not asked for (the last whole state stays).
+   */
   constructor(
     host: SourceHost,
     ptrName: string,
     interfaces: readonly string[] | undefined,
     resolve: boolean,
+    refresh = false,
   ) {
     this.#host = host;
     this.#ptrName = ptrName;
     this.#mineStale = host.local !== undefined; // read at the first update, before any packet
     this.#interfaces = interfaces;
     this.#resolve = resolve;
+    this.#refresh = resolve && refresh;
     this.#group = new TrackerGroup(host, {
       interfaces,
       followUps: resolve,
+      refresh: this.#refresh,
       bounded: true,
-      changed: (key) => {
+      changed: (key, event) => {
+        // A record that ran out leaves a gap nobody needs to ask about; one
+        // that came, changed, or went otherwise (goodbye, flush) is news.
+        if (event.type === "removed" && event.reason === "expired") this.#lapsed.add(key);
+        else this.#lapsed.delete(key);
         this.#dirty.add(key);
         this.#host.dirty(this);
       },
@@ -199,10 +216,16 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     // Listed means a live PTR names it; only then follow-ups are worth asking.
     const ptrs = tracker.listedBy;
     const listed = ptrs !== undefined;
-    const found = tracker.update(ptrs ?? [], listed && this.#resolve);
+    // Follow-ups complete an instance; once it was whole, a browse that does
+    // not refresh its records lets them run out without asking (RFC 6762
+    // §5.2: its question is the PTR): the answers to the PTR's refresh and
+    // the host's announcements (§8.4) bring them again.
+    const lapsed = !this.#refresh && before !== undefined && this.#lapsed.has(key);
+    const found = tracker.update(ptrs ?? [], listed && this.#resolve && !lapsed);
     if (!listed) {
       tracker.close();
       this.#trackers.delete(key);
+      this.#lapsed.delete(key);
     }
     const whole = found !== undefined && (!this.#resolve || found.missing.length === 0);
     // Only the PTR says whether a service is there (as Avahi, python-zeroconf
@@ -245,5 +268,6 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     this.#host.release(this.#question);
     for (const tracker of this.#trackers.values()) tracker.close();
     this.#trackers.clear();
+    this.#lapsed.clear();
   }
 }

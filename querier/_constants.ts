@@ -131,7 +131,7 @@ export const FOLLOW_UP_PACKETS_PER_SECOND = 2;
 export const FOLLOW_UP_QUEUE_LIMIT = 1024;
 /**
  * The most Known-Answer records (RFC 6762 §7.1) of incomplete listings (a PTR
- * whose instance has no SRV in the cache) one link's query lists,
+ * whose instance has no SRV and no TXT in the cache) one link's query lists,
  * continuation packets (§7.2) included. The network decides how many PTRs a
  * browse holds: 9,000 fake instances made each PTR query about 100 packets.
  * Records of whole services are all listed (the peer cache's byte budget

@@ -68,12 +68,14 @@ export class TrackerGroup {
   readonly host: TrackerHost;
   /** Only these links (every link when undefined). */
   readonly interfaces: readonly string[] | undefined;
-  /** Ask follow-up questions for what is missing, and keep what is watched fresh. */
+  /** Ask follow-up questions for what is missing. */
   readonly followUps: boolean;
+  /** Keep what is watched fresh (RFC 6762 §5.2 refresh points); `followUps` unless told. */
+  readonly refresh: boolean;
   /** Put the follow-ups under the per-link follow-up budget (a browse's; a resolve's are not). */
   readonly bounded: boolean;
-  /** Hears a change to a tracker's records, by the instance's name key. */
-  readonly changed: (key: string) => void;
+  /** Hears a change to a tracker's records, by the instance's name key, with the cache's event. */
+  readonly changed: (key: string, event: PeerCacheEvent) => void;
 
   /** Creates the shared part of a browse's or a resolve's trackers. */
   constructor(
@@ -81,19 +83,21 @@ export class TrackerGroup {
     options: {
       interfaces?: readonly string[];
       followUps: boolean;
+      refresh?: boolean;
       bounded?: boolean;
-      changed: (key: string) => void;
+      changed: (key: string, event: PeerCacheEvent) => void;
     },
   ) {
     this.host = host;
     this.interfaces = options.interfaces;
     this.followUps = options.followUps;
+    this.refresh = options.refresh ?? options.followUps;
     this.bounded = options.bounded ?? false;
     this.changed = options.changed;
   }
 
   /** The listener of every tracker's instance watch: the record's name is the instance. */
-  readonly heard = (event: PeerCacheEvent): void => this.changed(nameKey(event.record.name));
+  readonly heard = (event: PeerCacheEvent): void => this.changed(nameKey(event.record.name), event);
 }
 
 // What a tracker holds once the instance has an SRV: the target, its address
@@ -131,7 +135,7 @@ export class InstanceTracker {
     // Only the types a service needs: NSEC, HINFO or others at the name would
     // otherwise draw refresh queries nobody wants (RFC 6762 §5.2).
     this.#watch = watchTypes(group.host.cache, fullName, INSTANCE_TYPES, group.heard, {
-      refresh: group.followUps,
+      refresh: group.refresh,
       now: group.host.now(),
     });
   }
@@ -162,8 +166,8 @@ export class InstanceTracker {
         const key = this.key;
         this.#target = {
           name: target,
-          watch: watchTypes(group.host.cache, target, ADDRESS_TYPES, () => group.changed(key), {
-            refresh: group.followUps,
+          watch: watchTypes(group.host.cache, target, ADDRESS_TYPES, (e) => group.changed(key, e), {
+            refresh: group.refresh,
             now,
           }),
           a: undefined,

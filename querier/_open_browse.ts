@@ -49,7 +49,13 @@ export function openBrowse(
     const ptrName = options?.subtype === undefined
       ? serviceTypeName(parsed)
       : subtypeName(options.subtype, parsed);
-    const s = new ServiceBrowseSource(host, ptrName, interfaces, options?.resolve ?? true);
+    const s = new ServiceBrowseSource(
+      host,
+      ptrName,
+      interfaces,
+      options?.resolve ?? true,
+      options?.refreshResolved ?? false,
+    );
     const b = new StreamBrowser(s, bufferSize);
     s.attach(b);
     source = s;

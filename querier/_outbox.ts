@@ -322,7 +322,7 @@ export class Outbox {
   }
 
   // Every record of a whole service (anything but a PTR, or a PTR whose
-  // instance has an SRV here) goes: the cache's byte budget bounds how many
+  // instance answered: its SRV or TXT is here) goes: the cache's byte budget bounds how many
   // there are, and leaving one out draws a response from its responder each
   // time we ask. Listings nobody completed (what a flood of fake PTRs is) go
   // up to KNOWN_ANSWER_LIMIT.
@@ -337,10 +337,14 @@ export class Outbox {
     return listed;
   }
 
-  // A PTR whose instance has no SRV in the cache (yet, or ever: a fake).
+  // A PTR whose instance has no SRV and no TXT in the cache (yet, or ever: a
+  // fake). The TXT counts too: it lives as long as the PTR (RFC 6762 §10),
+  // while the SRV (120 s) runs out under a browse that refreshes only its PTRs.
   #unresolved(r: PeerRecord, iface: string, now: number): boolean {
-    return r.type === RecordType.PTR && typeof r.data === "string" &&
-      this.#cache.lookup(r.data, RecordType.SRV, { interfaceName: iface, now }).length === 0;
+    if (r.type !== RecordType.PTR || typeof r.data !== "string") return false;
+    const at = { interfaceName: iface, now };
+    return this.#cache.lookup(r.data, RecordType.SRV, at).length === 0 &&
+      this.#cache.lookup(r.data, RecordType.TXT, at).length === 0;
   }
 
   #forget(iface: string, waiting: Map<string, Question>, key: string): void {

@@ -25,7 +25,10 @@ export type { ServiceAddress, ServiceInfo } from "../cache/service_info.ts";
  * for what is missing, and reports one `updated` with the new state once the
  * service is whole again. A host that vanishes without a goodbye stays listed
  * until its PTR expires or is flushed by `reconfirm()` or by other hosts'
- * unanswered queries (§10.4, §10.5).
+ * unanswered queries (§10.4, §10.5), or, with `refreshResolved`, until its
+ * SRV's refreshes go unanswered (about 2.5 minutes). A service whose records
+ * merely ran out (a browse refreshes only its PTRs) keeps its last whole
+ * state too, and is not asked for again.
  *
  * A service this stack publishes itself is listed too, with `local: true`
  * (see `ServiceInfo.local`): `added` once its records are registered (past
@@ -130,6 +133,19 @@ export interface BrowseOptions {
   subtype?: string;
   /** Ask for SRV, TXT and addresses and report only complete services. @default {true} */
   resolve?: boolean;
+  /**
+   * With `resolve`, keep each service's SRV, TXT and address records fresh:
+   * ask for them again at 80-95 % of their TTL (RFC 6762 §5.2), so a host
+   * that stops answering without a goodbye is `removed` (`purged`) about two
+   * and a half minutes later. It costs every browsed host a response about
+   * every 100 s per browsed type (SRV and address records live 120 s, §10).
+   * Without it, as with Avahi, python-zeroconf and `dns-sd -B`, a browse
+   * refreshes only its PTRs (75 minutes): changes still come, announced by
+   * their hosts (§8.4), and a service whose records ran out keeps its last
+   * whole state until an answer brings them again; a silent host stays
+   * listed until its PTR expires or is flushed (§10.4, §10.5). @default {false}
+   */
+  refreshResolved?: boolean;
   /** Only these links. */
   interfaces?: string[];
   /** Abort to end the browse (`endReason` "aborted"). */

@@ -47,3 +47,29 @@ Deno.test(`LAN simulation: ${HOSTS} hosts starting within a second each see ever
   );
   await sim.close();
 });
+
+/**
+ * Packets per host from minute 2 to minute 12, once every browse's start-up
+ * series is over (its next query is an hour away) and before any PTR (TTL
+ * 4,500 s) reaches its 80 % refresh point: nothing is due, so a quiet LAN
+ * sends nothing. Before a resolving browse stopped refreshing the SRV and
+ * address records of the services it lists (TTL 120 s), every host answered
+ * each type's SRV refresh round, about every 100 s: 19.5 packets per host here
+ * (the 100-host simulation: 113 responses per host and hour).
+ */
+const STEADY_PACKETS_PER_HOST_BOUND = 1;
+
+Deno.test(`LAN simulation: ${HOSTS} hosts send at most ${STEADY_PACKETS_PER_HOST_BOUND} packet each from minute 2 to minute 12 (no SRV or address refresh rounds), and every browser still sees every service`, async () => {
+  const sim = LanSimulation.start({ hosts: HOSTS, seed: 2 });
+  await sim.run(120_000, 1000);
+  sim.resetCounts();
+  await sim.run(600_000, 1000);
+  const total = sim.counts().reduce((a, c) => a + c.packets, 0);
+  assert.ok(
+    total <= STEADY_PACKETS_PER_HOST_BOUND * HOSTS,
+    `${total / HOSTS} packets per host, at most ${STEADY_PACKETS_PER_HOST_BOUND}`,
+  );
+  assert.equal(sim.removals, 0, "removed events");
+  assert.equal(sim.fewestSeen(), HOSTS);
+  await sim.close();
+});

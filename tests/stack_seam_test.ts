@@ -55,7 +55,7 @@ Deno.test("the stack's peer-cache timer runs expiry only; refresh points are the
   try {
     const { clock, network, mdns } = await stack();
     hearDen(network);
-    const it = mdns.browse("_http._tcp")[Symbol.asyncIterator]();
+    const it = mdns.browse("_http._tcp", { refreshResolved: true })[Symbol.asyncIterator]();
     assert.equal((await it.next()).value?.type, "added");
     await clock.advanceAsync(119_000); // every refresh point passes, no record expires
     assert.deepEqual(expiries, []);

@@ -69,3 +69,24 @@ export const at = (
   interfaceName,
   now,
 });
+
+/**
+ * `count` whole services of `type` (`Real j.<type>` on host `real-j.local`:
+ * PTR, SRV, TXT and A), as the responses that carry them, 20 services each.
+ */
+export function wholeServices(
+  type: string,
+  count: number,
+): (PtrRecord | SrvRecord | TxtRecord | ARecord)[][] {
+  const responses = [];
+  for (let i = 0; i < count; i += 20) {
+    const records = [];
+    for (let j = i; j < Math.min(count, i + 20); j++) {
+      const name = `Real ${j}.${type}`;
+      records.push(ptr(type, name), srv(name, `real-${j}.local`), txt(name, []));
+      records.push(a(`real-${j}.local`, `198.18.${j >> 8}.${j & 255}`));
+    }
+    responses.push(records);
+  }
+  return responses;
+}

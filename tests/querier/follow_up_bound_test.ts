@@ -12,7 +12,7 @@ import {
   KNOWN_ANSWER_LIMIT,
   REFRESH_PACKETS_PER_SECOND,
 } from "../../querier/_constants.ts";
-import { a, ptr, srv, txt } from "../cache/_records.ts";
+import { a, ptr, srv, txt, wholeServices } from "../cache/_records.ts";
 import { nextEvent, type Rig, rig } from "./_harness.ts";
 
 const TYPE = "_http._tcp.local";
@@ -131,15 +131,7 @@ Deno.test("the browse's Known-Answer list names every whole service, however man
   await using r = await rig();
   const count = KNOWN_ANSWER_LIMIT + 200;
   const browser = r.querier.browse("_http._tcp");
-  for (let i = 0; i < count; i += 20) {
-    const records = [];
-    for (let j = i; j < Math.min(count, i + 20); j++) {
-      const name = `Real ${j}.${TYPE}`;
-      records.push(ptr(TYPE, name), srv(name, `real-${j}.local`), txt(name, []));
-      records.push(a(`real-${j}.local`, `198.18.${j >> 8}.${j & 255}`));
-    }
-    r.respond(records);
-  }
+  for (const records of wholeServices(TYPE, count)) r.respond(records);
   const start = r.clock.now();
   await r.advance(30_000); // the browse's PTR question goes at 1, 3, 9 and 27 s
   const listed = new Map<string, Set<string>>();

@@ -78,7 +78,9 @@ Deno.test("refresh: a browse keeps its services without ever asking for an NSEC 
   const controller = new AbortController();
   const events: string[] = [];
   const seenByB = (async () => {
-    for await (const e of b.browse("_http._tcp", { signal: controller.signal })) {
+    for await (
+      const e of b.browse("_http._tcp", { signal: controller.signal, refreshResolved: true })
+    ) {
       events.push(`${e.type} ${e.service.name}`);
     }
   })();

@@ -23,7 +23,7 @@ async function fakeServices(r: Rig, count: number): Promise<FakeServices> {
 }
 
 async function browseAll(r: Rig, count: number) {
-  const browser = r.querier.browse("_http._tcp", { resolve: true });
+  const browser = r.querier.browse("_http._tcp", { resolve: true, refreshResolved: true });
   const names = new Set<string>();
   const reading = (async () => {
     for await (const e of browser) {
@@ -57,7 +57,7 @@ Deno.test("packets: A and AAAA of one host leave in one packet", async () => {
 
 Deno.test("packets: refreshes due within a few seconds go in the packet that leaves now", async () => {
   await using r = await rig({ seed: 4 });
-  const browser = r.querier.browse("_http._tcp", { resolve: true });
+  const browser = r.querier.browse("_http._tcp", { resolve: true, refreshResolved: true });
   await r.advance(10);
   // Four services heard in one answer: eight records (SRV and A, 120 s) to refresh.
   const records = [];

@@ -196,7 +196,7 @@ Deno.test("schedule: tiny TTLs cannot make us send a refresh storm (the floor)",
 
 Deno.test("schedule: refresh asks only for the types a running query needs, never NSEC or HINFO", async () => {
   await using r = await rig({ seed: 6 });
-  const browser = r.querier.browse("_http._tcp", { resolve: true });
+  const browser = r.querier.browse("_http._tcp", { resolve: true, refreshResolved: true });
   const it = browser[Symbol.asyncIterator]();
   await r.advance(10);
   // A whole service plus records no browse needs: an NSEC at the instance and

@@ -43,7 +43,7 @@ Deno.test("POOF: the same two queries a second after the answer still flush (§1
 // Refresh points with no jitter: the SRV (TTL 120 s) at 96, 102, 108, 114 s.
 async function browsing() {
   const r = await rig({ cacheRandom: () => 0 });
-  const browser = r.querier.browse("_http._tcp");
+  const browser = r.querier.browse("_http._tcp", { refreshResolved: true });
   r.respond(den());
   await r.advance(20_000); // the start-up series is over; the next PTR query is an hour away
   return { r, browser };
