@@ -5,10 +5,9 @@
  * came from, at once and without the §6 once-a-second limit that holds
  * multicast answers back (§6.7: the responder "MUST send a UDP response
  * directly back to the querier, via unicast"). So every legacy query draws a
- * packet, and
- * a flood from one address makes the responder an amplifier aimed at it
- * (20,000 queries a second drew 20,000 replies; most of our CPU was the
- * kernel sending them). Answering them serves nobody: a real legacy
+ * packet, and a flood from one address makes the responder an amplifier
+ * aimed at it (20,000 queries a second drew 20,000 replies; most of our CPU
+ * was the kernel sending them). Answering them serves nobody: a real legacy
  * resolver (a unicast DNS client, `dig`, `nslookup`, `getaddrinfo`) asks a
  * question or two and waits a second or more before it asks again. The
  * MUST is kept for every resolver that behaves like one; the bound below
@@ -16,19 +15,19 @@
  *
  * So each source address has a token bucket, refilled at
  * {@linkcode LEGACY_QUERY_RATE} a second (`MdnsOptions.legacyQueryRate`) and
- * holding {@linkcode LEGACY_BURST_SECONDS} of that (100 queries). Each
- * legacy query spends one, answered or not, and a query from an address with
- * none left is not read at all (so it costs neither planning nor a reply);
- * the stack counts it (`MdnsStats.legacyLimited`). The key is the address
- * alone, never the port: a flooder changes ports freely, and a host's
- * resolvers share its address.
- * Other addresses keep their own buckets, so a resolver elsewhere on the
- * link is answered throughout a flood.
+ * holding {@linkcode LEGACY_BURST_SECONDS} of that (100 queries by
+ * default). Each legacy query spends one, answered or not, and a query from
+ * an address with none left is not read at all (so it costs neither planning
+ * nor a reply); the stack counts it (`MdnsStats.legacyLimited`). The key is
+ * the address alone, never the port: a flooder changes ports freely, and a
+ * host's resolvers share its address. Other addresses keep their own
+ * buckets, so a resolver elsewhere on the link is answered throughout a
+ * flood.
  *
  * The table holds at most {@linkcode LEGACY_SOURCES_MAX} addresses, in the
  * order they were last read. A new address takes the place of the least
- * recently read one only when that one's bucket has refilled (it is
- * then as good as absent); when every address in the table is still
+ * recently read one only when that one's bucket has refilled (it is then as
+ * good as absent); when every address in the table is still
  * spending, the new one is refused until one refills. So a flood from many
  * (spoofed) addresses draws at most `LEGACY_SOURCES_MAX × LEGACY_QUERY_RATE`
  * replies a second after the first bursts, never one per query, and the
