@@ -36,6 +36,9 @@ export interface PipelineOptions {
   readonly wake: () => void;
 }
 
+/** The counters the pipeline keeps (the responder keeps `legacyLimited`). */
+export type PipelineStats = Omit<MdnsStats, "legacyLimited">;
+
 /**
  * Routes datagrams and link events to the parts.
  */
@@ -51,7 +54,7 @@ export class Pipeline {
   #arriving: Datagram | undefined;
   #validated = new LastPacket();
   #routeArriving = (): void => this.#route(this.#arriving!);
-  #stats: MdnsStats = {
+  #stats: PipelineStats = {
     received: 0,
     queries: 0,
     responses: 0,
@@ -73,7 +76,7 @@ export class Pipeline {
   }
 
   /** A snapshot of the counters. */
-  get stats(): MdnsStats {
+  get stats(): PipelineStats {
     const cache = this.#options.peerCache;
     return { ...this.#stats, evicted: cache.evictions, rejected: cache.rejections };
   }
@@ -271,4 +274,4 @@ const DROP_COUNTERS = {
   "source-port": "sourcePort",
   "off-link": "offLink",
   "unsolicited-unicast": "unsolicitedUnicast",
-} as const satisfies Record<DropReason, keyof MdnsStats>;
+} as const satisfies Record<DropReason, keyof PipelineStats>;

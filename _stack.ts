@@ -24,9 +24,9 @@ import { Scheduler } from "./_scheduler.ts";
 import { StackParts } from "./_stack_parts.ts";
 import { LocalServiceCache } from "./cache/local_cache.ts";
 import { PeerServiceCache } from "./cache/peer_cache.ts";
-import { Pipeline } from "./_pipeline.ts";
+import { Pipeline, type PipelineStats } from "./_pipeline.ts";
 import { CLOSE_GRACE_MS, type PartContext, type StackPart } from "./stack_part.ts";
-import type { MdnsEvent, MdnsOptions, MdnsStats } from "./mdns_options.ts";
+import type { MdnsEvent, MdnsOptions } from "./mdns_options.ts";
 import type { Destination, NetworkLink, Transport, TransportEvent } from "./transport/transport.ts";
 import { UdpTransport } from "./transport/udp_transport.ts";
 
@@ -111,7 +111,7 @@ export class Stack {
   }
 
   /** A snapshot of the pipeline's counters. */
-  get stats(): MdnsStats {
+  get stats(): PipelineStats {
     return this.#pipeline.stats;
   }
 

@@ -96,6 +96,7 @@ export class Mdns implements AsyncDisposable {
         ...context,
         localCache: stack.localCache,
         hostName: options.hostName ?? defaultHostName,
+        legacyQueryRate: options.legacyQueryRate,
         onHostRenamed: (from, host) => stack.report({ type: "host-renamed", from, host }),
       })
     );
@@ -356,7 +357,7 @@ export class Mdns implements AsyncDisposable {
 
   /** A snapshot of the counters. */
   get stats(): MdnsStats {
-    return this.#stack.stats;
+    return { ...this.#stack.stats, legacyLimited: this.#responder.legacyLimited };
   }
   /**
    * What this stack heard from the network (every response, asked for or

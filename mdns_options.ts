@@ -30,7 +30,8 @@ export type DropReason =
 /**
  * Counters of what the stack received and dropped: every datagram received
  * lands in exactly one of the datagram counters (routed as a query or a
- * response, or dropped for one reason). `evicted` and `rejected` count
+ * response, or dropped for one reason); `legacyLimited` counts the queries
+ * among them the responder left unread. `evicted` and `rejected` count
  * records, not datagrams: what the peer cache gave up, or turned away, for
  * lack of room.
  *
@@ -43,7 +44,7 @@ export type DropReason =
  * }
  * assert.equal(dropped({
  *   received: 10, queries: 4, responses: 3, malformed: 1, opcode: 0, rcode: 0, sourcePort: 1,
- *   offLink: 0, unsolicitedUnicast: 1, evicted: 0, rejected: 0,
+ *   offLink: 0, unsolicitedUnicast: 1, legacyLimited: 0, evicted: 0, rejected: 0,
  * }), 3);
  * ```
  */
@@ -70,6 +71,14 @@ export interface MdnsStats {
    * publish are still checked; nothing enters the peer cache.
    */
   unsolicitedUnicast: number;
+  /**
+   * Legacy queries (source port not 5353) left unread, also counted in
+   * `queries`: their source address had sent more than any resolver does
+   * (`MdnsOptions.legacyQueryRate`; RFC 6762 §6.7 replies are unicast to
+   * the asker at once, so answering a flood from one address would aim our
+   * replies at it).
+   */
+  legacyLimited: number;
   /**
    * Records the peer cache evicted for lack of room (its byte budget), each
    * also a `removed` cache event with the reason `evicted`.
@@ -167,4 +176,14 @@ export interface MdnsOptions {
    * only when it can receive unicast on 5353.)
    */
   unicastFirstQuery?: boolean;
+  /**
+   * Legacy queries (source port not 5353, RFC 6762 §6.7) read a second from
+   * one source address, with a burst of five seconds' worth; past it they are
+   * counted (`stats.legacyLimited`) and left unanswered, so a flood from one
+   * address does not turn the responder into an amplifier aimed at it. A
+   * resolver asks a question or two and retries after a second: it never
+   * comes near. `Infinity` reads every one (a load test from one address).
+   * @default {20}
+   */
+  legacyQueryRate?: number;
 }

@@ -104,6 +104,7 @@ async function main(): Promise<void> {
           rate,
           sent: run.sent,
           reached: run.queries,
+          legacyLimited: run.legacyLimited,
           checks: run.checker,
           checksByFamily: run.checksByFamily,
           multicastRecords: run.multicastRecords,

@@ -28,7 +28,9 @@
  * `floor` is `_datagram_echo.ts`: a bare `Deno.listenDatagram` loop that
  * returns each query with the QR bit set, i.e. what Deno costs per datagram
  * received and sent with nothing else done. avahi runs with its packet rate
- * limit off (issue 15: otherwise it caps at ~1,000 answers a second).
+ * limit off (issue 15: otherwise it caps at ~1,000 answers a second), ours
+ * with its per-address bound on legacy queries off (`legacyQueryRate:
+ * Infinity`: otherwise 20 answers a second to the one load generator).
  * `floor-paced` is the same echo through our transport's receive loop and
  * send (`ManagedSocket`: FFI drain, pacing, `sendto`), `floor-ffi` that loop
  * without pacing (one `receive()` wake-up per burst, as before pacing): what
@@ -243,6 +245,9 @@ async function startResponder(
       const ours = await Publisher.start(host, {
         hostName: `${hostName}.local`,
         flags,
+        // One load generator at 20,000 a second would be one flooding address:
+        // off, as Avahi's rate limit is (answers per second are what we measure).
+        legacyLimit: false,
         ...(args.poll ? { pollIntervalMs: Number(args.poll) } : {}),
       });
       // Each responder its own name: a second "Ours" on the bridge would be renamed.

@@ -16,7 +16,9 @@
  * conflict history keeps 15 times per name; known answers are read from the
  * packet in place and never kept; the matches of recent question sets and
  * the legacy replies are remembered for at most 64 queries each (see
- * `_query_table.ts`), forgotten whenever what we publish or the links change.
+ * `_query_table.ts`), forgotten whenever what we publish or the links change;
+ * legacy queries are read at most 100 at once and 20 a second per source
+ * address by default, from at most 128 addresses (`_legacy_limit.ts`).
  *
  * @module
  */
@@ -43,6 +45,7 @@ import { PublishRegistry } from "./_registry.ts";
 import { type ReplyTarget, ResponseQueue } from "./_response_queue.ts";
 import { Sender } from "./_sender.ts";
 import { queryEdns } from "./_edns.ts";
+import { LegacyLimit } from "./_legacy_limit.ts";
 import { LegacyReplies } from "./_legacy_replies.ts";
 import { legacyDestination, Replier } from "./_replier.ts";
 import { QueryTable } from "./_query_table.ts";
@@ -69,6 +72,8 @@ export interface ResponderOptions extends PartContext {
   readonly localCache: LocalServiceCache;
   /** Our host name (`box.local`), or a function giving it on first publish. */
   readonly hostName: string | (() => string);
+  /** Legacy queries read a second from one address (`_legacy_limit.ts`). @default {20} */
+  readonly legacyQueryRate?: number;
   /** Hears a host name we publish move after a lost conflict (`box.local` → `box-2.local`). */
   readonly onHostRenamed?: (from: string, to: string) => void;
 }
@@ -85,6 +90,8 @@ export class Responder implements StackPart {
   #driver: ClaimDriver;
   #replier: Replier;
   #legacyReplies = new LegacyReplies();
+  #legacyLimit: LegacyLimit;
+  #legacyLimited = 0;
   // The records each recent question set matched, per link: a flood (or a
   // querier's repeated query) is matched once, not parsed again per packet.
   #matched = new QueryTable<MatchedList>(MATCHED_QUERIES_MAX);
@@ -100,6 +107,7 @@ export class Responder implements StackPart {
     this.#ctx = options;
     this.#local = options.localCache;
     this.#sender = new Sender(options.send);
+    this.#legacyLimit = new LegacyLimit(options.legacyQueryRate);
     this.#registry = new PublishRegistry({
       context: options,
       localCache: options.localCache,
@@ -138,6 +146,14 @@ export class Responder implements StackPart {
     }
   }
 
+  /**
+   * Legacy queries left unread: their source address had used up its
+   * bucket (RFC 6762 §6.7; `_legacy_limit.ts`).
+   */
+  get legacyLimited(): number {
+    return this.#legacyLimited;
+  }
+
   /** Clock time of the next work (probe, announcement, delayed answer), `Infinity` when none. */
   nextDeadline(): number {
     return Math.min(this.#registry.nextDeadline(), this.#queue.nextDeadline());
@@ -161,7 +177,13 @@ export class Responder implements StackPart {
       this.#queue.followUp(reader, asker, { now, random: this.#ctx.random, truncated });
       return;
     }
-    const remembered = datagram.source.port !== MDNS_PORT && this.#legacyReplies.remembers(reader);
+    const legacy = datagram.source.port !== MDNS_PORT;
+    if (legacy && !this.#legacyLimit.take(asker, now)) {
+      // An address past its legacy bucket: not read, counted (`_legacy_limit.ts`).
+      this.#legacyLimited++;
+      return;
+    }
+    const remembered = legacy && this.#legacyReplies.remembers(reader);
     if (remembered) {
       // RFC 6762 §6.7: the same question from a legacy resolver, the same
       // reply with its ID (planned and encoded on the first ask).
@@ -289,6 +311,7 @@ export class Responder implements StackPart {
     this.#closed = true;
     this.#stopWatching();
     this.#forgetQueries();
+    this.#legacyLimit.clear();
     this.#queue.clear();
     this.#registry.closeAll();
     await this.#sender.settled();

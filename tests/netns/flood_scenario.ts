@@ -16,6 +16,7 @@
 
 import { type Child, type Host, type Lab, run, startAvahi, zeroconfPublish } from "./harness.ts";
 import { Publisher, type PublisherMessage } from "./publisher.ts";
+import { LEGACY_BURST_SECONDS, LEGACY_QUERY_RATE } from "../../responder/_legacy_limit.ts";
 
 const FLOOD = new URL("./agents/query_flood.ts", import.meta.url).pathname;
 const CHECKER = new URL("./agents/resolve_checker.ts", import.meta.url).pathname;
@@ -45,6 +46,8 @@ export interface FloodRun {
   cpuSeconds: number;
   /** Queries our stack counted over the run (undefined for the peers). */
   queries: number | undefined;
+  /** Of those, legacy queries left unread: their address was past its bucket (ours only). */
+  legacyLimited: number | undefined;
   alive: boolean;
 }
 
@@ -66,7 +69,9 @@ interface FloodTarget {
   /** Its process id (the namespaces share the PID namespace: `perf -p` reaches it). */
   readonly pid: number;
   /** CPU time (s), RSS (bytes), V8 heap in use (ours only) and queries counted (ours only). */
-  usage(): Promise<{ cpuSeconds: number; rss: number; heapUsed?: number; queries?: number }>;
+  usage(): Promise<
+    { cpuSeconds: number; rss: number; heapUsed?: number; queries?: number; legacyLimited?: number }
+  >;
   /** Whether it still runs. */
   alive(): boolean;
   close(): Promise<void>;
@@ -134,6 +139,7 @@ async function startTarget(
         ...(await procUsage(target.child.pid)),
         heapUsed: u.heapUsed,
         queries: u.stats.queries,
+        legacyLimited: u.stats.legacyLimited,
       };
     },
     alive: () => !target.child.exited,
@@ -257,6 +263,9 @@ export class FloodLab {
       heap: { before: before.heapUsed ?? 0, warm: warm.heapUsed ?? 0, end: after.heapUsed ?? 0 },
       cpuSeconds: after.cpuSeconds - before.cpuSeconds,
       queries: after.queries === undefined ? undefined : after.queries - before.queries!,
+      legacyLimited: after.legacyLimited === undefined
+        ? undefined
+        : after.legacyLimited - before.legacyLimited!,
       alive: this.target.alive(),
     };
   }
@@ -286,6 +295,14 @@ export function checkFloodRun(run: FloodRun): string[] {
   // the bench, not a pass/fail). The peers count nothing we can read.
   if (run.queries !== undefined && run.queries < run.seconds * 1000) {
     problems.push(`only ${run.queries} of ${run.sent} queries reached the stack`);
+  }
+  // A legacy flood from one address is read at most its bucket's worth
+  // (responder/_legacy_limit.ts); the checker's queries come from another.
+  // The counters span the flood plus a few seconds of start and stop.
+  if (run.mode === "legacy" && run.queries !== undefined && run.legacyLimited !== undefined) {
+    const read = run.queries - run.legacyLimited - run.checker.sent;
+    const bound = LEGACY_QUERY_RATE * (LEGACY_BURST_SECONDS + run.seconds + 10);
+    if (read > bound) problems.push(`${read} flood queries read, bound ${bound}`);
   }
   if (run.mode === "multicast" && run.multicastRecords === 0) {
     problems.push("the capture saw no multicast answer: the flood was not answered at all");

@@ -4,7 +4,10 @@
  * port, RFC 6762 §6.7): every resolve check during the flood passes, no record
  * of ours is multicast more than once a second per link and family (counted
  * by a capture on a third host), and the responder's RSS and heap stay within
- * FLOOD_BOUNDS after warm-up. CI floods 3 s each (MDNS_FLOOD_SECONDS), legacy
+ * FLOOD_BOUNDS after warm-up. Of a legacy flood from one address the stack
+ * reads at most that address's bucket (responder/_legacy_limit.ts) and
+ * counts the rest as `legacyLimited`, while the checks from another address
+ * are all answered. CI floods 3 s each (MDNS_FLOOD_SECONDS), legacy
  * at LEGACY_RATE (below);
  * `bench/hardening_netns_bench.ts` floods 10 s.
  */

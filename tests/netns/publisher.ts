@@ -51,6 +51,8 @@ export class Publisher {
       hostName: string;
       interfaces?: string[];
       pollIntervalMs?: number;
+      /** `false`: no per-address bound on legacy queries (`MdnsOptions.legacyQueryRate`). */
+      legacyLimit?: false;
       flags?: readonly string[];
     },
   ): Promise<Publisher> {

@@ -32,6 +32,8 @@ const config = JSON.parse(Deno.args[0] ?? "{}") as {
   hostName?: string;
   interfaces?: string[];
   pollIntervalMs?: number;
+  /** `false`: read every legacy query (`legacyQueryRate: Infinity`, for a load bench). */
+  legacyLimit?: false;
 };
 let mdns: Mdns;
 let transport: UdpTransport;
@@ -42,6 +44,7 @@ try {
       ...(config.pollIntervalMs ? { pollIntervalMs: config.pollIntervalMs } : {}),
     }),
     hostName: config.hostName,
+    ...(config.legacyLimit === false ? { legacyQueryRate: Infinity } : {}),
     // The stack's own word when its host name moved after a lost conflict.
     onEvent: (e) => {
       if (e.type === "host-renamed") {
