@@ -19,16 +19,27 @@ import { nameKey } from "../codec/mod.ts";
 import { parseServiceInstanceName, serviceTypeName } from "../dnssd/service_name.ts";
 import { RECONFIRM_QUERY_TIMES_MS, RECONFIRM_WINDOW_MS } from "./_constants.ts";
 
-/** A cached record as it was when the reconfirmation began. */
+// The records a reconfirmation watches, and when each was last heard as it
+// began (a record heard again since is confirmed): two arrays, no object per
+// record. A round of doubted PTRs under a flood holds thousands, and two or
+// three rounds overlap (RECONFIRM_WINDOW_MS against the rounds' last query);
+// an object and a boxed time per record cost ~60 bytes each.
 interface Watched {
-  readonly record: PeerRecord;
-  readonly heard: number;
+  readonly records: PeerRecord[];
+  readonly heard: number[];
 }
 
-interface Reconfirm {
-  readonly records: Watched[];
+/** A question and the indexes (in its reconfirmation's `records`) of those that answer it. */
+interface Asked {
+  readonly name: string;
+  readonly type: number;
+  readonly iface: string;
+  readonly answers: number[];
+}
+
+interface Reconfirm extends Watched {
   /** Each question with the records that answer it. */
-  readonly questions: { name: string; type: number; iface: string; records: Watched[] }[];
+  readonly questions: Asked[];
   /** The instance reconfirmed (a user's), or undefined for a round of doubted PTRs. */
   readonly fullName: string | undefined;
   readonly start: number;
@@ -82,18 +93,17 @@ export class Reconfirmations {
       }
     }
     if (records.length === 0) return false;
-    const byQuestion = new Map<string, Reconfirm["questions"][number]>();
-    const watched = records.map((record) => ({ record, heard: record.receivedAt }));
-    for (const w of watched) {
-      const r = w.record;
+    const byQuestion = new Map<string, Asked>();
+    records.forEach((r, i) => {
       const key = `${r.interfaceName}\u0000${nameKey(r.name)}\u0000${r.type}`;
       const question = byQuestion.get(key) ??
-        { name: r.name, type: r.type, iface: r.interfaceName, records: [] };
-      question.records.push(w);
+        { name: r.name, type: r.type, iface: r.interfaceName, answers: [] };
+      question.answers.push(i);
       byQuestion.set(key, question);
-    }
+    });
     this.#running.push({
-      records: watched,
+      records,
+      heard: records.map((r) => r.receivedAt),
       questions: [...byQuestion.values()],
       fullName: instance,
       start: now,
@@ -132,6 +142,7 @@ export class Reconfirmations {
   #startRound(rounds: DoubtRounds, now: number): void {
     const round: Reconfirm = {
       records: [],
+      heard: [],
       questions: [],
       fullName: undefined,
       start: now,
@@ -141,19 +152,19 @@ export class Reconfirmations {
     this.#running.push(round);
     for (const record of this.#cache.lookup(rounds.ptrName, RecordType.PTR, { now })) {
       if (!rounds.waiting.has(nameKey(record.data as string))) continue;
-      const w = { record, heard: record.receivedAt };
-      round.records.push(w);
       let question = round.questions.find((q) => q.iface === record.interfaceName);
       if (question === undefined) {
         question = {
           name: rounds.ptrName,
           type: RecordType.PTR,
           iface: record.interfaceName,
-          records: [],
+          answers: [],
         };
         round.questions.push(question);
       }
-      question.records.push(w);
+      question.answers.push(round.records.length);
+      round.records.push(record);
+      round.heard.push(record.receivedAt);
     }
     rounds.waiting.clear();
   }
@@ -194,9 +205,9 @@ export class Reconfirmations {
         // again only costs the link a packet (in mDNSResponder a re-heard
         // record gets a fresh TTL, which ends its reconfirmation too).
         for (const q of r.questions) {
-          const open = q.records.filter(unconfirmed);
+          const open = q.answers.filter((i) => unconfirmed(r, i));
           if (open.length === 0) continue;
-          ask(q.iface, q.name, q.type, r.fullName === undefined ? this.#doubted(open) : "all");
+          ask(q.iface, q.name, q.type, r.fullName === undefined ? doubted(r, open) : "all");
         }
         if (r.fullName === undefined && r.sent === RECONFIRM_QUERY_TIMES_MS.length) {
           this.#nextRound(r, now);
@@ -206,16 +217,19 @@ export class Reconfirmations {
       this.#running.splice(i--, 1);
       if (r.fullName === undefined) {
         // A doubted PTR goes unless it was heard again or its instance's SRV came.
-        for (const w of r.records) {
-          if (!unconfirmed(w)) continue;
-          if (this.#cache.lookup(w.record.data as string, RecordType.SRV, { now }).length > 0) {
+        for (let j = 0; j < r.records.length; j++) {
+          if (!unconfirmed(r, j)) continue;
+          const ptr = r.records[j];
+          if (this.#cache.lookup(ptr.data as string, RecordType.SRV, { now }).length > 0) {
             continue;
           }
-          this.#cache.purgeRecord(w.record);
+          this.#cache.purgeRecord(ptr);
         }
         continue;
       }
-      for (const w of r.records) if (unconfirmed(w)) this.#cache.purgeRecord(w.record);
+      for (let j = 0; j < r.records.length; j++) {
+        if (unconfirmed(r, j)) this.#cache.purgeRecord(r.records[j]);
+      }
       if (this.#cache.lookup(r.fullName, RecordType.SRV, { now }).length > 0) continue;
       const parsed = parseServiceInstanceName(r.fullName);
       for (const ptr of this.#cache.lookup(serviceTypeName(parsed.type), RecordType.PTR, { now })) {
@@ -224,10 +238,6 @@ export class Reconfirmations {
         }
       }
     }
-  }
-
-  #doubted(open: Watched[]): ReadonlySet<PeerRecord> {
-    return new Set(open.map((w) => w.record));
   }
 
   // A doubt round sent its last query: the instances doubted meanwhile start
@@ -243,7 +253,13 @@ export class Reconfirmations {
   }
 }
 
-/** Still as it was: live, and not heard again since the reconfirmation began. */
-function unconfirmed(w: Watched): boolean {
-  return w.record.live && w.record.receivedAt === w.heard;
+/** Record `i` of `w` is still as it was: live, and not heard again since the reconfirmation began. */
+function unconfirmed(w: Watched, i: number): boolean {
+  const record = w.records[i];
+  return record.live && record.receivedAt === w.heard[i];
+}
+
+/** The doubted records a round's question leaves out of its Known Answers. */
+function doubted(w: Watched, open: number[]): ReadonlySet<PeerRecord> {
+  return new Set(open.map((i) => w.records[i]));
 }
