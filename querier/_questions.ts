@@ -44,18 +44,26 @@ export interface ContinuousQuestion {
   readonly followUp: boolean;
 }
 
+// A question's packet budget once a query cost it packets: what is left
+// (`QUESTION_PACKET_BURST` at most) and when that was.
+interface PacketBudget {
+  left: number;
+  at: number;
+}
+
 // Filed under its name key (and links, when limited), the entries of other
 // types chained through `sibling`: an instance's SRV and TXT follow-ups share
 // one slot and the caller's key string (a flood of fake PTRs has a browse ask
-// thousands).
+// thousands). The packet budget is held only while it is not full: most
+// questions (a flood's follow-ups, queued and not yet sent) never spend one,
+// and a field and two boxed numbers less per entry count at that scale.
 class Entry implements ContinuousQuestion {
   sibling: Entry | undefined = undefined;
   users = 1;
   primaryUsers = 0; // users other than browses' follow-ups
   sent = 0;
   interval = 0;
-  packetBudget = QUESTION_PACKET_BURST; // QUESTION_PACKET_BURST, refilled since budgetAt
-  budgetAt: number;
+  budget: PacketBudget | undefined = undefined; // undefined: QUESTION_PACKET_BURST left
   constructor(
     readonly key: string,
     readonly name: string,
@@ -63,9 +71,7 @@ class Entry implements ContinuousQuestion {
     readonly interfaces: ReadonlySet<string> | undefined,
     public nextAt: number,
     readonly askedAt: number,
-  ) {
-    this.budgetAt = askedAt;
-  }
+  ) {}
   get followUp(): boolean {
     return this.primaryUsers === 0;
   }
@@ -234,13 +240,19 @@ export class QuestionSet {
    */
   spend(question: ContinuousQuestion, packets: number, now: number): void {
     const entry = question as Entry;
-    entry.packetBudget = Math.min(
+    const budget = entry.budget;
+    const left = (budget === undefined ? QUESTION_PACKET_BURST : Math.min(
       QUESTION_PACKET_BURST,
-      entry.packetBudget + (now - entry.budgetAt) * PACKETS_PER_MS,
-    ) - packets;
-    entry.budgetAt = now;
-    if (entry.packetBudget >= packets) return;
-    const wait = Math.ceil((packets - entry.packetBudget) / PACKETS_PER_MS);
+      budget.left + (now - budget.at) * PACKETS_PER_MS,
+    )) - packets;
+    if (left >= QUESTION_PACKET_BURST) entry.budget = undefined;
+    else if (budget === undefined) entry.budget = { left, at: now };
+    else {
+      budget.left = left;
+      budget.at = now;
+    }
+    if (left >= packets) return;
+    const wait = Math.ceil((packets - left) / PACKETS_PER_MS);
     if (wait <= entry.interval) return;
     entry.interval = Math.min(wait, MAX_QUERY_INTERVAL_MS);
     entry.nextAt = now + entry.interval;
