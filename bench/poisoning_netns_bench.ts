@@ -14,6 +14,8 @@
 //               glibc's MALLOC_ARENA_MAX=1 / 2, MALLOC_TRIM_THRESHOLD_ and
 //               MALLOC_MMAP_THRESHOLD_=128 KiB in the environment
 //   ours-size-noffi: the recommended flags without the FFI hatch
+//   ours-rec-stgc: README's flags plus --single-threaded-gc (V8's GC on the
+//               main thread only)
 //   <stack>@base: the same stack with --base=DIR's poison_target.ts (another
 //               checkout: before and after a change in one run)
 //   avahi       avahi-daemon + avahi-publish + `avahi-browse -a -r -p -k`
@@ -30,7 +32,11 @@
 // FFI hatch's malloc trims, and where the RSS is, over idle, at the highest
 // sample and 15 s after (bench/_smaps.ts: `brk` glibc's main arena, `arena`
 // its other threads' arenas, `anon` V8's heap and large blocks, `file` the
-// binary's pages; `v8Total`/`v8Used` V8's heap without a GC). `--trace`
+// binary's pages; `v8Total`/`v8Used` V8's heap without a GC). Idle is read
+// before the first packet, so the binary's code the first packets page in
+// (`filePeak`, up to ~4.5 MiB) counts as growth; `rssPeakLessFile` is the
+// same highest sample without it (a second, warm baseline beside the
+// bench's, not a replacement). `--trace`
 // prints those every sample with glibc's in-use and free bytes (mallinfo2);
 // `--trim-probe` calls malloc_trim(0) in the target at the end and says what
 // it gave back. Three runs per stack, min-max. Root only, in namespaces the
@@ -161,6 +167,9 @@ const OURS: Record<string, { v8: string; env?: Record<string, string> }> = {
   "ours-semi1-size": { v8: RECOMMENDED },
   // What README recommends now (adds --no-memory-reducer-for-small-heaps).
   "ours-rec": { v8: RECOMMENDED_V8_FLAGS },
+  // The recommended flags with V8's GC on the main thread only (no helper
+  // threads, so no glibc arenas of theirs): does the peak fall, at what CPU?
+  "ours-rec-stgc": { v8: `${RECOMMENDED_V8_FLAGS},--single-threaded-gc` },
   "ours-semi1-nored": { v8: "--max-semi-space-size=1,--no-memory-reducer" },
   "ours-semi1-hg10": { v8: "--max-semi-space-size=1,--heap-growing-percent=10" },
   "ours-semi1-mrd1s": { v8: "--max-semi-space-size=1,--memory-reducer-delay-ms=1000" },
@@ -427,6 +436,12 @@ async function runOne(stack: Stack): Promise<Record<string, number>> {
     };
     kinds(whereAtPeak!, "Peak");
     kinds(whereEnd!, "End");
+    // The peak without the binary's pages (`file`) paged in after idle was
+    // read: idle is read before the first packet, so the code the first
+    // packets run counts as growth in `denoRssMiB`; this figure is the same
+    // highest sample with that warm-up left out (a second baseline, not the
+    // bench's).
+    row.rssPeakLessFileMiB = whereAtPeak!.rssMiB - whereIdle!.rssMiB - row.filePeakMiB;
     row.arenasIdle = whereIdle!.smaps.arenas;
     if (args["trim-probe"] !== undefined) {
       // What glibc's malloc_trim(0) would give back now (diagnosis only).
