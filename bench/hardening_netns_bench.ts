@@ -15,7 +15,8 @@
  * stack, avahi-daemon and python-zeroconf in turn, the same packets from the
  * same seed at each (tests/netns/target.ts starts them alike; CPU and RSS of
  * the publishing process from /proc; `--skip-hostile` leaves the hostile part
- * out, `--skip-flood` the floods). `ours` runs
+ * out, `--skip-flood` the floods; `--hostile-browse=none` has the hostile
+ * target publish without browsing). `ours` runs
  * with README's recommended V8 flags (the hostile target too, unless
  * `--hostile-v8=default`), `ours-v8` with V8's defaults;
  * `--publishers=ours,ours-v8,avahi,zeroconf` picks (the default is all, `none` none;
@@ -91,6 +92,7 @@ async function hostile(i: number, publisher: string): Promise<void> {
     kind: kindOf(publisher),
     // As README recommends; `--hostile-v8=default` measures V8's own sizing.
     flags: oursFlags(publisher, args["hostile-v8"] === "default"),
+    browse: args["hostile-browse"] !== "none",
   });
   const ours = run.kind === "ours";
   print({

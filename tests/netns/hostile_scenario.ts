@@ -120,6 +120,8 @@ export async function runHostile(
     seed?: number;
     flags?: readonly string[];
     kind?: TargetKind;
+    /** `false`: publish only (a diagnosis: what the browsing costs). @default {true} */
+    browse?: boolean;
   },
 ): Promise<HostileRun> {
   const [a, b, c] = await lab.hostsOnOneBridge("a", "b", "c");
@@ -128,7 +130,7 @@ export async function runHostile(
   const target = await startTarget(kind, a, {
     label: HOSTILE_TARGET.host.replace(/\.local$/, ""),
     flags: options.flags,
-    browse: true,
+    browse: options.browse ?? true,
   });
   await new Promise((r) => setTimeout(r, 1000));
   const drops0 = await kernelDrops(a);
