@@ -16,7 +16,13 @@
 
 import type { Child, Host, Lab } from "./harness.ts";
 import type { PublisherMessage } from "./publisher.ts";
-import { startTarget, type Target, type TargetKind, type TargetUsage } from "./target.ts";
+import {
+  growthProblems,
+  startTarget,
+  type Target,
+  type TargetKind,
+  type TargetUsage,
+} from "./target.ts";
 import { LEGACY_BURST_SECONDS, LEGACY_QUERY_RATE } from "../../responder/_legacy_limit.ts";
 
 const FLOOD = new URL("./agents/query_flood.ts", import.meta.url).pathname;
@@ -230,13 +236,6 @@ export function checkFloodRun(run: FloodRun): string[] {
   if (run.shortestGapMs < MULTICAST_INTERVAL_MS - CAPTURE_SLACK_MS) {
     problems.push(`${run.shortestGapRecord} multicast twice within ${run.shortestGapMs} ms`);
   }
-  const rssGrowth = run.rss.end - run.rss.warm;
-  if (rssGrowth > FLOOD_BOUNDS.rssGrowthAfterWarmUp) {
-    problems.push(`RSS grew ${(rssGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`);
-  }
-  const heapGrowth = run.heap.end - run.heap.warm;
-  if (heapGrowth > FLOOD_BOUNDS.heapGrowthAfterWarmUp) {
-    problems.push(`V8 heap in use grew ${(heapGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`);
-  }
+  problems.push(...growthProblems(run, FLOOD_BOUNDS));
   return problems;
 }

@@ -16,7 +16,14 @@
 
 import type { Host, Lab } from "./harness.ts";
 import type { PublisherMessage } from "./publisher.ts";
-import { startTarget, type TargetKind, type TargetNames, type TargetUsage } from "./target.ts";
+import {
+  growthProblems,
+  type Points,
+  startTarget,
+  type TargetKind,
+  type TargetNames,
+  type TargetUsage,
+} from "./target.ts";
 
 const SENDER = new URL("./agents/hostile_sender.ts", import.meta.url).pathname;
 const CHECKER = new URL("./agents/resolve_checker.ts", import.meta.url).pathname;
@@ -61,12 +68,7 @@ export interface HostileRun {
   alive: boolean;
 }
 
-/** A measure before, after warm-up and at the end of a run. */
-export interface Points {
-  before: number;
-  warm: number;
-  end: number;
-}
+export type { Points };
 
 /** Sum of the drop counters of `/proc/net/udp` and `udp6` for sockets on port 5353. */
 export async function kernelDrops(host: Host): Promise<number> {
@@ -266,14 +268,7 @@ export function checkHostileRun(run: HostileRun): string[] {
     if (run.stats === undefined || run.arrived === undefined) problems.push("no counters read");
     else problems.push(...checkAccounting(run, run.stats, run.arrived));
   }
-  const rssGrowth = run.rss.end - run.rss.warm;
-  if (rssGrowth > HOSTILE_BOUNDS.rssGrowthAfterWarmUp) {
-    problems.push(`RSS grew ${(rssGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`);
-  }
-  const heapGrowth = run.heap.end - run.heap.warm;
-  if (heapGrowth > HOSTILE_BOUNDS.heapGrowthAfterWarmUp) {
-    problems.push(`V8 heap in use grew ${(heapGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`);
-  }
+  problems.push(...growthProblems(run, HOSTILE_BOUNDS));
   return problems;
 }
 

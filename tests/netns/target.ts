@@ -21,6 +21,33 @@ import { Publisher, type PublisherMessage } from "./publisher.ts";
 /** Which stack publishes `Den._mdt._tcp`. */
 export type TargetKind = "ours" | "avahi" | "zeroconf";
 
+/** A measure before, after warm-up and at the end of a run. */
+export interface Points {
+  before: number;
+  warm: number;
+  end: number;
+}
+
+/** How far RSS and the V8 heap in use may grow from warm-up to the end of a run (bytes). */
+export interface GrowthBounds {
+  readonly rssGrowthAfterWarmUp: number;
+  readonly heapGrowthAfterWarmUp: number;
+}
+
+/** Where a run's memory grew past `bounds` after warm-up (the heap is 0 for the peers). */
+export function growthProblems(run: { rss: Points; heap: Points }, bounds: GrowthBounds): string[] {
+  const problems: string[] = [];
+  const rssGrowth = run.rss.end - run.rss.warm;
+  if (rssGrowth > bounds.rssGrowthAfterWarmUp) {
+    problems.push(`RSS grew ${(rssGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`);
+  }
+  const heapGrowth = run.heap.end - run.heap.warm;
+  if (heapGrowth > bounds.heapGrowthAfterWarmUp) {
+    problems.push(`V8 heap in use grew ${(heapGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`);
+  }
+  return problems;
+}
+
 /** What a stack reads of itself (bytes, s); the V8 heap and the counters from ours alone. */
 export interface TargetUsage {
   cpuSeconds: number;
