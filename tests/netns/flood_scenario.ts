@@ -8,14 +8,21 @@
  * captures every multicast response about our names, to count how often each
  * record went out per link and family (RFC 6762 §6: at most once a second).
  * The publisher can be ours, avahi-daemon (`avahi-publish -s`) or
- * python-zeroconf, for the bench's side-by-side figures; CPU and RSS of the
- * publishing process come from /proc (the V8 heap from ours alone).
+ * python-zeroconf (`target.ts`), for the bench's side-by-side figures; CPU
+ * and RSS of the publishing process come from /proc (the V8 heap from ours alone).
  *
  * @module
  */
 
-import { type Child, type Host, type Lab, run, startAvahi, zeroconfPublish } from "./harness.ts";
-import { Publisher, type PublisherMessage } from "./publisher.ts";
+import type { Child, Host, Lab } from "./harness.ts";
+import type { PublisherMessage } from "./publisher.ts";
+import {
+  growthProblems,
+  startTarget,
+  type Target,
+  type TargetKind,
+  type TargetUsage,
+} from "./target.ts";
 import { LEGACY_BURST_SECONDS, LEGACY_QUERY_RATE } from "../../responder/_legacy_limit.ts";
 
 const FLOOD = new URL("./agents/query_flood.ts", import.meta.url).pathname;
@@ -59,93 +66,8 @@ type Captured = {
   records: { name: string; type: number; ttl: number; data: string }[];
 };
 
-/** Which stack publishes `Den._mdt._tcp` on host a. */
-export type FloodPublisher = "ours" | "avahi" | "zeroconf";
-
-/** The publishing process: how to read its CPU and memory. */
-interface FloodTarget {
-  /** Its SRV target. */
-  readonly host: string;
-  /** Its process id (the namespaces share the PID namespace: `perf -p` reaches it). */
-  readonly pid: number;
-  /** CPU time (s), RSS (bytes), V8 heap in use (ours only) and queries counted (ours only). */
-  usage(): Promise<
-    { cpuSeconds: number; rss: number; heapUsed?: number; queries?: number; legacyLimited?: number }
-  >;
-  /** Whether it still runs. */
-  alive(): boolean;
-  close(): Promise<void>;
-}
-
-/**
- * CPU time and RSS of a process, from /proc (the namespaces share the PID
- * namespace). Read by `cat`: under `--deny-net`, Deno refuses to read
- * /proc/<pid> itself (NotCapable).
- */
-async function procUsage(pid: number): Promise<{ cpuSeconds: number; rss: number }> {
-  const stat = (await run(["cat", `/proc/${pid}/stat`])).stdout;
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-  const status = (await run(["cat", `/proc/${pid}/status`])).stdout;
-  const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-  return { cpuSeconds: ticks / 100, rss: rssKb * 1024 }; // USER_HZ is 100 on Linux
-}
-
-async function startTarget(
-  kind: FloodPublisher,
-  a: Host,
-  flags?: readonly string[],
-): Promise<FloodTarget> {
-  if (kind === "avahi") {
-    const avahi = await startAvahi(a, { hostName: "flood-a" });
-    const publisher = await avahi.publish("Den", "_mdt._tcp", 4242, ["path=/"]);
-    return {
-      host: "flood-a.local",
-      pid: avahi.daemon.pid,
-      usage: () => procUsage(avahi.daemon.pid),
-      alive: () => !avahi.daemon.exited,
-      close: async () => {
-        await publisher.stop();
-        await avahi.stop();
-      },
-    };
-  }
-  if (kind === "zeroconf") {
-    const eth = a.interfaces.get("eth0")!;
-    const child = await zeroconfPublish(a, {
-      name: "Den",
-      type: "_mdt._tcp.local.",
-      port: 4242,
-      server: "flood-a.local.",
-      addresses: [eth.ipv4, eth.ipv6],
-      txt: { path: "/" },
-    });
-    return {
-      host: "flood-a.local",
-      pid: child.pid,
-      usage: () => procUsage(child.pid),
-      alive: () => !child.exited,
-      close: async () => void await child.stop(),
-    };
-  }
-  const target = await Publisher.start(a, { hostName: "flood-a.local", flags });
-  await target.publish({ name: "Den", type: "_mdt._tcp", port: 4242, txt: { path: "/" } });
-  return {
-    host: "flood-a.local",
-    pid: target.child.pid,
-    usage: async () => {
-      const u = await target.cpu();
-      return {
-        ...(await procUsage(target.child.pid)),
-        heapUsed: u.heapUsed,
-        queries: u.stats.queries,
-        legacyLimited: u.stats.legacyLimited,
-      };
-    },
-    alive: () => !target.child.exited,
-    close: () => target.close(),
-  };
-}
+/** Which stack publishes `Den._mdt._tcp` on host a (`target.ts`). */
+export type FloodPublisher = TargetKind;
 
 /**
  * Starts the four hosts and the publisher; the same lab serves several floods.
@@ -157,7 +79,7 @@ export async function floodLab(
   flags?: readonly string[],
 ): Promise<FloodLab> {
   const [a, b, c, d] = await lab.hostsOnOneBridge("a", "b", "c", "d");
-  const target = await startTarget(publisher, a, flags);
+  const target = await startTarget(publisher, a, { label: "flood-a", flags });
   const capture = d.deno(CAPTURE, [JSON.stringify({})], { stdin: true, label: "[d] capture" });
   await capture.waitFor((m: Captured) => m.event === "started", { timeoutMs: 20_000 });
   return new FloodLab(target, capture, { a, b, c });
@@ -166,11 +88,11 @@ export async function floodLab(
 /** Four hosts: publisher, flooder, checker, capture. */
 export class FloodLab {
   /** The publishing process. */
-  readonly target: FloodTarget;
+  readonly target: Target;
   #capture: Child;
   #hosts: { a: Host; b: Host; c: Host };
 
-  constructor(target: FloodTarget, capture: Child, hosts: { a: Host; b: Host; c: Host }) {
+  constructor(target: Target, capture: Child, hosts: { a: Host; b: Host; c: Host }) {
     this.target = target;
     this.#capture = capture;
     this.#hosts = hosts;
@@ -262,13 +184,17 @@ export class FloodLab {
       rss: { before: before.rss, warm: warm.rss, end: after.rss },
       heap: { before: before.heapUsed ?? 0, warm: warm.heapUsed ?? 0, end: after.heapUsed ?? 0 },
       cpuSeconds: after.cpuSeconds - before.cpuSeconds,
-      queries: after.queries === undefined ? undefined : after.queries - before.queries!,
-      legacyLimited: after.legacyLimited === undefined
-        ? undefined
-        : after.legacyLimited - before.legacyLimited!,
+      queries: counted(after, before, "queries"),
+      legacyLimited: counted(after, before, "legacyLimited"),
       alive: this.target.alive(),
     };
   }
+}
+
+/** Change of one of our stack's counters (undefined for the peers, which count nothing we read). */
+function counted(after: TargetUsage, before: TargetUsage, name: string): number | undefined {
+  if (after.stats === undefined || before.stats === undefined) return undefined;
+  return after.stats[name] - before.stats[name];
 }
 
 /**
@@ -310,13 +236,6 @@ export function checkFloodRun(run: FloodRun): string[] {
   if (run.shortestGapMs < MULTICAST_INTERVAL_MS - CAPTURE_SLACK_MS) {
     problems.push(`${run.shortestGapRecord} multicast twice within ${run.shortestGapMs} ms`);
   }
-  const rssGrowth = run.rss.end - run.rss.warm;
-  if (rssGrowth > FLOOD_BOUNDS.rssGrowthAfterWarmUp) {
-    problems.push(`RSS grew ${(rssGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`);
-  }
-  const heapGrowth = run.heap.end - run.heap.warm;
-  if (heapGrowth > FLOOD_BOUNDS.heapGrowthAfterWarmUp) {
-    problems.push(`V8 heap in use grew ${(heapGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`);
-  }
+  problems.push(...growthProblems(run, FLOOD_BOUNDS));
   return problems;
 }

@@ -44,6 +44,12 @@ export interface ZeroconfService {
   readonly updateTxt?: Readonly<Record<string, string>>;
   /** When to switch to `updateTxt`. @default {2000} */
   readonly updateAfterMs?: number;
+  /**
+   * Types to browse in the same process while publishing (a `ServiceBrowser`
+   * each; `_services._dns-sd._udp.local.` lists the service types), as a
+   * stack that publishes and browses. Their events are counted, not printed.
+   */
+  readonly browse?: readonly string[];
 }
 
 /**
@@ -75,7 +81,9 @@ export interface ZeroconfBrowseEvent {
 
 /**
  * Publishes a service with python-zeroconf in `host` and waits until it is
- * registered (probing done). Stop the child to send goodbyes.
+ * registered (probing done). Stop the child to send goodbyes; send it
+ * `{"op":"names"}` and it prints the names its `ServiceInfo` holds
+ * (`{"event":"names","name":...,"server":...,"browsed":n}`).
  *
  * @example
  * ```ts ignore
@@ -94,6 +102,7 @@ export async function zeroconfPublish(
 ): Promise<Child> {
   const child = host.spawn([SYSTEM_PYTHON, `${PEERS}zc_publish.py`, JSON.stringify(service)], {
     label: `[${host.name}] zc_publish ${service.name}`,
+    stdin: true,
   });
   const first = await child.waitFor((m: { event: string }) => m.event !== undefined, {
     timeoutMs: options.timeoutMs ?? 15_000,
