@@ -134,6 +134,26 @@
 // | received; real service whole | 25,000; 3 of 3 | 25,000; 3 of 3 | 3 of 3 (4,090 instances)  |
 // A first set (the budget and the browse state only, same setup, load 1-3):
 // peak +34.7-37.3 against +42.4-46.2.
+//
+// Reconfirm rounds without an object per doubted PTR and questions without a
+// packet budget while it is full (2026-12-02, same command with `ours-rec`,
+// `--base` a checkout of main 42a779a, three times; load average 0.5-2.4;
+// MiB over idle; in-process at the netns rate the live heap fell 0.1-0.4):
+//
+// |                              | before (main)  | after          | Avahi (daemon / client) |
+// |------------------------------|----------------|----------------|-------------------------|
+// | RSS peak                     | +30.6-41.0     | +33.3-34.1     | +5.1 / +2.1             |
+// | peak less the binary's pages | +28.8-37.2     | +31.9-32.7     |                         |
+// | RSS 15 s after               | +13.3-24.2     | +23.3-26.0     |                         |
+// | V8 heap (anon) at the peak   | +20.1-25.0     | +19.6-21.7     |                         |
+// | glibc (brk + arenas) at peak | +6.0-11.0      | +10.2-13.1     |                         |
+// | live heap after GC           | +10.0-10.7     | +10.6-10.7     |                         |
+// | CPU (s)                      | 16.0-17.1      | 16.8-17.7      | 82.0-85.1 / 0.7-0.8     |
+// | queries in the 15 s after    | 0              | 0              | 43-48                   |
+// The difference is within the runs' spread. `ours-rec-stgc` beside main
+// (3 runs, load 0.5-2.4): peak +48.0-67.8 against +28.6-32.5, glibc's main
+// arena +9.4-10.6 against +4.2-5.9 (the GC's work moves to the main thread's
+// arena), CPU 14.9-17.8 s against 15.0-16.6: not recommended.
 import { Lab, startAvahi, SYSTEM_PYTHON } from "../tests/netns/harness.ts";
 import type { Child, Host } from "../tests/netns/harness.ts";
 import { parseAvahiBrowseLine } from "../tests/netns/avahi.ts";
