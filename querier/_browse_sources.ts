@@ -16,6 +16,7 @@ import { nameKey } from "../codec/mod.ts";
 import type { BrowseSource, StreamBrowser } from "./_browser.ts";
 import { InstanceTracker, TrackerGroup, type TrackerHost } from "./_instance_tracker.ts";
 import type { ContinuousQuestion } from "./_questions.ts";
+import { FOLLOWED_INCOMPLETE_LIMIT } from "./_constants.ts";
 import { RemovalReasons } from "./_removal_reasons.ts";
 import type { LocalAnswers } from "./_local_answers.ts";
 import type { BrowseEvent } from "./types.ts";
@@ -37,6 +38,12 @@ export interface SourceHost extends TrackerHost {
   dirty(session: Session): void;
   /** What this stack publishes, when the querier was handed the local cache. */
   readonly local?: LocalAnswers;
+  /**
+   * Puts the PTRs that name `instance` in doubt (RFC 6762 §10.4): a round of
+   * their type's PTR question without them as Known Answers, and those
+   * nobody confirms are purged.
+   */
+  doubt(instance: string): void;
 }
 
 /**
@@ -83,6 +90,11 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   #watch: PeerWatch;
   // One tracker per listed instance, holding the live PTRs that list it.
   #trackers = new Map<string, InstanceTracker>();
+  // Started trackers not (yet) whole, at most FOLLOWED_INCOMPLETE_LIMIT but
+  // for those whose SRV or TXT came; and the parked ones, oldest first.
+  #incomplete = new Set<string>();
+  #parked = new Set<string>();
+  #unsubscribe: () => void;
   #dirty = new Set<string>();
   #group: TrackerGroup; // what every tracker of this browse shares
   #current = new Map<string, ServiceInfo>();
@@ -132,6 +144,17 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
       type: RecordType.PTR,
       now: host.now(),
     });
+    // An SRV or TXT for a parked instance (unasked: a responder's
+    // announcement) has it followed at the next update.
+    this.#unsubscribe = host.cache.subscribe((e) => {
+      if (this.#parked.size === 0 || e.type === "removed") return;
+      const type = e.record.type;
+      if (type !== RecordType.SRV && type !== RecordType.TXT) return;
+      const key = nameKey(e.record.name);
+      if (!this.#parked.has(key)) return;
+      this.#dirty.add(key);
+      this.#host.dirty(this);
+    });
     for (const ptr of host.cache.lookup(ptrName, RecordType.PTR, { now: host.now() })) {
       this.#listed(ptr);
     }
@@ -154,7 +177,7 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     let tracker = this.#trackers.get(key);
     if (tracker === undefined) {
       if (!ptr.live) return; // a goodbye for an instance not followed
-      tracker = new InstanceTracker(this.#group, instance, key);
+      tracker = new InstanceTracker(this.#group, instance, key, true); // started at the update
       this.#trackers.set(key, tracker);
     }
     const ptrs = tracker.listedBy;
@@ -191,6 +214,21 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
   update(): void {
     if (this.#stopped) return;
     if (this.#mineStale) this.#readMine(this.#host.local!);
+    for (;;) {
+      this.#settle();
+      // Room among the followed: take up the oldest parked instances.
+      let room = FOLLOWED_INCOMPLETE_LIMIT - this.#incomplete.size;
+      if (room <= 0 || this.#parked.size === 0) return;
+      for (const key of this.#parked) {
+        if (room-- <= 0) break;
+        this.#parked.delete(key);
+        this.#dirty.add(key);
+      }
+    }
+  }
+
+  // Re-assembles the dirty instances and tells the browser.
+  #settle(): void {
     for (const key of this.#dirty) {
       this.#dirty.delete(key);
       const before = this.#current.get(key);
@@ -218,6 +256,26 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     // Listed means a live PTR names it; only then follow-ups are worth asking.
     const ptrs = tracker.listedBy;
     const listed = ptrs !== undefined;
+    if (!tracker.started) {
+      if (listed && !this.#startable(tracker)) {
+        // Parked: not asked about, so not doubted by unanswered SRV questions
+        // either. One of more PTR-only instances than the browse can follow
+        // is reason to doubt (§10.4): a responder behind it answers the
+        // round's PTR question (its SRV and TXT as additionals, §12.1, which
+        // have it followed at once); a fake is purged ~10 s after it came.
+        if (!this.#parked.has(key)) {
+          this.#parked.add(key);
+          if (this.#resolve) this.#host.doubt(tracker.fullName);
+        }
+        return undefined;
+      }
+      this.#parked.delete(key);
+      if (!listed) {
+        this.#trackers.delete(key); // parked, never followed: nothing to close
+        return undefined;
+      }
+      tracker.start();
+    }
     // Follow-ups complete an instance; once it was whole, a browse that does
     // not refresh its records lets them run out without asking (RFC 6762
     // §5.2: its question is the PTR): the answers to the PTR's refresh and
@@ -227,18 +285,31 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
       ptrs === undefined ? [] : Array.isArray(ptrs) ? ptrs : [ptrs],
       listed && this.#resolve && !lapsed,
     );
+    const whole = found !== undefined && (!this.#resolve || found.missing.length === 0);
     if (!listed) {
       tracker.close();
       this.#trackers.delete(key);
       this.#lapsed.delete(key);
-    }
-    const whole = found !== undefined && (!this.#resolve || found.missing.length === 0);
+      this.#incomplete.delete(key);
+    } else if (whole) this.#incomplete.delete(key);
+    else this.#incomplete.add(key);
     // Only the PTR says whether a service is there (as Avahi, python-zeroconf
     // and dns-sd -B decide): while one lists it, a part being replaced (an
     // SRV moved to a new host, a host renumbered, a TXT said goodbye to
     // before its successor) leaves the last whole state standing; the
     // follow-up questions ask for what is missing meanwhile.
     return !listed ? undefined : whole ? found.service : before;
+  }
+
+  // Whether a parked instance may be followed now: room among the followed,
+  // or its SRV or TXT is in the cache already (a real service, whole or
+  // nearly: listed at once).
+  #startable(tracker: InstanceTracker): boolean {
+    if (this.#incomplete.size < FOLLOWED_INCOMPLETE_LIMIT) return true;
+    const cache = this.#host.cache;
+    const now = this.#host.now();
+    return cache.lookup(tracker.key, RecordType.SRV, { now }).length > 0 ||
+      cache.lookup(tracker.key, RecordType.TXT, { now }).length > 0;
   }
 
   current(key: string): ServiceInfo | undefined {
@@ -270,9 +341,12 @@ export class ServiceBrowseSource implements BrowseSource<ServiceInfo, BrowseEven
     if (this.#stopped) return;
     this.#stopped = true;
     this.#watch.cancel();
+    this.#unsubscribe();
     this.#host.release(this.#question);
     for (const tracker of this.#trackers.values()) tracker.close();
     this.#trackers.clear();
     this.#lapsed.clear();
+    this.#incomplete.clear();
+    this.#parked.clear();
   }
 }

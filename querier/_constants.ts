@@ -130,6 +130,23 @@ export const FOLLOW_UP_PACKETS_PER_SECOND = 2;
  */
 export const FOLLOW_UP_QUEUE_LIMIT = 1024;
 /**
+ * How many listed instances with neither SRV nor TXT in the cache one browse
+ * follows in full at a time (a cache watch and SRV/TXT follow-up questions
+ * each). The network decides how many PTR-only instances a browse hears (a
+ * flood of fake PTRs: thousands, issue 16), and `FOLLOW_UP_PACKETS_PER_SECOND`
+ * lets it ask about only ~27 instances a second anyway (160 questions a
+ * second, SRV and TXT asked 3 times before the PTR is doubted,
+ * `DOUBT_AFTER_QUERIES`, ~14 s): this many keep that budget busy. The rest
+ * are parked (their PTRs stay in the cache, the browse keeps only the PTRs
+ * that list them) and taken up oldest first as followed ones complete, are
+ * doubted away or leave. A parked instance whose SRV or TXT arrives anyway
+ * is followed at once, so a real service that announces itself whole
+ * (§12.1 additionals) is listed at once. Under a flood, the browse's memory
+ * and its garbage (one tracker, watch and question pair per fake, made and
+ * dropped every ~14 s) stay bounded by this, not by the cache budget.
+ */
+export const FOLLOWED_INCOMPLETE_LIMIT = 512;
+/**
  * The most Known-Answer records (RFC 6762 §7.1) of incomplete listings (a PTR
  * whose instance has no SRV and no TXT in the cache) one link's query lists,
  * continuation packets (§7.2) included. The network decides how many PTRs a

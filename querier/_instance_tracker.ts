@@ -124,24 +124,42 @@ export class InstanceTracker {
    */
   listedBy: PeerRecord | PeerRecord[] | undefined;
   #group: TrackerGroup;
-  #watch: PeerWatch;
+  #watch: PeerWatch | undefined;
   #srvQuestion: ContinuousQuestion | undefined;
   #txtQuestion: ContinuousQuestion | undefined;
   #target: TargetFollow | undefined;
 
   /**
    * Starts following `instance` (`key`: its name key, when the caller has it);
-   * the group hears every change to its records.
+   * the group hears every change to its records. `parked`: not yet: the
+   * caller only keeps what lists it until it calls {@linkcode start}.
    */
-  constructor(group: TrackerGroup, fullName: string, key: string = nameKey(fullName)) {
+  constructor(
+    group: TrackerGroup,
+    fullName: string,
+    key: string = nameKey(fullName),
+    parked = false,
+  ) {
     this.fullName = fullName;
     this.key = key;
     this.#group = group;
+    if (!parked) this.start();
+  }
+
+  /** Whether it follows the instance (watches its records), not only parked. */
+  get started(): boolean {
+    return this.#watch !== undefined;
+  }
+
+  /** Begins watching the instance's records (no-op once started). */
+  start(): void {
+    if (this.#watch !== undefined) return;
+    const group = this.#group;
     // Only the types a service needs: NSEC, HINFO or others at the name would
     // otherwise draw refresh queries nobody wants (RFC 6762 §5.2). Watched by
     // its key, so the watch and the questions share the one string (a flood
     // of fake PTRs has a browse hold thousands).
-    this.#watch = watchTypes(group.host.cache, key, INSTANCE_TYPES, group.heard, {
+    this.#watch = watchTypes(group.host.cache, this.key, INSTANCE_TYPES, group.heard, {
       refresh: group.refresh,
       now: group.host.now(),
     });
@@ -238,7 +256,8 @@ export class InstanceTracker {
 
   /** Stops watching and asking. */
   close(): void {
-    this.#watch.cancel();
+    this.#watch?.cancel();
+    this.#watch = undefined;
     this.#dropTarget();
     const { host, bounded } = this.#group;
     if (this.#srvQuestion !== undefined) host.release(this.#srvQuestion, bounded);

@@ -139,6 +139,9 @@ export class Querier implements StackPart {
         if (this.#questions.release(q, followUp)) this.#outbox.forgetFollowUp(q.name, q.type);
       },
       dirty: (session) => this.#updates.mark(session),
+      doubt: (instance) => {
+        if (this.#reconfirms.doubt(instance)) this.#ctx.wake();
+      },
     };
     this.#lookups = new Lookups(
       this.#cache,

@@ -151,7 +151,11 @@ export class Reconfirmations {
     rounds.round = round;
     this.#running.push(round);
     for (const record of this.#cache.lookup(rounds.ptrName, RecordType.PTR, { now })) {
-      if (!rounds.waiting.has(nameKey(record.data as string))) continue;
+      const instance = record.data as string;
+      if (!rounds.waiting.has(nameKey(instance))) continue;
+      // Its SRV came meanwhile (a browse doubts what it cannot follow at
+      // once, before the rest of an answer arrived): not in doubt any more.
+      if (this.#cache.lookup(instance, RecordType.SRV, { now }).length > 0) continue;
       let question = round.questions.find((q) => q.iface === record.interfaceName);
       if (question === undefined) {
         question = {

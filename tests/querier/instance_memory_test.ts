@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { RecordType } from "../../codec/mod.ts";
 import type { PeerServiceCache } from "../../cache/peer_cache.ts";
 import { a, ptr, srv, txt } from "../cache/_records.ts";
+import { FOLLOWED_INCOMPLETE_LIMIT } from "../../querier/_constants.ts";
 import { nextEvent, rig } from "./_harness.ts";
 
 const TYPE = "_http._tcp.local";
@@ -40,8 +41,9 @@ Deno.test("a browse holds one cache watch per PTR-only instance, not one per typ
   for (let i = 0; i < 1000; i++) records.push(ptr(TYPE, `Fake ${i}.${TYPE}`));
   for (let i = 0; i < records.length; i += 50) r.respond(records.slice(i, i + 50));
   await r.advance(1000);
-  // Before: 2,000 (an SRV watch and a TXT watch for each instance).
-  assert.equal(watches.live - before, 1000);
+  // Before: 2,000 (an SRV watch and a TXT watch for each instance); the rest
+  // are parked (FOLLOWED_INCOMPLETE_LIMIT).
+  assert.equal(watches.live - before, Math.min(1000, FOLLOWED_INCOMPLETE_LIMIT));
   await browser[Symbol.asyncDispose]();
   assert.equal(watches.live, 0, "every watch cancelled with the browse");
 });
@@ -80,4 +82,48 @@ Deno.test("a PTR-only instance is watched and asked about under the key its brow
   await r.advance(10);
   assert.deepEqual(names.slice(1), [`fake 1.${TYPE}`]);
   await browser[Symbol.asyncDispose]();
+});
+
+Deno.test("under a flood of PTR-only instances a browse follows at most FOLLOWED_INCOMPLETE_LIMIT in full", async () => {
+  await using r = await rig();
+  const watches = countWatches(r.cache);
+  const browser = r.querier.browse("_http._tcp");
+  const it = browser[Symbol.asyncIterator]();
+  const before = watches.live; // the browse's PTR watch
+  const fakes = 5000;
+  for (let i = 0; i < fakes; i += 50) {
+    const records = [];
+    for (let j = i; j < i + 50; j++) records.push(ptr(TYPE, `Fake ${j}.${TYPE}`));
+    r.respond(records);
+  }
+  await r.advance(1000);
+  // Before: one watch (and an SRV and a TXT question) for each of the 5,000.
+  assert.equal(watches.live - before, FOLLOWED_INCOMPLETE_LIMIT);
+  const asked = () =>
+    new Set(
+      r.ourQueries(0).flatMap((p) => p.message.questions)
+        .filter((q) => q.type === RecordType.SRV).map((q) => q.name),
+    );
+  assert.ok(!asked().has(`Fake ${fakes - 1}.${TYPE}`), "a parked instance is not asked about");
+  // An SRV and TXT nobody asked for (a responder's announcement) completes a
+  // parked instance at once.
+  const late = `Fake ${fakes - 1}.${TYPE}`;
+  r.respond([srv(late, "late.local"), txt(late, []), a("late.local", "198.18.0.7")]);
+  const event = await nextEvent(r, it);
+  assert.equal(event?.type, "added");
+  assert.equal(event?.type === "added" && event.service.name, `Fake ${fakes - 1}`);
+  // The parked are doubted (§10.4) and the followed ones too, after their
+  // SRV questions went unanswered: the fakes go. One whose PTR its responder
+  // confirms stays parked and is taken up once the followed ones are gone.
+  const kept = `Fake ${fakes - 2}.${TYPE}`;
+  for (let t = 0; t < 40_000; t += 1000) {
+    r.respond([ptr(TYPE, kept)]);
+    await r.advance(1000);
+  }
+  assert.ok(asked().has(kept), "the parked instance left asked about");
+  const left = r.cache.lookup(TYPE, RecordType.PTR, { now: r.clock.now() }).map((p) => p.data);
+  assert.deepEqual(left.sort(), [kept, late].sort(), "the other fakes purged");
+  assert.ok(watches.live - before <= 3, `${watches.live - before} watches`);
+  await browser[Symbol.asyncDispose]();
+  assert.equal(watches.live, 0, "every watch cancelled with the browse");
 });
