@@ -154,6 +154,25 @@
 // (3 runs, load 0.5-2.4): peak +48.0-67.8 against +28.6-32.5, glibc's main
 // arena +9.4-10.6 against +4.2-5.9 (the GC's work moves to the main thread's
 // arena), CPU 14.9-17.8 s against 15.0-16.6: not recommended.
+//
+// A browse following at most 512 PTR-only instances at a time, doubting the
+// rest at once (querier FOLLOWED_INCOMPLETE_LIMIT; 2026-12-02, same command,
+// `--base` a checkout of main 8d15d86, three times; load average 1.5-1.9;
+// MiB over idle; --trace):
+//
+// |                              | before (main)  | after          | Avahi (daemon / client) |
+// |------------------------------|----------------|----------------|-------------------------|
+// | RSS peak                     | +30.3-35.3     | +29.8-43.5     | +4.7-4.8 / +2.1         |
+// | RSS 15 s after               | +21.1-23.5     | +13.0-15.8     |                         |
+// | V8 total at the peak         | +16.9-24.6     | +16.9-19.6     |                         |
+// | anon at the peak             | +19.2-23.1     | +19.2-31.0     |                         |
+// | live heap after GC           | +9.6-10.3      | +9.6-9.7       |                         |
+// | CPU (s)                      | 17.7-20.0      | 10.2-10.9      | 76.3-83.0 / 0.7-0.8     |
+// | queries in the 15 s after    | 0              | 0              | 49-52                   |
+// | real service whole           | 3 of 3         | 3 of 3         | 3 of 3                  |
+// The after runs' peaks were +30.6, +29.8 and +43.5 (one sample at 26 s while
+// V8 grew its heap, anon +31.0, 2 s later +32.3): the peak's spread is V8's
+// timing; the CPU halves and 15 s after falls by ~8 MiB.
 import { Lab, startAvahi, SYSTEM_PYTHON } from "../tests/netns/harness.ts";
 import type { Child, Host } from "../tests/netns/harness.ts";
 import { parseAvahiBrowseLine } from "../tests/netns/avahi.ts";
